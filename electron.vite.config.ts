@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+
+// Targets are explicit so the build never needs the Electron binary (it cannot be downloaded everywhere).
+export default defineConfig({
+  main: {
+    build: {
+      target: 'node20',
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('electron/main.ts'),
+          cli: resolve('main/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      target: 'node20',
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('electron/preload.ts') },
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    base: './',
+    build: {
+      target: 'chrome120',
+      outDir: 'out/renderer',
+      chunkSizeWarningLimit: 4096,
+      rollupOptions: { input: { index: resolve('renderer/index.html') } },
+    },
+  },
+});

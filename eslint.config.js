@@ -1,0 +1,49 @@
+// Lint, and the layer rules of DESIGN.md as errors: shared/ imports only zod; only electron/ imports
+// electron; renderer/ imports no Node module; main/ never imports electron or the renderer.
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const nodeOnlyPackages = ['ws', 'better-sqlite3', '@duckdb/node-api', '@nats-io/transport-node', 'electron'];
+const restrict = (patterns, paths = []) => ['error', { paths, patterns }];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'bench/results/**', 'bin/**', 'scripts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: '^(?!zod$|\\./|\\.\\./shared/).*', message: 'shared/ is the pure contract: it may import only zod.' },
+        { group: ['../main/*', '../renderer/*', '../electron/*', '../../*'], message: 'shared/ may not import other layers.' },
+      ]),
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [
+          { group: ['**/main/**', '**/electron/**'], message: 'renderer/ talks to the engine only through RpcClient.' },
+          ...nodeOnlyPackages.map((p) => ({ group: [p, `${p}/*`], message: `${p} is Node-only; renderer/ is the browser.` })),
+        ],
+        nodeBuiltins.map((name) => ({ name, message: 'renderer/ is the browser: no Node modules.' })),
+      ),
+    },
+  },
+  {
+    files: ['main/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['electron', 'electron/*'], message: 'Only electron/ may import electron; main/ runs under plain Node.' },
+        { group: ['**/renderer/**', '**/electron/**'], message: 'main/ may import shared/ only, never the shell or the UI.' },
+      ]),
+    },
+  },
+);

@@ -1,0 +1,83 @@
+/**
+ * The live heatmap frame on the wire: a 32-byte header, then four Uint32 columns of `count` entries
+ * (cell high half, cell low half, positions, unique devices) — 16 bytes per cell, no JSON, no strings.
+ */
+
+export const FRAME_MAGIC = 0x31465848; // "HXF1" little-endian
+export const FRAME_HEADER_BYTES = 32;
+
+export interface HeatmapFrame {
+  resolution: number;
+  /** End of the sliding window, epoch ms. */
+  windowEnd: number;
+  windowMs: number;
+  count: number;
+  maxPositions: number;
+  maxDevices: number;
+  cellHi: Uint32Array;
+  cellLo: Uint32Array;
+  positions: Uint32Array;
+  devices: Uint32Array;
+}
+
+export function frameBytes(count: number): number {
+  return FRAME_HEADER_BYTES + count * 16;
+}
+
+/** Allocates a frame whose columns are views over one buffer, ready to fill and send. */
+export function allocateFrame(count: number): { buffer: ArrayBuffer; frame: HeatmapFrame } {
+  const buffer = new ArrayBuffer(frameBytes(count));
+  return { buffer, frame: viewFrame(buffer, count) };
+}
+
+function viewFrame(buffer: ArrayBuffer, count: number, byteOffset = 0): HeatmapFrame {
+  const at = (i: number) => new Uint32Array(buffer, byteOffset + FRAME_HEADER_BYTES + i * count * 4, count);
+  return {
+    resolution: 0,
+    windowEnd: 0,
+    windowMs: 0,
+    count,
+    maxPositions: 0,
+    maxDevices: 0,
+    cellHi: at(0),
+    cellLo: at(1),
+    positions: at(2),
+    devices: at(3),
+  };
+}
+
+/** Writes the header fields of `frame` into its buffer (columns are already in place). */
+export function sealFrame(buffer: ArrayBuffer, frame: HeatmapFrame): ArrayBuffer {
+  const v = new DataView(buffer);
+  v.setUint32(0, FRAME_MAGIC, true);
+  v.setUint32(4, frame.count, true);
+  v.setUint8(8, frame.resolution);
+  v.setUint8(9, 0);
+  v.setUint16(10, 0, true);
+  v.setUint32(12, frame.windowMs, true);
+  v.setFloat64(16, frame.windowEnd, true);
+  v.setUint32(24, frame.maxPositions, true);
+  v.setUint32(28, frame.maxDevices, true);
+  return buffer;
+}
+
+/** Reads a frame without copying; throws on anything that is not a whole frame. */
+export function decodeFrame(buffer: ArrayBuffer, byteOffset = 0, byteLength = buffer.byteLength - byteOffset): HeatmapFrame {
+  if (byteLength < FRAME_HEADER_BYTES) throw new Error(`heatmap frame too short: ${byteLength} bytes`);
+  const v = new DataView(buffer, byteOffset, byteLength);
+  if (v.getUint32(0, true) !== FRAME_MAGIC) throw new Error('not a heatmap frame (bad magic)');
+  const count = v.getUint32(4, true);
+  if (byteLength !== frameBytes(count)) {
+    throw new Error(`heatmap frame of ${count} cells must be ${frameBytes(count)} bytes, got ${byteLength}`);
+  }
+  if (byteOffset % 4 !== 0) {
+    return decodeFrame(buffer.slice(byteOffset, byteOffset + byteLength)); // Uint32 views need alignment
+  }
+  const frame = viewFrame(buffer, count, byteOffset);
+  frame.resolution = v.getUint8(8);
+  frame.windowMs = v.getUint32(12, true);
+  frame.windowEnd = v.getFloat64(16, true);
+  frame.maxPositions = v.getUint32(24, true);
+  frame.maxDevices = v.getUint32(28, true);
+  return frame;
+}
