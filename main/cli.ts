@@ -1,0 +1,103 @@
+/**
+ * `hexwatch` on the command line:
+ *   hexwatch serve     run the engine headless and serve the workstation to a browser on loopback
+ *   hexwatch simulate  print the simulator's fixes as NDJSON (one Position per line)
+ * Settings: defaults → <data dir>/settings.json → HEXWATCH_* → --section.key value (see README).
+ */
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config';
+import { startEngine } from './engine';
+import { startWebBridge } from './server';
+import { Simulator } from './simulator';
+
+const HELP = `hexwatch — live geofence workstation
+
+usage:
+  hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
+  hexwatch simulate [--count N] [--section.key value ...]
+
+serve      runs the engine and serves the workstation at a loopback URL carrying a random token
+simulate   writes simulated fixes as NDJSON to stdout (--count N stops after N fixes)
+
+Settings are layered: defaults, <data dir>/settings.json, HEXWATCH_* variables, then flags.`;
+
+function staticDir(): string {
+  // Built: out/main/cli.js → out/renderer. From source (tsx): main/cli.ts → out/renderer.
+  for (const rel of ['../renderer/', '../out/renderer/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir.replace(/\/$/, '');
+  }
+  throw new Error('the renderer is not built: run `npm run build` first');
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const engine = await startEngine({ argv });
+  const bridge = await startWebBridge({
+    engine,
+    host: engine.config.server.host,
+    port: engine.config.server.port,
+    staticDir: staticDir(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const s = engine.status();
+  process.stdout.write(`hexwatch: source ${s.source}${s.sourceDetail ? ` (${s.sourceDetail})` : ''}, data ${engine.dataDir}\n`);
+  process.stdout.write(`hexwatch: serving ${bridge.url}\n`);
+  const shutdown = async () => {
+    await bridge.close();
+    await engine.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+async function simulate(argv: string[]): Promise<void> {
+  let count = Infinity;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--count') count = Number(argv[++i]);
+    else if (argv[i].startsWith('--count=')) count = Number(argv[i].slice(8));
+    else rest.push(argv[i]);
+  }
+  if (!(count > 0)) throw new ConfigError('invalid settings:\n  --count: expected a positive number');
+  const { config } = loadConfig({ argv: rest });
+  const sim = new Simulator(config.simulator);
+  const tickMs = 100;
+  const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
+  let written = 0;
+  let due = Date.now();
+  while (written < count) {
+    const batch = sim.take(Math.min(perTick, count - written), Date.now());
+    written += batch.length;
+    // Backpressure: a slow reader slows the simulator instead of filling memory.
+    if (!process.stdout.write(batch.map((p) => JSON.stringify(p)).join('\n') + '\n')) await once(process.stdout, 'drain');
+    due += tickMs;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  process.stderr.write(`hexwatch: wrote ${written} fixes from ${sim.devices} walkers\n`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...argv] = process.argv.slice(2);
+  try {
+    if (command === 'serve') await serve(argv);
+    else if (command === 'simulate') await simulate(argv);
+    else if (command === '--version' || command === '-v') process.stdout.write('0.1.0\n');
+    else {
+      process.stdout.write(`${HELP}\n`);
+      if (command !== undefined && command !== '--help' && command !== '-h') process.exitCode = 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`hexwatch: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`hexwatch: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,2 @@
+export { ConfigSchema, type Config, type ConfigInput } from './schema';
+export { ConfigError, loadConfig, defaultDataDir, envName, type LoadedConfig, type LoadOptions } from './load';

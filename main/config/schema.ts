@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+/**
+ * Every setting, its type, range and default. Unknown keys are refused (strict), so a typo in
+ * settings.json is an error naming the key rather than a setting silently ignored.
+ */
+export const ConfigSchema = strict({
+  source: z.enum(['auto', 'simulator', 'nats']).default('auto'),
+  server: strict({
+    host: z
+      .string()
+      .regex(LOOPBACK, 'must be a loopback address (127.0.0.1, ::1 or localhost): the web bridge never listens on a network')
+      .default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(0),
+  }).prefault({}),
+  simulator: strict({
+    devices: z.number().int().min(1).max(2_000_000).default(1000),
+    ratePerSec: z.number().positive().max(10_000_000).default(2000),
+    center: z
+      .tuple([z.number().min(-180).max(180), z.number().min(-85).max(85)])
+      .default([-73.9851, 40.7589]),
+    radiusKm: z.number().positive().max(5000).default(8),
+    speedMps: z.number().positive().max(400).default(9),
+    fleet: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('walkers'),
+    seed: z.number().int().nonnegative().default(1),
+  }).prefault({}),
+  live: strict({
+    windowS: z.number().int().min(5).max(3600).default(60),
+    bucketS: z.number().int().min(1).max(600).default(5),
+    maxResolution: z.number().int().min(1).max(15).default(9),
+    frameIntervalMs: z.number().int().min(50).max(60_000).default(500),
+    maxFrameCells: z.number().int().min(1000).max(2_000_000).default(250_000),
+  })
+    .refine((l) => l.windowS < 5 || l.bucketS <= l.windowS, { message: 'must not exceed live.windowS', path: ['bucketS'] })
+    .prefault({}),
+  nats: strict({
+    servers: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
+  log: strict({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  }).prefault({}),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

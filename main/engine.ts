@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import type { Position } from '../shared/position';
+import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
+import { resolutionForZoom } from '../shared/zoom';
+import { loadConfig, type Config, type LoadOptions } from './config';
+import { LiveAggregator, RateMeter, indexPosition } from './live';
+import { dispatch, type Handlers } from './rpc';
+import { Simulator } from './simulator';
+
+export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
+
+/** One renderer connected to the engine, over whichever transport. */
+export interface EngineClient {
+  /** Calls an RPC method; rejects with RpcError (invalid params name their fields). */
+  call(method: string, params: unknown): Promise<unknown>;
+  /** This client's events: its heatmap frames and the shared status. */
+  onEvent(listener: EventListener): () => void;
+  close(): void;
+}
+
+export interface Engine {
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly settingsPath: string;
+  connect(): EngineClient;
+  /** Fixes from any source enter here (the simulator now, NATS in ingest). */
+  ingest(batch: readonly Position[], now?: number): void;
+  status(): Status;
+  stop(): Promise<void>;
+}
+
+export interface EngineOptions extends LoadOptions {
+  log?: (line: string) => void;
+  /** Injected clock for tests. */
+  clock?: () => number;
+  version?: string;
+}
+
+interface ClientState {
+  viewport?: Viewport;
+  listeners: Set<EventListener>;
+}
+
+const STATUS_INTERVAL_MS = 1000;
+
+/** Loads the configuration (refusing an invalid one before anything starts), then runs the pipeline. */
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const { config, dataDir, settingsPath } = loadConfig(options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const clock = options.clock ?? Date.now;
+  const startedAt = clock();
+  mkdirSync(dataDir, { recursive: true });
+
+  const live = new LiveAggregator({
+    windowMs: config.live.windowS * 1000,
+    bucketMs: config.live.bucketS * 1000,
+    resolution: config.live.maxResolution,
+  });
+  const meter = new RateMeter();
+  const clients = new Set<ClientState>();
+  const cell = new Uint32Array(2);
+
+  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
+  const source: Pick<Status, 'source' | 'sourceState' | 'sourceDetail'> = useNats
+    ? { source: 'nats', sourceState: 'error', sourceDetail: 'NATS ingest is not built yet; unset nats.servers to use the simulator' }
+    : { source: 'simulator', sourceState: 'running', sourceDetail: `${config.simulator.devices} walkers` };
+
+  const ingest = (batch: readonly Position[], now = clock()): void => {
+    for (const p of batch) {
+      indexPosition(p.lat, p.lon, cell);
+      live.add(p.id, p.ts, p.lat, p.lon, cell[0], cell[1]);
+    }
+    meter.add(batch.length, now);
+  };
+
+  const simulator = useNats ? undefined : new Simulator(config.simulator);
+  simulator?.start((batch) => ingest(batch), 100, clock);
+
+  const status = (): Status => {
+    const now = clock();
+    const { devices, cells } = live.stats();
+    return {
+      version: options.version ?? '0.1.0',
+      ...source,
+      positionsPerSec: Math.round(meter.perSecond(now)),
+      positionsTotal: meter.total,
+      devices,
+      cells,
+      windowS: config.live.windowS,
+      maxResolution: config.live.maxResolution,
+      uptimeS: Math.round((now - startedAt) / 1000),
+    };
+  };
+
+  const frameFor = (viewport: Viewport, now: number): ArrayBuffer =>
+    live.buildFrame({
+      resolution: resolutionForZoom(viewport.zoom, config.live.maxResolution),
+      bounds: viewport.bounds,
+      now,
+      maxCells: config.live.maxFrameCells,
+    });
+
+  const emit = (state: ClientState, channel: ChannelName, payload: PayloadOf<ChannelName>) => {
+    for (const listener of state.listeners) listener(channel, payload);
+  };
+
+  const handlers: Handlers<ClientState> = {
+    'engine.status': () => status(),
+    'heatmap.viewport': (viewport, state) => {
+      state.viewport = viewport;
+      return {
+        resolution: resolutionForZoom(viewport.zoom, config.live.maxResolution),
+        frameIntervalMs: config.live.frameIntervalMs,
+      };
+    },
+    'heatmap.snapshot': (viewport) => frameFor(viewport, clock()),
+    'config.get': () => ({ settingsPath, config: { ...config, dataDir } }),
+  };
+
+  const frameTimer = setInterval(() => {
+    const now = clock();
+    live.evict(now);
+    // Clients looking at the same view share one frame.
+    const built = new Map<string, ArrayBuffer>();
+    for (const state of clients) {
+      if (!state.viewport || state.listeners.size === 0) continue;
+      const key = JSON.stringify(state.viewport);
+      let frame = built.get(key);
+      if (!frame) built.set(key, (frame = frameFor(state.viewport, now)));
+      emit(state, 'heatmap.frame', frame);
+    }
+  }, config.live.frameIntervalMs);
+  const statusTimer = setInterval(() => {
+    if (clients.size === 0) return;
+    const s = status();
+    for (const state of clients) emit(state, 'status', s);
+  }, STATUS_INTERVAL_MS);
+
+  return {
+    config,
+    dataDir,
+    settingsPath,
+    ingest,
+    status,
+    connect(): EngineClient {
+      const state: ClientState = { listeners: new Set() };
+      clients.add(state);
+      return {
+        call: (method, params) => dispatch(handlers, method, params, state, log),
+        onEvent(listener) {
+          state.listeners.add(listener);
+          return () => state.listeners.delete(listener);
+        },
+        close() {
+          state.listeners.clear();
+          clients.delete(state);
+        },
+      };
+    },
+    async stop() {
+      simulator?.stop();
+      clearInterval(frameTimer);
+      clearInterval(statusTimer);
+      clients.clear();
+    },
+  };
+}

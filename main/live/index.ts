@@ -1,0 +1,3 @@
+export { LiveAggregator, type AggregatorOptions, type FrameRequest } from './aggregator';
+export { indexPosition } from './h3-index';
+export { RateMeter } from './rate-meter';

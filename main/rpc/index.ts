@@ -1,0 +1,1 @@
+export { dispatch, type Handlers } from './dispatcher';

@@ -1,0 +1,1 @@
+export { startWebBridge, type WebBridge, type WebBridgeOptions } from './web-bridge';

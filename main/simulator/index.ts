@@ -1,0 +1,2 @@
+export { Simulator, type SimulatorOptions } from './simulator';
+export { createFleet, seededRandom, stepWalker, type Fleet, type WalkerArea } from './walker';
