@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { THERMAL, VIRIDIS, colorAt, colorLut, legendTicks, scaleIndex } from './color-scale';
+
+describe('colour scales', () => {
+  it('hits the ADR thermal stops exactly and interpolates between them', () => {
+    expect(colorAt(THERMAL, 0)).toEqual([0, 0, 139, 50]);
+    expect(colorAt(THERMAL, 0.6)).toEqual([0, 255, 0, 200]);
+    expect(colorAt(THERMAL, 1)).toEqual([255, 0, 0, 255]);
+    expect(colorAt(THERMAL, 0.9)).toEqual([255, 128, 0, 238]);
+    expect(colorAt(THERMAL, 7)).toEqual([255, 0, 0, 255]);
+    expect(colorAt(THERMAL, Number.NaN)).toEqual([0, 0, 139, 50]);
+  });
+
+  it('makes quiet cells more transparent than busy ones on every scale', () => {
+    for (const stops of [THERMAL, VIRIDIS]) {
+      const lut = colorLut(stops);
+      expect(lut.length).toBe(1024);
+      for (let i = 1; i < 256; i++) expect(lut[i * 4 + 3]).toBeGreaterThanOrEqual(lut[(i - 1) * 4 + 3]);
+    }
+  });
+
+  it('maps counts on a log scale into 0..255 and labels the legend with increasing whole counts', () => {
+    expect(scaleIndex(0, 100)).toBe(0);
+    expect(scaleIndex(100, 100)).toBe(255);
+    expect(scaleIndex(500, 100)).toBe(255);
+    expect(scaleIndex(10, 100)).toBeGreaterThan(scaleIndex(5, 100));
+    expect(scaleIndex(3, 0)).toBe(0);
+    const ticks = legendTicks(1000);
+    expect(ticks[0]).toBe(0);
+    expect(ticks[ticks.length - 1]).toBe(1000);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBeGreaterThan(ticks[i - 1]);
+    expect(legendTicks(0)).toEqual([0]);
+  });
+});
