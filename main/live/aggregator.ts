@@ -9,16 +9,23 @@ export interface AggregatorOptions {
   resolution: number;
 }
 
-/** Cells one device visited inside the window, at the kept resolution; most recent last. */
-interface Track {
-  keys: number[];
-  seen: number[];
-}
-
-interface CellPlace {
-  lat: number;
+/** One cell of the kept resolution seen inside the window. */
+interface CellState {
+  key: number;
+  lat: number; // a fix inside the cell: enough to place it against a viewport
   lon: number;
   seen: number;
+  /** Fixes per time bucket, indexed like the aggregator's slots. */
+  counts: Uint32Array;
+  /** The frame being built, and this cell's row in it (-1: outside the view). */
+  frameId: number;
+  row: number;
+}
+
+/** Cells one device visited inside the window; most recent last. */
+interface Track {
+  cells: CellState[];
+  seen: number[];
 }
 
 export interface FrameRequest {
@@ -29,23 +36,25 @@ export interface FrameRequest {
 }
 
 /**
- * Live H3 aggregation over a sliding window: positions per cell (time buckets, so old counts fall
+ * Live H3 aggregation over a sliding window: positions per cell (in time buckets, so old counts fall
  * out whole) and unique devices per cell (each device's recent cells). Cells are kept at one fine
- * resolution as numeric keys; a frame at any coarser resolution is a parent bit-trick away.
+ * resolution as numeric keys; a frame at any coarser resolution is a parent bit-trick away. Each cell
+ * holds its own bucket counters and tracks point at cells directly, so building a frame costs one map
+ * lookup per kept cell at most — none at the kept resolution itself.
  */
 export class LiveAggregator {
-  private readonly slots: { epoch: number; counts: Map<number, number> }[];
+  private readonly epochs: number[];
+  private readonly cells = new Map<number, CellState>();
   private readonly tracks = new Map<string, Track>();
-  private readonly places = new Map<number, CellPlace>();
   private readonly parentMask: number;
   private latest = 0;
   private lastEvictEpoch = -1;
+  private frameId = 0;
   /** Fixes older than the window when they arrived; counted, not aggregated. */
   late = 0;
 
   constructor(readonly options: AggregatorOptions) {
-    const n = Math.ceil(options.windowMs / options.bucketMs) + 1;
-    this.slots = Array.from({ length: n }, () => ({ epoch: -1, counts: new Map() }));
+    this.epochs = new Array(Math.ceil(options.windowMs / options.bucketMs) + 1).fill(-1);
     this.parentMask = 2 ** ((MAX_RESOLUTION - options.resolution) * 3);
   }
 
@@ -53,47 +62,43 @@ export class LiveAggregator {
   add(id: string, ts: number, lat: number, lon: number, hi: number, lo: number): void {
     const { windowMs, bucketMs } = this.options;
     if (ts > this.latest) this.latest = ts;
-    if (ts < this.latest - windowMs) {
+    const epoch = Math.floor(ts / bucketMs);
+    const slot = epoch % this.epochs.length;
+    if (ts < this.latest - windowMs || this.epochs[slot] > epoch) {
       this.late++;
       return;
     }
-    const epoch = Math.floor(ts / bucketMs);
-    const slot = this.slots[epoch % this.slots.length];
-    if (slot.epoch !== epoch) {
-      if (slot.epoch > epoch) {
-        this.late++;
-        return;
-      }
-      slot.epoch = epoch;
-      slot.counts.clear();
+    if (this.epochs[slot] !== epoch) {
+      this.epochs[slot] = epoch; // the bucket starts over: its old counts are out of the window
+      for (const c of this.cells.values()) c.counts[slot] = 0;
     }
     const key15 = cellKey(hi, lo);
     const key = key15 - (key15 % this.parentMask) + (this.parentMask - 1);
-    slot.counts.set(key, (slot.counts.get(key) ?? 0) + 1);
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = { key, lat, lon, seen: ts, counts: new Uint32Array(this.epochs.length), frameId: -1, row: -1 };
+      this.cells.set(key, cell);
+    } else if (ts > cell.seen) cell.seen = ts;
+    cell.counts[slot]++;
 
-    const place = this.places.get(key);
-    if (place === undefined) this.places.set(key, { lat, lon, seen: ts });
-    else if (ts > place.seen) place.seen = ts;
-
-    let track = this.tracks.get(id);
+    const track = this.tracks.get(id);
     if (track === undefined) {
-      track = { keys: [key], seen: [ts] };
-      this.tracks.set(id, track);
+      this.tracks.set(id, { cells: [cell], seen: [ts] });
       return;
     }
-    const last = track.keys.length - 1;
-    if (track.keys[last] === key) {
+    const last = track.cells.length - 1;
+    if (track.cells[last] === cell) {
       if (ts > track.seen[last]) track.seen[last] = ts;
       return;
     }
-    const at = track.keys.indexOf(key);
+    const at = track.cells.indexOf(cell);
     if (at >= 0) {
-      track.keys.splice(at, 1);
+      track.cells.splice(at, 1);
       track.seen.splice(at, 1);
     }
-    track.keys.push(key);
+    track.cells.push(cell);
     track.seen.push(ts);
-    if (track.keys.length > 32) pruneTrack(track, ts - windowMs, 32);
+    if (track.cells.length > 32) pruneTrack(track, ts - windowMs, 32);
   }
 
   /** Drops devices and cells not seen inside the window; cheap enough to run once per bucket. */
@@ -104,14 +109,14 @@ export class LiveAggregator {
     const cutoff = now - this.options.windowMs;
     for (const [id, track] of this.tracks) {
       pruneTrack(track, cutoff, Infinity);
-      if (track.keys.length === 0) this.tracks.delete(id);
+      if (track.cells.length === 0) this.tracks.delete(id);
     }
-    for (const [key, place] of this.places) if (place.seen < cutoff) this.places.delete(key);
+    for (const [key, cell] of this.cells) if (cell.seen < cutoff) this.cells.delete(key);
   }
 
   /** Devices and kept-resolution cells seen inside the window (as of the last eviction). */
   stats(): { devices: number; cells: number } {
-    return { devices: this.tracks.size, cells: this.places.size };
+    return { devices: this.tracks.size, cells: this.cells.size };
   }
 
   /** Builds the binary frame (shared/heatmap-frame.ts) of one resolution inside the bounds. */
@@ -121,36 +126,44 @@ export class LiveAggregator {
     const cutoff = now - windowMs;
     const mask = 2 ** ((MAX_RESOLUTION - res) * 3);
     const inView = viewTest(bounds, res);
-    const acc = new Accumulator();
-    const slotOf = (parent: number, child: number): number => {
-      let slot = acc.index.get(parent);
-      if (slot === undefined) {
-        const place = this.places.get(child);
-        if (place === undefined) return -1; // evicted a moment ago; a sibling may still place the parent
-        slot = inView(place.lat, place.lon) ? acc.push(parent) : -1;
-        acc.index.set(parent, slot);
-      }
-      return slot;
-    };
+    const frameId = ++this.frameId;
+    const live: number[] = []; // slots whose bucket overlaps the window
+    this.epochs.forEach((e, i) => {
+      if (e >= 0 && (e + 1) * bucketMs > cutoff && e * bucketMs <= now) live.push(i);
+    });
 
-    for (const s of this.slots) {
-      if (s.epoch < 0 || (s.epoch + 1) * bucketMs <= cutoff || s.epoch * bucketMs > now) continue;
-      for (const [key, count] of s.counts) {
-        const slot = slotOf(key - (key % mask) + (mask - 1), key);
-        if (slot >= 0) acc.positions[slot] += count;
+    const acc = new Accumulator();
+    const parents = res === this.options.resolution ? undefined : new Map<number, number>();
+    for (const cell of this.cells.values()) {
+      cell.frameId = frameId;
+      let n = 0;
+      for (const i of live) n += cell.counts[i];
+      if (n === 0) {
+        cell.row = -1; // nothing inside the window (not yet evicted)
+        continue;
       }
+      let row: number | undefined;
+      if (parents === undefined) row = inView(cell.lat, cell.lon) ? acc.push(cell.key) : -1;
+      else {
+        const parent = cell.key - (cell.key % mask) + (mask - 1);
+        row = parents.get(parent);
+        if (row === undefined) {
+          row = inView(cell.lat, cell.lon) ? acc.push(parent) : -1;
+          parents.set(parent, row);
+        }
+      }
+      cell.row = row;
+      if (row >= 0) acc.positions[row] += n;
     }
-    const parents: number[] = [];
+    const rows: number[] = [];
     for (const track of this.tracks.values()) {
-      parents.length = 0;
-      for (let i = 0; i < track.keys.length; i++) {
-        if (track.seen[i] < cutoff || track.seen[i] > now) continue;
-        const key = track.keys[i];
-        const parent = key - (key % mask) + (mask - 1);
-        if (parents.includes(parent)) continue;
-        parents.push(parent);
-        const slot = slotOf(parent, key);
-        if (slot >= 0) acc.devices[slot]++;
+      rows.length = 0;
+      for (let i = 0; i < track.cells.length; i++) {
+        const cell = track.cells[i];
+        if (track.seen[i] < cutoff || track.seen[i] > now || cell.frameId !== frameId || cell.row < 0) continue;
+        if (rows.includes(cell.row)) continue; // a device counts once per cell of this resolution
+        rows.push(cell.row);
+        acc.devices[cell.row]++;
       }
     }
     return acc.toFrame(res, now, windowMs, maxCells);
@@ -159,9 +172,9 @@ export class LiveAggregator {
 
 function pruneTrack(track: Track, cutoff: number, keep: number): void {
   let drop = 0;
-  while (drop < track.seen.length && (track.seen[drop] < cutoff || track.keys.length - drop > keep)) drop++;
+  while (drop < track.seen.length && (track.seen[drop] < cutoff || track.cells.length - drop > keep)) drop++;
   if (drop > 0) {
-    track.keys.splice(0, drop);
+    track.cells.splice(0, drop);
     track.seen.splice(0, drop);
   }
 }

@@ -1,0 +1,184 @@
+/**
+ * npm run bench -- heatmap
+ * The live heatmap path with 100k devices: aggregation rate (against h3-js indexing alone as the
+ * baseline), the time to build a 100k-cell frame, its size on the wire, and in Chromium the time from
+ * frame receipt to the deck.gl layer updated. Writes bench/results/heatmap.json.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cellToParent, latLngToCell } from 'h3-js';
+import { chromium } from 'playwright-core';
+import { decodeFrame } from '../shared/heatmap-frame';
+import { startEngine, startWebBridge } from '../main';
+import { LiveAggregator, indexPosition } from '../main/live';
+import { createFleet, seededRandom, stepWalker } from '../main/simulator';
+import { median, percentile, round } from './stats';
+
+/** What the renderer exposes for tests and benchmarks (renderer/src, window.__hexwatch). */
+interface Page {
+  __hexwatch: { layer(): { cells: number; frames: number }; applyFrame(buffer: ArrayBuffer): number };
+  requestAnimationFrame(cb: () => void): number;
+}
+
+const DEVICES = 100_000;
+const ROUNDS = 10; // fixes per device in the aggregation run
+const CELLS = 100_000;
+const RES = 9;
+const WORLD = { west: -180, south: -90, east: 180, north: 90 };
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+function fleetFixes() {
+  const random = seededRandom(42);
+  const area = { center: [-73.9851, 40.7589] as const, radiusKm: 60 };
+  const fleet = createFleet(DEVICES, area, 9, 'walkers', random);
+  const n = DEVICES * ROUNDS;
+  const lat = new Float64Array(n);
+  const lon = new Float64Array(n);
+  const ts = new Float64Array(n);
+  const ids: string[] = new Array(n);
+  const t0 = Date.now() - ROUNDS * 1000;
+  for (let r = 0, k = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < DEVICES; i++, k++) {
+      stepWalker(fleet, i, 1, area, random);
+      lat[k] = fleet.lat[i];
+      lon[k] = fleet.lon[i];
+      ts[k] = t0 + r * 1000;
+      ids[k] = fleet.ids[i];
+    }
+  }
+  return { n, lat, lon, ts, ids };
+}
+
+function measureAggregation() {
+  const f = fleetFixes();
+  const baseline: number[] = [];
+  const pipeline: number[] = [];
+  const cell = new Uint32Array(2);
+  for (let rep = 0; rep < 3; rep++) {
+    let t = performance.now();
+    let sink = 0;
+    for (let k = 0; k < f.n; k++) sink += latLngToCell(f.lat[k], f.lon[k], 15).length;
+    baseline.push(f.n / ((performance.now() - t) / 1000));
+    if (sink === 0) throw new Error('unreachable');
+
+    const agg = new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: RES });
+    t = performance.now();
+    for (let k = 0; k < f.n; k++) {
+      indexPosition(f.lat[k], f.lon[k], cell);
+      agg.add(f.ids[k], f.ts[k], f.lat[k], f.lon[k], cell[0], cell[1]);
+    }
+    pipeline.push(f.n / ((performance.now() - t) / 1000));
+  }
+  return { baseline: median(baseline), pipeline: median(pipeline) };
+}
+
+/** An aggregator holding exactly CELLS distinct resolution-9 cells, one device each, 5 fixes per device. */
+function hundredThousandCells(now: number) {
+  const random = seededRandom(9);
+  const agg = new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: RES });
+  const seen = new Set<string>();
+  const cell = new Uint32Array(2);
+  while (seen.size < CELLS) {
+    const lat = 35 + random() * 10;
+    const lon = -80 + random() * 12;
+    const c = cellToParent(latLngToCell(lat, lon, 15), RES); // the parent, as the pipeline derives it
+    if (seen.has(c)) continue;
+    seen.add(c);
+    indexPosition(lat, lon, cell);
+    for (let k = 0; k < 5; k++) agg.add(`d${seen.size}`, now - k * 1000, lat, lon, cell[0], cell[1]);
+  }
+  return agg;
+}
+
+async function measureApply(frames: ArrayBuffer[]) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hexwatch-bench-'));
+  const engine = await startEngine({ argv: ['--data-dir', dataDir, '--simulator.devices', '100'], env: {}, log: () => {} });
+  const staticDir = join(process.cwd(), 'out', 'renderer');
+  const bridge = await startWebBridge({ engine, host: '127.0.0.1', port: 0, staticDir });
+  const browser = await chromium.launch({
+    executablePath: process.env.HEXWATCH_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(bridge.url);
+    await page.waitForFunction(() => (globalThis as unknown as Page).__hexwatch.layer().frames > 0, null, { timeout: 60_000 });
+    const b64 = frames.map((f) => Buffer.from(f).toString('base64'));
+    return await page.evaluate(async (encoded: string[]) => {
+      const page = globalThis as unknown as Page;
+      const hook = page.__hexwatch;
+      const decode = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer;
+      const bufs = encoded.map(decode);
+      const nextFrame = () => new Promise((r) => page.requestAnimationFrame(() => r(null)));
+      const cold = hook.applyFrame(bufs[0].slice(0));
+      await nextFrame();
+      const warm: number[] = [];
+      for (let i = 1; i <= 20; i++) {
+        warm.push(hook.applyFrame(bufs[i % bufs.length].slice(0)));
+        await nextFrame();
+      }
+      return { cold, warm, cells: hook.layer().cells };
+    }, b64);
+  } finally {
+    await browser.close();
+    await bridge.close();
+    await engine.stop();
+  }
+}
+
+async function main() {
+  log(`hexwatch bench heatmap: ${DEVICES} devices, ${cpus().length} cores, node ${process.version}`);
+  const agg = measureAggregation();
+  log(`aggregation: ${Math.round(agg.pipeline)} positions/s (h3-js indexing alone: ${Math.round(agg.baseline)}/s)`);
+
+  const now = Date.now();
+  const big = hundredThousandCells(now);
+  const builds: number[] = [];
+  let frame = new ArrayBuffer(0);
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
+    frame = big.buildFrame({ resolution: RES, bounds: WORLD, now, maxCells: 250_000 });
+    builds.push(performance.now() - t);
+  }
+  const decoded = decodeFrame(frame);
+  log(`frame: ${decoded.count} cells, ${frame.byteLength} bytes, build p50 ${round(median(builds))} ms`);
+  // A second frame over the same cells with other counts, so the renderer's caches are warm but the data changes.
+  const other = frame.slice(0);
+  const o = decodeFrame(other);
+  for (let i = 0; i < o.count; i++) o.devices[i] = 1 + (i % 7);
+
+  let apply: { cold: number; warm: number[]; cells: number } | undefined;
+  try {
+    apply = await measureApply([frame, other]);
+    log(`render apply: cold ${round(apply.cold)} ms, warm p50 ${round(median(apply.warm))} ms (${apply.cells} cells in the layer)`);
+  } catch (err) {
+    log(`render apply: not measured (${(err as Error).message.split('\n')[0]})`);
+  }
+
+  const result = {
+    scenario: 'heatmap',
+    when: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version },
+    devices: DEVICES,
+    cells: decoded.count,
+    resolution: RES,
+    aggregate_positions_per_s: Math.round(agg.pipeline),
+    baseline_h3_index_per_s: Math.round(agg.baseline),
+    aggregate_ratio_to_baseline: round(agg.pipeline / agg.baseline, 3),
+    frame_build_ms_p50: round(median(builds)),
+    frame_build_ms_p95: round(percentile(builds, 95)),
+    frame_bytes: frame.byteLength,
+    frame_bytes_per_cell: round(frame.byteLength / decoded.count, 4),
+    render_apply_ms_p50: apply ? round(median(apply.warm)) : null,
+    render_apply_ms_p95: apply ? round(percentile(apply.warm, 95)) : null,
+    render_apply_cold_ms: apply ? round(apply.cold) : null,
+    build_plus_apply_ms_p50: apply ? round(median(builds) + median(apply.warm)) : null,
+    targets: { aggregate_positions_per_s: 200_000, build_plus_apply_ms_p50: 50, frame_bytes_per_cell: 16 },
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/heatmap.json', `${JSON.stringify(result, null, 2)}\n`);
+  log('wrote bench/results/heatmap.json');
+}
+
+await main();
