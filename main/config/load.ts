@@ -32,6 +32,12 @@ const ALIASES: Record<string, string> = {
   nats: 'nats.servers',
 };
 
+/** Secrets people try to put in settings.json, and where they belong instead. */
+const SECRETS: Record<string, string> = {
+  'nats.password': 'secrets are not read from settings files: set HEXWATCH_NATS_PASSWORD or nats.passwordFile',
+  'nats.token': 'secrets are not read from settings files: set HEXWATCH_NATS_TOKEN or nats.tokenFile',
+};
+
 export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'hexwatch');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'hexwatch');
@@ -76,7 +82,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       const base = issue.path.map(String).join('.');
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (base ? `${base}.${k}` : k)) : [base];
       return keys.map((key) => {
-        const what = issue.code === 'unrecognized_keys' ? `unknown setting${suggest(key, leaves)}` : issue.message;
+        const what =
+          issue.code !== 'unrecognized_keys'
+            ? issue.message
+            : SECRETS[key] ?? `unknown setting${suggest(key, leaves)}`;
         const from = origin.get(key) ?? (issue.code === 'unrecognized_keys' ? settingsPath : undefined);
         return `  ${key || '(root)'}: ${what}${from ? ` (from ${from})` : ''}`;
       });

@@ -37,7 +37,25 @@ export const ConfigSchema = strict({
     .refine((l) => l.windowS < 5 || l.bucketS <= l.windowS, { message: 'must not exceed live.windowS', path: ['bucketS'] })
     .prefault({}),
   nats: strict({
-    servers: z.array(z.string().min(1)).default([]),
+    servers: z.array(z.string().regex(/^(nats|tls|wss?):\/\/[^\s]+$/, 'must be a nats://, tls:// or ws(s):// URL')).default([]),
+    user: z.string().default(''),
+    // Secrets come from files or HEXWATCH_NATS_PASSWORD / HEXWATCH_NATS_TOKEN, never from settings.json.
+    passwordFile: z.string().default(''),
+    tokenFile: z.string().default(''),
+    nkeySeedFile: z.string().default(''),
+    credsFile: z.string().default(''),
+    tlsCaFile: z.string().default(''),
+    tlsCertFile: z.string().default(''),
+    tlsKeyFile: z.string().default(''),
+    stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('POSITIONS'),
+    subjects: z.array(z.string().min(1)).min(1).default(['pos.>']),
+    createStream: z.boolean().default(true),
+    consumer: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('hexwatch'),
+    batch: z.number().int().min(1).max(100_000).default(5000),
+    ackWaitS: z.number().int().min(5).max(3600).default(30),
+  }).prefault({}),
+  ingest: strict({
+    maxMessageBytes: z.number().int().min(256).max(64 << 20).default(65_536),
   }).prefault({}),
   log: strict({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { SeqRanges } from './seq-ranges';
+
+describe('SeqRanges', () => {
+  it('answers exactly which sequences are committed, in any order of arrival', () => {
+    const r = new SeqRanges();
+    r.addAll([1, 2, 3, 7, 8, 5]);
+    expect(r.toArray()).toEqual([[1, 3], [5, 5], [7, 8]]);
+    expect([0, 1, 3, 4, 5, 6, 8, 9].map((s) => r.has(s))).toEqual([false, true, true, false, true, false, true, false]);
+    expect(r.highWater).toBe(3);
+    r.addAll([4, 6]);
+    expect(r.toArray()).toEqual([[1, 8]]);
+    expect(r.highWater).toBe(8);
+    expect(r.count).toBe(8);
+  });
+
+  it('merges overlapping and adjacent ranges when loaded, and `with` leaves the original alone', () => {
+    const r = new SeqRanges([[10, 20], [1, 5], [6, 9], [15, 30]]);
+    expect(r.toArray()).toEqual([[1, 30]]);
+    const next = r.with([32, 31, 40]);
+    expect(next.toArray()).toEqual([[1, 32], [40, 40]]);
+    expect(r.toArray()).toEqual([[1, 30]]);
+  });
+
+  it('keeps a redelivered old batch from being skipped after newer ones committed (the crash case)', () => {
+    const r = new SeqRanges([[1, 100]]);
+    r.addAll(Array.from({ length: 100 }, (_, i) => 201 + i)); // newer messages committed first after restart
+    expect(r.has(150)).toBe(false); // the redelivered 101..200 must still be processed
+    r.addAll(Array.from({ length: 100 }, (_, i) => 101 + i));
+    expect(r.toArray()).toEqual([[1, 300]]);
+  });
+});
