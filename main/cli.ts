@@ -7,19 +7,21 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { redactUrl } from './ingest';
 import { startEngine } from './engine';
 import { startWebBridge } from './server';
-import { Simulator } from './simulator';
+import { Simulator, publishSimulation } from './simulator';
 
 const HELP = `hexwatch — live geofence workstation
 
 usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
-  hexwatch simulate [--count N] [--section.key value ...]
+  hexwatch simulate [--count N] [--nats URL] [--section.key value ...]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
-simulate   writes simulated fixes as NDJSON to stdout (--count N stops after N fixes)
+simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
+           (--count N stops after N fixes; --rate N per second; --devices N walkers)
 
 Settings are layered: defaults, <data dir>/settings.json, HEXWATCH_* variables, then flags.`;
 
@@ -63,6 +65,7 @@ async function simulate(argv: string[]): Promise<void> {
   }
   if (!(count > 0)) throw new ConfigError('invalid settings:\n  --count: expected a positive number');
   const { config } = loadConfig({ argv: rest });
+  if (config.nats.servers.length > 0) return publish(config, count);
   const sim = new Simulator(config.simulator);
   const tickMs = 100;
   const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
@@ -78,6 +81,26 @@ async function simulate(argv: string[]): Promise<void> {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   process.stderr.write(`hexwatch: wrote ${written} fixes from ${sim.devices} walkers\n`);
+}
+
+/** `simulate --nats URL`: the walkers into JetStream, until --count or Ctrl-C, then a summary. */
+async function publish(config: Config, count: number): Promise<void> {
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  process.once('SIGTERM', () => abort.abort());
+  const where = config.nats.servers.map(redactUrl).join(', ');
+  process.stderr.write(`hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s\n`);
+  const s = await publishSimulation({
+    config,
+    env: process.env,
+    count,
+    signal: abort.signal,
+    onProgress: (p) => process.stderr.write(`hexwatch: ${p.acked} acknowledged, ${p.failed} failed\n`),
+  });
+  process.stdout.write(
+    `hexwatch: published ${s.published}, acknowledged ${s.acked}, failed ${s.failed} in ${s.seconds.toFixed(1)} s (${s.perSecond}/s)${s.lastError ? `; last error: ${s.lastError}` : ''}\n`,
+  );
+  if (s.failed > 0) process.exitCode = 1;
 }
 
 async function main(): Promise<void> {

@@ -1,2 +1,3 @@
 export { Simulator, type SimulatorOptions } from './simulator';
 export { createFleet, seededRandom, stepWalker, type Fleet, type WalkerArea } from './walker';
+export { publishSimulation, type PublishSummary } from './nats-publish';

@@ -1,0 +1,84 @@
+import { jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { Config } from '../config';
+import { natsConnectionOptions } from '../ingest/nats-options';
+import { Simulator } from './simulator';
+
+export interface PublishSummary {
+  published: number;
+  acked: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  lastError?: string;
+}
+
+/**
+ * Publishes the simulator's walkers into JetStream on `pos.<fleet>` at the configured rate. Publishes
+ * are asynchronous with a bounded window of unacknowledged ones, so a slow server slows the
+ * simulator rather than filling memory; every publish is confirmed or counted as failed.
+ */
+export async function publishSimulation(options: {
+  config: Config;
+  env: Readonly<Record<string, string | undefined>>;
+  count: number;
+  /** Unacknowledged publishes allowed at once. */
+  window?: number;
+  /** Publish as fast as the window allows, ignoring simulator.ratePerSec (benchmarks). */
+  unpaced?: boolean;
+  onProgress?: (s: PublishSummary) => void;
+  signal?: AbortSignal;
+}): Promise<PublishSummary> {
+  const { config, count } = options;
+  const window = options.window ?? 4096;
+  const nc = await connect(natsConnectionOptions(config.nats, options.env));
+  try {
+    const jsm = await jetstreamManager(nc);
+    try {
+      await jsm.streams.info(config.nats.stream);
+    } catch {
+      await jsm.streams.add({ name: config.nats.stream, subjects: config.nats.subjects });
+    }
+    const js = jetstream(nc);
+    const subject = `pos.${config.simulator.fleet}`;
+    const sim = new Simulator(config.simulator);
+    const started = performance.now();
+    const summary: PublishSummary = { published: 0, acked: 0, failed: 0, seconds: 0, perSecond: 0 };
+    const inFlight = new Set<Promise<PubAck | void>>();
+    const tickMs = 100;
+    const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
+    let due = Date.now();
+    let lastProgress = 0;
+    while (summary.published < count && !options.signal?.aborted) {
+      const batch = sim.take(Math.min(options.unpaced ? 1000 : perTick, count - summary.published), Date.now());
+      for (const p of batch) {
+        const ack: Promise<PubAck | void> = js.publish(subject, JSON.stringify(p)).then(
+          () => void summary.acked++,
+          (err: Error) => {
+            summary.failed++;
+            summary.lastError = err.message;
+          },
+        );
+        inFlight.add(ack);
+        void ack.finally(() => inFlight.delete(ack));
+        summary.published++;
+        if (inFlight.size >= window) await Promise.race(inFlight);
+      }
+      if (!options.unpaced) {
+        due += tickMs;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      if (options.onProgress && performance.now() - lastProgress > 1000) {
+        lastProgress = performance.now();
+        options.onProgress({ ...summary, seconds: (lastProgress - started) / 1000, perSecond: 0 });
+      }
+    }
+    await Promise.all(inFlight);
+    summary.seconds = (performance.now() - started) / 1000;
+    summary.perSecond = Math.round(summary.acked / summary.seconds);
+    return summary;
+  } finally {
+    await nc.drain().catch(() => nc.close());
+  }
+}
