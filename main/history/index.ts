@@ -1,0 +1,13 @@
+export {
+  HistoryStore,
+  type CommitBatch,
+  type FaultPoint,
+  type HistoryCounts,
+  type HistoryOptions,
+  type ParquetOptions,
+  type RollResult,
+} from './history-store';
+export { type PositionRow, type QuarantineRow } from './tables';
+export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, type QuarantinePage, QuarantineTable } from './quarantine-table';
+export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
+export { HOUR_MS, hourDir, hourPartition, hourStart, partPath, tmpPathOf } from './archive-layout';
