@@ -39,7 +39,7 @@ export interface HistoryOptions {
   /** Parts with at least this many rows are not merged again when late data adds a small part to their hour. */
   compactMaxRows?: number;
   parquet?: Partial<ParquetOptions>;
-  /** DuckDB's buffer limit (e.g. "512MB"); larger sorts spill to `<dataDir>/history.duckdb.tmp`. */
+  /** DuckDB's buffer limit (default "256MB"); larger sorts spill to `<dataDir>/history.duckdb.tmp`. */
   memoryLimit?: string;
   log?: (line: string) => void;
   /** Test hook: called at each FaultPoint; throwing there leaves the files and tables as a crash would. */
@@ -69,7 +69,9 @@ export interface HistoryCounts {
 }
 
 const POSITIONS = 'positions';
-const DEFAULT_PARQUET: ParquetOptions = { compressionLevel: 3, version: 'V2', rowGroupSize: 1_000_000 };
+// Measured on 1M walker fixes: 18.5 B/position (8.7× smaller than NDJSON); V1 gives 23.9 B (6.7×). Row groups of
+// 1M rows gain only 2 % more and make the writer hold a whole group in memory.
+const DEFAULT_PARQUET: ParquetOptions = { compressionLevel: 3, version: 'V2', rowGroupSize: 122_880 };
 
 interface PartRow {
   path: string;
@@ -118,7 +120,7 @@ export class HistoryStore {
       // Parquet and JSON are built in; nothing may be fetched from the internet.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      memory_limit: options.memoryLimit ?? '512MB',
+      memory_limit: options.memoryLimit ?? '256MB',
     });
     const sessions: Session[] = [];
     try {
