@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from './history-store';
 import { archiveFiles, makeRows, outsideQuery, tempDir } from './history-fixtures';
@@ -268,6 +269,22 @@ describe('retention', () => {
     await s.roll(LATER);
     expect(await s.applyRetention(Date.UTC(2030, 0, 1))).toBe(0);
     expect((await s.counts()).archived).toBe(10);
+  });
+});
+
+describe('DuckDB offline', () => {
+  it('has Parquet and JSON built in, with extension downloads and autoloading switched off', async () => {
+    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+    const c = await instance.connect();
+    const rows = (
+      await c.runAndReadAll(`SELECT extension_name, loaded, install_mode FROM duckdb_extensions() WHERE extension_name IN ('parquet', 'json') ORDER BY 1`)
+    ).getRowObjectsJS();
+    expect(rows).toEqual([
+      { extension_name: 'json', loaded: true, install_mode: 'STATICALLY_LINKED' },
+      { extension_name: 'parquet', loaded: true, install_mode: 'STATICALLY_LINKED' },
+    ]);
+    c.closeSync();
+    instance.closeSync();
   });
 });
 
