@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { resolutionForZoom } from '../shared/zoom';
-import { loadConfig, type Config, type LoadOptions } from './config';
+import { RpcError } from '../shared/rpc';
+import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
+import { HistoryStore } from './history';
+import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
 import { Simulator } from './simulator';
@@ -60,11 +63,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const clients = new Set<ClientState>();
   const cell = new Uint32Array(2);
 
-  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
-  const source: Pick<Status, 'source' | 'sourceState' | 'sourceDetail'> = useNats
-    ? { source: 'nats', sourceState: 'error', sourceDetail: 'NATS ingest is not built yet; unset nats.servers to use the simulator' }
-    : { source: 'simulator', sourceState: 'running', sourceDetail: `${config.simulator.devices} walkers` };
-
   const ingest = (batch: readonly Position[], now = clock()): void => {
     for (const p of batch) {
       indexPosition(p.lat, p.lon, cell);
@@ -73,12 +71,59 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     meter.add(batch.length, now);
   };
 
+  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
+  if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  // NATS: every committed fix feeds the live view; the history store is where it is committed.
+  const history = useNats
+    ? await HistoryStore.open({ dataDir, retentionDays: config.history.retentionDays, graceMs: config.history.graceS * 1000, log })
+    : undefined;
+  const nats = history
+    ? new PositionIngest({
+        nats: config.nats,
+        maxMessageBytes: config.ingest.maxMessageBytes,
+        env: options.env ?? process.env,
+        sink: history,
+        onFix: (id, ts, lat, lon, hi, lo) => live.add(id, ts, lat, lon, hi, lo),
+        onCommitted: (n) => meter.add(n, clock()),
+        log,
+      })
+    : undefined;
+  nats?.start();
   const simulator = useNats ? undefined : new Simulator(config.simulator);
   simulator?.start((batch) => ingest(batch), 100, clock);
+  let rolling = false;
+  const rollTimer = history
+    ? setInterval(() => {
+        if (rolling) return;
+        rolling = true;
+        const now = clock();
+        history
+          .roll(now)
+          .then(() => history.applyRetention(now))
+          .catch((err: Error) => log(`history: roll failed: ${err.message}`))
+          .finally(() => (rolling = false));
+      }, config.history.rollIntervalS * 1000)
+    : undefined;
+  const needHistory = (): HistoryStore => {
+    if (!history) throw new RpcError({ code: 'unavailable', message: 'history is kept for NATS ingest: set nats.servers' });
+    return history;
+  };
 
   const status = (): Status => {
     const now = clock();
     const { devices, cells } = live.stats();
+    const source: Pick<Status, 'source' | 'sourceState' | 'sourceDetail' | 'ingest'> = nats
+      ? {
+          source: 'nats',
+          sourceState: nats.state,
+          sourceDetail: nats.detail,
+          ingest: {
+            committed: nats.committed,
+            skipped: nats.skipped,
+            quarantined: Object.values(nats.quarantineCounts).reduce((a, b) => a + (b ?? 0), 0),
+          },
+        }
+      : { source: 'simulator', sourceState: 'running', sourceDetail: `${config.simulator.devices} walkers` };
     return {
       version: options.version ?? '0.1.0',
       ...source,
@@ -115,6 +160,19 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     'heatmap.snapshot': (viewport) => frameFor(viewport, clock()),
     'config.get': () => ({ settingsPath, config: { ...config, dataDir } }),
+    'history.counts': () => needHistory().counts(),
+    'quarantine.list': async (filter) => {
+      const page = await needHistory().quarantine.list(filter);
+      return { total: page.total, items: page.items.map((e) => ({ ...e, seq: String(e.seq) })) };
+    },
+    'quarantine.get': async ({ seq, stream }) => {
+      const m = await needHistory().quarantine.get(BigInt(seq), stream);
+      if (!m) throw new RpcError({ code: 'invalid_params', message: `no quarantined message with seq ${seq}`, issues: [{ path: 'seq', message: 'not found' }] });
+      const { raw, ...entry } = m;
+      return { ...entry, seq: String(entry.seq), rawBase64: Buffer.from(raw).toString('base64') };
+    },
+    'quarantine.purge': async (filter) => ({ purged: await needHistory().quarantine.purge(filter) }),
+    'quarantine.counts': () => needHistory().quarantine.countsByReason(),
   };
 
   const frameTimer = setInterval(() => {
@@ -159,6 +217,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     async stop() {
       simulator?.stop();
+      if (rollTimer) clearInterval(rollTimer);
+      await nats?.stop();
+      await history?.close();
       clearInterval(frameTimer);
       clearInterval(statusTimer);
       clients.clear();

@@ -41,8 +41,22 @@ export const StatusSchema = z.object({
   windowS: z.number(),
   maxResolution: z.number(),
   uptimeS: z.number(),
+  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined. */
+  ingest: z.object({ committed: z.number(), skipped: z.number(), quarantined: z.number() }).optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
+
+const QuarantineEntrySchema = z.object({
+  seq: z.string(), // a uint64 stream sequence, as text
+  stream: z.string(),
+  subject: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+  received: z.number(),
+  bytes: z.number(),
+});
+export type QuarantineEntry = z.infer<typeof QuarantineEntrySchema>;
+const SeqParam = z.string().regex(/^\d{1,20}$/, 'must be a stream sequence (digits)');
 
 export const methods = {
   /** Engine and source health, the same figures the status bar shows. */
@@ -59,6 +73,34 @@ export const methods = {
     params: z.object({}).strict(),
     result: z.object({ settingsPath: z.string(), config: z.record(z.string(), z.unknown()) }),
   },
+  /** Rows in the hot table, in the Parquet archive, and messages in quarantine (NATS ingest). */
+  'history.counts': {
+    params: z.object({}).strict(),
+    result: z.object({ hot: z.number(), archived: z.number(), quarantined: z.number() }),
+  },
+  /** Quarantined messages, newest first, without their bodies. */
+  'quarantine.list': {
+    params: z
+      .object({
+        reason: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    result: z.object({ total: z.number(), items: z.array(QuarantineEntrySchema) }),
+  },
+  /** One quarantined message with its raw body (base64). */
+  'quarantine.get': {
+    params: z.object({ seq: SeqParam, stream: z.string().optional() }).strict(),
+    result: QuarantineEntrySchema.extend({ rawBase64: z.string() }),
+  },
+  /** Deletes quarantined messages matching the filter (all when empty); returns how many. */
+  'quarantine.purge': {
+    params: z.object({ reason: z.string().max(64).optional(), before: z.number().int().nonnegative().optional() }).strict(),
+    result: z.object({ purged: z.number() }),
+  },
+  /** Quarantined messages per reason. */
+  'quarantine.counts': { params: z.object({}).strict(), result: z.record(z.string(), z.number()) },
 } as const;
 
 export const channels = {

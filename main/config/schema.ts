@@ -57,6 +57,11 @@ export const ConfigSchema = strict({
   ingest: strict({
     maxMessageBytes: z.number().int().min(256).max(64 << 20).default(65_536),
   }).prefault({}),
+  history: strict({
+    retentionDays: z.number().int().min(0).max(36_500).default(0),
+    rollIntervalS: z.number().int().min(1).max(3600).default(60),
+    graceS: z.number().int().min(0).max(86_400).default(300),
+  }).prefault({}),
   log: strict({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   }).prefault({}),
