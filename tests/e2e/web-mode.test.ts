@@ -1,7 +1,7 @@
 // The workstation end to end: the real engine in web mode (simulator by default), the built renderer in
 // Debian's Chromium (WebGL2 on SwiftShader). Live frames must reach the heatmap layer, the map must be
 // drawn, every request must stay on the engine's own loopback origin, and nothing may log an error.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,10 +146,10 @@ describe('web mode in Chromium', () => {
       what: 'the map to change between screenshots',
     });
 
-    // The README's picture, from a developer's run (CI keeps its copy in test-results/ only).
-    if (!process.env.CI) {
+    // The README's picture: the whole workstation, refreshed on request (HEXWATCH_UPDATE_SCREENSHOT=1).
+    if (process.env.HEXWATCH_UPDATE_SCREENSHOT) {
       await mkdir(join(repoRoot, 'docs'), { recursive: true });
-      await copyFile(file, join(repoRoot, 'docs', 'screenshot.png'));
+      await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot.png') });
     }
   });
 

@@ -1,0 +1,73 @@
+import { cellToLatLng } from 'h3-js';
+import { scaleIndex } from '../../../shared/color-scale';
+import { cellKey } from '../../../shared/h3-cell';
+import type { HeatmapFrame } from '../../../shared/heatmap-frame';
+import type { HeatmapMetric } from '../../../shared/rpc';
+
+/**
+ * Cell centres, computed once per cell: consecutive frames share most of their cells, and h3-js is the
+ * cost that dominates applying a frame. One map per resolution (a key is exact within one).
+ */
+export class CenterCache {
+  private readonly maps = new Map<number, Map<number, number>>();
+  private lonLat = new Float64Array(2 * 65_536);
+  private size = 0;
+  misses = 0;
+
+  /** Writes the centre [lon, lat] of cell (hi, lo) into out at `at`. */
+  center(hi: number, lo: number, resolution: number, out: Float64Array, at: number): void {
+    let map = this.maps.get(resolution);
+    if (!map) this.maps.set(resolution, (map = new Map()));
+    const key = cellKey(hi, lo);
+    let slot = map.get(key);
+    if (slot === undefined) {
+      if (this.size >= 2_000_000) this.clear(); // a bounded cache: start over rather than grow without end
+      const [lat, lon] = cellToLatLng([lo, hi]);
+      slot = this.size++;
+      if (2 * this.size > this.lonLat.length) {
+        const grown = new Float64Array(this.lonLat.length * 2);
+        grown.set(this.lonLat);
+        this.lonLat = grown;
+      }
+      this.lonLat[2 * slot] = lon;
+      this.lonLat[2 * slot + 1] = lat;
+      map.set(key, slot);
+      this.misses++;
+    }
+    out[at] = this.lonLat[2 * slot];
+    out[at + 1] = this.lonLat[2 * slot + 1];
+  }
+
+  clear(): void {
+    this.maps.clear();
+    this.size = 0;
+  }
+}
+
+export interface FrameAttributes {
+  count: number;
+  /** [lon, lat] per cell. */
+  positions: Float64Array;
+  /** RGBA per cell. */
+  colors: Uint8Array;
+  /** The largest value of the metric, for the legend. */
+  max: number;
+}
+
+/** The deck.gl attributes of a frame: centres from the cache, colours from the LUT on a log scale. */
+export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut: Uint8Array, cache: CenterCache): FrameAttributes {
+  const n = frame.count;
+  const values = metric === 'devices' ? frame.devices : frame.positions;
+  const max = metric === 'devices' ? frame.maxDevices : frame.maxPositions;
+  const positions = new Float64Array(2 * n);
+  const colors = new Uint8Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    cache.center(frame.cellHi[i], frame.cellLo[i], frame.resolution, positions, 2 * i);
+    const c = scaleIndex(values[i], max) * 4;
+    colors[4 * i] = lut[c];
+    colors[4 * i + 1] = lut[c + 1];
+    colors[4 * i + 2] = lut[c + 2];
+    colors[4 * i + 3] = lut[c + 3];
+  }
+  return { count: n, positions, colors, max };
+}

@@ -1,0 +1,103 @@
+import type { MapboxOverlay } from '@deck.gl/mapbox';
+import { COLOR_SCALES, colorLut, type ColorScaleName } from '../../../shared/color-scale';
+import { cellToHex } from '../../../shared/h3-cell';
+import { decodeFrame, type HeatmapFrame } from '../../../shared/heatmap-frame';
+import type { HeatmapMetric } from '../../../shared/rpc';
+import { CenterCache, frameAttributes, type FrameAttributes } from './frame-attributes';
+import { HexHeatLayer } from './hex-heat-layer';
+
+export interface LayerStats {
+  /** Cells handed to deck.gl by the last apply. */
+  cells: number;
+  resolution: number;
+  frames: number;
+  lastApplyMs: number;
+  max: number;
+  windowMs: number;
+}
+
+export interface CellInfo {
+  hex: string;
+  resolution: number;
+  positions: number;
+  devices: number;
+}
+
+/** Frames in, deck.gl layer out; outside React so a 100k-cell frame costs no re-render. */
+export class HeatmapController {
+  private readonly cache = new CenterCache();
+  private lut: Uint8Array;
+  private frame: HeatmapFrame | undefined;
+  private attrs: FrameAttributes | undefined;
+  private listeners = new Set<(s: LayerStats) => void>();
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0 };
+
+  constructor(
+    private readonly overlay: MapboxOverlay,
+    public metric: HeatmapMetric = 'devices',
+    public scale: ColorScaleName = 'thermal',
+  ) {
+    this.lut = colorLut(COLOR_SCALES[scale]);
+  }
+
+  onStats(listener: (s: LayerStats) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a binary frame; returns the milliseconds from receipt to the layer's props set. */
+  apply(buffer: ArrayBuffer): number {
+    const t0 = performance.now();
+    this.frame = decodeFrame(buffer);
+    this.render();
+    const ms = performance.now() - t0;
+    this.stats = { ...this.stats, frames: this.stats.frames + 1, lastApplyMs: ms };
+    for (const l of this.listeners) l(this.stats);
+    return ms;
+  }
+
+  setStyle(metric: HeatmapMetric, scale: ColorScaleName): void {
+    this.metric = metric;
+    this.scale = scale;
+    this.lut = colorLut(COLOR_SCALES[scale]);
+    if (this.frame) this.render();
+    for (const l of this.listeners) l(this.stats);
+  }
+
+  cellAt(index: number): CellInfo | undefined {
+    const f = this.frame;
+    if (!f || index < 0 || index >= f.count) return undefined;
+    return { hex: cellToHex(f.cellHi[index], f.cellLo[index]), resolution: f.resolution, positions: f.positions[index], devices: f.devices[index] };
+  }
+
+  /** [west, south, east, north] of the cells shown, for "fit to data". */
+  dataBounds(): [number, number, number, number] | undefined {
+    const a = this.attrs;
+    if (!a || a.count === 0) return undefined;
+    let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    for (let i = 0; i < a.count; i++) {
+      const lon = a.positions[2 * i], lat = a.positions[2 * i + 1];
+      if (lon < w) w = lon;
+      if (lon > e) e = lon;
+      if (lat < s) s = lat;
+      if (lat > n) n = lat;
+    }
+    return [w, s, e, n];
+  }
+
+  private render(): void {
+    const frame = this.frame!;
+    const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache));
+    this.overlay.setProps({
+      layers: [
+        new HexHeatLayer({
+          id: 'heatmap',
+          attrs,
+          resolution: frame.resolution,
+          hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
+        }),
+      ],
+    });
+    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs };
+  }
+}

@@ -1,0 +1,16 @@
+import type { RpcClient } from '../../../shared/rpc';
+import { IpcRpcClient, type PreloadBridge } from './ipc-client';
+import { WsRpcClient, type ConnectionState } from './ws-client';
+
+export type { ConnectionState };
+
+/** Electron's preload bridge when present, else the web bridge's WebSocket with the page's token. */
+export function connectEngine(): { client: RpcClient; onState(listener: (s: ConnectionState) => void): () => void; onReopen(l: () => void): () => void } {
+  const bridge = (window as unknown as { hexwatch?: PreloadBridge }).hexwatch;
+  if (bridge) {
+    return { client: new IpcRpcClient(bridge), onState: (l) => (l({ state: 'open' }), () => {}), onReopen: () => () => {} };
+  }
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const ws = new WsRpcClient(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
+  return { client: ws, onState: (l) => ws.onState(l), onReopen: (l) => ws.onReopen(l) };
+}

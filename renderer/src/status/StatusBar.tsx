@@ -1,0 +1,25 @@
+import type { Status } from '../../../shared/rpc';
+import type { ConnectionState } from '../rpc';
+
+const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
+
+/** Source and its state, throughput, devices, cells on screen, and the link to the engine. */
+export function StatusBar(props: { status?: Status; connection: ConnectionState; cells: number; resolution: number }) {
+  const s = props.status;
+  const link = props.connection.state === 'open' ? 'connected' : props.connection.state === 'connecting' ? 'connecting…' : 'disconnected';
+  return (
+    <footer className="status-bar" data-testid="status-bar" role="status">
+      <span className={`pill source-${s?.sourceState ?? 'starting'}`} title={s?.sourceDetail}>
+        {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {s?.sourceState ?? 'starting'}
+      </span>
+      {s?.sourceDetail && <span className="detail">{s.sourceDetail}</span>}
+      <span>{fmt(s?.positionsPerSec ?? 0)} positions/s</span>
+      <span>{fmt(s?.devices ?? 0)} devices</span>
+      <span>
+        {fmt(props.cells)} cells (res {props.resolution})
+      </span>
+      {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
+      <span className={`link link-${props.connection.state}`}>engine {link}</span>
+    </footer>
+  );
+}
