@@ -22,7 +22,7 @@ const HOME = { center: [-73.9851, 40.7589] as [number, number], zoom: 11 };
 /** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
 declare global {
   interface Window {
-    __hexwatch?: { layer(): LayerStats; applyFrame(buffer: ArrayBuffer): number };
+    __hexwatch?: { layer(): LayerStats; applyFrame(buffer: ArrayBuffer): number; applyBaseline(buffer: ArrayBuffer): number };
   }
 }
 
@@ -62,7 +62,7 @@ export function App({ engine }: { engine: EngineLink }) {
     const controller = new HeatmapController(overlay);
     controllerRef.current = controller;
     const offStats = controller.onStats(setStats);
-    window.__hexwatch = { layer: () => controller.stats, applyFrame: (b) => controller.apply(b) };
+    window.__hexwatch = { layer: () => controller.stats, applyFrame: (b) => controller.apply(b), applyBaseline: (b) => controller.applyBaseline(b) };
 
     const { client } = engine;
     let timer: ReturnType<typeof setTimeout> | undefined;

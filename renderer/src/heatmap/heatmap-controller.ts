@@ -1,5 +1,6 @@
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import type { MapboxOverlay } from '@deck.gl/mapbox';
-import { COLOR_SCALES, colorLut, type ColorScaleName } from '../../../shared/color-scale';
+import { COLOR_SCALES, colorLut, scaleIndex, type ColorScaleName } from '../../../shared/color-scale';
 import { cellToHex } from '../../../shared/h3-cell';
 import { decodeFrame, type HeatmapFrame } from '../../../shared/heatmap-frame';
 import type { HeatmapMetric } from '../../../shared/rpc';
@@ -54,6 +55,35 @@ export class HeatmapController {
     this.stats = { ...this.stats, frames: this.stats.frames + 1, lastApplyMs: ms };
     for (const l of this.listeners) l(this.stats);
     return ms;
+  }
+
+  /**
+   * The benchmark's baseline: the same frame through a bare deck.gl H3HexagonLayer (hex strings, an
+   * accessor per cell), as an app would write it without the binary path.
+   */
+  applyBaseline(buffer: ArrayBuffer): number {
+    const t0 = performance.now();
+    const f = decodeFrame(buffer);
+    const values = this.metric === 'devices' ? f.devices : f.positions;
+    const max = this.metric === 'devices' ? f.maxDevices : f.maxPositions;
+    const data = Array.from({ length: f.count }, (_, i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), v: values[i] }));
+    const lut = this.lut;
+    this.overlay.setProps({
+      layers: [
+        new H3HexagonLayer<{ hex: string; v: number }>({
+          id: 'heatmap-baseline',
+          data,
+          getHexagon: (d) => d.hex,
+          getFillColor: (d) => {
+            const c = scaleIndex(d.v, max) * 4;
+            return [lut[c], lut[c + 1], lut[c + 2], lut[c + 3]];
+          },
+          extruded: false,
+          stroked: false,
+        }),
+      ],
+    });
+    return performance.now() - t0;
   }
 
   setStyle(metric: HeatmapMetric, scale: ColorScaleName): void {
