@@ -1,34 +1,12 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cellToBigInt } from '../../shared/h3-cell';
+import type { PositionRow, QuarantineRow } from '../history';
 import type { Config } from '../config';
 import { indexPosition } from '../live';
-import { decodePosition, type QuarantineReason } from './decode';
+import { decodePosition } from './decode';
 import { natsConnectionOptions, redactUrl } from './nats-options';
 import { SeqRanges, type Range } from './seq-ranges';
-
-export interface PositionRow {
-  seq: bigint;
-  device_id: string;
-  ts: number;
-  lat: number;
-  lon: number;
-  h3: bigint;
-  speed?: number;
-  heading?: number;
-  accuracy?: number;
-  kind?: string;
-  props?: string;
-}
-
-export interface QuarantineRow {
-  seq: bigint;
-  subject: string;
-  raw: Uint8Array;
-  reason: QuarantineReason;
-  detail: string;
-  received: number;
-}
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
@@ -59,7 +37,7 @@ const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 export class PositionIngest {
   state: IngestState = 'starting';
   detail = 'connecting';
-  readonly quarantineCounts: Partial<Record<QuarantineReason, number>> = {};
+  readonly quarantineCounts: Record<string, number> = {};
   committed = 0;
   skipped = 0;
   private ranges = new SeqRanges();

@@ -5,3 +5,4 @@ export * from './process';
 export * from './rpc-client';
 export * from './servers';
 export * from './web-mode';
+export * from './history-reader';

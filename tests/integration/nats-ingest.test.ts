@@ -1,7 +1,6 @@
 // Live positions from a real nats-server (JetStream) through the real engine into DuckDB and the
 // Parquet archive: every valid fix lands exactly once, bad ones are quarantined with their reason, and a
 // NATS outage is ridden out. The archive is read back by a separate DuckDB process.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { freePort, makeTempDir, natsServerPath, repoRoot, startNats, startProcess, tcpExchange, waitFor, type ManagedProcess, type RunningServer } from '../helpers';
+import { freePort, makeTempDir, natsServerPath, readHistoryElsewhere, repoRoot, startNats, startProcess, tcpExchange, waitFor, type ManagedProcess, type RunningServer } from '../helpers';
 
 const HOUR = 3_600_000;
 
@@ -37,35 +36,6 @@ async function streamCount(nc: NatsConnection, stream: string): Promise<number> 
     await jsm.streams.add({ name: stream, subjects: ['pos.>'] });
     return 0;
   }
-}
-
-/** Reads hot table + archive in another process, as any outside tool would, and returns every row. */
-function readBack(dataDir: string): { rows: { device_id: string; ts: number; lat: number; lon: number; seq: number }[]; archived: number; hourType: string } {
-  const script = `
-    import { DuckDBInstance } from '@duckdb/node-api';
-    const dataDir = process.argv[process.argv.length - 1];
-    const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-    const c = await db.connect();
-    await c.run("ATTACH '" + dataDir + "/history.duckdb' AS h (READ_ONLY)");
-    const glob = dataDir + '/archive/positions/**/*.parquet';
-    const files = Number((await c.runAndReadAll("SELECT count(*) FROM glob('" + glob + "')")).getRows()[0][0]);
-    const archive = files > 0
-      ? "SELECT device_id, epoch_ms(ts)::BIGINT AS ts, lat, lon, seq::BIGINT AS seq FROM read_parquet('" + glob + "', hive_partitioning = true) UNION ALL "
-      : '';
-    const [n, hourType] = files > 0
-      ? (await c.runAndReadAll("SELECT count(*)::INTEGER, any_value(typeof(hour)) FROM read_parquet('" + glob + "', hive_partitioning = true)")).getRows()[0]
-      : [0, null];
-    const all = await c.runAndReadAll(archive + 'SELECT device_id, epoch_ms(ts)::BIGINT AS ts, lat, lon, seq::BIGINT AS seq FROM h.positions_hot ORDER BY seq');
-    process.stdout.write(JSON.stringify({ archived: n, hourType, rows: all.getRowObjectsJson() }));
-  `;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, dataDir], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 512 << 20 });
-  if (r.status !== 0) throw new Error(`the separate DuckDB reader failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { archived: number; hourType: string; rows: Record<string, string | number>[] };
-  return {
-    archived: out.archived,
-    hourType: out.hourType,
-    rows: out.rows.map((x) => ({ device_id: String(x.device_id), ts: Number(x.ts), lat: Number(x.lat), lon: Number(x.lon), seq: Number(x.seq) })),
-  };
 }
 
 /** Per device: the (ts, lat, lon) sequence in time order, as one string. */
@@ -123,7 +93,7 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
     } finally {
       await engine.stop();
     }
-    const back = readBack(dir.path);
+    const back = readHistoryElsewhere(dir.path);
     expect(back.rows).toHaveLength(fixes.length);
     expect(back.archived).toBe(100_000);
     expect(new Set(back.rows.map((r) => r.seq)).size).toBe(fixes.length);
@@ -223,7 +193,7 @@ describe('NATS outage', () => {
       await nc.close();
       await server.stop();
     }
-    const back = readBack(dir.path);
+    const back = readHistoryElsewhere(dir.path);
     expect(back.rows).toHaveLength(first.length + second.length);
     expect(new Set(back.rows.map((r) => r.seq)).size).toBe(first.length + second.length);
     await dir.remove();
