@@ -2,17 +2,17 @@
  * npm run bench -- ingest [--positions N]
  * 1M simulated positions in JetStream, then in the same run: (a) the baseline, a raw consume + ack of
  * that stream with no processing, and (b) the full pipeline (decode, validate, H3, live aggregation,
- * DuckDB commit, Parquet archive) through the real engine. Writes bench/results/ingest.json.
+ * DuckDB commit, Parquet archive) through the engine in its own process (peak RSS from
+ * /proc/<pid>/status). Needs the build (npm run bench builds). Writes bench/results/ingest.json.
  */
-import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { startEngine } from '../main';
-import { HistoryStore } from '../main/history';
+import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
-import { makeTempDir, startNats, waitFor } from '../tests/helpers';
+import { connectRpc, makeTempDir, startNats, startWebMode, waitFor } from '../tests/helpers';
 import { round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
@@ -35,13 +35,15 @@ async function main() {
     const nc = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
-    // Fixes from two hours ago, so the hourly roll archives all of them within the measured run.
-    const sim = new Simulator({ devices: 10_000, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 20, speedMps: 9, fleet: 'bench', seed: 5 });
+    // 10k devices reporting once a second (fleets report every 1–10 s), two hours ago, so the hourly
+    // roll archives all of them within the measured run.
+    const DEVICES = 10_000;
+    const sim = new Simulator({ devices: DEVICES, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 20, speedMps: 9, fleet: 'bench', seed: 5 });
     const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
     let ndjsonBytes = 0;
     const tPublish = performance.now();
-    for (let i = 0; i < POSITIONS; i += 10_000) {
-      for (const p of sim.take(Math.min(10_000, POSITIONS - i), start + Math.floor((i / POSITIONS) * 3_000_000))) {
+    for (let i = 0; i < POSITIONS; i += DEVICES) {
+      for (const p of sim.take(Math.min(DEVICES, POSITIONS - i), start + (i / DEVICES) * 1000)) {
         const body = JSON.stringify(p);
         ndjsonBytes += Buffer.byteLength(body) + 1;
         nc.publish('pos.bench', body);
@@ -66,25 +68,40 @@ async function main() {
     await nc.close();
     log(`baseline: ${Math.round(POSITIONS / baselineS)} positions/s (consume + ack)`);
 
-    // (b) The full pipeline through the engine, including the roll into Parquet.
-    let peakRss = 0;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    // (b) The full pipeline: the engine in its own process (as users run it), from start to every
+    // position committed and archived into Parquet; its peak RSS read from the kernel.
     const tPipe = performance.now();
-    const engine = await startEngine({
-      argv: ['--data-dir', dataDir.path, '--nats', nats.url, '--history.graceS', '0', '--history.rollIntervalS', '3600', '--live.maxResolution', '9'],
-      env: {},
-      log: () => {},
+    const web = await startWebMode({
+      dataDir: dataDir.path,
+      args: ['--nats', nats.url, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
+      timeoutMs: 60_000,
     });
-    await waitFor(() => (engine.status().ingest?.committed ?? 0) >= POSITIONS, { timeoutMs: 600_000, intervalMs: 20, what: 'all positions committed', detail: () => JSON.stringify(engine.status()) });
-    const committedS = (performance.now() - tPipe) / 1000;
-    // The archive step of the pipeline, timed as part of it.
-    await engine.stop();
-    const store = await HistoryStore.open({ dataDir: dataDir.path, graceMs: 0 });
-    await store.roll(Date.now());
-    const counts = await store.counts();
-    await store.close();
+    let committedS = 0;
+    let peakRssMb = 0;
+    let counts = { hot: 0, archived: 0 };
+    try {
+      const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+      if (!rpc.ok) throw new Error(rpc.error);
+      const call = async <T>(method: string): Promise<T> => {
+        const reply = await rpc.client.call(method, {}, 600_000);
+        if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+        return reply.result as T;
+      };
+      await waitFor(async () => ((await call<Status>('engine.status')).ingest?.committed ?? 0) >= POSITIONS, {
+        timeoutMs: 600_000,
+        intervalMs: 25,
+        what: 'all positions committed',
+        detail: () => web.proc.tail(),
+      });
+      committedS = (performance.now() - tPipe) / 1000;
+      await call('history.roll');
+      counts = await call<{ hot: number; archived: number }>('history.counts');
+      peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${web.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+      await rpc.client.close();
+    } finally {
+      await web.stop();
+    }
     const pipelineS = (performance.now() - tPipe) / 1000;
-    clearInterval(sampler);
     if (counts.hot + counts.archived !== POSITIONS) throw new Error(`history holds ${counts.hot + counts.archived}, expected ${POSITIONS}`);
     const archiveBytes = parquetBytes(join(dataDir.path, 'archive'));
     log(`pipeline: ${Math.round(POSITIONS / pipelineS)} positions/s end to end (${Math.round(POSITIONS / committedS)}/s to committed), archived ${counts.archived}`);
@@ -101,7 +118,7 @@ async function main() {
       ndjson_bytes_per_position: round(ndjsonBytes / POSITIONS, 1),
       archive_bytes_per_position: round(archiveBytes / POSITIONS, 2),
       archive_compression_ratio: round(ndjsonBytes / archiveBytes, 2),
-      rss_mb: Math.round(peakRss / 2 ** 20),
+      rss_mb: peakRssMb,
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
     };
     mkdirSync('bench/results', { recursive: true });

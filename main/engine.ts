@@ -161,6 +161,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     'heatmap.snapshot': (viewport) => frameFor(viewport, clock()),
     'config.get': () => ({ settingsPath, config: { ...config, dataDir } }),
     'history.counts': () => needHistory().counts(),
+    'history.roll': () => needHistory().roll(clock()),
     'quarantine.list': async (filter) => {
       const page = await needHistory().quarantine.list(filter);
       return { total: page.total, items: page.items.map((e) => ({ ...e, seq: String(e.seq) })) };

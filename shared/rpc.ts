@@ -78,6 +78,11 @@ export const methods = {
     params: z.object({}).strict(),
     result: z.object({ hot: z.number(), archived: z.number(), quarantined: z.number() }),
   },
+  /** Archives every ended hour now (past the grace period) instead of waiting for the next scheduled roll. */
+  'history.roll': {
+    params: z.object({}).strict(),
+    result: z.object({ partsWritten: z.number(), rowsArchived: z.number(), hoursCompacted: z.number() }),
+  },
   /** Quarantined messages, newest first, without their bodies. */
   'quarantine.list': {
     params: z
