@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve('electron/main.ts'),
           cli: resolve('main/cli.ts'),
+          // Loaded by path as a worker thread (main/ingest/position-ingest.ts), so it is its own entry.
+          'ingest-worker': resolve('main/ingest/nats-worker.ts'),
         },
       },
     },

@@ -88,7 +88,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         log,
       })
     : undefined;
-  nats?.start();
+  await nats?.start();
   const simulator = useNats ? undefined : new Simulator(config.simulator);
   simulator?.start((batch) => ingest(batch), 100, clock);
   let rolling = false;

@@ -1,11 +1,14 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { cellToBigInt } from '../../shared/h3-cell';
-import type { PositionRow, QuarantineRow } from '../history';
 import type { Config } from '../config';
+import type { PositionRow, QuarantineRow } from '../history';
 import { indexPosition } from '../live';
 import { decodePosition } from './decode';
-import { natsConnectionOptions, redactUrl } from './nats-options';
+import type { IngestState, RawBatch } from './nats-reader';
 import { SeqRanges, type Range } from './seq-ranges';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
@@ -13,8 +16,6 @@ export interface IngestSink {
   committedRanges(stream: string): Promise<Range[]>;
   commit(batch: { stream: string; rows: PositionRow[]; quarantined: QuarantineRow[]; committed: Range[] }): Promise<void>;
 }
-
-export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
 export interface IngestOptions {
   nats: Config['nats'];
@@ -27,12 +28,33 @@ export interface IngestOptions {
   log?: (line: string) => void;
 }
 
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+type FromWorker = { t: 'state'; state: IngestState; detail: string } | { t: 'batch'; batch: RawBatch } | { t: 'stopped' };
 
 /**
- * Positions from a durable JetStream pull consumer into the sink, exactly once in effect: a batch is
- * committed with its sequences before any of its messages is acked, and a redelivered sequence that
- * is already committed is acked and skipped.
+ * The built worker sits beside the bundle (out/main/ingest-worker.js). From source (tests, tsx) a tiny
+ * module registers tsx in the worker first: Node 20 does not apply `--import tsx` to a worker's entry.
+ */
+function workerEntry(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
+    const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href; // its ESM entry (require.resolve picks CJS)
+    const entry = new URL('./nats-worker.ts', here).href;
+    const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+    return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  }
+  for (const rel of ['./ingest-worker.js', '../ingest-worker.js']) {
+    const url = new URL(rel, here);
+    if (existsSync(url)) return url;
+  }
+  throw new Error('ingest-worker.js is missing beside the build; run npm run build');
+}
+
+/**
+ * Positions from a durable JetStream pull consumer into the sink, exactly once in effect. A worker
+ * thread consumes and acks (nats-reader.ts); this side decodes, indexes and commits each batch with
+ * its sequences, and only then lets the worker ack it. A redelivered sequence already committed is
+ * acked and skipped.
  */
 export class PositionIngest {
   state: IngestState = 'starting';
@@ -41,147 +63,86 @@ export class PositionIngest {
   committed = 0;
   skipped = 0;
   private ranges = new SeqRanges();
-  private nc: NatsConnection | undefined;
+  private worker: Worker | undefined;
+  private chain: Promise<void> = Promise.resolve();
   private stopped = false;
-  private running: Promise<void> | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.log ?? (() => {});
   }
 
-  start(): void {
-    this.running ??= this.run();
+  async start(): Promise<void> {
+    const { nats, env, sink } = this.options;
+    this.ranges = new SeqRanges(await sink.committedRanges(nats.stream));
+    const url = workerEntry();
+    // Only what the reader needs crosses over: the NATS settings and the two secret variables.
+    const secrets = { HEXWATCH_NATS_PASSWORD: env.HEXWATCH_NATS_PASSWORD, HEXWATCH_NATS_TOKEN: env.HEXWATCH_NATS_TOKEN };
+    const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets } }));
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'state') this.setState(m.state, m.detail);
+      else if (m.t === 'batch') this.chain = this.chain.then(() => this.process(m.batch));
+    });
+    worker.on('error', (err) => this.setState('error', `the NATS reader failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      // After an 'error' event its message is the better one to show.
+      if (!this.stopped && this.state !== 'error') this.setState('error', `the NATS reader stopped (exit ${code})`);
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    const worker = this.worker;
+    if (worker) {
+      const done = new Promise<void>((resolve) => {
+        worker.on('message', (m: FromWorker) => m.t === 'stopped' && resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage({ t: 'stop' });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      await worker.terminate();
+    }
+    await this.chain;
     this.state = 'stopped';
-    await this.nc?.close().catch(() => {});
-    await this.running;
   }
 
   private setState(state: IngestState, detail: string): void {
+    if (this.stopped && state !== 'stopped') return;
     if (state !== this.state || detail !== this.detail) this.log(`nats: ${state}: ${detail}`);
     this.state = state;
     this.detail = detail;
   }
 
-  private async run(): Promise<void> {
-    const { nats, sink } = this.options;
-    const where = nats.servers.map(redactUrl).join(', ');
-    for (let attempt = 0; !this.stopped; attempt++) {
-      try {
-        this.setState(attempt === 0 ? 'starting' : 'reconnecting', `connecting to ${where}`);
-        this.ranges = new SeqRanges(await sink.committedRanges(nats.stream));
-        const nc = (this.nc = await connect(natsConnectionOptions(nats, this.options.env)));
-        void this.watch(nc);
-        const consumer = await this.prepare(nc);
-        this.setState('running', `${redactUrl(nc.getServer())} · stream ${nats.stream} · consumer ${nats.consumer}`);
-        attempt = 0;
-        await this.consume(consumer);
-        if (!this.stopped) throw new Error('the consumer stopped');
-      } catch (err) {
-        if (this.stopped) break;
-        const wait = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
-        this.setState('error', `${describe(err)} (retrying in ${Math.round(wait / 1000)} s)`);
-        await this.nc?.close().catch(() => {});
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
+  private settle(id: number, committed: boolean): void {
+    this.worker?.postMessage({ t: 'settle', id, committed });
   }
 
-  private async watch(nc: NatsConnection): Promise<void> {
-    for await (const s of nc.status()) {
-      if (this.stopped) return;
-      if (s.type === 'disconnect' || s.type === 'reconnecting') this.setState('reconnecting', `lost the connection to ${redactUrl(nc.getServer())}, reconnecting`);
-      else if (s.type === 'reconnect') this.setState('running', `${redactUrl(nc.getServer())} · stream ${this.options.nats.stream} · consumer ${this.options.nats.consumer}`);
-    }
-  }
-
-  private async prepare(nc: NatsConnection) {
-    const { nats } = this.options;
-    const jsm = await jetstreamManager(nc);
-    try {
-      await jsm.streams.info(nats.stream);
-    } catch (err) {
-      if (!/stream not found/i.test(String(err))) throw err;
-      if (!nats.createStream) throw new Error(`stream ${nats.stream} does not exist (nats.createStream is off)`);
-      await jsm.streams.add({ name: nats.stream, subjects: nats.subjects });
-      this.log(`nats: created stream ${nats.stream} on ${nats.subjects.join(', ')}`);
-    }
-    try {
-      await jsm.consumers.info(nats.stream, nats.consumer);
-    } catch (err) {
-      if (!/consumer not found/i.test(String(err))) throw err;
-      await jsm.consumers.add(nats.stream, {
-        durable_name: nats.consumer,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: nats.ackWaitS * 1_000_000_000,
-        max_ack_pending: Math.max(10_000, nats.batch * 4),
-      });
-    }
-    return jetstream(nc).consumers.get(nats.stream, nats.consumer);
-  }
-
-  private async consume(consumer: Awaited<ReturnType<PositionIngest['prepare']>>): Promise<void> {
-    const batchSize = this.options.nats.batch;
-    const messages = await consumer.consume({ max_messages: Math.max(100, batchSize * 2) });
-    let pending: JsMsg[] = [];
-    let lastArrival = 0;
-    let chain = Promise.resolve();
-    const flush = () => {
-      if (pending.length === 0) return chain;
-      const batch = pending;
-      pending = [];
-      chain = chain.then(() => this.process(batch));
-      return chain;
-    };
-    // A trickle of fixes is committed within ~25 ms instead of waiting for a full batch.
-    const idle = setInterval(() => {
-      if (pending.length > 0 && Date.now() - lastArrival >= 20) void flush();
-    }, 25);
-    try {
-      for await (const m of messages) {
-        if (this.stopped) break;
-        pending.push(m);
-        lastArrival = Date.now();
-        if (pending.length >= batchSize) await flush();
-      }
-      await flush();
-    } finally {
-      clearInterval(idle);
-      messages.stop();
-    }
-  }
-
-  /** Decodes, commits, then acks one batch; on a failed commit nothing is acked and the batch comes back. */
-  private async process(batch: JsMsg[]): Promise<void> {
+  /** Decodes and commits one batch, then lets the reader ack it; on a failed commit it naks and the batch comes back. */
+  private async process(batch: RawBatch): Promise<void> {
     const { sink, nats, maxMessageBytes, onFix } = this.options;
     const rows: PositionRow[] = [];
     const quarantined: QuarantineRow[] = [];
-    const seqs: number[] = [];
-    const fresh: JsMsg[] = [];
+    const fresh: number[] = [];
     const cell = new Uint32Array(2);
     const received = Date.now();
-    for (const m of batch) {
-      if (this.ranges.has(m.seq)) {
+    const bytes = new Uint8Array(batch.data);
+    for (let i = 0; i < batch.seqs.length; i++) {
+      const seq = batch.seqs[i];
+      if (this.ranges.has(seq)) {
         this.skipped++; // committed before a crash, redelivered since: ack only
-        m.ack();
         continue;
       }
-      fresh.push(m);
-      seqs.push(m.seq);
-      const d = decodePosition(m.data, maxMessageBytes);
+      fresh.push(seq);
+      const body = bytes.subarray(batch.offsets[i], batch.offsets[i + 1]);
+      const d = decodePosition(body, maxMessageBytes);
       if (!d.ok) {
-        quarantined.push({ seq: BigInt(m.seq), subject: m.subject, raw: m.data, reason: d.reason, detail: d.detail, received });
+        quarantined.push({ seq: BigInt(seq), subject: batch.subjects[i], raw: body.slice(), reason: d.reason, detail: d.detail, received });
         continue;
       }
       const p = d.position;
       indexPosition(p.lat, p.lon, cell);
       rows.push({
-        seq: BigInt(m.seq),
+        seq: BigInt(seq),
         device_id: p.id,
         ts: p.ts,
         lat: p.lat,
@@ -194,31 +155,21 @@ export class PositionIngest {
         props: p.props === undefined ? undefined : JSON.stringify(p.props),
       });
     }
-    if (fresh.length === 0) return;
-    const next = this.ranges.with(seqs);
+    if (fresh.length === 0) return this.settle(batch.id, true);
+    const next = this.ranges.with(fresh);
     try {
       await sink.commit({ stream: nats.stream, rows, quarantined, committed: next.toArray() });
     } catch (err) {
-      this.setState('error', `cannot commit ${fresh.length} positions: ${describe(err)}; they will be redelivered`);
-      for (const m of fresh) m.nak(5000);
-      return;
+      this.setState('error', `cannot commit ${fresh.length} positions: ${(err as Error).message}; they will be redelivered`);
+      return this.settle(batch.id, false);
     }
     this.ranges = next;
-    for (const m of fresh) m.ack();
+    this.settle(batch.id, true);
     for (const q of quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
     for (const r of rows) {
-      const hi = Number(r.h3 >> 32n);
-      const lo = Number(r.h3 & 0xffffffffn);
-      onFix(r.device_id, r.ts, r.lat, r.lon, hi, lo);
+      onFix(r.device_id, r.ts, r.lat, r.lon, Number(r.h3 >> 32n), Number(r.h3 & 0xffffffffn));
     }
     this.committed += rows.length;
     this.options.onCommitted?.(rows.length);
-    if (this.state === 'error') this.setState('running', `${redactUrl(this.nc?.getServer() ?? '')} · stream ${nats.stream} · consumer ${nats.consumer}`);
   }
-}
-
-function describe(err: unknown): string {
-  const e = err as Error & { code?: string };
-  const msg = e?.message ?? String(err);
-  return e?.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
 }
