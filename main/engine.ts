@@ -75,7 +75,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
   // NATS: every committed fix feeds the live view; the history store is where it is committed.
   const history = useNats
-    ? await HistoryStore.open({ dataDir, retentionDays: config.history.retentionDays, graceMs: config.history.graceS * 1000, log })
+    ? await HistoryStore.open({
+        dataDir,
+        retentionDays: config.history.retentionDays,
+        graceMs: config.history.graceS * 1000,
+        memoryLimit: `${config.history.memoryLimitMb}MB`,
+        log,
+      })
     : undefined;
   const nats = history
     ? new PositionIngest({

@@ -61,6 +61,8 @@ export const ConfigSchema = strict({
     retentionDays: z.number().int().min(0).max(36_500).default(0),
     rollIntervalS: z.number().int().min(1).max(3600).default(60),
     graceS: z.number().int().min(0).max(86_400).default(300),
+    // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
+    memoryLimitMb: z.number().int().min(64).max(65_536).default(192),
   }).prefault({}),
   log: strict({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
