@@ -81,7 +81,11 @@ export class PositionIngest {
     const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets } }));
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'state') this.setState(m.state, m.detail);
-      else if (m.t === 'batch') this.chain = this.chain.then(() => this.process(m.batch));
+      else if (m.t === 'batch') {
+        // Decoding and indexing run as batches arrive; commits run one at a time, in order, behind them.
+        const decoded = this.decode(m.batch);
+        this.chain = this.chain.then(() => this.commit(decoded));
+      }
     });
     worker.on('error', (err) => this.setState('error', `the NATS reader failed: ${err.message}`));
     worker.on('exit', (code) => {
@@ -117,9 +121,9 @@ export class PositionIngest {
     this.worker?.postMessage({ t: 'settle', id, committed });
   }
 
-  /** Decodes and commits one batch, then lets the reader ack it; on a failed commit it naks and the batch comes back. */
-  private async process(batch: RawBatch): Promise<void> {
-    const { sink, nats, maxMessageBytes, onFix } = this.options;
+  /** Decodes and indexes one batch; sequences already committed are left out (they are only acked). */
+  private decode(batch: RawBatch): Decoded {
+    const { maxMessageBytes } = this.options;
     const rows: PositionRow[] = [];
     const quarantined: QuarantineRow[] = [];
     const fresh: number[] = [];
@@ -128,10 +132,7 @@ export class PositionIngest {
     const bytes = new Uint8Array(batch.data);
     for (let i = 0; i < batch.seqs.length; i++) {
       const seq = batch.seqs[i];
-      if (this.ranges.has(seq)) {
-        this.skipped++; // committed before a crash, redelivered since: ack only
-        continue;
-      }
+      if (this.ranges.has(seq)) continue;
       fresh.push(seq);
       const body = bytes.subarray(batch.offsets[i], batch.offsets[i + 1]);
       const d = decodePosition(body, maxMessageBytes);
@@ -155,6 +156,20 @@ export class PositionIngest {
         props: p.props === undefined ? undefined : JSON.stringify(p.props),
       });
     }
+    return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
+  }
+
+  /** Commits a decoded batch with its sequences, then lets the reader ack it; on failure it naks and the batch comes back. */
+  private async commit(batch: Decoded): Promise<void> {
+    const { sink, nats, onFix } = this.options;
+    // Ranges may have grown since decoding (a redelivery committed by an earlier batch): check again.
+    let { rows, quarantined, fresh } = batch;
+    if (fresh.some((seq) => this.ranges.has(seq))) {
+      fresh = fresh.filter((seq) => !this.ranges.has(seq));
+      rows = rows.filter((r) => !this.ranges.has(Number(r.seq)));
+      quarantined = quarantined.filter((q) => !this.ranges.has(Number(q.seq)));
+    }
+    this.skipped += batch.total - fresh.length;
     if (fresh.length === 0) return this.settle(batch.id, true);
     const next = this.ranges.with(fresh);
     try {
@@ -172,4 +187,12 @@ export class PositionIngest {
     this.committed += rows.length;
     this.options.onCommitted?.(rows.length);
   }
+}
+
+interface Decoded {
+  id: number;
+  total: number;
+  rows: PositionRow[];
+  quarantined: QuarantineRow[];
+  fresh: number[];
 }
