@@ -1,5 +1,5 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config';
 import { natsConnectionOptions, redactUrl } from './nats-options';
 
@@ -25,6 +25,8 @@ export interface NatsReaderOptions {
 }
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+const EMPTY = new Uint8Array(0);
+const NAK_LATER = new TextEncoder().encode('-NAK {"delay": 5000000000}');
 
 /**
  * The NATS side of ingest: connection with backoff, the stream and durable pull consumer, messages
@@ -37,7 +39,7 @@ export class NatsReader {
   private stopped = false;
   private running: Promise<void> | undefined;
   private nextId = 1;
-  private readonly inFlight = new Map<number, JsMsg[]>();
+  private readonly inFlight = new Map<number, string[]>();
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: NatsReaderOptions) {}
@@ -54,12 +56,14 @@ export class NatsReader {
   }
 
   settle(id: number, committed: boolean): void {
-    const msgs = this.inFlight.get(id);
-    if (!msgs) return;
+    const replies = this.inFlight.get(id);
+    if (!replies) return;
     this.inFlight.delete(id);
-    for (const m of msgs) {
-      if (committed) m.ack();
-      else m.nak(5000);
+    const nc = this.nc;
+    if (nc && !nc.isClosed()) {
+      // An empty body acks; -NAK with a delay asks for redelivery later.
+      const body = committed ? EMPTY : NAK_LATER;
+      for (const reply of replies) nc.publish(reply, body);
     }
     this.wake?.();
   }
@@ -77,10 +81,10 @@ export class NatsReader {
         onState(attempt === 0 ? 'starting' : 'reconnecting', `connecting to ${where}`);
         const nc = (this.nc = await connect(natsConnectionOptions(nats, this.options.env)));
         void this.watch(nc);
-        const consumer = await this.prepare(nc);
+        await this.prepare(nc);
         onState('running', this.running_detail(nc));
         attempt = 0;
-        await this.consume(consumer);
+        await this.consume(nc);
         if (!this.stopped) throw new Error('the consumer stopped');
       } catch (err) {
         if (this.stopped) break;
@@ -123,46 +127,102 @@ export class NatsReader {
         max_ack_pending: Math.max(10_000, nats.batch * 4),
       });
     }
-    return jetstream(nc).consumers.get(nats.stream, nats.consumer);
   }
 
-  private async consume(consumer: Awaited<ReturnType<NatsReader['prepare']>>): Promise<void> {
-    const batchSize = this.options.nats.batch;
+  /**
+   * Pulls with the JetStream protocol directly (CONSUMER.MSG.NEXT on an inbox, acks to each reply
+   * subject): measured 194k messages/s against 111k/s through the client's consume() on this machine,
+   * and consuming is the share of ingest that cannot be parallelised. Pull requests expire and carry
+   * heartbeats; a silent inbox (a lost connection, a restarted server) is pulled again.
+   */
+  private consume(nc: NatsConnection): Promise<void> {
+    const { nats } = this.options;
+    const batchSize = nats.batch;
     const maxInFlight = this.options.maxInFlight ?? 4;
-    const messages = await consumer.consume({ max_messages: Math.max(100, batchSize * 2) });
-    let pending: JsMsg[] = [];
+    const next = `$JS.API.CONSUMER.MSG.NEXT.${nats.stream}.${nats.consumer}`;
+    const inbox = createInbox();
+    const request = (n: number) =>
+      JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: PULL_HEARTBEAT_MS * 1_000_000 });
+    let outstanding = 0; // messages asked for and not yet delivered
+    let lastHeard = Date.now();
     let lastArrival = 0;
+    let pending: { seq: number; subject: string; reply: string; data: Uint8Array }[] = [];
+
+    const topUp = () => {
+      if (this.stopped || this.inFlight.size >= maxInFlight || outstanding > batchSize) return;
+      const n = 2 * batchSize - outstanding;
+      outstanding += n;
+      nc.publish(next, request(n), { reply: inbox });
+    };
     const flush = () => {
       if (pending.length === 0) return;
       const msgs = pending;
       pending = [];
       const id = this.nextId++;
-      this.inFlight.set(id, msgs);
+      this.inFlight.set(id, msgs.map((m) => m.reply));
       this.options.onBatch(pack(id, msgs));
     };
-    // A trickle of fixes is handed on within ~25 ms instead of waiting for a full batch.
-    const idle = setInterval(() => {
-      if (pending.length > 0 && Date.now() - lastArrival >= 20 && this.inFlight.size < maxInFlight) flush();
-    }, 25);
-    try {
-      for await (const m of messages) {
-        if (this.stopped) break;
-        pending.push(m);
-        lastArrival = Date.now();
-        if (pending.length >= batchSize) {
-          // Backpressure: wait while the committing side is behind.
-          while (this.inFlight.size >= maxInFlight && !this.stopped) await new Promise<void>((r) => (this.wake = r));
-          flush();
+    this.wake = () => {
+      if (pending.length >= batchSize && this.inFlight.size < maxInFlight) flush();
+      topUp();
+    };
+
+    return new Promise<void>((resolve, reject) => {
+      const sub = nc.subscribe(inbox, {
+        callback: (err, m) => {
+          if (err) return finish(err);
+          lastHeard = Date.now();
+          if (!m.reply) {
+            // A status: 100 heartbeat; 408 the request expired (with what it still owed); 409 a conflict.
+            const code = m.headers?.code ?? 0;
+            const description = m.headers?.description ?? '';
+            if (code === 409 && /consumer deleted|consumer is push based/i.test(description)) return finish(new Error(`consumer ${nats.consumer}: ${description}`));
+            if (code === 404 || code === 408 || code === 409) {
+              const owed = Number(m.headers?.get('Nats-Pending-Messages') || 0);
+              outstanding = owed > 0 ? Math.max(0, outstanding - owed) : 0;
+              topUp();
+            }
+            return;
+          }
+          outstanding = Math.max(0, outstanding - 1);
+          pending.push({ seq: sequenceOf(m.reply), subject: m.subject, reply: m.reply, data: m.data });
+          lastArrival = lastHeard;
+          if (pending.length >= batchSize && this.inFlight.size < maxInFlight) flush();
+          topUp();
+        },
+      });
+      // A trickle of fixes is handed on within ~25 ms instead of waiting for a full batch; a silent inbox is pulled again.
+      const timer = setInterval(() => {
+        if (this.stopped) return finish();
+        const now = Date.now();
+        if (pending.length > 0 && now - lastArrival >= 20 && this.inFlight.size < maxInFlight) flush();
+        if (now - lastHeard > 3 * PULL_HEARTBEAT_MS) {
+          outstanding = 0;
+          lastHeard = now;
         }
-      }
-    } finally {
-      clearInterval(idle);
-      messages.stop();
-    }
+        topUp();
+      }, 25);
+      const finish = (err?: Error) => {
+        clearInterval(timer);
+        sub.unsubscribe();
+        if (err) reject(err);
+        else resolve();
+      };
+      topUp();
+    });
   }
 }
 
-function pack(id: number, msgs: JsMsg[]): RawBatch {
+const PULL_EXPIRES_MS = 10_000;
+const PULL_HEARTBEAT_MS = 2_000;
+
+/** The stream sequence from a JetStream ack subject: $JS.ACK[.<domain>.<account>].<stream>.<consumer>.<delivered>.<sseq>.… */
+export function sequenceOf(reply: string): number {
+  const t = reply.split('.');
+  return Number(t.length >= 11 ? t[7] : t[5]);
+}
+
+function pack(id: number, msgs: { seq: number; subject: string; data: Uint8Array }[]): RawBatch {
   const n = msgs.length;
   const offsets = new Uint32Array(n + 1);
   let total = 0;
