@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
 import { connectRpc, makeTempDir, startNats, startWebMode, waitFor } from '../tests/helpers';
@@ -25,6 +25,34 @@ function parquetBytes(dir: string): number {
     if (name.endsWith('.parquet')) total += statSync(join(dir, name)).size;
   }
   return total;
+}
+
+/** Pull + ack over the JetStream protocol with nothing else: the floor any ingest pays. */
+async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, n: number): Promise<void> {
+  const inbox = createInbox();
+  const empty = new Uint8Array(0);
+  let received = 0;
+  let outstanding = 0;
+  await new Promise<void>((resolve) => {
+    const pull = () => {
+      outstanding += 10_000;
+      nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`, JSON.stringify({ batch: 10_000, expires: 30e9 }), { reply: inbox });
+    };
+    const sub = nc.subscribe(inbox, {
+      callback: (_err, m) => {
+        if (!m.reply) return;
+        nc.publish(m.reply, empty);
+        outstanding--;
+        if (++received >= n) {
+          sub.unsubscribe();
+          resolve();
+        } else if (outstanding < 10_000) pull();
+      },
+    });
+    pull();
+    pull();
+  });
+  await nc.flush();
 }
 
 async function main() {
@@ -53,20 +81,26 @@ async function main() {
     await waitFor(async () => (await jsm.streams.info('POSITIONS')).state.messages >= POSITIONS, { timeoutMs: 300_000, what: 'stream filled' });
     log(`published ${POSITIONS} in ${((performance.now() - tPublish) / 1000).toFixed(1)} s`);
 
-    // (a) Baseline: the same stream through a durable pull consumer, ack only.
+    // (a) Baselines: the same stream consumed and acked with no processing, (1) over the JetStream
+    // protocol directly, as the engine's reader does, and (2) through the client's consume() for reference.
     await jsm.consumers.add('POSITIONS', { durable_name: 'baseline', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
-    const consumer = await jetstream(nc).consumers.get('POSITIONS', 'baseline');
     const tBase = performance.now();
+    await rawPullAck(nc, 'POSITIONS', 'baseline', POSITIONS);
+    const baselineS = (performance.now() - tBase) / 1000;
+    log(`baseline: ${Math.round(POSITIONS / baselineS)} positions/s (raw pull + ack)`);
+    await jsm.consumers.add('POSITIONS', { durable_name: 'client', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
+    const consumer = await jetstream(nc).consumers.get('POSITIONS', 'client');
+    const tClient = performance.now();
     const messages = await consumer.consume({ max_messages: 10_000 });
     let seen = 0;
     for await (const m of messages) {
       m.ack();
       if (++seen >= POSITIONS) break;
     }
-    const baselineS = (performance.now() - tBase) / 1000;
+    const clientS = (performance.now() - tClient) / 1000;
     messages.stop();
     await nc.close();
-    log(`baseline: ${Math.round(POSITIONS / baselineS)} positions/s (consume + ack)`);
+    log(`client consume(): ${Math.round(POSITIONS / clientS)} positions/s (consume + ack)`);
 
     // (b) The full pipeline: the engine in its own process (as users run it), from start to every
     // position committed and archived into Parquet; its peak RSS read from the kernel.
@@ -112,6 +146,7 @@ async function main() {
       machine: { cores: cpus().length, node: process.version },
       positions: POSITIONS,
       baseline_per_s: Math.round(POSITIONS / baselineS),
+      baseline_client_consume_per_s: Math.round(POSITIONS / clientS),
       pipeline_per_s: Math.round(POSITIONS / pipelineS),
       pipeline_to_commit_per_s: Math.round(POSITIONS / committedS),
       ratio: round(POSITIONS / pipelineS / (POSITIONS / baselineS), 3),
