@@ -65,6 +65,7 @@ export class PositionIngest {
   private ranges = new SeqRanges();
   private worker: Worker | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private queue: Decoded[] = [];
   private stopped = false;
   private readonly log: (line: string) => void;
 
@@ -82,9 +83,10 @@ export class PositionIngest {
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'state') this.setState(m.state, m.detail);
       else if (m.t === 'batch') {
-        // Decoding and indexing run as batches arrive; commits run one at a time, in order, behind them.
-        const decoded = this.decode(m.batch);
-        this.chain = this.chain.then(() => this.commit(decoded));
+        // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
+        // batches that arrive while one commits are committed together (group commit).
+        this.queue.push(this.decode(m.batch));
+        if (this.queue.length === 1) this.chain = this.chain.then(() => this.commit(this.queue.splice(0)));
       }
     });
     worker.on('error', (err) => this.setState('error', `the NATS reader failed: ${err.message}`));
@@ -159,27 +161,26 @@ export class PositionIngest {
     return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
   }
 
-  /** Commits a decoded batch with its sequences, then lets the reader ack it; on failure it naks and the batch comes back. */
-  private async commit(batch: Decoded): Promise<void> {
+  /** Commits decoded batches with their sequences in one transaction, then lets the reader ack them; on failure they are naked and come back. */
+  private async commit(group: Decoded[]): Promise<void> {
     const { sink, nats, onFix } = this.options;
+    const settle = (ok: boolean) => group.forEach((b) => this.settle(b.id, ok));
     // Ranges may have grown since decoding (a redelivery committed by an earlier batch): check again.
-    let { rows, quarantined, fresh } = batch;
-    if (fresh.some((seq) => this.ranges.has(seq))) {
-      fresh = fresh.filter((seq) => !this.ranges.has(seq));
-      rows = rows.filter((r) => !this.ranges.has(Number(r.seq)));
-      quarantined = quarantined.filter((q) => !this.ranges.has(Number(q.seq)));
-    }
-    this.skipped += batch.total - fresh.length;
-    if (fresh.length === 0) return this.settle(batch.id, true);
+    const fresh = group.flatMap((b) => b.fresh).filter((seq) => !this.ranges.has(seq));
+    const keep = (seq: bigint) => !this.ranges.has(Number(seq));
+    const rows = group.flatMap((b) => b.rows).filter((r) => keep(r.seq));
+    const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(q.seq));
+    this.skipped += group.reduce((n, b) => n + b.total, 0) - fresh.length;
+    if (fresh.length === 0) return settle(true);
     const next = this.ranges.with(fresh);
     try {
       await sink.commit({ stream: nats.stream, rows, quarantined, committed: next.toArray() });
     } catch (err) {
       this.setState('error', `cannot commit ${fresh.length} positions: ${(err as Error).message}; they will be redelivered`);
-      return this.settle(batch.id, false);
+      return settle(false);
     }
     this.ranges = next;
-    this.settle(batch.id, true);
+    settle(true);
     for (const q of quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
     for (const r of rows) {
       onFix(r.device_id, r.ts, r.lat, r.lon, Number(r.h3 >> 32n), Number(r.h3 & 0xffffffffn));
