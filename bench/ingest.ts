@@ -55,6 +55,12 @@ async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, 
   await nc.flush();
 }
 
+/** User + system CPU seconds a process has used (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 async function main() {
   log(`hexwatch bench ingest: ${POSITIONS} positions, ${cpus().length} cores, node ${process.version}`);
   const nats = await startNats({ args: ['-m', '0'] });
@@ -104,6 +110,9 @@ async function main() {
 
     // (b) The full pipeline: the engine in its own process (as users run it), from start to every
     // position committed and archived into Parquet; its peak RSS read from the kernel.
+    const natsCpuBefore = cpuSeconds(nats.proc.pid!);
+    let engineCpuS = 0;
+    let natsCpuS = 0;
     const tPipe = performance.now();
     const web = await startWebMode({
       dataDir: dataDir.path,
@@ -131,6 +140,8 @@ async function main() {
       await call('history.roll');
       counts = await call<{ hot: number; archived: number }>('history.counts');
       peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${web.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+      engineCpuS = cpuSeconds(web.proc.pid!);
+      natsCpuS = cpuSeconds(nats.proc.pid!) - natsCpuBefore;
       await rpc.client.close();
     } finally {
       await web.stop();
@@ -154,6 +165,9 @@ async function main() {
       archive_bytes_per_position: round(archiveBytes / POSITIONS, 2),
       archive_compression_ratio: round(ndjsonBytes / archiveBytes, 2),
       rss_mb: peakRssMb,
+      // CPU over the pipeline's wall time: 2.0 would be both cores busy with the engine alone.
+      engine_cores_busy: round(engineCpuS / pipelineS, 2),
+      nats_server_cores_busy: round(natsCpuS / pipelineS, 2),
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
     };
     mkdirSync('bench/results', { recursive: true });
