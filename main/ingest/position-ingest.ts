@@ -5,11 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cellToBigInt } from '../../shared/h3-cell';
 import type { Config } from '../config';
-import type { PositionRow, QuarantineRow } from '../history';
+import { SeqRanges, type PositionRow, type QuarantineRow, type Range } from '../history';
 import { indexPosition } from '../live';
 import { decodePosition } from './decode';
 import type { IngestState, RawBatch } from './nats-reader';
-import { SeqRanges, type Range } from './seq-ranges';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
