@@ -44,6 +44,9 @@ function workerEntry(): URL {
   }
   for (const rel of ['./ingest-worker.js', '../ingest-worker.js']) {
     const url = new URL(rel, here);
+    // In a packaged app the worker is unpacked beside the asar archive (electron-builder.yml).
+    const unpacked = new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
+    if (existsSync(unpacked)) return unpacked;
     if (existsSync(url)) return url;
   }
   throw new Error('ingest-worker.js is missing beside the build; run npm run build');
