@@ -51,6 +51,11 @@ export async function provision(options = {}) {
     note(`electron ${version} (package only, no binary)`);
   }
 
+  // (a2) better-sqlite3's native module (npm 11 skips install scripts it has not been told to allow)
+  {
+    note(`better-sqlite3 ${ensureSqlite(root, log)}`);
+  }
+
   // (b) chromium
   {
     const wanted = 'hexwatch tests need Chromium: install Debian\'s "chromium" package (apt-get install chromium)';
@@ -121,6 +126,26 @@ export async function provision(options = {}) {
   }
 
   return { env, summary };
+}
+
+/** Loads better-sqlite3; when its native module is missing or built for another Node, rebuilds it once. */
+function ensureSqlite(root, log) {
+  const probe = () =>
+    run(process.execPath, ['-e', "const D=require('better-sqlite3');process.stdout.write(new D(':memory:').prepare('select sqlite_version() v').get().v)"], {
+      cwd: root,
+      timeout: 60_000,
+    });
+  let r = probe();
+  if (r.status === 0) return `SQLite ${r.stdout}`;
+  log('provision: building better-sqlite3 for this Node (npm rebuild better-sqlite3, about a minute)…');
+  const built = run('npm', ['rebuild', 'better-sqlite3'], { cwd: root, timeout: 10 * 60_000 });
+  r = probe();
+  if (r.status !== 0) {
+    throw new ProvisionError(
+      `hexwatch needs better-sqlite3 built for Node ${process.version}: install a C++ compiler, python3 and make, then run npm rebuild better-sqlite3 (${lastLine(built.stderr || r.stderr)})`,
+    );
+  }
+  return `SQLite ${r.stdout}, built now`;
 }
 
 function ensureElectronPackage(root, log) {
