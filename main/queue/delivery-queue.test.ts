@@ -1,0 +1,270 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FenceEvent } from '../../shared/fence-event';
+import { DeliveryQueue, eventOfPayload, type QueueSettings } from './delivery-queue';
+import { QueueDatabaseError } from './schema';
+
+let dir: string;
+let now: number;
+const clock = () => now;
+const open = (settings: Partial<QueueSettings> = {}, targets: readonly string[] = ['hook']) =>
+  DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, random: () => 0.5, settings: { feed: false, ...settings }, targetsOf: () => targets });
+const ev = (fence: string, device: string, ts: number, type: FenceEvent['event_type'] = 'enter'): FenceEvent => ({
+  event_type: type,
+  fence_id: fence,
+  device_id: device,
+  position: { lat: 40.7, lon: -73.9 },
+  timestamp: ts,
+  source: 'embedded',
+});
+const fail = { status: 'failed' as const, httpStatus: 500, latencyMs: 3, error: 'HTTP 500' };
+const ok = { status: 'success' as const, httpStatus: 200, latencyMs: 2 };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hexwatch-queue-'));
+  now = Date.UTC(2026, 0, 1);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function withHook(q: DeliveryQueue): DeliveryQueue {
+  q.upsertTarget({ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/x', timeoutMs: 1000, concurrency: 4 });
+  return q;
+}
+
+describe('enqueue', () => {
+  it('records each event and queues one item per enabled target, the feed included', () => {
+    const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, settings: { feed: true }, targetsOf: () => ['hook', 'nope'] });
+    withHook(q);
+    expect(q.enqueue([ev('f1', 'd1', 1), ev('f1', 'd2', 2)])).toEqual({ recorded: 2, duplicates: 0, items: 4 });
+    expect(q.metrics().pending_count).toBe(4);
+    q.close();
+  });
+
+  it('counts a repeat inside the dedup window instead of delivering it twice, and delivers it after', () => {
+    const q = withHook(open({ dedupWindowMs: 60_000 }));
+    expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
+    expect(q.enqueue([ev('f1', 'd1', 1)])).toEqual({ recorded: 0, duplicates: 1, items: 0 });
+    expect((q.db.prepare('SELECT repeats FROM dedup').get() as { repeats: number }).repeats).toBe(1);
+    now += 61_000;
+    expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
+    q.close();
+  });
+
+  it('stores the ingest high-water mark in the same transaction', () => {
+    const q = withHook(open());
+    q.enqueue([ev('f1', 'd1', 1)], { highWater: { stream: 'POSITIONS', seq: 42 } });
+    q.enqueue([], { highWater: { stream: 'POSITIONS', seq: 40 } });
+    expect(q.highWater('POSITIONS')).toBe(42);
+    q.close();
+  });
+});
+
+describe('claiming', () => {
+  it('is FIFO per fence: only the head of a fence is eligible, with its run behind it', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2), ev('A', 'd', 3), ev('A', 'd', 4)]);
+    const first = q.claim('w1', 10, 2);
+    expect(first.map((i) => `${i.partitionKey}${eventOfPayload(i.payload).timestamp}`)).toEqual(['A1', 'A3', 'B2']);
+    // While A's run is out, nothing more of A is handed to anyone.
+    expect(q.claim('w2', 10)).toEqual([]);
+    q.close();
+  });
+
+  it('holds a fence behind a failed item until its retry, while other fences go on', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1), ev('A', 'd', 2), ev('B', 'd', 3)]);
+    const [a1, a2, b3] = q.claim('w', 10);
+    q.record([{ item: a1, outcome: fail }], 'w');
+    q.release([a2], 'w');
+    q.record([{ item: b3, outcome: ok }], 'w');
+    expect(q.claim('w', 10)).toEqual([]);
+    q.enqueue([ev('B', 'd', 4)]);
+    expect(q.claim('w', 10).map((i) => eventOfPayload(i.payload).timestamp)).toEqual([4]);
+    now += 5000; // the first backoff step, at its midpoint
+    expect(q.claim('w', 10).map((i) => eventOfPayload(i.payload).timestamp)).toEqual([1, 2]);
+    q.close();
+  });
+
+  it('relaxed, hands out items of one fence side by side', () => {
+    const q = withHook(open({ fifoPerFence: false }));
+    q.enqueue([ev('A', 'd', 1), ev('A', 'd', 2)]);
+    const [a1] = q.claim('w', 1);
+    q.record([{ item: a1, outcome: fail }], 'w');
+    expect(q.claim('w', 10).map((i) => eventOfPayload(i.payload).timestamp)).toEqual([2]);
+    q.close();
+  });
+
+  it('returns a crashed worker’s items after the lease, not before', () => {
+    const q = withHook(open({ leaseMs: 30_000 }));
+    q.enqueue([ev('A', 'd', 1)]);
+    const [item] = q.claim('crashed', 10);
+    now += 29_999;
+    expect(q.claim('w2', 10)).toEqual([]);
+    now += 1;
+    const again = q.claim('w2', 10);
+    expect(again.map((i) => i.id)).toEqual([item.id]);
+    // The late worker's failure no longer counts; the new owner's success does.
+    q.record([{ item, outcome: fail }], 'crashed');
+    q.record([{ item: again[0], outcome: ok }], 'w2');
+    expect(q.metrics().completed_count).toBe(1);
+    q.close();
+  });
+
+  it('keeps a lease alive while its worker renews it', () => {
+    const q = withHook(open({ leaseMs: 30_000 }));
+    q.enqueue([ev('A', 'd', 1)]);
+    q.claim('w', 10);
+    now += 20_000;
+    q.renewLeases('w');
+    now += 20_000;
+    expect(q.claim('other', 10)).toEqual([]);
+    q.close();
+  });
+});
+
+describe('attempts', () => {
+  it('retries on the backoff schedule and moves to the DLQ after max attempts, keeping every attempt', () => {
+    const q = withHook(open({ maxAttempts: 5 }));
+    q.enqueue([ev('A', 'd', 1)]);
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const [item] = q.claim('w', 1);
+      expect(item.attempts).toBe(attempt - 1);
+      q.record([{ item, outcome: fail }], 'w');
+      const next = q.item(item.id)!.item;
+      if (attempt < 5) {
+        waits.push(next.nextAttemptAt - now);
+        expect(q.claim('w', 1)).toEqual([]);
+        now = next.nextAttemptAt;
+      } else {
+        expect(next.status).toBe('dlq');
+      }
+    }
+    expect(waits).toEqual([5000, 10000, 20000, 40000]);
+    const { items } = q.dlqList();
+    expect(items).toHaveLength(1);
+    expect(q.item(items[0].id)!.attempts.map((a) => a.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    q.close();
+  });
+
+  it('honours Retry-After from a 429 or 503', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1)]);
+    const [item] = q.claim('w', 1);
+    q.record([{ item, outcome: { status: 'failed', httpStatus: 429, latencyMs: 1, error: 'HTTP 429', retryAfterMs: 120_000 } }], 'w');
+    expect(q.item(item.id)!.item.nextAttemptAt).toBe(now + 120_000);
+    q.close();
+  });
+
+  it('disables the target on 410 and sends its item to the DLQ at once', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
+    const [a] = q.claim('w', 1);
+    q.record([{ item: a, outcome: { status: 'failed', httpStatus: 410, latencyMs: 1, error: 'HTTP 410', gone: true } }], 'w');
+    expect(q.target('hook')).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
+    expect(q.item(a.id)!.item).toMatchObject({ status: 'dlq', attempts: 1 });
+    const m = q.metrics();
+    expect(m.targets.find((t) => t.target_id === 'hook')).toMatchObject({ enabled: false, dlq_count: 1 });
+    q.close();
+  });
+});
+
+describe('dead-letter queue', () => {
+  function dead(q: DeliveryQueue, n: number): void {
+    q.enqueue(Array.from({ length: n }, (_, i) => ev(i % 2 ? 'A' : 'B', `d${i}`, i)));
+    for (const item of q.claim('w', n)) q.record([{ item, outcome: { ...fail, error: i(item.seq) } }], 'w');
+    function i(seq: number) {
+      return seq % 3 === 0 ? 'HTTP 500: boom' : 'connect ECONNREFUSED';
+    }
+  }
+
+  it('lists with filters and pages, requeues with attempts reset and history kept, discards', () => {
+    const q = withHook(open({ maxAttempts: 1, fifoPerFence: false }));
+    dead(q, 10);
+    expect(q.dlqList().total).toBe(10);
+    expect(q.dlqList({ fenceId: 'A' }).total).toBe(5);
+    expect(q.dlqList({ deviceId: 'd3' }).items.map((i) => eventOfPayload(i.payload).device_id)).toEqual(['d3']);
+    expect(q.dlqList({ error: 'boom' }).total).toBe(3);
+    expect(q.dlqList({}, { limit: 4, offset: 8 }).items).toHaveLength(2);
+
+    const one = q.dlqList({ deviceId: 'd3' }).items[0];
+    expect(q.requeue({ ids: [one.id] })).toBe(1);
+    const back = q.item(one.id)!;
+    expect(back.item).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(back.attempts).toHaveLength(1);
+
+    expect(q.requeue({ fenceId: 'B' })).toBe(5);
+    expect(q.dlqList().total).toBe(4);
+    const refused = q.dlqList({ error: 'ECONNREFUSED' }).total;
+    expect(q.discard({ error: 'ECONNREFUSED' })).toBe(refused);
+    expect(q.dlqList().total).toBe(4 - refused);
+    expect(q.discard()).toBe(4 - refused);
+    expect(q.dlqList().total).toBe(0);
+    expect(q.metrics().pending_count).toBe(6);
+    q.close();
+  });
+});
+
+describe('metrics and retention', () => {
+  it('reports the seed’s fields', () => {
+    const q = withHook(open({ fifoPerFence: false }));
+    q.enqueue([ev('A', 'd', 1), ev('A', 'd', 2), ev('A', 'd', 3)]);
+    now += 10_000;
+    const [a, b] = q.claim('w', 2);
+    q.record([{ item: a, outcome: ok }, { item: b, outcome: fail }], 'w');
+    const m = q.metrics();
+    expect(m).toMatchObject({
+      pending_count: 2,
+      processing_count: 0,
+      completed_count: 1,
+      dlq_count: 0,
+      avg_queue_depth_seconds: 10,
+      avg_delivery_latency_ms: 2,
+      success_rate_percent: 50,
+      oldest_pending_age_seconds: 10,
+    });
+    expect(q.health().status).toBe('Degraded');
+    q.close();
+  });
+
+  it('removes completed items past retention, keeps the rest', () => {
+    const q = withHook(open({ retentionDays: 30 }));
+    q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
+    const [a] = q.claim('w', 1);
+    q.record([{ item: a, outcome: ok }], 'w');
+    now += 31 * 86_400_000;
+    expect(q.applyRetention().items).toBe(1);
+    expect(q.metrics()).toMatchObject({ completed_count: 0, pending_count: 1 });
+    q.close();
+  });
+});
+
+describe('the database file', () => {
+  it('refuses a corrupt file with a clear error and leaves its bytes alone', () => {
+    const file = join(dir, 'queue.sqlite');
+    const junk = Buffer.from('this is not a database, it is a shopping list\n'.repeat(200));
+    writeFileSync(file, junk);
+    expect(() => DeliveryQueue.open(file)).toThrow(QueueDatabaseError);
+    expect(() => DeliveryQueue.open(file)).toThrow(/queue\.sqlite is not a readable SQLite database .*left it untouched/);
+    expect(readFileSync(file).equals(junk)).toBe(true);
+  });
+
+  it('refuses a locked file, naming it, without waiting forever', () => {
+    const file = join(dir, 'queue.sqlite');
+    withHook(DeliveryQueue.open(file)).close();
+    const holder = new Database(file);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      expect(() => DeliveryQueue.open(file, { busyTimeoutMs: 200 })).toThrow(/queue\.sqlite is locked by another process/);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const q = DeliveryQueue.open(file);
+    expect(q.target('hook')).toBeDefined();
+    q.close();
+  });
+});
