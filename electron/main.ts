@@ -62,6 +62,7 @@ app.whenReady().then(async () => {
       argv: process.argv.slice(app.isPackaged ? 1 : 2),
       env: password ? { ...process.env, HEXWATCH_NATS_PASSWORD: password } : process.env,
       defaultDataDir: app.getPath('userData'),
+      secrets: (name) => loadSecret(`webhook.${name}`),
     });
   } catch (err) {
     const title = err instanceof ConfigError ? 'hexwatch: invalid settings' : 'hexwatch could not start';

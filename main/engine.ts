@@ -8,6 +8,7 @@ import { HistoryStore } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
+import { DeliveryService, QueueDatabaseError, queueHandlers, queueSettingsOf, type Secrets } from './queue';
 import { Simulator } from './simulator';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
@@ -37,6 +38,8 @@ export interface EngineOptions extends LoadOptions {
   /** Injected clock for tests. */
   clock?: () => number;
   version?: string;
+  /** The OS keychain for webhook signing secrets (Electron's safeStorage); the environment is asked first. */
+  secrets?: Secrets;
 }
 
 interface ClientState {
@@ -45,6 +48,7 @@ interface ClientState {
 }
 
 const STATUS_INTERVAL_MS = 1000;
+const QUEUE_SUMMARY_MS = 3000;
 
 /** Loads the configuration (refusing an invalid one before anything starts), then runs the pipeline. */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -110,9 +114,45 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           .finally(() => (rolling = false));
       }, config.history.rollIntervalS * 1000)
     : undefined;
+  // A damaged or locked queue file stops deliveries, not the engine: its methods answer with why.
+  let delivery: DeliveryService | undefined;
+  let deliveryError = '';
+  try {
+    delivery = new DeliveryService({
+      dataDir,
+      nats: config.nats,
+      env: options.env ?? process.env,
+      secrets: options.secrets,
+      settings: queueSettingsOf(config.queue),
+      worker: { log },
+    });
+  } catch (err) {
+    if (!(err instanceof QueueDatabaseError)) throw err;
+    deliveryError = err.message;
+    log(`queue: ${err.message}`);
+  }
+  const needDelivery = (): DeliveryService => {
+    if (!delivery) throw new RpcError({ code: 'unavailable', message: `the delivery queue is unavailable: ${deliveryError}` });
+    return delivery;
+  };
+
   const needHistory = (): HistoryStore => {
     if (!history) throw new RpcError({ code: 'unavailable', message: 'history is kept for NATS ingest: set nats.servers' });
     return history;
+  };
+
+  // The status goes out every second; the queue's figures are refreshed at most every few.
+  let summary: { at: number; value: Status['queue'] } = { at: -Infinity, value: undefined };
+  const queueSummary = (now: number): Status['queue'] => {
+    if (!delivery) return { health: 'Unavailable', pending: 0, dlq: 0, detail: deliveryError };
+    if (now - summary.at < QUEUE_SUMMARY_MS) return summary.value;
+    try {
+      const h = delivery.queue.health();
+      summary = { at: now, value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) } };
+    } catch (err) {
+      summary = { at: now, value: { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message } };
+    }
+    return summary.value;
   };
 
   const status = (): Status => {
@@ -133,6 +173,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     return {
       version: options.version ?? '0.1.0',
       ...source,
+      queue: queueSummary(now),
       positionsPerSec: Math.round(meter.perSecond(now)),
       positionsTotal: meter.total,
       devices,
@@ -180,6 +221,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     'quarantine.purge': async (filter) => ({ purged: await needHistory().quarantine.purge(filter) }),
     'quarantine.counts': () => needHistory().quarantine.countsByReason(),
+    ...queueHandlers<ClientState>(needDelivery),
   };
 
   const frameTimer = setInterval(() => {
@@ -200,6 +242,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     const s = status();
     for (const state of clients) emit(state, 'status', s);
   }, STATUS_INTERVAL_MS);
+
+  delivery?.onFeed((event, id) => {
+    for (const state of clients) emit(state, 'fence.event', { id, event });
+  });
+  delivery?.start();
 
   return {
     config,
@@ -226,6 +273,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       simulator?.stop();
       if (rollTimer) clearInterval(rollTimer);
       await nats?.stop();
+      await delivery?.stop();
       await history?.close();
       clearInterval(frameTimer);
       clearInterval(statusTimer);

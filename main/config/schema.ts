@@ -64,6 +64,22 @@ export const ConfigSchema = strict({
     // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
     memoryLimitMb: z.number().int().min(64).max(65_536).default(192),
   }).prefault({}),
+  queue: strict({
+    dedupWindowS: z.number().int().min(0).max(30 * 86_400).default(86_400),
+    maxAttempts: z.number().int().min(1).max(100).default(5),
+    backoffS: z.array(z.number().positive().max(86_400)).min(1).max(20).default([5, 10, 20, 40, 80]),
+    jitter: z.number().min(0).max(1).default(0.2),
+    fifoPerFence: z.boolean().default(true),
+    leaseS: z.number().int().min(1).max(3600).default(30),
+    retentionDays: z.number().int().min(1).max(36_500).default(30),
+    // `full` survives power loss; `normal` survives a killed process and commits faster.
+    synchronous: z.enum(['full', 'normal']).default('full'),
+    feed: z.boolean().default(true),
+    unhealthyDlq: z.number().int().min(0).default(100),
+    degradedPending: z.number().int().min(0).default(1000),
+    degradedOldestS: z.number().int().min(0).default(300),
+    degradedSuccessPercent: z.number().min(0).max(100).default(95),
+  }).prefault({}),
   log: strict({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   }).prefault({}),

@@ -208,7 +208,7 @@ export interface DeliveryQueueOptions {
   settings?: Partial<QueueSettings>;
   clock?: () => number;
   random?: () => number;
-  /** The delivery targets of a fence (its `targets` list); the feed target is added by the queue. */
+  /** The delivery targets of a fence (its `targets` list); the feed target is added by the queue. Absent: every target. */
   targetsOf?: (fenceId: string) => readonly string[];
   /** How long to wait for another process's lock on the file before refusing it. */
   busyTimeoutMs?: number;
@@ -222,7 +222,7 @@ export class DeliveryQueue {
   readonly settings: QueueSettings;
   private readonly clock: () => number;
   private readonly random: () => number;
-  private readonly targetsOf: (fenceId: string) => readonly string[];
+  private readonly targetsOf?: (fenceId: string) => readonly string[];
   private readonly listeners = new Set<() => void>();
   private readonly st;
 
@@ -234,7 +234,7 @@ export class DeliveryQueue {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...options.settings };
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.targetsOf = options.targetsOf ?? (() => []);
+    this.targetsOf = options.targetsOf;
     this.st = {
       dedupGet: db.prepare<[string], { event_id: number; first_seen: number }>(`SELECT event_id, first_seen FROM dedup WHERE fingerprint = ?`),
       dedupHit: db.prepare(`UPDATE dedup SET repeats = repeats + 1 WHERE fingerprint = ?`),
@@ -325,8 +325,8 @@ export class DeliveryQueue {
           this.st.dedupPut.run(fp, eventId, now);
           result.recorded++;
           const payload = payloadOf(e);
-          const targets = feed ? [FEED_TARGET, ...this.targetsOf(e.fence_id)] : this.targetsOf(e.fence_id);
-          for (const target of new Set(targets)) {
+          const named = this.targetsOf ? this.targetsOf(e.fence_id) : [...enabled].filter((t) => t !== FEED_TARGET);
+          for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
             this.st.itemPut.run(newItemId(), eventId, target, e.fence_id, fp, payload, maxAttempts, now, now, now);
             result.items++;
@@ -608,9 +608,11 @@ export class DeliveryQueue {
          FROM delivery_log WHERE at >= ? GROUP BY target_id`,
       )
       .all(since) as { target_id: string; n: number; ok: number; latency: number | null }[];
-    const total = attempts.reduce((a, r) => a + r.n, 0);
-    const ok = attempts.reduce((a, r) => a + r.ok, 0);
-    const latencySum = attempts.reduce((a, r) => a + (r.latency ?? 0) * r.ok, 0);
+    // The in-process feed always succeeds at once: counting it would flatter the delivery figures.
+    const outside = attempts.filter((a) => a.target_id !== FEED_TARGET);
+    const total = outside.reduce((a, r) => a + r.n, 0);
+    const ok = outside.reduce((a, r) => a + r.ok, 0);
+    const latencySum = outside.reduce((a, r) => a + (r.latency ?? 0) * r.ok, 0);
     const perTarget = new Map(
       (
         this.db

@@ -6,3 +6,4 @@ export * from './rpc-client';
 export * from './servers';
 export * from './web-mode';
 export * from './history-reader';
+export * from './webhook-receiver';

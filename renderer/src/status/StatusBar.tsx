@@ -19,6 +19,11 @@ export function StatusBar(props: { status?: Status; connection: ConnectionState;
         {fmt(props.cells)} cells (res {props.resolution})
       </span>
       {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
+      {s?.queue && (
+        <span className={`pill queue-${s.queue.health.toLowerCase()}`} data-testid="queue-health" title={s.queue.detail ?? 'deliveries: pending / dead-lettered'}>
+          queue {s.queue.health} · {fmt(s.queue.pending)} pending · {fmt(s.queue.dlq)} DLQ
+        </span>
+      )}
       <span className={`link link-${props.connection.state}`}>engine {link}</span>
     </footer>
   );

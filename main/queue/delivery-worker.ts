@@ -1,0 +1,200 @@
+import { hostname } from 'node:os';
+import type { AttemptOutcome, DeliveryQueue, QueueItem, Target } from './delivery-queue';
+
+export type Deliver = (target: Target, item: QueueItem) => Promise<AttemptOutcome>;
+
+export interface WorkerOptions {
+  /** Identifies this worker's leases. */
+  owner?: string;
+  /** Items claimed at most at once. */
+  batch?: number;
+  /** Items of one (fence, target) claimed together and delivered one after another. */
+  runMax?: number;
+  /** Longest sleep when nothing is due (a new enqueue wakes the worker at once). */
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+/** A counting semaphore: a target's concurrency. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/**
+ * Claims due items, delivers each (fence, target) run in order, records every attempt. Attempts
+ * finished in the same turn of the event loop are recorded in one transaction.
+ */
+export class DeliveryWorker {
+  readonly owner: string;
+  private readonly batch: number;
+  private readonly runMax: number;
+  private readonly pollMs: number;
+  private readonly log: (line: string) => void;
+  private running = false;
+  private inflight = 0;
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly slots = new Map<string, { slots: Slots; concurrency: number }>();
+  private results: { item: QueueItem; outcome: AttemptOutcome }[] = [];
+  private flushQueued = false;
+  private wake?: () => void;
+  private loopDone?: Promise<void>;
+  private renewTimer?: NodeJS.Timeout;
+  private unlisten?: () => void;
+
+  constructor(
+    private readonly queue: DeliveryQueue,
+    private readonly deliver: Deliver,
+    options: WorkerOptions = {},
+  ) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.batch = options.batch ?? 500;
+    this.runMax = options.runMax ?? 50;
+    this.pollMs = options.pollMs ?? 1000;
+    this.log = options.log ?? (() => {});
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unlisten = this.queue.onEnqueue(() => this.wake?.());
+    this.renewTimer = setInterval(() => this.safely(() => this.queue.renewLeases(this.owner)), Math.max(this.queue.settings.leaseMs / 3, 50));
+    this.loopDone = this.loop();
+  }
+
+  /** Finishes the attempts under way, returns the rest of their runs to the queue, records everything. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unlisten?.();
+    this.wake?.();
+    await this.loopDone;
+    await Promise.all(this.tasks);
+    this.flush();
+    clearInterval(this.renewTimer);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const room = this.batch - this.inflight;
+      let claimed: QueueItem[] = [];
+      if (room > 0) claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
+      for (const run of runsOf(claimed)) this.track(this.runOne(run));
+      if (claimed.length === 0 || room - claimed.length <= 0) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    const due = this.safely(() => this.queue.nextDueAt());
+    const wait = due === undefined ? this.pollMs : Math.min(this.pollMs, Math.max(due - Date.now(), 5));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(), wait);
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+    });
+  }
+
+  private track(task: Promise<void>): void {
+    this.tasks.add(task);
+    void task.finally(() => {
+      this.tasks.delete(task);
+      this.wake?.();
+    });
+  }
+
+  private async runOne(run: QueueItem[]): Promise<void> {
+    this.inflight += run.length;
+    try {
+      for (let i = 0; i < run.length; i++) {
+        const item = run[i];
+        const target = this.queue.target(item.targetId);
+        if (!target || !target.enabled) {
+          const why = target ? `target ${target.id} is disabled: ${target.disabledReason ?? 'disabled'}` : `target ${item.targetId} no longer exists`;
+          this.safely(() => this.queue.refuse(run.slice(i), this.owner, why));
+          return;
+        }
+        if (!this.running) {
+          this.safely(() => this.queue.release(run.slice(i), this.owner));
+          return;
+        }
+        const slot = this.slotsOf(target);
+        await slot.take();
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.deliver(target, item);
+        } catch (err) {
+          outcome = { status: 'failed', latencyMs: 0, error: (err as Error).message };
+        } finally {
+          slot.give();
+        }
+        this.results.push({ item, outcome });
+        this.scheduleFlush();
+        if (outcome.status !== 'success') {
+          // FIFO: nothing behind a failed item of its fence goes before it.
+          this.safely(() => this.queue.release(run.slice(i + 1), this.owner));
+          return;
+        }
+      }
+    } finally {
+      this.inflight -= run.length;
+    }
+  }
+
+  private slotsOf(target: Target): Slots {
+    let s = this.slots.get(target.id);
+    if (!s || s.concurrency !== target.concurrency) this.slots.set(target.id, (s = { slots: new Slots(target.concurrency), concurrency: target.concurrency }));
+    return s.slots;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    const batch = this.results;
+    this.results = [];
+    // On failure the items stay leased and come back when the lease runs out: never lost.
+    this.safely(() => this.queue.record(batch, this.owner));
+  }
+
+  private safely<T>(f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (err) {
+      this.log(`queue: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+}
+
+/** Claimed items grouped into (fence, target) runs, each in queue order. */
+export function runsOf(items: readonly QueueItem[]): QueueItem[][] {
+  const runs = new Map<string, QueueItem[]>();
+  for (const item of items) {
+    const key = `${item.partitionKey}\u0000${item.targetId}`;
+    const run = runs.get(key);
+    if (run) run.push(item);
+    else runs.set(key, [item]);
+  }
+  for (const run of runs.values()) run.sort((a, b) => a.seq - b.seq);
+  return [...runs.values()];
+}

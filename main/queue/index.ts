@@ -1,0 +1,19 @@
+/** The durable delivery queue of fence events: SQLite store, worker, targets, RPC methods. */
+export { DeliveryService, secretsFrom, type DeliveryServiceOptions, type Secrets } from './delivery-service';
+export {
+  DEFAULT_QUEUE_SETTINGS,
+  DeliveryQueue,
+  FEED_TARGET,
+  eventOfPayload,
+  payloadOf,
+  type AttemptOutcome,
+  type EnqueueResult,
+  type QueueItem,
+  type QueueSettings,
+  type Target,
+} from './delivery-queue';
+export { DeliveryWorker, type Deliver, type WorkerOptions } from './delivery-worker';
+export { queueHandlers } from './queue-handlers';
+export { queueSettingsOf } from './queue-settings';
+export { QueueDatabaseError } from './schema';
+export { classifyHealth, type Health, type QueueMetrics } from './health';
