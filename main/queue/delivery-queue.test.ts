@@ -47,7 +47,7 @@ describe('enqueue', () => {
     const q = withHook(open({ dedupWindowMs: 60_000 }));
     expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
     expect(q.enqueue([ev('f1', 'd1', 1)])).toEqual({ recorded: 0, duplicates: 1, items: 0 });
-    expect((q.db.prepare('SELECT repeats FROM dedup').get() as { repeats: number }).repeats).toBe(1);
+    expect((q.db.prepare('SELECT repeats FROM fence_events').get() as { repeats: number }).repeats).toBe(1);
     now += 61_000;
     expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
     q.close();
@@ -70,6 +70,31 @@ describe('claiming', () => {
     expect(first.map((i) => `${i.partitionKey}${eventOfPayload(i.payload).timestamp}`)).toEqual(['A1', 'A3', 'B2']);
     // While A's run is out, nothing more of A is handed to anyone.
     expect(q.claim('w2', 10)).toEqual([]);
+    q.close();
+  });
+
+  it('takes the partitions in turn, so a busy fence cannot starve the others', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1), ev('A', 'd', 2), ev('A', 'd', 3), ev('B', 'd', 4), ev('C', 'd', 5), ev('C', 'd', 6)]);
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const [item] = q.claim('w', 1, 1);
+      order.push(`${item.partitionKey}${eventOfPayload(item.payload).timestamp}`);
+      q.record([{ item, outcome: ok }], 'w');
+    }
+    expect(order).toEqual(['A1', 'B4', 'C5', 'A2', 'C6', 'A3']);
+    expect(q.claim('w', 10)).toEqual([]);
+    q.close();
+  });
+
+  it('names each delivery with a stable id that finds it again', () => {
+    const q = withHook(open());
+    q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
+    const items = q.claim('w', 10);
+    expect(new Set(items.map((i) => i.id)).size).toBe(2);
+    for (const i of items) expect(i.id).toMatch(/^msg_[0-9a-f]{10}[0-9a-z]+$/);
+    expect(q.item(items[1].id)!.item.seq).toBe(items[1].seq);
+    expect(q.item('msg_00000000001')).toBeUndefined();
     q.close();
   });
 

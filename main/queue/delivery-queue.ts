@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
 import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffPolicy } from './backoff';
@@ -144,11 +143,10 @@ const STATS_WINDOW_MS = 3600_000;
 
 interface Row {
   seq: number;
-  id: string;
   event_id: number | null;
   target_id: string;
   partition_key: string;
-  payload: string;
+  payload: string | null;
   status: ItemStatus;
   attempts: number;
   max_attempts: number;
@@ -159,15 +157,38 @@ interface Row {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  // The event's columns (null for a replayed archive event, which carries its payload).
+  e_type: FenceEvent['event_type'] | null;
+  e_fence: string | null;
+  e_device: string | null;
+  e_ts: number | null;
+  e_lat: number | null;
+  e_lon: number | null;
+  e_grp: string | null;
+  e_source: FenceEvent['source'] | null;
 }
 
-const toItem = (r: Row): QueueItem => ({
+/** Items with their event's columns, for building the body. */
+const ITEM_SELECT = `SELECT q.*, e.event_type AS e_type, e.fence_id AS e_fence, e.device_id AS e_device, e.ts AS e_ts, e.lat AS e_lat, e.lon AS e_lon,
+  e.grp AS e_grp, e.source AS e_source FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id`;
+
+const eventOfRow = (r: Row): FenceEvent => ({
+  event_type: r.e_type!,
+  fence_id: r.e_fence!,
+  device_id: r.e_device!,
+  position: { lat: r.e_lat!, lon: r.e_lon! },
+  timestamp: r.e_ts!,
+  ...(r.e_grp ? { group: r.e_grp } : {}),
+  source: r.e_source!,
+});
+
+const toItem = (r: Row, instance: string): QueueItem => ({
   seq: r.seq,
-  id: r.id,
+  id: `msg_${instance}${r.seq.toString(36)}`,
   eventId: r.event_id,
   targetId: r.target_id,
   partitionKey: r.partition_key,
-  payload: r.payload,
+  payload: r.payload ?? payloadOf(eventOfRow(r)),
   status: r.status,
   attempts: r.attempts,
   maxAttempts: r.max_attempts,
@@ -225,6 +246,10 @@ export class DeliveryQueue {
   private readonly targetsOf?: (fenceId: string) => readonly string[];
   private readonly listeners = new Set<() => void>();
   private readonly st;
+  /** Prefixes every delivery id: random per database file. */
+  private readonly instance: string;
+  /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
+  private cursor: [string, string] = ['', ''];
 
   private constructor(
     readonly db: Database.Database,
@@ -235,16 +260,18 @@ export class DeliveryQueue {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.targetsOf = options.targetsOf;
+    this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
     this.st = {
-      dedupGet: db.prepare<[string], { event_id: number; first_seen: number }>(`SELECT event_id, first_seen FROM dedup WHERE fingerprint = ?`),
-      dedupHit: db.prepare(`UPDATE dedup SET repeats = repeats + 1 WHERE fingerprint = ?`),
-      dedupPut: db.prepare(`INSERT OR REPLACE INTO dedup (fingerprint, event_id, first_seen, repeats) VALUES (?, ?, ?, 0)`),
+      seen: db.prepare<[string, number, string, string], { id: number; recorded_at: number }>(
+        `SELECT id, recorded_at FROM fence_events INDEXED BY fence_events_fence_ts WHERE fence_id = ? AND ts = ? AND device_id = ? AND event_type = ? ORDER BY id DESC LIMIT 1`,
+      ),
+      repeat: db.prepare(`UPDATE fence_events SET repeats = repeats + 1 WHERE id = ?`),
       eventPut: db.prepare(
         `INSERT INTO fence_events (event_type, fence_id, device_id, ts, lat, lon, grp, source, fingerprint, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       itemPut: db.prepare(
-        `INSERT INTO delivery_queue (id, event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+        `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       ),
       markPut: db.prepare(`INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`),
       markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
@@ -253,15 +280,18 @@ export class DeliveryQueue {
         `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
          WHERE status = 'processing' AND lease_expires_at <= @now`,
       ),
-      heads: db.prepare<[], { seq: number }>(
-        `SELECT MIN(seq) AS seq FROM delivery_queue INDEXED BY delivery_queue_partition WHERE status IN ${OPEN} GROUP BY partition_key, target_id`,
+      // A skip-scan: the first open item of the next partition after (partition, target).
+      nextHead: db.prepare<[string, string], { seq: number; partition_key: string; target_id: string; status: ItemStatus; next_attempt_at: number }>(
+        `SELECT seq, partition_key, target_id, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
+         WHERE status IN ${OPEN} AND (partition_key, target_id) > (?, ?) ORDER BY partition_key, target_id, seq LIMIT 1`,
       ),
-      bySeq: db.prepare<[number], Row>(`SELECT * FROM delivery_queue WHERE seq = ?`),
+      bySeq: db.prepare<[number], Row>(`${ITEM_SELECT} WHERE q.seq = ?`),
       run: db.prepare<[string, string, number, number, number], Row>(
-        `SELECT * FROM delivery_queue WHERE partition_key = ? AND target_id = ? AND seq > ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+        `${ITEM_SELECT} WHERE q.seq IN (SELECT seq FROM delivery_queue INDEXED BY delivery_queue_open
+           WHERE partition_key = ? AND target_id = ? AND seq > ? AND status IN ${OPEN} AND status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?) ORDER BY q.seq`,
       ),
       due: db.prepare<[number, number], Row>(
-        `SELECT * FROM delivery_queue WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
+        `${ITEM_SELECT} WHERE q.status IN ('pending', 'failed') AND q.next_attempt_at <= ? ORDER BY q.next_attempt_at, q.seq LIMIT ?`,
       ),
       take: db.prepare(`UPDATE delivery_queue SET status = 'processing', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE seq = ?`),
       renew: db.prepare(`UPDATE delivery_queue SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'processing'`),
@@ -269,7 +299,7 @@ export class DeliveryQueue {
         `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
          WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       ),
-      log: db.prepare(`INSERT INTO delivery_log (item_id, attempt, target_id, status, http_status, latency_ms, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      log: db.prepare(`INSERT INTO delivery_log (item_seq, attempt, target_id, status, http_status, latency_ms, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       complete: db.prepare(
         `UPDATE delivery_queue SET status = 'completed', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, completed_at = ?, updated_at = ?
          WHERE seq = ? AND status <> 'completed'`,
@@ -307,28 +337,27 @@ export class DeliveryQueue {
   enqueue(events: readonly FenceEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
     const now = this.clock();
     const { dedupWindowMs, maxAttempts, feed } = this.settings;
+    const windowStart = now - dedupWindowMs;
     const enabled = new Set(this.st.enabledTargets.all().map((t) => t.id));
     const result: EnqueueResult = { recorded: 0, duplicates: 0, items: 0 };
     this.db
       .transaction(() => {
         for (const e of events) {
-          const fp = fingerprintOf(e);
-          const seen = this.st.dedupGet.get(fp);
-          if (seen && seen.first_seen > now - dedupWindowMs) {
-            this.st.dedupHit.run(fp);
+          const seen = this.st.seen.get(e.fence_id, e.timestamp, e.device_id, e.event_type);
+          if (seen && seen.recorded_at > windowStart) {
+            this.st.repeat.run(seen.id);
             result.duplicates++;
             continue;
           }
+          const fp = fingerprintOf(e);
           const eventId = Number(
             this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, fp, now).lastInsertRowid,
           );
-          this.st.dedupPut.run(fp, eventId, now);
           result.recorded++;
-          const payload = payloadOf(e);
           const named = this.targetsOf ? this.targetsOf(e.fence_id) : [...enabled].filter((t) => t !== FEED_TARGET);
           for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
-            this.st.itemPut.run(newItemId(), eventId, target, e.fence_id, fp, payload, maxAttempts, now, now, now);
+            this.st.itemPut.run(eventId, target, e.fence_id, fp, null, maxAttempts, now, now, now);
             result.items++;
           }
         }
@@ -356,20 +385,32 @@ export class DeliveryQueue {
         this.st.reclaim.run({ now });
         const claimed: Row[] = [];
         if (this.settings.fifoPerFence) {
-          const heads = this.st.heads.all().map((h) => h.seq).sort((a, b) => a - b);
-          for (const seq of heads) {
-            if (claimed.length >= limit) break;
-            const head = this.st.bySeq.get(seq);
-            if (!head || head.status === 'processing' || head.next_attempt_at > now) continue;
-            claimed.push(head);
+          // Round the partitions from where the last claim stopped, each visited once.
+          const visited = new Set<string>();
+          let [pk, tg] = this.cursor;
+          while (claimed.length < limit) {
+            let head = this.st.nextHead.get(pk, tg);
+            if (!head) {
+              if (pk === '' && tg === '') break;
+              [pk, tg] = ['', ''];
+              head = this.st.nextHead.get('', '');
+              if (!head) break;
+            }
+            const key = `${head.partition_key}\u0000${head.target_id}`;
+            if (visited.has(key)) break;
+            visited.add(key);
+            [pk, tg] = [head.partition_key, head.target_id];
+            if (head.status === 'processing' || head.next_attempt_at > now) continue;
+            claimed.push(this.st.bySeq.get(head.seq)!);
             const room = Math.min(runMax - 1, limit - claimed.length);
             if (room > 0) claimed.push(...this.st.run.all(head.partition_key, head.target_id, head.seq, now, room));
           }
+          this.cursor = [pk, tg];
         } else {
           claimed.push(...this.st.due.all(now, limit));
         }
         for (const r of claimed) this.st.take.run(owner, expires, now, r.seq);
-        return claimed.map((r) => ({ ...toItem(r), status: 'processing' as const, leaseOwner: owner, leaseExpiresAt: expires }));
+        return claimed.map((r) => ({ ...toItem(r, this.instance), status: 'processing' as const, leaseOwner: owner, leaseExpiresAt: expires }));
       })
       .immediate();
   }
@@ -395,7 +436,7 @@ export class DeliveryQueue {
       .transaction(() => {
         for (const { item, outcome } of results) {
           const attempt = item.attempts + 1;
-          this.st.log.run(item.id, attempt, item.targetId, outcome.status, outcome.httpStatus ?? null, outcome.latencyMs, outcome.error ?? null, now);
+          this.st.log.run(item.seq, attempt, item.targetId, outcome.status, outcome.httpStatus ?? null, outcome.latencyMs, outcome.error ?? null, now);
           if (outcome.status === 'success') {
             this.st.complete.run(now, now, item.seq);
             continue;
@@ -474,10 +515,10 @@ export class DeliveryQueue {
   private where(filter: ItemFilter, status: ItemStatus): { sql: string; args: unknown[] } {
     return conditions([
       ['q.status = ?', status],
-      [filter.ids?.length ? `q.id IN (${filter.ids.map(() => '?').join(', ')})` : undefined, ...(filter.ids ?? [])],
+      [filter.ids && `q.seq IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`, ...(filter.ids ?? []).map((id) => this.seqOf(id) ?? -1)],
       [filter.fenceId && 'q.partition_key = ?', filter.fenceId],
       [filter.targetId && 'q.target_id = ?', filter.targetId],
-      [filter.deviceId && `json_extract(q.payload, '$.data.device_id') = ?`, filter.deviceId],
+      [filter.deviceId && `coalesce(e.device_id, json_extract(q.payload, '$.data.device_id')) = ?`, filter.deviceId],
       [filter.error && 'instr(q.last_error, ?) > 0', filter.error],
       [filter.from !== undefined && 'q.created_at >= ?', filter.from],
       [filter.to !== undefined && 'q.created_at < ?', filter.to],
@@ -486,19 +527,20 @@ export class DeliveryQueue {
 
   dlqList(filter: ItemFilter = {}, page: { limit?: number; offset?: number } = {}): { total: number; items: QueueItem[] } {
     const { sql, args } = this.where(filter, 'dlq');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q WHERE ${sql}`).get(...args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql}`).get(...args) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT * FROM delivery_queue q WHERE ${sql} ORDER BY q.updated_at DESC, q.seq DESC LIMIT ? OFFSET ?`)
+      .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY q.updated_at DESC, q.seq DESC LIMIT ? OFFSET ?`)
       .all(...args, page.limit ?? 100, page.offset ?? 0) as Row[];
-    return { total, items: rows.map(toItem) };
+    return { total, items: rows.map((r) => toItem(r, this.instance)) };
   }
 
   /** One item with every attempt, oldest first. */
   item(id: string): { item: QueueItem; attempts: Attempt[] } | undefined {
-    const row = this.db.prepare(`SELECT * FROM delivery_queue WHERE id = ?`).get(id) as Row | undefined;
+    const seq = this.seqOf(id);
+    const row = seq === undefined ? undefined : this.st.bySeq.get(seq);
     if (!row) return undefined;
     const attempts = (
-      this.db.prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_id = ? ORDER BY id`).all(id) as {
+      this.db.prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_seq = ? ORDER BY id`).all(row.seq) as {
         attempt: number;
         target_id: string;
         status: Attempt['status'];
@@ -508,7 +550,14 @@ export class DeliveryQueue {
         at: number;
       }[]
     ).map((a) => ({ attempt: a.attempt, targetId: a.target_id, status: a.status, httpStatus: a.http_status, latencyMs: a.latency_ms, error: a.error, at: a.at }));
-    return { item: toItem(row), attempts };
+    return { item: toItem(row, this.instance), attempts };
+  }
+
+  /** The seq inside a delivery id of this file (undefined for another file's id). */
+  private seqOf(id: string): number | undefined {
+    const prefix = `msg_${this.instance}`;
+    if (!id.startsWith(prefix) || !/^[0-9a-z]+$/.test(id.slice(prefix.length))) return undefined;
+    return parseInt(id.slice(prefix.length), 36);
   }
 
   /** Back to pending with attempts reset; the delivery log keeps every earlier attempt. */
@@ -517,7 +566,8 @@ export class DeliveryQueue {
     const now = this.clock();
     const n = this.db
       .prepare(
-        `UPDATE delivery_queue AS q SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE ${sql}`,
+        `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+         WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`,
       )
       .run(now, now, ...args).changes;
     if (n > 0) for (const l of this.listeners) l();
@@ -527,13 +577,13 @@ export class DeliveryQueue {
   /** Deletes DLQ items; their attempts stay in the delivery log. */
   discard(filter: ItemFilter = {}): number {
     const { sql, args } = this.where(filter, 'dlq');
-    return this.db.prepare(`DELETE FROM delivery_queue AS q WHERE ${sql}`).run(...args).changes;
+    return this.db.prepare(`DELETE FROM delivery_queue WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`).run(...args).changes;
   }
 
   // ── replay ───────────────────────────────────────────────────────────────
 
   /** Events recorded in the log, oldest first. */
-  events(filter: EventFilter): FenceEvent[] {
+  events(filter: EventFilter): (FenceEvent & { eventId: number })[] {
     const { sql, args } = conditions([
       [filter.deviceId && 'device_id = ?', filter.deviceId],
       [filter.fenceId && 'fence_id = ?', filter.fenceId],
@@ -544,6 +594,7 @@ export class DeliveryQueue {
     const rows = this.db
       .prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`)
       .all(...args, filter.limit ?? 100_000) as {
+      id: number;
       event_type: FenceEvent['event_type'];
       fence_id: string;
       device_id: string;
@@ -554,6 +605,7 @@ export class DeliveryQueue {
       source: FenceEvent['source'];
     }[];
     return rows.map((r) => ({
+      eventId: r.id,
       event_type: r.event_type,
       fence_id: r.fence_id,
       device_id: r.device_id,
@@ -573,17 +625,19 @@ export class DeliveryQueue {
    * Re-delivers events to one target as new items (new delivery ids: a replay is a new delivery that a
    * receiver must not dedupe away), bypassing dedup. Returns the ids, in event order.
    */
-  replay(events: readonly FenceEvent[], targetId: string): string[] {
+  replay(events: readonly (FenceEvent & { eventId?: number })[], targetId: string): string[] {
     const target = this.target(targetId);
     if (!target) throw new Error(`no target "${targetId}"`);
     const now = this.clock();
     const ids: string[] = [];
     this.db
       .transaction(() => {
-        for (const e of events) {
-          const id = newItemId();
-          this.st.itemPut.run(id, null, targetId, e.fence_id, fingerprintOf(e), payloadOf(e), this.settings.maxAttempts, now, now, now);
-          ids.push(id);
+        for (const { eventId, ...e } of events) {
+          const seq = Number(
+            this.st.itemPut.run(eventId ?? null, targetId, e.fence_id, fingerprintOf(e), eventId === undefined ? payloadOf(e) : null, this.settings.maxAttempts, now, now, now)
+              .lastInsertRowid,
+          );
+          ids.push(`msg_${this.instance}${seq.toString(36)}`);
         }
       })
       .immediate();
@@ -657,18 +711,17 @@ export class DeliveryQueue {
     return { ...classifyHealth(metrics, this.settings.thresholds), metrics };
   }
 
-  /** Removes completed items past retention (with their attempts) and dedup entries past the window. */
-  applyRetention(): { items: number; dedup: number } {
+  /** Removes completed items past retention, with their attempts. */
+  applyRetention(): { items: number } {
     const now = this.clock();
     const cutoff = now - this.settings.retentionDays * 86_400_000;
     return this.db
       .transaction(() => {
         this.db
-          .prepare(`DELETE FROM delivery_log WHERE item_id IN (SELECT id FROM delivery_queue WHERE status = 'completed' AND completed_at < ?)`)
+          .prepare(`DELETE FROM delivery_log WHERE item_seq IN (SELECT seq FROM delivery_queue WHERE status = 'completed' AND completed_at < ?)`)
           .run(cutoff);
         const items = this.db.prepare(`DELETE FROM delivery_queue WHERE status = 'completed' AND completed_at < ?`).run(cutoff).changes;
-        const dedup = this.db.prepare(`DELETE FROM dedup WHERE first_seen < ?`).run(now - this.settings.dedupWindowMs).changes;
-        return { items, dedup };
+        return { items };
       })
       .immediate();
   }
@@ -678,9 +731,4 @@ export class DeliveryQueue {
 function conditions(parts: readonly [sql: string | false | undefined | 0 | '', ...args: unknown[]][]): { sql: string; args: unknown[] } {
   const used = parts.filter((p): p is [string, ...unknown[]] => Boolean(p[0]));
   return { sql: used.length ? used.map((p) => p[0]).join(' AND ') : '1', args: used.flatMap((p) => p.slice(1)) };
-}
-
-/** A stable delivery id in the Standard Webhooks style (`msg_…`). */
-function newItemId(): string {
-  return `msg_${randomUUID().replaceAll('-', '')}`;
 }

@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
 import { archivedEvents } from './archive-events';
+import { Checkpointer } from './checkpointer';
 import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type EventFilter, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
@@ -36,10 +38,12 @@ export class DeliveryService {
   private readonly dataDir: string;
   private readonly log: (line: string) => void;
   private retentionTimer?: NodeJS.Timeout;
+  private checkpointer?: Checkpointer;
 
   constructor(options: DeliveryServiceOptions) {
     this.dataDir = options.dataDir;
     this.log = options.worker?.log ?? (() => {});
+    mkdirSync(options.dataDir, { recursive: true });
     this.queue = DeliveryQueue.open(join(options.dataDir, 'queue.sqlite'), options);
     const secrets = secretsFrom(options.env, options.secrets);
     const clock = options.clock ?? Date.now;
@@ -64,6 +68,7 @@ export class DeliveryService {
   }
 
   start(): void {
+    this.checkpointer ??= new Checkpointer(this.queue.file);
     this.worker.start();
     this.retentionTimer = setInterval(() => {
       try {
@@ -78,6 +83,7 @@ export class DeliveryService {
   async stop(): Promise<void> {
     clearInterval(this.retentionTimer);
     await this.worker.stop();
+    await this.checkpointer?.stop();
     await this.publisher?.close();
     this.queue.close();
   }

@@ -15,6 +15,10 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
+/** Attempts are recorded together: after this long, or at this many, whichever comes first. */
+const FLUSH_MS = 5;
+const FLUSH_MAX = 500;
+
 /** A counting semaphore: a target's concurrency. */
 class Slots {
   private waiting: (() => void)[] = [];
@@ -48,7 +52,7 @@ export class DeliveryWorker {
   private readonly tasks = new Set<Promise<void>>();
   private readonly slots = new Map<string, { slots: Slots; concurrency: number }>();
   private results: { item: QueueItem; outcome: AttemptOutcome }[] = [];
-  private flushQueued = false;
+  private flushTimer?: NodeJS.Timeout;
   private wake?: () => void;
   private loopDone?: Promise<void>;
   private renewTimer?: NodeJS.Timeout;
@@ -88,9 +92,10 @@ export class DeliveryWorker {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      // Claim in bulk: one transaction for many items, not one per finished delivery.
       const room = this.batch - this.inflight;
       let claimed: QueueItem[] = [];
-      if (room > 0) claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
+      if (room >= this.batch / 2) claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
       for (const run of runsOf(claimed)) this.track(this.runOne(run));
       if (claimed.length === 0 || room - claimed.length <= 0) await this.sleep();
     }
@@ -121,9 +126,10 @@ export class DeliveryWorker {
   private async runOne(run: QueueItem[]): Promise<void> {
     this.inflight += run.length;
     try {
+      // A run has one target; a 410 ahead in the run stops the run, so one look suffices.
+      const target = this.safely(() => this.queue.target(run[0].targetId));
       for (let i = 0; i < run.length; i++) {
         const item = run[i];
-        const target = this.queue.target(item.targetId);
         if (!target || !target.enabled) {
           const why = target ? `target ${target.id} is disabled: ${target.disabledReason ?? 'disabled'}` : `target ${item.targetId} no longer exists`;
           this.safely(() => this.queue.refuse(run.slice(i), this.owner, why));
@@ -163,13 +169,14 @@ export class DeliveryWorker {
   }
 
   private scheduleFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => this.flush());
+    if (this.results.length >= FLUSH_MAX) return this.flush();
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
-    this.flushQueued = false;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const batch = this.results;
     this.results = [];
     // On failure the items stay leased and come back when the lease runs out: never lost.

@@ -6,6 +6,16 @@ type Db = Database.Database;
 /** Migrations in order; `PRAGMA user_version` says how many have run. Never edit one that shipped: add another. */
 const MIGRATIONS: readonly string[] = [
   `
+  -- Facts about this file: its random id prefixes every delivery id (unique across machines).
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('instance', lower(hex(randomblob(5))));
+
+  -- The append-only event log. A repeat inside the dedup window is counted in \`repeats\`, not logged again;
+  -- it is found through (fence_id, ts): an index that grows at a few hundred places (the fences), where one
+  -- on the fingerprint or the device would touch a page per event and halve the durable enqueue rate.
   CREATE TABLE fence_events (
     id          INTEGER PRIMARY KEY,
     event_type  TEXT    NOT NULL,
@@ -17,19 +27,10 @@ const MIGRATIONS: readonly string[] = [
     grp         TEXT,
     source      TEXT    NOT NULL,
     fingerprint TEXT    NOT NULL,
-    recorded_at INTEGER NOT NULL
-  );
-  CREATE INDEX fence_events_device_ts ON fence_events (device_id, ts);
-  CREATE INDEX fence_events_fence_ts ON fence_events (fence_id, ts);
-  CREATE INDEX fence_events_ts ON fence_events (ts);
-
-  -- One row per fingerprint seen inside the dedup window; repeats are counted here.
-  CREATE TABLE dedup (
-    fingerprint TEXT    PRIMARY KEY,
-    event_id    INTEGER NOT NULL,
-    first_seen  INTEGER NOT NULL,
+    recorded_at INTEGER NOT NULL,
     repeats     INTEGER NOT NULL DEFAULT 0
-  ) WITHOUT ROWID;
+  );
+  CREATE INDEX fence_events_fence_ts ON fence_events (fence_id, ts);
 
   CREATE TABLE targets (
     id             TEXT    PRIMARY KEY,
@@ -44,16 +45,17 @@ const MIGRATIONS: readonly string[] = [
     created_at     INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL
   );
+  INSERT INTO targets (id, kind, created_at, updated_at) VALUES ('feed', 'feed', 0, 0);
 
-  -- seq orders items (FIFO); id is the stable delivery id (webhook-id, Nats-Msg-Id).
+  -- seq orders items (FIFO) and names them: the delivery id is msg_<instance><seq>. The body is built
+  -- from the event row; only a replay of an archived event, which has none, carries its own payload.
   CREATE TABLE delivery_queue (
     seq              INTEGER PRIMARY KEY,
-    id               TEXT    NOT NULL UNIQUE,
     event_id         INTEGER REFERENCES fence_events (id),
     target_id        TEXT    NOT NULL,
     partition_key    TEXT    NOT NULL,
     fingerprint      TEXT    NOT NULL,
-    payload          TEXT    NOT NULL,
+    payload          TEXT,
     status           TEXT    NOT NULL CHECK (status IN ('pending', 'processing', 'completed', 'failed', 'dlq')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     max_attempts     INTEGER NOT NULL,
@@ -63,15 +65,17 @@ const MIGRATIONS: readonly string[] = [
     last_error       TEXT,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
-    completed_at     INTEGER
+    completed_at     INTEGER,
+    CHECK (event_id IS NOT NULL OR payload IS NOT NULL)
   );
   CREATE INDEX delivery_queue_due ON delivery_queue (status, next_attempt_at);
-  CREATE INDEX delivery_queue_partition ON delivery_queue (partition_key, target_id, seq);
+  -- Only undelivered items: the heads of the (fence, target) partitions are found by skipping through it.
+  CREATE INDEX delivery_queue_open ON delivery_queue (partition_key, target_id, seq) WHERE status IN ('pending', 'processing', 'failed');
   CREATE INDEX delivery_queue_completed ON delivery_queue (completed_at) WHERE status = 'completed';
 
   CREATE TABLE delivery_log (
     id          INTEGER PRIMARY KEY,
-    item_id     TEXT    NOT NULL,
+    item_seq    INTEGER NOT NULL,
     attempt     INTEGER NOT NULL,
     target_id   TEXT    NOT NULL,
     status      TEXT    NOT NULL CHECK (status IN ('success', 'failed', 'timeout')),
@@ -80,7 +84,7 @@ const MIGRATIONS: readonly string[] = [
     error       TEXT,
     at          INTEGER NOT NULL
   );
-  CREATE INDEX delivery_log_item ON delivery_log (item_id);
+  CREATE INDEX delivery_log_item ON delivery_log (item_seq);
   CREATE INDEX delivery_log_at ON delivery_log (at);
 
   -- The ingest high-water mark committed with the events it produced (embedded engine).
@@ -88,8 +92,6 @@ const MIGRATIONS: readonly string[] = [
     stream     TEXT PRIMARY KEY,
     high_water INTEGER NOT NULL
   );
-
-  INSERT INTO targets (id, kind, created_at, updated_at) VALUES ('feed', 'feed', 0, 0);
   `,
 ];
 
@@ -140,6 +142,9 @@ export function openQueueDatabase(file: string, options: OpenOptions): Db {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    // The Checkpointer thread keeps the WAL short; this is only the backstop should it fall behind.
+    db.pragma('wal_autocheckpoint = 16384');
     for (let v = version; v < SCHEMA_VERSION; v++) {
       db.transaction(() => {
         db.exec(MIGRATIONS[v]);

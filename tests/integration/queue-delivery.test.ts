@@ -1,6 +1,7 @@
 // The delivery queue against a real HTTP receiver on loopback and real SQLite files: a receiver that
 // fails half the time, the RPC methods through a running engine, a damaged queue file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -267,7 +268,47 @@ describe('a NATS subject as target', () => {
   });
 });
 
-/** The id of the first item queued. */
+/** The delivery id of the first item queued: msg_<the file's instance><seq in base 36>. */
 function firstId(q: DeliveryQueue): string {
-  return (q.db.prepare('SELECT id FROM delivery_queue ORDER BY seq LIMIT 1').get() as { id: string }).id;
+  const { value } = q.db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string };
+  const { seq } = q.db.prepare('SELECT MIN(seq) AS seq FROM delivery_queue').get() as { seq: number };
+  return `msg_${value}${seq.toString(36)}`;
 }
+
+describe('replay', () => {
+  it('re-delivers events older than the log from the Parquet archive, then the log’s own, in time order', async () => {
+    receiver = await startWebhookReceiver();
+    const part = join(dir.path, 'archive', 'fence_events', 'date=2025-12-31', 'hour=23');
+    mkdirSync(part, { recursive: true });
+    const duck = await DuckDBInstance.create(':memory:');
+    const c = await duck.connect();
+    await c.run(`COPY (SELECT * FROM (VALUES
+        ('enter', 'fence-0', 'dev-old', TIMESTAMP '2025-12-31 23:10:00', 40.1, -73.1, NULL, 'tile38'),
+        ('exit',  'fence-0', 'dev-old', TIMESTAMP '2025-12-31 23:20:00', 40.2, -73.2, 'north', 'tile38'),
+        ('enter', 'fence-9', 'dev-old', TIMESTAMP '2025-12-31 23:30:00', 40.3, -73.3, NULL, 'tile38'))
+        AS t(event_type, fence_id, device_id, ts, lat, lon, "group", source))
+      TO '${join(part, 'part-1.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
+    c.closeSync();
+    duck.closeSync();
+
+    const service = new DeliveryService({ dataDir: dir.path, env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET }, settings: { feed: false }, worker: { pollMs: 50 } });
+    try {
+      service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
+      service.queue.enqueue(events(1, 2));
+      service.start();
+      await waitFor(() => receiver!.delivered().length === 2, { timeoutMs: 10_000, what: 'the first deliveries' });
+      const r = await service.replay({ fenceId: 'fence-0' }, 'receiver');
+      expect({ fromLog: r.fromLog, fromArchive: r.fromArchive }).toEqual({ fromLog: 2, fromArchive: 2 });
+      await waitFor(() => receiver!.delivered().length === 6, { timeoutMs: 10_000, what: 'the replayed events' });
+      expect(receiver.delivered().slice(2).map((d) => [d.event.device_id, d.event.event_type, new Date(d.event.timestamp).toISOString()])).toEqual([
+        ['dev-old', 'enter', '2025-12-31T23:10:00.000Z'],
+        ['dev-old', 'exit', '2025-12-31T23:20:00.000Z'],
+        ['dev-0', 'enter', '2026-01-01T00:00:00.000Z'],
+        ['dev-7', 'exit', '2026-01-01T00:00:01.000Z'],
+      ]);
+      expect(JSON.parse(receiver.delivered()[3].body).data).toMatchObject({ group: 'north', source: 'tile38', position: { lat: 40.2, lon: -73.2 } });
+    } finally {
+      await service.stop();
+    }
+  });
+});
