@@ -1,14 +1,25 @@
 import { z } from 'zod';
+import { ringSelfIntersection, type LonLat as Position } from './ring-check';
 
 const Lon = z.number().finite().min(-180, 'longitude below -180').max(180, 'longitude above 180');
 const Lat = z.number().finite().min(-90, 'latitude below -90').max(90, 'latitude above 90');
 const LonLat = z.tuple([Lon, Lat]);
 
+const fmt = (p: Position) => `[${p[0]}, ${p[1]}]`;
+
 const Ring = z
   .array(LonLat)
-  .min(4, 'a ring needs at least 4 positions')
-  .refine((r) => r.length < 4 || (r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]), {
-    message: 'ring is not closed: the last position must equal the first',
+  .min(4, 'a ring needs at least 4 positions (3 corners and the first repeated at the end)')
+  .superRefine((r, ctx) => {
+    if (r.length < 4) return;
+    const first = r[0];
+    const last = r[r.length - 1];
+    if (first[0] !== last[0] || first[1] !== last[1]) {
+      ctx.addIssue({ code: 'custom', message: `ring is not closed: it starts at ${fmt(first)} but ends at ${fmt(last)}` });
+      return;
+    }
+    const hit = ringSelfIntersection(r);
+    if (hit) ctx.addIssue({ code: 'custom', message: `ring intersects itself: edges ${hit.a + 1} and ${hit.b + 1} meet near ${fmt(hit.near)}` });
   });
 
 export const PolygonSchema = z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) });
@@ -21,20 +32,35 @@ export const CircleSchema = z.object({
   center: LonLat,
   radius_m: z.number().finite().positive('radius must be greater than 0'),
 });
-export const FenceGeometrySchema = z.discriminatedUnion('type', [PolygonSchema, MultiPolygonSchema, CircleSchema]);
+/** An axis-aligned box, [west, south, east, north]. */
+export const RectangleSchema = z.object({
+  type: z.literal('Rectangle'),
+  bbox: z.tuple([Lon, Lat, Lon, Lat]).refine((b) => b[0] < b[2] && b[1] < b[3], { message: 'bbox must be [west, south, east, north] with west < east and south < north' }),
+});
+export const FenceGeometrySchema = z.discriminatedUnion('type', [PolygonSchema, MultiPolygonSchema, CircleSchema, RectangleSchema], {
+  error: 'geometry type must be Polygon, MultiPolygon, Circle or Rectangle',
+});
 export type FenceGeometry = z.infer<typeof FenceGeometrySchema>;
 
 export const DetectSchema = z.enum(['enter', 'exit', 'inside', 'outside', 'cross', 'dwell']);
 export type Detect = z.infer<typeof DetectSchema>;
 
-export const FenceSchema = z.object({
-  id: z.string().min(1).max(128),
+const FenceShape = {
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'letters, digits, _ . : - only, at most 128'),
   name: z.string().min(1).max(256),
   geometry: FenceGeometrySchema,
-  detect: z.array(DetectSchema).min(1, 'detect list must not be empty'),
-  dwell_s: z.number().int().positive().optional(),
-  targets: z.array(z.string()),
-  enabled: z.boolean(),
-  version: z.number().int().nonnegative(),
-});
+  detect: z.array(DetectSchema).min(1, 'detect list must not be empty: name at least one of enter, exit, inside, outside, cross, dwell'),
+  dwell_s: z.number().int().positive('dwell_s must be greater than 0').optional(),
+  targets: z.array(z.string()).default([]),
+  enabled: z.boolean().default(true),
+};
+const dwellNeedsTime = (f: { detect: Detect[]; dwell_s?: number }) => !f.detect.includes('dwell') || f.dwell_s !== undefined;
+const dwellIssue = { message: 'detect has dwell but no dwell_s: say how many seconds inside make a dwell', path: ['dwell_s'] };
+
+/** A fence as the user writes it (a draft, an import, an RPC create). */
+export const FenceInputSchema = z.object(FenceShape).refine(dwellNeedsTime, dwellIssue);
+export type FenceInput = z.input<typeof FenceInputSchema>;
+
+/** A stored fence: its version counts its edits. */
+export const FenceSchema = z.object({ ...FenceShape, version: z.number().int().nonnegative() }).refine(dwellNeedsTime, dwellIssue);
 export type Fence = z.infer<typeof FenceSchema>;

@@ -38,6 +38,30 @@ describe('Fence', () => {
     expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Circle', center: [0, 0], radius_m: 0 } })).join()).toContain('radius must be greater than 0');
     expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Circle', center: [0, 95], radius_m: 5 } })).join()).toContain('latitude above 90');
     expect(issues(FenceSchema.safeParse({ ...fence, detect: [] })).join()).toContain('detect list must not be empty');
+    expect(issues(FenceSchema.safeParse({ ...fence, detect: ['dwell'] }))).toEqual(['dwell_s: detect has dwell but no dwell_s: say how many seconds inside make a dwell']);
+  });
+
+  it('refuses a self-intersecting ring, naming the edges, in any ring of any polygon', () => {
+    const bowtie = [[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]];
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Polygon', coordinates: [bowtie] } }))).toEqual([
+      'geometry.coordinates.0: ring intersects itself: edges 1 and 3 meet near [1, 1]',
+    ]);
+    const hole = [[0.2, 0.2], [0.4, 0.2], [0.2, 0.4], [0.4, 0.4], [0.2, 0.2]];
+    const outer = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'MultiPolygon', coordinates: [[outer], [outer, hole]] } }))[0]).toMatch(
+      /^geometry\.coordinates\.1\.1: ring intersects itself/,
+    );
+    // A spike that doubles back along itself, and a ring touching itself at a vertex.
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [1, 0], [1, 1], [0, 0]]] } })).join()).toContain('intersects itself');
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [1, 1], [2, 2], [0, 2], [1, 1], [0, 0]]] } })).join()).toContain('intersects itself');
+    // Concave but simple is fine.
+    expect(FenceSchema.safeParse({ ...fence, geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [1, 1], [2, 2], [0, 2], [0, 0]]] } }).success).toBe(true);
+  });
+
+  it('accepts rectangles and refuses an inverted one', () => {
+    expect(FenceSchema.safeParse({ ...fence, geometry: { type: 'Rectangle', bbox: [-74, 40, -73, 41] } }).success).toBe(true);
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Rectangle', bbox: [-73, 40, -74, 41] } })).join()).toContain('west < east');
+    expect(issues(FenceSchema.safeParse({ ...fence, geometry: { type: 'Hexagon' } })).join()).toContain('geometry type must be Polygon, MultiPolygon, Circle or Rectangle');
   });
 });
 
