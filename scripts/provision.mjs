@@ -14,7 +14,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Newest Tile38 release (its tags carry no "v"); bump it here and the cached binary is rebuilt. */
-export const TILE38_TAG = '1.36.3';
+export const TILE38_TAG = 'v1.37.0';
 const TILE38_MODULE = 'github.com/tidwall/tile38/cmd/tile38-server';
 /** nats-server gained JetStream (-js) in 2.2.0. */
 const NATS_MIN_JETSTREAM = [2, 2, 0];

@@ -2,3 +2,5 @@
 export { FenceEngine, type Fix } from './fence-engine';
 export { detectEvents, type Tile38Detect } from './detect';
 export { circlePolygon, compileShape, rectangleRing, type Shape } from './geometry';
+export { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
+export { eventOfMessage, fenceQuery, setCommand, tile38Detect } from './tile38-commands';

@@ -103,12 +103,13 @@ async function startServer(
   ready: (port: number) => Promise<boolean>,
   scheme: string,
   timeoutMs: number,
+  fixedPort?: number,
 ): Promise<RunningServer> {
   if (!binary) throw new Error(`hexwatch tests need ${kind}: ${install}`);
   const dir = await makeTempDir(`hexwatch-${kind}-`);
   // A port taken between freePort() and the server's bind is retried with another one.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const proc = startProcess(kind, binary, args(port, dir.path));
     const stop = async () => {
       await proc.stop();
@@ -150,8 +151,11 @@ export function startNats(options: { timeoutMs?: number; args?: string[] } = {})
   );
 }
 
-/** tile38-server (`-h 127.0.0.1 -p <free port> -d <tmp>`), ready when it answers PING with PONG. */
-export function startTile38(options: { timeoutMs?: number; args?: string[] } = {}): Promise<RunningServer> {
+/**
+ * tile38-server (`-h 127.0.0.1 -p <free port> -d <tmp>`), ready when it answers PING with PONG. `port`
+ * restarts one where a stopped one listened (with a fresh, empty data folder).
+ */
+export function startTile38(options: { timeoutMs?: number; args?: string[]; port?: number } = {}): Promise<RunningServer> {
   return startServer(
     'tile38-server',
     tile38ServerPath(),
@@ -160,5 +164,6 @@ export function startTile38(options: { timeoutMs?: number; args?: string[] } = {
     async (port) => /PONG/.test(await tcpExchange(port, { send: 'PING\r\n', until: /PONG|\r\n/ })),
     'redis',
     options.timeoutMs ?? 20_000,
+    options.port,
   );
 }
