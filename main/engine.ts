@@ -8,7 +8,8 @@ import { HistoryStore } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
-import { DeliveryService, QueueDatabaseError, queueHandlers, queueSettingsOf, type Secrets } from './queue';
+import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
+import { DatabaseFileError } from './sqlite';
 import { Simulator } from './simulator';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
@@ -127,7 +128,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       worker: { log },
     });
   } catch (err) {
-    if (!(err instanceof QueueDatabaseError)) throw err;
+    if (!(err instanceof DatabaseFileError)) throw err;
     deliveryError = err.message;
     log(`queue: ${err.message}`);
   }

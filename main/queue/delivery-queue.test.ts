@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import { DeliveryQueue, eventOfPayload, type QueueSettings } from './delivery-queue';
-import { QueueDatabaseError } from './schema';
+import { DatabaseFileError } from '../sqlite';
 
 let dir: string;
 let now: number;
@@ -272,7 +272,7 @@ describe('the database file', () => {
     const file = join(dir, 'queue.sqlite');
     const junk = Buffer.from('this is not a database, it is a shopping list\n'.repeat(200));
     writeFileSync(file, junk);
-    expect(() => DeliveryQueue.open(file)).toThrow(QueueDatabaseError);
+    expect(() => DeliveryQueue.open(file)).toThrow(DatabaseFileError);
     expect(() => DeliveryQueue.open(file)).toThrow(/queue\.sqlite is not a readable SQLite database .*left it untouched/);
     expect(readFileSync(file).equals(junk)).toBe(true);
   });

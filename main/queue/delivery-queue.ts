@@ -3,7 +3,8 @@ import type { FenceEvent } from '../../shared/fence-event';
 import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffPolicy } from './backoff';
 import { fingerprintOf } from './fingerprint';
 import { DEFAULT_THRESHOLDS, classifyHealth, type Health, type HealthThresholds, type QueueMetrics } from './health';
-import { openQueueDatabase } from './schema';
+import { openDatabase } from '../sqlite';
+import { QUEUE_MIGRATIONS } from './schema';
 
 export type ItemStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'dlq';
 
@@ -316,7 +317,7 @@ export class DeliveryQueue {
 
   static open(file: string, options: DeliveryQueueOptions = {}): DeliveryQueue {
     const synchronous = options.settings?.synchronous ?? DEFAULT_QUEUE_SETTINGS.synchronous;
-    return new DeliveryQueue(openQueueDatabase(file, { synchronous, busyTimeoutMs: options.busyTimeoutMs }), file, options);
+    return new DeliveryQueue(openDatabase(file, { migrations: QUEUE_MIGRATIONS, synchronous, busyTimeoutMs: options.busyTimeoutMs }), file, options);
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
 import { archivedEvents } from './archive-events';
-import { Checkpointer } from './checkpointer';
+import { Checkpointer } from '../sqlite';
 import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type EventFilter, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';

@@ -15,5 +15,5 @@ export {
 export { DeliveryWorker, type Deliver, type WorkerOptions } from './delivery-worker';
 export { queueHandlers } from './queue-handlers';
 export { queueSettingsOf } from './queue-settings';
-export { QueueDatabaseError } from './schema';
+
 export { classifyHealth, type Health, type QueueMetrics } from './health';

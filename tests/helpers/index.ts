@@ -7,4 +7,4 @@ export * from './servers';
 export * from './web-mode';
 export * from './history-reader';
 export * from './webhook-receiver';
-export * from './fence-scenario';
+export { fenceScenario } from '../../main/fences/fence-scenario';

@@ -4,7 +4,7 @@
  * edge cases — a first fix inside, fixes on vertices and shared edges, jumps across fences.
  */
 import type { Fence, FenceGeometry } from '../../shared/fence';
-import type { Fix } from '../../main/fences';
+import type { Fix } from './fence-engine';
 
 /** mulberry32: the same scenario on every run. */
 function rng(seed: number): () => number {

@@ -1,0 +1,73 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fence } from '../../shared/fence';
+import type { FenceEvent } from '../../shared/fence-event';
+import { FenceEngine } from './fence-engine';
+
+export interface BacktestResult {
+  positions: number;
+  events: number;
+  byType: Record<string, number>;
+  /** Devices with the most events, most first. */
+  byDevice: { device_id: string; events: number }[];
+  /** The first events, in time order. */
+  first: FenceEvent[];
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * What a draft fence would have fired over a time range of the Parquet archive, without deploying it:
+ * the archived positions in time order through a fresh embedded engine holding only that fence.
+ */
+export async function backtest(
+  dataDir: string,
+  fence: Fence,
+  range: { from?: number; to?: number },
+  options: { limit?: number; topDevices?: number; signal?: AbortSignal; onProgress?: (positions: number) => void } = {},
+): Promise<BacktestResult> {
+  const result: BacktestResult = { positions: 0, events: 0, byType: {}, byDevice: [], first: [] };
+  const dir = join(dataDir, 'archive', 'positions');
+  if (!existsSync(dir)) return result;
+  const limit = options.limit ?? 100;
+  const engine = new FenceEngine([{ ...fence, enabled: true }]);
+  const perDevice = new Map<string, number>();
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const c = await instance.connect();
+  try {
+    const glob = quote(join(dir, '**', '*.parquet'));
+    if (Number((await c.runAndReadAll(`SELECT count(*) FROM glob(${glob})`)).getRows()[0][0]) === 0) return result;
+    const where = [
+      ...(range.from !== undefined ? [`ts >= make_timestamp(${Math.trunc(range.from)} * 1000)`] : []),
+      ...(range.to !== undefined ? [`ts < make_timestamp(${Math.trunc(range.to)} * 1000)`] : []),
+    ];
+    const stream = await c.stream(
+      `SELECT device_id, epoch_ms(ts)::DOUBLE AS ts, lat, lon FROM read_parquet(${glob}, hive_partitioning = true)
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts, seq`,
+    );
+    for (;;) {
+      if (options.signal?.aborted) throw new Error('backtest cancelled');
+      const chunk = await stream.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [ids, tss, lats, lons] = chunk.getColumns() as [string[], number[], number[], number[]];
+      const fixes = ids.map((id, i) => ({ id, ts: tss[i], lat: lats[i], lon: lons[i] }));
+      for (const e of engine.update(fixes)) {
+        result.events++;
+        result.byType[e.event_type] = (result.byType[e.event_type] ?? 0) + 1;
+        perDevice.set(e.device_id, (perDevice.get(e.device_id) ?? 0) + 1);
+        if (result.first.length < limit) result.first.push(e);
+      }
+      result.positions += fixes.length;
+      options.onProgress?.(result.positions);
+    }
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+  result.byDevice = [...perDevice]
+    .map(([device_id, events]) => ({ device_id, events }))
+    .sort((a, b) => b.events - a.events || (a.device_id < b.device_id ? -1 : 1))
+    .slice(0, options.topDevices ?? 50);
+  return result;
+}
