@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { FenceEvent } from '../shared/fence-event';
 import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { resolutionForZoom } from '../shared/zoom';
@@ -8,7 +9,9 @@ import { HistoryStore } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
+import { FenceService, fenceHandlers, tile38Settings, type Fix } from './fences';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
+
 import { DatabaseFileError } from './sqlite';
 import { Simulator } from './simulator';
 
@@ -68,13 +71,72 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const clients = new Set<ClientState>();
   const cell = new Uint32Array(2);
 
+  /** To every connected client (the status and fence events; frames go per viewport). */
+  const broadcast = (channel: ChannelName, payload: PayloadOf<ChannelName>) => {
+    for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
+  };
+
+  // A damaged or locked queue file stops deliveries, not the engine: its methods answer with why.
+  let delivery: DeliveryService | undefined;
+  let deliveryError = '';
+  try {
+    delivery = new DeliveryService({
+      dataDir,
+      nats: config.nats,
+      env: options.env ?? process.env,
+      secrets: options.secrets,
+      settings: queueSettingsOf(config.queue),
+      worker: { log },
+      targetsOf: (fenceId) => fences?.targetsOf(fenceId) ?? [],
+    });
+  } catch (err) {
+    if (!(err instanceof DatabaseFileError)) throw err;
+    deliveryError = err.message;
+    log(`queue: ${err.message}`);
+  }
+  const needDelivery = (): DeliveryService => {
+    if (!delivery) throw new RpcError({ code: 'unavailable', message: `the delivery queue is unavailable: ${deliveryError}` });
+    return delivery;
+  };
+
+
+  // Fence events are recorded and queued durably; without a queue they still reach the live feed.
+  const sinkEvents = (events: FenceEvent[]) => {
+    if (delivery) {
+      try {
+        delivery.queue.enqueue(events);
+        return;
+      } catch (err) {
+        log(`queue: ${(err as Error).message}: ${events.length} fence events reach the live feed only`);
+      }
+    }
+    for (const event of events) broadcast('fence.event', { id: '', event });
+  };
+  let fences: FenceService | undefined;
+  let fencesError = '';
+  try {
+    fences = new FenceService({ dataDir, sink: sinkEvents, tile38: tile38Settings(config.tile38, options.env ?? process.env), clock, log });
+    await fences.start();
+  } catch (err) {
+    if (!(err instanceof DatabaseFileError)) throw err;
+    fencesError = err.message;
+    log(`fences: ${err.message}`);
+  }
+  const needFences = (): FenceService => {
+    if (!fences) throw new RpcError({ code: 'unavailable', message: `fences are unavailable: ${fencesError}` });
+    return fences;
+  };
+
   const ingest = (batch: readonly Position[], now = clock()): void => {
     for (const p of batch) {
       indexPosition(p.lat, p.lon, cell);
       live.add(p.id, p.ts, p.lat, p.lon, cell[0], cell[1]);
     }
     meter.add(batch.length, now);
+    fences?.ingest(batch);
   };
+  // NATS fixes reach the fences once committed, a batch at a time.
+  const committedFixes: Fix[] = [];
 
   const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
   if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
@@ -94,8 +156,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         maxMessageBytes: config.ingest.maxMessageBytes,
         env: options.env ?? process.env,
         sink: history,
-        onFix: (id, ts, lat, lon, hi, lo) => live.add(id, ts, lat, lon, hi, lo),
-        onCommitted: (n) => meter.add(n, clock()),
+        onFix: (id, ts, lat, lon, hi, lo) => {
+          live.add(id, ts, lat, lon, hi, lo);
+          committedFixes.push({ id, ts, lat, lon });
+        },
+        onCommitted: (n) => {
+          meter.add(n, clock());
+          fences?.ingest(committedFixes.splice(0));
+        },
         log,
       })
     : undefined;
@@ -115,28 +183,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           .finally(() => (rolling = false));
       }, config.history.rollIntervalS * 1000)
     : undefined;
-  // A damaged or locked queue file stops deliveries, not the engine: its methods answer with why.
-  let delivery: DeliveryService | undefined;
-  let deliveryError = '';
-  try {
-    delivery = new DeliveryService({
-      dataDir,
-      nats: config.nats,
-      env: options.env ?? process.env,
-      secrets: options.secrets,
-      settings: queueSettingsOf(config.queue),
-      worker: { log },
-    });
-  } catch (err) {
-    if (!(err instanceof DatabaseFileError)) throw err;
-    deliveryError = err.message;
-    log(`queue: ${err.message}`);
-  }
-  const needDelivery = (): DeliveryService => {
-    if (!delivery) throw new RpcError({ code: 'unavailable', message: `the delivery queue is unavailable: ${deliveryError}` });
-    return delivery;
-  };
-
   const needHistory = (): HistoryStore => {
     if (!history) throw new RpcError({ code: 'unavailable', message: 'history is kept for NATS ingest: set nats.servers' });
     return history;
@@ -223,6 +269,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     'quarantine.purge': async (filter) => ({ purged: await needHistory().quarantine.purge(filter) }),
     'quarantine.counts': () => needHistory().quarantine.countsByReason(),
     ...queueHandlers<ClientState>(needDelivery),
+    ...fenceHandlers<ClientState>(needFences, dataDir),
   };
 
   const frameTimer = setInterval(() => {
@@ -241,12 +288,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const statusTimer = setInterval(() => {
     if (clients.size === 0) return;
     const s = status();
-    for (const state of clients) emit(state, 'status', s);
+    broadcast('status', s);
   }, STATUS_INTERVAL_MS);
 
-  delivery?.onFeed((event, id) => {
-    for (const state of clients) emit(state, 'fence.event', { id, event });
-  });
+  delivery?.onFeed((event, id) => broadcast('fence.event', { id, event }));
   delivery?.start();
 
   return {
@@ -274,6 +319,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       simulator?.stop();
       if (rollTimer) clearInterval(rollTimer);
       await nats?.stop();
+      await fences?.stop();
       await delivery?.stop();
       await history?.close();
       clearInterval(frameTimer);

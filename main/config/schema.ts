@@ -64,6 +64,17 @@ export const ConfigSchema = strict({
     // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
     memoryLimitMb: z.number().int().min(64).max(65_536).default(192),
   }).prefault({}),
+  tile38: strict({
+    // Empty: the embedded engine decides fence events; set, the company's Tile38 does.
+    host: z.string().default(''),
+    port: z.number().int().min(1).max(65535).default(9851),
+    // The password comes from this file or HEXWATCH_TILE38_PASSWORD, never from settings.json.
+    passwordFile: z.string().default(''),
+    tls: z.boolean().default(false),
+    key: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('fleet'),
+    expireS: z.number().int().min(0).max(30 * 86_400).default(0),
+    prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits, _ . : - only').default('hexwatch.'),
+  }).prefault({}),
   queue: strict({
     dedupWindowS: z.number().int().min(0).max(30 * 86_400).default(86_400),
     maxAttempts: z.number().int().min(1).max(100).default(5),

@@ -1,0 +1,54 @@
+import { RpcError } from '../../shared/rpc';
+import type { Handlers } from '../rpc';
+import { backtest } from './backtest';
+import { FenceValidationError, parseFence } from './fence-registry';
+import type { FenceService } from './fence-service';
+
+type FenceMethods = 'fences.list' | 'fences.get' | 'fences.save' | 'fences.enable' | 'fences.remove' | 'fences.import' | 'fences.export' | 'fences.backtest' | 'fences.status';
+
+/** A refused fence as invalid params, each problem at its place under `fence.`. */
+function refused(err: unknown): never {
+  if (err instanceof FenceValidationError) {
+    throw new RpcError({ code: 'invalid_params', message: err.message, issues: err.issues.map((i) => ({ path: i.path ? `fence.${i.path}` : 'fence', message: i.message })) });
+  }
+  throw err;
+}
+
+const notFound = (id: string) => new RpcError({ code: 'invalid_params', message: `no fence "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
+
+/** The fence methods; `service` throws an `unavailable` RpcError when the registry could not open. */
+export function fenceHandlers<C>(service: () => FenceService, dataDir: string): Pick<Handlers<C>, FenceMethods> {
+  const registry = () => service().registry;
+  return {
+    'fences.list': () => registry().list(),
+    'fences.get': ({ id }) => {
+      const fence = registry().get(id);
+      if (!fence) throw notFound(id);
+      return { fence, history: registry().history(id) };
+    },
+    'fences.save': ({ fence, expectedVersion }) => {
+      try {
+        return registry().save(fence, expectedVersion);
+      } catch (err) {
+        return refused(err);
+      }
+    },
+    'fences.enable': ({ id, enabled }) => {
+      if (!registry().get(id)) throw notFound(id);
+      return registry().setEnabled(id, enabled);
+    },
+    'fences.remove': ({ id }) => ({ removed: registry().remove(id) }),
+    'fences.import': ({ collection }) => registry().importCollection(collection),
+    'fences.export': () => registry().exportCollection(),
+    'fences.backtest': async ({ fence, from, to, limit }) => {
+      let draft;
+      try {
+        draft = { ...parseFence(fence), version: 0 };
+      } catch (err) {
+        return refused(err);
+      }
+      return backtest(dataDir, draft, { from, to }, { limit });
+    },
+    'fences.status': () => service().status(),
+  };
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import type { Fence } from '../../shared/fence';
+import type { FenceEvent } from '../../shared/fence-event';
+import { FenceEngine, type Fix } from './fence-engine';
+import { FenceRegistry } from './fence-registry';
+import { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
+
+export interface FenceServiceOptions {
+  dataDir: string;
+  /** Where events go (the delivery queue, the feed). */
+  sink: (events: FenceEvent[]) => void;
+  /** Tile38 decides the events when given; the embedded engine otherwise. */
+  tile38?: Tile38Settings;
+  clock?: () => number;
+  log?: (line: string) => void;
+  /** How often dwell times are checked against the clock. */
+  tickMs?: number;
+}
+
+export interface FenceStatus {
+  engine: 'embedded' | 'tile38';
+  fences: number;
+  devices: number;
+  connection?: Tile38State;
+  error?: string;
+  deploy?: Record<string, FenceDeployState>;
+}
+
+/**
+ * Fences at work: the registry, and either the embedded engine or Tile38 deciding events from the
+ * positions the pipeline hands over; every change of fences reaches whichever decides.
+ */
+export class FenceService {
+  readonly registry: FenceRegistry;
+  private readonly engine = new FenceEngine();
+  private readonly tile38?: Tile38Adapter;
+  private targets = new Map<string, readonly string[]>();
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  private tickTimer?: NodeJS.Timeout;
+  private publishing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: FenceServiceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? (() => {});
+    this.registry = FenceRegistry.open(join(options.dataDir, 'fences.sqlite'), { clock: this.clock });
+    if (options.tile38) this.tile38 = new Tile38Adapter(options.tile38, { onEvent: (e) => options.sink([e]), log: this.log });
+    this.apply(this.registry.list());
+    this.registry.onChange((fences) => this.apply(fences));
+  }
+
+  async start(): Promise<void> {
+    this.tickTimer = setInterval(() => this.emit(this.engine.tick(this.clock())), this.options.tickMs ?? 1000);
+    await this.tile38?.start();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.tickTimer);
+    await this.publishing;
+    await this.tile38?.stop();
+    this.registry.close();
+  }
+
+  /** The delivery targets a fence names. */
+  targetsOf(fenceId: string): readonly string[] {
+    return this.targets.get(fenceId) ?? [];
+  }
+
+  /** Positions from the pipeline, in order. */
+  ingest(fixes: readonly Fix[]): void {
+    if (fixes.length === 0) return;
+    if (!this.tile38) return this.emit(this.engine.update(fixes));
+    const batch = fixes.slice();
+    this.publishing = this.publishing.then(() => this.tile38!.publish(batch)).catch((err: Error) => this.log(`tile38: ${err.message}`));
+  }
+
+  status(): FenceStatus {
+    const base = { fences: this.registry.list().filter((f) => f.enabled).length };
+    if (!this.tile38) return { engine: 'embedded', ...base, devices: this.engine.deviceCount };
+    const s = this.tile38.state;
+    return { engine: 'tile38', ...base, devices: 0, connection: s.connection, ...(s.error ? { error: s.error } : {}), deploy: s.fences };
+  }
+
+  private apply(fences: Fence[]): void {
+    this.targets = new Map(fences.map((f) => [f.id, f.targets]));
+    if (this.tile38) {
+      void this.tile38.setFences(fences).catch((err: Error) => this.log(`tile38: ${err.message}`));
+      return;
+    }
+    this.emit(this.engine.setFences(fences, this.clock()));
+  }
+
+  private emit(events: FenceEvent[]): void {
+    if (events.length) this.options.sink(events);
+  }
+}

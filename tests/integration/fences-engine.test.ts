@@ -1,0 +1,93 @@
+// Fences through a running engine on the simulator: saved over RPC, deciding events from the live
+// positions, delivering them to a target and the live feed; the same with Tile38 deciding.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FenceEvent } from '../../shared/fence-event';
+import { RpcError, type PayloadOf } from '../../shared/rpc';
+import { startEngine, type Engine, type EngineClient } from '../../main';
+import { TEST_SECRET, engineEnv, makeTempDir, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
+
+let dir: TempDir;
+let engine: Engine | undefined;
+let client: EngineClient;
+let receiver: WebhookReceiver | undefined;
+let tile38: RunningServer | undefined;
+const feed: PayloadOf<'fence.event'>[] = [];
+beforeEach(async () => {
+  dir = await makeTempDir('hexwatch-fences-');
+  feed.length = 0;
+});
+afterEach(async () => {
+  client?.close();
+  await engine?.stop();
+  await receiver?.close();
+  await tile38?.stop();
+  engine = receiver = tile38 = undefined;
+  await dir.remove();
+});
+
+async function start(extra: string[] = []): Promise<void> {
+  // 300 walkers within 2 km of Times Square, a fix each per 100 ms.
+  engine = await startEngine({
+    argv: ['--data-dir', dir.path, '--source', 'simulator', '--devices', '300', '--rate', '3000', '--simulator.radiusKm', '2', ...extra],
+    env: engineEnv({ HEXWATCH_SECRET_RECEIVER: TEST_SECRET }),
+    log: () => {},
+  });
+  client = engine.connect();
+  client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
+}
+const call = <T>(method: string, params: unknown = {}) => client.call(method, params) as Promise<T>;
+const circle = (id: string, radius_m: number, targets: string[] = []) => ({
+  id,
+  name: id,
+  geometry: { type: 'Circle', center: [-73.9851, 40.7589], radius_m },
+  detect: ['enter', 'exit'],
+  targets,
+});
+
+describe('fences in the embedded engine', () => {
+  it('are saved over RPC, fire on live positions, reach their target signed and the live feed; deleting one exits the devices inside', async () => {
+    await start();
+    receiver = await startWebhookReceiver();
+    const bowtie = { ...circle('bow', 1), geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]] } };
+    const refused = await call('fences.save', { fence: bowtie }).catch((e: RpcError) => e);
+    expect(refused).toMatchObject({ code: 'invalid_params', issues: [{ path: 'fence.geometry.coordinates.0', message: 'ring intersects itself: edges 1 and 3 meet near [1, 1]' }] });
+
+    await call('targets.upsert', { id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver' });
+    expect(await call('fences.save', { fence: circle('midtown', 1500, ['receiver']) })).toMatchObject({ id: 'midtown', version: 1 });
+    expect(await call('fences.status')).toMatchObject({ engine: 'embedded', fences: 1 });
+
+    await waitFor(() => receiver!.delivered().length >= 20, { timeoutMs: 30_000, what: '20 enter events at the receiver' });
+    const delivered = receiver.delivered().map((r) => r.event as unknown as FenceEvent);
+    expect(receiver.requests.every((r) => r.verified)).toBe(true);
+    expect(new Set(delivered.map((e) => `${e.fence_id}/${(e as FenceEvent).source}`))).toEqual(new Set(['midtown/embedded']));
+    expect(delivered.filter((e) => e.event_type === 'enter').length).toBeGreaterThan(0);
+    await waitFor(() => feed.length >= 20, { timeoutMs: 10_000, what: 'the live feed' });
+
+    expect(await call('fences.remove', { id: 'midtown' })).toEqual({ removed: true });
+    // Once the feed has caught up, nobody is left inside the deleted fence: each device's last word is exit.
+    const stillInside = () => {
+      const last = new Map<string, string>();
+      for (const f of feed) last.set(f.event.device_id, f.event.event_type);
+      return [...last].filter(([, type]) => type !== 'exit');
+    };
+    await waitFor(() => stillInside().length === 0, { timeoutMs: 10_000, what: 'a synthetic exit for every device inside', detail: () => JSON.stringify(stillInside().slice(0, 5)) });
+    expect(await call('fences.status')).toMatchObject({ engine: 'embedded', fences: 0 });
+    // Without an archive a backtest has nothing to replay, and says so with zeros.
+    expect(await call('fences.backtest', { fence: circle('draft', 500) })).toMatchObject({ positions: 0, events: 0, first: [] });
+  }, 90_000);
+});
+
+describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
+  it('are deployed to Tile38, whose events reach the live feed marked as from Tile38', async () => {
+    tile38 = await startTile38();
+    await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port)]);
+    await call('fences.save', { fence: circle('midtown', 1500) });
+    await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
+      timeoutMs: 10_000,
+      what: 'the fence deployed',
+    });
+    expect(await call('fences.status')).toMatchObject({ engine: 'tile38', connection: 'connected', fences: 1 });
+    await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events from Tile38' });
+    expect(new Set(feed.map((f) => f.event.source))).toEqual(new Set(['tile38']));
+  }, 60_000);
+});
