@@ -2,7 +2,8 @@
 // positions, delivering them to a target and the live feed; the same with Tile38 deciding.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
-import { RpcError, type PayloadOf } from '../../shared/rpc';
+import type { RpcError} from '../../shared/rpc';
+import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
 import { TEST_SECRET, engineEnv, makeTempDir, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
 
