@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { sqlString } from '../history';
 import { join } from 'node:path';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
@@ -15,7 +16,6 @@ export interface BacktestResult {
   first: FenceEvent[];
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * What a draft fence would have fired over a time range of the Parquet archive, without deploying it:
@@ -36,7 +36,7 @@ export async function backtest(
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   const c = await instance.connect();
   try {
-    const glob = quote(join(dir, '**', '*.parquet'));
+    const glob = sqlString(join(dir, '**', '*.parquet'));
     if (Number((await c.runAndReadAll(`SELECT count(*) FROM glob(${glob})`)).getRows()[0][0]) === 0) return result;
     const where = [
       ...(range.from !== undefined ? [`ts >= make_timestamp(${Math.trunc(range.from)} * 1000)`] : []),

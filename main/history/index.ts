@@ -11,4 +11,4 @@ export { type PositionRow, type QuarantineRow } from './tables';
 export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, type QuarantinePage, QuarantineTable } from './quarantine-table';
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
-export { HOUR_MS, hourDir, hourPartition, hourStart, partPath, tmpPathOf } from './archive-layout';
+export { HOUR_MS, hourDir, hourPartition, hourStart, partPath, sqlString, tmpPathOf } from './archive-layout';

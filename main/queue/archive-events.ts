@@ -1,10 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { sqlString } from '../history';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { EventFilter } from './delivery-queue';
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * Fence events from the Parquet archive (`<dataDir>/archive/fence_events/date=…/hour=…/*.parquet`),
@@ -16,15 +16,15 @@ export async function archivedEvents(dataDir: string, filter: EventFilter): Prom
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   const c = await instance.connect();
   try {
-    const glob = quote(join(dir, '**', '*.parquet'));
+    const glob = sqlString(join(dir, '**', '*.parquet'));
     const files = Number((await c.runAndReadAll(`SELECT count(*) FROM glob(${glob})`)).getRows()[0][0]);
     if (files === 0) return [];
     const where: string[] = [];
-    if (filter.deviceId) where.push(`device_id = ${quote(filter.deviceId)}`);
-    if (filter.fenceId) where.push(`fence_id = ${quote(filter.fenceId)}`);
+    if (filter.deviceId) where.push(`device_id = ${sqlString(filter.deviceId)}`);
+    if (filter.fenceId) where.push(`fence_id = ${sqlString(filter.fenceId)}`);
     if (filter.from !== undefined) where.push(`ts >= make_timestamp(${Math.trunc(filter.from)} * 1000)`);
     if (filter.to !== undefined) where.push(`ts < make_timestamp(${Math.trunc(filter.to)} * 1000)`);
-    if (filter.types?.length) where.push(`event_type IN (${filter.types.map(quote).join(', ')})`);
+    if (filter.types?.length) where.push(`event_type IN (${filter.types.map(sqlString).join(', ')})`);
     const rows = await c.runAndReadAll(
       `SELECT event_type, fence_id, device_id, lat, lon, epoch_ms(ts)::DOUBLE AS ts, "group" AS grp, source
        FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true)

@@ -118,6 +118,18 @@ export interface EventFilter {
   limit?: number;
 }
 
+export interface ArchivedEventRow {
+  id: number;
+  event_type: FenceEvent['event_type'];
+  fence_id: string;
+  device_id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  grp: string | null;
+  source: FenceEvent['source'];
+}
+
 export interface TargetMetrics {
   target_id: string;
   kind: Target['kind'];
@@ -615,6 +627,23 @@ export class DeliveryQueue {
       ...(r.grp ? { group: r.grp } : {}),
       source: r.source,
     }));
+  }
+
+  /** The last event id already copied into the Parquet archive (0: none). */
+  archiveMark(): number {
+    const r = this.db.prepare(`SELECT value FROM meta WHERE key = 'archive_mark'`).get() as { value: string } | undefined;
+    return r ? Number(r.value) : 0;
+  }
+
+  setArchiveMark(id: number): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES ('archive_mark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(id));
+  }
+
+  /** Logged events after `id`, in id order; with `recordedBefore`, only those recorded before it. */
+  eventsAfter(id: number, recordedBefore = Number.MAX_SAFE_INTEGER): ArchivedEventRow[] {
+    return this.db
+      .prepare(`SELECT id, event_type, fence_id, device_id, ts, lat, lon, grp, source FROM fence_events WHERE id > ? AND recorded_at < ? ORDER BY id`)
+      .all(id, recordedBefore) as ArchivedEventRow[];
   }
 
   /** The oldest event still in the log (older ones are only in the Parquet archive). */

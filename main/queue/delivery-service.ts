@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
 import { archivedEvents } from './archive-events';
+import { hourStart } from '../history';
 import { Checkpointer } from '../sqlite';
+import { archiveFenceEvents } from './event-archive';
 import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type EventFilter, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
@@ -19,6 +21,7 @@ export function secretsFrom(env: NodeJS.ProcessEnv = process.env, keychain?: Sec
 export const secretEnvName = (name: string) => `HEXWATCH_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 const RETENTION_INTERVAL_MS = 3600_000;
+const ARCHIVE_INTERVAL_MS = 60_000;
 
 export interface DeliveryServiceOptions extends DeliveryQueueOptions {
   dataDir: string;
@@ -38,6 +41,8 @@ export class DeliveryService {
   private readonly dataDir: string;
   private readonly log: (line: string) => void;
   private retentionTimer?: NodeJS.Timeout;
+  private archiveTimer?: NodeJS.Timeout;
+  private archiving: Promise<{ events: number; parts: number }> = Promise.resolve({ events: 0, parts: 0 });
   private checkpointer?: Checkpointer;
 
   constructor(options: DeliveryServiceOptions) {
@@ -78,10 +83,26 @@ export class DeliveryService {
       }
     }, RETENTION_INTERVAL_MS);
     this.retentionTimer.unref();
+    // Each ended hour's events go to the Parquet archive beside the positions.
+    this.archiveTimer = setInterval(() => void this.archive(hourStart(Date.now())), ARCHIVE_INTERVAL_MS);
+    this.archiveTimer.unref();
+  }
+
+  /** Copies events recorded before `recordedBefore` into the Parquet archive; one roll at a time. */
+  archive(recordedBefore: number): Promise<{ events: number; parts: number }> {
+    this.archiving = this.archiving
+      .then(() => archiveFenceEvents(this.queue, this.dataDir, { recordedBefore }))
+      .catch((err: Error) => {
+        this.log(`queue: archiving fence events failed: ${err.message}`);
+        return { events: 0, parts: 0 };
+      });
+    return this.archiving;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.retentionTimer);
+    clearInterval(this.archiveTimer);
+    await this.archiving;
     await this.worker.stop();
     await this.checkpointer?.stop();
     await this.publisher?.close();

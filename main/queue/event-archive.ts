@@ -1,0 +1,76 @@
+import { DuckDBInstance, DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { hourStart, partPath, sqlString, tmpPathOf } from '../history';
+import type { DeliveryQueue } from './delivery-queue';
+
+const TABLE = 'fence_events';
+const PART = /^part-(\d+)-(\d+)\.parquet$/;
+
+/**
+ * Copies the queue's event log into the Parquet archive (`fence_events/date=…/hour=…`, ZSTD, sorted by
+ * device then time), so DuckDB, pandas or Spark read fence events beside positions. A part is named by
+ * the event ids it holds and the mark moves only after its rename: a roll cut short leaves parts past
+ * the mark, which the next roll removes and writes again — never a duplicate, never a gap.
+ */
+export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, options: { recordedBefore?: number } = {}): Promise<{ events: number; parts: number }> {
+  const root = join(dataDir, 'archive');
+  const mark = queue.archiveMark();
+  removeOrphans(join(root, TABLE), mark);
+  const rows = queue.eventsAfter(mark, options.recordedBefore);
+  if (rows.length === 0) return { events: 0, parts: 0 };
+  const byHour = new Map<number, typeof rows>();
+  for (const r of rows) {
+    const h = hourStart(r.ts);
+    const list = byHour.get(h);
+    if (list) list.push(r);
+    else byHour.set(h, [r]);
+  }
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const c = await instance.connect();
+  try {
+    for (const [hour, list] of byHour) {
+      await c.run(`CREATE OR REPLACE TABLE e (id UBIGINT, event_type VARCHAR, fence_id VARCHAR, device_id VARCHAR, ts TIMESTAMP_MS, lat DOUBLE, lon DOUBLE, "group" VARCHAR, source VARCHAR)`);
+      const appender = await c.createAppender('e');
+      for (const r of list) {
+        appender.appendUBigInt(BigInt(r.id));
+        appender.appendVarchar(r.event_type);
+        appender.appendVarchar(r.fence_id);
+        appender.appendVarchar(r.device_id);
+        appender.appendTimestampMilliseconds(new DuckDBTimestampMillisecondsValue(BigInt(r.ts)));
+        appender.appendDouble(r.lat);
+        appender.appendDouble(r.lon);
+        if (r.grp === null) appender.appendNull();
+        else appender.appendVarchar(r.grp);
+        appender.appendVarchar(r.source);
+        appender.endRow();
+      }
+      appender.closeSync();
+      const path = join(root, partPath(TABLE, hour, `${list[0].id}-${list[list.length - 1].id}`));
+      const tmp = tmpPathOf(path);
+      mkdirSync(dirname(path), { recursive: true });
+      await c.run(`COPY (SELECT * FROM e ORDER BY device_id, ts, id) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      renameSync(tmp, path);
+    }
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+  queue.setArchiveMark(rows[rows.length - 1].id);
+  return { events: rows.length, parts: byHour.size };
+}
+
+/** Parts (and temporary files) holding events past the mark: left by a roll that did not finish. */
+function removeOrphans(dir: string, mark: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const base = name.split('/').pop()!;
+    const part = PART.exec(base.replace(/^\.(.*)\.tmp$/, '$1'));
+    if (part && (Number(part[1]) > mark || base.endsWith('.tmp'))) rmSync(join(dir, name), { force: true });
+  }
+}
