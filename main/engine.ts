@@ -115,7 +115,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   let fences: FenceService | undefined;
   let fencesError = '';
   try {
-    fences = new FenceService({ dataDir, sink: sinkEvents, tile38: tile38Settings(config.tile38, options.env ?? process.env), clock, log });
+    fences = new FenceService({
+      dataDir,
+      sink: sinkEvents,
+      tile38: tile38Settings(config.tile38, config.nats, options.env ?? process.env),
+      nats: config.nats,
+      env: options.env ?? process.env,
+      clock,
+      log,
+    });
     await fences.start();
   } catch (err) {
     if (!(err instanceof DatabaseFileError)) throw err;

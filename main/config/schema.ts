@@ -74,6 +74,10 @@ export const ConfigSchema = strict({
     key: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('fleet'),
     expireS: z.number().int().min(0).max(30 * 86_400).default(0),
     prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits, _ . : - only').default('hexwatch.'),
+    // channel: SETCHAN + SUBSCRIBE; hook: SETHOOK publishing into JetStream (events.<fence>), read back durably.
+    mode: z.enum(['channel', 'hook']).default('channel'),
+    // The NATS address as Tile38 reaches it (hook mode); empty: the first of nats.servers.
+    hookNats: z.string().regex(/^(nats:\/\/[^\s/?]+)?$/, 'a nats://host:port address').default(''),
   }).prefault({}),
   queue: strict({
     dedupWindowS: z.number().int().min(0).max(30 * 86_400).default(86_400),

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
+import type { Config } from '../config';
 import { FenceEngine, type Fix } from './fence-engine';
 import { FenceRegistry } from './fence-registry';
 import { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
+import { Tile38EventIntake } from './tile38-event-intake';
 
 export interface FenceServiceOptions {
   dataDir: string;
@@ -11,6 +13,9 @@ export interface FenceServiceOptions {
   sink: (events: FenceEvent[]) => void;
   /** Tile38 decides the events when given; the embedded engine otherwise. */
   tile38?: Tile38Settings;
+  /** In hook mode: the NATS whose JetStream holds Tile38's events. */
+  nats?: Config['nats'];
+  env?: Readonly<Record<string, string | undefined>>;
   clock?: () => number;
   log?: (line: string) => void;
   /** How often dwell times are checked against the clock. */
@@ -34,6 +39,7 @@ export class FenceService {
   readonly registry: FenceRegistry;
   private readonly engine = new FenceEngine();
   private readonly tile38?: Tile38Adapter;
+  private readonly intake?: Tile38EventIntake;
   private targets = new Map<string, readonly string[]>();
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
@@ -45,12 +51,16 @@ export class FenceService {
     this.log = options.log ?? (() => {});
     this.registry = FenceRegistry.open(join(options.dataDir, 'fences.sqlite'), { clock: this.clock });
     if (options.tile38) this.tile38 = new Tile38Adapter(options.tile38, { onEvent: (e) => options.sink([e]), log: this.log });
+    if (options.tile38?.mode === 'hook' && options.nats) {
+      this.intake = new Tile38EventIntake(options.nats, options.env ?? process.env, options.tile38.prefix, (e) => options.sink([e]), this.log);
+    }
     this.apply(this.registry.list());
     this.registry.onChange((fences) => this.apply(fences));
   }
 
   async start(): Promise<void> {
     this.tickTimer = setInterval(() => this.emit(this.engine.tick(this.clock())), this.options.tickMs ?? 1000);
+    await this.intake?.start().catch((err: Error) => this.log(`tile38 events: cannot read them from NATS: ${err.message}`));
     await this.tile38?.start();
   }
 
@@ -58,6 +68,7 @@ export class FenceService {
     clearInterval(this.tickTimer);
     await this.publishing;
     await this.tile38?.stop();
+    await this.intake?.stop();
     this.registry.close();
   }
 

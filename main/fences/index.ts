@@ -9,3 +9,4 @@ export { FenceService, type FenceServiceOptions, type FenceStatus } from './fenc
 export { backtest, type BacktestResult } from './backtest';
 export { fenceHandlers } from './fence-handlers';
 export { tile38Settings } from './tile38-settings';
+export { EVENTS_STREAM, Tile38EventIntake } from './tile38-event-intake';

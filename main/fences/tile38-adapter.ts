@@ -134,7 +134,8 @@ export class Tile38Adapter {
         try {
           const query = fenceQuery(f, this.settings.key);
           if (mode === 'channel') await this.cmd.call('SETCHAN', name, ...query);
-          else await this.cmd.call('SETHOOK', name, `${this.settings.natsEndpoint}/events.${f.id}`, ...query);
+          // Acked JetStream publishes: Tile38 retries until the stream has the event.
+          else await this.cmd.call('SETHOOK', name, `${this.settings.natsEndpoint}/events.${f.id}?jetstream=true`, ...query);
           this.deploy.set(f.id, { state: 'deployed', version: f.version });
         } catch (err) {
           this.deploy.set(f.id, { state: 'error', message: (err as Error).message, version: f.version });

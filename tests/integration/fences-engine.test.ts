@@ -1,11 +1,13 @@
 // Fences through a running engine on the simulator: saved over RPC, deciding events from the live
 // positions, delivering them to a target and the live feed; the same with Tile38 deciding.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { RpcError} from '../../shared/rpc';
 import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
-import { TEST_SECRET, engineEnv, makeTempDir, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
+import { TEST_SECRET, engineEnv, makeTempDir, startNats, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
 
 let dir: TempDir;
 let engine: Engine | undefined;
@@ -90,5 +92,29 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
     expect(await call('fences.status')).toMatchObject({ engine: 'tile38', connection: 'connected', fences: 1 });
     await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events from Tile38' });
     expect(new Set(feed.map((f) => f.event.source))).toEqual(new Set(['tile38']));
+  }, 60_000);
+
+  it('in hook mode, Tile38 publishes into JetStream and the events are read back from the stream', async () => {
+    const nats = await startNats();
+    try {
+      tile38 = await startTile38();
+      await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port), '--tile38.mode', 'hook', '--nats.servers', nats.url]);
+      await call('fences.save', { fence: circle('midtown', 1500) });
+      await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
+        timeoutMs: 10_000,
+        what: 'the hook deployed',
+      });
+      await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events through JetStream' });
+      expect(new Set(feed.map((f) => `${f.event.fence_id}/${f.event.source}`))).toEqual(new Set(['midtown/tile38']));
+      const nc = await connect({ servers: nats.url });
+      const info = await (await jetstreamManager(nc)).streams.info('FENCE_EVENTS');
+      await nc.close();
+      expect(info.state.messages).toBeGreaterThanOrEqual(10);
+    } finally {
+      client.close();
+      await engine?.stop();
+      engine = undefined;
+      await nats.stop();
+    }
   }, 60_000);
 });
