@@ -9,7 +9,7 @@ import { HistoryStore } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
-import { FenceService, fenceHandlers, tile38Settings, type Fix } from './fences';
+import { FenceService, fenceHandlers, tile38Settings, type Fix, type IngestMark } from './fences';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
 
 import { DatabaseFileError } from './sqlite';
@@ -101,10 +101,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
 
   // Fence events are recorded and queued durably; without a queue they still reach the live feed.
-  const sinkEvents = (events: FenceEvent[]) => {
+  const sinkEvents = (events: FenceEvent[], mark?: IngestMark) => {
     if (delivery) {
       try {
-        delivery.queue.enqueue(events);
+        delivery.queue.enqueue(events, mark ? { highWater: mark } : {});
         return;
       } catch (err) {
         log(`queue: ${(err as Error).message}: ${events.length} fence events reach the live feed only`);
@@ -168,9 +168,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           live.add(id, ts, lat, lon, hi, lo);
           committedFixes.push({ id, ts, lat, lon });
         },
-        onCommitted: (n) => {
+        onCommitted: (n, highWater) => {
           meter.add(n, clock());
-          fences?.ingest(committedFixes.splice(0));
+          fences?.ingest(committedFixes.splice(0), { stream: config.nats.stream, seq: highWater });
         },
         log,
       })

@@ -9,8 +9,8 @@ import { Tile38EventIntake } from './tile38-event-intake';
 
 export interface FenceServiceOptions {
   dataDir: string;
-  /** Where events go (the delivery queue, the feed). */
-  sink: (events: FenceEvent[]) => void;
+  /** Where events go (the delivery queue, the feed), with the ingest mark they complete when there is one. */
+  sink: (events: FenceEvent[], mark?: IngestMark) => void;
   /** Tile38 decides the events when given; the embedded engine otherwise. */
   tile38?: Tile38Settings;
   /** In hook mode: the NATS whose JetStream holds Tile38's events. */
@@ -20,6 +20,12 @@ export interface FenceServiceOptions {
   log?: (line: string) => void;
   /** How often dwell times are checked against the clock. */
   tickMs?: number;
+}
+
+/** The stream sequence up to which positions have been through the fences (stored with their events). */
+export interface IngestMark {
+  stream: string;
+  seq: number;
 }
 
 export interface FenceStatus {
@@ -77,10 +83,14 @@ export class FenceService {
     return this.targets.get(fenceId) ?? [];
   }
 
-  /** Positions from the pipeline, in order. */
-  ingest(fixes: readonly Fix[]): void {
+  /** Positions from the pipeline, in order; the embedded engine's events are recorded with `mark`. */
+  ingest(fixes: readonly Fix[], mark?: IngestMark): void {
+    if (!this.tile38) {
+      const events = fixes.length ? this.engine.update(fixes) : [];
+      if (events.length || mark) this.options.sink(events, mark);
+      return;
+    }
     if (fixes.length === 0) return;
-    if (!this.tile38) return this.emit(this.engine.update(fixes));
     const batch = fixes.slice();
     this.publishing = this.publishing.then(() => this.tile38!.publish(batch)).catch((err: Error) => this.log(`tile38: ${err.message}`));
   }

@@ -23,7 +23,8 @@ export interface IngestOptions {
   sink: IngestSink;
   /** Each committed fix with its resolution-15 cell, for the live view. */
   onFix: (id: string, ts: number, lat: number, lon: number, hi: number, lo: number) => void;
-  onCommitted?: (positions: number) => void;
+  /** After a commit, before its acks: the positions committed and the highest stream sequence among them. */
+  onCommitted?: (positions: number, highWater: number) => void;
   log?: (line: string) => void;
 }
 
@@ -182,13 +183,14 @@ export class PositionIngest {
       return settle(false);
     }
     this.ranges = next;
-    settle(true);
     for (const q of quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
     for (const r of rows) {
       onFix(r.device_id, r.ts, r.lat, r.lon, Number(r.h3 >> 32n), Number(r.h3 & 0xffffffffn));
     }
     this.committed += rows.length;
-    this.options.onCommitted?.(rows.length);
+    // What the fixes produced downstream (fence events, queued) is committed before the acks go out.
+    this.options.onCommitted?.(rows.length, fresh.reduce((a, b) => (b > a ? b : a), 0));
+    settle(true);
   }
 }
 

@@ -1,12 +1,14 @@
 // Fences through a running engine on the simulator: saved over RPC, deciding events from the live
 // positions, delivering them to a target and the live feed; the same with Tile38 deciding.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { RpcError} from '../../shared/rpc';
 import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
+import { DeliveryQueue } from '../../main/queue';
 import { TEST_SECRET, engineEnv, makeTempDir, startNats, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
 
 let dir: TempDir;
@@ -78,6 +80,47 @@ describe('fences in the embedded engine', () => {
     // Without an archive a backtest has nothing to replay, and says so with zeros.
     expect(await call('fences.backtest', { fence: circle('draft', 500) })).toMatchObject({ positions: 0, events: 0, first: [] });
   }, 90_000);
+});
+
+describe('fences on NATS positions', () => {
+  it('decide events from committed positions and store the stream mark with them, before the acks', async () => {
+    const nats = await startNats();
+    try {
+      engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url], env: engineEnv(), log: () => {} });
+      client = engine.connect();
+      client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
+      await call('fences.save', { fence: circle('midtown', 500) });
+      await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
+      const nc = await connect({ servers: nats.url });
+      const js = jetstream(nc);
+      // 40 devices, 25 fixes each: the even ones walk into the fence, the odd ones stay 5 km away.
+      let seq = 0;
+      for (let step = 0; step < 25; step++) {
+        for (let d = 0; d < 40; d++) {
+          const lat = d % 2 ? 40.8 : 40.7589 + (0.02 * (24 - step)) / 24;
+          const ack = await js.publish(`pos.walkers`, JSON.stringify({ id: `dev-${d}`, lat, lon: -73.9851, ts: Date.UTC(2026, 0, 5) + step * 1000 + d }));
+          seq = ack.seq;
+        }
+      }
+      await nc.close();
+      const markOf = () => {
+        const q = DeliveryQueue.open(join(dir.path, 'queue.sqlite'));
+        try {
+          return q.highWater('POSITIONS');
+        } finally {
+          q.close();
+        }
+      };
+      await waitFor(() => markOf() === seq, { timeoutMs: 30_000, what: `the mark at ${seq}`, detail: () => `at ${markOf()}` });
+      await waitFor(() => new Set(feed.filter((f) => f.event.event_type === 'enter').map((f) => f.event.device_id)).size === 20, { timeoutMs: 10_000, what: '20 devices entering' });
+      expect(new Set(feed.map((f) => Number(f.event.device_id.slice(4)) % 2))).toEqual(new Set([0]));
+    } finally {
+      client.close();
+      await engine?.stop();
+      engine = undefined;
+      await nats.stop();
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
