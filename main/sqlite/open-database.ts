@@ -47,7 +47,7 @@ export function openDatabase(file: string, options: OpenOptions): Database.Datab
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -65536');
+    db.pragma('cache_size = -16384');
     // A Checkpointer thread, where one runs, keeps the WAL short; this is the backstop.
     db.pragma('wal_autocheckpoint = 16384');
     for (let v = version; v < migrations.length; v++) {
