@@ -108,6 +108,11 @@ export class Tile38Adapter {
     if (this.connection === 'connected') await (this.reconciling = this.reconcile());
   }
 
+  /** One raw command (administration, tests). */
+  command(name: string, ...args: string[]): Promise<unknown> {
+    return this.cmd.call(name, ...args);
+  }
+
   /** SETs fixes, pipelined and in order; resolves when Tile38 has applied them (and fired its hooks). */
   async publish(fixes: readonly { id: string; lat: number; lon: number; ts: number }[]): Promise<void> {
     if (fixes.length === 0) return;

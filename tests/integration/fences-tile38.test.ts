@@ -63,6 +63,28 @@ describe.skipIf(!tile38ServerPath())('against a real Tile38 (tile38-server from 
     expect(expected.length).toBeGreaterThan(5000);
   }, 180_000);
 
+  it('authenticates with a password, and a wrong one is reported in the status while the engine runs on', async () => {
+    server = await startTile38();
+    const admin = new Tile38Adapter(settings(server.port), { onEvent: () => {} });
+    await admin.start();
+    await admin.command('CONFIG', 'SET', 'requirepass', 's3cret');
+    await admin.stop();
+
+    const wrong = new Tile38Adapter({ ...settings(server.port), password: 'nope' }, { onEvent: () => {} });
+    await wrong.start();
+    await waitFor(() => /invalid password|NOAUTH|auth/i.test(wrong.state.error ?? ''), { timeoutMs: 10_000, what: 'the refusal in the status', detail: () => JSON.stringify(wrong.state) });
+    expect(wrong.state.connection).not.toBe('connected');
+    await wrong.stop();
+
+    const received: FenceEvent[] = [];
+    adapter = new Tile38Adapter({ ...settings(server.port), password: 's3cret' }, { onEvent: (e) => received.push(e) });
+    await adapter.start();
+    await adapter.setFences([SENTINEL]);
+    expect(adapter.state).toMatchObject({ connection: 'connected', fences: { [SENTINEL.id]: { state: 'deployed' } } });
+    await adapter.publish([{ id: 'sentinel-1', lat: 0.5, lon: 0.5, ts: 1 }]);
+    await waitFor(() => received.length === 1, { timeoutMs: 10_000, what: 'an event through the password-protected Tile38' });
+  });
+
   it('redeploys the fences to a restarted Tile38 by itself; events resume and the status shows it', async () => {
     const { fences, fixes } = fenceScenario({ devices: 50, fixesPerDevice: 20 });
     server = await startTile38();
