@@ -297,6 +297,8 @@ export const methods = {
       connection: z.enum(['connecting', 'connected', 'reconnecting', 'error']).optional(),
       error: z.string().optional(),
       deploy: z.record(z.string(), DeployStateSchema).optional(),
+      /** Fixes handed to Tile38 but not yet SET: how far it lags behind. */
+      waiting: z.number().optional(),
     }),
   },
 } as const;

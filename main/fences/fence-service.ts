@@ -35,6 +35,8 @@ export interface FenceStatus {
   connection?: Tile38State;
   error?: string;
   deploy?: Record<string, FenceDeployState>;
+  /** Fixes not yet SET into Tile38. */
+  waiting?: number;
 }
 
 /**
@@ -51,6 +53,8 @@ export class FenceService {
   private readonly log: (line: string) => void;
   private tickTimer?: NodeJS.Timeout;
   private publishing: Promise<void> = Promise.resolve();
+  /** Fixes handed over but not yet SET into Tile38: how far it lags behind the pipeline. */
+  private waiting = 0;
 
   constructor(private readonly options: FenceServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -92,14 +96,18 @@ export class FenceService {
     }
     if (fixes.length === 0) return;
     const batch = fixes.slice();
-    this.publishing = this.publishing.then(() => this.tile38!.publish(batch)).catch((err: Error) => this.log(`tile38: ${err.message}`));
+    this.waiting += batch.length;
+    this.publishing = this.publishing
+      .then(() => this.tile38!.publish(batch))
+      .catch((err: Error) => this.log(`tile38: ${err.message}`))
+      .finally(() => (this.waiting -= batch.length));
   }
 
   status(): FenceStatus {
     const base = { fences: this.registry.list().filter((f) => f.enabled).length };
     if (!this.tile38) return { engine: 'embedded', ...base, devices: this.engine.deviceCount };
     const s = this.tile38.state;
-    return { engine: 'tile38', ...base, devices: 0, connection: s.connection, ...(s.error ? { error: s.error } : {}), deploy: s.fences };
+    return { engine: 'tile38', ...base, devices: 0, connection: s.connection, ...(s.error ? { error: s.error } : {}), deploy: s.fences, waiting: this.waiting };
   }
 
   private apply(fences: Fence[]): void {
