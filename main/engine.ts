@@ -60,6 +60,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
   const startedAt = clock();
+  const env = options.env ?? process.env;
+  // Settings that only make sense together are refused before anything opens.
+  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
+  if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  const tile38 = tile38Settings(config.tile38, config.nats, env);
   mkdirSync(dataDir, { recursive: true });
 
   const live = new LiveAggregator({
@@ -83,7 +88,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     delivery = new DeliveryService({
       dataDir,
       nats: config.nats,
-      env: options.env ?? process.env,
+      env,
       secrets: options.secrets,
       settings: queueSettingsOf(config.queue),
       worker: { log },
@@ -98,7 +103,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     if (!delivery) throw new RpcError({ code: 'unavailable', message: `the delivery queue is unavailable: ${deliveryError}` });
     return delivery;
   };
-
 
   // Fence events are recorded and queued durably; without a queue they still reach the live feed.
   const sinkEvents = (events: FenceEvent[], mark?: IngestMark) => {
@@ -118,13 +122,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     fences = new FenceService({
       dataDir,
       sink: sinkEvents,
-      tile38: tile38Settings(config.tile38, config.nats, options.env ?? process.env),
+      tile38,
       nats: config.nats,
-      env: options.env ?? process.env,
+      env,
       clock,
       log,
     });
-    await fences.start();
   } catch (err) {
     if (!(err instanceof DatabaseFileError)) throw err;
     fencesError = err.message;
@@ -146,8 +149,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   // NATS fixes reach the fences once committed, a batch at a time.
   const committedFixes: Fix[] = [];
 
-  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
-  if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
   // NATS: every committed fix feeds the live view; the history store is where it is committed.
   const history = useNats
     ? await HistoryStore.open({
@@ -162,7 +163,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ? new PositionIngest({
         nats: config.nats,
         maxMessageBytes: config.ingest.maxMessageBytes,
-        env: options.env ?? process.env,
+        env,
         sink: history,
         onFix: (id, ts, lat, lon, hi, lo) => {
           live.add(id, ts, lat, lon, hi, lo);
@@ -301,6 +302,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   delivery?.onFeed((event, id) => broadcast('fence.event', { id, event }));
   delivery?.start();
+  await fences?.start();
 
   return {
     config,
