@@ -58,6 +58,11 @@ describe('hexwatch serve refuses invalid settings', () => {
     expect(output).toMatch(/column \d+/);
   });
 
+  it('refuses settings that do not fit together: Tile38 hook mode with no NATS to publish to', async () => {
+    const output = expectRefused(await serveWith(JSON.stringify({ tile38: { host: '127.0.0.1', mode: 'hook' } })));
+    expect(output).toMatch(/tile38\.mode: hook mode needs a NATS for Tile38 to publish to: set tile38\.hookNats or nats\.servers/);
+  });
+
   it('names a bad command-line value and where it came from', async () => {
     const output = expectRefused(await serveWith('{}', ['--simulator.devices', 'many']));
     expect(output).toContain('simulator.devices');
