@@ -9,7 +9,7 @@ import { HistoryStore } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
-import { FenceService, fenceHandlers, tile38Settings, type Fix, type IngestMark } from './fences';
+import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark } from './fences';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
 
 import { DatabaseFileError } from './sqlite';
@@ -176,6 +176,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         log,
       })
     : undefined;
+  // Positions a crash left between their commit and their events' commit go through the fences first.
+  if (history && delivery && fences) await catchUpFences(history, fences, config.nats.stream, delivery.queue.highWater(config.nats.stream), log);
   await nats?.start();
   const simulator = useNats ? undefined : new Simulator(config.simulator);
   simulator?.start((batch) => ingest(batch), 100, clock);

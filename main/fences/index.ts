@@ -10,3 +10,4 @@ export { backtest, type BacktestResult } from './backtest';
 export { fenceHandlers } from './fence-handlers';
 export { tile38Settings } from './tile38-settings';
 export { EVENTS_STREAM, Tile38EventIntake } from './tile38-event-intake';
+export { catchUpFences } from './catch-up';

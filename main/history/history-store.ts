@@ -249,6 +249,17 @@ export class HistoryStore {
     });
   }
 
+  /** Hot positions with `after < seq <= upTo`, in stream order (what a crash left unprocessed downstream). */
+  hotPositionsBetween(after: number, upTo: number): Promise<{ seq: number; id: string; ts: number; lat: number; lon: number }[]> {
+    return this.query.exclusive(async () =>
+      (
+        await this.query.rows(
+          `SELECT seq::DOUBLE AS seq, device_id, epoch_ms(ts)::DOUBLE AS ts, lat, lon FROM positions_hot WHERE seq > ${safeInt(after)} AND seq <= ${safeInt(upTo)} ORDER BY seq`,
+        )
+      ).map((r) => ({ seq: Number(r.seq), id: String(r.device_id), ts: Number(r.ts), lat: Number(r.lat), lon: Number(r.lon) })),
+    );
+  }
+
   counts(): Promise<HistoryCounts> {
     return this.query.exclusive(async () => {
       const [r] = await this.query.rows(
