@@ -102,6 +102,18 @@ export class FenceEngine {
     return out;
   }
 
+  /**
+   * Where devices were when the engine last stopped (no events): their next fix is then judged against
+   * these, as Tile38, which keeps its positions, would judge it.
+   */
+  seed(fixes: readonly Fix[]): void {
+    for (const f of fixes) {
+      const inside = new Map<string, { since: number; dwelt: boolean }>();
+      for (const c of this.fences) if (c.shape.contains(f.lon, f.lat)) inside.set(c.fence.id, { since: f.ts, dwelt: false });
+      this.devices.set(f.id, { x: f.lon, y: f.lat, ts: f.ts, inside });
+    }
+  }
+
   /** Forgets a device (its state only: no events). */
   forget(deviceId: string): void {
     this.devices.delete(deviceId);

@@ -87,6 +87,11 @@ export class FenceService {
     return this.targets.get(fenceId) ?? [];
   }
 
+  /** Where devices were when the engine last stopped (the embedded engine only; Tile38 keeps its own). */
+  seed(fixes: readonly Fix[]): void {
+    if (!this.tile38) this.engine.seed(fixes);
+  }
+
   /** Positions from the pipeline, in order; the embedded engine's events are recorded with `mark`. */
   ingest(fixes: readonly Fix[], mark?: IngestMark): void {
     if (!this.tile38) {

@@ -260,6 +260,17 @@ export class HistoryStore {
     );
   }
 
+  /** Each device's latest hot position with seq <= upTo (where the fences left off). */
+  latestHotPositions(upTo: number): Promise<{ id: string; ts: number; lat: number; lon: number }[]> {
+    return this.query.exclusive(async () =>
+      (
+        await this.query.rows(
+          `SELECT device_id, epoch_ms(max(ts))::DOUBLE AS ts, arg_max(lat, seq) AS lat, arg_max(lon, seq) AS lon FROM positions_hot WHERE seq <= ${safeInt(upTo)} GROUP BY device_id`,
+        )
+      ).map((r) => ({ id: String(r.device_id), ts: Number(r.ts), lat: Number(r.lat), lon: Number(r.lon) })),
+    );
+  }
+
   counts(): Promise<HistoryCounts> {
     return this.query.exclusive(async () => {
       const [r] = await this.query.rows(
