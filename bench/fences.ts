@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Fence } from '../shared/fence';
 import { FenceEngine, Tile38Adapter, type Fix } from '../main/fences';
+import { seededRandom } from '../main/simulator';
 import { startTile38, tile38ServerPath } from '../tests/helpers';
 import { median, round } from './stats';
 
@@ -26,17 +27,6 @@ const W = 13.1;
 const S = 52.35;
 const SPAN_X = 0.6;
 const SPAN_Y = 0.35;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fences(n: number, random: () => number): Fence[] {
   const size = 0.01 * Math.sqrt(1000 / n);
@@ -110,7 +100,7 @@ async function main(): Promise<void> {
   const runs = [];
   for (const n of [1000, 10_000]) {
     log(`${n} fences, ${DEVICES} devices…`);
-    const random = rng(n);
+    const random = seededRandom(n);
     const fs = fences(n, random);
     const fixes = walk(POSITIONS, random);
     const embedded = embeddedPerS(fs, fixes);

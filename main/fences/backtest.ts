@@ -1,9 +1,8 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { sqlString } from '../history';
 import { join } from 'node:path';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
+import { globMatches, sqlString, withScratchDuckDB } from '../history';
 import { FenceEngine } from './fence-engine';
 
 export interface BacktestResult {
@@ -33,11 +32,9 @@ export async function backtest(
   const limit = options.limit ?? 100;
   const engine = new FenceEngine([{ ...fence, enabled: true }]);
   const perDevice = new Map<string, number>();
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const c = await instance.connect();
-  try {
+  await withScratchDuckDB(async (c) => {
     const glob = sqlString(join(dir, '**', '*.parquet'));
-    if (Number((await c.runAndReadAll(`SELECT count(*) FROM glob(${glob})`)).getRows()[0][0]) === 0) return result;
+    if (!(await globMatches(c, glob))) return;
     const where = [
       ...(range.from !== undefined ? [`ts >= make_timestamp(${Math.trunc(range.from)} * 1000)`] : []),
       ...(range.to !== undefined ? [`ts < make_timestamp(${Math.trunc(range.to)} * 1000)`] : []),
@@ -61,10 +58,7 @@ export async function backtest(
       result.positions += fixes.length;
       options.onProgress?.(result.positions);
     }
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
+  });
   result.byDevice = [...perDevice]
     .map(([device_id, events]) => ({ device_id, events }))
     .sort((a, b) => b.events - a.events || (a.device_id < b.device_id ? -1 : 1))

@@ -92,7 +92,10 @@ export class FenceEngine {
   /** `dwell` for every device inside a dwell fence for `dwell_s` by `now` (also checked on each fix). */
   tick(now: number): FenceEvent[] {
     const out: FenceEvent[] = [];
-    const byId = new Map(this.fences.map((c) => [c.fence.id, c]));
+    // Every second over every device: only worth it when some fence detects dwell.
+    const dwelling = this.fences.filter((c) => c.detect.has('dwell') && c.fence.dwell_s !== undefined);
+    if (dwelling.length === 0) return out;
+    const byId = new Map(dwelling.map((c) => [c.fence.id, c]));
     for (const [deviceId, d] of this.devices) {
       for (const [fenceId, stay] of d.inside) {
         const c = byId.get(fenceId);

@@ -4,19 +4,8 @@
  * edge cases — a first fix inside, fixes on vertices and shared edges, jumps across fences.
  */
 import type { Fence, FenceGeometry } from '../../shared/fence';
+import { seededRandom } from '../simulator';
 import type { Fix } from './fence-engine';
-
-/** mulberry32: the same scenario on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -35,7 +24,7 @@ function regular(cx: number, cy: number, r: number, n: number, turn: number): Ri
 const ALL: Fence['detect'] = ['enter', 'exit', 'inside', 'outside', 'cross'];
 
 export function fenceScenario(options: { devices?: number; fixesPerDevice?: number; seed?: number } = {}): { fences: Fence[]; fixes: Fix[] } {
-  const random = rng(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const fences: Fence[] = [];
   const add = (id: string, geometry: FenceGeometry, detect: Fence['detect']) => fences.push({ id, name: id, geometry, detect, targets: [], enabled: true, version: 1 });
 

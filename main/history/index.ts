@@ -12,3 +12,4 @@ export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, ty
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
 export { HOUR_MS, hourDir, hourPartition, hourStart, partPath, sqlString, tmpPathOf } from './archive-layout';
+export { globMatches, withScratchDuckDB } from './scratch-duckdb';

@@ -1,10 +1,8 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { sqlString } from '../history';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
+import { globMatches, sqlString, withScratchDuckDB } from '../history';
 import type { EventFilter } from './delivery-queue';
-
 
 /**
  * Fence events from the Parquet archive (`<dataDir>/archive/fence_events/date=…/hour=…/*.parquet`),
@@ -13,12 +11,9 @@ import type { EventFilter } from './delivery-queue';
 export async function archivedEvents(dataDir: string, filter: EventFilter): Promise<FenceEvent[]> {
   const dir = join(dataDir, 'archive', 'fence_events');
   if (!existsSync(dir)) return [];
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const c = await instance.connect();
-  try {
+  return withScratchDuckDB(async (c) => {
     const glob = sqlString(join(dir, '**', '*.parquet'));
-    const files = Number((await c.runAndReadAll(`SELECT count(*) FROM glob(${glob})`)).getRows()[0][0]);
-    if (files === 0) return [];
+    if (!(await globMatches(c, glob))) return [];
     const where: string[] = [];
     if (filter.deviceId) where.push(`device_id = ${sqlString(filter.deviceId)}`);
     if (filter.fenceId) where.push(`fence_id = ${sqlString(filter.fenceId)}`);
@@ -39,8 +34,5 @@ export async function archivedEvents(dataDir: string, filter: EventFilter): Prom
       ...(r.grp != null ? { group: String(r.grp) } : {}),
       source: String(r.source) as FenceEvent['source'],
     }));
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
+  });
 }

@@ -118,6 +118,7 @@ export interface EventFilter {
   limit?: number;
 }
 
+/** A row of the event log. */
 export interface ArchivedEventRow {
   id: number;
   event_type: FenceEvent['event_type'];
@@ -606,17 +607,7 @@ export class DeliveryQueue {
     ]);
     const rows = this.db
       .prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`)
-      .all(...args, filter.limit ?? 100_000) as {
-      id: number;
-      event_type: FenceEvent['event_type'];
-      fence_id: string;
-      device_id: string;
-      ts: number;
-      lat: number;
-      lon: number;
-      grp: string | null;
-      source: FenceEvent['source'];
-    }[];
+      .all(...args, filter.limit ?? 100_000) as ArchivedEventRow[];
     return rows.map((r) => ({
       eventId: r.id,
       event_type: r.event_type,

@@ -1,7 +1,7 @@
-import { DuckDBInstance, DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
+import { DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hourStart, partPath, sqlString, tmpPathOf } from '../history';
+import { hourStart, partPath, sqlString, tmpPathOf, withScratchDuckDB } from '../history';
 import type { DeliveryQueue } from './delivery-queue';
 
 const TABLE = 'fence_events';
@@ -26,9 +26,7 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
     if (list) list.push(r);
     else byHour.set(h, [r]);
   }
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const c = await instance.connect();
-  try {
+  await withScratchDuckDB(async (c) => {
     for (const [hour, list] of byHour) {
       await c.run(`CREATE OR REPLACE TABLE e (id UBIGINT, event_type VARCHAR, fence_id VARCHAR, device_id VARCHAR, ts TIMESTAMP_MS, lat DOUBLE, lon DOUBLE, "group" VARCHAR, source VARCHAR)`);
       const appender = await c.createAppender('e');
@@ -52,10 +50,7 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
       await c.run(`COPY (SELECT * FROM e ORDER BY device_id, ts, id) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
       renameSync(tmp, path);
     }
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
+  });
   queue.setArchiveMark(rows[rows.length - 1].id);
   return { events: rows.length, parts: byHour.size };
 }

@@ -16,6 +16,7 @@ let engine: Engine | undefined;
 let client: EngineClient;
 let receiver: WebhookReceiver | undefined;
 let tile38: RunningServer | undefined;
+let nats: RunningServer | undefined;
 const feed: PayloadOf<'fence.event'>[] = [];
 beforeEach(async () => {
   dir = await makeTempDir('hexwatch-fences-');
@@ -26,7 +27,8 @@ afterEach(async () => {
   await engine?.stop();
   await receiver?.close();
   await tile38?.stop();
-  engine = receiver = tile38 = undefined;
+  await nats?.stop();
+  engine = receiver = tile38 = nats = undefined;
   await dir.remove();
 });
 
@@ -84,42 +86,35 @@ describe('fences in the embedded engine', () => {
 
 describe('fences on NATS positions', () => {
   it('decide events from committed positions and store the stream mark with them, before the acks', async () => {
-    const nats = await startNats();
-    try {
-      engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url], env: engineEnv(), log: () => {} });
-      client = engine.connect();
-      client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
-      await call('fences.save', { fence: circle('midtown', 500) });
-      await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
-      const nc = await connect({ servers: nats.url });
-      const js = jetstream(nc);
-      // 40 devices, 25 fixes each: the even ones walk into the fence, the odd ones stay 5 km away.
-      let seq = 0;
-      for (let step = 0; step < 25; step++) {
-        for (let d = 0; d < 40; d++) {
-          const lat = d % 2 ? 40.8 : 40.7589 + (0.02 * (24 - step)) / 24;
-          const ack = await js.publish(`pos.walkers`, JSON.stringify({ id: `dev-${d}`, lat, lon: -73.9851, ts: Date.UTC(2026, 0, 5) + step * 1000 + d }));
-          seq = ack.seq;
-        }
+    nats = await startNats();
+    engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url], env: engineEnv(), log: () => {} });
+    client = engine.connect();
+    client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
+    await call('fences.save', { fence: circle('midtown', 500) });
+    await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    // 40 devices, 25 fixes each: the even ones walk into the fence, the odd ones stay 5 km away.
+    let seq = 0;
+    for (let step = 0; step < 25; step++) {
+      for (let d = 0; d < 40; d++) {
+        const lat = d % 2 ? 40.8 : 40.7589 + (0.02 * (24 - step)) / 24;
+        const ack = await js.publish(`pos.walkers`, JSON.stringify({ id: `dev-${d}`, lat, lon: -73.9851, ts: Date.UTC(2026, 0, 5) + step * 1000 + d }));
+        seq = ack.seq;
       }
-      await nc.close();
-      const markOf = () => {
-        const q = DeliveryQueue.open(join(dir.path, 'queue.sqlite'));
-        try {
-          return q.highWater('POSITIONS');
-        } finally {
-          q.close();
-        }
-      };
-      await waitFor(() => markOf() === seq, { timeoutMs: 30_000, what: `the mark at ${seq}`, detail: () => `at ${markOf()}` });
-      await waitFor(() => new Set(feed.filter((f) => f.event.event_type === 'enter').map((f) => f.event.device_id)).size === 20, { timeoutMs: 10_000, what: '20 devices entering' });
-      expect(new Set(feed.map((f) => Number(f.event.device_id.slice(4)) % 2))).toEqual(new Set([0]));
-    } finally {
-      client.close();
-      await engine?.stop();
-      engine = undefined;
-      await nats.stop();
     }
+    await nc.close();
+    const markOf = () => {
+      const q = DeliveryQueue.open(join(dir.path, 'queue.sqlite'));
+      try {
+        return q.highWater('POSITIONS');
+      } finally {
+        q.close();
+      }
+    };
+    await waitFor(() => markOf() === seq, { timeoutMs: 30_000, what: `the mark at ${seq}`, detail: () => `at ${markOf()}` });
+    await waitFor(() => new Set(feed.filter((f) => f.event.event_type === 'enter').map((f) => f.event.device_id)).size === 20, { timeoutMs: 10_000, what: '20 devices entering' });
+    expect(new Set(feed.map((f) => Number(f.event.device_id.slice(4)) % 2))).toEqual(new Set([0]));
   }, 60_000);
 });
 
@@ -138,26 +133,19 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
   }, 60_000);
 
   it('in hook mode, Tile38 publishes into JetStream and the events are read back from the stream', async () => {
-    const nats = await startNats();
-    try {
-      tile38 = await startTile38();
-      await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port), '--tile38.mode', 'hook', '--nats.servers', nats.url]);
-      await call('fences.save', { fence: circle('midtown', 1500) });
-      await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
-        timeoutMs: 10_000,
-        what: 'the hook deployed',
-      });
-      await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events through JetStream' });
-      expect(new Set(feed.map((f) => `${f.event.fence_id}/${f.event.source}`))).toEqual(new Set(['midtown/tile38']));
-      const nc = await connect({ servers: nats.url });
-      const info = await (await jetstreamManager(nc)).streams.info('FENCE_EVENTS');
-      await nc.close();
-      expect(info.state.messages).toBeGreaterThanOrEqual(10);
-    } finally {
-      client.close();
-      await engine?.stop();
-      engine = undefined;
-      await nats.stop();
-    }
+    nats = await startNats();
+    tile38 = await startTile38();
+    await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port), '--tile38.mode', 'hook', '--nats.servers', nats.url]);
+    await call('fences.save', { fence: circle('midtown', 1500) });
+    await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
+      timeoutMs: 10_000,
+      what: 'the hook deployed',
+    });
+    await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events through JetStream' });
+    expect(new Set(feed.map((f) => `${f.event.fence_id}/${f.event.source}`))).toEqual(new Set(['midtown/tile38']));
+    const nc = await connect({ servers: nats.url });
+    const info = await (await jetstreamManager(nc)).streams.info('FENCE_EVENTS');
+    await nc.close();
+    expect(info.state.messages).toBeGreaterThanOrEqual(10);
   }, 60_000);
 });
