@@ -146,8 +146,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     meter.add(batch.length, now);
     fences?.ingest(batch);
   };
-  // NATS fixes reach the fences once committed, a batch at a time.
-  const committedFixes: Fix[] = [];
 
   // NATS: every committed fix feeds the live view; the history store is where it is committed.
   const history = useNats
@@ -165,13 +163,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         maxMessageBytes: config.ingest.maxMessageBytes,
         env,
         sink: history,
-        onFix: (id, ts, lat, lon, hi, lo) => {
-          live.add(id, ts, lat, lon, hi, lo);
-          committedFixes.push({ id, ts, lat, lon });
-        },
-        onCommitted: (n, highWater) => {
-          meter.add(n, clock());
-          fences?.ingest(committedFixes.splice(0), { stream: config.nats.stream, seq: highWater });
+        onCommitted: (rows, highWater) => {
+          const fixes: Fix[] = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            live.add(rows.id[i], rows.ts[i], rows.lat[i], rows.lon[i], rows.h3hi[i], rows.h3lo[i]);
+            fixes[i] = { id: rows.id[i], ts: rows.ts[i], lat: rows.lat[i], lon: rows.lon[i] };
+          }
+          meter.add(rows.length, clock());
+          fences?.ingest(fixes, { stream: config.nats.stream, seq: highWater });
         },
         log,
       })

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { HOUR_MS, partPath, retentionBound, rollCutoff, sqlString, tmpPathOf } from './archive-layout';
 import { highWaterOf, mergeRanges, withHighWater, type SeqRange } from './committed-ranges';
+import { PositionBatch } from './position-batch';
 import { QuarantineTable } from './quarantine-table';
 import { Session } from './session';
 import { ARCHIVE_COLUMNS, ARCHIVE_SELECT, SCHEMA_SQL, appendPositions, appendQuarantine, type PositionRow, type QuarantineRow } from './tables';
@@ -48,7 +49,8 @@ export interface HistoryOptions {
 
 export interface CommitBatch {
   stream: string;
-  rows: readonly PositionRow[];
+  /** Columns (the ingest path) or rows. */
+  rows: PositionBatch | readonly PositionRow[];
   quarantined: readonly QuarantineRow[];
   /** Every sequence up to this one is committed with this batch. */
   highWater?: bigint;
@@ -163,7 +165,7 @@ export class HistoryStore {
         if (batch.rows.length > 0) {
           const appender = await s.connection.createAppender('positions_hot');
           try {
-            appendPositions(appender, batch.rows);
+            appendPositions(appender, batch.rows instanceof PositionBatch ? batch.rows : PositionBatch.fromRows(batch.rows));
           } catch (err) {
             closeQuietly(appender);
             throw err;

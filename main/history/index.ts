@@ -8,6 +8,7 @@ export {
   type RollResult,
 } from './history-store';
 export { type PositionRow, type QuarantineRow } from './tables';
+export { PositionBatch } from './position-batch';
 export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, type QuarantinePage, QuarantineTable } from './quarantine-table';
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';

@@ -6,9 +6,10 @@ import {
   DuckDBUBigIntType,
   DuckDBVarCharType,
   type DuckDBAppender,
-  type DuckDBValue,
-  type DuckDBVector,
 } from '@duckdb/node-api';
+// The bindings under @duckdb/node-api: its vectors take one value (and a BigInt) per call; these take whole buffers.
+import duckdb from '@duckdb/node-bindings';
+import { toInt64Words, type PositionBatch } from './position-batch';
 
 /** One decoded fix, as committed to the hot table. */
 export interface PositionRow {
@@ -83,33 +84,73 @@ const HOT_TYPES = [
   DuckDBVarCharType.instance,
 ];
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one chunk holds at most this many rows
+// Scratch for one chunk's 64-bit column and validity masks (the appender copies them before returning).
+const words = new Uint32Array(2 * CHUNK_ROWS);
+const mask = new Uint32Array(CHUNK_ROWS / 32);
 
 /**
- * Appends rows through whole data chunks: numeric columns are filled in typed arrays and copied once per
- * chunk, which measured ~1.5× faster than one native call per value.
+ * Appends a batch through whole data chunks: numeric columns are copied from the batch's typed arrays
+ * in one native call per column, strings one call each. Rows a table constraint or a type would refuse
+ * (no device id, a time or position that is not a number) throw here, inside the caller's transaction.
  */
-export function appendPositions(appender: DuckDBAppender, rows: readonly PositionRow[]): void {
+export function appendPositions(appender: DuckDBAppender, rows: PositionBatch): void {
   for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows.length - offset);
-    const chunk = DuckDBDataChunk.create(HOT_TYPES, n);
-    const v: DuckDBVector<DuckDBValue>[] = HOT_TYPES.map((_, i) => chunk.getColumnVector(i));
-    for (let k = 0; k < n; k++) {
-      const r = rows[offset + k];
-      v[0].setItem(k, r.seq);
-      v[1].setItem(k, r.device_id);
-      v[2].setItem(k, new DuckDBTimestampMillisecondsValue(BigInt(r.ts)));
-      v[3].setItem(k, r.lat);
-      v[4].setItem(k, r.lon);
-      v[5].setItem(k, r.h3);
-      v[6].setItem(k, r.speed ?? null);
-      v[7].setItem(k, r.heading ?? null);
-      v[8].setItem(k, r.accuracy ?? null);
-      v[9].setItem(k, r.kind ?? null);
-      v[10].setItem(k, r.props ?? null);
+    for (let k = offset; k < offset + n; k++) {
+      const ts = rows.ts[k];
+      if (typeof rows.id[k] !== 'string' || !Number.isSafeInteger(ts) || ts < 0 || Number.isNaN(rows.lat[k] + rows.lon[k])) {
+        throw new TypeError(`position ${rows.seq[k]}: needs a device id, a time in epoch milliseconds and a latitude and longitude`);
+      }
     }
-    for (const vector of v) vector.flush();
+    const chunk = DuckDBDataChunk.create(HOT_TYPES, n);
+    const vector = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
+    toInt64Words(rows.seq, offset, n, words);
+    duckdb.copy_data_to_vector(vector(0), 0, words.buffer, 0, n * 8);
+    const ids = vector(1);
+    for (let k = 0; k < n; k++) duckdb.vector_assign_string_element(ids, k, rows.id[offset + k]);
+    toInt64Words(rows.ts, offset, n, words);
+    duckdb.copy_data_to_vector(vector(2), 0, words.buffer, 0, n * 8);
+    copyDoubles(vector(3), rows.lat, offset, n);
+    copyDoubles(vector(4), rows.lon, offset, n);
+    for (let k = 0; k < n; k++) {
+      words[2 * k] = rows.h3lo[offset + k];
+      words[2 * k + 1] = rows.h3hi[offset + k];
+    }
+    duckdb.copy_data_to_vector(vector(5), 0, words.buffer, 0, n * 8);
+    copyDoubles(vector(6), rows.speed, offset, n, true);
+    copyDoubles(vector(7), rows.heading, offset, n, true);
+    copyDoubles(vector(8), rows.accuracy, offset, n, true);
+    copyStrings(vector(9), rows.kind, offset, n);
+    copyStrings(vector(10), rows.props, offset, n);
     appender.appendDataChunk(chunk);
   }
+}
+
+function copyDoubles(target: duckdb.Vector, values: Float64Array, offset: number, n: number, nullable = false): void {
+  duckdb.copy_data_to_vector(target, 0, values.buffer as ArrayBuffer, values.byteOffset + offset * 8, n * 8);
+  if (!nullable) return;
+  let nulls = false;
+  for (let k = 0; k < n && !nulls; k++) nulls = Number.isNaN(values[offset + k]);
+  if (!nulls) return;
+  setValidity(target, n, (k) => !Number.isNaN(values[offset + k]));
+}
+
+function copyStrings(target: duckdb.Vector, values: readonly (string | null)[], offset: number, n: number): void {
+  let nulls = false;
+  for (let k = 0; k < n; k++) {
+    const v = values[offset + k];
+    if (v === null || v === undefined) nulls = true;
+    else duckdb.vector_assign_string_element(target, k, v);
+  }
+  if (nulls) setValidity(target, n, (k) => values[offset + k] != null);
+}
+
+function setValidity(target: duckdb.Vector, n: number, valid: (k: number) => boolean): void {
+  const count = Math.ceil(n / 64) * 2; // whole 64-bit words
+  mask.fill(0, 0, count);
+  for (let k = 0; k < n; k++) if (valid(k)) mask[k >>> 5] |= 1 << (k & 31);
+  duckdb.vector_ensure_validity_writable(target);
+  duckdb.copy_data_to_vector_validity(target, 0, mask.buffer, 0, count * 4);
 }
 
 export function appendQuarantine(appender: DuckDBAppender, stream: string, rows: readonly QuarantineRow[]): void {

@@ -3,9 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cellToBigInt } from '../../shared/h3-cell';
 import type { Config } from '../config';
-import { SeqRanges, type PositionRow, type QuarantineRow, type Range } from '../history';
+import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { indexPosition } from '../live';
 import { decodePosition } from './decode';
 import type { IngestState, RawBatch } from './nats-reader';
@@ -13,7 +12,7 @@ import type { IngestState, RawBatch } from './nats-reader';
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
   committedRanges(stream: string): Promise<Range[]>;
-  commit(batch: { stream: string; rows: PositionRow[]; quarantined: QuarantineRow[]; committed: Range[] }): Promise<void>;
+  commit(batch: { stream: string; rows: PositionBatch; quarantined: QuarantineRow[]; committed: Range[] }): Promise<void>;
 }
 
 export interface IngestOptions {
@@ -21,10 +20,11 @@ export interface IngestOptions {
   maxMessageBytes: number;
   env: Readonly<Record<string, string | undefined>>;
   sink: IngestSink;
-  /** Each committed fix with its resolution-15 cell, for the live view. */
-  onFix: (id: string, ts: number, lat: number, lon: number, hi: number, lo: number) => void;
-  /** After a commit, before its acks: the positions committed and the highest stream sequence among them. */
-  onCommitted?: (positions: number, highWater: number) => void;
+  /**
+   * After a commit, before its acks: the positions committed (with their resolution-15 cells) and the
+   * highest stream sequence the commit covers. What it produces downstream must be committed when it returns.
+   */
+  onCommitted: (rows: PositionBatch, highWater: number) => void;
   log?: (line: string) => void;
 }
 
@@ -129,7 +129,7 @@ export class PositionIngest {
   /** Decodes and indexes one batch; sequences already committed are left out (they are only acked). */
   private decode(batch: RawBatch): Decoded {
     const { maxMessageBytes } = this.options;
-    const rows: PositionRow[] = [];
+    const rows = new PositionBatch(batch.seqs.length);
     const quarantined: QuarantineRow[] = [];
     const fresh: number[] = [];
     const cell = new Uint32Array(2);
@@ -147,32 +147,22 @@ export class PositionIngest {
       }
       const p = d.position;
       indexPosition(p.lat, p.lon, cell);
-      rows.push({
-        seq: BigInt(seq),
-        device_id: p.id,
-        ts: p.ts,
-        lat: p.lat,
-        lon: p.lon,
-        h3: cellToBigInt(cell[0], cell[1]),
-        speed: p.speed,
-        heading: p.heading,
-        accuracy: p.accuracy,
-        kind: p.kind,
-        props: p.props === undefined ? undefined : JSON.stringify(p.props),
-      });
+      rows.add(seq, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], p.speed, p.heading, p.accuracy, p.kind ?? null, p.props === undefined ? null : JSON.stringify(p.props));
     }
     return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
   }
 
   /** Commits decoded batches with their sequences in one transaction, then lets the reader ack them; on failure they are naked and come back. */
   private async commit(group: Decoded[]): Promise<void> {
-    const { sink, nats, onFix } = this.options;
+    const { sink, nats, onCommitted } = this.options;
     const settle = (ok: boolean) => group.forEach((b) => this.settle(b.id, ok));
     // Ranges may have grown since decoding (a redelivery committed by an earlier batch): check again.
-    const fresh = group.flatMap((b) => b.fresh).filter((seq) => !this.ranges.has(seq));
-    const keep = (seq: bigint) => !this.ranges.has(Number(seq));
-    const rows = group.flatMap((b) => b.rows).filter((r) => keep(r.seq));
-    const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(q.seq));
+    const decoded = group.flatMap((b) => b.fresh);
+    const fresh = decoded.filter((seq) => !this.ranges.has(seq));
+    const keep = (seq: number) => !this.ranges.has(seq);
+    const all = PositionBatch.concat(group.map((b) => b.rows));
+    const rows = fresh.length === decoded.length ? all : all.filter(keep);
+    const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(Number(q.seq)));
     this.skipped += group.reduce((n, b) => n + b.total, 0) - fresh.length;
     if (fresh.length === 0) return settle(true);
     const next = this.ranges.with(fresh);
@@ -184,12 +174,9 @@ export class PositionIngest {
     }
     this.ranges = next;
     for (const q of quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
-    for (const r of rows) {
-      onFix(r.device_id, r.ts, r.lat, r.lon, Number(r.h3 >> 32n), Number(r.h3 & 0xffffffffn));
-    }
     this.committed += rows.length;
     // What the fixes produced downstream (fence events, queued) is committed before the acks go out.
-    this.options.onCommitted?.(rows.length, fresh.reduce((a, b) => (b > a ? b : a), 0));
+    onCommitted(rows, fresh.reduce((a, b) => (b > a ? b : a), 0));
     settle(true);
   }
 }
@@ -197,7 +184,7 @@ export class PositionIngest {
 interface Decoded {
   id: number;
   total: number;
-  rows: PositionRow[];
+  rows: PositionBatch;
   quarantined: QuarantineRow[];
   fresh: number[];
 }
