@@ -4,6 +4,7 @@
  * that stream with no processing, and (b) the full pipeline (decode, validate, H3, live aggregation,
  * DuckDB commit, Parquet archive) through the engine in its own process (peak RSS from
  * /proc/<pid>/status). Needs the build (npm run bench builds). Writes bench/results/ingest.json.
+ * --profile DIR writes V8 CPU profiles of the engine into DIR.
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +18,9 @@ import { round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
 const POSITIONS = arg > 0 ? Number(process.argv[arg + 1]) : 1_000_000;
+// --profile DIR: V8 CPU profiles of the engine's threads (main and the NATS reader) into DIR.
+const profileArg = process.argv.indexOf('--profile');
+const PROFILE_DIR = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 function parquetBytes(dir: string): number {
@@ -55,10 +59,31 @@ async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, 
   await nc.flush();
 }
 
-/** User + system CPU seconds a process has used (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** User + system CPU seconds of a process (Linux /proc), or of one thread with `/proc/<pid>/task/<tid>/stat`. */
+function cpuSeconds(pid: number, stat = `/proc/${pid}/stat`): number {
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** Busy and total CPU seconds of the whole machine so far (/proc/stat; every core, every process, interrupts). */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0); // user … steal (guest time is inside user)
+  return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 }; // minus idle and iowait
+}
+
+/** CPU seconds of each thread that used more than 0.05 s, busiest first (main, the NATS reader worker, DuckDB's pool…), by thread id. */
+function threadCpu(pid: number): Record<string, number> {
+  const threads: [string, number][] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = cpuSeconds(pid, `/proc/${pid}/task/${tid}/stat`);
+      if (s > 0.05) threads.push([Number(tid) === pid ? 'main' : tid, round(s, 2)]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return Object.fromEntries(threads.sort((a, b) => b[1] - a[1]));
 }
 
 async function main() {
@@ -111,14 +136,19 @@ async function main() {
     // (b) The full pipeline: the engine in its own process (as users run it), from start to every
     // position committed and archived into Parquet; its peak RSS read from the kernel.
     const natsCpuBefore = cpuSeconds(nats.proc.pid!);
+    const machineBefore = machineCpu();
+    let machineBusy = 0;
     let engineCpuS = 0;
+    let engineThreads: Record<string, number> = {};
     let natsCpuS = 0;
     const tPipe = performance.now();
     const web = await startWebMode({
       dataDir: dataDir.path,
       args: ['--nats', nats.url, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
       timeoutMs: 60_000,
+      nodeArgs: [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ') ?? [])],
     });
+    const readyS = (performance.now() - tPipe) / 1000;
     let committedS = 0;
     let peakRssMb = 0;
     let counts = { hot: 0, archived: 0 };
@@ -141,7 +171,9 @@ async function main() {
       counts = await call<{ hot: number; archived: number }>('history.counts');
       peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${web.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
       engineCpuS = cpuSeconds(web.proc.pid!);
+      engineThreads = threadCpu(web.proc.pid!);
       natsCpuS = cpuSeconds(nats.proc.pid!) - natsCpuBefore;
+      machineBusy = machineCpu().busy - machineBefore.busy;
       await rpc.client.close();
     } finally {
       await web.stop();
@@ -168,6 +200,9 @@ async function main() {
       // CPU over the pipeline's wall time: 2.0 would be both cores busy with the engine alone.
       engine_cores_busy: round(engineCpuS / pipelineS, 2),
       nats_server_cores_busy: round(natsCpuS / pipelineS, 2),
+      machine_cores_busy: round(machineBusy / pipelineS, 2),
+      engine_cpu_s_by_thread: engineThreads,
+      engine_ready_s: round(readyS, 2),
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
     };
     mkdirSync('bench/results', { recursive: true });

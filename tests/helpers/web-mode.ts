@@ -28,6 +28,8 @@ export interface WebModeOptions {
   args?: string[];
   /** More environment (HEXWATCH_* of the test's own environment never reaches the engine). */
   env?: Record<string, string>;
+  /** Node options for the engine process (a bench's --cpu-prof). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -48,7 +50,7 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
   const proc = startProcess(
     'hexwatch serve',
     process.execPath,
-    [hexwatchBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), hexwatchBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
     { cwd: repoRoot, env: engineEnv(options.env) },
   );
   let servingLine: string | undefined;
