@@ -9,7 +9,9 @@ export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 's
 export interface RawBatch {
   id: number;
   seqs: Float64Array;
+  /** Message i's subject is subjects[subjectOf[i]]: a fleet publishes on a few subjects, so each crosses once. */
   subjects: string[];
+  subjectOf: Uint32Array;
   /** Body i is data[offsets[i], offsets[i + 1]). */
   offsets: Uint32Array;
   data: ArrayBuffer;
@@ -236,13 +238,18 @@ function pack(id: number, msgs: { seq: number; subject: string; data: Uint8Array
   offsets[n] = total;
   const bytes = new Uint8Array(total);
   const seqs = new Float64Array(n);
-  const subjects = new Array<string>(n);
+  const subjectOf = new Uint32Array(n);
+  const subjects: string[] = [];
+  const known = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     bytes.set(msgs[i].data, offsets[i]);
     seqs[i] = msgs[i].seq;
-    subjects[i] = msgs[i].subject;
+    const subject = msgs[i].subject;
+    let k = known.get(subject);
+    if (k === undefined) known.set(subject, (k = subjects.push(subject) - 1));
+    subjectOf[i] = k;
   }
-  return { id, seqs, subjects, offsets, data: bytes.buffer };
+  return { id, seqs, subjects, subjectOf, offsets, data: bytes.buffer };
 }
 
 function describe(err: unknown): string {

@@ -142,7 +142,7 @@ export class PositionIngest {
       const body = bytes.subarray(batch.offsets[i], batch.offsets[i + 1]);
       const d = decodePosition(body, maxMessageBytes);
       if (!d.ok) {
-        quarantined.push({ seq: BigInt(seq), subject: batch.subjects[i], raw: body.slice(), reason: d.reason, detail: d.detail, received });
+        quarantined.push({ seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw: body.slice(), reason: d.reason, detail: d.detail, received });
         continue;
       }
       const p = d.position;
