@@ -90,6 +90,13 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       const client = engine.connect();
       await waitFor(async () => ((await client.call('history.counts', {})) as { archived: number }).archived >= 100_000, { timeoutMs: 60_000, what: 'the old hours archived' });
       expect(await client.call('history.counts', {})).toEqual({ hot: 100_000, archived: 100_000, quarantined: 0 });
+      // Every message acked once committed: nothing waits for redelivery.
+      const jsm = await jetstreamManager(nc);
+      await waitFor(async () => (await jsm.consumers.info('POSITIONS', 'hexwatch')).ack_floor.stream_seq === fixes.length, {
+        timeoutMs: 10_000,
+        what: 'the consumer’s ack floor at the last message',
+      });
+      expect((await jsm.consumers.info('POSITIONS', 'hexwatch')).num_ack_pending).toBe(0);
     } finally {
       await engine.stop();
     }
