@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { indexPosition } from '../live';
 import { decodePosition } from './decode';
+import { newScannedPosition, scanPosition } from './position-scan';
 import type { IngestState, RawBatch } from './nats-reader';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
@@ -66,6 +67,7 @@ export class PositionIngest {
   committed = 0;
   skipped = 0;
   private ranges = new SeqRanges();
+  private readonly scanned = newScannedPosition();
   private worker: Worker | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queue: Decoded[] = [];
@@ -135,11 +137,20 @@ export class PositionIngest {
     const cell = new Uint32Array(2);
     const received = Date.now();
     const bytes = new Uint8Array(batch.data);
+    const s = this.scanned;
     for (let i = 0; i < batch.seqs.length; i++) {
       const seq = batch.seqs[i];
       if (this.ranges.has(seq)) continue;
       fresh.push(seq);
-      const body = bytes.subarray(batch.offsets[i], batch.offsets[i + 1]);
+      const start = batch.offsets[i];
+      const end = batch.offsets[i + 1];
+      if (scanPosition(bytes, start, end, maxMessageBytes, s)) {
+        indexPosition(s.lat, s.lon, cell);
+        rows.add(seq, s.id, s.ts, s.lat, s.lon, cell[0], cell[1], s.speed, s.heading, s.accuracy, s.kind);
+        continue;
+      }
+      // Anything the fast path does not take (props, escapes, every invalid message) gets the full decoder.
+      const body = bytes.subarray(start, end);
       const d = decodePosition(body, maxMessageBytes);
       if (!d.ok) {
         quarantined.push({ seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw: body.slice(), reason: d.reason, detail: d.detail, received });
