@@ -1,10 +1,11 @@
 /**
- * npm run bench -- ingest [--positions N]
- * 1M simulated positions in JetStream, then in the same run: (a) the baseline, a raw consume + ack of
- * that stream with no processing, and (b) the full pipeline (decode, validate, H3, live aggregation,
- * DuckDB commit, Parquet archive) through the engine in its own process (peak RSS from
- * /proc/<pid>/status). Needs the build (npm run bench builds). Writes bench/results/ingest.json.
- * --profile DIR writes V8 CPU profiles of the engine into DIR.
+ * npm run bench -- ingest [--positions N] [--rounds R] [--profile DIR]
+ * 1M simulated positions in JetStream, then in the same run, R rounds (default 3) of: (a) the baseline,
+ * a raw consume + ack of that stream with no processing, and (b) the full pipeline (decode, validate,
+ * H3, live aggregation, DuckDB commit, Parquet archive) through the engine in its own process (peak RSS
+ * from /proc/<pid>/status), each on a fresh consumer. Figures are medians over the rounds. Needs the
+ * build (npm run bench builds). Writes bench/results/ingest.json. --profile DIR writes V8 CPU profiles
+ * of the first round's engine into DIR.
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,14 +14,16 @@ import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
-import { connectRpc, makeTempDir, startNats, startWebMode, waitFor } from '../tests/helpers';
-import { round } from './stats';
+import { connectRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer } from '../tests/helpers';
+import { median, round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
 const POSITIONS = arg > 0 ? Number(process.argv[arg + 1]) : 1_000_000;
 // --profile DIR: V8 CPU profiles of the engine's threads (main and the NATS reader) into DIR.
 const profileArg = process.argv.indexOf('--profile');
 const PROFILE_DIR = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 function parquetBytes(dir: string): number {
@@ -72,6 +75,11 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 }; // minus idle and iowait
 }
 
+/** A process's peak resident set so far, in MB (VmHWM). */
+function peakRss(pid: number): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+}
+
 /** CPU seconds of each thread that used more than 0.05 s, busiest first (main, the NATS reader worker, DuckDB's pool…), by thread id. */
 function threadCpu(pid: number): Record<string, number> {
   const threads: [string, number][] = [];
@@ -86,10 +94,79 @@ function threadCpu(pid: number): Record<string, number> {
   return Object.fromEntries(threads.sort((a, b) => b[1] - a[1]));
 }
 
+interface Round {
+  baselinePerS: number;
+  pipelinePerS: number;
+  toCommitPerS: number;
+  readyS: number;
+  peakRssMb: number;
+  /** Peak RSS before the final roll (the roll's sort is the rest). */
+  ingestRssMb: number;
+  engineCores: number;
+  natsCores: number;
+  machineCores: number;
+  threads: Record<string, number>;
+  archiveBytes: number;
+}
+
+/**
+ * (b) The full pipeline: the engine in its own process (as users run it) on a fresh consumer, from its
+ * start to every position committed and archived into Parquet; its peak RSS read from the kernel.
+ */
+async function runPipeline(nats: RunningServer, dataDir: string, consumer: string, profileDir: string | undefined): Promise<Round> {
+  const natsCpuBefore = cpuSeconds(nats.proc.pid!);
+  const machineBefore = machineCpu();
+  const tPipe = performance.now();
+  const web = await startWebMode({
+    dataDir,
+    args: ['--nats', nats.url, '--nats.consumer', consumer, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
+    timeoutMs: 60_000,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const readyS = (performance.now() - tPipe) / 1000;
+  try {
+    const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+    if (!rpc.ok) throw new Error(rpc.error);
+    const call = async <T>(method: string): Promise<T> => {
+      const reply = await rpc.client.call(method, {}, 600_000);
+      if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+      return reply.result as T;
+    };
+    await waitFor(async () => ((await call<Status>('engine.status')).ingest?.committed ?? 0) >= POSITIONS, {
+      timeoutMs: 600_000,
+      intervalMs: 25,
+      what: 'all positions committed',
+      detail: () => web.proc.tail(),
+    });
+    const committedS = (performance.now() - tPipe) / 1000;
+    const ingestRssMb = peakRss(web.proc.pid!);
+    await call('history.roll');
+    const counts = await call<{ hot: number; archived: number }>('history.counts');
+    const pipelineS = (performance.now() - tPipe) / 1000;
+    if (counts.hot + counts.archived !== POSITIONS) throw new Error(`history holds ${counts.hot + counts.archived}, expected ${POSITIONS}`);
+    const round: Round = {
+      baselinePerS: 0,
+      pipelinePerS: POSITIONS / pipelineS,
+      toCommitPerS: POSITIONS / committedS,
+      readyS,
+      peakRssMb: peakRss(web.proc.pid!),
+      ingestRssMb,
+      engineCores: cpuSeconds(web.proc.pid!) / pipelineS,
+      natsCores: (cpuSeconds(nats.proc.pid!) - natsCpuBefore) / pipelineS,
+      machineCores: (machineCpu().busy - machineBefore.busy) / pipelineS,
+      threads: threadCpu(web.proc.pid!),
+      archiveBytes: 0,
+    };
+    await rpc.client.close();
+    return round;
+  } finally {
+    await web.stop();
+  }
+}
+
 async function main() {
   log(`hexwatch bench ingest: ${POSITIONS} positions, ${cpus().length} cores, node ${process.version}`);
   const nats = await startNats({ args: ['-m', '0'] });
-  const dataDir = await makeTempDir('hexwatch-bench-ingest-');
   try {
     const nc = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(nc);
@@ -112,13 +189,7 @@ async function main() {
     await waitFor(async () => (await jsm.streams.info('POSITIONS')).state.messages >= POSITIONS, { timeoutMs: 300_000, what: 'stream filled' });
     log(`published ${POSITIONS} in ${((performance.now() - tPublish) / 1000).toFixed(1)} s`);
 
-    // (a) Baselines: the same stream consumed and acked with no processing, (1) over the JetStream
-    // protocol directly, as the engine's reader does, and (2) through the client's consume() for reference.
-    await jsm.consumers.add('POSITIONS', { durable_name: 'baseline', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
-    const tBase = performance.now();
-    await rawPullAck(nc, 'POSITIONS', 'baseline', POSITIONS);
-    const baselineS = (performance.now() - tBase) / 1000;
-    log(`baseline: ${Math.round(POSITIONS / baselineS)} positions/s (raw pull + ack)`);
+    // (c) For reference, once: the client's own consume() + ack.
     await jsm.consumers.add('POSITIONS', { durable_name: 'client', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
     const consumer = await jetstream(nc).consumers.get('POSITIONS', 'client');
     const tClient = performance.now();
@@ -130,79 +201,54 @@ async function main() {
     }
     const clientS = (performance.now() - tClient) / 1000;
     messages.stop();
-    await nc.close();
     log(`client consume(): ${Math.round(POSITIONS / clientS)} positions/s (consume + ack)`);
 
-    // (b) The full pipeline: the engine in its own process (as users run it), from start to every
-    // position committed and archived into Parquet; its peak RSS read from the kernel.
-    const natsCpuBefore = cpuSeconds(nats.proc.pid!);
-    const machineBefore = machineCpu();
-    let machineBusy = 0;
-    let engineCpuS = 0;
-    let engineThreads: Record<string, number> = {};
-    let natsCpuS = 0;
-    const tPipe = performance.now();
-    const web = await startWebMode({
-      dataDir: dataDir.path,
-      args: ['--nats', nats.url, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
-      timeoutMs: 60_000,
-      nodeArgs: [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ') ?? [])],
-    });
-    const readyS = (performance.now() - tPipe) / 1000;
-    let committedS = 0;
-    let peakRssMb = 0;
-    let counts = { hot: 0, archived: 0 };
-    try {
-      const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
-      if (!rpc.ok) throw new Error(rpc.error);
-      const call = async <T>(method: string): Promise<T> => {
-        const reply = await rpc.client.call(method, {}, 600_000);
-        if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-        return reply.result as T;
-      };
-      await waitFor(async () => ((await call<Status>('engine.status')).ingest?.committed ?? 0) >= POSITIONS, {
-        timeoutMs: 600_000,
-        intervalMs: 25,
-        what: 'all positions committed',
-        detail: () => web.proc.tail(),
-      });
-      committedS = (performance.now() - tPipe) / 1000;
-      await call('history.roll');
-      counts = await call<{ hot: number; archived: number }>('history.counts');
-      peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${web.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-      engineCpuS = cpuSeconds(web.proc.pid!);
-      engineThreads = threadCpu(web.proc.pid!);
-      natsCpuS = cpuSeconds(nats.proc.pid!) - natsCpuBefore;
-      machineBusy = machineCpu().busy - machineBefore.busy;
-      await rpc.client.close();
-    } finally {
-      await web.stop();
+    // Rounds of (a) then (b), each on its own consumer and data folder: the machine's speed drifts
+    // from minute to minute, so the ratio is of medians taken over the same stretch of time.
+    const rounds: Round[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      await jsm.consumers.add('POSITIONS', { durable_name: `baseline-${r}`, ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
+      const tBase = performance.now();
+      await rawPullAck(nc, 'POSITIONS', `baseline-${r}`, POSITIONS);
+      const baselinePerS = POSITIONS / ((performance.now() - tBase) / 1000);
+      const dataDir = await makeTempDir('hexwatch-bench-ingest-');
+      try {
+        const one = await runPipeline(nats, dataDir.path, `hexwatch-${r}`, r === 1 ? PROFILE_DIR : undefined);
+        one.baselinePerS = baselinePerS;
+        one.archiveBytes = parquetBytes(join(dataDir.path, 'archive'));
+        rounds.push(one);
+        log(`round ${r}: baseline ${Math.round(baselinePerS)}/s (raw pull + ack), pipeline ${Math.round(one.pipelinePerS)}/s end to end (${Math.round(one.toCommitPerS)}/s to committed), ratio ${round(one.pipelinePerS / baselinePerS, 3)}`);
+      } finally {
+        await dataDir.remove();
+      }
     }
-    const pipelineS = (performance.now() - tPipe) / 1000;
-    if (counts.hot + counts.archived !== POSITIONS) throw new Error(`history holds ${counts.hot + counts.archived}, expected ${POSITIONS}`);
-    const archiveBytes = parquetBytes(join(dataDir.path, 'archive'));
-    log(`pipeline: ${Math.round(POSITIONS / pipelineS)} positions/s end to end (${Math.round(POSITIONS / committedS)}/s to committed), archived ${counts.archived}`);
+    await nc.close();
 
+    const med = (f: (r: Round) => number) => median(rounds.map(f));
+    const last = rounds[rounds.length - 1];
     const result = {
       scenario: 'ingest',
       when: new Date().toISOString(),
       machine: { cores: cpus().length, node: process.version },
       positions: POSITIONS,
-      baseline_per_s: Math.round(POSITIONS / baselineS),
+      rounds: ROUNDS,
+      baseline_per_s: Math.round(med((r) => r.baselinePerS)),
       baseline_client_consume_per_s: Math.round(POSITIONS / clientS),
-      pipeline_per_s: Math.round(POSITIONS / pipelineS),
-      pipeline_to_commit_per_s: Math.round(POSITIONS / committedS),
-      ratio: round(POSITIONS / pipelineS / (POSITIONS / baselineS), 3),
+      pipeline_per_s: Math.round(med((r) => r.pipelinePerS)),
+      pipeline_to_commit_per_s: Math.round(med((r) => r.toCommitPerS)),
+      ratio: round(med((r) => r.pipelinePerS) / med((r) => r.baselinePerS), 3),
+      ratio_per_round: rounds.map((r) => round(r.pipelinePerS / r.baselinePerS, 3)),
       ndjson_bytes_per_position: round(ndjsonBytes / POSITIONS, 1),
-      archive_bytes_per_position: round(archiveBytes / POSITIONS, 2),
-      archive_compression_ratio: round(ndjsonBytes / archiveBytes, 2),
-      rss_mb: peakRssMb,
-      // CPU over the pipeline's wall time: 2.0 would be both cores busy with the engine alone.
-      engine_cores_busy: round(engineCpuS / pipelineS, 2),
-      nats_server_cores_busy: round(natsCpuS / pipelineS, 2),
-      machine_cores_busy: round(machineBusy / pipelineS, 2),
-      engine_cpu_s_by_thread: engineThreads,
-      engine_ready_s: round(readyS, 2),
+      archive_bytes_per_position: round(last.archiveBytes / POSITIONS, 2),
+      archive_compression_ratio: round(ndjsonBytes / last.archiveBytes, 2),
+      rss_mb: Math.max(...rounds.map((r) => r.peakRssMb)),
+      rss_mb_before_roll: Math.max(...rounds.map((r) => r.ingestRssMb)),
+      // CPU over the pipeline's wall time (medians): 2.0 would be both cores busy with the engine alone.
+      engine_cores_busy: round(med((r) => r.engineCores), 2),
+      nats_server_cores_busy: round(med((r) => r.natsCores), 2),
+      machine_cores_busy: round(med((r) => r.machineCores), 2),
+      engine_ready_s: round(med((r) => r.readyS), 2),
+      engine_cpu_s_by_thread_last_round: last.threads,
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
     };
     mkdirSync('bench/results', { recursive: true });
@@ -210,7 +256,6 @@ async function main() {
     log(JSON.stringify(result, null, 2));
   } finally {
     await nats.stop();
-    await dataDir.remove();
   }
 }
 
