@@ -62,7 +62,7 @@ export const ConfigSchema = strict({
     rollIntervalS: z.number().int().min(1).max(3600).default(60),
     graceS: z.number().int().min(0).max(86_400).default(300),
     // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
-    memoryLimitMb: z.number().int().min(64).max(65_536).default(192),
+    memoryLimitMb: z.number().int().min(64).max(65_536).default(128),
   }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.
