@@ -1,5 +1,5 @@
 /**
- * npm run bench -- ingest [--positions N] [--rounds R] [--profile DIR]
+ * npm run bench -- ingest [--positions N] [--rounds R] [--profile DIR] [--engine-args "…"] [--node-args "…"]
  * 1M simulated positions in JetStream, then in the same run, R rounds (default 3) of: (a) the baseline,
  * a raw consume + ack of that stream with no processing, and (b) the full pipeline (decode, validate,
  * H3, live aggregation, DuckDB commit, Parquet archive) through the engine in its own process (peak RSS
@@ -24,6 +24,13 @@ const profileArg = process.argv.indexOf('--profile');
 const PROFILE_DIR = profileArg > 0 ? process.argv[profileArg + 1] : undefined;
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+// For tuning: --engine-args "--nats.batch 10000" (settings flags), --node-args "--v8-pool-size=1".
+const listArg = (name: string): string[] => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1].split(' ').filter(Boolean) : [];
+};
+const ENGINE_ARGS = listArg('--engine-args');
+const NODE_ARGS = listArg('--node-args');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 function parquetBytes(dir: string): number {
@@ -119,9 +126,9 @@ async function runPipeline(nats: RunningServer, dataDir: string, consumer: strin
   const tPipe = performance.now();
   const web = await startWebMode({
     dataDir,
-    args: ['--nats', nats.url, '--nats.consumer', consumer, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
+    args: [...ENGINE_ARGS, '--nats', nats.url, '--nats.consumer', consumer, '--history.graceS', '0', '--history.rollIntervalS', '3600'],
     timeoutMs: 60_000,
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...NODE_ARGS],
   });
   const readyS = (performance.now() - tPipe) / 1000;
   try {
