@@ -53,7 +53,6 @@ interface ClientState {
 
 const STATUS_INTERVAL_MS = 1000;
 const QUEUE_SUMMARY_MS = 3000;
-const QUIET_MARK_MS = 1000;
 
 /** Loads the configuration (refusing an invalid one before anything starts), then runs the pipeline. */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -105,30 +104,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     return delivery;
   };
 
-  // A stream mark that comes with no events is stored at most once a second (and at stop): each store
-  // is a synced SQLite transaction on this thread. After a crash the fences then go over at most that
-  // second of positions again (catch-up.ts), which produced no events the first time either.
-  let quietMark: IngestMark | undefined;
-  let quietMarkAt = -Infinity;
-  let quietTimer: NodeJS.Timeout | undefined;
-  const storeQuietMark = () => {
-    clearTimeout(quietTimer);
-    quietTimer = undefined;
-    if (quietMark) sinkEvents([], quietMark, true);
-  };
   // Fence events are recorded and queued durably; without a queue they still reach the live feed.
-  const sinkEvents = (events: FenceEvent[], mark?: IngestMark, force = false) => {
-    if (delivery && mark && events.length === 0 && !force) {
-      if (performance.now() - quietMarkAt < QUIET_MARK_MS) {
-        quietMark = mark;
-        quietTimer ??= setTimeout(storeQuietMark, QUIET_MARK_MS);
-        return;
-      }
-    }
-    if (mark) {
-      quietMark = undefined;
-      quietMarkAt = performance.now();
-    }
+  const sinkEvents = (events: FenceEvent[], mark?: IngestMark) => {
     if (delivery) {
       try {
         delivery.queue.enqueue(events, mark ? { highWater: mark } : {});
@@ -353,7 +330,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       simulator?.stop();
       if (rollTimer) clearInterval(rollTimer);
       await nats?.stop();
-      storeQuietMark();
       await fences?.stop();
       await delivery?.stop();
       await history?.close();
