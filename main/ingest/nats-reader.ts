@@ -27,9 +27,6 @@ export interface NatsReaderOptions {
 }
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
-// Batches between pull and ack: enough that decoding, DuckDB's commit (with its fsync) and the acks of
-// different batches overlap; 4 left the pipeline waiting on commit latency.
-const MAX_IN_FLIGHT = 8;
 const NAK_LATER = new TextEncoder().encode('-NAK {"delay": 5000000000}');
 
 /**
@@ -128,7 +125,7 @@ export class NatsReader {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: nats.ackWaitS * 1_000_000_000,
-        max_ack_pending: Math.max(10_000, nats.batch * MAX_IN_FLIGHT),
+        max_ack_pending: Math.max(10_000, nats.batch * 4),
       });
     }
   }
@@ -142,7 +139,7 @@ export class NatsReader {
   private consume(nc: NatsConnection): Promise<void> {
     const { nats } = this.options;
     const batchSize = nats.batch;
-    const maxInFlight = this.options.maxInFlight ?? MAX_IN_FLIGHT;
+    const maxInFlight = this.options.maxInFlight ?? 4;
     const next = `$JS.API.CONSUMER.MSG.NEXT.${nats.stream}.${nats.consumer}`;
     const inbox = createInbox();
     const request = (n: number) =>
