@@ -103,6 +103,8 @@ function threadCpu(pid: number): Record<string, number> {
 
 interface Round {
   baselinePerS: number;
+  /** CPU seconds per million positions in the baseline: nats-server's and the consuming client's. */
+  baselineCpu: { nats: number; client: number };
   pipelinePerS: number;
   toCommitPerS: number;
   readyS: number;
@@ -153,6 +155,7 @@ async function runPipeline(nats: RunningServer, dataDir: string, consumer: strin
     if (counts.hot + counts.archived !== POSITIONS) throw new Error(`history holds ${counts.hot + counts.archived}, expected ${POSITIONS}`);
     const round: Round = {
       baselinePerS: 0,
+      baselineCpu: { nats: 0, client: 0 },
       pipelinePerS: POSITIONS / pipelineS,
       toCommitPerS: POSITIONS / committedS,
       readyS,
@@ -215,13 +218,18 @@ async function main() {
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
       await jsm.consumers.add('POSITIONS', { durable_name: `baseline-${r}`, ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
+      const natsBefore = cpuSeconds(nats.proc.pid!);
+      const selfBefore = process.cpuUsage();
       const tBase = performance.now();
       await rawPullAck(nc, 'POSITIONS', `baseline-${r}`, POSITIONS);
       const baselinePerS = POSITIONS / ((performance.now() - tBase) / 1000);
+      const self = process.cpuUsage(selfBefore);
+      const baselineCpu = { nats: (cpuSeconds(nats.proc.pid!) - natsBefore) * (1e6 / POSITIONS), client: ((self.user + self.system) / 1e6) * (1e6 / POSITIONS) };
       const dataDir = await makeTempDir('hexwatch-bench-ingest-');
       try {
         const one = await runPipeline(nats, dataDir.path, `hexwatch-${r}`, r === 1 ? PROFILE_DIR : undefined);
         one.baselinePerS = baselinePerS;
+        one.baselineCpu = baselineCpu;
         one.archiveBytes = parquetBytes(join(dataDir.path, 'archive'));
         rounds.push(one);
         log(`round ${r}: baseline ${Math.round(baselinePerS)}/s (raw pull + ack), pipeline ${Math.round(one.pipelinePerS)}/s end to end (${Math.round(one.toCommitPerS)}/s to committed), ratio ${round(one.pipelinePerS / baselinePerS, 3)}`);
@@ -255,6 +263,13 @@ async function main() {
       nats_server_cores_busy: round(med((r) => r.natsCores), 2),
       machine_cores_busy: round(med((r) => r.machineCores), 2),
       engine_ready_s: round(med((r) => r.readyS), 2),
+      // Where the CPU goes, in seconds per million positions (medians): the ratio's ceiling on 2 cores.
+      cpu_s_per_million: {
+        baseline_nats_server: round(med((r) => r.baselineCpu.nats), 2),
+        baseline_client: round(med((r) => r.baselineCpu.client), 2),
+        pipeline_nats_server: round(med((r) => (r.natsCores * 1e6) / r.pipelinePerS), 2),
+        pipeline_engine: round(med((r) => (r.engineCores * 1e6) / r.pipelinePerS), 2),
+      },
       engine_cpu_s_by_thread_last_round: last.threads,
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
     };
