@@ -46,7 +46,9 @@ export class LiveAggregator {
   private readonly epochs: number[];
   private readonly cells = new Map<number, CellState>();
   private readonly tracks = new Map<string, Track>();
-  private readonly parentMask: number;
+  /** The digit bits finer than the kept resolution, in the high and low halves: set to 1 in its cells' keys. */
+  private readonly fineHi: number;
+  private readonly fineLo: number;
   private latest = 0;
   private lastEvictEpoch = -1;
   private frameId = 0;
@@ -55,7 +57,9 @@ export class LiveAggregator {
 
   constructor(readonly options: AggregatorOptions) {
     this.epochs = new Array(Math.ceil(options.windowMs / options.bucketMs) + 1).fill(-1);
-    this.parentMask = 2 ** ((MAX_RESOLUTION - options.resolution) * 3);
+    const fine = (MAX_RESOLUTION - options.resolution) * 3;
+    this.fineLo = fine >= 32 ? 0xffffffff : (2 ** fine - 1) >>> 0;
+    this.fineHi = fine > 32 ? 2 ** (fine - 32) - 1 : 0;
   }
 
   /** One fix: device id, time (epoch ms), position and its resolution-15 cell as hi/lo halves. */
@@ -72,16 +76,17 @@ export class LiveAggregator {
       this.epochs[slot] = epoch; // the bucket starts over: its old counts are out of the window
       for (const c of this.cells.values()) c.counts[slot] = 0;
     }
-    const key15 = cellKey(hi, lo);
-    const key = key15 - (key15 % this.parentMask) + (this.parentMask - 1);
-    let cell = this.cells.get(key);
+    const key = cellKey(hi | this.fineHi, (lo | this.fineLo) >>> 0);
+    const track = this.tracks.get(id);
+    // Most fixes stay in the device's last cell: no lookup then (a track's cells are always kept, see evict).
+    const recent = track === undefined ? undefined : track.cells[track.cells.length - 1];
+    let cell = recent !== undefined && recent.key === key ? recent : this.cells.get(key);
     if (cell === undefined) {
       cell = { key, lat, lon, seen: ts, counts: new Uint32Array(this.epochs.length), frameId: -1, row: -1 };
       this.cells.set(key, cell);
     } else if (ts > cell.seen) cell.seen = ts;
     cell.counts[slot]++;
 
-    const track = this.tracks.get(id);
     if (track === undefined) {
       this.tracks.set(id, { cells: [cell], seen: [ts] });
       return;
