@@ -106,8 +106,7 @@ export function appendPositions(appender: DuckDBAppender, rows: PositionBatch): 
     const vector = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
     toInt64Words(rows.seq, offset, n, words);
     duckdb.copy_data_to_vector(vector(0), 0, words.buffer, 0, n * 8);
-    const ids = vector(1);
-    for (let k = 0; k < n; k++) duckdb.vector_assign_string_element(ids, k, rows.id[offset + k]);
+    copyStrings(vector(1), rows.id, offset, n);
     toInt64Words(rows.ts, offset, n, words);
     duckdb.copy_data_to_vector(vector(2), 0, words.buffer, 0, n * 8);
     copyDoubles(vector(3), rows.lat, offset, n);
@@ -135,13 +134,34 @@ function copyDoubles(target: duckdb.Vector, values: Float64Array, offset: number
   setValidity(target, n, (k) => !Number.isNaN(values[offset + k]));
 }
 
+// A string of at most 12 bytes lives inside its 16-byte slot of a VARCHAR vector (duckdb_string_t in
+// DuckDB's C API: the length, then the bytes, zero-padded). Short ASCII strings, which device ids and
+// kinds mostly are, are written into the vector's data whole; the rest take one native call each.
+const slots = new Uint8Array(16 * CHUNK_ROWS);
+const slotWords = new Uint32Array(slots.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function copyStrings(target: duckdb.Vector, values: readonly (string | null)[], offset: number, n: number): void {
   let nulls = false;
+  let long: number[] | undefined;
+  slots.fill(0, 0, n * 16);
   for (let k = 0; k < n; k++) {
     const v = values[offset + k];
-    if (v === null || v === undefined) nulls = true;
-    else duckdb.vector_assign_string_element(target, k, v);
+    if (v === null || v === undefined) {
+      nulls = true;
+      continue;
+    }
+    let inline = LITTLE_ENDIAN && v.length <= 12;
+    for (let c = 0; c < v.length && inline; c++) {
+      const code = v.charCodeAt(c);
+      if (code > 0 && code < 0x80) slots[k * 16 + 4 + c] = code;
+      else inline = false;
+    }
+    if (inline) slotWords[k * 4] = v.length;
+    else (long ??= []).push(k);
   }
+  duckdb.copy_data_to_vector(target, 0, slots.buffer, 0, n * 16);
+  if (long) for (const k of long) duckdb.vector_assign_string_element(target, k, values[offset + k]!);
   if (nulls) setValidity(target, n, (k) => values[offset + k] != null);
 }
 
