@@ -1,6 +1,9 @@
+import { cellToBigInt } from '../../shared/h3-cell';
 import type { PositionRow } from './tables';
 
 const TWO_32 = 4294967296;
+const FLOAT_COLUMNS = ['seq', 'ts', 'lat', 'lon', 'speed', 'heading', 'accuracy'] as const;
+const CELL_COLUMNS = ['h3hi', 'h3lo'] as const;
 
 /**
  * Positions as columns, the shape the hot table takes them in: decoding fills typed arrays and the
@@ -82,7 +85,7 @@ export class PositionBatch {
       ts: this.ts[i],
       lat: this.lat[i],
       lon: this.lon[i],
-      h3: (BigInt(this.h3hi[i]) << 32n) | BigInt(this.h3lo[i]),
+      h3: cellToBigInt(this.h3hi[i], this.h3lo[i]),
     };
     if (!Number.isNaN(this.speed[i])) row.speed = this.speed[i];
     if (!Number.isNaN(this.heading[i])) row.heading = this.heading[i];
@@ -127,9 +130,8 @@ export class PositionBatch {
     const out = new PositionBatch(batches.reduce((n, b) => n + b.length, 0));
     for (const b of batches) {
       const at = out.length;
-      for (const col of ['seq', 'ts', 'lat', 'lon', 'h3hi', 'h3lo', 'speed', 'heading', 'accuracy'] as const) {
-        (out[col] as Float64Array | Uint32Array).set((b[col] as Float64Array | Uint32Array).subarray(0, b.length), at);
-      }
+      for (const col of FLOAT_COLUMNS) out[col].set(b[col].subarray(0, b.length), at);
+      for (const col of CELL_COLUMNS) out[col].set(b[col].subarray(0, b.length), at);
       for (let i = 0; i < b.length; i++) {
         out.id[at + i] = b.id[i];
         out.kind[at + i] = b.kind[i];
@@ -141,12 +143,12 @@ export class PositionBatch {
   }
 
   private grow(capacity: number): void {
-    for (const col of ['seq', 'ts', 'lat', 'lon', 'speed', 'heading', 'accuracy'] as const) {
+    for (const col of FLOAT_COLUMNS) {
       const next = new Float64Array(capacity);
       next.set(this[col]);
       this[col] = next;
     }
-    for (const col of ['h3hi', 'h3lo'] as const) {
+    for (const col of CELL_COLUMNS) {
       const next = new Uint32Array(capacity);
       next.set(this[col]);
       this[col] = next;

@@ -77,8 +77,12 @@ function buildFaces(): Float64Array {
     return [Math.cos(ln) * r, Math.sin(ln) * r, Math.sin(la)];
   };
   const pents = getPentagons(0);
-  pentagons = new Set(pents.map((p) => baseCellOf(p)));
-  const res0 = getRes0Cells().filter((c) => !pentagons!.has(baseCellOf(c)));
+  const baseOf = (hex: string) => {
+    hexToCell(hex, h3);
+    return baseCellOf(h3[0]);
+  };
+  pentagons = new Set(pents.map(baseOf));
+  const res0 = getRes0Cells().filter((c) => !pentagons!.has(baseOf(c)));
   const out = new Float64Array(FACES * F);
   for (let f = 0; f < FACES; f++) {
     const verts = pents.filter((p) => getIcosahedronFaces(p).includes(f)).map(vec);
@@ -106,7 +110,6 @@ function buildFaces(): Float64Array {
     nz *= s;
     const o = f * F;
     out.set([x, y, z, nx, ny, nz, ny * z - nz * y, nz * x - nx * z, nx * y - ny * x], o);
-    out[o + 9] = 0;
     out[o + 9] = posAngle(azimuth(out, o, verts[0][0], verts[0][1], verts[0][2]));
   }
   return out;
@@ -129,8 +132,17 @@ function azimuth(t: Float64Array, o: number, px: number, py: number, pz: number)
   return Math.atan2(qx * t[o + 6] + qy * t[o + 7] + qz * t[o + 8], qx * t[o + 3] + qy * t[o + 4] + qz * t[o + 5]);
 }
 
-function baseCellOf(hex: string): number {
-  return (parseInt(hex.slice(0, -8), 16) >>> 13) & 0x7f;
+/** The base cell of a cell, from its high half. */
+function baseCellOf(hi: number): number {
+  return (hi >>> 13) & 0x7f;
+}
+
+/** Digit `res` (1–15) of a cell given as hi/lo halves. */
+function digitOf(hi: number, lo: number, res: number): number {
+  const shift = (RES - res) * 3;
+  if (shift >= 32) return (hi >>> (shift - 32)) & 7;
+  if (shift <= 29) return (lo >>> shift) & 7;
+  return ((lo >>> 30) | ((hi & 1) << 2)) & 7; // digit 5 straddles the halves
 }
 
 /** The digit of a unit step (da, db) in axial coordinates, at (da + 1) * 3 + db + 1; -1: not a unit step. */
@@ -309,19 +321,12 @@ function norm(i: number, j: number, k: number): void {
  */
 function learn(key: number, lat: number, lon: number): number {
   hexToCell(latLngToCell(lat, lon, RES), h3);
-  const base = (h3[0] >>> 13) & 0x7f;
+  const base = baseCellOf(h3[0]);
   if (pentagons!.has(base)) return (baseCells[key] = VIA_H3JS);
-  let theirs = 0;
+  if (digits.every((d) => d === 0)) return UNKNOWN;
   for (let rot = 0; rot < 6; rot++) {
     let same = true;
-    let any = false;
-    for (let res = 1; res <= RES && same; res++) {
-      const shift = (RES - res) * 3;
-      theirs = shift >= 32 ? (h3[0] >>> (shift - 32)) & 7 : shift <= 29 ? (h3[1] >>> shift) & 7 : ((h3[1] >>> 30) | ((h3[0] & 1) << 2)) & 7;
-      same = ROT[rot * 8 + digits[res]] === theirs;
-      any ||= digits[res] !== 0;
-    }
-    if (!any) return UNKNOWN;
+    for (let res = 1; res <= RES && same; res++) same = ROT[rot * 8 + digits[res]] === digitOf(h3[0], h3[1], res);
     if (same) return (baseCells[key] = base * 8 + rot);
   }
   return (baseCells[key] = VIA_H3JS);
