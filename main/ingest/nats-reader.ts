@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
-import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import type { Config } from '../config';
-import { natsConnectionOptions, redactUrl } from './nats-options';
+import { natsAuth, natsConnectionOptions, redactUrl } from './nats-options';
+import { NatsSocket } from './nats-socket';
+import { ackSequence, pubCommand, readStatus } from './nats-wire';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
@@ -27,23 +30,41 @@ export interface NatsReaderOptions {
 }
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
-const NAK_LATER = new TextEncoder().encode('-NAK {"delay": 5000000000}');
+const PULL_EXPIRES_MS = 10_000;
+const PULL_HEARTBEAT_MS = 2_000;
 
 /**
- * The NATS side of ingest: connection with backoff, the stream and durable pull consumer, messages
- * packed into batches. A batch's messages are acked only when `settle(id, true)` says its effects are
+ * The NATS side of ingest: the stream and durable pull consumer (set up through nats.js), then
+ * messages pulled over a NatsSocket and packed into batches, with a new connection after backoff when
+ * one is lost. A batch's messages are acked only when `settle(id, true)` says its effects are
  * committed; `settle(id, false)` naks them for redelivery. Runs in a worker thread (nats-worker.ts),
  * so consuming and acking share no core with decoding and committing.
  */
 export class NatsReader {
-  private nc: NatsConnection | undefined;
+  private socket: NatsSocket | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
   private nextId = 1;
-  private readonly inFlight = new Map<number, string[]>();
-  private wake: (() => void) | undefined;
+  /** The ack lines of each batch handed out and not yet settled. */
+  private readonly inFlight = new Map<number, Buffer>();
+  /** Acks and naks settled while no connection was up: they go out on the next one. */
+  private unsent: (Buffer | string)[] = [];
+  private readonly pending = new BatchBuilder();
+  /** Messages asked for on this connection and not yet delivered. */
+  private outstanding = 0;
+  private lastArrival = 0;
+  /** Ends the current consume(): with an error, a lost connection; without, a stop. */
+  private interrupt: ((err?: Error) => void) | undefined;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly next: string;
+  private inbox = '';
 
-  constructor(private readonly options: NatsReaderOptions) {}
+  constructor(private readonly options: NatsReaderOptions) {
+    this.batchSize = options.nats.batch;
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.next = `$JS.API.CONSUMER.MSG.NEXT.${options.nats.stream}.${options.nats.consumer}`;
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -51,221 +72,280 @@ export class NatsReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
-    await this.nc?.close().catch(() => {});
+    this.interrupt?.();
+    this.socket?.close();
     await this.running;
   }
 
   settle(id: number, committed: boolean): void {
-    const replies = this.inFlight.get(id);
-    if (!replies) return;
+    const acks = this.inFlight.get(id);
+    if (!acks) return;
     this.inFlight.delete(id);
-    const nc = this.nc;
-    if (nc && !nc.isClosed()) {
-      // An empty body acks; -NAK with a delay asks for redelivery later.
-      if (committed) ackAll(nc, replies);
-      else for (const reply of replies) nc.publish(reply, NAK_LATER);
-    }
-    this.wake?.();
-  }
-
-  private running_detail(nc: NatsConnection): string {
-    const { nats } = this.options;
-    return `${redactUrl(nc.getServer())} · stream ${nats.stream} · consumer ${nats.consumer}`;
+    const lines = committed ? acks : nakLines(acks);
+    if (this.socket) this.socket.write(lines);
+    else this.unsent.push(lines);
+    this.flushIfDue();
+    this.topUp();
   }
 
   private async run(): Promise<void> {
     const { nats, onState } = this.options;
     const where = nats.servers.map(redactUrl).join(', ');
     for (let attempt = 0; !this.stopped; attempt++) {
+      let server = '';
       try {
         onState(attempt === 0 ? 'starting' : 'reconnecting', `connecting to ${where}`);
-        const nc = (this.nc = await connect(natsConnectionOptions(nats, this.options.env)));
-        void this.watch(nc);
-        await this.prepare(nc);
-        onState('running', this.running_detail(nc));
+        await this.prepare();
+        const socket = await NatsSocket.open(nats.servers, { auth: natsAuth(nats, this.options.env), onMessage: this.onMessage });
+        if (this.stopped) {
+          socket.close();
+          break;
+        }
+        server = socket.server;
+        onState('running', `${server} · stream ${nats.stream} · consumer ${nats.consumer}`);
         attempt = 0;
-        await this.consume(nc);
-        if (!this.stopped) throw new Error('the consumer stopped');
+        await this.consume(socket);
       } catch (err) {
         if (this.stopped) break;
         const wait = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
-        onState('error', `${describe(err)} (retrying in ${Math.round(wait / 1000)} s)`);
-        await this.nc?.close().catch(() => {});
-        await new Promise((r) => setTimeout(r, wait));
+        const retry = `retrying in ${Math.round(wait / 1000)} s`;
+        if (server) onState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
+        else onState('error', `${describe(err)} (${retry})`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.interrupt = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      } finally {
+        this.socket?.close();
+        this.socket = undefined;
       }
     }
     onState('stopped', 'stopped');
   }
 
-  private async watch(nc: NatsConnection): Promise<void> {
-    for await (const s of nc.status()) {
-      if (this.stopped) return;
-      if (s.type === 'disconnect' || s.type === 'reconnecting') this.options.onState('reconnecting', `lost the connection to ${redactUrl(nc.getServer())}, reconnecting`);
-      else if (s.type === 'reconnect') this.options.onState('running', this.running_detail(nc));
-    }
-  }
-
-  private async prepare(nc: NatsConnection) {
-    const { nats } = this.options;
-    const jsm = await jetstreamManager(nc);
+  /** The stream and the durable consumer, created when missing; through nats.js, on a connection of its own. */
+  private async prepare(): Promise<void> {
+    const { nats, env } = this.options;
+    const nc = await connect({ ...natsConnectionOptions(nats, env), reconnect: false });
     try {
-      await jsm.streams.info(nats.stream);
-    } catch (err) {
-      if (!/stream not found/i.test(String(err))) throw err;
-      if (!nats.createStream) throw new Error(`stream ${nats.stream} does not exist (nats.createStream is off)`);
-      await jsm.streams.add({ name: nats.stream, subjects: nats.subjects });
-    }
-    try {
-      await jsm.consumers.info(nats.stream, nats.consumer);
-    } catch (err) {
-      if (!/consumer not found/i.test(String(err))) throw err;
-      await jsm.consumers.add(nats.stream, {
-        durable_name: nats.consumer,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: nats.ackWaitS * 1_000_000_000,
-        max_ack_pending: Math.max(10_000, nats.batch * 4),
-      });
+      const jsm = await jetstreamManager(nc);
+      try {
+        await jsm.streams.info(nats.stream);
+      } catch (err) {
+        if (!/stream not found/i.test(String(err))) throw err;
+        if (!nats.createStream) throw new Error(`stream ${nats.stream} does not exist (nats.createStream is off)`);
+        await jsm.streams.add({ name: nats.stream, subjects: nats.subjects });
+      }
+      try {
+        await jsm.consumers.info(nats.stream, nats.consumer);
+      } catch (err) {
+        if (!/consumer not found/i.test(String(err))) throw err;
+        await jsm.consumers.add(nats.stream, {
+          durable_name: nats.consumer,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nats.ackWaitS * 1_000_000_000,
+          max_ack_pending: Math.max(10_000, nats.batch * 4),
+        });
+      }
+    } finally {
+      await nc.close().catch(() => {});
     }
   }
 
   /**
-   * Pulls with the JetStream protocol directly (CONSUMER.MSG.NEXT on an inbox, acks to each reply
-   * subject): measured 194k messages/s against 111k/s through the client's consume() on this machine,
-   * and consuming is the share of ingest that cannot be parallelised. Pull requests expire and carry
-   * heartbeats; a silent inbox (a lost connection, a restarted server) is pulled again.
+   * Pulls with the JetStream protocol (CONSUMER.MSG.NEXT on an inbox, an ack to each message's reply
+   * subject) until the connection is lost (rejects) or the reader stops (resolves). Pull requests
+   * expire and carry heartbeats; a silent connection is pulled again, then pinged, then given up.
    */
-  private consume(nc: NatsConnection): Promise<void> {
-    const { nats } = this.options;
-    const batchSize = nats.batch;
-    const maxInFlight = this.options.maxInFlight ?? 4;
-    const next = `$JS.API.CONSUMER.MSG.NEXT.${nats.stream}.${nats.consumer}`;
-    const inbox = createInbox();
-    const request = (n: number) =>
-      JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: PULL_HEARTBEAT_MS * 1_000_000 });
-    let outstanding = 0; // messages asked for and not yet delivered
-    let lastHeard = Date.now();
-    let lastArrival = 0;
-    let pending: { seq: number; subject: string; reply: string; data: Uint8Array }[] = [];
-
-    const topUp = () => {
-      if (this.stopped || this.inFlight.size >= maxInFlight || outstanding > batchSize) return;
-      const n = 2 * batchSize - outstanding;
-      outstanding += n;
-      nc.publish(next, request(n), { reply: inbox });
-    };
-    const flush = () => {
-      if (pending.length === 0) return;
-      const msgs = pending;
-      pending = [];
-      const id = this.nextId++;
-      this.inFlight.set(id, msgs.map((m) => m.reply));
-      this.options.onBatch(pack(id, msgs));
-    };
-    this.wake = () => {
-      if (pending.length >= batchSize && this.inFlight.size < maxInFlight) flush();
-      topUp();
-    };
-
+  private consume(socket: NatsSocket): Promise<void> {
+    this.inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
+    this.outstanding = 0;
+    socket.write(`SUB ${this.inbox} 1\r\n`);
+    this.socket = socket;
+    if (this.unsent.length > 0) for (const lines of this.unsent.splice(0)) socket.write(lines);
+    let repulled = Date.now();
     return new Promise<void>((resolve, reject) => {
-      const sub = nc.subscribe(inbox, {
-        callback: (err, m) => {
-          if (err) return finish(err);
-          lastHeard = Date.now();
-          if (!m.reply) {
-            // A status: 100 heartbeat; 408 the request expired (with what it still owed); 409 a conflict.
-            const code = m.headers?.code ?? 0;
-            const description = m.headers?.description ?? '';
-            if (code === 409 && /consumer deleted|consumer is push based/i.test(description)) return finish(new Error(`consumer ${nats.consumer}: ${description}`));
-            if (code === 404 || code === 408 || code === 409) {
-              const owed = Number(m.headers?.get('Nats-Pending-Messages') || 0);
-              outstanding = owed > 0 ? Math.max(0, outstanding - owed) : 0;
-              topUp();
-            }
-            return;
-          }
-          outstanding = Math.max(0, outstanding - 1);
-          pending.push({ seq: sequenceOf(m.reply), subject: m.subject, reply: m.reply, data: m.data });
-          lastArrival = lastHeard;
-          if (pending.length >= batchSize && this.inFlight.size < maxInFlight) flush();
-          topUp();
-        },
-      });
-      // A trickle of fixes is handed on within ~25 ms instead of waiting for a full batch; a silent inbox is pulled again.
-      const timer = setInterval(() => {
-        if (this.stopped) return finish();
-        const now = Date.now();
-        if (pending.length > 0 && now - lastArrival >= 20 && this.inFlight.size < maxInFlight) flush();
-        if (now - lastHeard > 3 * PULL_HEARTBEAT_MS) {
-          outstanding = 0;
-          lastHeard = now;
-        }
-        topUp();
-      }, 25);
       const finish = (err?: Error) => {
         clearInterval(timer);
-        sub.unsubscribe();
+        this.interrupt = undefined;
         if (err) reject(err);
         else resolve();
       };
-      topUp();
+      this.interrupt = finish;
+      void socket.closed.then((err) => finish(this.stopped ? undefined : err));
+      // A trickle of fixes is handed on within ~25 ms instead of waiting for a full batch.
+      const timer = setInterval(() => {
+        const now = Date.now();
+        if (this.pending.count > 0 && now - this.lastArrival >= 20 && this.inFlight.size < this.maxInFlight) this.flush();
+        const silent = now - socket.lastHeard;
+        if (silent > 3 * PULL_HEARTBEAT_MS && now - repulled > 3 * PULL_HEARTBEAT_MS) {
+          // No heartbeat: the pull requests are gone (a restarted server) or the connection is dead.
+          repulled = now;
+          this.outstanding = 0;
+          socket.write('PING\r\n');
+        }
+        if (silent > 6 * PULL_HEARTBEAT_MS) {
+          socket.close();
+          finish(new Error(`no word from the server in ${Math.round(silent / 1000)} s`));
+          return;
+        }
+        this.topUp();
+      }, 25);
+      this.topUp();
     });
   }
+
+  private readonly onMessage = (buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, headerStart: number, dataStart: number, dataEnd: number): void => {
+    if (replyStart === replyEnd) return this.onStatus(buf, headerStart, dataStart);
+    const seq = ackSequence(buf, replyStart, replyEnd);
+    if (seq < 0) return; // not a JetStream delivery
+    if (this.outstanding > 0) this.outstanding--;
+    this.pending.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
+    this.lastArrival = this.socket?.lastHeard ?? 0;
+    this.flushIfDue();
+    this.topUp();
+  };
+
+  /** A status instead of a message: 100 heartbeat; 404/408 the request ended (with what it still owed); 409 a conflict. */
+  private onStatus(buf: Buffer, start: number, end: number): void {
+    if (end <= start) return;
+    const { code, description, pending } = readStatus(buf, start, end);
+    if (code === 409 && /consumer deleted|consumer is push based/i.test(description)) {
+      this.interrupt?.(new Error(`consumer ${this.options.nats.consumer}: ${description}`));
+      return;
+    }
+    if (code === 404 || code === 408 || code === 409) {
+      this.outstanding = pending > 0 ? Math.max(0, this.outstanding - pending) : 0;
+      this.topUp();
+    }
+  }
+
+  private topUp(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped || this.inFlight.size >= this.maxInFlight || this.outstanding > this.batchSize) return;
+    const n = 2 * this.batchSize - this.outstanding;
+    this.outstanding += n;
+    socket.write(pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: PULL_HEARTBEAT_MS * 1_000_000 }), this.inbox));
+  }
+
+  private flushIfDue(): void {
+    if (this.pending.count >= this.batchSize && this.inFlight.size < this.maxInFlight) this.flush();
+  }
+
+  private flush(): void {
+    const id = this.nextId++;
+    const { batch, acks } = this.pending.take(id);
+    this.inFlight.set(id, acks);
+    this.options.onBatch(batch);
+  }
 }
 
-const PULL_EXPIRES_MS = 10_000;
-const PULL_HEARTBEAT_MS = 2_000;
+const NAK_LATER = '-NAK {"delay": 5000000000}';
+
+/** Ack lines ("PUB <reply> 0␍␊␍␊") turned into naks that ask for redelivery in 5 s. */
+export function nakLines(acks: Buffer): string {
+  let out = '';
+  for (const line of acks.toString('latin1').split('\r\n\r\n')) {
+    if (line) out += `${line.slice(0, -2)} ${NAK_LATER.length}\r\n${NAK_LATER}\r\n`;
+  }
+  return out;
+}
+
+const ACK_HEAD = Buffer.from('PUB ');
+const ACK_TAIL = Buffer.from(' 0\r\n\r\n');
 
 /**
- * Acks messages by publishing an empty body to each reply subject, as one write of all the protocol
- * lines: nats.js's publish() encodes a command per message, which was a quarter of the reader's time.
- * Goes through the connection's protocol handler (public in nats.js's types, not in its interface);
- * without one, publishes one by one.
+ * Messages gathered for the next batch: bodies packed into one buffer, and beside them the protocol
+ * lines that ack them (an empty PUB to each reply subject), ready to write in one go.
  */
-export function ackAll(nc: NatsConnection, replies: readonly string[]): void {
-  const protocol = (nc as { protocol?: { sendCommand?: (cmd: string) => void } }).protocol;
-  if (typeof protocol?.sendCommand !== 'function') {
-    for (const reply of replies) nc.publish(reply);
-    return;
+class BatchBuilder {
+  count = 0;
+  private seqs = new Float64Array(1024);
+  private starts = new Uint32Array(1024);
+  private subjectOf = new Uint32Array(1024);
+  private data: Buffer = Buffer.allocUnsafeSlow(256 * 1024);
+  private dataLength = 0;
+  private acks: Buffer = Buffer.allocUnsafeSlow(128 * 1024);
+  private acksLength = 0;
+  private subjects: string[] = [];
+  private readonly known = new Map<string, number>();
+  private lastSubject: Buffer = Buffer.alloc(0);
+  private lastSubjectIndex = -1;
+
+  add(buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, dataStart: number, dataEnd: number, seq: number): void {
+    const n = this.count;
+    if (n === this.seqs.length) {
+      this.seqs = grown(this.seqs, n);
+      this.starts = grown(this.starts, n);
+      this.subjectOf = grown(this.subjectOf, n);
+    }
+    const size = dataEnd - dataStart;
+    if (this.dataLength + size > this.data.length) this.data = grownBuffer(this.data, this.dataLength, this.dataLength + size);
+    buf.copy(this.data, this.dataLength, dataStart, dataEnd);
+    this.starts[n] = this.dataLength;
+    this.dataLength += size;
+    this.seqs[n] = seq;
+    this.subjectOf[n] = this.subjectIndex(buf, subjectStart, subjectEnd);
+    const ackSize = ACK_HEAD.length + replyEnd - replyStart + ACK_TAIL.length;
+    if (this.acksLength + ackSize > this.acks.length) this.acks = grownBuffer(this.acks, this.acksLength, this.acksLength + ackSize);
+    let at = this.acksLength;
+    at += ACK_HEAD.copy(this.acks, at);
+    at += buf.copy(this.acks, at, replyStart, replyEnd);
+    at += ACK_TAIL.copy(this.acks, at);
+    this.acksLength = at;
+    this.count = n + 1;
   }
-  let lines = '';
-  for (const reply of replies) lines += `PUB ${reply} 0\r\n\r\n`;
-  protocol.sendCommand(lines);
+
+  /** The gathered messages as a batch (its buffers are handed over) and their ack lines; the builder starts afresh. */
+  take(id: number): { batch: RawBatch; acks: Buffer } {
+    const n = this.count;
+    const offsets = new Uint32Array(n + 1);
+    offsets.set(this.starts.subarray(0, n));
+    offsets[n] = this.dataLength;
+    const batch: RawBatch = { id, seqs: this.seqs.slice(0, n), subjects: this.subjects, subjectOf: this.subjectOf.slice(0, n), offsets, data: this.data.buffer as ArrayBuffer };
+    const acks = this.acks.subarray(0, this.acksLength);
+    // The next batch is likely about as big as this one.
+    this.data = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(this.dataLength * 1.25)));
+    this.acks = Buffer.allocUnsafeSlow(Math.max(32 * 1024, Math.ceil(this.acksLength * 1.25)));
+    this.dataLength = this.acksLength = this.count = 0;
+    this.subjects = [];
+    this.known.clear();
+    this.lastSubjectIndex = -1;
+    return { batch, acks };
+  }
+
+  /** Most messages share the previous one's subject: that is checked byte for byte before any string is made. */
+  private subjectIndex(buf: Buffer, start: number, end: number): number {
+    const last = this.lastSubject;
+    const length = end - start;
+    if (this.lastSubjectIndex >= 0 && last.length === length) {
+      let k = 0;
+      while (k < length && last[k] === buf[start + k]) k++;
+      if (k === length) return this.lastSubjectIndex;
+    }
+    const subject = buf.toString('utf8', start, end);
+    let index = this.known.get(subject);
+    if (index === undefined) this.known.set(subject, (index = this.subjects.push(subject) - 1));
+    this.lastSubject = Buffer.from(buf.subarray(start, end));
+    this.lastSubjectIndex = index;
+    return index;
+  }
 }
 
-/** The stream sequence from a JetStream ack subject: $JS.ACK[.<domain>.<account>].<stream>.<consumer>.<delivered>.<sseq>.… */
-export function sequenceOf(reply: string): number {
-  // Scans once instead of splitting: this runs for every message.
-  const dots: number[] = [];
-  for (let i = reply.indexOf('.'); i >= 0; i = reply.indexOf('.', i + 1)) dots.push(i);
-  const field = dots.length >= 10 ? 7 : 5; // 11+ tokens: the form with domain and account
-  return Number(reply.slice(dots[field - 1] + 1, dots[field]));
+function grown<T extends Float64Array | Uint32Array>(array: T, used: number): T {
+  const next = new (array.constructor as new (n: number) => T)(array.length * 2);
+  next.set(array.subarray(0, used));
+  return next;
 }
 
-function pack(id: number, msgs: { seq: number; subject: string; data: Uint8Array }[]): RawBatch {
-  const n = msgs.length;
-  const offsets = new Uint32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = total;
-    total += msgs[i].data.length;
-  }
-  offsets[n] = total;
-  const bytes = new Uint8Array(total);
-  const seqs = new Float64Array(n);
-  const subjectOf = new Uint32Array(n);
-  const subjects: string[] = [];
-  const known = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    bytes.set(msgs[i].data, offsets[i]);
-    seqs[i] = msgs[i].seq;
-    const subject = msgs[i].subject;
-    let k = known.get(subject);
-    if (k === undefined) known.set(subject, (k = subjects.push(subject) - 1));
-    subjectOf[i] = k;
-  }
-  return { id, seqs, subjects, subjectOf, offsets, data: bytes.buffer };
+function grownBuffer(buf: Buffer, used: number, needed: number): Buffer {
+  const next = Buffer.allocUnsafeSlow(Math.max(needed, buf.length * 2));
+  buf.copy(next, 0, 0, used);
+  return next;
 }
 
 function describe(err: unknown): string {

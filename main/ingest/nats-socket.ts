@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { NatsAuth } from './nats-options';
+import { redactUrl } from './nats-options';
+import { WireParser, type WireHandler } from './nats-wire';
+
+export interface NatsSocketOptions {
+  auth: NatsAuth;
+  /** Called for every MSG/HMSG, with ranges into the socket's bytes (see WireHandler). */
+  onMessage: WireHandler['message'];
+  timeoutMs?: number;
+}
+
+/**
+ * One NATS connection on a plain (or TLS) socket, for ingest's hot path: messages reach `onMessage`
+ * as byte ranges, and commands go out as bytes. nats.js builds a message object and several strings
+ * per message, which was most of the reader's time. No reconnect logic here: the reader's loop
+ * opens a new one.
+ */
+export class NatsSocket {
+  /** Time (Date.now) the server was last heard from. */
+  lastHeard = Date.now();
+  /** Settles when the connection ends, with what ended it. */
+  readonly closed: Promise<Error>;
+  private finish!: (err: Error) => void;
+  private ended = false;
+  private serverError = '';
+
+  private constructor(
+    private readonly socket: Socket | TLSSocket,
+    readonly server: string,
+  ) {
+    this.closed = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  /** Connects to the first server of the list that answers, authenticated, with TLS when the server or the settings ask for it. */
+  static async open(servers: readonly string[], options: NatsSocketOptions): Promise<NatsSocket> {
+    let last: Error | undefined;
+    for (const url of servers) {
+      try {
+        return await NatsSocket.openOne(url, options);
+      } catch (err) {
+        last = err as Error;
+      }
+    }
+    throw last ?? new Error('no NATS server is set');
+  }
+
+  private static async openOne(url: string, { auth, onMessage, timeoutMs = 5000 }: NatsSocketOptions): Promise<NatsSocket> {
+    const where = new URL(url.includes('://') ? url : `nats://${url}`);
+    const shown = redactUrl(url);
+    if (where.protocol !== 'nats:' && where.protocol !== 'tls:') throw new Error(`${shown}: ingest connects over nats:// or tls://, not ${where.protocol}//`);
+    const host = where.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(where.port || 4222);
+    const raw = netConnect({ host, port });
+    raw.setNoDelay(true);
+    const fail = (err: Error) => new Error(`${shown}: ${err.message}`);
+    const deadline = setTimeout(() => raw.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
+    try {
+      const info = await firstLine(raw);
+      if (!info.startsWith('INFO ')) throw new Error(`not a NATS server (it said ${JSON.stringify(info.slice(0, 40))})`);
+      const server = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string; headers?: boolean };
+      const wantTls = where.protocol === 'tls:' || auth.tls !== undefined;
+      if (wantTls && !server.tls_required && !server.tls_available) throw new Error('TLS is set but the server does not offer it');
+      const socket = wantTls || server.tls_required ? await upgrade(raw, host, auth) : raw;
+      const connect = {
+        verbose: false,
+        pedantic: false,
+        tls_required: socket !== raw,
+        name: 'hexwatch ingest',
+        lang: 'hexwatch',
+        version: '1',
+        protocol: 1,
+        headers: true,
+        no_responders: true,
+        ...urlCredentials(where),
+        ...auth.authenticator(server.nonce),
+      };
+      const conn = new NatsSocket(socket, shown);
+      await conn.handshake(JSON.stringify(connect), onMessage);
+      return conn;
+    } catch (err) {
+      raw.destroy();
+      throw fail(err as Error);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
+  private handshake(connect: string, onMessage: WireHandler['message']): Promise<void> {
+    const { socket } = this;
+    let ready: (err?: Error) => void = () => {};
+    const answered = new Promise<void>((resolve, reject) => (ready = (err) => (err ? reject(err) : resolve())));
+    let connected = false;
+    const parser = new WireParser({
+      message: onMessage,
+      control: (op, arg) => {
+        if (op === 'PING') socket.write('PONG\r\n');
+        else if (op === '-ERR') {
+          this.serverError = arg.replace(/^'|'$/g, '');
+          if (!connected) ready(new Error(`the server refused: ${this.serverError}`));
+        } else if (op === 'PONG' && !connected) {
+          connected = true;
+          ready();
+        }
+      },
+    });
+    socket.on('data', (chunk: Buffer) => {
+      this.lastHeard = Date.now();
+      try {
+        parser.push(chunk);
+      } catch (err) {
+        socket.destroy(err as Error);
+      }
+    });
+    socket.on('error', (err) => {
+      if (!connected) ready(err);
+      this.end(err);
+    });
+    socket.on('close', () => {
+      const why = new Error(this.serverError ? `the server closed the connection: ${this.serverError}` : 'the server closed the connection');
+      if (!connected) ready(why);
+      this.end(why);
+    });
+    socket.write(`CONNECT ${connect}\r\nPING\r\n`);
+    return answered;
+  }
+
+  private end(err: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.finish(err);
+  }
+
+  write(data: Buffer | string): void {
+    if (!this.ended) this.socket.write(data);
+  }
+
+  close(): void {
+    this.end(new Error('closed'));
+    this.socket.destroy();
+  }
+}
+
+/** The first protocol line the server sends (its INFO), read without consuming anything after it. */
+function firstLine(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      const eol = seen.indexOf('\r\n');
+      if (eol < 0) {
+        if (seen.length > 64 * 1024) done(new Error('the server sent no INFO line'));
+        return;
+      }
+      // Anything after INFO belongs to the next reader (the server sends nothing before CONNECT).
+      if (eol + 2 < seen.length) socket.unshift(seen.subarray(eol + 2));
+      done(undefined, seen.toString('utf8', 0, eol));
+    };
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(new Error('the connection closed before the server said hello'));
+    // The server says nothing more until CONNECT, so nothing is lost between this reader and the next.
+    const done = (err?: Error, line?: string) => {
+      socket.off('data', onData).off('error', onError).off('close', onClose);
+      if (err) reject(err);
+      else resolve(line!);
+    };
+    socket.on('data', onData).on('error', onError).on('close', onClose);
+  });
+}
+
+function upgrade(raw: Socket, host: string, auth: NatsAuth): Promise<TLSSocket> {
+  const files = auth.tls ?? {};
+  const read = (path: string | undefined, what: string) => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  const options = {
+    socket: raw,
+    ca: read(files.caFile, 'nats.tlsCaFile'),
+    cert: read(files.certFile, 'nats.tlsCertFile'),
+    key: read(files.keyFile, 'nats.tlsKeyFile'),
+    ...(isIP(host) ? {} : { servername: host }),
+  };
+  return new Promise((resolve, reject) => {
+    const tls = tlsConnect(options, () => {
+      tls.off('error', reject);
+      resolve(tls);
+    });
+    tls.once('error', reject);
+  });
+}
+
+/** user:password@ or token@ in a server URL. */
+function urlCredentials(where: URL): Record<string, string> {
+  if (!where.username) return {};
+  const user = decodeURIComponent(where.username);
+  return where.password ? { user, pass: decodeURIComponent(where.password) } : { auth_token: user };
+}
