@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { credsAuthenticator, nkeyAuthenticator, type Authenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Config } from '../config';
 
@@ -49,18 +50,38 @@ export function natsAuth(nats: Config['nats'], env: Readonly<Record<string, stri
   };
 }
 
+/** A server setting as a URL (nats:// when it names no scheme). */
+export function serverUrl(server: string): URL {
+  return new URL(server.includes('://') ? server : `nats://${server}`);
+}
+
+/** CONNECT's fields for user:password@ or token@ in a server URL. */
+export function urlCredentials(where: URL): Record<string, string> {
+  if (!where.username) return {};
+  const user = decodeURIComponent(where.username);
+  return where.password ? { user, pass: decodeURIComponent(where.password) } : { auth_token: user };
+}
+
 /** nats.js connection options from the settings (the stream and consumer set-up, the simulator's publisher). */
 export function natsConnectionOptions(nats: Config['nats'], env: Readonly<Record<string, string | undefined>>): NodeConnectionOptions {
   const { authenticator, tls } = natsAuth(nats, env);
+  const urls = nats.servers.map(serverUrl);
+  // nats.js ignores user:password@ and token@ in a server URL: they reach CONNECT through the authenticator.
+  const withCredentials = urls.find((u) => u.username);
+  const fromUrl = withCredentials ? urlCredentials(withCredentials) : {};
+  // nats.js gives Node no host name for an IP address, so the certificate is checked against "localhost"
+  // (nats-io/nats.js#303); `host`, passed through to tls.connect, names the address (one host for all servers only).
+  const hosts = new Set(urls.map((u) => u.hostname.replace(/^\[(.*)\]$/, '$1')));
+  const ip = hosts.size === 1 ? [...hosts].find((h) => isIP(h)) : undefined;
   return {
-    servers: nats.servers,
+    servers: nats.servers.map(redactUrl),
     name: 'hexwatch',
     reconnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
     reconnectJitter: 500,
     timeout: 5000,
-    authenticator,
-    ...(tls ? { tls } : {}),
+    authenticator: (nonce) => Object.assign({}, fromUrl, authenticator(nonce)),
+    ...(tls ? { tls: ip ? ({ ...tls, host: ip } as NodeConnectionOptions['tls']) : tls } : {}),
   };
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { NatsAuth } from './nats-options';
-import { redactUrl } from './nats-options';
+import { redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
 import { WireParser, type WireHandler } from './nats-wire';
 
 export interface NatsSocketOptions {
@@ -48,7 +47,7 @@ export class NatsSocket {
   }
 
   private static async openOne(url: string, { auth, onMessage, timeoutMs = 5000 }: NatsSocketOptions): Promise<NatsSocket> {
-    const where = new URL(url.includes('://') ? url : `nats://${url}`);
+    const where = serverUrl(url);
     const shown = redactUrl(url);
     if (where.protocol !== 'nats:' && where.protocol !== 'tls:') throw new Error(`${shown}: ingest connects over nats:// or tls://, not ${where.protocol}//`);
     const host = where.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -183,6 +182,8 @@ function upgrade(raw: Socket, host: string, auth: NatsAuth): Promise<TLSSocket> 
   };
   const options = {
     socket: raw,
+    // Node checks the certificate against servername || host || 'localhost': with a socket given, host only names the server.
+    host,
     ca: read(files.caFile, 'nats.tlsCaFile'),
     cert: read(files.certFile, 'nats.tlsCertFile'),
     key: read(files.keyFile, 'nats.tlsKeyFile'),
@@ -195,11 +196,4 @@ function upgrade(raw: Socket, host: string, auth: NatsAuth): Promise<TLSSocket> 
     });
     tls.once('error', reject);
   });
-}
-
-/** user:password@ or token@ in a server URL. */
-function urlCredentials(where: URL): Record<string, string> {
-  if (!where.username) return {};
-  const user = decodeURIComponent(where.username);
-  return where.password ? { user, pass: decodeURIComponent(where.password) } : { auth_token: user };
 }
