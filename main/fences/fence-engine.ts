@@ -126,6 +126,15 @@ export class FenceEngine {
     const x = f.lon;
     const y = f.lat;
     let d = this.devices.get(f.id);
+    if (this.fences.length === 0) {
+      // Nothing to detect: only where the device is, for the fences deployed later.
+      if (d) {
+        d.x = x;
+        d.y = y;
+        d.ts = f.ts;
+      } else this.devices.set(f.id, { x, y, ts: f.ts, inside: new Map() });
+      return;
+    }
     const hadOld = d !== undefined;
     const candidates = this.candidates(d, x, y);
     if (!d) {
