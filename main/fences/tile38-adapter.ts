@@ -1,4 +1,6 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import { eventOfMessage, fenceQuery, hookName, setCommand } from './tile38-commands';
@@ -57,6 +59,8 @@ export class Tile38Adapter {
       maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(200 * 2 ** Math.min(times, 5), 5000),
     };
+    // ioredis is loaded in Tile38 mode only: 30–45 ms of start-up for everyone else.
+    const { Redis } = createRequire(import.meta.url)('ioredis') as typeof IORedis;
     this.cmd = new Redis(base);
     this.cmd.on('ready', () => {
       this.connection = 'connected';

@@ -1,5 +1,5 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
 import { natsConnectionOptions } from '../ingest';
@@ -29,6 +29,8 @@ export class Tile38EventIntake {
   ) {}
 
   async start(): Promise<void> {
+    // nats.js is loaded here, in Tile38 hook mode only.
+    const [{ connect }, { AckPolicy, DeliverPolicy, jetstream, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
     this.nc = await connect({ ...natsConnectionOptions(this.nats, this.env), maxReconnectAttempts: -1 });
     const jsm = await jetstreamManager(this.nc);
     try {

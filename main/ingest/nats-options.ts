@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import { credsAuthenticator, nkeyAuthenticator, type Authenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type * as NatsNode from '@nats-io/transport-node';
+import type { Authenticator, NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Config } from '../config';
 
 /** A server URL fit for logs and the status bar: any user:password@ is removed. */
@@ -36,8 +38,12 @@ export function natsAuth(nats: Config['nats'], env: Readonly<Record<string, stri
   }
   const token = nats.tokenFile ? readSecret(nats.tokenFile, 'nats.tokenFile') : env.HEXWATCH_NATS_TOKEN;
   if (token) parts.push(() => ({ auth_token: token }));
-  if (nats.credsFile) parts.push(credsAuthenticator(new TextEncoder().encode(readSecret(nats.credsFile, 'nats.credsFile'))));
-  else if (nats.nkeySeedFile) parts.push(nkeyAuthenticator(new TextEncoder().encode(readSecret(nats.nkeySeedFile, 'nats.nkeySeedFile'))));
+  if (nats.credsFile || nats.nkeySeedFile) {
+    // nats.js signs the server's nonce; it is loaded only here, so it costs no start-up time without NATS.
+    const { credsAuthenticator, nkeyAuthenticator } = createRequire(import.meta.url)('@nats-io/transport-node') as typeof NatsNode;
+    if (nats.credsFile) parts.push(credsAuthenticator(new TextEncoder().encode(readSecret(nats.credsFile, 'nats.credsFile'))));
+    else parts.push(nkeyAuthenticator(new TextEncoder().encode(readSecret(nats.nkeySeedFile, 'nats.nkeySeedFile'))));
+  }
   const authenticator: Authenticator = (nonce) => Object.assign({}, ...parts.map((a) => a(nonce)));
   if (!(nats.tlsCaFile || nats.tlsCertFile || nats.tlsKeyFile)) return { authenticator };
   return {

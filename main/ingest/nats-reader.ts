@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { Config } from '../config';
 import { natsAuth, natsConnectionOptions, redactUrl } from './nats-options';
 import { NatsSocket } from './nats-socket';
@@ -129,6 +127,8 @@ export class NatsReader {
   /** The stream and the durable consumer, created when missing; through nats.js, on a connection of its own. */
   private async prepare(): Promise<void> {
     const { nats, env } = this.options;
+    // Loaded here: this module is also in the main thread's bundle chunk, where nats.js is not needed.
+    const [{ connect }, { AckPolicy, DeliverPolicy, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
     const nc = await connect({ ...natsConnectionOptions(nats, env), reconnect: false });
     try {
       const jsm = await jetstreamManager(nc);

@@ -1,5 +1,4 @@
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config';
 import { natsConnectionOptions } from '../ingest';
@@ -33,8 +32,7 @@ export class NatsPublisher {
   private connection(): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
     if (!this.js) {
       if (this.nats.servers.length === 0) return Promise.reject(new Error('no NATS server configured (nats.servers)'));
-      this.js = connect(natsConnectionOptions(this.nats, this.env))
-        .then((nc) => ({ nc, js: jetstream(nc) }))
+      this.js = connectJetStream(this.nats, this.env)
         .catch((err: Error) => {
           this.js = undefined;
           throw err;
@@ -48,4 +46,11 @@ export class NatsPublisher {
     this.js = undefined;
     await c?.nc.close();
   }
+}
+
+/** nats.js is loaded at the first delivery to a NATS target, not at every start-up. */
+async function connectJetStream(nats: Config['nats'], env: NodeJS.ProcessEnv): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
+  const [{ connect }, { jetstream }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
+  const nc = await connect(natsConnectionOptions(nats, env));
+  return { nc, js: jetstream(nc) };
 }

@@ -1,5 +1,4 @@
-import { jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import type { PubAck } from '@nats-io/jetstream';
 import type { Config } from '../config';
 import { natsConnectionOptions } from '../ingest/nats-options';
 import { Simulator } from './simulator';
@@ -31,6 +30,8 @@ export async function publishSimulation(options: {
 }): Promise<PublishSummary> {
   const { config, count } = options;
   const window = options.window ?? 4096;
+  // nats.js is loaded when the simulator publishes, not at every start-up.
+  const [{ connect }, { jetstream, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
   const nc = await connect(natsConnectionOptions(config.nats, options.env));
   try {
     const jsm = await jetstreamManager(nc);
