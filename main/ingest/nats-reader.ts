@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import { natsAuth, natsConnectionOptions, redactUrl } from './nats-options';
-import { NatsSocket } from './nats-socket';
+import { NatsServerError, NatsSocket } from './nats-socket';
 import { ackSequence, pubCommand, readStatus } from './nats-wire';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
@@ -107,8 +107,8 @@ export class NatsReader {
         if (this.stopped) break;
         const wait = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
         const retry = `retrying in ${Math.round(wait / 1000)} s`;
-        if (server) onState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
-        else onState('error', `${describe(err)} (${retry})`);
+        if (server && !(err instanceof NatsServerError)) onState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
+        else onState('error', `${server ? `${server}: ` : ''}${describe(err)} (${retry})`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           this.interrupt = () => {

@@ -4,6 +4,9 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
 import { WireParser, type WireHandler } from './nats-wire';
 
+/** What the server itself refused (an -ERR line): a setting to fix, not a connection to wait for. */
+export class NatsServerError extends Error {}
+
 export interface NatsSocketOptions {
   auth: NatsAuth;
   /** Called for every MSG/HMSG, with ranges into the socket's bytes (see WireHandler). */
@@ -98,8 +101,11 @@ export class NatsSocket {
       control: (op, arg) => {
         if (op === 'PING') socket.write('PONG\r\n');
         else if (op === '-ERR') {
+          // Most server errors close the connection; the rest (a permissions violation) would leave ingest
+          // running with nothing to read, so every one ends it and the reader shows it while it retries.
           this.serverError = arg.replace(/^'|'$/g, '');
-          if (!connected) ready(new Error(`the server refused: ${this.serverError}`));
+          if (!connected) ready(new NatsServerError(`the server refused: ${this.serverError}`));
+          else socket.destroy(new NatsServerError(`the server said: ${this.serverError}`));
         } else if (op === 'PONG' && !connected) {
           connected = true;
           ready();
@@ -137,9 +143,12 @@ export class NatsSocket {
     if (!this.ended) this.socket.write(data);
   }
 
+  /** Sends what is buffered (the last acks) and closes; a peer that does not finish within a second is cut off. */
   close(): void {
+    if (this.ended) return void this.socket.destroy();
     this.end(new Error('closed'));
-    this.socket.destroy();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 }
 

@@ -223,3 +223,29 @@ describe('NATS credentials in the server URL', () => {
     });
   });
 });
+
+describe('NATS permissions', () => {
+  let dir: TempDir;
+  let nats: RunningServer;
+  beforeAll(async () => {
+    dir = await makeTempDir('hexwatch-perm-');
+    // May look at streams and consumers, may not pull from them.
+    const users = `authorization {\n  users = [\n    { user: admin, password: admin-pw }\n    { user: viewer, password: viewer-pw, permissions: { publish: { deny: ["$JS.API.CONSUMER.MSG.NEXT.>"] } } }\n  ]\n}\n`;
+    nats = await startNatsWith(dir.path, 'perm', users);
+  });
+  afterAll(async () => {
+    await nats?.stop();
+    await dir?.remove();
+  });
+
+  it("says what the server refused when the user may not pull, instead of running with nothing to read", async () => {
+    await publishPositions({ servers: nats.url, user: 'admin', pass: 'admin-pw' });
+    await withEngine(['--nats', nats.url, '--nats.user', 'viewer'], { HEXWATCH_NATS_PASSWORD: 'viewer-pw' }, async (engine, lines) => {
+      const status = await errorState(engine);
+      expect(status.sourceDetail).toMatch(/permissions violation for publish to "?\$JS\.API\.CONSUMER\.MSG\.NEXT\.POSITIONS\.hexwatch/i);
+      expect(status.sourceDetail).toMatch(/retrying in \d+ s/);
+      expect(status.ingest?.committed).toBe(0);
+      expectNoSecret(engine, lines, 'viewer-pw');
+    });
+  });
+});
