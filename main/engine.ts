@@ -6,7 +6,7 @@ import { resolutionForZoom } from '../shared/zoom';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
 import { HistoryStore } from './history';
-import { PositionIngest } from './ingest';
+import { PositionIngest, redactUrl } from './ingest';
 import { LiveAggregator, RateMeter, indexPosition } from './live';
 import { dispatch, type Handlers } from './rpc';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark } from './fences';
@@ -263,7 +263,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       };
     },
     'heatmap.snapshot': (viewport) => frameFor(viewport, clock()),
-    'config.get': () => ({ settingsPath, config: { ...config, dataDir } }),
+    // A server URL may carry user:password@; it stays in the engine.
+    'config.get': () => ({ settingsPath, config: { ...config, dataDir, nats: { ...config.nats, servers: config.nats.servers.map(redactUrl) } } }),
     'history.counts': () => needHistory().counts(),
     'history.roll': () => needHistory().roll(clock()),
     'quarantine.list': async (filter) => {

@@ -220,6 +220,9 @@ describe('NATS credentials in the server URL', () => {
     await withEngine(['--nats', url], {}, async (engine, lines) => {
       await expectAllCommitted(engine);
       expectNoSecret(engine, lines, password);
+      const settings = await engine.connect().call('config.get', {});
+      expect(JSON.stringify(settings)).not.toContain(password);
+      expect(JSON.stringify(settings)).toContain(`nats://127.0.0.1:${nats.port}`);
     });
   });
 });
