@@ -141,7 +141,7 @@ async function firstDelivery(jsm: JetStreamManager, consumer: string, stop: { do
  */
 async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: string, consumer: string, profileDir: string | undefined): Promise<Round> {
   // The consumer the engine would create (prepare() in nats-reader.ts), made first so its deliveries can be watched.
-  await jsm.consumers.add('POSITIONS', { durable_name: consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 30e9, max_ack_pending: 20_000 });
+  await jsm.consumers.add('POSITIONS', { durable_name: consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 30e9, max_ack_pending: 40_000 });
   const watching = { done: false };
   const natsCpuBefore = cpuSeconds(nats.proc.pid!);
   const machineBefore = machineCpu();

@@ -148,7 +148,7 @@ export class NatsReader {
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.All,
           ack_wait: nats.ackWaitS * 1_000_000_000,
-          max_ack_pending: Math.max(10_000, nats.batch * 4),
+          max_ack_pending: Math.max(10_000, nats.batch * 8),
         });
       }
     } finally {
