@@ -189,11 +189,11 @@ export class HistoryStore {
         const ranges = batch.committed
           ? mergeRanges(batch.committed)
           : withHighWater(await this.readRanges(batch.stream), batch.highWater ?? 0n);
-        // One statement list, no parameters: a parameterised run is three trips to DuckDB's thread, and
-        // ingest commits several times a second.
+        // Sent with the COMMIT, without parameters: ingest commits several times a second, and a
+        // parameterised run is three trips to DuckDB's thread.
         const stream = sqlString(batch.stream);
         const values = ranges.map(([a, b]) => `(${stream}, ${safeInt(a)}, ${safeInt(b)})`).join(', ');
-        await s.run(`DELETE FROM ingest_progress WHERE stream = ${stream};${values ? ` INSERT INTO ingest_progress VALUES ${values};` : ''}`);
+        return `DELETE FROM ingest_progress WHERE stream = ${stream};${values ? ` INSERT INTO ingest_progress VALUES ${values};` : ''}`;
       }),
     );
   }

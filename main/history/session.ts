@@ -26,13 +26,15 @@ export class Session {
     return reader.getRowObjectsJS();
   }
 
-  /** `fn` inside BEGIN … COMMIT; any throw (a failure, or a simulated crash) rolls everything back. */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * `fn` inside BEGIN … COMMIT; any throw (a failure, or a simulated crash) rolls everything back. SQL
+   * that `fn` returns runs in the same trip to DuckDB's thread as the COMMIT.
+   */
+  async transaction(fn: () => Promise<string | void>): Promise<void> {
     await this.connection.run('BEGIN TRANSACTION');
     try {
-      const result = await fn();
-      await this.connection.run('COMMIT');
-      return result;
+      const last = await fn();
+      await this.connection.run(last ? `${last}\nCOMMIT;` : 'COMMIT');
     } catch (err) {
       // A failed COMMIT may already have ended the transaction; the ROLLBACK is then a harmless error.
       await this.connection.run('ROLLBACK').catch(() => undefined);
