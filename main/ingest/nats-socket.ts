@@ -61,6 +61,8 @@ export class NatsSocket {
     const deadline = setTimeout(() => raw.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
     try {
       const info = await firstLine(raw);
+      // From here the TLS socket or the handshake reports what goes wrong; an error on the raw socket in between must not go unheard.
+      raw.on('error', () => {});
       if (!info.startsWith('INFO ')) throw new Error(`not a NATS server (it said ${JSON.stringify(info.slice(0, 40))})`);
       const server = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string; headers?: boolean };
       const wantTls = where.protocol === 'tls:' || auth.tls !== undefined;
@@ -145,7 +147,7 @@ export class NatsSocket {
 
   /** Sends what is buffered (the last acks) and closes; a peer that does not finish within a second is cut off. */
   close(): void {
-    if (this.ended) return void this.socket.destroy();
+    if (this.ended) return; // closing already, or closed by the server or an error
     this.end(new Error('closed'));
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
