@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { natsAuth, natsConnectionOptions, redactUrl } from './nats-options';
+import { natsAuth, redactUrl } from './nats-options';
 import { NatsServerError, NatsSocket } from './nats-socket';
 import { ackSequence, pubCommand, readStatus } from './nats-wire';
 
@@ -32,8 +32,8 @@ const PULL_EXPIRES_MS = 10_000;
 const PULL_HEARTBEAT_MS = 2_000;
 
 /**
- * The NATS side of ingest: the stream and durable pull consumer (set up through nats.js), then
- * messages pulled over a NatsSocket and packed into batches, with a new connection after backoff when
+ * The NATS side of ingest over a NatsSocket: the stream and durable pull consumer (created when
+ * missing), then messages pulled and packed into batches, with a new connection after backoff when
  * one is lost. A batch's messages are acked only when `settle(id, true)` says its effects are
  * committed; `settle(id, false)` naks them for redelivery. Runs in a worker thread (nats-worker.ts),
  * so consuming and acking share no core with decoding and committing.
@@ -56,6 +56,7 @@ export class NatsReader {
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly next: string;
+  /** Where this connection's pulls deliver; empty while not consuming. */
   private inbox = '';
 
   constructor(private readonly options: NatsReaderOptions) {
@@ -93,12 +94,10 @@ export class NatsReader {
       let server = '';
       try {
         onState(attempt === 0 ? 'starting' : 'reconnecting', `connecting to ${where}`);
-        await this.prepare();
         const socket = await NatsSocket.open(nats.servers, { auth: natsAuth(nats, this.options.env), onMessage: this.onMessage });
-        if (this.stopped) {
-          socket.close();
-          break;
-        }
+        this.socket = socket; // closed by the finally below, and by stop()
+        if (this.stopped) break;
+        await this.prepare(socket);
         server = socket.server;
         onState('running', `${server} · stream ${nats.stream} · consumer ${nats.consumer}`);
         attempt = 0;
@@ -124,35 +123,32 @@ export class NatsReader {
     onState('stopped', 'stopped');
   }
 
-  /** The stream and the durable consumer, created when missing; through nats.js, on a connection of its own. */
-  private async prepare(): Promise<void> {
-    const { nats, env } = this.options;
-    // Loaded here: this module is also in the main thread's bundle chunk, where nats.js is not needed.
-    const [{ connect }, { AckPolicy, DeliverPolicy, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
-    const nc = await connect({ ...natsConnectionOptions(nats, env), reconnect: false });
-    try {
-      const jsm = await jetstreamManager(nc);
-      try {
-        await jsm.streams.info(nats.stream);
-      } catch (err) {
-        if (!/stream not found/i.test(String(err))) throw err;
-        if (!nats.createStream) throw new Error(`stream ${nats.stream} does not exist (nats.createStream is off)`);
-        await jsm.streams.add({ name: nats.stream, subjects: nats.subjects });
-      }
-      try {
-        await jsm.consumers.info(nats.stream, nats.consumer);
-      } catch (err) {
-        if (!/consumer not found/i.test(String(err))) throw err;
-        await jsm.consumers.add(nats.stream, {
-          durable_name: nats.consumer,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          ack_wait: nats.ackWaitS * 1_000_000_000,
-          max_ack_pending: Math.max(10_000, nats.batch * 8),
-        });
-      }
-    } finally {
-      await nc.close().catch(() => {});
+  /** The stream and the durable consumer, created when missing, through the JetStream API. */
+  private async prepare(socket: NatsSocket): Promise<void> {
+    const { nats } = this.options;
+    const api = async (what: string, subject: string, body = ''): Promise<{ error?: { code: number; description: string } }> => {
+      const reply = JSON.parse((await socket.request(`$JS.API.${subject}`, body)).toString('utf8')) as { error?: { code: number; description: string } };
+      if (reply.error && reply.error.code !== 404) throw new Error(`${what}: ${reply.error.description}`);
+      return reply;
+    };
+    const stream = `stream ${nats.stream}`;
+    if ((await api(stream, `STREAM.INFO.${nats.stream}`)).error) {
+      if (!nats.createStream) throw new Error(`${stream} does not exist (nats.createStream is off)`);
+      const created = await api(`creating ${stream}`, `STREAM.CREATE.${nats.stream}`, JSON.stringify({ name: nats.stream, subjects: nats.subjects }));
+      if (created.error) throw new Error(`creating ${stream}: ${created.error.description}`);
+    }
+    const consumer = `consumer ${nats.consumer} of ${stream}`;
+    if ((await api(consumer, `CONSUMER.INFO.${nats.stream}.${nats.consumer}`)).error) {
+      const config = {
+        durable_name: nats.consumer,
+        ack_policy: 'explicit',
+        deliver_policy: 'all',
+        ack_wait: nats.ackWaitS * 1_000_000_000,
+        // The reader holds up to 4 batches in flight and 2 being pulled: below that the server stalls it.
+        max_ack_pending: Math.max(10_000, nats.batch * 8),
+      };
+      const created = await api(`creating ${consumer}`, `CONSUMER.DURABLE.CREATE.${nats.stream}.${nats.consumer}`, JSON.stringify({ stream_name: nats.stream, config }));
+      if (created.error) throw new Error(`creating ${consumer}: ${created.error.description}`);
     }
   }
 
@@ -164,14 +160,14 @@ export class NatsReader {
   private consume(socket: NatsSocket): Promise<void> {
     this.inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
     this.outstanding = 0;
-    socket.write(`SUB ${this.inbox} 1\r\n`);
-    this.socket = socket;
+    socket.subscribe(this.inbox);
     if (this.unsent.length > 0) for (const lines of this.unsent.splice(0)) socket.write(lines);
     let repulled = Date.now();
     return new Promise<void>((resolve, reject) => {
       const finish = (err?: Error) => {
         clearInterval(timer);
         this.interrupt = undefined;
+        this.inbox = '';
         if (err) reject(err);
         else resolve();
       };
@@ -226,7 +222,7 @@ export class NatsReader {
 
   private topUp(): void {
     const socket = this.socket;
-    if (!socket || this.stopped || this.inFlight.size >= this.maxInFlight || this.outstanding > this.batchSize) return;
+    if (!socket || !this.inbox || this.stopped || this.inFlight.size >= this.maxInFlight || this.outstanding > this.batchSize) return;
     const n = 2 * this.batchSize - this.outstanding;
     this.outstanding += n;
     socket.write(pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: PULL_HEARTBEAT_MS * 1_000_000 }), this.inbox));

@@ -1,24 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
-import { WireParser, type WireHandler } from './nats-wire';
+import { WireParser, readStatus, pubCommand, type MessageRanges } from './nats-wire';
 
 /** What the server itself refused (an -ERR line): a setting to fix, not a connection to wait for. */
 export class NatsServerError extends Error {}
 
 export interface NatsSocketOptions {
   auth: NatsAuth;
-  /** Called for every MSG/HMSG, with ranges into the socket's bytes (see WireHandler). */
-  onMessage: WireHandler['message'];
+  /** Called for every message of the subscription made with `subscribe`, with ranges into the socket's bytes. */
+  onMessage: MessageRanges;
   timeoutMs?: number;
 }
+
+// The caller's one subscription, and the one that collects replies to `request`.
+const SUBSCRIPTION = 1;
+const REPLIES = 2;
 
 /**
  * One NATS connection on a plain (or TLS) socket, for ingest's hot path: messages reach `onMessage`
  * as byte ranges, and commands go out as bytes. nats.js builds a message object and several strings
- * per message, which was most of the reader's time. No reconnect logic here: the reader's loop
- * opens a new one.
+ * per message, which was most of the reader's time. Requests (the JetStream API) get their replies
+ * on an inbox of their own. No reconnect logic here: the reader's loop opens a new one.
  */
 export class NatsSocket {
   /** Time (Date.now) the server was last heard from. */
@@ -28,6 +33,9 @@ export class NatsSocket {
   private finish!: (err: Error) => void;
   private ended = false;
   private serverError = '';
+  private readonly replyInbox = `_INBOX.${randomBytes(12).toString('hex')}`;
+  private readonly waiting = new Map<number, { resolve: (reply: Buffer) => void; reject: (err: Error) => void }>();
+  private nextRequest = 0;
 
   private constructor(
     private readonly socket: Socket | TLSSocket,
@@ -93,13 +101,16 @@ export class NatsSocket {
   }
 
   /** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
-  private handshake(connect: string, onMessage: WireHandler['message']): Promise<void> {
+  private handshake(connect: string, onMessage: MessageRanges): Promise<void> {
     const { socket } = this;
     let ready: (err?: Error) => void = () => {};
     const answered = new Promise<void>((resolve, reject) => (ready = (err) => (err ? reject(err) : resolve())));
     let connected = false;
     const parser = new WireParser({
-      message: onMessage,
+      message: (sid, buf, subjectStart, subjectEnd, replyStart, replyEnd, headerStart, dataStart, dataEnd) => {
+        if (sid === SUBSCRIPTION) onMessage(buf, subjectStart, subjectEnd, replyStart, replyEnd, headerStart, dataStart, dataEnd);
+        else if (sid === REPLIES) this.reply(buf, subjectEnd, headerStart, dataStart, dataEnd);
+      },
       control: (op, arg) => {
         if (op === 'PING') socket.write('PONG\r\n');
         else if (op === '-ERR') {
@@ -138,7 +149,43 @@ export class NatsSocket {
   private end(err: Error): void {
     if (this.ended) return;
     this.ended = true;
+    for (const { reject } of this.waiting.values()) reject(err);
+    this.waiting.clear();
     this.finish(err);
+  }
+
+  /** Subscribes `onMessage` to `subject`. */
+  subscribe(subject: string): void {
+    this.write(`SUB ${subject} ${SUBSCRIPTION}\r\n`);
+  }
+
+  /** Publishes `payload` to `subject` and resolves with the reply's body; a server with no responder (503) or no reply in time rejects. */
+  request(subject: string, payload: string, timeoutMs = 5000): Promise<Buffer> {
+    if (this.ended) return Promise.reject(new Error('the connection is closed'));
+    if (this.nextRequest === 0) this.write(`SUB ${this.replyInbox}.* ${REPLIES}\r\n`);
+    const id = ++this.nextRequest;
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no reply to ${subject} in ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        f(v);
+      };
+      this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      this.write(pubCommand(subject, payload, `${this.replyInbox}.${id}`));
+    });
+  }
+
+  private reply(buf: Buffer, subjectEnd: number, headerStart: number, dataStart: number, dataEnd: number): void {
+    const id = Number(buf.toString('latin1', buf.lastIndexOf(0x2e, subjectEnd - 1) + 1, subjectEnd));
+    const waiter = this.waiting.get(id);
+    if (!waiter) return; // timed out already
+    const status = dataStart > headerStart ? readStatus(buf, headerStart, dataStart) : undefined;
+    if (status?.code === 503) waiter.reject(new Error('no responders (is JetStream enabled on the server?)'));
+    else waiter.resolve(Buffer.from(buf.subarray(dataStart, dataEnd)));
   }
 
   write(data: Buffer | string): void {

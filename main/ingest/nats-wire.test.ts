@@ -8,8 +8,8 @@ function collect(): { parser: WireParser; seen: Seen[] } {
   const seen: Seen[] = [];
   const text = (b: Buffer, s: number, e: number) => b.toString('latin1', s, e);
   const parser = new WireParser({
-    message: (b, ss, se, rs, re, hs, ds, de) =>
-      seen.push({ op: 'MSG', subject: text(b, ss, se), reply: text(b, rs, re), headers: text(b, hs, ds), data: text(b, ds, de) }),
+    message: (sid, b, ss, se, rs, re, hs, ds, de) =>
+      seen.push({ op: `MSG ${sid}`, subject: text(b, ss, se), reply: text(b, rs, re), headers: text(b, hs, ds), data: text(b, ds, de) }),
     control: (op, arg) => seen.push({ op, arg }),
   });
   return { parser, seen };
@@ -19,7 +19,7 @@ const STREAM =
   'INFO {"server_id":"x","headers":true}\r\n' +
   'MSG pos.a 1 $JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12 11\r\n{"id":"d1"}\r\n' +
   'PING\r\n' +
-  'MSG pos.b 1 2\r\nhi\r\n' +
+  'MSG pos.b 27 2\r\nhi\r\n' +
   'HMSG _INBOX.abc 1 59 59\r\nNATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 42\r\n\r\n\r\n' +
   'HMSG pos.c 1 $JS.ACK.POSITIONS.hexwatch.1.7.7.1.0 12 17\r\nNATS/1.0\r\n\r\nhello\r\n' +
   '+OK\r\n' +
@@ -30,15 +30,15 @@ const STREAM =
 
 const EXPECTED: Seen[] = [
   { op: 'INFO', arg: '{"server_id":"x","headers":true}' },
-  { op: 'MSG', subject: 'pos.a', reply: '$JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12', headers: '', data: '{"id":"d1"}' },
+  { op: 'MSG 1', subject: 'pos.a', reply: '$JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12', headers: '', data: '{"id":"d1"}' },
   { op: 'PING', arg: '' },
-  { op: 'MSG', subject: 'pos.b', reply: '', headers: '', data: 'hi' },
-  { op: 'MSG', subject: '_INBOX.abc', reply: '', headers: 'NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 42\r\n\r\n', data: '' },
-  { op: 'MSG', subject: 'pos.c', reply: '$JS.ACK.POSITIONS.hexwatch.1.7.7.1.0', headers: 'NATS/1.0\r\n\r\n', data: 'hello' },
+  { op: 'MSG 27', subject: 'pos.b', reply: '', headers: '', data: 'hi' },
+  { op: 'MSG 1', subject: '_INBOX.abc', reply: '', headers: 'NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 42\r\n\r\n', data: '' },
+  { op: 'MSG 1', subject: 'pos.c', reply: '$JS.ACK.POSITIONS.hexwatch.1.7.7.1.0', headers: 'NATS/1.0\r\n\r\n', data: 'hello' },
   { op: '+OK', arg: '' },
   { op: '-ERR', arg: "'Permissions Violation'" },
-  { op: 'MSG', subject: 'pos.d', reply: '$JS.ACK.POSITIONS.hexwatch.1.8.8.1.0', headers: '', data: '\r\n\r\n' },
-  { op: 'MSG', subject: 'pos.e', reply: '$JS.ACK.POSITIONS.hexwatch.1.9.9.1.0', headers: '', data: '' },
+  { op: 'MSG 1', subject: 'pos.d', reply: '$JS.ACK.POSITIONS.hexwatch.1.8.8.1.0', headers: '', data: '\r\n\r\n' },
+  { op: 'MSG 1', subject: 'pos.e', reply: '$JS.ACK.POSITIONS.hexwatch.1.9.9.1.0', headers: '', data: '' },
   { op: 'PONG', arg: '' },
 ];
 

@@ -7,13 +7,16 @@ const SPACE = 32;
 const TAB = 9;
 const MAX_CONTROL_LINE = 1 << 20; // INFO lists a cluster's URLs; nothing near this long
 
-/** What the parser finds. Ranges index `buf` and hold only during the call. */
+/**
+ * A MSG or HMSG as ranges of `buf`, which hold only during the call. No reply subject: replyStart ===
+ * replyEnd. Headers (HMSG only) are [headerStart, dataStart); a MSG has headerStart === dataStart.
+ */
+export type MessageRanges = (buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, headerStart: number, dataStart: number, dataEnd: number) => void;
+
+/** What the parser finds. */
 export interface WireHandler {
-  /**
-   * A MSG or HMSG. No reply subject: replyStart === replyEnd. Headers (HMSG only) are
-   * [headerStart, dataStart); a MSG has headerStart === dataStart.
-   */
-  message(buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, headerStart: number, dataStart: number, dataEnd: number): void;
+  /** A message for subscription `sid`. */
+  message(sid: number, ...ranges: Parameters<MessageRanges>): void;
   /** Every other server line: INFO, PING, PONG, +OK, -ERR, with the rest of its line. */
   control(op: 'INFO' | 'PING' | 'PONG' | '+OK' | '-ERR', arg: string): void;
 }
@@ -78,7 +81,7 @@ export class WireParser {
     if (buf[end] !== CR || buf[end + 1] !== LF) throw new WireProtocolError(`a message without its CRLF after ${total} bytes: ${quote(buf, i, j)}`);
     const replyStart = withReply ? t[6] : 0;
     const replyEnd = withReply ? t[7] : 0;
-    this.handler.message(buf, t[2], t[3], replyStart, replyEnd, start, start + headerBytes, end);
+    this.handler.message(digits(buf, t[4], t[5]), buf, t[2], t[3], replyStart, replyEnd, start, start + headerBytes, end);
     return end + 2;
   }
 

@@ -81,4 +81,21 @@ describe('NATS connection problems', () => {
       }
     });
   });
+
+  it('says the stream is missing when nats.createStream is off, and creates nothing', async () => {
+    const nats = await startNats();
+    const dir = await makeTempDir('hexwatch-nostream-');
+    const engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url, '--nats.createStream', 'false'], env: {}, log: () => {} });
+    try {
+      const status = await waitFor(() => (engine.status().sourceState === 'error' ? engine.status() : null), { timeoutMs: 15_000, what: 'an error state' });
+      expect(status.sourceDetail).toMatch(/stream POSITIONS does not exist \(nats\.createStream is off\) \(retrying in \d+ s\)/);
+      const nc = await connect({ servers: nats.url });
+      await expect((await jetstreamManager(nc)).streams.info('POSITIONS')).rejects.toThrow(/stream not found/i);
+      await nc.close();
+    } finally {
+      await engine.stop();
+      await dir.remove();
+      await nats.stop();
+    }
+  });
 });
