@@ -98,4 +98,23 @@ describe('NATS connection problems', () => {
       await nats.stop();
     }
   });
+
+  it('creates the stream and its durable pull consumer when they are missing', async () => {
+    const nats = await startNats();
+    const dir = await makeTempDir('hexwatch-create-');
+    const engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url, '--nats.consumer', 'fleet-ingest'], env: {}, log: () => {} });
+    try {
+      await waitFor(() => engine.status().sourceState === 'running', { timeoutMs: 15_000, what: 'running', detail: () => JSON.stringify(engine.status()) });
+      const nc = await connect({ servers: nats.url });
+      const jsm = await jetstreamManager(nc);
+      expect((await jsm.streams.info('POSITIONS')).config.subjects).toEqual(['pos.>']);
+      const consumer = await jsm.consumers.info('POSITIONS', 'fleet-ingest');
+      expect(consumer.config).toMatchObject({ durable_name: 'fleet-ingest', ack_policy: 'explicit', deliver_policy: 'all', ack_wait: 30e9, max_ack_pending: 40_000 });
+      await nc.close();
+    } finally {
+      await engine.stop();
+      await dir.remove();
+      await nats.stop();
+    }
+  });
 });
