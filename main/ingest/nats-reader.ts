@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import { natsAuth, redactUrl } from './nats-options';
 import { NatsServerError, NatsSocket } from './nats-socket';
-import { ackSequence, pubCommand, readStatus } from './nats-wire';
+import { ackSequence, pubCommand, readStatus, type MessageRanges } from './nats-wire';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
@@ -195,7 +195,7 @@ export class NatsReader {
     });
   }
 
-  private readonly onMessage = (buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, headerStart: number, dataStart: number, dataEnd: number): void => {
+  private readonly onMessage: MessageRanges = (buf, subjectStart, subjectEnd, replyStart, replyEnd, headerStart, dataStart, dataEnd) => {
     if (replyStart === replyEnd) return this.onStatus(buf, headerStart, dataStart);
     const seq = ackSequence(buf, replyStart, replyEnd);
     if (seq < 0) return; // not a JetStream delivery
