@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type * as IORedis from 'ioredis';
-import type { Redis } from 'ioredis';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import { eventOfMessage, fenceQuery, hookName, setCommand } from './tile38-commands';
@@ -35,8 +34,8 @@ export interface Tile38AdapterOptions {
  * back), SETs positions into it, and turns its fence messages into FenceEvents.
  */
 export class Tile38Adapter {
-  private readonly cmd: Redis;
-  private readonly sub?: Redis;
+  private readonly cmd: IORedis.Redis;
+  private readonly sub?: IORedis.Redis;
   private desired = new Map<string, Fence>();
   private readonly deploy = new Map<string, FenceDeployState>();
   private connection: Tile38State = 'connecting';

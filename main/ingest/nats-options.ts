@@ -10,11 +10,12 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
 }
 
-function readSecret(path: string, what: string): string {
+/** A file a setting names (a password, token, seed, creds, certificate or key), or an error that says which setting and why. */
+export function readSettingFile(path: string, setting: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new Error(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read the ${setting} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -33,16 +34,16 @@ export interface NatsAuth {
 export function natsAuth(nats: Config['nats'], env: Readonly<Record<string, string | undefined>>): NatsAuth {
   const parts: Authenticator[] = [];
   if (nats.user) {
-    const pass = nats.passwordFile ? readSecret(nats.passwordFile, 'nats.passwordFile') : env.HEXWATCH_NATS_PASSWORD;
+    const pass = nats.passwordFile ? readSettingFile(nats.passwordFile, 'nats.passwordFile') : env.HEXWATCH_NATS_PASSWORD;
     parts.push(() => ({ user: nats.user, ...(pass === undefined ? {} : { pass }) }));
   }
-  const token = nats.tokenFile ? readSecret(nats.tokenFile, 'nats.tokenFile') : env.HEXWATCH_NATS_TOKEN;
+  const token = nats.tokenFile ? readSettingFile(nats.tokenFile, 'nats.tokenFile') : env.HEXWATCH_NATS_TOKEN;
   if (token) parts.push(() => ({ auth_token: token }));
   if (nats.credsFile || nats.nkeySeedFile) {
     // nats.js signs the server's nonce; it is loaded only here, so it costs no start-up time without NATS.
     const { credsAuthenticator, nkeyAuthenticator } = createRequire(import.meta.url)('@nats-io/transport-node') as typeof NatsNode;
-    if (nats.credsFile) parts.push(credsAuthenticator(new TextEncoder().encode(readSecret(nats.credsFile, 'nats.credsFile'))));
-    else parts.push(nkeyAuthenticator(new TextEncoder().encode(readSecret(nats.nkeySeedFile, 'nats.nkeySeedFile'))));
+    if (nats.credsFile) parts.push(credsAuthenticator(new TextEncoder().encode(readSettingFile(nats.credsFile, 'nats.credsFile'))));
+    else parts.push(nkeyAuthenticator(new TextEncoder().encode(readSettingFile(nats.nkeySeedFile, 'nats.nkeySeedFile'))));
   }
   const authenticator: Authenticator = (nonce) => Object.assign({}, ...parts.map((a) => a(nonce)));
   if (!(nats.tlsCaFile || nats.tlsCertFile || nats.tlsKeyFile)) return { authenticator };
@@ -61,6 +62,11 @@ export function serverUrl(server: string): URL {
   return new URL(server.includes('://') ? server : `nats://${server}`);
 }
 
+/** A server URL's host, without the brackets of an IPv6 address. */
+export function hostOf(where: URL): string {
+  return where.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
 /** CONNECT's fields for user:password@ or token@ in a server URL. */
 export function urlCredentials(where: URL): Record<string, string> {
   if (!where.username) return {};
@@ -68,7 +74,7 @@ export function urlCredentials(where: URL): Record<string, string> {
   return where.password ? { user, pass: decodeURIComponent(where.password) } : { auth_token: user };
 }
 
-/** nats.js connection options from the settings (the stream and consumer set-up, the simulator's publisher). */
+/** nats.js connection options from the settings (the simulator's publisher, the NATS queue target, Tile38's hook intake). */
 export function natsConnectionOptions(nats: Config['nats'], env: Readonly<Record<string, string | undefined>>): NodeConnectionOptions {
   const { authenticator, tls } = natsAuth(nats, env);
   const urls = nats.servers.map(serverUrl);
@@ -77,7 +83,7 @@ export function natsConnectionOptions(nats: Config['nats'], env: Readonly<Record
   const fromUrl = withCredentials ? urlCredentials(withCredentials) : {};
   // nats.js gives Node no host name for an IP address, so the certificate is checked against "localhost"
   // (nats-io/nats.js#303); `host`, passed through to tls.connect, names the address (one host for all servers only).
-  const hosts = new Set(urls.map((u) => u.hostname.replace(/^\[(.*)\]$/, '$1')));
+  const hosts = new Set(urls.map(hostOf));
   const ip = hosts.size === 1 ? [...hosts].find((h) => isIP(h)) : undefined;
   return {
     servers: nats.servers.map(redactUrl),

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
+import { hostOf, readSettingFile, redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
 import { WireParser, readStatus, pubCommand, type MessageRanges } from './nats-wire';
 
 /** What the server itself refused (an -ERR line): a setting to fix, not a connection to wait for. */
@@ -61,7 +60,7 @@ export class NatsSocket {
     const where = serverUrl(url);
     const shown = redactUrl(url);
     if (where.protocol !== 'nats:' && where.protocol !== 'tls:') throw new Error(`${shown}: ingest connects over nats:// or tls://, not ${where.protocol}//`);
-    const host = where.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = hostOf(where);
     const port = Number(where.port || 4222);
     const raw = netConnect({ host, port });
     raw.setNoDelay(true);
@@ -72,7 +71,7 @@ export class NatsSocket {
       // From here the TLS socket or the handshake reports what goes wrong; an error on the raw socket in between must not go unheard.
       raw.on('error', () => {});
       if (!info.startsWith('INFO ')) throw new Error(`not a NATS server (it said ${JSON.stringify(info.slice(0, 40))})`);
-      const server = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string; headers?: boolean };
+      const server = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string };
       const wantTls = where.protocol === 'tls:' || auth.tls !== undefined;
       if (wantTls && !server.tls_required && !server.tls_available) throw new Error('TLS is set but the server does not offer it');
       const socket = wantTls || server.tls_required ? await upgrade(raw, host, auth) : raw;
@@ -230,14 +229,7 @@ function firstLine(socket: Socket): Promise<string> {
 
 function upgrade(raw: Socket, host: string, auth: NatsAuth): Promise<TLSSocket> {
   const files = auth.tls ?? {};
-  const read = (path: string | undefined, what: string) => {
-    if (!path) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new Error(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  };
+  const read = (path: string | undefined, setting: string) => (path ? readSettingFile(path, setting) : undefined);
   const options = {
     socket: raw,
     // Node checks the certificate against servername || host || 'localhost': with a socket given, host only names the server.
