@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
-import { redactUrl } from './ingest';
+import { redactUrl } from './nats';
 import { startEngine } from './engine';
 import { startWebBridge } from './server';
 import { Simulator, publishSimulation } from './simulator';

@@ -51,9 +51,20 @@ export const ConfigSchema = strict({
     subjects: z.array(z.string().min(1)).min(1).default(['pos.>']),
     createStream: z.boolean().default(true),
     consumer: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('hexwatch'),
+    // A stream the engine creates: its copies in a cluster (the consumer inherits them).
+    streamReplicas: z.number().int().min(1).max(5).default(1),
     batch: z.number().int().min(1).max(100_000).default(5000),
+    // A batch is handed on when full or when its oldest message has waited this long: a steady stream is committed fresh.
+    maxBatchDelayMs: z.number().int().min(1).max(10_000).default(100),
     ackWaitS: z.number().int().min(5).max(3600).default(30),
-  }).prefault({}),
+    // Servers are tried in a random order, as the official clients do, unless this is set.
+    noRandomize: z.boolean().default(false),
+    // The official clients' defaults; ingest also watches its pulls' heartbeats (every second) to find a hung server sooner.
+    pingIntervalS: z.number().int().min(1).max(3600).default(120),
+    maxPingsOut: z.number().int().min(1).max(100).default(2),
+  })
+    .refine((n) => n.maxBatchDelayMs * 2 <= n.ackWaitS * 1000, { message: 'must be at most half of nats.ackWaitS', path: ['maxBatchDelayMs'] })
+    .prefault({}),
   ingest: strict({
     maxMessageBytes: z.number().int().min(256).max(64 << 20).default(65_536),
   }).prefault({}),

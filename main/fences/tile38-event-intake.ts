@@ -2,7 +2,7 @@ import type { ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
-import { natsConnectionOptions } from '../ingest';
+import { natsConnectionOptions } from '../nats';
 import { eventOfMessage } from './tile38-commands';
 
 export const EVENTS_STREAM = 'FENCE_EVENTS';

@@ -1,22 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { natsAuth, redactUrl } from './nats-options';
-import { NatsServerError, NatsSocket } from './nats-socket';
-import { ackSequence, pubCommand, readStatus, type MessageRanges } from './nats-wire';
+import { ackSequence, natsAuth, NatsServerError, NatsSocket, pubCommand, readStatus, redactUrl, repliesWith, ServerPool, type MessageRanges, type ServerInfo } from '../nats';
+import { BatchBuilder, type RawBatch } from './batch-builder';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
-
-/** A batch of raw messages: bodies packed into one buffer, so it crosses to another thread without copies. */
-export interface RawBatch {
-  id: number;
-  seqs: Float64Array;
-  /** Message i's subject is subjects[subjectOf[i]]: a fleet publishes on a few subjects, so each crosses once. */
-  subjects: string[];
-  subjectOf: Uint32Array;
-  /** Body i is data[offsets[i], offsets[i + 1]). */
-  offsets: Uint32Array;
-  data: ArrayBuffer;
-}
 
 export interface NatsReaderOptions {
   nats: Config['nats'];
@@ -29,40 +16,79 @@ export interface NatsReaderOptions {
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const PULL_EXPIRES_MS = 10_000;
-const PULL_HEARTBEAT_MS = 2_000;
+/** The server says it is alive this often while a pull waits; two missed, and a PING asks why. */
+const HEARTBEAT_MS = 1_000;
+/** A connection that ran this long was good: when it is lost, the other servers are tried at once. */
+const GOOD_CONNECTION_MS = 5_000;
+const NAK_LATER = '-NAK {"delay": 5000000000}';
+const IN_PROGRESS = '+WPI';
+
+/** The cluster has no JetStream leader for the stream or consumer yet: retried in a second, not an error. */
+class Electing extends Error {}
+/** The server is shutting down gracefully: another is taken at once. */
+class LameDuck extends Error {}
+
+/** A batch handed on and not settled yet. */
+interface InFlight {
+  acks: Buffer;
+  seqs: Float64Array;
+  /** When the server last heard that its messages are still being worked on (or first delivered them). */
+  progressAt: number;
+}
 
 /**
  * The NATS side of ingest over a NatsSocket: the stream and durable pull consumer (created when
- * missing), then messages pulled and packed into batches, with a new connection after backoff when
- * one is lost. A batch's messages are acked only when `settle(id, true)` says its effects are
- * committed; `settle(id, false)` naks them for redelivery. Runs in a worker thread (nats-worker.ts),
- * so consuming and acking share no core with decoding and committing.
+ * missing), then messages pulled and packed into batches. A batch is handed on when full or when its
+ * oldest message has waited `nats.maxBatchDelayMs`, so a steady stream is committed fresh. Its
+ * messages are acked only when `settle(id, true)` says its effects are committed; `settle(id, false)`
+ * naks them for redelivery. A sequence is held at most once: a redelivery of one still pending or
+ * being committed is dropped (the first copy's ack covers it), and held work is reported in progress
+ * so its ack wait never runs out. Connections fail over across the servers a cluster advertises.
+ * Runs in a worker thread (nats-worker.ts), so consuming and acking share no core with committing.
  */
 export class NatsReader {
+  /** Redeliveries dropped because their first copy was still pending or being committed. */
+  redelivered = 0;
   private socket: NatsSocket | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
   private nextId = 1;
-  /** The ack lines of each batch handed out and not yet settled. */
-  private readonly inFlight = new Map<number, Buffer>();
+  private readonly inFlight = new Map<number, InFlight>();
+  /** Every sequence pending or in flight. */
+  private readonly held = new Set<number>();
   /** Acks and naks settled while no connection was up: they go out on the next one. */
-  private unsent: (Buffer | string)[] = [];
+  private unsent: Buffer[] = [];
   private readonly pending = new BatchBuilder();
+  /** When the oldest pending message arrived, and when the server last heard it is in progress. */
+  private pendingSince = 0;
+  private pendingProgressAt = 0;
+  private ageTimer: NodeJS.Timeout | undefined;
   /** Messages asked for on this connection and not yet delivered. */
   private outstanding = 0;
-  private lastArrival = 0;
+  /** Pulls answer "no responders": the consumer has no leader yet. Pulled again every heartbeat. */
+  private electing = false;
+  private lastPull = 0;
   /** Ends the current consume(): with an error, a lost connection; without, a stop. */
   private interrupt: ((err?: Error) => void) | undefined;
+  private readonly pool: ServerPool;
   private readonly batchSize: number;
   private readonly maxInFlight: number;
+  private readonly maxDelayMs: number;
+  private readonly progressEveryMs: number;
   private readonly next: string;
   /** Where this connection's pulls deliver; empty while not consuming. */
   private inbox = '';
+  private state: { state: IngestState; detail: string } | undefined;
 
   constructor(private readonly options: NatsReaderOptions) {
-    this.batchSize = options.nats.batch;
+    const { nats } = options;
+    this.batchSize = nats.batch;
     this.maxInFlight = options.maxInFlight ?? 4;
-    this.next = `$JS.API.CONSUMER.MSG.NEXT.${options.nats.stream}.${options.nats.consumer}`;
+    this.maxDelayMs = nats.maxBatchDelayMs;
+    // Three notes per ack wait: a held message is never redelivered for taking long.
+    this.progressEveryMs = Math.max(1000, (nats.ackWaitS * 1000) / 3);
+    this.next = `$JS.API.CONSUMER.MSG.NEXT.${nats.stream}.${nats.consumer}`;
+    this.pool = new ServerPool(nats.servers, nats.noRandomize);
   }
 
   start(): void {
@@ -71,74 +97,146 @@ export class NatsReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.ageTimer);
     this.interrupt?.();
     this.socket?.close();
     await this.running;
   }
 
   settle(id: number, committed: boolean): void {
-    const acks = this.inFlight.get(id);
-    if (!acks) return;
+    const batch = this.inFlight.get(id);
+    if (!batch) return;
     this.inFlight.delete(id);
-    const lines = committed ? acks : nakLines(acks);
-    if (this.socket) this.socket.write(lines);
-    else this.unsent.push(lines);
-    this.flushIfDue();
+    for (const seq of batch.seqs) this.held.delete(seq);
+    this.send(committed ? batch.acks : repliesWith(batch.acks, NAK_LATER));
+    this.flushIfDue(Date.now());
     this.topUp();
   }
 
+  private send(lines: Buffer): void {
+    if (!this.socket?.write(lines)) this.unsent.push(lines);
+  }
+
+  private setState(state: IngestState, detail: string): void {
+    if (this.state?.state === state && this.state.detail === detail) return;
+    this.state = { state, detail };
+    this.options.onState(state, detail);
+  }
+
   private async run(): Promise<void> {
-    const { nats, onState } = this.options;
-    const where = nats.servers.map(redactUrl).join(', ');
-    for (let attempt = 0; !this.stopped; attempt++) {
-      let server = '';
+    const { nats } = this.options;
+    for (let failures = 0, ran = false; !this.stopped; ) {
+      let socket: NatsSocket | undefined;
+      let since = 0;
       try {
-        onState(attempt === 0 ? 'starting' : 'reconnecting', `connecting to ${where}`);
-        const socket = await NatsSocket.open(nats.servers, { auth: natsAuth(nats, this.options.env), onMessage: this.onMessage });
-        this.socket = socket; // closed by the finally below, and by stop()
+        this.setState(ran ? 'reconnecting' : 'starting', `connecting to ${this.pool.order().map((s) => redactUrl(s.url)).join(', ')}`);
+        socket = this.socket = await this.connect();
         if (this.stopped) break;
         await this.prepare(socket);
-        server = socket.server;
-        onState('running', `${server} · stream ${nats.stream} · consumer ${nats.consumer}`);
-        attempt = 0;
+        this.setState('running', `${socket.server} · stream ${nats.stream} · consumer ${nats.consumer}`);
+        ran = true;
+        failures = 0;
+        since = Date.now();
         await this.consume(socket);
       } catch (err) {
         if (this.stopped) break;
-        const wait = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
-        const retry = `retrying in ${Math.round(wait / 1000)} s`;
-        if (server && !(err instanceof NatsServerError)) onState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
-        else onState('error', `${server ? `${server}: ` : ''}${describe(err)} (${retry})`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          this.interrupt = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        const server = socket?.server;
+        let wait: number;
+        if (err instanceof Electing) {
+          wait = 1000;
+          this.setState('reconnecting', `${server}: the cluster is electing a JetStream leader (${err.message}); retrying in 1 s`);
+        } else if (err instanceof LameDuck || (since > 0 && Date.now() - since >= GOOD_CONNECTION_MS && !(err instanceof NatsServerError))) {
+          // A good connection lost: the other servers first, at once (this one went to the back of the pool).
+          wait = 0;
+          this.setState('reconnecting', `lost the connection to ${server}: ${describe(err)}; trying ${this.pool.order().length > 1 ? 'the other servers' : 'again'}`);
+        } else {
+          wait = BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)];
+          const retry = `retrying in ${Math.round(wait / 1000)} s`;
+          if (since > 0 && !(err instanceof NatsServerError)) this.setState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
+          else this.setState('error', `${server && !describe(err).startsWith(server) ? `${server}: ` : ''}${describe(err)} (${retry})`);
+        }
+        if (socket && since > 0) this.pool.demote(socket.url);
+        if (wait > 0) await this.pause(wait);
       } finally {
-        this.socket?.close();
+        // What was received goes on to be committed; its acks go out on the next connection.
+        if (this.pending.count > 0 && !this.stopped) this.flush();
+        socket?.close();
         this.socket = undefined;
       }
     }
-    onState('stopped', 'stopped');
+    this.setState('stopped', 'stopped');
   }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.interrupt = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** The first server of the pool that takes the connection; the ones that fail go to its back. */
+  private async connect(): Promise<NatsSocket> {
+    const { nats, env } = this.options;
+    const auth = natsAuth(nats, env);
+    let refused: Error | undefined;
+    let last: Error | undefined;
+    for (const server of [...this.pool.order()]) {
+      if (this.stopped) break;
+      try {
+        const socket = await NatsSocket.open(server, {
+          auth,
+          onMessage: this.onMessage,
+          onInfo: this.onInfo,
+          pingIntervalMs: nats.pingIntervalS * 1000,
+          maxPingsOut: nats.maxPingsOut,
+        });
+        this.pool.learn(socket.info.connect_urls);
+        return socket;
+      } catch (err) {
+        this.pool.demote(server.url);
+        if (err instanceof NatsServerError) refused ??= err;
+        last = err as Error;
+      }
+    }
+    // A server that refused the credentials says more than one that could not be reached.
+    throw refused ?? last ?? new Error('stopped');
+  }
+
+  private readonly onInfo = (info: ServerInfo): void => {
+    this.pool.learn(info.connect_urls);
+    if (info.ldm) this.interrupt?.(new LameDuck('the server is entering lame duck mode'));
+  };
 
   /** The stream and the durable consumer, created when missing, through the JetStream API. */
   private async prepare(socket: NatsSocket): Promise<void> {
     const { nats } = this.options;
-    const api = async (what: string, subject: string, body = ''): Promise<{ error?: { code: number; description: string } }> => {
-      const reply = JSON.parse((await socket.request(`$JS.API.${subject}`, body)).toString('utf8')) as { error?: { code: number; description: string } };
+    type Reply = { error?: { code: number; err_code?: number; description: string } };
+    const api = async (what: string, subject: string, body = ''): Promise<Reply> => {
+      let reply: Reply;
+      try {
+        reply = JSON.parse((await socket.request(`$JS.API.${subject}`, body)).toString('utf8')) as Reply;
+      } catch (err) {
+        // In a cluster, nobody answering means the leader is being chosen.
+        if (socket.inCluster && /no responders|no reply/.test((err as Error).message)) throw new Electing(`${what}: ${(err as Error).message}`);
+        throw err;
+      }
+      if (reply.error?.code === 503 && socket.inCluster) throw new Electing(`${what}: ${reply.error.description}`);
       if (reply.error && reply.error.code !== 404) throw new Error(`${what}: ${reply.error.description}`);
       return reply;
     };
     const stream = `stream ${nats.stream}`;
     if ((await api(stream, `STREAM.INFO.${nats.stream}`)).error) {
       if (!nats.createStream) throw new Error(`${stream} does not exist (nats.createStream is off)`);
-      const created = await api(`creating ${stream}`, `STREAM.CREATE.${nats.stream}`, JSON.stringify({ name: nats.stream, subjects: nats.subjects }));
+      const config = { name: nats.stream, subjects: nats.subjects, num_replicas: nats.streamReplicas };
+      const created = await api(`creating ${stream}`, `STREAM.CREATE.${nats.stream}`, JSON.stringify(config));
       if (created.error) throw new Error(`creating ${stream}: ${created.error.description}`);
     }
     const consumer = `consumer ${nats.consumer} of ${stream}`;
     if ((await api(consumer, `CONSUMER.INFO.${nats.stream}.${nats.consumer}`)).error) {
+      // The consumer inherits the stream's replicas.
       const config = {
         durable_name: nats.consumer,
         ack_policy: 'explicit',
@@ -154,15 +252,17 @@ export class NatsReader {
 
   /**
    * Pulls with the JetStream protocol (CONSUMER.MSG.NEXT on an inbox, an ack to each message's reply
-   * subject) until the connection is lost (rejects) or the reader stops (resolves). Pull requests
-   * expire and carry heartbeats; a silent connection is pulled again, then pinged, then given up.
+   * subject) until the connection is lost (rejects) or the reader stops (resolves). Pulls expire and
+   * carry heartbeats; when two are missed a PING tells a lost pull (pulled again) from a hung server
+   * (given up after `nats.maxPingsOut` unanswered).
    */
   private consume(socket: NatsSocket): Promise<void> {
     this.inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
     this.outstanding = 0;
+    this.electing = false;
     socket.subscribe(this.inbox);
-    if (this.unsent.length > 0) for (const lines of this.unsent.splice(0)) socket.write(lines);
-    let repulled = Date.now();
+    for (const lines of this.unsent.splice(0)) socket.write(lines);
+    let pinged = 0;
     return new Promise<void>((resolve, reject) => {
       const finish = (err?: Error) => {
         clearInterval(timer);
@@ -173,24 +273,17 @@ export class NatsReader {
       };
       this.interrupt = finish;
       void socket.closed.then((err) => finish(this.stopped ? undefined : err));
-      // A trickle of fixes is handed on within ~25 ms instead of waiting for a full batch.
       const timer = setInterval(() => {
         const now = Date.now();
-        if (this.pending.count > 0 && now - this.lastArrival >= 20 && this.inFlight.size < this.maxInFlight) this.flush();
-        const silent = now - socket.lastHeard;
-        if (silent > 3 * PULL_HEARTBEAT_MS && now - repulled > 3 * PULL_HEARTBEAT_MS) {
-          // No heartbeat: the pull requests are gone (a restarted server) or the connection is dead.
-          repulled = now;
+        this.flushIfDue(now);
+        this.noteProgress(socket, now);
+        if (now - socket.lastHeard >= 2 * HEARTBEAT_MS && now - pinged >= HEARTBEAT_MS) {
+          pinged = now;
           this.outstanding = 0;
-          socket.write('PING\r\n');
-        }
-        if (silent > 6 * PULL_HEARTBEAT_MS) {
-          socket.close();
-          finish(new Error(`no word from the server in ${Math.round(silent / 1000)} s`));
-          return;
+          if (!socket.ping()) return; // the server is hung: the socket ends, and finish() with it
         }
         this.topUp();
-      }, 25);
+      }, 50);
       this.topUp();
     });
   }
@@ -200,13 +293,20 @@ export class NatsReader {
     const seq = ackSequence(buf, replyStart, replyEnd);
     if (seq < 0) return; // not a JetStream delivery
     if (this.outstanding > 0) this.outstanding--;
+    if (this.electing) this.leaderFound();
+    if (this.held.has(seq)) {
+      this.redelivered++;
+      return;
+    }
+    this.held.add(seq);
+    const now = this.socket?.lastHeard ?? Date.now();
+    if (this.pending.count === 0) this.startPending(now);
     this.pending.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
-    this.lastArrival = this.socket?.lastHeard ?? 0;
-    this.flushIfDue();
+    this.flushIfDue(now);
     this.topUp();
   };
 
-  /** A status instead of a message: 100 heartbeat; 404/408 the request ended (with what it still owed); 409 a conflict. */
+  /** A status instead of a message: 100 heartbeat; 404/408 the request ended (with what it still owed); 409 a conflict; 503 no consumer leader. */
   private onStatus(buf: Buffer, start: number, end: number): void {
     if (end <= start) return;
     const { code, description, pending } = readStatus(buf, start, end);
@@ -214,134 +314,72 @@ export class NatsReader {
       this.interrupt?.(new Error(`consumer ${this.options.nats.consumer}: ${description}`));
       return;
     }
+    if (code === 503) {
+      this.outstanding = 0;
+      if (!this.electing) {
+        this.electing = true;
+        this.setState('reconnecting', `${this.socket?.server}: consumer ${this.options.nats.consumer} has no leader (the cluster is electing one); pulling again every second`);
+      }
+      return;
+    }
+    if (this.electing && code === 100) this.leaderFound();
     if (code === 404 || code === 408 || code === 409) {
       this.outstanding = pending > 0 ? Math.max(0, this.outstanding - pending) : 0;
       this.topUp();
     }
   }
 
+  private leaderFound(): void {
+    this.electing = false;
+    const { nats } = this.options;
+    this.setState('running', `${this.socket?.server} · stream ${nats.stream} · consumer ${nats.consumer}`);
+  }
+
   private topUp(): void {
     const socket = this.socket;
     if (!socket || !this.inbox || this.stopped || this.inFlight.size >= this.maxInFlight || this.outstanding > this.batchSize) return;
+    if (this.electing) {
+      const now = Date.now();
+      if (now - this.lastPull < HEARTBEAT_MS) return;
+      this.lastPull = now;
+    }
     const n = 2 * this.batchSize - this.outstanding;
     this.outstanding += n;
-    socket.write(pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: PULL_HEARTBEAT_MS * 1_000_000 }), this.inbox));
+    socket.write(pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: HEARTBEAT_MS * 1_000_000 }), this.inbox));
   }
 
-  private flushIfDue(): void {
-    if (this.pending.count >= this.batchSize && this.inFlight.size < this.maxInFlight) this.flush();
+  private startPending(now: number): void {
+    this.pendingSince = this.pendingProgressAt = now;
+    clearTimeout(this.ageTimer);
+    this.ageTimer = setTimeout(() => this.flushIfDue(Date.now()), this.maxDelayMs);
+  }
+
+  /** Hands the pending messages on when they fill a batch or the oldest has waited long enough, and there is room. */
+  private flushIfDue(now: number): void {
+    if (this.pending.count === 0 || this.inFlight.size >= this.maxInFlight || this.stopped) return;
+    if (this.pending.count >= this.batchSize || now - this.pendingSince >= this.maxDelayMs) this.flush();
   }
 
   private flush(): void {
+    clearTimeout(this.ageTimer);
     const id = this.nextId++;
     const { batch, acks } = this.pending.take(id);
-    this.inFlight.set(id, acks);
+    this.inFlight.set(id, { acks, seqs: batch.seqs.slice(), progressAt: this.pendingProgressAt });
     this.options.onBatch(batch);
   }
-}
 
-const NAK_LATER = '-NAK {"delay": 5000000000}';
-
-/** Ack lines ("PUB <reply> 0␍␊␍␊") turned into naks that ask for redelivery in 5 s. */
-export function nakLines(acks: Buffer): string {
-  let out = '';
-  for (const line of acks.toString('latin1').split('\r\n\r\n')) {
-    if (line) out += `${line.slice(0, -2)} ${NAK_LATER.length}\r\n${NAK_LATER}\r\n`;
-  }
-  return out;
-}
-
-const ACK_HEAD = Buffer.from('PUB ');
-const ACK_TAIL = Buffer.from(' 0\r\n\r\n');
-
-/**
- * Messages gathered for the next batch: bodies packed into one buffer, and beside them the protocol
- * lines that ack them (an empty PUB to each reply subject), ready to write in one go.
- */
-class BatchBuilder {
-  count = 0;
-  private seqs = new Float64Array(1024);
-  private starts = new Uint32Array(1024);
-  private subjectOf = new Uint32Array(1024);
-  private data: Buffer = Buffer.allocUnsafeSlow(256 * 1024);
-  private dataLength = 0;
-  private acks: Buffer = Buffer.allocUnsafeSlow(128 * 1024);
-  private acksLength = 0;
-  private subjects: string[] = [];
-  private readonly known = new Map<string, number>();
-  private lastSubject: Buffer = Buffer.alloc(0);
-  private lastSubjectIndex = -1;
-
-  add(buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, dataStart: number, dataEnd: number, seq: number): void {
-    const n = this.count;
-    if (n === this.seqs.length) {
-      this.seqs = grown(this.seqs, n);
-      this.starts = grown(this.starts, n);
-      this.subjectOf = grown(this.subjectOf, n);
+  /** Tells the server that messages held for a while (a slow commit, a full pipeline) are still being worked on. */
+  private noteProgress(socket: NatsSocket, now: number): void {
+    for (const batch of this.inFlight.values()) {
+      if (now - batch.progressAt < this.progressEveryMs) continue;
+      socket.write(repliesWith(batch.acks, IN_PROGRESS));
+      batch.progressAt = now;
     }
-    const size = dataEnd - dataStart;
-    if (this.dataLength + size > this.data.length) this.data = grownBuffer(this.data, this.dataLength, this.dataLength + size);
-    buf.copy(this.data, this.dataLength, dataStart, dataEnd);
-    this.starts[n] = this.dataLength;
-    this.dataLength += size;
-    this.seqs[n] = seq;
-    this.subjectOf[n] = this.subjectIndex(buf, subjectStart, subjectEnd);
-    const ackSize = ACK_HEAD.length + replyEnd - replyStart + ACK_TAIL.length;
-    if (this.acksLength + ackSize > this.acks.length) this.acks = grownBuffer(this.acks, this.acksLength, this.acksLength + ackSize);
-    let at = this.acksLength;
-    at += ACK_HEAD.copy(this.acks, at);
-    at += buf.copy(this.acks, at, replyStart, replyEnd);
-    at += ACK_TAIL.copy(this.acks, at);
-    this.acksLength = at;
-    this.count = n + 1;
-  }
-
-  /** The gathered messages as a batch (its buffers are handed over) and their ack lines; the builder starts afresh. */
-  take(id: number): { batch: RawBatch; acks: Buffer } {
-    const n = this.count;
-    const offsets = new Uint32Array(n + 1);
-    offsets.set(this.starts.subarray(0, n));
-    offsets[n] = this.dataLength;
-    const batch: RawBatch = { id, seqs: this.seqs.slice(0, n), subjects: this.subjects, subjectOf: this.subjectOf.slice(0, n), offsets, data: this.data.buffer as ArrayBuffer };
-    const acks = this.acks.subarray(0, this.acksLength);
-    // The next batch is likely about as big as this one.
-    this.data = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(this.dataLength * 1.25)));
-    this.acks = Buffer.allocUnsafeSlow(Math.max(32 * 1024, Math.ceil(this.acksLength * 1.25)));
-    this.dataLength = this.acksLength = this.count = 0;
-    this.subjects = [];
-    this.known.clear();
-    this.lastSubjectIndex = -1;
-    return { batch, acks };
-  }
-
-  /** Most messages share the previous one's subject: that is checked byte for byte before any string is made. */
-  private subjectIndex(buf: Buffer, start: number, end: number): number {
-    const last = this.lastSubject;
-    const length = end - start;
-    if (this.lastSubjectIndex >= 0 && last.length === length) {
-      let k = 0;
-      while (k < length && last[k] === buf[start + k]) k++;
-      if (k === length) return this.lastSubjectIndex;
+    if (this.pending.count > 0 && now - this.pendingProgressAt >= this.progressEveryMs) {
+      socket.write(repliesWith(this.pending.acksSoFar(), IN_PROGRESS));
+      this.pendingProgressAt = now;
     }
-    const subject = buf.toString('utf8', start, end);
-    let index = this.known.get(subject);
-    if (index === undefined) this.known.set(subject, (index = this.subjects.push(subject) - 1));
-    this.lastSubject = Buffer.from(buf.subarray(start, end));
-    this.lastSubjectIndex = index;
-    return index;
   }
-}
-
-function grown<T extends Float64Array | Uint32Array>(array: T, used: number): T {
-  const next = new (array.constructor as new (n: number) => T)(array.length * 2);
-  next.set(array.subarray(0, used));
-  return next;
-}
-
-function grownBuffer(buf: Buffer, used: number, needed: number): Buffer {
-  const next = Buffer.allocUnsafeSlow(Math.max(needed, buf.length * 2));
-  buf.copy(next, 0, 0, used);
-  return next;
 }
 
 function describe(err: unknown): string {

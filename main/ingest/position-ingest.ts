@@ -8,7 +8,8 @@ import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../his
 import { indexPosition } from '../live';
 import { decodePosition } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
-import type { IngestState, RawBatch } from './nats-reader';
+import type { RawBatch } from './batch-builder';
+import type { IngestState } from './nats-reader';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
@@ -138,9 +139,12 @@ export class PositionIngest {
     const received = Date.now();
     const bytes = new Uint8Array(batch.data);
     const s = this.scanned;
+    const seen = new Set<number>();
     for (let i = 0; i < batch.seqs.length; i++) {
       const seq = batch.seqs[i];
-      if (this.ranges.has(seq)) continue;
+      // Committed already, or a second copy in this batch: the reader drops repeats, and this is the guard behind it.
+      if (this.ranges.has(seq) || seen.has(seq)) continue;
+      seen.add(seq);
       fresh.push(seq);
       const start = batch.offsets[i];
       const end = batch.offsets[i + 1];
@@ -167,11 +171,14 @@ export class PositionIngest {
   private async commit(group: Decoded[]): Promise<void> {
     const { sink, nats, onCommitted } = this.options;
     const settle = (ok: boolean) => group.forEach((b) => this.settle(b.id, ok));
-    // Ranges may have grown since decoding (a redelivery committed by an earlier batch): check again.
+    // Ranges may have grown since decoding (a redelivery committed by an earlier batch), and two
+    // batches of a group may carry the same sequence: each is kept once, and only if not committed.
     const decoded = group.flatMap((b) => b.fresh);
-    const fresh = decoded.filter((seq) => !this.ranges.has(seq));
-    const keep = (seq: number) => !this.ranges.has(seq);
+    const unique = new Set(decoded);
+    const fresh = [...unique].filter((seq) => !this.ranges.has(seq));
     const all = PositionBatch.concat(group.map((b) => b.rows));
+    const kept = new Set<number>();
+    const keep = (seq: number) => !this.ranges.has(seq) && !kept.has(seq) && kept.add(seq) !== undefined;
     const rows = fresh.length === decoded.length ? all : all.filter(keep);
     const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(Number(q.seq)));
     this.skipped += group.reduce((n, b) => n + b.total, 0) - fresh.length;

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config';
-import { natsConnectionOptions } from '../ingest';
+import { natsConnectionOptions } from '../nats';
 import type { AttemptOutcome, QueueItem, Target } from './delivery-queue';
 
 /**

@@ -1,6 +1,6 @@
 import type { PubAck } from '@nats-io/jetstream';
 import type { Config } from '../config';
-import { natsConnectionOptions } from '../ingest/nats-options';
+import { natsConnectionOptions } from '../nats';
 import { Simulator } from './simulator';
 
 export interface PublishSummary {

@@ -159,3 +159,13 @@ export function pubCommand(subject: string, payload: string | Uint8Array, reply?
 }
 
 const CRLF = Buffer.from('\r\n');
+
+/** Empty-bodied PUB lines ("PUB <reply> 0␍␊␍␊", a batch's acks) rewritten to carry `body` instead: a nak or a progress note to the same replies. */
+export function repliesWith(acks: Buffer, body: string): Buffer {
+  const size = Buffer.byteLength(body);
+  let out = '';
+  for (const line of acks.toString('latin1').split('\r\n\r\n')) {
+    if (line) out += `${line.slice(0, -2)} ${size}\r\n${body}\r\n`;
+  }
+  return Buffer.from(out, 'latin1');
+}

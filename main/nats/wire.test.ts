@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nakLines } from './nats-reader';
-import { WireParser, WireProtocolError, ackSequence, pubCommand, readStatus } from './nats-wire';
+import { WireParser, WireProtocolError, ackSequence, pubCommand, readStatus, repliesWith } from './wire';
 
 type Seen = { op: string; subject?: string; reply?: string; headers?: string; data?: string; arg?: string };
 
@@ -104,9 +103,11 @@ describe('commands', () => {
     expect(pubCommand('a.b', 'héllo', '_INBOX.1').toString()).toBe('PUB a.b _INBOX.1 6\r\nhéllo\r\n');
     expect(pubCommand('a.b', new Uint8Array(0)).toString()).toBe('PUB a.b 0\r\n\r\n');
   });
-  it('turns ack lines into naks with a redelivery delay', () => {
+  it('turns ack lines into naks with a redelivery delay, or into progress notes', () => {
     const acks = Buffer.from('PUB $JS.ACK.S.C.1.5.1.1.0 0\r\n\r\nPUB $JS.ACK.S.C.1.6.1.1.0 0\r\n\r\n');
     const nak = '-NAK {"delay": 5000000000}';
-    expect(nakLines(acks)).toBe(`PUB $JS.ACK.S.C.1.5.1.1.0 ${nak.length}\r\n${nak}\r\nPUB $JS.ACK.S.C.1.6.1.1.0 ${nak.length}\r\n${nak}\r\n`);
+    expect(repliesWith(acks, nak).toString()).toBe(`PUB $JS.ACK.S.C.1.5.1.1.0 ${nak.length}\r\n${nak}\r\nPUB $JS.ACK.S.C.1.6.1.1.0 ${nak.length}\r\n${nak}\r\n`);
+    expect(repliesWith(acks, '+WPI').toString()).toBe('PUB $JS.ACK.S.C.1.5.1.1.0 4\r\n+WPI\r\nPUB $JS.ACK.S.C.1.6.1.1.0 4\r\n+WPI\r\n');
+    expect(repliesWith(Buffer.alloc(0), '+WPI').length).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ export function readSettingFile(path: string, setting: string): string {
   }
 }
 
-/** How to authenticate and encrypt: what both the nats.js connection and the ingest socket (nats-socket.ts) use. */
+/** How to authenticate and encrypt: what both the nats.js connection and the ingest socket (socket.ts) use. */
 export interface NatsAuth {
   /** CONNECT's credential fields for the server's nonce: user and pass, auth_token, an NKey's signature or a JWT. */
   authenticator: Authenticator;

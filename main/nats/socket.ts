@@ -1,17 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { hostOf, readSettingFile, redactUrl, serverUrl, urlCredentials, type NatsAuth } from './nats-options';
-import { WireParser, readStatus, pubCommand, type MessageRanges } from './nats-wire';
+import { hostOf, readSettingFile, redactUrl, serverUrl, urlCredentials, type NatsAuth } from './options';
+import type { PoolServer } from './server-pool';
+import { WireParser, readStatus, pubCommand, type MessageRanges } from './wire';
 
 /** What the server itself refused (an -ERR line): a setting to fix, not a connection to wait for. */
 export class NatsServerError extends Error {}
+
+/** The parts of a server's INFO that the client acts on. */
+export interface ServerInfo {
+  /** Client addresses of the other servers of its cluster ("host:port"). */
+  connect_urls?: string[];
+  /** Set when the server is in a cluster. */
+  cluster?: string;
+  /** The server is entering lame duck mode: it will close its clients soon. */
+  ldm?: boolean;
+  tls_required?: boolean;
+  tls_available?: boolean;
+  nonce?: string;
+}
 
 export interface NatsSocketOptions {
   auth: NatsAuth;
   /** Called for every message of the subscription made with `subscribe`, with ranges into the socket's bytes. */
   onMessage: MessageRanges;
+  /** A later INFO (a cluster's servers changed, or lame duck mode). */
+  onInfo?: (info: ServerInfo) => void;
   timeoutMs?: number;
+  /** An idle connection is pinged this often; `maxPingsOut` unanswered PINGs end it. */
+  pingIntervalMs?: number;
+  maxPingsOut?: number;
 }
 
 // The caller's one subscription, and the one that collects replies to `request`.
@@ -29,34 +48,33 @@ export class NatsSocket {
   lastHeard = Date.now();
   /** Settles when the connection ends, with what ended it. */
   readonly closed: Promise<Error>;
+  /** PINGs sent and not answered yet. */
+  pingsOut = 0;
   private finish!: (err: Error) => void;
   private ended = false;
   private serverError = '';
   private readonly replyInbox = `_INBOX.${randomBytes(12).toString('hex')}`;
   private readonly waiting = new Map<number, { resolve: (reply: Buffer) => void; reject: (err: Error) => void }>();
   private nextRequest = 0;
+  private pinger: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly socket: Socket | TLSSocket,
+    /** The server's URL as settings name it, fit for logs (no credentials). */
     readonly server: string,
+    /** The URL connected to, credentials included (the pool's key). */
+    readonly url: string,
+    /** The INFO the server greeted with. */
+    readonly info: ServerInfo,
+    private readonly maxPingsOut: number,
   ) {
     this.closed = new Promise((resolve) => (this.finish = resolve));
   }
 
-  /** Connects to the first server of the list that answers, authenticated, with TLS when the server or the settings ask for it. */
-  static async open(servers: readonly string[], options: NatsSocketOptions): Promise<NatsSocket> {
-    let last: Error | undefined;
-    for (const url of servers) {
-      try {
-        return await NatsSocket.openOne(url, options);
-      } catch (err) {
-        last = err as Error;
-      }
-    }
-    throw last ?? new Error('no NATS server is set');
-  }
-
-  private static async openOne(url: string, { auth, onMessage, timeoutMs = 5000 }: NatsSocketOptions): Promise<NatsSocket> {
+  /** Connects to one server, authenticated, with TLS when the server or the settings ask for it. */
+  static async open(target: PoolServer | string, options: NatsSocketOptions): Promise<NatsSocket> {
+    const { url, tlsName } = typeof target === 'string' ? { url: target, tlsName: undefined } : target;
+    const { auth, onMessage, timeoutMs = 5000 } = options;
     const where = serverUrl(url);
     const shown = redactUrl(url);
     if (where.protocol !== 'nats:' && where.protocol !== 'tls:') throw new Error(`${shown}: ingest connects over nats:// or tls://, not ${where.protocol}//`);
@@ -67,14 +85,14 @@ export class NatsSocket {
     const fail = (err: Error) => new Error(`${shown}: ${err.message}`);
     const deadline = setTimeout(() => raw.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
     try {
-      const info = await firstLine(raw);
+      const line = await firstLine(raw);
       // From here the TLS socket or the handshake reports what goes wrong; an error on the raw socket in between must not go unheard.
       raw.on('error', () => {});
-      if (!info.startsWith('INFO ')) throw new Error(`not a NATS server (it said ${JSON.stringify(info.slice(0, 40))})`);
-      const server = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string };
+      if (!line.startsWith('INFO ')) throw new Error(`not a NATS server (it said ${JSON.stringify(line.slice(0, 40))})`);
+      const info = JSON.parse(line.slice(5)) as ServerInfo;
       const wantTls = where.protocol === 'tls:' || auth.tls !== undefined;
-      if (wantTls && !server.tls_required && !server.tls_available) throw new Error('TLS is set but the server does not offer it');
-      const socket = wantTls || server.tls_required ? await upgrade(raw, host, auth) : raw;
+      if (wantTls && !info.tls_required && !info.tls_available) throw new Error('TLS is set but the server does not offer it');
+      const socket = wantTls || info.tls_required ? await upgrade(raw, host, auth, tlsName) : raw;
       const connect = {
         verbose: false,
         pedantic: false,
@@ -86,10 +104,11 @@ export class NatsSocket {
         headers: true,
         no_responders: true,
         ...urlCredentials(where),
-        ...auth.authenticator(server.nonce),
+        ...auth.authenticator(info.nonce),
       };
-      const conn = new NatsSocket(socket, shown);
-      await conn.handshake(JSON.stringify(connect), onMessage);
+      const conn = new NatsSocket(socket, shown, url, info, options.maxPingsOut ?? 2);
+      await conn.handshake(JSON.stringify(connect), onMessage, options.onInfo);
+      if (options.pingIntervalMs) conn.pinger = setInterval(() => conn.ping(), options.pingIntervalMs);
       return conn;
     } catch (err) {
       raw.destroy();
@@ -99,8 +118,29 @@ export class NatsSocket {
     }
   }
 
-  /** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
-  private handshake(connect: string, onMessage: MessageRanges): Promise<void> {
+  /** True when the server is one of a cluster (its INFO says so or lists other servers). */
+  get inCluster(): boolean {
+    return Boolean(this.info.cluster) || (this.info.connect_urls?.length ?? 0) > 0;
+  }
+
+  /**
+   * Sends a PING, unless `maxPingsOut` are already unanswered: then the server is taken for hung and
+   * the connection ends (as the official clients do). False when it ended.
+   */
+  ping(): boolean {
+    if (this.ended) return false;
+    if (this.pingsOut >= this.maxPingsOut) {
+      const silent = Math.round((Date.now() - this.lastHeard) / 100) / 10;
+      this.socket.destroy(new Error(`the server did not answer ${this.pingsOut} PINGs (silent for ${silent} s)`));
+      return false;
+    }
+    this.pingsOut++;
+    this.socket.write('PING\r\n');
+    return true;
+  }
+
+/** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
+  private handshake(connect: string, onMessage: MessageRanges, onInfo: ((info: ServerInfo) => void) | undefined): Promise<void> {
     const { socket } = this;
     let ready: (err?: Error) => void = () => {};
     const answered = new Promise<void>((resolve, reject) => (ready = (err) => (err ? reject(err) : resolve())));
@@ -118,9 +158,18 @@ export class NatsSocket {
           this.serverError = arg.replace(/^'|'$/g, '');
           if (!connected) ready(new NatsServerError(`the server refused: ${this.serverError}`));
           else socket.destroy(new NatsServerError(`the server said: ${this.serverError}`));
-        } else if (op === 'PONG' && !connected) {
-          connected = true;
-          ready();
+        } else if (op === 'PONG') {
+          this.pingsOut = 0;
+          if (!connected) {
+            connected = true;
+            ready();
+          }
+        } else if (op === 'INFO' && connected) {
+          try {
+            onInfo?.(JSON.parse(arg) as ServerInfo);
+          } catch {
+            // An INFO that is not JSON tells nothing the connection needs.
+          }
         }
       },
     });
@@ -148,6 +197,7 @@ export class NatsSocket {
   private end(err: Error): void {
     if (this.ended) return;
     this.ended = true;
+    clearInterval(this.pinger);
     for (const { reject } of this.waiting.values()) reject(err);
     this.waiting.clear();
     this.finish(err);
@@ -187,8 +237,11 @@ export class NatsSocket {
     else waiter.resolve(Buffer.from(buf.subarray(dataStart, dataEnd)));
   }
 
-  write(data: Buffer | string): void {
-    if (!this.ended) this.socket.write(data);
+  /** Writes to the server; false when the connection has ended (nothing was written). */
+  write(data: Buffer | string): boolean {
+    if (this.ended) return false;
+    this.socket.write(data);
+    return true;
   }
 
   /** Sends what is buffered (the last acks) and closes; a peer that does not finish within a second is cut off. */
@@ -227,17 +280,18 @@ function firstLine(socket: Socket): Promise<string> {
   });
 }
 
-function upgrade(raw: Socket, host: string, auth: NatsAuth): Promise<TLSSocket> {
+/** TLS over the raw socket; `tlsName` names the server when it was reached by an address a cluster advertised. */
+function upgrade(raw: Socket, host: string, auth: NatsAuth, tlsName: string | undefined): Promise<TLSSocket> {
   const files = auth.tls ?? {};
   const read = (path: string | undefined, setting: string) => (path ? readSettingFile(path, setting) : undefined);
   const options = {
     socket: raw,
     // Node checks the certificate against servername || host || 'localhost': with a socket given, host only names the server.
-    host,
+    host: tlsName ?? host,
     ca: read(files.caFile, 'nats.tlsCaFile'),
     cert: read(files.certFile, 'nats.tlsCertFile'),
     key: read(files.keyFile, 'nats.tlsKeyFile'),
-    ...(isIP(host) ? {} : { servername: host }),
+    ...(tlsName ? { servername: tlsName } : isIP(host) ? {} : { servername: host }),
   };
   return new Promise((resolve, reject) => {
     const tls = tlsConnect(options, () => {
