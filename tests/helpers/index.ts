@@ -8,3 +8,4 @@ export * from './web-mode';
 export * from './history-reader';
 export * from './webhook-receiver';
 export { fenceScenario } from '../../main/fences/fence-scenario';
+export * from './steady-stream';

@@ -167,3 +167,81 @@ export function startTile38(options: { timeoutMs?: number; args?: string[]; port
     options.port,
   );
 }
+
+export interface NatsNode {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  proc: ManagedProcess;
+  /** Starts the node again (same ports and store) after it was stopped or killed. */
+  restart(): Promise<void>;
+}
+
+export interface NatsCluster {
+  readonly nodes: NatsNode[];
+  /** Every node's URL, for a client that may use any of them. */
+  readonly urls: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A JetStream cluster of `size` nats-server nodes on loopback ports (each its own store in a temp dir),
+ * ready when every node answers the JetStream API (a meta leader is elected).
+ */
+export async function startNatsCluster(options: { size?: number; binary?: string; timeoutMs?: number } = {}): Promise<NatsCluster> {
+  const size = options.size ?? 3;
+  const binary = options.binary ?? natsServerPath();
+  if (!binary) throw new Error('hexwatch tests need nats-server: npm test provisions it');
+  const dir = await makeTempDir('hexwatch-nats-cluster-');
+  const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const routes = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const args = (i: number) => [
+    '-js',
+    '-sd', join(dir.path, `n${i}`),
+    '-a', LOOPBACK,
+    '-p', String(ports[i]),
+    '--server_name', `n${i}`,
+    '--cluster_name', 'hexwatch-test',
+    '--cluster', `nats://${LOOPBACK}:${routes[i]}`,
+    '--routes', routes.filter((_, j) => j !== i).map((p) => `nats://${LOOPBACK}:${p}`).join(','),
+  ];
+  const nodes: NatsNode[] = ports.map((port, i) => {
+    const node: NatsNode = {
+      name: `n${i}`,
+      port,
+      url: `nats://${LOOPBACK}:${port}`,
+      proc: startProcess(`nats-server n${i}`, binary, args(i)),
+      async restart() {
+        node.proc = startProcess(`nats-server n${i}`, binary, args(i));
+        await waitFor(() => jetStreamAnswers(port), { timeoutMs: 30_000, what: `nats-server n${i} back with JetStream`, detail: () => node.proc.tail() });
+      },
+    };
+    return node;
+  });
+  const stop = async () => {
+    for (const n of nodes) {
+      n.proc.child.kill('SIGCONT');
+      await n.proc.stop();
+    }
+    await dir.remove();
+  };
+  try {
+    for (const n of nodes) {
+      await waitFor(() => jetStreamAnswers(n.port), { timeoutMs: options.timeoutMs ?? 30_000, what: `JetStream on ${n.name}`, detail: () => n.proc.tail() });
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes, urls: nodes.map((n) => n.url), stop };
+}
+
+/** True when the server at `port` answers a JetStream API request with account info (not an error). */
+async function jetStreamAnswers(port: number): Promise<boolean> {
+  const reply = await tcpExchange(port, {
+    send: 'CONNECT {"verbose":false,"headers":true,"no_responders":true}\r\nSUB _INBOX.ready 1\r\nPUB $JS.API.INFO _INBOX.ready 0\r\n\r\n',
+    until: /MSG _INBOX\.ready 1 \d+\r\n.*\r\n|HMSG _INBOX\.ready/,
+    timeoutMs: 3000,
+  }).catch(() => '');
+  return /"memory"/.test(reply) && !/"error"/.test(reply);
+}

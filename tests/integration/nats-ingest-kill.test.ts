@@ -1,10 +1,9 @@
-// kill -9 at random moments while positions stream in: after each restart ingest resumes, and in the
+// kill -9 at random moments while positions stream in steadily: after each restart ingest resumes, and in the
 // end the history holds every published position exactly once (no duplicate stream sequence).
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Simulator } from '../../main/simulator';
-import { connectRpc, makeTempDir, readHistoryElsewhere, startNats, startWebMode, waitFor, type RunningServer, type WebMode } from '../helpers';
+import { connectRpc, makeTempDir, readHistoryElsewhere, startNats, startWebMode, SteadyPublisher, waitFor, type RunningServer, type WebMode } from '../helpers';
 
 const TOTAL = 200_000;
 const HOUR = 3_600_000;
@@ -34,21 +33,12 @@ it('loses and duplicates nothing when the engine is SIGKILLed at ≥ 5 random mo
   const nc = await connect({ servers: nats.url });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
-  const sim = new Simulator({ devices: 2000, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 5, speedMps: 9, fleet: 'k', seed: 11 });
   const args = ['--nats', nats.url, '--history.graceS', '0', '--history.rollIntervalS', '1'];
-  // Publish steadily for ~8 s while the engine is killed and restarted underneath.
-  let published = 0;
-  const publishing = (async () => {
-    const start = Date.now();
-    while (published < TOTAL) {
-      // Older fixes for the first half, so hourly rolls run (and get killed) too.
-      const ts = published < TOTAL / 2 ? start - 3 * HOUR + published : Date.now();
-      for (const p of sim.take(2000, ts)) nc.publish('pos.k', JSON.stringify(p));
-      published += 2000;
-      await nc.flush();
-      await new Promise((r) => setTimeout(r, 80));
-    }
-  })();
+  // A steady 25,000/s for 8 s while the engine is killed and restarted underneath; older fixes for the
+  // first half, so hourly rolls run (and get killed) too.
+  const start = Date.now();
+  const publisher = new SteadyPublisher({ nc, subject: 'pos.k', ratePerSec: 25_000, devices: 2000, seed: 11, limit: TOTAL, ts: (i, now) => (i < TOTAL / 2 ? start - 3 * HOUR + i : now) }).start();
+  const publishing = waitFor(() => publisher.published >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} published` }).then(() => publisher.stop());
 
   let kills = 0;
   while (kills < 6) {
