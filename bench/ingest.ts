@@ -5,7 +5,10 @@
  * H3, live aggregation, DuckDB commit, Parquet archive) through the engine in its own process (peak RSS
  * from /proc/<pid>/status), each on a fresh consumer. Both are timed from the server's first delivery;
  * the engine's start-up before it is reported beside (engine_start_s, pipeline_from_spawn_per_s and
- * ratio_from_spawn). Figures are medians over the rounds. Needs the
+ * ratio_from_spawn). Figures are medians over the rounds. Then freshness: a steady stream at 1,000, 10,000
+ * and 50,000 positions/s (FRESHNESS_S seconds each, its own stream) into a fresh engine, and each
+ * position's publish → committed delay (p50, p99) read off the engine's committed count, sampled every
+ * 10 ms, against the publisher's clock. --freshness-only skips the throughput rounds. Needs the
  * build (npm run bench builds). Writes bench/results/ingest.json. --profile DIR writes V8 CPU profiles
  * of the first round's engine into DIR.
  */
@@ -16,7 +19,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
-import { connectRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer } from '../tests/helpers';
+import { CommitWatch, connectRpc, engineRpc, makeTempDir, percentile, startNats, startWebMode, SteadyPublisher, waitFor, type RunningServer } from '../tests/helpers';
 import { median, round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
@@ -32,6 +35,9 @@ const listArg = (name: string): string[] => {
   return i > 0 ? process.argv[i + 1].split(' ').filter(Boolean) : [];
 };
 const ENGINE_ARGS = listArg('--engine-args');
+const FRESHNESS_ONLY = process.argv.includes('--freshness-only');
+const FRESHNESS_RATES = [1_000, 10_000, 50_000];
+const FRESHNESS_S = 10;
 const NODE_ARGS = listArg('--node-args');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -200,11 +206,62 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
   }
 }
 
+interface Freshness {
+  rate: number;
+  published: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+/** A steady stream at `rate`/s into a fresh engine on its own stream: each position's publish → committed delay. */
+async function freshness(nats: RunningServer, nc: NatsConnection, rate: number): Promise<Freshness> {
+  const stream = `FRESH_${rate}`;
+  const subject = `fresh${rate}`;
+  const dataDir = await makeTempDir('hexwatch-bench-fresh-');
+  const web = await startWebMode({
+    dataDir: dataDir.path,
+    args: [...ENGINE_ARGS, '--nats', nats.url, '--nats.stream', stream, '--nats.subjects', `${subject}.>`],
+    timeoutMs: 60_000,
+  });
+  const rpc = await engineRpc(web);
+  try {
+    const committed = async () => (await rpc.call<Status>('engine.status')).ingest?.committed ?? 0;
+    await waitFor(async () => (await rpc.call<Status>('engine.status')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
+    const watch = new CommitWatch(committed, 10);
+    const publisher = new SteadyPublisher({ nc, subject: `${subject}.x`, ratePerSec: rate, devices: 10_000 });
+    await publisher.runFor(FRESHNESS_S * 1000);
+    await waitFor(() => watch.last >= publisher.published, { timeoutMs: 60_000, what: `${publisher.published} committed`, detail: () => web.proc.tail() });
+    await watch.stop();
+    const { delays } = watch.delays(publisher.sentAt);
+    return { rate, published: publisher.published, p50_ms: percentile(delays, 50), p99_ms: percentile(delays, 99), max_ms: percentile(delays, 100) };
+  } finally {
+    await rpc.close();
+    await web.stop();
+    await dataDir.remove();
+  }
+}
+
+async function freshnessRuns(nats: RunningServer, nc: NatsConnection): Promise<Freshness[]> {
+  const out: Freshness[] = [];
+  for (const rate of FRESHNESS_RATES) {
+    const f = await freshness(nats, nc, rate);
+    out.push(f);
+    log(`freshness at ${rate}/s: ${f.published} positions, publish → committed p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms (max ${f.max_ms} ms)`);
+  }
+  return out;
+}
+
 async function main() {
   log(`hexwatch bench ingest: ${POSITIONS} positions, ${cpus().length} cores, node ${process.version}`);
   const nats = await startNats({ args: ['-m', '0'] });
   try {
     const nc = await connect({ servers: nats.url });
+    if (FRESHNESS_ONLY) {
+      log(JSON.stringify({ freshness: await freshnessRuns(nats, nc) }, null, 2));
+      await nc.close();
+      return;
+    }
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
     // 10k devices reporting once a second (fleets report every 1–10 s), two hours ago, so the hourly
@@ -266,6 +323,7 @@ async function main() {
         await dataDir.remove();
       }
     }
+    const fresh = await freshnessRuns(nats, nc);
     await nc.close();
 
     const med = (f: (r: Round) => number) => median(rounds.map(f));
@@ -305,7 +363,9 @@ async function main() {
         pipeline_engine: round(med((r) => (r.engineCores * 1e6) / r.fromSpawnPerS), 2),
       },
       engine_cpu_s_by_thread_last_round: last.threads,
-      targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600 },
+      // A steady stream at each rate: publish → committed, against the publisher's clock.
+      freshness: fresh.map(({ rate, p50_ms, p99_ms }) => ({ rate, p50_ms, p99_ms })),
+      targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600, freshness_p99_ms: 1000 },
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/ingest.json', `${JSON.stringify(result, null, 2)}\n`);

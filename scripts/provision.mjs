@@ -1,21 +1,28 @@
 // Ensures what the tests need, each step idempotent and cached:
 //   electron      the npm package only (types for typecheck and build; the binary cannot be downloaded here)
 //   chromium      Debian's "chromium" (/usr/bin/chromium), driven by playwright-core in the e2e tests
-//   nats-server   Debian's "nats-server" (JetStream with -js), for the integration tests
-//   tile38-server `go install github.com/tidwall/tile38/cmd/tile38-server@<TILE38_TAG>` into .cache/bin
+//   nats-server   a current release, `go install github.com/nats-io/nats-server/v2@<NATS_SERVER_TAG>` into
+//                 .cache/bin, for the integration tests; and Debian's "nats-server" (2.9, JetStream with -js)
+//                 as the oldest supported server, for a smoke test
+//   tile38-server the official release binary carried beside the checkout (sha256 checked), else
+//                 `go install github.com/tidwall/tile38/cmd/tile38-server@<TILE38_TAG>`, into .cache/bin
 //
 // Importable (`await provision()` returns the env the test processes need) and runnable
 // (`node scripts/provision.mjs` prints the summary). Where a required piece cannot be had, it stops
-// with ONE line saying what to install. Tile38 is optional for now: when it cannot be built, the tests
-// that need it are skipped and the summary says why.
+// with ONE line saying what to install. Tile38 is optional: when it cannot be had, the tests that need
+// it are skipped and the summary says why.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Newest Tile38 release (its tags carry no "v"); bump it here and the cached binary is rebuilt. */
 export const TILE38_TAG = 'v1.37.0';
 const TILE38_MODULE = 'github.com/tidwall/tile38/cmd/tile38-server';
+/** The current nats-server release the integration tests run against; bump it here and the cached binary is rebuilt. */
+export const NATS_SERVER_TAG = 'v2.15.2';
+const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 /** nats-server gained JetStream (-js) in 2.2.0. */
 const NATS_MIN_JETSTREAM = [2, 2, 0];
 /** How long a failed Tile38 build is remembered before provisioning tries again. */
@@ -71,50 +78,82 @@ export async function provision(options = {}) {
     note(`chromium ${path} (${firstLine(version.stdout)})`);
   }
 
-  // (c) nats-server with JetStream
+  // (c) nats-server: Debian's, the oldest supported (a smoke test), then a current release (every other NATS test)
   {
     const wanted = 'hexwatch tests need nats-server 2.2 or newer (JetStream): install Debian\'s "nats-server" package (apt-get install nats-server)';
-    let path = fromEnv('HEXWATCH_NATS_SERVER') ?? which('nats-server') ?? firstExisting(['/usr/bin/nats-server', '/usr/sbin/nats-server']);
-    if (!path) {
+    let oldest = fromEnv('HEXWATCH_NATS_SERVER_OLDEST') ?? firstExisting(['/usr/sbin/nats-server', '/usr/bin/nats-server']);
+    if (!oldest) {
       apt.install('nats-server', wanted);
-      path = which('nats-server') ?? firstExisting(['/usr/bin/nats-server', '/usr/sbin/nats-server']);
+      oldest = firstExisting(['/usr/sbin/nats-server', '/usr/bin/nats-server']);
     }
-    if (!path) throw new ProvisionError(wanted);
-    const out = run(path, ['--version'], { timeout: 30_000 });
-    const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(`${out.stdout}${out.stderr}`);
-    if (out.status !== 0 || !m) throw new ProvisionError(`${wanted} — ${path} --version failed: ${firstLine(out.stderr || out.stdout)}`);
-    const version = m.slice(1, 4).map(Number);
-    if (compare(version, NATS_MIN_JETSTREAM) < 0) throw new ProvisionError(`${wanted} — ${path} is ${m[0]}`);
-    env.HEXWATCH_NATS_SERVER = path;
-    note(`nats-server ${path} (${m[0]}, JetStream)`);
+    if (!oldest) throw new ProvisionError(wanted);
+    const oldVersion = natsServerVersion(oldest, wanted);
+    env.HEXWATCH_NATS_SERVER_OLDEST = oldest;
+    note(`nats-server ${oldest} (${oldVersion}, the oldest supported: smoke test)`);
+
+    const cached = join(cacheDir, 'bin', 'nats-server');
+    let current = fromEnv('HEXWATCH_NATS_SERVER');
+    let how = 'from HEXWATCH_NATS_SERVER';
+    if (!current && existsSync(cached) && state.natsServer?.tag === NATS_SERVER_TAG && state.natsServer.ok) {
+      current = cached;
+      how = 'cached';
+    }
+    if (!current) {
+      const failed = state.natsServer && !state.natsServer.ok && state.natsServer.tag === NATS_SERVER_TAG ? state.natsServer : undefined;
+      let problem;
+      if (failed && Date.now() - failed.at < RETRY_FAILED_MS && !process.env.HEXWATCH_PROVISION_RETRY) problem = failed.reason;
+      else {
+        const built = goInstall(cacheDir, NATS_SERVER_MODULE, NATS_SERVER_TAG, 'nats-server', log);
+        state.natsServer = { tag: NATS_SERVER_TAG, ok: built.ok, at: Date.now(), reason: built.reason };
+        writeState(cacheDir, state);
+        if (built.ok) {
+          current = cached;
+          how = 'built now with go install';
+        } else problem = built.reason;
+      }
+      if (!current) {
+        current = oldest;
+        how = `no current release (${problem}): every NATS test runs against ${oldVersion}`;
+      }
+    }
+    env.HEXWATCH_NATS_SERVER = current;
+    note(`nats-server ${current} (${natsServerVersion(current, wanted)}; ${how})`);
   }
 
-  // (d) tile38-server (optional for now)
+  // (d) tile38-server: HEXWATCH_TILE38_SERVER, PATH, the cache, the official binary shipped beside the checkout, go install
   {
     const cached = join(cacheDir, 'bin', 'tile38-server');
     let path = fromEnv('HEXWATCH_TILE38_SERVER');
     let how = 'from HEXWATCH_TILE38_SERVER';
-    if (!path && existsSync(cached) && state.tile38?.tag === TILE38_TAG && state.tile38.ok) {
-      path = cached;
-      how = `${TILE38_TAG}, cached`;
-    }
     if (!path && which('tile38-server')) {
       path = which('tile38-server');
       how = 'on PATH';
     }
+    if (!path && existsSync(cached) && state.tile38?.tag === TILE38_TAG && state.tile38.ok) {
+      path = cached;
+      how = `${TILE38_TAG}, cached`;
+    }
     let problem;
     if (!path) {
-      const failed = state.tile38 && !state.tile38.ok && state.tile38.tag === TILE38_TAG ? state.tile38 : undefined;
-      if (failed && Date.now() - failed.at < RETRY_FAILED_MS && !process.env.HEXWATCH_PROVISION_RETRY) {
-        problem = `${failed.reason}, at ${new Date(failed.at).toISOString()}; HEXWATCH_PROVISION_RETRY=1 tries again`;
-      } else {
-        const built = buildTile38(cacheDir, log);
-        state.tile38 = { tag: TILE38_TAG, ok: built.ok, at: Date.now(), reason: built.reason };
+      const shipped = unpackShippedTile38(root, cached, log);
+      if (shipped.ok) {
+        state.tile38 = { tag: TILE38_TAG, ok: true, at: Date.now() };
         writeState(cacheDir, state);
-        if (built.ok) {
-          path = cached;
-          how = `${TILE38_TAG}, built now`;
-        } else problem = built.reason;
+        path = cached;
+        how = `${TILE38_TAG}, the official release binary, sha256 checked`;
+      } else {
+        const failed = state.tile38 && !state.tile38.ok && state.tile38.tag === TILE38_TAG ? state.tile38 : undefined;
+        if (failed && Date.now() - failed.at < RETRY_FAILED_MS && !process.env.HEXWATCH_PROVISION_RETRY) {
+          problem = `${shipped.reason}; ${failed.reason}, at ${new Date(failed.at).toISOString()}; HEXWATCH_PROVISION_RETRY=1 tries again`;
+        } else {
+          const built = goInstall(cacheDir, TILE38_MODULE, TILE38_TAG, 'tile38-server', log);
+          state.tile38 = { tag: TILE38_TAG, ok: built.ok, at: Date.now(), reason: built.reason };
+          writeState(cacheDir, state);
+          if (built.ok) {
+            path = cached;
+            how = `${TILE38_TAG}, built now`;
+          } else problem = `${shipped.reason}; ${built.reason}`;
+        }
       }
     }
     if (path) {
@@ -126,6 +165,31 @@ export async function provision(options = {}) {
   }
 
   return { env, summary };
+}
+
+/** The official tile38-server release binary the test machines carry beside the checkout (the Go module proxy refuses Tile38 there). */
+const TILE38_SHIPPED = {
+  file: join('..', 'shared', 'tools', 'tile38', 'tile38-server-1.37.0-linux-amd64.xz'),
+  sha256: '59bfe15cb2c33fb81f16985bf56551282e2800321a1b2904a2adfcd616aac410',
+  platform: 'linux-x64',
+};
+
+/** Decompresses the shipped tile38-server into the cache and checks its sha256; { ok } or { ok: false, reason }. */
+function unpackShippedTile38(root, target, log) {
+  const xz = join(root, TILE38_SHIPPED.file);
+  if (`${process.platform}-${process.arch}` !== TILE38_SHIPPED.platform) return { ok: false, reason: `no shipped tile38-server for ${process.platform}-${process.arch}` };
+  if (!existsSync(xz)) return { ok: false, reason: 'no shipped tile38-server beside the checkout' };
+  if (!which('xz')) return { ok: false, reason: 'xz is needed to unpack the shipped tile38-server (apt-get install xz-utils)' };
+  log('provision: unpacking the shipped tile38-server 1.37.0…');
+  const r = spawnSync('xz', ['-dc', xz], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 || !r.stdout?.length) return { ok: false, reason: `xz -dc ${xz} failed: ${firstLine(String(r.stderr ?? ''))}` };
+  const sum = createHash('sha256').update(r.stdout).digest('hex');
+  if (sum !== TILE38_SHIPPED.sha256) return { ok: false, reason: `the shipped tile38-server has sha256 ${sum}, expected ${TILE38_SHIPPED.sha256}` };
+  writeFileSync(target, r.stdout, { mode: 0o755 });
+  chmodSync(target, 0o755);
+  const version = run(target, ['--version'], { timeout: 30_000 });
+  if (version.status !== 0) return { ok: false, reason: `the shipped tile38-server does not run here: ${firstLine(version.stderr || version.stdout)}` };
+  return { ok: true };
 }
 
 /** Loads better-sqlite3; when its native module is missing or built for another Node, rebuilds it once. */
@@ -200,22 +264,30 @@ function aptInstaller(cacheDir, log) {
   };
 }
 
-function buildTile38(cacheDir, log) {
-  if (!which('go')) {
-    return { ok: false, reason: 'hexwatch tests need tile38-server: install Go (to build it) or put tile38-server on PATH' };
-  }
-  log(`provision: go install ${TILE38_MODULE}@${TILE38_TAG} (takes a few minutes, cached in .cache/bin)…`);
-  const r = run('go', ['install', `${TILE38_MODULE}@${TILE38_TAG}`], {
+/** `go install module@tag` into .cache/bin; { ok } or { ok: false, reason } in one line. */
+function goInstall(cacheDir, module, tag, binaryName, log) {
+  if (!which('go')) return { ok: false, reason: `hexwatch tests need ${binaryName}: install Go (to build it) or put ${binaryName} on PATH` };
+  log(`provision: go install ${module}@${tag} (takes a few minutes, cached in .cache/bin)…`);
+  const r = run('go', ['install', `${module}@${tag}`], {
     env: { ...process.env, GOBIN: join(cacheDir, 'bin'), GOFLAGS: '-mod=mod' },
     timeout: 20 * 60_000,
   });
-  const binary = join(cacheDir, 'bin', 'tile38-server');
+  const binary = join(cacheDir, 'bin', binaryName);
   if (r.status === 0 && existsSync(binary)) return { ok: true };
   const why = (r.stderr || r.stdout || r.error?.message || '').trim().split('\n').filter(Boolean);
   const line = why.find((l) => /forbidden|not available|not found|unknown revision|invalid version/i.test(l)) ?? why.at(-1) ?? 'unknown error';
   const status = /reading \S+: (\d{3}\b.*)$/.exec(line);
   const reason = status ? `the Go module proxy answered ${status[1]}` : line.replace(/^go: /, '').slice(0, 200);
-  return { ok: false, reason: `go install ${TILE38_MODULE}@${TILE38_TAG} failed: ${reason}` };
+  return { ok: false, reason: `go install ${module}@${tag} failed: ${reason}` };
+}
+
+/** "v2.15.2" from `nats-server --version`, or a ProvisionError when it is not a JetStream-capable nats-server. */
+function natsServerVersion(path, wanted) {
+  const out = run(path, ['--version'], { timeout: 30_000 });
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(`${out.stdout}${out.stderr}`);
+  if (out.status !== 0 || !m) throw new ProvisionError(`${wanted} — ${path} --version failed: ${firstLine(out.stderr || out.stdout)}`);
+  if (compare(m.slice(1, 4).map(Number), NATS_MIN_JETSTREAM) < 0) throw new ProvisionError(`${wanted} — ${path} is ${m[0]}`);
+  return m[0].startsWith('v') ? m[0] : `v${m[0]}`;
 }
 
 function readState(cacheDir) {

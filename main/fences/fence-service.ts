@@ -62,7 +62,7 @@ export class FenceService {
     this.registry = FenceRegistry.open(join(options.dataDir, 'fences.sqlite'), { clock: this.clock });
     if (options.tile38) this.tile38 = new Tile38Adapter(options.tile38, { onEvent: (e) => options.sink([e]), log: this.log });
     if (options.tile38?.mode === 'hook' && options.nats) {
-      this.intake = new Tile38EventIntake(options.nats, options.env ?? process.env, options.tile38.prefix, (e) => options.sink([e]), this.log);
+      this.intake = new Tile38EventIntake(options.nats, options.env ?? process.env, options.tile38.prefix, (events) => options.sink(events), this.log);
     }
     this.apply(this.registry.list());
     this.registry.onChange((fences) => this.apply(fences));

@@ -90,6 +90,10 @@ export function natsConnectionOptions(nats: Config['nats'], env: Readonly<Record
     name: 'hexwatch',
     reconnect: true,
     maxReconnectAttempts: -1,
+    // The same failover rules as ingest's own socket: the cluster's servers (nats.js learns them from INFO), in random order, pinged.
+    noRandomize: nats.noRandomize,
+    pingInterval: nats.pingIntervalS * 1000,
+    maxPingOut: nats.maxPingsOut,
     reconnectTimeWait: 1000,
     reconnectJitter: 500,
     timeout: 5000,

@@ -70,10 +70,16 @@ function onPath(name: string, extra: string[] = []): string | undefined {
   return dirs.map((d) => join(d, name)).find(executable);
 }
 
-/** nats-server: HEXWATCH_NATS_SERVER (set by npm test), else PATH (Debian puts it in /usr/sbin). */
+/** nats-server: HEXWATCH_NATS_SERVER (npm test sets it to a current release), else PATH (Debian puts it in /usr/sbin). */
 export function natsServerPath(): string | undefined {
   const fromEnv = process.env.HEXWATCH_NATS_SERVER;
   return executable(fromEnv) ? fromEnv : onPath('nats-server', ['/usr/sbin', '/usr/bin']);
+}
+
+/** The oldest nats-server hexwatch supports (Debian's 2.9): HEXWATCH_NATS_SERVER_OLDEST (set by npm test), else Debian's. */
+export function oldestNatsServerPath(): string | undefined {
+  const fromEnv = process.env.HEXWATCH_NATS_SERVER_OLDEST;
+  return executable(fromEnv) ? fromEnv : ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find(executable);
 }
 
 /** tile38-server: HEXWATCH_TILE38_SERVER (set by npm test), else .cache/bin, else PATH. */
@@ -135,10 +141,10 @@ async function startServer(
 }
 
 /** nats-server with JetStream (`-js -sd <tmp> -a 127.0.0.1 -p <free port>`), ready when its INFO says jetstream. */
-export function startNats(options: { timeoutMs?: number; args?: string[] } = {}): Promise<RunningServer> {
+export function startNats(options: { timeoutMs?: number; args?: string[]; binary?: string } = {}): Promise<RunningServer> {
   return startServer(
     'nats-server',
-    natsServerPath(),
+    options.binary ?? natsServerPath(),
     'install Debian\'s "nats-server" package (apt-get install nats-server)',
     (port, dir) => ['-js', '-sd', dir, '-a', LOOPBACK, '-p', String(port), ...(options.args ?? [])],
     async (port) => {
@@ -218,11 +224,10 @@ export async function startNatsCluster(options: { size?: number; binary?: string
     };
     return node;
   });
+  // Its data is thrown away: no graceful shutdown to wait for (a node in lame duck mode takes its time).
   const stop = async () => {
-    for (const n of nodes) {
-      n.proc.child.kill('SIGCONT');
-      await n.proc.stop();
-    }
+    for (const n of nodes) n.proc.child.kill('SIGKILL');
+    await Promise.all(nodes.map((n) => n.proc.exited));
     await dir.remove();
   };
   try {

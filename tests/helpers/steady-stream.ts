@@ -3,6 +3,7 @@
  * and a watcher that samples how many positions the engine has committed, so each position's
  * publish → committed delay can be read off against the publisher's clock.
  */
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Simulator } from '../../main/simulator';
 
@@ -129,4 +130,21 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * How many messages `stream` holds once publishing has stopped: a flushed publisher's last messages
+ * may still be on their way into the stream (replicated first, in a cluster), so it is read until two
+ * readings 300 ms apart agree.
+ */
+export async function settledStreamCount(nc: NatsConnection, stream = 'POSITIONS'): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    const now = (await jsm.streams.info(stream)).state.messages;
+    if (now === last) return now;
+    last = now;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`stream ${stream} kept changing (${last} messages)`);
 }

@@ -2,7 +2,6 @@
 // stored exactly once (hot table + archive, read by another DuckDB process), and each position is
 // committed within a second of being published, at 100/s and at 1,000/s, and through an outage longer
 // than the consumer's ack wait.
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../shared/rpc';
@@ -17,6 +16,7 @@ import {
   startNats,
   startProcess,
   startWebMode,
+  settledStreamCount,
   SteadyPublisher,
   tcpExchange,
   waitFor,
@@ -43,7 +43,7 @@ describe.concurrent('a steady stream', () => {
         const watch = new CommitWatch(async () => (await rpc.call<Status>('engine.status')).ingest?.committed ?? 0);
         const publisher = new SteadyPublisher({ nc, subject: 'pos.steady', ratePerSec: rate });
         await publisher.runFor(60_000);
-        const stored = (await (await jetstreamManager(nc)).streams.info('POSITIONS')).state.messages;
+        const stored = await settledStreamCount(nc);
         expect(stored).toBe(publisher.published);
         await waitFor(() => watch.last >= stored, { timeoutMs: 10_000, what: `${stored} committed`, detail: () => `${watch.last} committed; ${web.proc.tail()}` });
         await watch.stop();
@@ -66,10 +66,10 @@ describe.concurrent('a steady stream', () => {
   }
 });
 
-async function storedIn(url: string, stream = 'POSITIONS'): Promise<number> {
+async function storedIn(url: string): Promise<number> {
   const nc = await connect({ servers: url });
   try {
-    return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+    return await settledStreamCount(nc);
   } finally {
     await nc.close();
   }
