@@ -23,6 +23,8 @@ const GOOD_CONNECTION_MS = 5_000;
 const NAK_LATER = '-NAK {"delay": 5000000000}';
 const IN_PROGRESS = '+WPI';
 
+/** JetStream's "stream/consumer is offline" errors: in a cluster that lost a node, they pass once leaders are chosen. */
+const OFFLINE = new Set([10118, 10119, 10194, 10195]);
 /** The cluster has no JetStream leader for the stream or consumer yet: retried in a second, not an error. */
 class Electing extends Error {}
 /** The server is shutting down gracefully: another is taken at once. */
@@ -47,8 +49,6 @@ interface InFlight {
  * Runs in a worker thread (nats-worker.ts), so consuming and acking share no core with committing.
  */
 export class NatsReader {
-  /** Redeliveries dropped because their first copy was still pending or being committed. */
-  redelivered = 0;
   private socket: NatsSocket | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
@@ -223,7 +223,7 @@ export class NatsReader {
         if (socket.inCluster && /no responders|no reply/.test((err as Error).message)) throw new Electing(`${what}: ${(err as Error).message}`);
         throw err;
       }
-      if (reply.error?.code === 503 && socket.inCluster) throw new Electing(`${what}: ${reply.error.description}`);
+      if (reply.error && socket.inCluster && (reply.error.code === 503 || OFFLINE.has(reply.error.err_code ?? 0))) throw new Electing(`${what}: ${reply.error.description}`);
       if (reply.error && reply.error.code !== 404) throw new Error(`${what}: ${reply.error.description}`);
       return reply;
     };
@@ -294,10 +294,7 @@ export class NatsReader {
     if (seq < 0) return; // not a JetStream delivery
     if (this.outstanding > 0) this.outstanding--;
     if (this.electing) this.leaderFound();
-    if (this.held.has(seq)) {
-      this.redelivered++;
-      return;
-    }
+    if (this.held.has(seq)) return; // a redelivery of a message pending or being committed: that copy's ack covers it
     this.held.add(seq);
     const now = this.socket?.lastHeard ?? Date.now();
     if (this.pending.count === 0) this.startPending(now);

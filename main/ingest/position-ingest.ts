@@ -139,12 +139,13 @@ export class PositionIngest {
     const received = Date.now();
     const bytes = new Uint8Array(batch.data);
     const s = this.scanned;
-    const seen = new Set<number>();
+    // A second copy of a sequence in one batch: the reader drops repeats, and this is the guard behind
+    // it (checked through a set only when the batch is not in order, which it nearly always is).
+    const seen = increasing(batch.seqs) ? undefined : new Set<number>();
     for (let i = 0; i < batch.seqs.length; i++) {
       const seq = batch.seqs[i];
-      // Committed already, or a second copy in this batch: the reader drops repeats, and this is the guard behind it.
-      if (this.ranges.has(seq) || seen.has(seq)) continue;
-      seen.add(seq);
+      if (this.ranges.has(seq) || seen?.has(seq)) continue;
+      seen?.add(seq);
       fresh.push(seq);
       const start = batch.offsets[i];
       const end = batch.offsets[i + 1];
@@ -174,8 +175,8 @@ export class PositionIngest {
     // Ranges may have grown since decoding (a redelivery committed by an earlier batch), and two
     // batches of a group may carry the same sequence: each is kept once, and only if not committed.
     const decoded = group.flatMap((b) => b.fresh);
-    const unique = new Set(decoded);
-    const fresh = [...unique].filter((seq) => !this.ranges.has(seq));
+    const unique = increasing(decoded) ? decoded : [...new Set(decoded)];
+    const fresh = unique.filter((seq) => !this.ranges.has(seq));
     const all = PositionBatch.concat(group.map((b) => b.rows));
     const kept = new Set<number>();
     const keep = (seq: number) => !this.ranges.has(seq) && !kept.has(seq) && kept.add(seq) !== undefined;
@@ -197,6 +198,12 @@ export class PositionIngest {
     onCommitted(rows, fresh.reduce((a, b) => (b > a ? b : a), 0));
     settle(true);
   }
+}
+
+/** True when every sequence is above the one before (no repeats possible). */
+function increasing(seqs: ArrayLike<number>): boolean {
+  for (let i = 1; i < seqs.length; i++) if (seqs[i] <= seqs[i - 1]) return false;
+  return true;
 }
 
 interface Decoded {

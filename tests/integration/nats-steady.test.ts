@@ -53,19 +53,20 @@ describe.concurrent('a steady stream', () => {
         console.log(`steady ${rate}/s: ${stored} positions, publish → committed p50 ${p50} ms, p99 ${p99} ms`);
         expect(missing).toBe(0);
         expect(p99).toBeLessThanOrEqual(1000);
-      } finally {
         await rpc.close();
         await web.proc.stop();
+        expectExactlyOnce(web.dataDir, stored);
+      } finally {
+        await rpc.close();
         await nc.close();
+        await web.stop();
+        await nats.stop();
       }
-      const stored = await storedIn(nats.url);
-      expectExactlyOnce(web.dataDir, stored);
-      await web.stop();
-      await nats.stop();
     }, 120_000);
   }
 });
 
+/** What the stream at `url` holds once publishing has stopped. */
 async function storedIn(url: string): Promise<number> {
   const nc = await connect({ servers: url });
   try {
