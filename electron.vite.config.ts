@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+
+// electron-vite asks the electron package for its major version (ESM support); npm may leave the optional
+// package out where its binary cannot be had, so the version comes from package.json instead.
+const electronRange = (JSON.parse(readFileSync('package.json', 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies.electron;
+process.env.ELECTRON_MAJOR_VER ??= /\d+/.exec(electronRange)?.[0];
 
 // Targets are explicit so the build never needs the Electron binary (it cannot be downloaded everywhere).
 export default defineConfig({
