@@ -4,6 +4,7 @@
  */
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
+import { isFixTime } from '../../shared/position';
 import { rectangleRing } from './geometry';
 import type { Tile38Detect } from './detect';
 
@@ -62,14 +63,18 @@ export function eventOfMessage(text: string, prefix: string): FenceEvent | undef
   }
   if (m.command !== 'set' || !m.detect || !KINDS.has(m.detect) || !m.hook?.startsWith(prefix) || !m.id) return undefined;
   const c = m.object?.type === 'Point' ? m.object.coordinates : undefined;
-  if (!c || c.length < 2) return undefined;
-  const ts = typeof m.fields?.ts === 'number' ? m.fields.ts : Date.parse(m.time ?? '');
+  if (!c || c.length < 2 || !(c[1] >= -90 && c[1] <= 90) || !(c[0] >= -180 && c[0] <= 180)) return undefined;
+  if (typeof m.id !== 'string' || m.id.length > 256) return undefined;
+  // The fix's own time when it carries one a Date can hold, else when Tile38 saw it.
+  const parsed = Date.parse(m.time ?? '');
+  const ts = isFixTime(m.fields?.ts) ? m.fields?.ts : isFixTime(parsed) ? parsed : undefined;
+  if (ts === undefined) return undefined;
   return {
     event_type: m.detect as Tile38Detect,
     fence_id: m.hook.slice(prefix.length),
     device_id: m.id,
     position: { lat: c[1], lon: c[0] },
-    timestamp: Number.isFinite(ts) ? ts : 0,
+    timestamp: ts,
     source: 'tile38',
   };
 }

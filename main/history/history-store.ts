@@ -3,6 +3,7 @@ import { mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { assertNotLost, remember } from '../data-dir';
 import { HOUR_MS, partPath, retentionBound, rollCutoff, sqlString, tmpPathOf } from './archive-layout';
 import { highWaterOf, mergeRanges, withHighWater, type SeqRange } from './committed-ranges';
 import { PositionBatch } from './position-batch';
@@ -119,7 +120,10 @@ export class HistoryStore {
   /** Opens (or creates) `<dataDir>/history.duckdb` and `<dataDir>/archive/`, and finishes what a crash interrupted. */
   static async open(options: HistoryOptions): Promise<HistoryStore> {
     await mkdir(join(options.dataDir, 'archive', POSITIONS), { recursive: true });
-    const instance = await DuckDBInstance.create(join(options.dataDir, 'history.duckdb'), {
+    // Without it the committed sequences are gone, and the stream would be stored a second time beside the archive.
+    const file = join(options.dataDir, 'history.duckdb');
+    assertNotLost(file);
+    const instance = await DuckDBInstance.create(file, {
       // Parquet and JSON are built in; nothing may be fetched from the internet.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
@@ -135,6 +139,7 @@ export class HistoryStore {
       for (const sql of SCHEMA_SQL) await maintenance.run(sql);
       const store = new HistoryStore(instance, ingest, maintenance, query, options);
       await maintenance.exclusive(() => store.reconcile());
+      remember(file);
       return store;
     } catch (err) {
       for (const s of sessions) s.connection.closeSync();

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PositionSchema } from '../../shared/position';
-import { decodePosition } from './decode';
+import { badInputCorpus, corpusBytes } from '../../tests/helpers/bad-input';
+import { decodePosition, nestingDepth } from './decode';
 
-interface Case {
-  name: string;
-  expect: string;
-  body: string | { base64: string } | { fill: string; bytes: number };
-}
-const corpus = JSON.parse(readFileSync(new URL('../../fixtures/bad-input/positions.json', import.meta.url), 'utf8')) as { cases: Case[] };
-const bytesOf = (body: Case['body']): Uint8Array =>
-  typeof body === 'string' ? new TextEncoder().encode(body) : 'base64' in body ? Buffer.from(body.base64, 'base64') : new Uint8Array(body.bytes).fill(body.fill.charCodeAt(0));
+const corpus = { cases: badInputCorpus() };
+const bytesOf = corpusBytes;
 
 describe('decodePosition over the bad-input corpus', () => {
   for (const c of corpus.cases) {
@@ -42,5 +36,16 @@ describe('decodePosition over the bad-input corpus', () => {
   it('says what is wrong in words', () => {
     const d = decodePosition(new TextEncoder().encode('{"id":"a","lat":91,"lon":0,"ts":1}'), 1000);
     expect(d).toEqual({ ok: false, reason: 'invalid_lat', detail: 'lat must be a number in [-90, 90], got 91' });
+  });
+});
+
+describe('nestingDepth', () => {
+  const depth = (text: string) => nestingDepth(new TextEncoder().encode(text), 100);
+  it('counts objects and arrays, not brackets in strings or after escapes', () => {
+    expect([depth('1'), depth('{}'), depth('[[]]'), depth('{"a":[{"b":1}]}'), depth('{"a":"[[[{"}'), depth('{"a":"\\"[["}')]).toEqual([0, 1, 2, 3, 1, 1]);
+  });
+  it('stops counting past the limit, without recursion, however deep the input', () => {
+    const deep = new TextEncoder().encode('['.repeat(1_000_000));
+    expect(nestingDepth(deep, 32)).toBe(33);
   });
 });

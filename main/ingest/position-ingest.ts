@@ -92,7 +92,7 @@ export class PositionIngest {
         // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
         // batches that arrive while one commits are committed together (group commit).
         this.queue.push(this.decode(m.batch));
-        if (this.queue.length === 1) this.chain = this.chain.then(() => this.commit(this.queue.splice(0)));
+        if (this.queue.length === 1) this.chain = this.chain.then(() => this.commitGuarded(this.queue.splice(0)));
       }
     });
     worker.on('error', (err) => this.setState('error', `the NATS reader failed: ${err.message}`));
@@ -149,28 +149,35 @@ export class PositionIngest {
       fresh.push(seq);
       const start = batch.offsets[i];
       const end = batch.offsets[i + 1];
-      if (scanPosition(bytes, start, end, maxMessageBytes, s)) {
-        indexPosition(s.lat, s.lon, cell);
-        rows.add(seq, s.id, s.ts, s.lat, s.lon, cell[0], cell[1], s.speed, s.heading, s.accuracy, s.kind);
-        continue;
+      try {
+        if (scanPosition(bytes, start, end, maxMessageBytes, s)) {
+          indexPosition(s.lat, s.lon, cell);
+          rows.add(seq, s.id, s.ts, s.lat, s.lon, cell[0], cell[1], s.speed, s.heading, s.accuracy, s.kind);
+          continue;
+        }
+        // Anything the fast path does not take (props, escapes, every invalid message) gets the full decoder.
+        const d = decodePosition(bytes.subarray(start, end), maxMessageBytes);
+        if (!d.ok) {
+          quarantined.push(badMessage(batch, i, seq, d.reason, d.detail, received));
+          continue;
+        }
+        const p = d.position;
+        indexPosition(p.lat, p.lon, cell);
+        const props = p.props === undefined ? null : JSON.stringify(p.props);
+        rows.add(seq, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], p.speed, p.heading, p.accuracy, p.kind ?? null, props);
+      } catch (err) {
+        // Whatever one message does to a decoder, it is that message's problem, never the engine's.
+        quarantined.push(badMessage(batch, i, seq, 'undecodable', `decoding failed: ${(err as Error).message}`, received));
       }
-      // Anything the fast path does not take (props, escapes, every invalid message) gets the full decoder.
-      const body = bytes.subarray(start, end);
-      const d = decodePosition(body, maxMessageBytes);
-      if (!d.ok) {
-        quarantined.push({ seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw: body.slice(), reason: d.reason, detail: d.detail, received });
-        continue;
-      }
-      const p = d.position;
-      indexPosition(p.lat, p.lon, cell);
-      rows.add(seq, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], p.speed, p.heading, p.accuracy, p.kind ?? null, p.props === undefined ? null : JSON.stringify(p.props));
     }
     return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
   }
 
-  /** Commits decoded batches with their sequences in one transaction, then lets the reader ack them; on failure they are naked and come back. */
+  /**
+   * Commits decoded batches with their sequences (in one transaction, or in parts around a message the
+   * store refuses), then lets the reader ack them; when the store itself fails they are naked and come back.
+   */
   private async commit(group: Decoded[]): Promise<void> {
-    const { sink, nats, onCommitted } = this.options;
     const settle = (ok: boolean) => group.forEach((b) => this.settle(b.id, ok));
     // Ranges may have grown since decoding (a redelivery committed by an earlier batch), and two
     // batches of a group may carry the same sequence: each is kept once, and only if not committed.
@@ -184,20 +191,101 @@ export class PositionIngest {
     const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(Number(q.seq)));
     this.skipped += group.reduce((n, b) => n + b.total, 0) - fresh.length;
     if (fresh.length === 0) return settle(true);
-    const next = this.ranges.with(fresh);
-    try {
-      await sink.commit({ stream: nats.stream, rows, quarantined, committed: next.toArray() });
-    } catch (err) {
-      this.setState('error', `cannot commit ${fresh.length} positions: ${(err as Error).message}; they will be redelivered`);
-      return settle(false);
-    }
-    this.ranges = next;
-    for (const q of quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
-    this.committed += rows.length;
-    // What the fixes produced downstream (fence events, queued) is committed before the acks go out.
-    onCommitted(rows, fresh.reduce((a, b) => (b > a ? b : a), 0));
-    settle(true);
+    settle(await this.commitSplitting({ rows, quarantined, seqs: fresh }));
   }
+
+  /** A group's commit; anything unforeseen naks the group rather than stop the chain of commits behind it. */
+  private async commitGuarded(group: Decoded[]): Promise<void> {
+    try {
+      await this.commit(group);
+    } catch (err) {
+      this.setState('error', `cannot commit ${group.length} batches: ${(err as Error).message}; they will be redelivered`);
+      group.forEach((b) => this.settle(b.id, false));
+    }
+  }
+
+  /**
+   * Commits a part. When the store refuses it but still takes an empty commit, a message in it is at
+   * fault: the part is halved until each such message is found and quarantined with the store's reason,
+   * and the rest commits, so a poison message costs a few commits, never the stream. False when the
+   * store itself fails.
+   */
+  private async commitSplitting(part: Part): Promise<boolean> {
+    try {
+      await this.commitPart(part);
+      return true;
+    } catch (err) {
+      const why = (err as Error).message;
+      if (!(await this.storeTakesCommits())) {
+        this.setState('error', `cannot commit ${part.seqs.length} positions: ${why}; they will be redelivered`);
+        return false;
+      }
+      if (part.seqs.length === 1) {
+        const q = part.quarantined[0] ?? quarantineRow(part.rows, 0);
+        this.log(`ingest: stream sequence ${part.seqs[0]} cannot be committed (${why}); quarantined`);
+        try {
+          await this.commitPart({ rows: new PositionBatch(0), quarantined: [{ ...q, reason: 'uncommittable', detail: why }], seqs: part.seqs });
+          return true;
+        } catch (err) {
+          this.setState('error', `cannot commit or quarantine stream sequence ${part.seqs[0]}: ${(err as Error).message}; it will be redelivered`);
+          return false;
+        }
+      }
+      const half = new Set(part.seqs.slice(0, part.seqs.length >> 1));
+      const side = (inFirst: boolean): Part => ({
+        rows: part.rows.filter((seq) => half.has(seq) === inFirst),
+        quarantined: part.quarantined.filter((q) => half.has(Number(q.seq)) === inFirst),
+        seqs: part.seqs.filter((seq) => half.has(seq) === inFirst),
+      });
+      return (await this.commitSplitting(side(true))) && (await this.commitSplitting(side(false)));
+    }
+  }
+
+  /** A part's rows, bad messages and sequences in one transaction; then what follows from the rows (fences). */
+  private async commitPart(part: Part): Promise<void> {
+    const { sink, nats, onCommitted } = this.options;
+    const next = this.ranges.with(part.seqs);
+    await sink.commit({ stream: nats.stream, rows: part.rows, quarantined: part.quarantined, committed: next.toArray() });
+    this.ranges = next;
+    for (const q of part.quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
+    this.committed += part.rows.length;
+    try {
+      // What the fixes produced downstream (fence events, queued) is committed before the acks go out.
+      onCommitted(part.rows, part.seqs.reduce((a, b) => (b > a ? b : a), 0));
+    } catch (err) {
+      // The positions are stored; their fence events are decided again from them at the next start (catch-up).
+      this.log(`ingest: fences could not take ${part.rows.length} committed positions: ${(err as Error).message}`);
+    }
+  }
+
+  /** Whether the store takes a commit at all (the committed sequences as they are, nothing else). */
+  private async storeTakesCommits(): Promise<boolean> {
+    try {
+      await this.options.sink.commit({ stream: this.options.nats.stream, rows: new PositionBatch(0), quarantined: [], committed: this.ranges.toArray() });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Message i of a batch, kept in quarantine with why. */
+function badMessage(batch: RawBatch, i: number, seq: number, reason: string, detail: string, received: number): QuarantineRow {
+  const raw = new Uint8Array(batch.data, batch.offsets[i], batch.offsets[i + 1] - batch.offsets[i]).slice();
+  return { seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw, reason, detail, received };
+}
+
+/** A decoded row the store refused, kept for inspection as the JSON of its values. */
+function quarantineRow(rows: PositionBatch, i: number): QuarantineRow {
+  const { seq, h3, ...values } = rows.row(i);
+  const raw = new TextEncoder().encode(JSON.stringify({ ...values, h3: h3.toString(16) }));
+  return { seq, subject: '', raw, reason: 'uncommittable', detail: '', received: Date.now() };
+}
+
+interface Part {
+  rows: PositionBatch;
+  quarantined: QuarantineRow[];
+  seqs: number[];
 }
 
 /** True when every sequence is above the one before (no repeats possible). */

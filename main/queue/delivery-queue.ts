@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
+import { isFixTime } from '../../shared/position';
 import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffPolicy } from './backoff';
 import { fingerprintOf } from './fingerprint';
 import { DEFAULT_THRESHOLDS, classifyHealth, type Health, type HealthThresholds, type QueueMetrics } from './health';
@@ -45,6 +46,8 @@ export interface QueueItem {
   targetId: string;
   partitionKey: string;
   payload: string;
+  /** Why the payload cannot be rendered (a corrupt event): the item is dead-lettered with it, never sent. */
+  renderError?: string;
   status: ItemStatus;
   attempts: number;
   maxAttempts: number;
@@ -143,8 +146,9 @@ export interface TargetMetrics {
   avg_delivery_latency_ms: number;
 }
 
-/** The webhook body: Standard Webhooks' recommended envelope around the FenceEvent. */
+/** The webhook body: Standard Webhooks' recommended envelope around the FenceEvent; an event whose time is not one throws, saying so. */
 export function payloadOf(e: FenceEvent): string {
+  if (!isFixTime(e.timestamp)) throw new Error(`the event's timestamp ${e.timestamp} is not a time from 1970 to 2200 in epoch milliseconds`);
   return JSON.stringify({ type: `fence.${e.event_type}`, timestamp: new Date(e.timestamp).toISOString(), data: e });
 }
 
@@ -196,13 +200,23 @@ const eventOfRow = (r: Row): FenceEvent => ({
   source: r.e_source!,
 });
 
+/** An item's body; one that cannot be rendered says why, and goes to the dead-letter queue instead of being sent. */
+function rendered(r: Row): Pick<QueueItem, 'payload' | 'renderError'> {
+  if (r.payload !== null) return { payload: r.payload };
+  try {
+    return { payload: payloadOf(eventOfRow(r)) };
+  } catch (err) {
+    return { payload: '', renderError: (err as Error).message };
+  }
+}
+
 const toItem = (r: Row, instance: string): QueueItem => ({
   seq: r.seq,
   id: `msg_${instance}${r.seq.toString(36)}`,
   eventId: r.event_id,
   targetId: r.target_id,
   partitionKey: r.partition_key,
-  payload: r.payload ?? payloadOf(eventOfRow(r)),
+  ...rendered(r),
   status: r.status,
   attempts: r.attempts,
   maxAttempts: r.max_attempts,

@@ -139,6 +139,11 @@ export class DeliveryWorker {
           this.safely(() => this.queue.release(run.slice(i), this.owner));
           return;
         }
+        if (item.renderError !== undefined) {
+          // Nothing to send: it waits in the dead-letter queue with why, and its fence's next events go on.
+          this.safely(() => this.queue.refuse([item], this.owner, `cannot render the event: ${item.renderError}`));
+          continue;
+        }
         const slot = this.slotsOf(target);
         await slot.take();
         let outcome: AttemptOutcome;

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -25,10 +25,14 @@ export function serveFile(root: string, urlPath: string, res: ServerResponse, he
     return false;
   }
   if (rel.includes('\0')) return false;
-  const file = normalize(join(root, rel === '/' ? 'index.html' : rel));
-  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  let file = normalize(join(root, rel === '/' ? 'index.html' : rel));
+  if (!inside(file, root)) return false;
   let size: number;
   try {
+    // Resolved, links and all: a symlink in the folder must not lead out of it.
+    file = realpathSync(file);
+    if (!inside(file, realpathSync(root))) return false;
     const st = statSync(file);
     if (!st.isFile()) return false;
     size = st.size;

@@ -26,10 +26,13 @@ export interface WebBridge {
   close(): Promise<void>;
 }
 
-const COOKIE = 'hexwatch_token';
+/** The cookie's name carries the port: cookies are shared by every port of a host, and each engine has its own token. */
+const cookieName = (port: number) => `hexwatch_token_${port}`;
 const MAX_MESSAGE_BYTES = 1 << 20;
 /** A client this far behind skips heatmap frames instead of queueing them without bound. */
 const MAX_BUFFERED_BYTES = 8 << 20;
+/** A client this far behind on everything else (it does not read its replies) is cut off. */
+const MAX_BACKLOG_BYTES = 32 << 20;
 
 /**
  * Web mode's door: the built renderer over HTTP and the RPC contract over one WebSocket, on loopback
@@ -51,7 +54,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
   };
   const requestToken = (req: IncomingMessage, url: URL): string | undefined =>
-    url.searchParams.get('token') ?? cookieValue(req.headers.cookie, COOKIE);
+    url.searchParams.get('token') || cookieValue(req.headers.cookie, cookieName(port));
   const securityHeaders = (): Record<string, string> => ({
     'Content-Security-Policy': [
       "default-src 'self'",
@@ -86,7 +89,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     }
     const headers = securityHeaders();
     if (url.searchParams.has('token')) {
-      headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
     if (!serveFile(staticDir, url.pathname, res, headers)) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
@@ -111,7 +114,13 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const serveSocket = (ws: WebSocket) => {
     const client = engine.connect();
     const send = (data: string | ArrayBuffer) => {
-      if (ws.readyState === ws.OPEN) ws.send(data);
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BACKLOG_BYTES) {
+        log(`websocket: a client left ${ws.bufferedAmount} bytes unread; cut off`);
+        ws.terminate();
+        return;
+      }
+      ws.send(data);
     };
     const unsubscribe = client.onEvent((channel, payload) => {
       if (payload instanceof ArrayBuffer) {

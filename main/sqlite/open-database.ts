@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { assertNotLost, LostFileError, remember } from '../data-dir';
 
 /** A SQLite file hexwatch cannot use; the message names the file, the problem and what to do. */
 export class DatabaseFileError extends Error {
@@ -27,6 +28,12 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, options: OpenOptions): Database.Database {
   const { migrations } = options;
+  try {
+    assertNotLost(file);
+  } catch (err) {
+    if (err instanceof LostFileError) throw new DatabaseFileError(err.message, file);
+    throw err;
+  }
   const existed = existsSync(file);
   let db: Database.Database;
   try {
@@ -58,6 +65,7 @@ export function openDatabase(file: string, options: OpenOptions): Database.Datab
     }
     // Take the write lock once now: a file another process holds is refused here, not at the first write.
     db.exec('BEGIN IMMEDIATE; ROLLBACK');
+    remember(file);
     return db;
   } catch (err) {
     db.close();

@@ -1,8 +1,9 @@
 // The web bridge's door, tested from outside against the real engine process: token on HTTP and on the
 // WebSocket, Origin check, CSP, and an RPC contract that refuses bad params by field and keeps running.
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRpc, startWebMode, type TestRpcClient, type WebMode } from '../helpers';
+import { connectRpc, startWebMode, waitFor, type TestRpcClient, type WebMode } from '../helpers';
 
 interface HttpAnswer {
   status: number;
@@ -59,6 +60,22 @@ describe('HTTP', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).not.toMatch(/unsafe-eval/);
+  });
+
+  it('sets the token as a cookie named for its port: a reload without ?token= is served, and the WebSocket opens with the cookie alone', async () => {
+    const first = await get(web, `/?token=${encodeURIComponent(web.token)}`);
+    const setCookie = String(first.headers['set-cookie'] ?? '');
+    expect(setCookie).toMatch(new RegExp(`^hexwatch_token_${web.port}=[^;]+; HttpOnly; SameSite=Strict; Path=/`));
+    const cookie = setCookie.split(';')[0];
+    expect((await get(web, '/', { Cookie: cookie })).status).toBe(200);
+    // Another engine's cookie (another port) opens nothing here.
+    expect((await get(web, '/', { Cookie: `hexwatch_token_${web.port + 1}=${web.token}` })).status).toBe(401);
+    const c = await connectRpc(wsUrl(null), { headers: { Cookie: cookie } });
+    expect(c.ok).toBe(true);
+    if (c.ok) {
+      expect((await c.client.call('engine.status')).result).toMatchObject({ source: 'simulator' });
+      await c.client.close();
+    }
   });
 
   it('refuses a foreign Host header (DNS rebinding) even with the token', async () => {
@@ -134,6 +151,22 @@ describe('WebSocket /rpc', () => {
     it('answers unknown_method to an unknown method', async () => {
       const reply = await client.call('engine.selfDestruct', {});
       expect(reply.error?.code).toBe('unknown_method');
+    });
+
+    it('cuts off a client that never reads its replies, past a bounded backlog, and serves the others', async () => {
+      const greedy = await connectRpc(wsUrl(web.token));
+      if (!greedy.ok) throw new Error(greedy.error);
+      const raw = (greedy.client.socket as unknown as { _socket: Socket })._socket;
+      raw.pause(); // reads nothing more: the engine's replies pile up on its side
+      const closed = new Promise<number>((resolve) => greedy.client.socket.once('close', (code) => resolve(code)));
+      // config.get answers a few kilobytes: enough of them overflow any bounded backlog.
+      for (let i = 0; i < 100_000; i++) greedy.client.sendRaw(JSON.stringify({ id: i, method: 'config.get', params: {} }));
+      await waitFor(() => /a client left \d+ bytes unread; cut off/.test(web.proc.stderr()), { timeoutMs: 60_000, what: 'the engine to cut the client off' });
+      raw.resume();
+      expect(await closed).toBe(1006); // dropped, not closed politely
+      const other = await connectRpc(wsUrl(web.token));
+      expect(other.ok && (await other.client.call('engine.status')).result).toMatchObject({ source: 'simulator' });
+      if (other.ok) await other.client.close();
     });
 
     it('answers a malformed request with an error instead of closing', async () => {

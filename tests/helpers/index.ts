@@ -9,3 +9,4 @@ export * from './history-reader';
 export * from './webhook-receiver';
 export { fenceScenario } from '../../main/fences/fence-scenario';
 export * from './steady-stream';
+export * from './bad-input';

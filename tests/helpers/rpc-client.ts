@@ -25,9 +25,9 @@ export interface TestRpcClient {
 export type ConnectOutcome = { ok: true; client: TestRpcClient } | { ok: false; status?: number; error: string };
 
 /** Opens `ws://<host:port>/rpc?token=…` with the given Origin (none if undefined). */
-export function connectRpc(url: string, options: { origin?: string; timeoutMs?: number } = {}): Promise<ConnectOutcome> {
+export function connectRpc(url: string, options: { origin?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<ConnectOutcome> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, { origin: options.origin, handshakeTimeout: options.timeoutMs ?? 10_000 });
+    const socket = new WebSocket(url, { origin: options.origin, handshakeTimeout: options.timeoutMs ?? 10_000, headers: options.headers });
     let settled = false;
     const settle = (outcome: ConnectOutcome) => {
       if (!settled) {

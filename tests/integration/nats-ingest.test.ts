@@ -1,15 +1,13 @@
 // Live positions from a real nats-server (JetStream) through the real engine into DuckDB and the
 // Parquet archive: every valid fix lands exactly once, bad ones are quarantined with their reason, and a
 // NATS outage is ridden out. The archive is read back by a separate DuckDB process.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { freePort, makeTempDir, natsServerPath, readHistoryElsewhere, repoRoot, startNats, startProcess, tcpExchange, waitFor, type ManagedProcess, type RunningServer } from '../helpers';
+import { badInputCorpus, corpusBytes, freePort, makeTempDir, natsServerPath, readHistoryElsewhere, startNats, startProcess, tcpExchange, waitFor, type ManagedProcess, type RunningServer } from '../helpers';
 
 const HOUR = 3_600_000;
 
@@ -109,11 +107,8 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
   });
 
   it('quarantines each bad message of the corpus with its reason and lands every valid one in between', async () => {
-    const corpus = JSON.parse(readFileSync(join(repoRoot, 'fixtures/bad-input/positions.json'), 'utf8')) as {
-      cases: { name: string; expect: string; body: string | { base64: string } | { fill: string; bytes: number } }[];
-    };
-    const bytes = (b: (typeof corpus.cases)[number]['body']) =>
-      typeof b === 'string' ? new TextEncoder().encode(b) : 'base64' in b ? new Uint8Array(Buffer.from(b.base64, 'base64')) : new Uint8Array(b.bytes).fill(b.fill.charCodeAt(0));
+    const corpus = { cases: badInputCorpus() };
+    const bytes = corpusBytes;
     const dir = await makeTempDir('hexwatch-corpus-');
     const stream = 'CORPUS';
     const jsm = await jetstreamManager(nc);

@@ -48,6 +48,43 @@ function coin(index: number): number {
   return x - Math.floor(x);
 }
 
+describe('an event that cannot be rendered', () => {
+  it('is dead-lettered with why, while the healthy webhook receives every other event in fence order', async () => {
+    receiver = await startWebhookReceiver();
+    const service = new DeliveryService({
+      dataDir: dir.path,
+      env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET },
+      settings: { feed: false, maxAttempts: 3, backoff: { scheduleS: [0.02], jitter: 0 } },
+      worker: { pollMs: 20 },
+    });
+    service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
+    const all = events(3, 10);
+    // A corrupt event (a time past what a Date holds), in the middle of fence-1's events.
+    const bad = all.findIndex((e, i) => e.fence_id === 'fence-1' && i > all.length / 2);
+    all[bad] = { ...all[bad], timestamp: 1e16 };
+    expect(service.queue.enqueue(all).items).toBe(all.length);
+    service.start();
+    try {
+      await waitFor(() => service.queue.metrics().completed_count === all.length - 1 && service.queue.metrics().dlq_count === 1, {
+        timeoutMs: 30_000,
+        what: 'every good event delivered and the bad one dead-lettered',
+        detail: () => JSON.stringify(service.queue.metrics()),
+      });
+      const [dead] = service.queue.dlqList().items;
+      expect(dead.lastError).toMatch(/^cannot render the event: the event's timestamp 10000000000000000 is not a time/);
+      expect(dead.attempts).toBe(0);
+    } finally {
+      await service.stop();
+    }
+    const delivered = receiver.delivered().map((r) => r.event);
+    expect(delivered).toHaveLength(all.length - 1);
+    for (const fence of ['fence-0', 'fence-1', 'fence-2']) {
+      const sent = all.filter((e, i) => e.fence_id === fence && i !== bad).map(keyOf);
+      expect(delivered.filter((e) => e.fence_id === fence).map(keyOf)).toEqual(sent);
+    }
+  });
+});
+
 describe('a receiver that fails half the requests', () => {
   it('ends every event delivered or dead-lettered, in fence order, each with one webhook-id, every signature valid', async () => {
     receiver = await startWebhookReceiver({

@@ -10,7 +10,15 @@ export function connectEngine(): { client: RpcClient; onState(listener: (s: Conn
   if (bridge) {
     return { client: new IpcRpcClient(bridge), onState: (l) => (l({ state: 'open' }), () => {}), onReopen: () => () => {} };
   }
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  const ws = new WsRpcClient(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
+  // The token arrives once in the URL; the engine also set it as a cookie, which a reload (and the
+  // WebSocket) carries, so it leaves the address bar, history and anything copied from them.
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  if (token !== null) {
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+  }
+  const ws = new WsRpcClient(`ws://${location.host}/rpc${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   return { client: ws, onState: (l) => ws.onState(l), onReopen: (l) => ws.onReopen(l) };
 }
