@@ -144,6 +144,12 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       expect(Buffer.from(one.rawBase64, 'base64').toString()).toContain('"lat"');
       expect(one.detail).toMatch(/^lat must be a number in \[-90, 90\]/);
       expect(((await client.call('history.counts', {})) as { hot: number }).hot + ((await client.call('history.counts', {})) as { archived: number }).archived).toBe(validCount);
+      // Nothing waits behind a bad message: every one is acked, and the engine still runs.
+      await waitFor(async () => (await jsm.consumers.info(stream, 'corpus')).ack_floor.stream_seq === bodies.length, {
+        timeoutMs: 10_000,
+        what: 'the consumer’s ack floor at the end of the stream',
+      });
+      expect(engine.status().sourceState).toBe('running');
       expect(await client.call('quarantine.purge', { reason: 'oversize' })).toEqual({ purged: 1 });
       expect(((await client.call('quarantine.counts', {})) as Record<string, number>).oversize).toBeUndefined();
     } finally {
