@@ -164,6 +164,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         maxMessageBytes: config.ingest.maxMessageBytes,
         env,
         sink: history,
+        // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
+        warnShared: !tile38,
         onCommitted: (rows, highWater) => {
           const fixes: Fix[] = new Array(rows.length);
           for (let i = 0; i < rows.length; i++) {

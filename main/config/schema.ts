@@ -50,6 +50,7 @@ export const ConfigSchema = strict({
     stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('POSITIONS'),
     subjects: z.array(z.string().min(1)).min(1).default(['pos.>']),
     createStream: z.boolean().default(true),
+    // Engines may share it only when Tile38 decides fences: the embedded engine needs every fix of a device.
     consumer: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('hexwatch'),
     // A stream the engine creates: its copies in a cluster (the consumer inherits them).
     streamReplicas: z.number().int().min(1).max(5).default(1),

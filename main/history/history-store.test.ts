@@ -114,12 +114,12 @@ describe('roll into the Parquet archive', () => {
       'positions/date=2024-01-02/hour=03',
     ]);
 
-    // DuckDB reads every Parquet timestamp as TIMESTAMP; the file itself stores milliseconds (checked below).
+    // ts is an instant (Parquet's isAdjustedToUTC), read as TIMESTAMPTZ, stored in microseconds (checked below).
     // A zero-padded hour=HH is not auto-cast to a number, so readers that want one pass hive_types.
     const types = await outsideQuery(s.archiveDir, `DESCRIBE SELECT * FROM read_parquet($GLOB, hive_partitioning = true)`);
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toEqual({
       device_id: 'VARCHAR',
-      ts: 'TIMESTAMP',
+      ts: 'TIMESTAMP WITH TIME ZONE',
       lat: 'DOUBLE',
       lon: 'DOUBLE',
       h3: 'UBIGINT',
@@ -137,7 +137,7 @@ describe('roll into the Parquet archive', () => {
       { name: 'h3', type: 'INT64', converted_type: 'UINT_64' },
       { name: 'props', type: 'BYTE_ARRAY', converted_type: 'JSON' },
       { name: 'seq', type: 'INT64', converted_type: 'UINT_64' },
-      { name: 'ts', type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
+      { name: 'ts', type: 'INT64', converted_type: 'TIMESTAMP_MICROS' },
     ]);
     const hours = await outsideQuery(
       s.archiveDir,

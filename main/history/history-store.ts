@@ -9,7 +9,7 @@ import { highWaterOf, mergeRanges, withHighWater, type SeqRange } from './commit
 import { PositionBatch } from './position-batch';
 import { QuarantineTable } from './quarantine-table';
 import { Session } from './session';
-import { ARCHIVE_COLUMNS, ARCHIVE_SELECT, SCHEMA_SQL, appendPositions, appendQuarantine, type PositionRow, type QuarantineRow } from './tables';
+import { ARCHIVE_COLUMNS, ARCHIVE_SELECT, SCHEMA_SQL, UTC_SESSION, appendPositions, appendQuarantine, type PositionRow, type QuarantineRow } from './tables';
 
 /** Named steps of archiving, compaction and retention; a test hook that throws at one simulates a crash there. */
 export type FaultPoint =
@@ -136,6 +136,7 @@ export class HistoryStore {
     try {
       for (let i = 0; i < 3; i++) sessions.push(new Session(await instance.connect()));
       const [ingest, maintenance, query] = sessions;
+      for (const session of sessions) await session.run(UTC_SESSION);
       for (const sql of SCHEMA_SQL) await maintenance.run(sql);
       const store = new HistoryStore(instance, ingest, maintenance, query, options);
       await maintenance.exclusive(() => store.reconcile());

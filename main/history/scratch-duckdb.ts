@@ -1,10 +1,12 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { UTC_SESSION } from './tables';
 
 /** An in-memory DuckDB for one piece of work over the archive: never fetches an extension, closed after. */
 export async function withScratchDuckDB<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   const c = await instance.connect();
   try {
+    await c.run(UTC_SESSION);
     return await work(c);
   } finally {
     c.closeSync();

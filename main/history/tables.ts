@@ -63,12 +63,22 @@ export const SCHEMA_SQL = [
   `CREATE TABLE IF NOT EXISTS archive_garbage (path VARCHAR NOT NULL)`,
 ];
 
-/** The archive's columns in contract order, from the hot table (props becomes JSON; text that is not JSON is kept as a JSON string). */
-export const ARCHIVE_SELECT = `device_id, ts, lat, lon, h3, speed, heading, accuracy, kind,
+/**
+ * The archive's columns in contract order, from the hot table (props becomes JSON; text that is not JSON
+ * is kept as a JSON string). `ts` is written as an instant (TIMESTAMPTZ: Parquet's isAdjustedToUTC), so
+ * pandas, polars and Spark read UTC times, not naive local ones; every session runs in UTC (UTC_SESSION).
+ */
+export const ARCHIVE_SELECT = `device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, speed, heading, accuracy, kind,
   CASE WHEN props IS NULL THEN NULL WHEN json_valid(props) THEN props::JSON ELSE to_json(props) END AS props, seq`;
 
-/** The same columns from archive parts (already typed). */
-export const ARCHIVE_COLUMNS = 'device_id, ts, lat, lon, h3, speed, heading, accuracy, kind, props, seq';
+/** The same columns from archive parts (already typed; parts written before ts was an instant become one). */
+export const ARCHIVE_COLUMNS = 'device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, speed, heading, accuracy, kind, props, seq';
+
+/**
+ * Every DuckDB of hexwatch's runs in UTC: a TIMESTAMP (naive, as the hot table and older archive parts
+ * hold it) then becomes the same instant as TIMESTAMPTZ, whatever the machine's time zone.
+ */
+export const UTC_SESSION = "SET TimeZone = 'UTC'";
 
 const HOT_TYPES = [
   DuckDBUBigIntType.instance,

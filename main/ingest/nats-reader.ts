@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { ackSequence, natsAuth, NatsServerError, NatsSocket, pubCommand, readStatus, redactUrl, repliesWith, ServerPool, type MessageRanges, type ServerInfo } from '../nats';
+import { ackDeliverySequence, ackSequence, natsAuth, NatsServerError, NatsSocket, pubCommand, readStatus, redactUrl, repliesWith, ServerPool, type MessageRanges, type ServerInfo } from '../nats';
 import { BatchBuilder, type RawBatch } from './batch-builder';
+import { Electing, ensureStreamAndConsumer } from './jetstream-setup';
+import { SharedConsumerWatch } from './shared-consumer';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
@@ -12,6 +14,11 @@ export interface NatsReaderOptions {
   onBatch: (batch: RawBatch) => void;
   /** Batches handed out and not yet settled, at most. */
   maxInFlight?: number;
+  /**
+   * Say so in the state when another client pulls from the same consumer: with the embedded fence
+   * engine each engine would see only part of a device's track (Tile38 holds every device's state).
+   */
+  warnShared?: boolean;
 }
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -23,10 +30,6 @@ const GOOD_CONNECTION_MS = 5_000;
 const NAK_LATER = '-NAK {"delay": 5000000000}';
 const IN_PROGRESS = '+WPI';
 
-/** JetStream's "stream/consumer is offline" errors: in a cluster that lost a node, they pass once leaders are chosen. */
-const OFFLINE = new Set([10118, 10119, 10194, 10195]);
-/** The cluster has no JetStream leader for the stream or consumer yet: retried in a second, not an error. */
-class Electing extends Error {}
 /** The server is shutting down gracefully: another is taken at once. */
 class LameDuck extends Error {}
 
@@ -79,6 +82,8 @@ export class NatsReader {
   /** Where this connection's pulls deliver; empty while not consuming. */
   private inbox = '';
   private state: { state: IngestState; detail: string } | undefined;
+  private readonly sharing = new SharedConsumerWatch();
+  private shared = false;
 
   constructor(private readonly options: NatsReaderOptions) {
     const { nats } = options;
@@ -132,8 +137,8 @@ export class NatsReader {
         this.setState(ran ? 'reconnecting' : 'starting', `connecting to ${this.pool.order().map((s) => redactUrl(s.url)).join(', ')}`);
         socket = this.socket = await this.connect();
         if (this.stopped) break;
-        await this.prepare(socket);
-        this.setState('running', `${socket.server} · stream ${nats.stream} · consumer ${nats.consumer}`);
+        await ensureStreamAndConsumer(socket, nats);
+        this.setState('running', this.runningDetail());
         ran = true;
         failures = 0;
         since = Date.now();
@@ -210,46 +215,6 @@ export class NatsReader {
     if (info.ldm) this.interrupt?.(new LameDuck('the server is entering lame duck mode'));
   };
 
-  /** The stream and the durable consumer, created when missing, through the JetStream API. */
-  private async prepare(socket: NatsSocket): Promise<void> {
-    const { nats } = this.options;
-    type Reply = { error?: { code: number; err_code?: number; description: string } };
-    const api = async (what: string, subject: string, body = ''): Promise<Reply> => {
-      let reply: Reply;
-      try {
-        reply = JSON.parse((await socket.request(`$JS.API.${subject}`, body)).toString('utf8')) as Reply;
-      } catch (err) {
-        // In a cluster, nobody answering means the leader is being chosen.
-        if (socket.inCluster && /no responders|no reply/.test((err as Error).message)) throw new Electing(`${what}: ${(err as Error).message}`);
-        throw err;
-      }
-      if (reply.error && socket.inCluster && (reply.error.code === 503 || OFFLINE.has(reply.error.err_code ?? 0))) throw new Electing(`${what}: ${reply.error.description}`);
-      if (reply.error && reply.error.code !== 404) throw new Error(`${what}: ${reply.error.description}`);
-      return reply;
-    };
-    const stream = `stream ${nats.stream}`;
-    if ((await api(stream, `STREAM.INFO.${nats.stream}`)).error) {
-      if (!nats.createStream) throw new Error(`${stream} does not exist (nats.createStream is off)`);
-      const config = { name: nats.stream, subjects: nats.subjects, num_replicas: nats.streamReplicas };
-      const created = await api(`creating ${stream}`, `STREAM.CREATE.${nats.stream}`, JSON.stringify(config));
-      if (created.error) throw new Error(`creating ${stream}: ${created.error.description}`);
-    }
-    const consumer = `consumer ${nats.consumer} of ${stream}`;
-    if ((await api(consumer, `CONSUMER.INFO.${nats.stream}.${nats.consumer}`)).error) {
-      // The consumer inherits the stream's replicas.
-      const config = {
-        durable_name: nats.consumer,
-        ack_policy: 'explicit',
-        deliver_policy: 'all',
-        ack_wait: nats.ackWaitS * 1_000_000_000,
-        // The reader holds up to 4 batches in flight and 2 being pulled: below that the server stalls it.
-        max_ack_pending: Math.max(10_000, nats.batch * 8),
-      };
-      const created = await api(`creating ${consumer}`, `CONSUMER.DURABLE.CREATE.${nats.stream}.${nats.consumer}`, JSON.stringify({ stream_name: nats.stream, config }));
-      if (created.error) throw new Error(`creating ${consumer}: ${created.error.description}`);
-    }
-  }
-
   /**
    * Pulls with the JetStream protocol (CONSUMER.MSG.NEXT on an inbox, an ack to each message's reply
    * subject) until the connection is lost (rejects) or the reader stops (resolves). Pulls expire and
@@ -260,6 +225,8 @@ export class NatsReader {
     this.inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
     this.outstanding = 0;
     this.electing = false;
+    // Pulls of a lost connection may still take deliveries until they expire.
+    this.sharing.reset(Date.now(), PULL_EXPIRES_MS + 2000);
     socket.subscribe(this.inbox);
     for (const lines of this.unsent.splice(0)) socket.write(lines);
     let pinged = 0;
@@ -277,6 +244,7 @@ export class NatsReader {
         const now = Date.now();
         this.flushIfDue(now);
         this.noteProgress(socket, now);
+        this.noteShared(now);
         if (now - socket.lastHeard >= 2 * HEARTBEAT_MS && now - pinged >= HEARTBEAT_MS) {
           pinged = now;
           this.outstanding = 0;
@@ -294,6 +262,7 @@ export class NatsReader {
     if (seq < 0) return; // not a JetStream delivery
     if (this.outstanding > 0) this.outstanding--;
     if (this.electing) this.leaderFound();
+    if (this.options.warnShared) this.sharing.note(ackDeliverySequence(buf, replyStart, replyEnd), this.socket?.lastHeard ?? 0);
     if (this.held.has(seq)) return; // a redelivery of a message pending or being committed: that copy's ack covers it
     this.held.add(seq);
     const now = this.socket?.lastHeard ?? Date.now();
@@ -328,8 +297,23 @@ export class NatsReader {
 
   private leaderFound(): void {
     this.electing = false;
+    this.setState('running', this.runningDetail());
+  }
+
+  private runningDetail(): string {
     const { nats } = this.options;
-    this.setState('running', `${this.socket?.server} · stream ${nats.stream} · consumer ${nats.consumer}`);
+    const where = `${this.socket?.server} · stream ${nats.stream} · consumer ${nats.consumer}`;
+    if (!this.shared) return where;
+    return `${where} · another client pulls from consumer ${nats.consumer} too: with the embedded fence engine each engine sees only part of a device's track (share a consumer only with Tile38 deciding fences)`;
+  }
+
+  /** Counts deliveries that skipped consumer sequences, and says in the state when they keep coming. */
+  private noteShared(now: number): void {
+    if (!this.options.warnShared) return;
+    const shared = this.sharing.shared(now);
+    if (shared === this.shared) return;
+    this.shared = shared;
+    if (this.state?.state === 'running') this.setState('running', this.runningDetail());
   }
 
   private topUp(): void {

@@ -5,10 +5,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NatsReader, type NatsReaderOptions } from './nats-reader';
 
 const port = parentPort!;
-const { nats, env } = workerData as Pick<NatsReaderOptions, 'nats' | 'env'>;
+const { nats, env, warnShared } = workerData as Pick<NatsReaderOptions, 'nats' | 'env' | 'warnShared'>;
 const reader = new NatsReader({
   nats,
   env,
+  warnShared,
   onState: (state, detail) => port.postMessage({ t: 'state', state, detail }),
   onBatch: (batch) => port.postMessage({ t: 'batch', batch }, [batch.data, batch.seqs.buffer as ArrayBuffer, batch.offsets.buffer as ArrayBuffer, batch.subjectOf.buffer as ArrayBuffer]),
 });

@@ -27,6 +27,8 @@ export interface IngestOptions {
    * highest stream sequence the commit covers. What it produces downstream must be committed when it returns.
    */
   onCommitted: (rows: PositionBatch, highWater: number) => void;
+  /** Warn in the state when another client pulls from the consumer (the embedded fence engine needs every fix of a device). */
+  warnShared?: boolean;
   log?: (line: string) => void;
 }
 
@@ -85,7 +87,7 @@ export class PositionIngest {
     const url = workerEntry();
     // Only what the reader needs crosses over: the NATS settings and the two secret variables.
     const secrets = { HEXWATCH_NATS_PASSWORD: env.HEXWATCH_NATS_PASSWORD, HEXWATCH_NATS_TOKEN: env.HEXWATCH_NATS_TOKEN };
-    const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets } }));
+    const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets, warnShared: this.options.warnShared ?? false } }));
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'state') this.setState(m.state, m.detail);
       else if (m.t === 'batch') {

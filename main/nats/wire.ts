@@ -123,6 +123,16 @@ function quote(buf: Buffer, s: number, e: number): string {
  * -1 when it is not one.
  */
 export function ackSequence(buf: Uint8Array, s: number, e: number): number {
+  return ackField(buf, s, e, 0);
+}
+
+/** The consumer sequence (one per delivery, to any client of the consumer) from an ack subject, or -1. */
+export function ackDeliverySequence(buf: Uint8Array, s: number, e: number): number {
+  return ackField(buf, s, e, 1);
+}
+
+/** The number `after` fields past the stream sequence of an ack subject, or -1. */
+function ackField(buf: Uint8Array, s: number, e: number, after: number): number {
   let dots = 0;
   for (let i = s; i < e; i++) if (buf[i] === 0x2e) dots++;
   // 9 tokens is the old form, 11 or more the form with domain and account.
@@ -130,7 +140,7 @@ export function ackSequence(buf: Uint8Array, s: number, e: number): number {
   if (field < 0) return -1;
   let seen = 0;
   let i = s;
-  while (seen < field) if (buf[i++] === 0x2e) seen++;
+  while (seen < field + after) if (buf[i++] === 0x2e) seen++;
   let v = 0;
   let len = 0;
   for (; i < e && buf[i] !== 0x2e; i++, len++) {

@@ -26,7 +26,11 @@ async function readBack(): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   try {
+    // Read from another time zone: the archive's times are instants, so they do not move.
+    await c.run("SET TimeZone = 'America/Los_Angeles'");
     const glob = join(dir, 'archive', 'fence_events', '**', '*.parquet');
+    const types = (await c.runAndReadAll(`SELECT DISTINCT logical_type FROM parquet_schema('${glob}') WHERE name = 'ts'`)).getRows().map((row) => String(row[0]));
+    expect(types).toEqual([expect.stringMatching(/^TimestampType\(isAdjustedToUTC=1/)]);
     const r = await c.runAndReadAll(`SELECT id::INTEGER AS id, event_type, fence_id, device_id, epoch_ms(ts)::DOUBLE AS ts, "group", source, date::VARCHAR AS date, hour::INTEGER AS hour FROM read_parquet('${glob}', hive_partitioning = true) ORDER BY id`);
     return r.getRowObjectsJS();
   } finally {

@@ -47,7 +47,9 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
       const path = join(root, partPath(TABLE, hour, `${list[0].id}-${list[list.length - 1].id}`));
       const tmp = tmpPathOf(path);
       mkdirSync(dirname(path), { recursive: true });
-      await c.run(`COPY (SELECT * FROM e ORDER BY device_id, ts, id) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      // ts as an instant (TIMESTAMPTZ), as in the positions archive.
+      const columns = 'id, event_type, fence_id, device_id, ts::TIMESTAMPTZ AS ts, lat, lon, "group", source';
+      await c.run(`COPY (SELECT ${columns} FROM e ORDER BY device_id, ts, id) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
       renameSync(tmp, path);
     }
   });

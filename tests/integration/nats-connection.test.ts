@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../../main';
-import { freePort, hexwatchBin, makeTempDir, repoRoot, runToExit, startNats, waitFor, engineEnv, type RunningServer } from '../helpers';
+import { freePort, hexwatchBin, makeTempDir, repoRoot, runToExit, startNats, SteadyPublisher, waitFor, engineEnv, type RunningServer } from '../helpers';
 
 describe('NATS connection problems', () => {
   it('reports an unreachable server and keeps retrying while the engine answers', async () => {
@@ -117,4 +117,32 @@ describe('NATS connection problems', () => {
       await nats.stop();
     }
   });
+});
+
+describe('a consumer shared by two engines', () => {
+  it('each embedded-engine status warns that another client pulls from its consumer', async () => {
+    const nats = await startNats();
+    const dirs = [await makeTempDir('hexwatch-share-a-'), await makeTempDir('hexwatch-share-b-')];
+    const engines = await Promise.all(dirs.map((d) => startEngine({ argv: ['--data-dir', d.path, '--nats', nats.url], env: {}, log: () => {} })));
+    const nc = await connect({ servers: nats.url });
+    const publisher = new SteadyPublisher({ nc, subject: 'pos.shared', ratePerSec: 2000 });
+    try {
+      await waitFor(() => engines.every((e) => e.status().sourceState === 'running'), { timeoutMs: 15_000, what: 'both running' });
+      publisher.start();
+      // Skips right after connecting are not counted (12 s): the warning comes after that.
+      const warned = /another client pulls from consumer hexwatch too/;
+      await waitFor(() => engines.every((e) => warned.test(e.status().sourceDetail ?? '')), {
+        timeoutMs: 40_000,
+        what: 'both engines to warn',
+        detail: () => engines.map((e) => e.status().sourceDetail).join('\n'),
+      });
+    } finally {
+      await publisher.stop();
+      await nc.close();
+      await engines[0].stop();
+      await engines[1].stop();
+      for (const d of dirs) await d.remove();
+      await nats.stop();
+    }
+  }, 90_000);
 });

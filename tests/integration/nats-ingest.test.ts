@@ -101,6 +101,8 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
     const back = readHistoryElsewhere(dir.path);
     expect(back.rows).toHaveLength(fixes.length);
     expect(back.archived).toBe(100_000);
+    // Instants: Parquet's isAdjustedToUTC, so pandas, polars and Spark read UTC times (and the checksums below hold in Tokyo).
+    expect(back.tsTypes).toEqual([expect.stringMatching(/^TimestampType\(isAdjustedToUTC=1/)]);
     expect(new Set(back.rows.map((r) => r.seq)).size).toBe(fixes.length);
     expect(checksums(back.rows)).toEqual(checksums(fixes.map((p) => ({ device_id: p.id, ts: p.ts, lat: p.lat, lon: p.lon }))));
     await dir.remove();
