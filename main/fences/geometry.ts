@@ -4,6 +4,7 @@
  * to its centre is within the radius; `cross` tests the segment between two fixes against the polygon
  * (a circle's 64-step polygon). Same float operations in the same order, so the same answers.
  */
+import { goAsin, goAtan2, goCos, goSin } from './go-math';
 import type { FenceGeometry } from '../../shared/fence';
 
 export interface Box {
@@ -197,7 +198,7 @@ function polygonsShape(polygons: Polygon[]): Shape {
   };
 }
 
-// geojson's geo package.
+// geojson's geo package, with Go's sin, cos, asin and atan2 (go-math.ts): bit for bit what Tile38 computes.
 const EARTH_RADIUS = 6371e3;
 const RADIANS = Math.PI / 180;
 const DEGREES = 180 / Math.PI;
@@ -208,9 +209,9 @@ function haversine(latA: number, lonA: number, latB: number, lonB: number): numb
   const λ1 = lonA * RADIANS;
   const φ2 = latB * RADIANS;
   const λ2 = lonB * RADIANS;
-  const sΔφ2 = Math.sin((φ2 - φ1) / 2);
-  const sΔλ2 = Math.sin((λ2 - λ1) / 2);
-  return sΔφ2 * sΔφ2 + Math.cos(φ1) * Math.cos(φ2) * sΔλ2 * sΔλ2;
+  const sΔφ2 = goSin((φ2 - φ1) / 2);
+  const sΔλ2 = goSin((λ2 - λ1) / 2);
+  return sΔφ2 * sΔφ2 + goCos(φ1) * goCos(φ2) * sΔλ2 * sΔλ2;
 }
 
 /** Go's math.Mod for the non-negative operands used here. */
@@ -221,8 +222,8 @@ function destination(lat: number, lon: number, meters: number, bearing: number):
   const θ = bearing * RADIANS;
   const φ1 = lat * RADIANS;
   const λ1 = lon * RADIANS;
-  const φ2 = Math.asin(Math.sin(φ1) * Math.cos(δ) + Math.cos(φ1) * Math.sin(δ) * Math.cos(θ));
-  let λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(δ) * Math.cos(φ1), Math.cos(δ) - Math.sin(φ1) * Math.sin(φ2));
+  const φ2 = goAsin(goSin(φ1) * goCos(δ) + goCos(φ1) * goSin(δ) * goCos(θ));
+  let λ2 = λ1 + goAtan2(goSin(θ) * goSin(δ) * goCos(φ1), goCos(δ) - goSin(φ1) * goSin(φ2));
   λ2 = goMod(λ2 + 3 * Math.PI, 2 * Math.PI) - Math.PI;
   return [φ2 * DEGREES, λ2 * DEGREES];
 }
@@ -239,14 +240,14 @@ export function circlePolygon(cx: number, cy: number, radiusM: number, steps = 6
   const points: number[][] = [];
   for (let th = 0; th <= 360; th += 360 / steps) {
     const r = (Math.PI / 180) * th;
-    points.push([cx + lons * Math.cos(r), cy + lats * Math.sin(r)]);
+    points.push([cx + lons * goCos(r), cy + lats * goSin(r)]);
   }
   points.push(points[0]);
   return points;
 }
 
 function circleShape(cx: number, cy: number, radiusM: number): Shape {
-  const sin = Math.sin((0.5 * goMod(radiusM, TWO_PI_R)) / EARTH_RADIUS);
+  const sin = goSin((0.5 * goMod(radiusM, TWO_PI_R)) / EARTH_RADIUS);
   const limit = sin * sin;
   const poly: Polygon = { exterior: ringOf(circlePolygon(cx, cy, radiusM)), holes: [] };
   // Tile38 files a circle fence under its polygon's box, as here: a fix outside that box is not tested.
