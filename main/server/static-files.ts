@@ -13,39 +13,72 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.wasm': 'application/wasm',
   '.woff2': 'font/woff2',
+  '.pbf': 'application/x-protobuf',
   '.map': 'application/json',
 };
 
-/** Serves one file from `root`, refusing anything that resolves outside it. Returns false when not found. */
-export function serveFile(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): boolean {
+/**
+ * The renderer's Content-Security-Policy, for both shells: nothing remote, no eval; `connect` names
+ * where the page may open connections besides its own origin (web mode's WebSocket).
+ */
+export function rendererCsp(connect: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "worker-src 'self' blob:",
+    `connect-src ${["'self'", ...connect].join(' ')}`,
+    "font-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export interface StaticFile {
+  path: string;
+  size: number;
+  type: string;
+}
+
+/**
+ * The file `urlPath` names under `root`, for both shells (web mode's HTTP, the desktop's app://), or
+ * undefined: not found, not a file, or anywhere outside root, by `..` or through a symlink.
+ */
+export function resolveStaticFile(root: string, urlPath: string): StaticFile | undefined {
   let rel: string;
   try {
     rel = decodeURIComponent(urlPath);
   } catch {
-    return false;
+    return undefined;
   }
-  if (rel.includes('\0')) return false;
+  if (rel.includes('\0')) return undefined;
   const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-  let file = normalize(join(root, rel === '/' ? 'index.html' : rel));
-  if (!inside(file, root)) return false;
-  let size: number;
+  const named = normalize(join(root, rel === '/' ? 'index.html' : rel));
+  if (!inside(named, root)) return undefined;
   try {
     // Resolved, links and all: a symlink in the folder must not lead out of it.
-    file = realpathSync(file);
-    if (!inside(file, realpathSync(root))) return false;
-    const st = statSync(file);
-    if (!st.isFile()) return false;
-    size = st.size;
+    const path = realpathSync(named);
+    if (!inside(path, realpathSync(root))) return undefined;
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    return { path, size: st.size, type: MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' };
   } catch {
-    return false;
+    return undefined;
   }
-  const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Serves one file from `root` over HTTP (web mode). Returns false when there is none to serve. */
+export function serveFile(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): boolean {
+  const file = resolveStaticFile(root, urlPath);
+  if (!file) return false;
   res.writeHead(200, {
     ...headers,
-    'Content-Type': type,
-    'Content-Length': String(size),
-    'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600',
+    'Content-Type': file.type,
+    'Content-Length': String(file.size),
+    'Cache-Control': file.type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600',
   });
-  createReadStream(file).pipe(res);
+  createReadStream(file.path).pipe(res);
   return true;
 }

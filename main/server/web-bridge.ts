@@ -6,7 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { RpcError } from '../../shared/rpc';
 import { encodeBinary } from '../../shared/wire';
 import type { Engine } from '../engine';
-import { serveFile } from './static-files';
+import { rendererCsp, serveFile } from './static-files';
 
 export interface WebBridgeOptions {
   engine: Engine;
@@ -56,18 +56,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const requestToken = (req: IncomingMessage, url: URL): string | undefined =>
     url.searchParams.get('token') || cookieValue(req.headers.cookie, cookieName(port));
   const securityHeaders = (): Record<string, string> => ({
-    'Content-Security-Policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: blob:",
-      "worker-src 'self' blob:",
-      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "font-src 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-    ].join('; '),
+    'Content-Security-Policy': rendererCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',

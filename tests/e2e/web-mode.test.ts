@@ -165,6 +165,16 @@ describe('web mode in Chromium', () => {
     expect(requests.some((u) => u.startsWith(`ws://127.0.0.1:${web.port}/rpc`)), requests.join('\n')).toBe(true);
   });
 
+  it('drops the token from the address bar, and a reload (by its cookie) brings the workstation back live', async () => {
+    expect(page.url()).toBe(`${web.origin}/`);
+    const before = (await readLayer())?.frames ?? 0;
+    await page.reload({ waitUntil: 'load' });
+    expect(page.url()).toBe(`${web.origin}/`);
+    // A fresh page counts its frames from zero: new ones arriving means the WebSocket opened with the cookie.
+    await waitFor(async () => ((await readLayer())?.frames ?? 0) >= 2, { timeoutMs: 30_000, intervalMs: 250, what: `frames after the reload (${before} before)` });
+    expect(positionsPerSecond(await statusText())).toBeGreaterThan(0);
+  });
+
   it('logs no console error and no CSP violation', async () => {
     expect(await readCspViolations()).toEqual([]);
     expect(consoleErrors).toEqual([]);
