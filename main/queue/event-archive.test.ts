@@ -62,3 +62,12 @@ it('copies the event log into hourly Parquet partitions, each event once, even a
   expect(new Set(rows.map((r) => `${r.date}/${r.hour}`))).toEqual(new Set(['2026-01-05/8', '2026-01-05/9', '2026-01-05/10']));
   q.close();
 });
+
+it('moves past an event whose time is not one (it stays in the queue), and archives the rest', async () => {
+  const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { settings: { feed: false } });
+  q.enqueue([ev(0), { ...ev(1), timestamp: 1e16 }, ev(2)]);
+  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 2, parts: 1 });
+  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 0, parts: 0 });
+  expect((await readBack()).map((r) => r.id)).toEqual([1, 3]);
+  q.close();
+});

@@ -1,6 +1,7 @@
 import { DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isFixTime } from '../../shared/position';
 import { hourStart, partPath, sqlString, tmpPathOf, withScratchDuckDB } from '../history';
 import type { DeliveryQueue } from './delivery-queue';
 
@@ -20,7 +21,9 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
   const rows = queue.eventsAfter(mark, options.recordedBefore);
   if (rows.length === 0) return { events: 0, parts: 0 };
   const byHour = new Map<number, typeof rows>();
-  for (const r of rows) {
+  // An event whose time is not one (a corrupt event, dead-lettered in the queue) has no hour to go to:
+  // it stays in the queue for inspection, and the archive moves past it.
+  for (const r of rows.filter((row) => isFixTime(row.ts))) {
     const h = hourStart(r.ts);
     const list = byHour.get(h);
     if (list) list.push(r);
@@ -54,7 +57,7 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
     }
   });
   queue.setArchiveMark(rows[rows.length - 1].id);
-  return { events: rows.length, parts: byHour.size };
+  return { events: [...byHour.values()].reduce((n, list) => n + list.length, 0), parts: byHour.size };
 }
 
 /** Parts (and temporary files) holding events past the mark: left by a roll that did not finish. */
