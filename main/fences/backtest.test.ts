@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { HistoryStore, type PositionRow } from '../history';
-import { tempDir } from '../history/history-fixtures';
-import { fenceScenario } from './fence-scenario';
+import { tempDir } from '../../tests/helpers/history-fixtures';
+import { fenceScenario } from '../../tests/helpers/fence-scenario';
 import { backtest } from './backtest';
 import { FenceEngine } from './fence-engine';
 

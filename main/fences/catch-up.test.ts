@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import { HistoryStore, type PositionRow } from '../history';
-import { tempDir } from '../history/history-fixtures';
+import { tempDir } from '../../tests/helpers/history-fixtures';
 import { DeliveryQueue } from '../queue';
 import { catchUpFences } from './catch-up';
 import { FenceEngine } from './fence-engine';

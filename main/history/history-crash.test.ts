@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore, type FaultPoint, type HistoryOptions } from './history-store';
-import { archiveFiles, makeRows, tempDir } from './history-fixtures';
+import { archiveFiles, makeRows, tempDir } from '../../tests/helpers/history-fixtures';
 
 const T0 = Date.UTC(2024, 0, 1, 22, 10);
 const LATER = Date.UTC(2024, 0, 5);

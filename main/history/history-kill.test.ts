@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { HistoryStore } from './history-store';
-import { archiveFiles, tempDir } from './history-fixtures';
+import { archiveFiles, tempDir } from '../../tests/helpers/history-fixtures';
 
-const WORKER = fileURLToPath(new URL('./kill-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../tests/workers/history-kill-worker.ts', import.meta.url));
 const TOTAL = 40_000;
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from './history-store';
-import { archiveFiles, makeRows, outsideQuery, tempDir } from './history-fixtures';
+import { archiveFiles, makeRows, outsideQuery, tempDir } from '../../tests/helpers/history-fixtures';
 import type { PositionRow } from './tables';
 
 const T0 = Date.UTC(2024, 0, 1, 22, 30); // 2024-01-01 22:30 UTC: a batch from here crosses hours and a date

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
-import { tempDir } from '../history/history-fixtures';
+import { tempDir } from '../../tests/helpers/history-fixtures';
 import { DeliveryQueue } from './delivery-queue';
 import { archiveFenceEvents } from './event-archive';
 

@@ -7,6 +7,7 @@ export * from './servers';
 export * from './web-mode';
 export * from './history-reader';
 export * from './webhook-receiver';
-export { fenceScenario } from '../../main/fences/fence-scenario';
+export { fenceScenario } from './fence-scenario';
+export * from './history-fixtures';
 export * from './steady-stream';
 export * from './bad-input';

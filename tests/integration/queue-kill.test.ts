@@ -6,7 +6,7 @@ import type { FenceEvent } from '../../shared/fence-event';
 import { DeliveryQueue } from '../../main/queue';
 import { TEST_SECRET, engineEnv, makeTempDir, repoRoot, startProcess, startWebhookReceiver, type TempDir, type WebhookReceiver } from '../helpers';
 
-const WORKER = join(repoRoot, 'main', 'queue', 'kill-worker.ts');
+const WORKER = join(repoRoot, 'tests', 'workers', 'queue-kill-worker.ts');
 const FENCES = 10;
 const PER_FENCE = 150;
 

@@ -4,8 +4,8 @@
  * edge cases — a first fix inside, fixes on vertices and shared edges, jumps across fences.
  */
 import type { Fence, FenceGeometry } from '../../shared/fence';
-import { seededRandom } from '../simulator';
-import type { Fix } from './fence-engine';
+import type { Fix } from '../../main/fences';
+import { seededRandom } from '../../main/simulator';
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 

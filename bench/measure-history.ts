@@ -1,17 +1,16 @@
 /**
  * Measures the history store on this machine (not a test: timings vary with the host):
- *   node --import tsx main/history/measure-history.ts [positions=1000000] [batch=10000] [V1|V2] [zstdLevel=3] [memoryLimit=256MB] [rowGroupSize=122880]
+ *   node --import tsx bench/measure-history.ts [positions=1000000] [batch=10000] [V1|V2] [zstdLevel=3] [memoryLimit=256MB] [rowGroupSize=122880]
  * Prints committed rows/s through HistoryStore.commit, the roll time, and archive bytes per position
  * against the same positions as NDJSON (as published on pos.*).
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellToBigInt } from '../../shared/h3-cell';
-import { indexPosition } from '../live';
-import { Simulator } from '../simulator';
-import { HistoryStore } from './history-store';
-import type { PositionRow } from './tables';
+import { cellToBigInt } from '../shared/h3-cell';
+import { HistoryStore, type PositionRow } from '../main/history';
+import { indexPosition } from '../main/live';
+import { Simulator } from '../main/simulator';
 
 async function main(): Promise<void> {
   const [nArg, batchArg, version, levelArg, memoryLimit, rowGroupArg] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { PositionRow } from './tables';
+import type { PositionRow } from '../../main/history';
 
 /** Helpers shared by the history tests: temp folders, synthetic rows, and an outside reader of the archive. */
 

@@ -1,9 +1,9 @@
 /**
  * A child process for the SIGKILL delivery test: drains the queue at `<dir>/queue.sqlite` to its
  * targets with short leases, and exits when nothing is left to deliver.
- *   node --import tsx main/queue/kill-worker.ts <dir>
+ *   node --import tsx tests/workers/queue-kill-worker.ts <dir>
  */
-import { DeliveryService } from './delivery-service';
+import { DeliveryService } from '../../main/queue';
 
 async function main(): Promise<void> {
   const [dir] = process.argv.slice(2);

@@ -3,10 +3,9 @@
  * after the committed high-water mark, and rolls hours as its synthetic clock passes them. Some batches
  * carry late fixes for hours already archived, so compaction runs too. Rows depend only on their seq,
  * so a batch replayed after a kill is the same batch.
- *   node --import tsx main/history/kill-worker.ts <dir> <total>
+ *   node --import tsx tests/workers/history-kill-worker.ts <dir> <total>
  */
-import { HistoryStore } from './history-store';
-import type { PositionRow } from './tables';
+import { HistoryStore, type PositionRow } from '../../main/history';
 
 const BASE = Date.UTC(2024, 0, 1);
 const STEP_MS = 2000; // ~1800 fixes an hour
