@@ -89,7 +89,7 @@ async function benchEnqueue(dir: string): Promise<{ queue_per_s: number; baselin
   const base: number[] = [];
   for (let run = 0; run < 3; run++) {
     const service = new DeliveryService({ dataDir: join(dir, `enqueue-${run}`), settings: { feed: false } });
-    service.queue.upsertTarget({ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/', timeoutMs: 1000, concurrency: 1 });
+    service.queue.targets.upsert({ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/', timeoutMs: 1000, concurrency: 1 });
     const events = Array.from({ length: ENQUEUE_EVENTS }, (_, i) => event(run * ENQUEUE_EVENTS + i));
     let t = now();
     for (let i = 0; i < events.length; i += ENQUEUE_BATCH) service.queue.enqueue(events.slice(i, i + ENQUEUE_BATCH));
@@ -117,7 +117,7 @@ async function benchEnqueue(dir: string): Promise<{ queue_per_s: number; baselin
 
 async function benchE2e(dir: string, receiver: Awaited<ReturnType<typeof startReceiver>>) {
   const service = new DeliveryService({ dataDir: join(dir, 'e2e'), env: { HEXWATCH_SECRET_BENCH: TEST_SECRET }, settings: { feed: false } });
-  service.queue.upsertTarget({ id: 'hook', kind: 'webhook', url: receiver.url, secretRef: 'bench', timeoutMs: 5000, concurrency: CONCURRENCY });
+  service.queue.targets.upsert({ id: 'hook', kind: 'webhook', url: receiver.url, secretRef: 'bench', timeoutMs: 5000, concurrency: CONCURRENCY });
   service.start();
   const total = E2E_RATE * E2E_SECONDS;
   const base = 10_000_000;
@@ -141,7 +141,7 @@ async function benchE2e(dir: string, receiver: Awaited<ReturnType<typeof startRe
 
 async function benchDrain(dir: string, receiver: Awaited<ReturnType<typeof startReceiver>>) {
   const service = new DeliveryService({ dataDir: join(dir, 'drain'), env: { HEXWATCH_SECRET_BENCH: TEST_SECRET }, settings: { feed: false } });
-  service.queue.upsertTarget({ id: 'hook', kind: 'webhook', url: receiver.url, secretRef: 'bench', timeoutMs: 5000, concurrency: CONCURRENCY });
+  service.queue.targets.upsert({ id: 'hook', kind: 'webhook', url: receiver.url, secretRef: 'bench', timeoutMs: 5000, concurrency: CONCURRENCY });
   const base = 20_000_000;
   for (let i = 0; i < DRAIN; i += 1000) service.queue.enqueue(Array.from({ length: Math.min(1000, DRAIN - i) }, (_, k) => event(base + i + k)));
   const before = receiver.count();

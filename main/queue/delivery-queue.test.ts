@@ -30,7 +30,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function withHook(q: DeliveryQueue): DeliveryQueue {
-  q.upsertTarget({ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/x', timeoutMs: 1000, concurrency: 4 });
+  q.targets.upsert({ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/x', timeoutMs: 1000, concurrency: 4 });
   return q;
 }
 
@@ -93,8 +93,8 @@ describe('claiming', () => {
     const items = q.claim('w', 10);
     expect(new Set(items.map((i) => i.id)).size).toBe(2);
     for (const i of items) expect(i.id).toMatch(/^msg_[0-9a-f]{10}[0-9a-z]+$/);
-    expect(q.item(items[1].id)!.item.seq).toBe(items[1].seq);
-    expect(q.item('msg_00000000001')).toBeUndefined();
+    expect(q.deadLetters.get(items[1].id)!.item.seq).toBe(items[1].seq);
+    expect(q.deadLetters.get('msg_00000000001')).toBeUndefined();
     q.close();
   });
 
@@ -159,7 +159,7 @@ describe('attempts', () => {
       const [item] = q.claim('w', 1);
       expect(item.attempts).toBe(attempt - 1);
       q.record([{ item, outcome: fail }], 'w');
-      const next = q.item(item.id)!.item;
+      const next = q.deadLetters.get(item.id)!.item;
       if (attempt < 5) {
         waits.push(next.nextAttemptAt - now);
         expect(q.claim('w', 1)).toEqual([]);
@@ -169,9 +169,9 @@ describe('attempts', () => {
       }
     }
     expect(waits).toEqual([5000, 10000, 20000, 40000]);
-    const { items } = q.dlqList();
+    const { items } = q.deadLetters.list();
     expect(items).toHaveLength(1);
-    expect(q.item(items[0].id)!.attempts.map((a) => a.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(q.deadLetters.get(items[0].id)!.attempts.map((a) => a.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
     q.close();
   });
 
@@ -180,7 +180,7 @@ describe('attempts', () => {
     q.enqueue([ev('A', 'd', 1)]);
     const [item] = q.claim('w', 1);
     q.record([{ item, outcome: { status: 'failed', httpStatus: 429, latencyMs: 1, error: 'HTTP 429', retryAfterMs: 120_000 } }], 'w');
-    expect(q.item(item.id)!.item.nextAttemptAt).toBe(now + 120_000);
+    expect(q.deadLetters.get(item.id)!.item.nextAttemptAt).toBe(now + 120_000);
     q.close();
   });
 
@@ -189,8 +189,8 @@ describe('attempts', () => {
     q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
     const [a] = q.claim('w', 1);
     q.record([{ item: a, outcome: { status: 'failed', httpStatus: 410, latencyMs: 1, error: 'HTTP 410', gone: true } }], 'w');
-    expect(q.target('hook')).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
-    expect(q.item(a.id)!.item).toMatchObject({ status: 'dlq', attempts: 1 });
+    expect(q.targets.get('hook')).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
+    expect(q.deadLetters.get(a.id)!.item).toMatchObject({ status: 'dlq', attempts: 1 });
     const m = q.metrics();
     expect(m.targets.find((t) => t.target_id === 'hook')).toMatchObject({ enabled: false, dlq_count: 1 });
     q.close();
@@ -209,25 +209,25 @@ describe('dead-letter queue', () => {
   it('lists with filters and pages, requeues with attempts reset and history kept, discards', () => {
     const q = withHook(open({ maxAttempts: 1, fifoPerFence: false }));
     dead(q, 10);
-    expect(q.dlqList().total).toBe(10);
-    expect(q.dlqList({ fenceId: 'A' }).total).toBe(5);
-    expect(q.dlqList({ deviceId: 'd3' }).items.map((i) => eventOfPayload(i.payload).device_id)).toEqual(['d3']);
-    expect(q.dlqList({ error: 'boom' }).total).toBe(3);
-    expect(q.dlqList({}, { limit: 4, offset: 8 }).items).toHaveLength(2);
+    expect(q.deadLetters.list().total).toBe(10);
+    expect(q.deadLetters.list({ fenceId: 'A' }).total).toBe(5);
+    expect(q.deadLetters.list({ deviceId: 'd3' }).items.map((i) => eventOfPayload(i.payload).device_id)).toEqual(['d3']);
+    expect(q.deadLetters.list({ error: 'boom' }).total).toBe(3);
+    expect(q.deadLetters.list({}, { limit: 4, offset: 8 }).items).toHaveLength(2);
 
-    const one = q.dlqList({ deviceId: 'd3' }).items[0];
-    expect(q.requeue({ ids: [one.id] })).toBe(1);
-    const back = q.item(one.id)!;
+    const one = q.deadLetters.list({ deviceId: 'd3' }).items[0];
+    expect(q.deadLetters.requeue({ ids: [one.id] })).toBe(1);
+    const back = q.deadLetters.get(one.id)!;
     expect(back.item).toMatchObject({ status: 'pending', attempts: 0 });
     expect(back.attempts).toHaveLength(1);
 
-    expect(q.requeue({ fenceId: 'B' })).toBe(5);
-    expect(q.dlqList().total).toBe(4);
-    const refused = q.dlqList({ error: 'ECONNREFUSED' }).total;
-    expect(q.discard({ error: 'ECONNREFUSED' })).toBe(refused);
-    expect(q.dlqList().total).toBe(4 - refused);
-    expect(q.discard()).toBe(4 - refused);
-    expect(q.dlqList().total).toBe(0);
+    expect(q.deadLetters.requeue({ fenceId: 'B' })).toBe(5);
+    expect(q.deadLetters.list().total).toBe(4);
+    const refused = q.deadLetters.list({ error: 'ECONNREFUSED' }).total;
+    expect(q.deadLetters.discard({ error: 'ECONNREFUSED' })).toBe(refused);
+    expect(q.deadLetters.list().total).toBe(4 - refused);
+    expect(q.deadLetters.discard()).toBe(4 - refused);
+    expect(q.deadLetters.list().total).toBe(0);
     expect(q.metrics().pending_count).toBe(6);
     q.close();
   });
@@ -289,7 +289,7 @@ describe('the database file', () => {
       holder.close();
     }
     const q = DeliveryQueue.open(file);
-    expect(q.target('hook')).toBeDefined();
+    expect(q.targets.get('hook')).toBeDefined();
     q.close();
   });
 });

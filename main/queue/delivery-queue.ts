@@ -1,257 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
-import { isFixTime } from '../../shared/position';
-import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffPolicy } from './backoff';
-import { fingerprintOf } from './fingerprint';
-import { DEFAULT_THRESHOLDS, classifyHealth, type Health, type HealthThresholds, type QueueMetrics } from './health';
 import { openDatabase } from '../sqlite';
+import { backoffDelayMs } from './backoff';
+import { DeadLetters } from './dead-letters';
+import { EventLog } from './event-log';
+import { fingerprintOf } from './fingerprint';
+import { classifyHealth, type Health, type QueueMetrics } from './health';
+import { ITEM_SELECT, OPEN, payloadOf, toItem, type Row } from './queue-items';
+import { queueMetrics } from './queue-metrics';
+import { QueueTargets } from './queue-targets';
+import { DEFAULT_QUEUE_SETTINGS, FEED_TARGET, type AttemptOutcome, type EnqueueResult, type ItemStatus, type QueueItem, type QueueSettings, type TargetMetrics } from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
 
-export type ItemStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'dlq';
-
-export interface QueueSettings {
-  /** A repeat of an event fingerprint inside this window is counted, not delivered again. */
-  dedupWindowMs: number;
-  maxAttempts: number;
-  backoff: BackoffPolicy;
-  /** An item waits until no earlier item of its (fence, target) is open. */
-  fifoPerFence: boolean;
-  /** A claimed item returns to the pool when its worker has not renewed the lease for this long. */
-  leaseMs: number;
-  retentionDays: number;
-  thresholds: HealthThresholds;
-  /** Every event also goes to the built-in `feed` target (the renderer's live event feed). */
-  feed: boolean;
-  synchronous: 'full' | 'normal';
-}
-
-export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
-  dedupWindowMs: 24 * 3600_000,
-  maxAttempts: 5,
-  backoff: DEFAULT_BACKOFF,
-  fifoPerFence: true,
-  leaseMs: 30_000,
-  retentionDays: 30,
-  thresholds: DEFAULT_THRESHOLDS,
-  feed: true,
-  synchronous: 'full',
-};
-
-export const FEED_TARGET = 'feed';
-
-export interface QueueItem {
-  seq: number;
-  id: string;
-  eventId: number | null;
-  targetId: string;
-  partitionKey: string;
-  payload: string;
-  /** Why the payload cannot be rendered (a corrupt event): the item is dead-lettered with it, never sent. */
-  renderError?: string;
-  status: ItemStatus;
-  attempts: number;
-  maxAttempts: number;
-  nextAttemptAt: number;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-  completedAt: number | null;
-}
-
-export interface Target {
-  id: string;
-  kind: 'webhook' | 'nats' | 'feed';
-  url?: string;
-  subject?: string;
-  /** The name of the signing secret (looked up in the OS keychain / env / secrets folder), never the secret. */
-  secretRef?: string;
-  timeoutMs: number;
-  concurrency: number;
-  enabled: boolean;
-  disabledReason?: string;
-}
-
-export interface AttemptOutcome {
-  status: 'success' | 'failed' | 'timeout';
-  httpStatus?: number;
-  latencyMs: number;
-  error?: string;
-  /** From a 429/503 Retry-After header. */
-  retryAfterMs?: number;
-  /** 410 Gone: the receiver asked never to be called again. */
-  gone?: boolean;
-}
-
-export interface EnqueueResult {
-  recorded: number;
-  duplicates: number;
-  items: number;
-}
-
-export interface Attempt {
-  attempt: number;
-  targetId: string;
-  status: 'success' | 'failed' | 'timeout';
-  httpStatus: number | null;
-  latencyMs: number;
-  error: string | null;
-  at: number;
-}
-
-export interface ItemFilter {
-  ids?: string[];
-  fenceId?: string;
-  deviceId?: string;
-  targetId?: string;
-  /** Matches inside the last error. */
-  error?: string;
-  /** Item created at or after / before (epoch ms). */
-  from?: number;
-  to?: number;
-}
-
-export interface EventFilter {
-  deviceId?: string;
-  fenceId?: string;
-  from?: number;
-  to?: number;
-  types?: string[];
-  limit?: number;
-}
-
-/** A row of the event log. */
-export interface ArchivedEventRow {
-  id: number;
-  event_type: FenceEvent['event_type'];
-  fence_id: string;
-  device_id: string;
-  ts: number;
-  lat: number;
-  lon: number;
-  grp: string | null;
-  source: FenceEvent['source'];
-}
-
-export interface TargetMetrics {
-  target_id: string;
-  kind: Target['kind'];
-  enabled: boolean;
-  disabled_reason?: string;
-  pending_count: number;
-  dlq_count: number;
-  completed_count: number;
-  success_rate_percent: number;
-  avg_delivery_latency_ms: number;
-}
-
-/** The webhook body: Standard Webhooks' recommended envelope around the FenceEvent; an event whose time is not one throws, saying so. */
-export function payloadOf(e: FenceEvent): string {
-  if (!isFixTime(e.timestamp)) throw new Error(`the event's timestamp ${e.timestamp} is not a time from 1970 to 2200 in epoch milliseconds`);
-  return JSON.stringify({ type: `fence.${e.event_type}`, timestamp: new Date(e.timestamp).toISOString(), data: e });
-}
-
-export function eventOfPayload(payload: string): FenceEvent {
-  return (JSON.parse(payload) as { data: FenceEvent }).data;
-}
-
-const OPEN = `('pending', 'processing', 'failed')`;
-const STATS_WINDOW_MS = 3600_000;
-
-interface Row {
-  seq: number;
-  event_id: number | null;
-  target_id: string;
-  partition_key: string;
-  payload: string | null;
-  status: ItemStatus;
-  attempts: number;
-  max_attempts: number;
-  next_attempt_at: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  completed_at: number | null;
-  // The event's columns (null for a replayed archive event, which carries its payload).
-  e_type: FenceEvent['event_type'] | null;
-  e_fence: string | null;
-  e_device: string | null;
-  e_ts: number | null;
-  e_lat: number | null;
-  e_lon: number | null;
-  e_grp: string | null;
-  e_source: FenceEvent['source'] | null;
-}
-
-/** Items with their event's columns, for building the body. */
-const ITEM_SELECT = `SELECT q.*, e.event_type AS e_type, e.fence_id AS e_fence, e.device_id AS e_device, e.ts AS e_ts, e.lat AS e_lat, e.lon AS e_lon,
-  e.grp AS e_grp, e.source AS e_source FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id`;
-
-const eventOfRow = (r: Row): FenceEvent => ({
-  event_type: r.e_type!,
-  fence_id: r.e_fence!,
-  device_id: r.e_device!,
-  position: { lat: r.e_lat!, lon: r.e_lon! },
-  timestamp: r.e_ts!,
-  ...(r.e_grp ? { group: r.e_grp } : {}),
-  source: r.e_source!,
-});
-
-/** An item's body; one that cannot be rendered says why, and goes to the dead-letter queue instead of being sent. */
-function rendered(r: Row): Pick<QueueItem, 'payload' | 'renderError'> {
-  if (r.payload !== null) return { payload: r.payload };
-  try {
-    return { payload: payloadOf(eventOfRow(r)) };
-  } catch (err) {
-    return { payload: '', renderError: (err as Error).message };
-  }
-}
-
-const toItem = (r: Row, instance: string): QueueItem => ({
-  seq: r.seq,
-  id: `msg_${instance}${r.seq.toString(36)}`,
-  eventId: r.event_id,
-  targetId: r.target_id,
-  partitionKey: r.partition_key,
-  ...rendered(r),
-  status: r.status,
-  attempts: r.attempts,
-  maxAttempts: r.max_attempts,
-  nextAttemptAt: r.next_attempt_at,
-  leaseOwner: r.lease_owner,
-  leaseExpiresAt: r.lease_expires_at,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  completedAt: r.completed_at,
-});
-
-interface TargetRow {
-  id: string;
-  kind: Target['kind'];
-  url: string | null;
-  subject: string | null;
-  secret_ref: string | null;
-  timeout_ms: number;
-  concurrency: number;
-  enabled: number;
-  disabled_reason: string | null;
-}
-
-const toTarget = (r: TargetRow): Target => ({
-  id: r.id,
-  kind: r.kind,
-  ...(r.url ? { url: r.url } : {}),
-  ...(r.subject ? { subject: r.subject } : {}),
-  ...(r.secret_ref ? { secretRef: r.secret_ref } : {}),
-  timeoutMs: r.timeout_ms,
-  concurrency: r.concurrency,
-  enabled: r.enabled === 1,
-  ...(r.disabled_reason ? { disabledReason: r.disabled_reason } : {}),
-});
+export * from './queue-types';
+export { eventOfPayload, payloadOf } from './queue-items';
 
 export interface DeliveryQueueOptions {
   settings?: Partial<QueueSettings>;
@@ -265,10 +27,15 @@ export interface DeliveryQueueOptions {
 
 /**
  * The durable delivery queue on one SQLite file: one writer, batched transactions. Every method is
- * synchronous (better-sqlite3); the worker around it does the network.
+ * synchronous (better-sqlite3); the worker around it does the network. This is its core (events in,
+ * items claimed, attempts recorded); its other rooms share the file: `targets` (queue-targets.ts),
+ * `deadLetters` (dead-letters.ts), `log` (event-log.ts), and the figures in queue-metrics.ts.
  */
 export class DeliveryQueue {
   readonly settings: QueueSettings;
+  readonly targets: QueueTargets;
+  readonly deadLetters: DeadLetters;
+  readonly log: EventLog;
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly targetsOf?: (fenceId: string) => readonly string[];
@@ -289,6 +56,9 @@ export class DeliveryQueue {
     this.random = options.random ?? Math.random;
     this.targetsOf = options.targetsOf;
     this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
+    this.targets = new QueueTargets(db, this.clock);
+    this.deadLetters = new DeadLetters(db, this.clock, this.instance, () => this.notify());
+    this.log = new EventLog(db);
     this.st = {
       seen: db.prepare<[string, number, string, string], { id: number; recorded_at: number }>(
         `SELECT id, recorded_at FROM fence_events INDEXED BY fence_events_fence_ts WHERE fence_id = ? AND ts = ? AND device_id = ? AND event_type = ? ORDER BY id DESC LIMIT 1`,
@@ -337,7 +107,6 @@ export class DeliveryQueue {
          WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       ),
       disable: db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`),
-      target: db.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE id = ?`),
       nextDue: db.prepare<[], { at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM delivery_queue WHERE status IN ('pending', 'failed')`),
     };
   }
@@ -352,10 +121,14 @@ export class DeliveryQueue {
     this.db.close();
   }
 
-  /** Called after every enqueue that created items (the worker wakes on it). */
+  /** Called whenever items become pending (enqueue, requeue, replay): the worker wakes on it. */
   onEnqueue(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 
   /**
@@ -392,7 +165,7 @@ export class DeliveryQueue {
         if (options.highWater) this.st.markPut.run(options.highWater.stream, options.highWater.seq);
       })
       .immediate();
-    if (result.items > 0) for (const l of this.listeners) l();
+    if (result.items > 0) this.notify();
     return result;
   }
 
@@ -497,171 +270,12 @@ export class DeliveryQueue {
     return this.st.nextDue.get()?.at ?? undefined;
   }
 
-  // ── targets ──────────────────────────────────────────────────────────────
-
-  target(id: string): Target | undefined {
-    const r = this.st.target.get(id);
-    return r ? toTarget(r) : undefined;
-  }
-
-  targets(): Target[] {
-    return (this.db.prepare(`SELECT * FROM targets ORDER BY id`).all() as TargetRow[]).map(toTarget);
-  }
-
-  upsertTarget(t: Omit<Target, 'enabled' | 'disabledReason'> & { enabled?: boolean }): Target {
-    if (t.id === FEED_TARGET && t.kind !== 'feed') throw new Error(`"${FEED_TARGET}" is the built-in live feed; choose another id`);
-    if (t.kind === 'webhook' && !/^https?:\/\//.test(t.url ?? '')) throw new Error(`target ${t.id}: a webhook needs an http(s) url`);
-    if (t.kind === 'nats' && !t.subject) throw new Error(`target ${t.id}: a NATS target needs a subject`);
-    const now = this.clock();
-    const enabled = t.enabled ?? true;
-    this.db
-      .prepare(
-        `INSERT INTO targets (id, kind, url, subject, secret_ref, timeout_ms, concurrency, enabled, disabled_reason, created_at, updated_at)
-         VALUES (@id, @kind, @url, @subject, @secretRef, @timeoutMs, @concurrency, @enabled, NULL, @now, @now)
-         ON CONFLICT (id) DO UPDATE SET kind = @kind, url = @url, subject = @subject, secret_ref = @secretRef, timeout_ms = @timeoutMs,
-           concurrency = @concurrency, enabled = @enabled, disabled_reason = NULL, updated_at = @now`,
-      )
-      .run({ id: t.id, kind: t.kind, url: t.url ?? null, subject: t.subject ?? null, secretRef: t.secretRef ?? null, timeoutMs: t.timeoutMs, concurrency: t.concurrency, enabled: enabled ? 1 : 0, now });
-    return this.target(t.id)!;
-  }
-
-  /** Removes a target; its open items go to the DLQ (nothing silently dropped). */
-  removeTarget(id: string): { dlq: number } {
-    if (id === FEED_TARGET) throw new Error('the built-in feed target cannot be removed');
-    const now = this.clock();
-    return this.db.transaction(() => {
-      const moved = this.db
-        .prepare(`UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', lease_owner = NULL, updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`)
-        .run(now, id).changes;
-      this.db.prepare(`DELETE FROM targets WHERE id = ?`).run(id);
-      return { dlq: moved };
-    })();
-  }
-
-  // ── dead-letter queue ───────────────────────────────────────────────────
-
-  private where(filter: ItemFilter, status: ItemStatus): { sql: string; args: unknown[] } {
-    return conditions([
-      ['q.status = ?', status],
-      [filter.ids && `q.seq IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`, ...(filter.ids ?? []).map((id) => this.seqOf(id) ?? -1)],
-      [filter.fenceId && 'q.partition_key = ?', filter.fenceId],
-      [filter.targetId && 'q.target_id = ?', filter.targetId],
-      [filter.deviceId && `coalesce(e.device_id, json_extract(q.payload, '$.data.device_id')) = ?`, filter.deviceId],
-      [filter.error && 'instr(q.last_error, ?) > 0', filter.error],
-      [filter.from !== undefined && 'q.created_at >= ?', filter.from],
-      [filter.to !== undefined && 'q.created_at < ?', filter.to],
-    ]);
-  }
-
-  dlqList(filter: ItemFilter = {}, page: { limit?: number; offset?: number } = {}): { total: number; items: QueueItem[] } {
-    const { sql, args } = this.where(filter, 'dlq');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY q.updated_at DESC, q.seq DESC LIMIT ? OFFSET ?`)
-      .all(...args, page.limit ?? 100, page.offset ?? 0) as Row[];
-    return { total, items: rows.map((r) => toItem(r, this.instance)) };
-  }
-
-  /** One item with every attempt, oldest first. */
-  item(id: string): { item: QueueItem; attempts: Attempt[] } | undefined {
-    const seq = this.seqOf(id);
-    const row = seq === undefined ? undefined : this.st.bySeq.get(seq);
-    if (!row) return undefined;
-    const attempts = (
-      this.db.prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_seq = ? ORDER BY id`).all(row.seq) as {
-        attempt: number;
-        target_id: string;
-        status: Attempt['status'];
-        http_status: number | null;
-        latency_ms: number;
-        error: string | null;
-        at: number;
-      }[]
-    ).map((a) => ({ attempt: a.attempt, targetId: a.target_id, status: a.status, httpStatus: a.http_status, latencyMs: a.latency_ms, error: a.error, at: a.at }));
-    return { item: toItem(row, this.instance), attempts };
-  }
-
-  /** The seq inside a delivery id of this file (undefined for another file's id). */
-  private seqOf(id: string): number | undefined {
-    const prefix = `msg_${this.instance}`;
-    if (!id.startsWith(prefix) || !/^[0-9a-z]+$/.test(id.slice(prefix.length))) return undefined;
-    return parseInt(id.slice(prefix.length), 36);
-  }
-
-  /** Back to pending with attempts reset; the delivery log keeps every earlier attempt. */
-  requeue(filter: ItemFilter = {}): number {
-    const { sql, args } = this.where(filter, 'dlq');
-    const now = this.clock();
-    const n = this.db
-      .prepare(
-        `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`,
-      )
-      .run(now, now, ...args).changes;
-    if (n > 0) for (const l of this.listeners) l();
-    return n;
-  }
-
-  /** Deletes DLQ items; their attempts stay in the delivery log. */
-  discard(filter: ItemFilter = {}): number {
-    const { sql, args } = this.where(filter, 'dlq');
-    return this.db.prepare(`DELETE FROM delivery_queue WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`).run(...args).changes;
-  }
-
-  // ── replay ───────────────────────────────────────────────────────────────
-
-  /** Events recorded in the log, oldest first. */
-  events(filter: EventFilter): (FenceEvent & { eventId: number })[] {
-    const { sql, args } = conditions([
-      [filter.deviceId && 'device_id = ?', filter.deviceId],
-      [filter.fenceId && 'fence_id = ?', filter.fenceId],
-      [filter.from !== undefined && 'ts >= ?', filter.from],
-      [filter.to !== undefined && 'ts < ?', filter.to],
-      [filter.types?.length ? `event_type IN (${filter.types.map(() => '?').join(', ')})` : undefined, ...(filter.types ?? [])],
-    ]);
-    const rows = this.db
-      .prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`)
-      .all(...args, filter.limit ?? 100_000) as ArchivedEventRow[];
-    return rows.map((r) => ({
-      eventId: r.id,
-      event_type: r.event_type,
-      fence_id: r.fence_id,
-      device_id: r.device_id,
-      position: { lat: r.lat, lon: r.lon },
-      timestamp: r.ts,
-      ...(r.grp ? { group: r.grp } : {}),
-      source: r.source,
-    }));
-  }
-
-  /** The last event id already copied into the Parquet archive (0: none). */
-  archiveMark(): number {
-    const r = this.db.prepare(`SELECT value FROM meta WHERE key = 'archive_mark'`).get() as { value: string } | undefined;
-    return r ? Number(r.value) : 0;
-  }
-
-  setArchiveMark(id: number): void {
-    this.db.prepare(`INSERT INTO meta (key, value) VALUES ('archive_mark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(id));
-  }
-
-  /** Logged events after `id`, in id order; with `recordedBefore`, only those recorded before it. */
-  eventsAfter(id: number, recordedBefore = Number.MAX_SAFE_INTEGER): ArchivedEventRow[] {
-    return this.db
-      .prepare(`SELECT id, event_type, fence_id, device_id, ts, lat, lon, grp, source FROM fence_events WHERE id > ? AND recorded_at < ? ORDER BY id`)
-      .all(id, recordedBefore) as ArchivedEventRow[];
-  }
-
-  /** The oldest event still in the log (older ones are only in the Parquet archive). */
-  oldestEventTs(): number | undefined {
-    return (this.db.prepare(`SELECT MIN(ts) AS ts FROM fence_events`).get() as { ts: number | null }).ts ?? undefined;
-  }
-
   /**
    * Re-delivers events to one target as new items (new delivery ids: a replay is a new delivery that a
    * receiver must not dedupe away), bypassing dedup. Returns the ids, in event order.
    */
   replay(events: readonly (FenceEvent & { eventId?: number })[], targetId: string): string[] {
-    const target = this.target(targetId);
+    const target = this.targets.get(targetId);
     if (!target) throw new Error(`no target "${targetId}"`);
     const now = this.clock();
     const ids: string[] = [];
@@ -676,69 +290,14 @@ export class DeliveryQueue {
         }
       })
       .immediate();
-    if (ids.length) for (const l of this.listeners) l();
+    if (ids.length) this.notify();
     return ids;
   }
 
-  // ── metrics, health, retention ───────────────────────────────────────────
+  // ── figures and retention ───────────────────────────────────────────────
 
   metrics(): QueueMetrics & { targets: TargetMetrics[] } {
-    const now = this.clock();
-    const counts = { pending: 0, processing: 0, completed: 0, failed: 0, dlq: 0 } as Record<ItemStatus, number>;
-    for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM delivery_queue GROUP BY status`).all() as { status: ItemStatus; n: number }[])
-      counts[r.status] = r.n;
-    const waiting = this.db
-      .prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest, AVG(? - created_at) AS avg FROM delivery_queue WHERE status IN ('pending', 'failed')`)
-      .get(now) as { n: number; oldest: number | null; avg: number | null };
-    const since = now - STATS_WINDOW_MS;
-    const attempts = this.db
-      .prepare(
-        `SELECT target_id, COUNT(*) AS n, SUM(status = 'success') AS ok, AVG(CASE WHEN status = 'success' THEN latency_ms END) AS latency
-         FROM delivery_log WHERE at >= ? GROUP BY target_id`,
-      )
-      .all(since) as { target_id: string; n: number; ok: number; latency: number | null }[];
-    // The in-process feed always succeeds at once: counting it would flatter the delivery figures.
-    const outside = attempts.filter((a) => a.target_id !== FEED_TARGET);
-    const total = outside.reduce((a, r) => a + r.n, 0);
-    const ok = outside.reduce((a, r) => a + r.ok, 0);
-    const latencySum = outside.reduce((a, r) => a + (r.latency ?? 0) * r.ok, 0);
-    const perTarget = new Map(
-      (
-        this.db
-          .prepare(
-            `SELECT target_id, SUM(status IN ('pending', 'failed', 'processing')) AS pending, SUM(status = 'dlq') AS dlq, SUM(status = 'completed') AS completed
-             FROM delivery_queue GROUP BY target_id`,
-          )
-          .all() as { target_id: string; pending: number; dlq: number; completed: number }[]
-      ).map((r) => [r.target_id, r]),
-    );
-    const byTarget = new Map(attempts.map((a) => [a.target_id, a]));
-    const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-    return {
-      pending_count: counts.pending + counts.failed,
-      processing_count: counts.processing,
-      completed_count: counts.completed,
-      dlq_count: counts.dlq,
-      avg_queue_depth_seconds: round((waiting.avg ?? 0) / 1000),
-      avg_delivery_latency_ms: round(ok ? latencySum / ok : 0),
-      success_rate_percent: round(total ? (100 * ok) / total : 100),
-      oldest_pending_age_seconds: round(waiting.oldest === null ? 0 : (now - waiting.oldest) / 1000),
-      targets: this.targets().map((t) => {
-        const q = perTarget.get(t.id);
-        const a = byTarget.get(t.id);
-        return {
-          target_id: t.id,
-          kind: t.kind,
-          enabled: t.enabled,
-          ...(t.disabledReason ? { disabled_reason: t.disabledReason } : {}),
-          pending_count: q?.pending ?? 0,
-          dlq_count: q?.dlq ?? 0,
-          completed_count: q?.completed ?? 0,
-          success_rate_percent: round(a ? (100 * a.ok) / a.n : 100),
-          avg_delivery_latency_ms: round(a?.latency ?? 0),
-        };
-      }),
-    };
+    return queueMetrics(this.db, this.clock(), this.targets.list());
   }
 
   health(): Health & { metrics: QueueMetrics } {
@@ -760,10 +319,4 @@ export class DeliveryQueue {
       })
       .immediate();
   }
-}
-
-/** ANDs the conditions whose SQL is given (a falsy SQL drops the condition and its arguments). */
-function conditions(parts: readonly [sql: string | false | undefined | 0 | '', ...args: unknown[]][]): { sql: string; args: unknown[] } {
-  const used = parts.filter((p): p is [string, ...unknown[]] => Boolean(p[0]));
-  return { sql: used.length ? used.map((p) => p[0]).join(' AND ') : '1', args: used.flatMap((p) => p.slice(1)) };
 }

@@ -120,9 +120,9 @@ export class DeliveryService {
    * those older than the log's oldest.
    */
   async replay(filter: EventFilter, targetId: string): Promise<{ fromLog: number; fromArchive: number; ids: string[] }> {
-    if (!this.queue.target(targetId)) throw new Error(`no target "${targetId}"`);
-    const fromLog = this.queue.events(filter);
-    const oldest = this.queue.oldestEventTs();
+    if (!this.queue.targets.get(targetId)) throw new Error(`no target "${targetId}"`);
+    const fromLog = this.queue.log.events(filter);
+    const oldest = this.queue.log.oldestTs();
     const older =
       oldest === undefined || filter.from === undefined || filter.from < oldest
         ? await archivedEvents(this.dataDir, { ...filter, ...(oldest !== undefined ? { to: Math.min(filter.to ?? Infinity, oldest) } : {}) })

@@ -127,7 +127,7 @@ export class DeliveryWorker {
     this.inflight += run.length;
     try {
       // A run has one target; a 410 ahead in the run stops the run, so one look suffices.
-      const target = this.safely(() => this.queue.target(run[0].targetId));
+      const target = this.safely(() => this.queue.targets.get(run[0].targetId));
       for (let i = 0; i < run.length; i++) {
         const item = run[i];
         if (!target || !target.enabled) {

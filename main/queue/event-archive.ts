@@ -16,9 +16,9 @@ const PART = /^part-(\d+)-(\d+)\.parquet$/;
  */
 export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, options: { recordedBefore?: number } = {}): Promise<{ events: number; parts: number }> {
   const root = join(dataDir, 'archive');
-  const mark = queue.archiveMark();
+  const mark = queue.log.archiveMark();
   removeOrphans(join(root, TABLE), mark);
-  const rows = queue.eventsAfter(mark, options.recordedBefore);
+  const rows = queue.log.after(mark, options.recordedBefore);
   if (rows.length === 0) return { events: 0, parts: 0 };
   const byHour = new Map<number, typeof rows>();
   // An event whose time is not one (a corrupt event, dead-lettered in the queue) has no hour to go to:
@@ -56,7 +56,7 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
       renameSync(tmp, path);
     }
   });
-  queue.setArchiveMark(rows[rows.length - 1].id);
+  queue.log.setArchiveMark(rows[rows.length - 1].id);
   return { events: [...byHour.values()].reduce((n, list) => n + list.length, 0), parts: byHour.size };
 }
 

@@ -29,26 +29,26 @@ export function queueHandlers<C>(service: () => DeliveryService): Pick<Handlers<
     'queue.metrics': () => queue().metrics(),
     'queue.health': () => queue().health(),
     'dlq.list': ({ limit, offset, ...filter }) => {
-      const page = queue().dlqList(filter, { limit, offset });
+      const page = queue().deadLetters.list(filter, { limit, offset });
       return { total: page.total, items: page.items.map(info) };
     },
     'dlq.get': ({ id }) => {
-      const found = queue().item(id);
+      const found = queue().deadLetters.get(id);
       if (!found) throw new RpcError({ code: 'invalid_params', message: `no delivery with id ${id}`, issues: [{ path: 'id', message: 'not found' }] });
       return { item: info(found.item), payload: found.item.payload, attempts: found.attempts };
     },
-    'dlq.requeue': (filter) => ({ requeued: queue().requeue(filter) }),
-    'dlq.discard': (filter) => ({ discarded: queue().discard(filter) }),
+    'dlq.requeue': (filter) => ({ requeued: queue().deadLetters.requeue(filter) }),
+    'dlq.discard': (filter) => ({ discarded: queue().deadLetters.discard(filter) }),
     'queue.replay': async ({ targetId, ...filter }) => {
-      if (!queue().target(targetId)) throw new RpcError({ code: 'invalid_params', message: `no target "${targetId}"`, issues: [{ path: 'targetId', message: 'not found' }] });
+      if (!queue().targets.get(targetId)) throw new RpcError({ code: 'invalid_params', message: `no target "${targetId}"`, issues: [{ path: 'targetId', message: 'not found' }] });
       const r = await service().replay(filter, targetId);
       return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length };
     },
-    'targets.list': () => queue().targets(),
-    'targets.upsert': (t) => queue().upsertTarget(t),
+    'targets.list': () => queue().targets.list(),
+    'targets.upsert': (t) => queue().targets.upsert(t),
     'targets.remove': ({ id }) => {
-      if (!queue().target(id)) throw new RpcError({ code: 'invalid_params', message: `no target "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
-      return { movedToDlq: queue().removeTarget(id).dlq };
+      if (!queue().targets.get(id)) throw new RpcError({ code: 'invalid_params', message: `no target "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
+      return { movedToDlq: queue().targets.remove(id).dlq };
     },
   };
 }

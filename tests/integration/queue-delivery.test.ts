@@ -57,7 +57,7 @@ describe('an event that cannot be rendered', () => {
       settings: { feed: false, maxAttempts: 3, backoff: { scheduleS: [0.02], jitter: 0 } },
       worker: { pollMs: 20 },
     });
-    service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
+    service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
     const all = events(3, 10);
     // A corrupt event (a time past what a Date holds), in the middle of fence-1's events.
     const bad = all.findIndex((e, i) => e.fence_id === 'fence-1' && i > all.length / 2);
@@ -70,7 +70,7 @@ describe('an event that cannot be rendered', () => {
         what: 'every good event delivered and the bad one dead-lettered',
         detail: () => JSON.stringify(service.queue.metrics()),
       });
-      const [dead] = service.queue.dlqList().items;
+      const [dead] = service.queue.deadLetters.list().items;
       expect(dead.lastError).toMatch(/^cannot render the event: the event's timestamp 10000000000000000 is not a time/);
       expect(dead.attempts).toBe(0);
     } finally {
@@ -99,7 +99,7 @@ describe('a receiver that fails half the requests', () => {
       settings: { feed: false, maxAttempts: 5, backoff: { scheduleS: [0.02, 0.04, 0.08], jitter: 0.2 } },
       worker: { pollMs: 50 },
     });
-    service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 300, concurrency: 8 });
+    service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 300, concurrency: 8 });
     const all = events(12, 25);
     expect(service.queue.enqueue(all).items).toBe(all.length);
     service.start();
@@ -115,7 +115,7 @@ describe('a receiver that fails half the requests', () => {
       await service.stop();
     }
     const q = DeliveryQueue.open(join(dir.path, 'queue.sqlite'));
-    const dead = q.dlqList({}, { limit: 1000 }).items.map((i) => keyOf(JSON.parse(i.payload).data));
+    const dead = q.deadLetters.list({}, { limit: 1000 }).items.map((i) => keyOf(JSON.parse(i.payload).data));
     const delivered = receiver.delivered().map((r) => keyOf(r.event));
     q.close();
 
@@ -141,7 +141,7 @@ describe('what the receiver asks for', () => {
   it('waits as long as a 429 Retry-After says, and a 410 Gone disables the target with its items in the DLQ', async () => {
     receiver = await startWebhookReceiver({ respond: (r) => (r.event.fence_id === 'fence-0' ? { status: 429, headers: { 'retry-after': '120' } } : 410) });
     const service = new DeliveryService({ dataDir: dir.path, env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET }, settings: { feed: false }, worker: { pollMs: 50 } });
-    service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 1 });
+    service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 1 });
     service.queue.enqueue(events(2, 2));
     const before = Date.now();
     service.start();
@@ -151,10 +151,10 @@ describe('what the receiver asks for', () => {
       expect(waiting.at - before).toBeGreaterThanOrEqual(120_000);
       expect(waiting.at - Date.now()).toBeLessThanOrEqual(120_000);
       expect(waiting.error).toMatch(/^HTTP 429/);
-      expect(service.queue.target('receiver')).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
+      expect(service.queue.targets.get('receiver')).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
       // The second item of fence-1 was never sent: its target was gone.
       expect(receiver.requests.filter((r) => r.event.fence_id === 'fence-1')).toHaveLength(1);
-      expect(service.queue.dlqList({ fenceId: 'fence-1' }).items.map((i) => i.lastError)).toEqual(
+      expect(service.queue.deadLetters.list({ fenceId: 'fence-1' }).items.map((i) => i.lastError)).toEqual(
         expect.arrayContaining([expect.stringMatching(/HTTP 410.*target disabled/), expect.stringMatching(/target receiver is disabled/)]),
       );
     } finally {
@@ -278,13 +278,13 @@ describe('a NATS subject as target', () => {
       await jsm.streams.add({ name: 'ALERTS', subjects: ['alerts.>'] });
       const config = ConfigSchema.parse({ nats: { servers: [nats.url] } }).nats;
       const service = new DeliveryService({ dataDir: dir.path, nats: config, env: {}, settings: { feed: false }, worker: { pollMs: 50 } });
-      service.queue.upsertTarget({ id: 'alerts', kind: 'nats', subject: 'alerts.fences', timeoutMs: 5000, concurrency: 4 });
+      service.queue.targets.upsert({ id: 'alerts', kind: 'nats', subject: 'alerts.fences', timeoutMs: 5000, concurrency: 4 });
       const batch = events(5, 10);
       service.queue.enqueue(batch);
       service.start();
       await waitFor(() => service.queue.metrics().completed_count === batch.length, { timeoutMs: 30_000, what: 'every event published' });
-      const item = service.queue.item(firstId(service.queue))!.item;
-      const target = service.queue.target('alerts')!;
+      const item = service.queue.deadLetters.get(firstId(service.queue))!.item;
+      const target = service.queue.targets.get('alerts')!;
       await service.stop();
 
       expect((await jsm.streams.info('ALERTS')).state.messages).toBe(batch.length);
@@ -330,7 +330,7 @@ describe('replay', () => {
 
     const service = new DeliveryService({ dataDir: dir.path, env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET }, settings: { feed: false }, worker: { pollMs: 50 } });
     try {
-      service.queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
+      service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
       service.queue.enqueue(events(1, 2));
       service.start();
       await waitFor(() => receiver!.delivered().length === 2, { timeoutMs: 10_000, what: 'the first deliveries' });

@@ -32,7 +32,7 @@ function runWorker() {
 
 it('SIGKILL mid-delivery at least 5 times: every event delivered with its stable id, none lost', async () => {
   const queue = DeliveryQueue.open(join(dir.path, 'queue.sqlite'), { settings: { feed: false } });
-  queue.upsertTarget({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
+  queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
   const events: FenceEvent[] = [];
   for (let i = 0; i < PER_FENCE; i++)
     for (let f = 0; f < FENCES; f++)

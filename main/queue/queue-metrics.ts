@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { QueueMetrics } from './health';
+import { FEED_TARGET, type ItemStatus, type Target, type TargetMetrics } from './queue-types';
+
+/** Attempts this recent count toward success rate and latency. */
+const STATS_WINDOW_MS = 3600_000;
+
+/** The queue's figures (what waits, what failed, how fast and how well each target is served), from its file. */
+export function queueMetrics(db: Database.Database, now: number, targets: readonly Target[]): QueueMetrics & { targets: TargetMetrics[] } {
+  const counts = { pending: 0, processing: 0, completed: 0, failed: 0, dlq: 0 } as Record<ItemStatus, number>;
+  for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM delivery_queue GROUP BY status`).all() as { status: ItemStatus; n: number }[])
+    counts[r.status] = r.n;
+  const waiting = db
+    .prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest, AVG(? - created_at) AS avg FROM delivery_queue WHERE status IN ('pending', 'failed')`)
+    .get(now) as { n: number; oldest: number | null; avg: number | null };
+  const since = now - STATS_WINDOW_MS;
+  const attempts = db
+    .prepare(
+      `SELECT target_id, COUNT(*) AS n, SUM(status = 'success') AS ok, AVG(CASE WHEN status = 'success' THEN latency_ms END) AS latency
+       FROM delivery_log WHERE at >= ? GROUP BY target_id`,
+    )
+    .all(since) as { target_id: string; n: number; ok: number; latency: number | null }[];
+  // The in-process feed always succeeds at once: counting it would flatter the delivery figures.
+  const outside = attempts.filter((a) => a.target_id !== FEED_TARGET);
+  const total = outside.reduce((a, r) => a + r.n, 0);
+  const ok = outside.reduce((a, r) => a + r.ok, 0);
+  const latencySum = outside.reduce((a, r) => a + (r.latency ?? 0) * r.ok, 0);
+  const perTarget = new Map(
+    (
+      db
+        .prepare(
+          `SELECT target_id, SUM(status IN ('pending', 'failed', 'processing')) AS pending, SUM(status = 'dlq') AS dlq, SUM(status = 'completed') AS completed
+           FROM delivery_queue GROUP BY target_id`,
+        )
+        .all() as { target_id: string; pending: number; dlq: number; completed: number }[]
+    ).map((r) => [r.target_id, r]),
+  );
+  const byTarget = new Map(attempts.map((a) => [a.target_id, a]));
+  const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+  return {
+    pending_count: counts.pending + counts.failed,
+    processing_count: counts.processing,
+    completed_count: counts.completed,
+    dlq_count: counts.dlq,
+    avg_queue_depth_seconds: round((waiting.avg ?? 0) / 1000),
+    avg_delivery_latency_ms: round(ok ? latencySum / ok : 0),
+    success_rate_percent: round(total ? (100 * ok) / total : 100),
+    oldest_pending_age_seconds: round(waiting.oldest === null ? 0 : (now - waiting.oldest) / 1000),
+    targets: targets.map((t) => {
+      const q = perTarget.get(t.id);
+      const a = byTarget.get(t.id);
+      return {
+        target_id: t.id,
+        kind: t.kind,
+        enabled: t.enabled,
+        ...(t.disabledReason ? { disabled_reason: t.disabledReason } : {}),
+        pending_count: q?.pending ?? 0,
+        dlq_count: q?.dlq ?? 0,
+        completed_count: q?.completed ?? 0,
+        success_rate_percent: round(a ? (100 * a.ok) / a.n : 100),
+        avg_delivery_latency_ms: round(a?.latency ?? 0),
+      };
+    }),
+  };
+}

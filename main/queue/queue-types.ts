@@ -1,0 +1,143 @@
+/** The delivery queue's vocabulary: items, targets, outcomes, filters and settings. */
+import type { FenceEvent } from '../../shared/fence-event';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health';
+
+export type ItemStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'dlq';
+
+export interface QueueSettings {
+  /** A repeat of an event fingerprint inside this window is counted, not delivered again. */
+  dedupWindowMs: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  /** An item waits until no earlier item of its (fence, target) is open. */
+  fifoPerFence: boolean;
+  /** A claimed item returns to the pool when its worker has not renewed the lease for this long. */
+  leaseMs: number;
+  retentionDays: number;
+  thresholds: HealthThresholds;
+  /** Every event also goes to the built-in `feed` target (the renderer's live event feed). */
+  feed: boolean;
+  synchronous: 'full' | 'normal';
+}
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
+  dedupWindowMs: 24 * 3600_000,
+  maxAttempts: 5,
+  backoff: DEFAULT_BACKOFF,
+  fifoPerFence: true,
+  leaseMs: 30_000,
+  retentionDays: 30,
+  thresholds: DEFAULT_THRESHOLDS,
+  feed: true,
+  synchronous: 'full',
+};
+
+export const FEED_TARGET = 'feed';
+
+export interface QueueItem {
+  seq: number;
+  id: string;
+  eventId: number | null;
+  targetId: string;
+  partitionKey: string;
+  payload: string;
+  /** Why the payload cannot be rendered (a corrupt event): the item is dead-lettered with it, never sent. */
+  renderError?: string;
+  status: ItemStatus;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+}
+
+export interface Target {
+  id: string;
+  kind: 'webhook' | 'nats' | 'feed';
+  url?: string;
+  subject?: string;
+  /** The name of the signing secret (looked up in the OS keychain / env / secrets folder), never the secret. */
+  secretRef?: string;
+  timeoutMs: number;
+  concurrency: number;
+  enabled: boolean;
+  disabledReason?: string;
+}
+
+export interface AttemptOutcome {
+  status: 'success' | 'failed' | 'timeout';
+  httpStatus?: number;
+  latencyMs: number;
+  error?: string;
+  /** From a 429/503 Retry-After header. */
+  retryAfterMs?: number;
+  /** 410 Gone: the receiver asked never to be called again. */
+  gone?: boolean;
+}
+
+export interface EnqueueResult {
+  recorded: number;
+  duplicates: number;
+  items: number;
+}
+
+export interface Attempt {
+  attempt: number;
+  targetId: string;
+  status: 'success' | 'failed' | 'timeout';
+  httpStatus: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: number;
+}
+
+export interface ItemFilter {
+  ids?: string[];
+  fenceId?: string;
+  deviceId?: string;
+  targetId?: string;
+  /** Matches inside the last error. */
+  error?: string;
+  /** Item created at or after / before (epoch ms). */
+  from?: number;
+  to?: number;
+}
+
+export interface EventFilter {
+  deviceId?: string;
+  fenceId?: string;
+  from?: number;
+  to?: number;
+  types?: string[];
+  limit?: number;
+}
+
+/** A row of the event log. */
+export interface ArchivedEventRow {
+  id: number;
+  event_type: FenceEvent['event_type'];
+  fence_id: string;
+  device_id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  grp: string | null;
+  source: FenceEvent['source'];
+}
+
+export interface TargetMetrics {
+  target_id: string;
+  kind: Target['kind'];
+  enabled: boolean;
+  disabled_reason?: string;
+  pending_count: number;
+  dlq_count: number;
+  completed_count: number;
+  success_rate_percent: number;
+  avg_delivery_latency_ms: number;
+}
