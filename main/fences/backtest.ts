@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
-import { globMatches, sqlString, withScratchDuckDB } from '../history';
+import { readArchivedPositions } from '../archive';
 import { FenceEngine } from './fence-engine';
 
 export interface BacktestResult {
@@ -27,38 +25,30 @@ export async function backtest(
   options: { limit?: number; topDevices?: number; signal?: AbortSignal; onProgress?: (positions: number) => void } = {},
 ): Promise<BacktestResult> {
   const result: BacktestResult = { positions: 0, events: 0, byType: {}, byDevice: [], first: [] };
-  const dir = join(dataDir, 'archive', 'positions');
-  if (!existsSync(dir)) return result;
   const limit = options.limit ?? 100;
   const engine = new FenceEngine([{ ...fence, enabled: true }]);
   const perDevice = new Map<string, number>();
-  await withScratchDuckDB(async (c) => {
-    const glob = sqlString(join(dir, '**', '*.parquet'));
-    if (!(await globMatches(c, glob))) return;
-    const where = [
-      ...(range.from !== undefined ? [`ts >= make_timestamp(${Math.trunc(range.from)} * 1000)`] : []),
-      ...(range.to !== undefined ? [`ts < make_timestamp(${Math.trunc(range.to)} * 1000)`] : []),
-    ];
-    const stream = await c.stream(
-      `SELECT device_id, epoch_ms(ts)::DOUBLE AS ts, lat, lon FROM read_parquet(${glob}, hive_partitioning = true)
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts, seq`,
+  try {
+    await readArchivedPositions(
+      dataDir,
+      range,
+      ({ ids, ts, lat, lon }) => {
+        const fixes = ids.map((id, i) => ({ id, ts: ts[i], lat: lat[i], lon: lon[i] }));
+        for (const e of engine.update(fixes)) {
+          result.events++;
+          result.byType[e.event_type] = (result.byType[e.event_type] ?? 0) + 1;
+          perDevice.set(e.device_id, (perDevice.get(e.device_id) ?? 0) + 1);
+          if (result.first.length < limit) result.first.push(e);
+        }
+        result.positions += fixes.length;
+        options.onProgress?.(result.positions);
+      },
+      options.signal,
     );
-    for (;;) {
-      if (options.signal?.aborted) throw new Error('backtest cancelled');
-      const chunk = await stream.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const [ids, tss, lats, lons] = chunk.getColumns() as [string[], number[], number[], number[]];
-      const fixes = ids.map((id, i) => ({ id, ts: tss[i], lat: lats[i], lon: lons[i] }));
-      for (const e of engine.update(fixes)) {
-        result.events++;
-        result.byType[e.event_type] = (result.byType[e.event_type] ?? 0) + 1;
-        perDevice.set(e.device_id, (perDevice.get(e.device_id) ?? 0) + 1);
-        if (result.first.length < limit) result.first.push(e);
-      }
-      result.positions += fixes.length;
-      options.onProgress?.(result.positions);
-    }
-  });
+  } catch (err) {
+    if (options.signal?.aborted) throw new Error('backtest cancelled');
+    throw err;
+  }
   result.byDevice = [...perDevice]
     .map(([device_id, events]) => ({ device_id, events }))
     .sort((a, b) => b.events - a.events || (a.device_id < b.device_id ? -1 : 1))

@@ -12,5 +12,3 @@ export { PositionBatch } from './position-batch';
 export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, type QuarantinePage, QuarantineTable } from './quarantine-table';
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
-export { HOUR_MS, hourDir, hourPartition, hourStart, partPath, sqlString, tmpPathOf } from './archive-layout';
-export { globMatches, withScratchDuckDB } from './scratch-duckdb';

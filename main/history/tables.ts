@@ -74,11 +74,7 @@ export const ARCHIVE_SELECT = `device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, s
 /** The same columns from archive parts (already typed; parts written before ts was an instant become one). */
 export const ARCHIVE_COLUMNS = 'device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, speed, heading, accuracy, kind, props, seq';
 
-/**
- * Every DuckDB of hexwatch's runs in UTC: a TIMESTAMP (naive, as the hot table and older archive parts
- * hold it) then becomes the same instant as TIMESTAMPTZ, whatever the machine's time zone.
- */
-export const UTC_SESSION = "SET TimeZone = 'UTC'";
+
 
 const HOT_TYPES = [
   DuckDBUBigIntType.instance,

@@ -2,11 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
-import { archivedEvents } from './archive-events';
-import { hourStart } from '../history';
+import { archivedEvents, archiveFenceEvents, hourStart, type ArchivedEventFilter } from '../archive';
 import { Checkpointer } from '../sqlite';
-import { archiveFenceEvents } from './event-archive';
-import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type EventFilter, type QueueItem, type Target } from './delivery-queue';
+import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
 import { deliverWebhook } from './webhook-target';
@@ -91,7 +89,7 @@ export class DeliveryService {
   /** Copies events recorded before `recordedBefore` into the Parquet archive; one roll at a time. */
   archive(recordedBefore: number): Promise<{ events: number; parts: number }> {
     this.archiving = this.archiving
-      .then(() => archiveFenceEvents(this.queue, this.dataDir, { recordedBefore }))
+      .then(() => archiveFenceEvents(this.queue.log, this.dataDir, { recordedBefore }))
       .catch((err: Error) => {
         this.log(`queue: archiving fence events failed: ${err.message}`);
         return { events: 0, parts: 0 };
@@ -119,7 +117,7 @@ export class DeliveryService {
    * Re-delivers past events to one target: from the SQLite log, and from the Parquet archive for
    * those older than the log's oldest.
    */
-  async replay(filter: EventFilter, targetId: string): Promise<{ fromLog: number; fromArchive: number; ids: string[] }> {
+  async replay(filter: ArchivedEventFilter, targetId: string): Promise<{ fromLog: number; fromArchive: number; ids: string[] }> {
     if (!this.queue.targets.get(targetId)) throw new Error(`no target "${targetId}"`);
     const fromLog = this.queue.log.events(filter);
     const oldest = this.queue.log.oldestTs();

@@ -1,14 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
 import { conditions } from './queue-items';
-import type { ArchivedEventRow, EventFilter } from './queue-types';
+import type { ArchivedEventFilter, EventSource, LoggedEvent } from '../archive';
 
-/** The log of every fence event recorded (the source of replays and of the hourly Parquet copy). */
-export class EventLog {
+/** The log of every fence event recorded: the source of replays and of the hourly Parquet copy (main/archive). */
+export class EventLog implements EventSource {
   constructor(private readonly db: Database.Database) {}
 
   /** Events recorded in the log, oldest first. */
-  events(filter: EventFilter): (FenceEvent & { eventId: number })[] {
+  events(filter: ArchivedEventFilter): (FenceEvent & { eventId: number })[] {
     const { sql, args } = conditions([
       [filter.deviceId && 'device_id = ?', filter.deviceId],
       [filter.fenceId && 'fence_id = ?', filter.fenceId],
@@ -18,7 +18,7 @@ export class EventLog {
     ]);
     const rows = this.db
       .prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`)
-      .all(...args, filter.limit ?? 100_000) as ArchivedEventRow[];
+      .all(...args, filter.limit ?? 100_000) as LoggedEvent[];
     return rows.map((r) => ({
       eventId: r.id,
       event_type: r.event_type,
@@ -42,10 +42,10 @@ export class EventLog {
   }
 
   /** Logged events after `id`, in id order; with `recordedBefore`, only those recorded before it. */
-  after(id: number, recordedBefore = Number.MAX_SAFE_INTEGER): ArchivedEventRow[] {
+  after(id: number, recordedBefore = Number.MAX_SAFE_INTEGER): LoggedEvent[] {
     return this.db
       .prepare(`SELECT id, event_type, fence_id, device_id, ts, lat, lon, grp, source FROM fence_events WHERE id > ? AND recorded_at < ? ORDER BY id`)
-      .all(id, recordedBefore) as ArchivedEventRow[];
+      .all(id, recordedBefore) as LoggedEvent[];
   }
 
   /** The oldest event still in the log (older ones are only in the Parquet archive). */

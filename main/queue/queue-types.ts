@@ -1,5 +1,4 @@
 /** The delivery queue's vocabulary: items, targets, outcomes, filters and settings. */
-import type { FenceEvent } from '../../shared/fence-event';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health';
 
@@ -106,28 +105,6 @@ export interface ItemFilter {
   /** Item created at or after / before (epoch ms). */
   from?: number;
   to?: number;
-}
-
-export interface EventFilter {
-  deviceId?: string;
-  fenceId?: string;
-  from?: number;
-  to?: number;
-  types?: string[];
-  limit?: number;
-}
-
-/** A row of the event log. */
-export interface ArchivedEventRow {
-  id: number;
-  event_type: FenceEvent['event_type'];
-  fence_id: string;
-  device_id: string;
-  ts: number;
-  lat: number;
-  lon: number;
-  grp: string | null;
-  source: FenceEvent['source'];
 }
 
 export interface TargetMetrics {

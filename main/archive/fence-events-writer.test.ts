@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import { tempDir } from '../../tests/helpers/history-fixtures';
-import { DeliveryQueue } from './delivery-queue';
-import { archiveFenceEvents } from './event-archive';
+import { DeliveryQueue } from '../queue';
+import { archiveFenceEvents } from './fence-events-writer';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -43,8 +43,8 @@ it('copies the event log into hourly Parquet partitions, each event once, even a
   const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { settings: { feed: false } });
   const events = Array.from({ length: 150 }, (_, i) => ev(i));
   q.enqueue(events.slice(0, 100));
-  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 100, parts: 2 });
-  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 0, parts: 0 });
+  expect(await archiveFenceEvents(q.log, dir)).toEqual({ events: 100, parts: 2 });
+  expect(await archiveFenceEvents(q.log, dir)).toEqual({ events: 0, parts: 0 });
 
   // A roll that wrote its part but died before moving the mark, and a stray temporary file.
   q.enqueue(events.slice(100));
@@ -52,7 +52,7 @@ it('copies the event log into hourly Parquet partitions, each event once, even a
   mkdirSync(orphanDir, { recursive: true });
   writeFileSync(join(orphanDir, 'part-101-130.parquet'), 'half a roll');
   writeFileSync(join(orphanDir, '.part-101-150.parquet.tmp'), 'half a file');
-  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 50, parts: 2 });
+  expect(await archiveFenceEvents(q.log, dir)).toEqual({ events: 50, parts: 2 });
   expect(existsSync(join(orphanDir, 'part-101-130.parquet'))).toBe(false);
   expect(readdirSync(orphanDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
 
@@ -66,8 +66,8 @@ it('copies the event log into hourly Parquet partitions, each event once, even a
 it('moves past an event whose time is not one (it stays in the queue), and archives the rest', async () => {
   const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { settings: { feed: false } });
   q.enqueue([ev(0), { ...ev(1), timestamp: 1e16 }, ev(2)]);
-  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 2, parts: 1 });
-  expect(await archiveFenceEvents(q, dir)).toEqual({ events: 0, parts: 0 });
+  expect(await archiveFenceEvents(q.log, dir)).toEqual({ events: 2, parts: 1 });
+  expect(await archiveFenceEvents(q.log, dir)).toEqual({ events: 0, parts: 0 });
   expect((await readBack()).map((r) => r.id)).toEqual([1, 3]);
   q.close();
 });

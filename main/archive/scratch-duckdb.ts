@@ -1,5 +1,10 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { UTC_SESSION } from './tables';
+
+/**
+ * Every DuckDB of hexwatch's runs in UTC: a TIMESTAMP (naive, as the hot table and older archive parts
+ * hold it) then becomes the same instant as TIMESTAMPTZ, whatever the machine's time zone.
+ */
+export const UTC_SESSION = "SET TimeZone = 'UTC'";
 
 /** An in-memory DuckDB for one piece of work over the archive: never fetches an extension, closed after. */
 export async function withScratchDuckDB<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {

@@ -1,14 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
-import { globMatches, sqlString, withScratchDuckDB } from '../history';
-import type { EventFilter } from './delivery-queue';
+import { sqlString } from './layout';
+import { globMatches, withScratchDuckDB } from './scratch-duckdb';
 
 /**
  * Fence events from the Parquet archive (`<dataDir>/archive/fence_events/date=…/hour=…/*.parquet`),
  * oldest first; none when the archive has no fence events yet.
  */
-export async function archivedEvents(dataDir: string, filter: EventFilter): Promise<FenceEvent[]> {
+/** Which archived fence events to read. */
+export interface ArchivedEventFilter {
+  deviceId?: string;
+  fenceId?: string;
+  from?: number;
+  to?: number;
+  types?: string[];
+  limit?: number;
+}
+
+export async function archivedEvents(dataDir: string, filter: ArchivedEventFilter): Promise<FenceEvent[]> {
   const dir = join(dataDir, 'archive', 'fence_events');
   if (!existsSync(dir)) return [];
   return withScratchDuckDB(async (c) => {

@@ -2,8 +2,9 @@ import { DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isFixTime } from '../../shared/position';
-import { hourStart, partPath, sqlString, tmpPathOf, withScratchDuckDB } from '../history';
-import type { DeliveryQueue } from './delivery-queue';
+import type { FenceEvent } from '../../shared/fence-event';
+import { hourStart, partPath, sqlString, tmpPathOf } from './layout';
+import { withScratchDuckDB } from './scratch-duckdb';
 
 const TABLE = 'fence_events';
 const PART = /^part-(\d+)-(\d+)\.parquet$/;
@@ -14,11 +15,31 @@ const PART = /^part-(\d+)-(\d+)\.parquet$/;
  * the event ids it holds and the mark moves only after its rename: a roll cut short leaves parts past
  * the mark, which the next roll removes and writes again — never a duplicate, never a gap.
  */
-export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, options: { recordedBefore?: number } = {}): Promise<{ events: number; parts: number }> {
+/** A logged fence event as the archive takes it. */
+export interface LoggedEvent {
+  id: number;
+  event_type: FenceEvent['event_type'];
+  fence_id: string;
+  device_id: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  grp: string | null;
+  source: FenceEvent['source'];
+}
+
+/** Where the events come from (the delivery queue's event log), and how far the archive has copied it. */
+export interface EventSource {
+  archiveMark(): number;
+  setArchiveMark(id: number): void;
+  after(id: number, recordedBefore?: number): LoggedEvent[];
+}
+
+export async function archiveFenceEvents(log: EventSource, dataDir: string, options: { recordedBefore?: number } = {}): Promise<{ events: number; parts: number }> {
   const root = join(dataDir, 'archive');
-  const mark = queue.log.archiveMark();
+  const mark = log.archiveMark();
   removeOrphans(join(root, TABLE), mark);
-  const rows = queue.log.after(mark, options.recordedBefore);
+  const rows = log.after(mark, options.recordedBefore);
   if (rows.length === 0) return { events: 0, parts: 0 };
   const byHour = new Map<number, typeof rows>();
   // An event whose time is not one (a corrupt event, dead-lettered in the queue) has no hour to go to:
@@ -56,7 +77,7 @@ export async function archiveFenceEvents(queue: DeliveryQueue, dataDir: string, 
       renameSync(tmp, path);
     }
   });
-  queue.log.setArchiveMark(rows[rows.length - 1].id);
+  log.setArchiveMark(rows[rows.length - 1].id);
   return { events: [...byHour.values()].reduce((n, list) => n + list.length, 0), parts: byHour.size };
 }
 

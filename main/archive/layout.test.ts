@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, hourDir, hourStart, partPath, retentionBound, rollCutoff, sqlString, tmpPathOf } from './archive-layout';
+import { HOUR_MS, hourDir, hourStart, partPath, retentionBound, rollCutoff, sqlString, tmpPathOf } from './layout';
 
 describe('archive layout', () => {
   it('names hive partitions in UTC with a zero-padded hour', () => {
