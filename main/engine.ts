@@ -1,20 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import type { FenceEvent } from '../shared/fence-event';
 import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
-import { resolutionForZoom } from '../shared/zoom';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
-import { HistoryStore } from './history';
+import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
+import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest } from './ingest';
+import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames } from './live';
 import { redactUrl } from './nats';
-import { LiveAggregator, RateMeter, indexPosition } from './live';
-import { dispatch, type Handlers } from './rpc';
-import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark } from './fences';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
-
-import { DatabaseFileError } from './sqlite';
+import { dispatch, type Handlers } from './rpc';
 import { Simulator } from './simulator';
+import { DatabaseFileError } from './sqlite';
+import { engineStatus } from './status';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
 
@@ -32,8 +30,6 @@ export interface Engine {
   readonly dataDir: string;
   readonly settingsPath: string;
   connect(): EngineClient;
-  /** Fixes from any source enter here (the simulator now, NATS in ingest). */
-  ingest(batch: readonly Position[], now?: number): void;
   status(): Status;
   stop(): Promise<void>;
 }
@@ -50,17 +46,38 @@ export interface EngineOptions extends LoadOptions {
 interface ClientState {
   viewport?: Viewport;
   listeners: Set<EventListener>;
+  send(frame: ArrayBuffer): void;
 }
 
 const STATUS_INTERVAL_MS = 1000;
-const QUEUE_SUMMARY_MS = 3000;
 
-/** Loads the configuration (refusing an invalid one before anything starts), then runs the pipeline. */
+/** A room that may fail to open (a damaged or locked file): the engine runs on, and its methods say why. */
+function optional<T>(what: string, open: () => T, log: (line: string) => void): { room?: T; need: () => T; error: string } {
+  try {
+    const room = open();
+    return { room, need: () => room, error: '' };
+  } catch (err) {
+    if (!(err instanceof DatabaseFileError)) throw err;
+    log(`${what}: ${err.message}`);
+    const error = err.message;
+    return {
+      error,
+      need: () => {
+        throw new RpcError({ code: 'unavailable', message: `${what} ${what.endsWith('s') ? 'are' : 'is'} unavailable: ${error}` });
+      },
+    };
+  }
+}
+
+/**
+ * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
+ * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions
+ * (live heatmap, rate, fences), fence events into the delivery queue, and the RPC handlers of each room.
+ */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const { config, dataDir, settingsPath } = loadConfig(options);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
-  const startedAt = clock();
   const env = options.env ?? process.env;
   // Settings that only make sense together are refused before anything opens.
   const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
@@ -68,95 +85,46 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const tile38 = tile38Settings(config.tile38, config.nats, env);
   mkdirSync(dataDir, { recursive: true });
 
-  const live = new LiveAggregator({
-    windowMs: config.live.windowS * 1000,
-    bucketMs: config.live.bucketS * 1000,
-    resolution: config.live.maxResolution,
-  });
+  const live = new LiveAggregator({ windowMs: config.live.windowS * 1000, bucketMs: config.live.bucketS * 1000, resolution: config.live.maxResolution });
   const meter = new RateMeter();
   const clients = new Set<ClientState>();
-  const cell = new Uint32Array(2);
-
-  /** To every connected client (the status and fence events; frames go per viewport). */
   const broadcast = (channel: ChannelName, payload: PayloadOf<ChannelName>) => {
     for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
   };
 
-  // A damaged or locked queue file stops deliveries, not the engine: its methods answer with why.
-  let delivery: DeliveryService | undefined;
-  let deliveryError = '';
-  try {
-    delivery = new DeliveryService({
-      dataDir,
-      nats: config.nats,
-      env,
-      secrets: options.secrets,
-      settings: queueSettingsOf(config.queue),
-      worker: { log },
-      targetsOf: (fenceId) => fences?.targetsOf(fenceId) ?? [],
-    });
-  } catch (err) {
-    if (!(err instanceof DatabaseFileError)) throw err;
-    deliveryError = err.message;
-    log(`queue: ${err.message}`);
-  }
-  const needDelivery = (): DeliveryService => {
-    if (!delivery) throw new RpcError({ code: 'unavailable', message: `the delivery queue is unavailable: ${deliveryError}` });
-    return delivery;
-  };
-
+  const delivery = optional(
+    'the delivery queue',
+    () => new DeliveryService({ dataDir, nats: config.nats, env, secrets: options.secrets, settings: queueSettingsOf(config.queue), worker: { log } }),
+    log,
+  );
   // Fence events are recorded and queued durably; without a queue they still reach the live feed.
-  const sinkEvents = (events: FenceEvent[], mark?: IngestMark) => {
-    if (delivery) {
+  const sinkEvents = (events: RoutedFenceEvent[], mark?: IngestMark) => {
+    if (delivery.room) {
       try {
-        delivery.queue.enqueue(events, mark ? { highWater: mark } : {});
+        delivery.room.queue.enqueue(events, mark ? { highWater: mark } : {});
         return;
       } catch (err) {
         log(`queue: ${(err as Error).message}: ${events.length} fence events reach the live feed only`);
       }
     }
-    for (const event of events) broadcast('fence.event', { id: '', event });
+    for (const { targets: _targets, ...event } of events) broadcast('fence.event', { id: '', event });
   };
-  let fences: FenceService | undefined;
-  let fencesError = '';
-  try {
-    fences = new FenceService({
-      dataDir,
-      sink: sinkEvents,
-      tile38,
-      nats: config.nats,
-      env,
-      clock,
-      log,
-    });
-  } catch (err) {
-    if (!(err instanceof DatabaseFileError)) throw err;
-    fencesError = err.message;
-    log(`fences: ${err.message}`);
-  }
-  const needFences = (): FenceService => {
-    if (!fences) throw new RpcError({ code: 'unavailable', message: `fences are unavailable: ${fencesError}` });
-    return fences;
-  };
+  const fences = optional('fences', () => new FenceService({ dataDir, sink: sinkEvents, tile38, nats: config.nats, env, clock, log }), log);
 
-  const ingest = (batch: readonly Position[], now = clock()): void => {
-    for (const p of batch) {
-      indexPosition(p.lat, p.lon, cell);
-      live.add(p.id, p.ts, p.lat, p.lon, cell[0], cell[1]);
+  /** One fan-out for every accepted position, from whichever source. */
+  const accept = (rows: PositionBatch, mark?: IngestMark) => {
+    const fixes: Fix[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      live.add(rows.id[i], rows.ts[i], rows.lat[i], rows.lon[i], rows.h3hi[i], rows.h3lo[i]);
+      fixes[i] = { id: rows.id[i], ts: rows.ts[i], lat: rows.lat[i], lon: rows.lon[i] };
     }
-    meter.add(batch.length, now);
-    fences?.ingest(batch);
+    meter.add(rows.length, clock());
+    fences.room?.ingest(fixes, mark);
   };
 
-  // NATS: every committed fix feeds the live view; the history store is where it is committed.
+  // NATS: positions are committed to history first, then accepted, then acked.
   const history = useNats
-    ? await HistoryStore.open({
-        dataDir,
-        retentionDays: config.history.retentionDays,
-        graceMs: config.history.graceS * 1000,
-        memoryLimit: `${config.history.memoryLimitMb}MB`,
-        log,
-      })
+    ? await HistoryStore.open({ dataDir, retentionDays: config.history.retentionDays, graceMs: config.history.graceS * 1000, memoryLimit: `${config.history.memoryLimitMb}MB`, log })
     : undefined;
   const nats = history
     ? new PositionIngest({
@@ -166,23 +134,25 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         sink: history,
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
         warnShared: !tile38,
-        onCommitted: (rows, highWater) => {
-          const fixes: Fix[] = new Array(rows.length);
-          for (let i = 0; i < rows.length; i++) {
-            live.add(rows.id[i], rows.ts[i], rows.lat[i], rows.lon[i], rows.h3hi[i], rows.h3lo[i]);
-            fixes[i] = { id: rows.id[i], ts: rows.ts[i], lat: rows.lat[i], lon: rows.lon[i] };
-          }
-          meter.add(rows.length, clock());
-          fences?.ingest(fixes, { stream: config.nats.stream, seq: highWater });
-        },
+        onCommitted: (rows, highWater) => accept(rows, { stream: config.nats.stream, seq: highWater }),
         log,
       })
     : undefined;
   // Positions a crash left between their commit and their events' commit go through the fences first.
-  if (history && delivery && fences) await catchUpFences(history, fences, config.nats.stream, delivery.queue.highWater(config.nats.stream), log);
+  if (history && delivery.room && fences.room) await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
   await nats?.start();
+
   const simulator = useNats ? undefined : new Simulator(config.simulator);
-  simulator?.start((batch) => ingest(batch), 100, clock);
+  const cell = new Uint32Array(2);
+  simulator?.start((batch: readonly Position[]) => {
+    const rows = new PositionBatch(batch.length);
+    for (const p of batch) {
+      indexPosition(p.lat, p.lon, cell);
+      rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, null);
+    }
+    accept(rows);
+  }, 100, clock);
+
   let rolling = false;
   const rollTimer = history
     ? setInterval(() => {
@@ -201,122 +171,48 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     return history;
   };
 
-  // The status goes out every second; the queue's figures are refreshed at most every few.
-  let summary: { at: number; value: Status['queue'] } = { at: -Infinity, value: undefined };
-  const queueSummary = (now: number): Status['queue'] => {
-    if (!delivery) return { health: 'Unavailable', pending: 0, dlq: 0, detail: deliveryError };
-    if (now - summary.at < QUEUE_SUMMARY_MS) return summary.value;
-    try {
-      const h = delivery.queue.health();
-      summary = { at: now, value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) } };
-    } catch (err) {
-      summary = { at: now, value: { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message } };
-    }
-    return summary.value;
-  };
-
-  const status = (): Status => {
-    const now = clock();
-    const { devices, cells } = live.stats();
-    const source: Pick<Status, 'source' | 'sourceState' | 'sourceDetail' | 'ingest'> = nats
-      ? {
-          source: 'nats',
-          sourceState: nats.state,
-          sourceDetail: nats.detail,
-          ingest: {
-            committed: nats.committed,
-            skipped: nats.skipped,
-            quarantined: Object.values(nats.quarantineCounts).reduce((a, b) => a + (b ?? 0), 0),
-          },
-        }
-      : { source: 'simulator', sourceState: 'running', sourceDetail: `${config.simulator.devices} walkers` };
-    return {
-      version: options.version ?? '0.1.0',
-      ...source,
-      queue: queueSummary(now),
-      positionsPerSec: Math.round(meter.perSecond(now)),
-      positionsTotal: meter.total,
-      devices,
-      cells,
-      windowS: config.live.windowS,
-      maxResolution: config.live.maxResolution,
-      uptimeS: Math.round((now - startedAt) / 1000),
-    };
-  };
-
-  const frameFor = (viewport: Viewport, now: number): ArrayBuffer =>
-    live.buildFrame({
-      resolution: resolutionForZoom(viewport.zoom, config.live.maxResolution),
-      bounds: viewport.bounds,
-      now,
-      maxCells: config.live.maxFrameCells,
-    });
-
-  const emit = (state: ClientState, channel: ChannelName, payload: PayloadOf<ChannelName>) => {
-    for (const listener of state.listeners) listener(channel, payload);
-  };
+  const status = engineStatus({
+    version: options.version ?? '0.1.0',
+    startedAt: clock(),
+    clock,
+    config,
+    live,
+    meter,
+    ingest: nats,
+    delivery: () => ({ service: delivery.room, error: delivery.error }),
+  });
 
   const handlers: Handlers<ClientState> = {
     'engine.status': () => status(),
-    'heatmap.viewport': (viewport, state) => {
-      state.viewport = viewport;
-      return {
-        resolution: resolutionForZoom(viewport.zoom, config.live.maxResolution),
-        frameIntervalMs: config.live.frameIntervalMs,
-      };
-    },
-    'heatmap.snapshot': (viewport) => frameFor(viewport, clock()),
     // A server URL may carry user:password@; it stays in the engine.
     'config.get': () => ({ settingsPath, config: { ...config, dataDir, nats: { ...config.nats, servers: config.nats.servers.map(redactUrl) } } }),
-    'history.counts': () => needHistory().counts(),
-    'history.roll': () => needHistory().roll(clock()),
-    'quarantine.list': async (filter) => {
-      const page = await needHistory().quarantine.list(filter);
-      return { total: page.total, items: page.items.map((e) => ({ ...e, seq: String(e.seq) })) };
-    },
-    'quarantine.get': async ({ seq, stream }) => {
-      const m = await needHistory().quarantine.get(BigInt(seq), stream);
-      if (!m) throw new RpcError({ code: 'invalid_params', message: `no quarantined message with seq ${seq}`, issues: [{ path: 'seq', message: 'not found' }] });
-      const { raw, ...entry } = m;
-      return { ...entry, seq: String(entry.seq), rawBase64: Buffer.from(raw).toString('base64') };
-    },
-    'quarantine.purge': async (filter) => ({ purged: await needHistory().quarantine.purge(filter) }),
-    'quarantine.counts': () => needHistory().quarantine.countsByReason(),
-    ...queueHandlers<ClientState>(needDelivery),
-    ...fenceHandlers<ClientState>(needFences, dataDir),
+    ...heatmapHandlers<ClientState>(live, config.live, clock),
+    ...historyHandlers<ClientState>(needHistory, clock),
+    ...queueHandlers<ClientState>(delivery.need),
+    ...fenceHandlers<ClientState>(fences.need, dataDir),
   };
 
-  const frameTimer = setInterval(() => {
-    const now = clock();
-    live.evict(now);
-    // Clients looking at the same view share one frame.
-    const built = new Map<string, ArrayBuffer>();
-    for (const state of clients) {
-      if (!state.viewport || state.listeners.size === 0) continue;
-      const key = JSON.stringify(state.viewport);
-      let frame = built.get(key);
-      if (!frame) built.set(key, (frame = frameFor(state.viewport, now)));
-      emit(state, 'heatmap.frame', frame);
-    }
-  }, config.live.frameIntervalMs);
+  const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0));
   const statusTimer = setInterval(() => {
-    if (clients.size === 0) return;
-    const s = status();
-    broadcast('status', s);
+    if (clients.size > 0) broadcast('status', status());
   }, STATUS_INTERVAL_MS);
 
-  delivery?.onFeed((event, id) => broadcast('fence.event', { id, event }));
-  delivery?.start();
-  await fences?.start();
+  delivery.room?.onFeed((event, id) => broadcast('fence.event', { id, event }));
+  delivery.room?.start();
+  await fences.room?.start();
 
   return {
     config,
     dataDir,
     settingsPath,
-    ingest,
     status,
     connect(): EngineClient {
-      const state: ClientState = { listeners: new Set() };
+      const state: ClientState = {
+        listeners: new Set(),
+        send: (frame) => {
+          for (const listener of state.listeners) listener('heatmap.frame', frame);
+        },
+      };
       clients.add(state);
       return {
         call: (method, params) => dispatch(handlers, method, params, state, log),
@@ -334,10 +230,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       simulator?.stop();
       if (rollTimer) clearInterval(rollTimer);
       await nats?.stop();
-      await fences?.stop();
-      await delivery?.stop();
+      await fences.room?.stop();
+      await delivery.room?.stop();
       await history?.close();
-      clearInterval(frameTimer);
+      stopFrames();
       clearInterval(statusTimer);
       clients.clear();
     },

@@ -6,7 +6,7 @@ import { tempDir } from '../../tests/helpers/history-fixtures';
 import { DeliveryQueue } from '../queue';
 import { catchUpFences } from './catch-up';
 import { FenceEngine } from './fence-engine';
-import { FenceService, type IngestMark } from './fence-service';
+import { FenceService, type IngestMark, type RoutedFenceEvent } from './fence-service';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -27,8 +27,8 @@ it('runs the positions committed after the queue’s mark through the fences, on
   const events: FenceEvent[] = [];
   const fences = new FenceService({
     dataDir: dir,
-    sink: (e: FenceEvent[], mark?: IngestMark) => {
-      events.push(...e);
+    sink: (e: RoutedFenceEvent[], mark?: IngestMark) => {
+      events.push(...e.map(({ targets: _targets, ...event }) => event));
       queue.enqueue(e, mark ? { highWater: mark } : {});
     },
   });

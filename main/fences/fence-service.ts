@@ -7,10 +7,13 @@ import { FenceRegistry } from './fence-registry';
 import { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
 import { Tile38EventIntake } from './tile38-event-intake';
 
+/** A fence event with the delivery targets its fence names. */
+export type RoutedFenceEvent = FenceEvent & { targets: readonly string[] };
+
 export interface FenceServiceOptions {
   dataDir: string;
-  /** Where events go (the delivery queue, the feed), with the ingest mark they complete when there is one. */
-  sink: (events: FenceEvent[], mark?: IngestMark) => void;
+  /** Where events go (the delivery queue, the feed), each with its fence's targets, and the ingest mark they complete when there is one. */
+  sink: (events: RoutedFenceEvent[], mark?: IngestMark) => void;
   /** Tile38 decides the events when given; the embedded engine otherwise. */
   tile38?: Tile38Settings;
   /** In hook mode: the NATS whose JetStream holds Tile38's events. */
@@ -60,9 +63,9 @@ export class FenceService {
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? (() => {});
     this.registry = FenceRegistry.open(join(options.dataDir, 'fences.sqlite'), { clock: this.clock });
-    if (options.tile38) this.tile38 = new Tile38Adapter(options.tile38, { onEvent: (e) => options.sink([e]), log: this.log });
+    if (options.tile38) this.tile38 = new Tile38Adapter(options.tile38, { onEvent: (e) => this.emit([e]), log: this.log });
     if (options.tile38?.mode === 'hook' && options.nats) {
-      this.intake = new Tile38EventIntake(options.nats, options.env ?? process.env, options.tile38.prefix, (events) => options.sink(events), this.log);
+      this.intake = new Tile38EventIntake(options.nats, options.env ?? process.env, options.tile38.prefix, (events) => this.emit(events), this.log);
     }
     this.apply(this.registry.list());
     this.registry.onChange((fences) => this.apply(fences));
@@ -82,11 +85,6 @@ export class FenceService {
     this.registry.close();
   }
 
-  /** The delivery targets a fence names. */
-  targetsOf(fenceId: string): readonly string[] {
-    return this.targets.get(fenceId) ?? [];
-  }
-
   /** Where devices were when the engine last stopped (the embedded engine only; Tile38 keeps its own). */
   seed(fixes: readonly Fix[]): void {
     if (!this.tile38) this.engine.seed(fixes);
@@ -96,7 +94,7 @@ export class FenceService {
   ingest(fixes: readonly Fix[], mark?: IngestMark): void {
     if (!this.tile38) {
       const events = fixes.length ? this.engine.update(fixes) : [];
-      if (events.length || mark) this.options.sink(events, mark);
+      if (events.length || mark) this.options.sink(this.routed(events), mark);
       return;
     }
     if (fixes.length === 0) return;
@@ -125,6 +123,11 @@ export class FenceService {
   }
 
   private emit(events: FenceEvent[]): void {
-    if (events.length) this.options.sink(events);
+    if (events.length) this.options.sink(this.routed(events));
+  }
+
+  /** Each event with the delivery targets its fence names, so the queue needs to ask nobody. */
+  private routed(events: readonly FenceEvent[]): RoutedFenceEvent[] {
+    return events.map((e) => ({ ...e, targets: this.targets.get(e.fence_id) ?? [] }));
   }
 }

@@ -5,7 +5,7 @@ export { circlePolygon, compileShape, rectangleRing, type Shape } from './geomet
 export { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
 export { eventOfMessage, fenceQuery, setCommand, tile38Detect } from './tile38-commands';
 export { FenceRegistry, FenceValidationError, parseFence } from './fence-registry';
-export { FenceService, type FenceServiceOptions, type FenceStatus, type IngestMark } from './fence-service';
+export { FenceService, type FenceServiceOptions, type FenceStatus, type IngestMark, type RoutedFenceEvent } from './fence-service';
 export { backtest, type BacktestResult } from './backtest';
 export { fenceHandlers } from './fence-handlers';
 export { tile38Settings } from './tile38-settings';

@@ -12,3 +12,4 @@ export { PositionBatch } from './position-batch';
 export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, type QuarantinePage, QuarantineTable } from './quarantine-table';
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
+export { historyHandlers } from './history-handlers';

@@ -1,3 +1,4 @@
 export { LiveAggregator, type AggregatorOptions, type FrameRequest } from './aggregator';
 export { indexPosition } from './h3-index';
 export { RateMeter } from './rate-meter';
+export { heatmapHandlers, startFrames, type HeatmapClient } from './heatmap-handlers';

@@ -10,8 +10,8 @@ import { DatabaseFileError } from '../sqlite';
 let dir: string;
 let now: number;
 const clock = () => now;
-const open = (settings: Partial<QueueSettings> = {}, targets: readonly string[] = ['hook']) =>
-  DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, random: () => 0.5, settings: { feed: false, ...settings }, targetsOf: () => targets });
+const open = (settings: Partial<QueueSettings> = {}) =>
+  DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, random: () => 0.5, settings: { feed: false, ...settings } });
 const ev = (fence: string, device: string, ts: number, type: FenceEvent['event_type'] = 'enter'): FenceEvent => ({
   event_type: type,
   fence_id: fence,
@@ -36,9 +36,10 @@ function withHook(q: DeliveryQueue): DeliveryQueue {
 
 describe('enqueue', () => {
   it('records each event and queues one item per enabled target, the feed included', () => {
-    const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, settings: { feed: true }, targetsOf: () => ['hook', 'nope'] });
+    const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, settings: { feed: true } });
     withHook(q);
-    expect(q.enqueue([ev('f1', 'd1', 1), ev('f1', 'd2', 2)])).toEqual({ recorded: 2, duplicates: 0, items: 4 });
+    const targets = ['hook', 'nope'];
+    expect(q.enqueue([{ ...ev('f1', 'd1', 1), targets }, { ...ev('f1', 'd2', 2), targets }])).toEqual({ recorded: 2, duplicates: 0, items: 4 });
     expect(q.metrics().pending_count).toBe(4);
     q.close();
   });

@@ -9,7 +9,7 @@ import { classifyHealth, type Health, type QueueMetrics } from './health';
 import { ITEM_SELECT, OPEN, payloadOf, toItem, type Row } from './queue-items';
 import { queueMetrics } from './queue-metrics';
 import { QueueTargets } from './queue-targets';
-import { DEFAULT_QUEUE_SETTINGS, FEED_TARGET, type AttemptOutcome, type EnqueueResult, type ItemStatus, type QueueItem, type QueueSettings, type TargetMetrics } from './queue-types';
+import { DEFAULT_QUEUE_SETTINGS, FEED_TARGET, type AttemptOutcome, type EnqueueResult, type ItemStatus, type QueueItem, type QueueSettings, type RoutedEvent, type TargetMetrics } from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
 
 export * from './queue-types';
@@ -19,8 +19,6 @@ export interface DeliveryQueueOptions {
   settings?: Partial<QueueSettings>;
   clock?: () => number;
   random?: () => number;
-  /** The delivery targets of a fence (its `targets` list); the feed target is added by the queue. Absent: every target. */
-  targetsOf?: (fenceId: string) => readonly string[];
   /** How long to wait for another process's lock on the file before refusing it. */
   busyTimeoutMs?: number;
 }
@@ -38,7 +36,6 @@ export class DeliveryQueue {
   readonly log: EventLog;
   private readonly clock: () => number;
   private readonly random: () => number;
-  private readonly targetsOf?: (fenceId: string) => readonly string[];
   private readonly listeners = new Set<() => void>();
   private readonly st;
   /** Prefixes every delivery id: random per database file. */
@@ -54,7 +51,6 @@ export class DeliveryQueue {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...options.settings };
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.targetsOf = options.targetsOf;
     this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
     this.targets = new QueueTargets(db, this.clock);
     this.deadLetters = new DeadLetters(db, this.clock, this.instance, () => this.notify());
@@ -135,7 +131,7 @@ export class DeliveryQueue {
    * Records events and queues one item per (event, target), in one transaction — with the ingest
    * high-water mark when given, so an event is never queued twice nor lost across a crash.
    */
-  enqueue(events: readonly FenceEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
+  enqueue(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
     const now = this.clock();
     const { dedupWindowMs, maxAttempts, feed } = this.settings;
     const windowStart = now - dedupWindowMs;
@@ -155,7 +151,7 @@ export class DeliveryQueue {
             this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, fp, now).lastInsertRowid,
           );
           result.recorded++;
-          const named = this.targetsOf ? this.targetsOf(e.fence_id) : [...enabled].filter((t) => t !== FEED_TARGET);
+          const named = e.targets ?? [...enabled].filter((t) => t !== FEED_TARGET);
           for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
             this.st.itemPut.run(eventId, target, e.fence_id, fp, null, maxAttempts, now, now, now);

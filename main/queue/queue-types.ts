@@ -1,3 +1,4 @@
+import type { FenceEvent } from '../../shared/fence-event';
 /** The delivery queue's vocabulary: items, targets, outcomes, filters and settings. */
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from './health';
@@ -78,6 +79,9 @@ export interface AttemptOutcome {
   /** 410 Gone: the receiver asked never to be called again. */
   gone?: boolean;
 }
+
+/** A fence event with the delivery targets its fence names (absent: every enabled target); the feed is added by the queue. */
+export type RoutedEvent = FenceEvent & { targets?: readonly string[] };
 
 export interface EnqueueResult {
   recorded: number;

@@ -1,0 +1,44 @@
+import type { Viewport } from '../../shared/rpc';
+import { resolutionForZoom } from '../../shared/zoom';
+import type { Config } from '../config';
+import type { Handlers } from '../rpc';
+import type { LiveAggregator } from './aggregator';
+
+/** A client of the heatmap: the view it looks at, where its frames go. */
+export interface HeatmapClient {
+  viewport?: Viewport;
+  send(frame: ArrayBuffer): void;
+}
+
+/** The frame of one view: the cells at the view's resolution inside its bounds, over the live window. */
+function frameFor(live: LiveAggregator, live_: Config['live'], viewport: Viewport, now: number): ArrayBuffer {
+  return live.buildFrame({ resolution: resolutionForZoom(viewport.zoom, live_.maxResolution), bounds: viewport.bounds, now, maxCells: live_.maxFrameCells });
+}
+
+/** `heatmap.viewport` (a client says what it looks at) and `heatmap.snapshot` (one frame now). */
+export function heatmapHandlers<C extends HeatmapClient>(live: LiveAggregator, settings: Config['live'], clock: () => number): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot'> {
+  return {
+    'heatmap.viewport': (viewport, client) => {
+      client.viewport = viewport;
+      return { resolution: resolutionForZoom(viewport.zoom, settings.maxResolution), frameIntervalMs: settings.frameIntervalMs };
+    },
+    'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock()),
+  };
+}
+
+/** Every `live.frameIntervalMs`: old buckets evicted, and each client its view's frame (clients looking at the same view share one). */
+export function startFrames(live: LiveAggregator, settings: Config['live'], clock: () => number, clients: () => Iterable<HeatmapClient>): () => void {
+  const timer = setInterval(() => {
+    const now = clock();
+    live.evict(now);
+    const built = new Map<string, ArrayBuffer>();
+    for (const client of clients()) {
+      if (!client.viewport) continue;
+      const key = JSON.stringify(client.viewport);
+      let frame = built.get(key);
+      if (!frame) built.set(key, (frame = frameFor(live, settings, client.viewport, now)));
+      client.send(frame);
+    }
+  }, settings.frameIntervalMs);
+  return () => clearInterval(timer);
+}

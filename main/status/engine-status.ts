@@ -1,0 +1,68 @@
+import type { Status } from '../../shared/rpc';
+import type { Config } from '../config';
+import type { PositionIngest } from '../ingest';
+import type { LiveAggregator, RateMeter } from '../live';
+import type { DeliveryService } from '../queue';
+
+/** The queue's figures are read at most this often (a few SQL counts). */
+const QUEUE_SUMMARY_MS = 3000;
+
+export interface StatusSources {
+  version: string;
+  startedAt: number;
+  clock: () => number;
+  config: Config;
+  live: LiveAggregator;
+  meter: RateMeter;
+  /** NATS ingest, when it is the source; the simulator otherwise. */
+  ingest?: PositionIngest;
+  /** The delivery queue, or why it could not open. */
+  delivery: () => { service?: DeliveryService; error: string };
+}
+
+/** What the status bar shows, assembled from the engine's rooms: `status()` answers `engine.status` and feeds the `status` channel. */
+export function engineStatus(s: StatusSources): () => Status {
+  let summary: { at: number; value: Status['queue'] } = { at: -Infinity, value: undefined };
+  const queueSummary = (now: number): Status['queue'] => {
+    const { service, error } = s.delivery();
+    if (!service) return { health: 'Unavailable', pending: 0, dlq: 0, detail: error };
+    if (now - summary.at < QUEUE_SUMMARY_MS) return summary.value;
+    try {
+      const h = service.queue.health();
+      summary = { at: now, value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) } };
+    } catch (err) {
+      summary = { at: now, value: { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message } };
+    }
+    return summary.value;
+  };
+
+  return () => {
+    const now = s.clock();
+    const { devices, cells } = s.live.stats();
+    const nats = s.ingest;
+    const source: Pick<Status, 'source' | 'sourceState' | 'sourceDetail' | 'ingest'> = nats
+      ? {
+          source: 'nats',
+          sourceState: nats.state,
+          sourceDetail: nats.detail,
+          ingest: {
+            committed: nats.committed,
+            skipped: nats.skipped,
+            quarantined: Object.values(nats.quarantineCounts).reduce((a, b) => a + (b ?? 0), 0),
+          },
+        }
+      : { source: 'simulator', sourceState: 'running', sourceDetail: `${s.config.simulator.devices} walkers` };
+    return {
+      version: s.version,
+      ...source,
+      queue: queueSummary(now),
+      positionsPerSec: Math.round(s.meter.perSecond(now)),
+      positionsTotal: s.meter.total,
+      devices,
+      cells,
+      windowS: s.config.live.windowS,
+      maxResolution: s.config.live.maxResolution,
+      uptimeS: Math.round((now - s.startedAt) / 1000),
+    };
+  };
+}

@@ -1,0 +1,1 @@
+export { engineStatus, type StatusSources } from './engine-status';
