@@ -1,0 +1,65 @@
+/** The engine's own contract: its status, the live heatmap, the configuration. */
+import { z } from 'zod';
+
+export const Binary = z.instanceof(ArrayBuffer);
+
+export const BoundsSchema = z
+  .object({
+    west: z.number().finite().min(-540).max(540),
+    south: z.number().finite().min(-90).max(90),
+    east: z.number().finite().min(-540).max(540),
+    north: z.number().finite().min(-90).max(90),
+  })
+  .refine((b) => b.south <= b.north, { message: 'south must not be above north', path: ['south'] });
+export type Bounds = z.infer<typeof BoundsSchema>;
+
+export const HeatmapMetricSchema = z.enum(['devices', 'positions']);
+export type HeatmapMetric = z.infer<typeof HeatmapMetricSchema>;
+
+export const ViewportSchema = z
+  .object({
+    bounds: BoundsSchema,
+    zoom: z.number().finite().min(0).max(24),
+  })
+  .strict();
+export type Viewport = z.infer<typeof ViewportSchema>;
+
+export const SourceKindSchema = z.enum(['simulator', 'nats']);
+export const StatusSchema = z.object({
+  version: z.string(),
+  source: SourceKindSchema,
+  sourceState: z.enum(['starting', 'running', 'reconnecting', 'error', 'stopped']),
+  sourceDetail: z.string().optional(),
+  positionsPerSec: z.number(),
+  positionsTotal: z.number(),
+  devices: z.number(),
+  cells: z.number(),
+  windowS: z.number(),
+  maxResolution: z.number(),
+  uptimeS: z.number(),
+  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined. */
+  ingest: z.object({ committed: z.number(), skipped: z.number(), quarantined: z.number() }).optional(),
+  /** The delivery queue: its health, what waits and what is dead-lettered (why, when it cannot open). */
+  queue: z
+    .object({ health: z.enum(['Healthy', 'Degraded', 'Unhealthy', 'Unavailable']), pending: z.number(), dlq: z.number(), detail: z.string().optional() })
+    .optional(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+
+export const engineMethods = {
+  /** Engine and source health, the same figures the status bar shows. */
+  'engine.status': { params: z.object({}).strict(), result: StatusSchema },
+  /** Sets this client's viewport; frames for it then arrive on `heatmap.frame`. */
+  'heatmap.viewport': {
+    params: ViewportSchema,
+    result: z.object({ resolution: z.number().int(), frameIntervalMs: z.number() }),
+  },
+  /** One heatmap frame for a viewport, now (binary, see heatmap-frame.ts). */
+  'heatmap.snapshot': { params: ViewportSchema, result: Binary },
+  /** The effective configuration (secrets redacted) and where the settings file lives. */
+  'config.get': {
+    params: z.object({}).strict(),
+    result: z.object({ settingsPath: z.string(), config: z.record(z.string(), z.unknown()) }),
+  },
+} as const;

@@ -1,0 +1,58 @@
+/** Fences: the registry with its versions, import and export, backtests, and where each is deployed. */
+import { z } from 'zod';
+import { FenceInputSchema, FenceSchema } from '../fence';
+import { FenceEventSchema } from '../fence-event';
+import { Epoch } from './queue';
+
+const FenceIdParam = z.string().min(1).max(128);
+const DeployStateSchema = z.object({ state: z.enum(['deployed', 'pending', 'error']), message: z.string().optional(), version: z.number() });
+const BacktestResultSchema = z.object({
+  positions: z.number(),
+  events: z.number(),
+  byType: z.record(z.string(), z.number()),
+  byDevice: z.array(z.object({ device_id: z.string(), events: z.number() })),
+  first: z.array(FenceEventSchema),
+});
+const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
+
+export const fenceMethods = {
+  /** Every fence, with where it is deployed. */
+  'fences.list': { params: z.object({}).strict(), result: z.array(FenceSchema) },
+  /** One fence and every version of it. */
+  'fences.get': {
+    params: z.object({ id: FenceIdParam }).strict(),
+    result: z.object({ fence: FenceSchema, history: z.array(z.object({ version: z.number(), at: z.number(), fence: FenceSchema.optional() })) }),
+  },
+  /** Creates a fence or saves its next version (`expectedVersion` refuses a stale edit). Each problem of an invalid fence is named. */
+  'fences.save': { params: z.object({ fence: FenceInputSchema, expectedVersion: z.number().int().nonnegative().optional() }).strict(), result: FenceSchema },
+  'fences.enable': { params: z.object({ id: FenceIdParam, enabled: z.boolean() }).strict(), result: FenceSchema },
+  /** Deletes a fence (devices inside it get a synthetic exit). */
+  'fences.remove': { params: z.object({ id: FenceIdParam }).strict(), result: z.object({ removed: z.boolean() }) },
+  /** Imports a GeoJSON FeatureCollection: valid features are saved, invalid ones reported by index. */
+  'fences.import': {
+    params: z.object({ collection: FeatureCollectionSchema }).strict(),
+    result: z.object({ saved: z.array(z.string()), errors: z.array(z.object({ index: z.number(), id: z.string().optional(), message: z.string() })) }),
+  },
+  'fences.export': { params: z.object({}).strict(), result: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) },
+  /** What a draft fence would have fired over a time range of the archive, without deploying it. */
+  'fences.backtest': {
+    params: z
+      .object({ fence: FenceInputSchema, from: Epoch.optional(), to: Epoch.optional(), limit: z.number().int().min(1).max(10_000).default(100) })
+      .strict(),
+    result: BacktestResultSchema,
+  },
+  /** Which engine decides events, and for Tile38 the connection and each fence's deployment. */
+  'fences.status': {
+    params: z.object({}).strict(),
+    result: z.object({
+      engine: z.enum(['embedded', 'tile38']),
+      fences: z.number(),
+      devices: z.number(),
+      connection: z.enum(['connecting', 'connected', 'reconnecting', 'error']).optional(),
+      error: z.string().optional(),
+      deploy: z.record(z.string(), DeployStateSchema).optional(),
+      /** Fixes handed to Tile38 but not yet SET: how far it lags behind. */
+      waiting: z.number().optional(),
+    }),
+  },
+} as const;
