@@ -41,7 +41,15 @@ function fences(n: number, random: () => number): Fence[] {
       ring.push([cx + r * 1.6 * Math.cos(a), cy + r * Math.sin(a)]);
     }
     ring.push(ring[0]);
-    return { id: `f${i}`, name: `f${i}`, geometry: { type: 'Polygon', coordinates: [ring] }, detect: ['enter', 'exit'], targets: [], enabled: true, version: 1 };
+    return {
+      id: `f${i}`,
+      name: `f${i}`,
+      geometry: { type: 'Polygon', coordinates: [ring] },
+      detect: ['enter', 'exit'],
+      targets: [],
+      enabled: true,
+      version: 1,
+    };
   });
 }
 
@@ -80,7 +88,10 @@ async function tile38PerS(fs: Fence[], fixes: Fix[]): Promise<number | string> {
   if (!tile38ServerPath()) return 'tile38-server not available (npm test builds it when the Go proxy serves it; or set HEXWATCH_TILE38_SERVER)';
   const server = await startTile38();
   let events = 0;
-  const adapter = new Tile38Adapter({ host: '127.0.0.1', port: server.port, tls: false, key: 'fleet', expireS: 0, mode: 'channel', prefix: 'b.' }, { onEvent: () => events++ });
+  const adapter = new Tile38Adapter(
+    { host: '127.0.0.1', port: server.port, tls: false, key: 'fleet', expireS: 0, mode: 'channel', prefix: 'b.' },
+    { onEvent: () => events++ },
+  );
   try {
     await adapter.start();
     await adapter.setFences(fs);

@@ -98,7 +98,15 @@ async function measureApply(frames: ArrayBuffer[]) {
   const bridge = await startWebBridge({ engine, host: '127.0.0.1', port: 0, staticDir });
   const browser = await chromium.launch({
     executablePath: process.env.HEXWATCH_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -163,7 +171,9 @@ async function main() {
   let apply: { cold: number; warm: number[]; painted: number[]; baseline: number[]; cells: number } | undefined;
   try {
     apply = await measureApply([frame, other]);
-    log(`render apply: cold ${round(apply.cold)} ms, warm p50 ${round(median(apply.warm))} ms, to the next paint p50 ${round(median(apply.painted))} ms (${apply.cells} cells in the layer); bare H3HexagonLayer to the next paint p50 ${round(median(apply.baseline))} ms`);
+    log(
+      `render apply: cold ${round(apply.cold)} ms, warm p50 ${round(median(apply.warm))} ms, to the next paint p50 ${round(median(apply.painted))} ms (${apply.cells} cells in the layer); bare H3HexagonLayer to the next paint p50 ${round(median(apply.baseline))} ms`,
+    );
   } catch (err) {
     log(`render apply: not measured (${(err as Error).message.split('\n')[0]})`);
   }

@@ -19,7 +19,18 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
-import { CommitWatch, connectRpc, engineRpc, makeTempDir, percentile, startNats, startWebMode, SteadyPublisher, waitFor, type RunningServer } from '../tests/helpers';
+import {
+  CommitWatch,
+  connectRpc,
+  engineRpc,
+  makeTempDir,
+  percentile,
+  startNats,
+  startWebMode,
+  SteadyPublisher,
+  waitFor,
+  type RunningServer,
+} from '../tests/helpers';
 import { median, round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
@@ -147,7 +158,13 @@ async function firstDelivery(jsm: JetStreamManager, consumer: string, stop: { do
  */
 async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: string, consumer: string, profileDir: string | undefined): Promise<Round> {
   // The consumer the engine would create (prepare() in nats-reader.ts), made first so its deliveries can be watched.
-  await jsm.consumers.add('POSITIONS', { durable_name: consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 30e9, max_ack_pending: 40_000 });
+  await jsm.consumers.add('POSITIONS', {
+    durable_name: consumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: 30e9,
+    max_ack_pending: 40_000,
+  });
   const watching = { done: false };
   const natsCpuBefore = cpuSeconds(nats.proc.pid!);
   const machineBefore = machineCpu();
@@ -307,7 +324,10 @@ async function main() {
       await rawPullAck(nc, 'POSITIONS', `baseline-${r}`, POSITIONS);
       const baselinePerS = POSITIONS / ((performance.now() - tBase) / 1000);
       const self = process.cpuUsage(selfBefore);
-      const baselineCpu = { nats: (cpuSeconds(nats.proc.pid!) - natsBefore) * (1e6 / POSITIONS), client: ((self.user + self.system) / 1e6) * (1e6 / POSITIONS) };
+      const baselineCpu = {
+        nats: (cpuSeconds(nats.proc.pid!) - natsBefore) * (1e6 / POSITIONS),
+        client: ((self.user + self.system) / 1e6) * (1e6 / POSITIONS),
+      };
       const dataDir = await makeTempDir('hexwatch-bench-ingest-');
       try {
         const one = await runPipeline(nats, jsm, dataDir.path, `hexwatch-${r}`, r === 1 ? PROFILE_DIR : undefined);
@@ -350,17 +370,44 @@ async function main() {
       rss_mb: Math.max(...rounds.map((r) => r.peakRssMb)),
       rss_mb_before_roll: Math.max(...rounds.map((r) => r.ingestRssMb)),
       // CPU over the pipeline's wall time (medians): 2.0 would be both cores busy with the engine alone.
-      engine_cores_busy: round(med((r) => r.engineCores), 2),
-      nats_server_cores_busy: round(med((r) => r.natsCores), 2),
-      machine_cores_busy: round(med((r) => r.machineCores), 2),
-      engine_ready_s: round(med((r) => r.readyS), 2),
-      engine_start_s: round(med((r) => r.firstDeliveryS), 2),
+      engine_cores_busy: round(
+        med((r) => r.engineCores),
+        2,
+      ),
+      nats_server_cores_busy: round(
+        med((r) => r.natsCores),
+        2,
+      ),
+      machine_cores_busy: round(
+        med((r) => r.machineCores),
+        2,
+      ),
+      engine_ready_s: round(
+        med((r) => r.readyS),
+        2,
+      ),
+      engine_start_s: round(
+        med((r) => r.firstDeliveryS),
+        2,
+      ),
       // Where the CPU goes, in seconds per million positions (medians): the ratio's ceiling on 2 cores.
       cpu_s_per_million: {
-        baseline_nats_server: round(med((r) => r.baselineCpu.nats), 2),
-        baseline_client: round(med((r) => r.baselineCpu.client), 2),
-        pipeline_nats_server: round(med((r) => (r.natsCores * 1e6) / r.fromSpawnPerS), 2),
-        pipeline_engine: round(med((r) => (r.engineCores * 1e6) / r.fromSpawnPerS), 2),
+        baseline_nats_server: round(
+          med((r) => r.baselineCpu.nats),
+          2,
+        ),
+        baseline_client: round(
+          med((r) => r.baselineCpu.client),
+          2,
+        ),
+        pipeline_nats_server: round(
+          med((r) => (r.natsCores * 1e6) / r.fromSpawnPerS),
+          2,
+        ),
+        pipeline_engine: round(
+          med((r) => (r.engineCores * 1e6) / r.fromSpawnPerS),
+          2,
+        ),
       },
       engine_cpu_s_by_thread_last_round: last.threads,
       // A steady stream at each rate: publish → committed, against the publisher's clock.

@@ -27,14 +27,28 @@ async function main(): Promise<void> {
     for (const p of sim.take(Math.min(devices, n - rows.length), now)) {
       ndjsonBytes += Buffer.byteLength(JSON.stringify(p)) + 1;
       indexPosition(p.lat, p.lon, cell);
-      rows.push({ seq: BigInt(rows.length + 1), device_id: p.id, ts: p.ts, lat: p.lat, lon: p.lon, h3: cellToBigInt(cell[0], cell[1]), speed: p.speed, heading: p.heading, kind: p.kind });
+      rows.push({
+        seq: BigInt(rows.length + 1),
+        device_id: p.id,
+        ts: p.ts,
+        lat: p.lat,
+        lon: p.lon,
+        h3: cellToBigInt(cell[0], cell[1]),
+        speed: p.speed,
+        heading: p.heading,
+        kind: p.kind,
+      });
     }
   }
 
   const rssBefore = process.memoryUsage().rss;
   const dir = await mkdtemp(join(tmpdir(), 'hexwatch-measure-'));
   try {
-    const parquet = { version: version === 'V1' ? ('V1' as const) : ('V2' as const), compressionLevel: Number(levelArg ?? 3), rowGroupSize: Number(rowGroupArg ?? 122_880) };
+    const parquet = {
+      version: version === 'V1' ? ('V1' as const) : ('V2' as const),
+      compressionLevel: Number(levelArg ?? 3),
+      rowGroupSize: Number(rowGroupArg ?? 122_880),
+    };
     const store = await HistoryStore.open({ dataDir: dir, graceMs: 0, parquet, memoryLimit });
     const t0 = performance.now();
     for (let i = 0; i < rows.length; i += batch) {

@@ -4,9 +4,7 @@ import { rendererCsp, resolveStaticFile } from '../main';
 
 /** Must run before the app is ready: app:// behaves like a secure, standard origin. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false } }]);
 }
 
 /** Serves the built renderer from app://hexwatch/, by the same rules and CSP as web mode (main/server). */

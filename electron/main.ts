@@ -19,9 +19,7 @@ function harden(): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   // The renderer needs nothing remote: every http(s) or ws(s) request is cancelled.
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_details, callback) =>
-    callback({ cancel: true }),
-  );
+  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_details, callback) => callback({ cancel: true }));
 }
 
 function createWindow(e: Engine): BrowserWindow {

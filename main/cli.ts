@@ -89,7 +89,9 @@ async function publish(config: Config, count: number): Promise<void> {
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
   const where = config.nats.servers.map(redactUrl).join(', ');
-  process.stderr.write(`hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s\n`);
+  process.stderr.write(
+    `hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s\n`,
+  );
   const s = await publishSimulation({
     config,
     env: process.env,

@@ -124,7 +124,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   // NATS: positions are committed to history first, then accepted, then acked.
   const history = useNats
-    ? await HistoryStore.open({ dataDir, retentionDays: config.history.retentionDays, graceMs: config.history.graceS * 1000, memoryLimit: `${config.history.memoryLimitMb}MB`, log })
+    ? await HistoryStore.open({
+        dataDir,
+        retentionDays: config.history.retentionDays,
+        graceMs: config.history.graceS * 1000,
+        memoryLimit: `${config.history.memoryLimitMb}MB`,
+        log,
+      })
     : undefined;
   const nats = history
     ? new PositionIngest({
@@ -139,19 +145,24 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       })
     : undefined;
   // Positions a crash left between their commit and their events' commit go through the fences first.
-  if (history && delivery.room && fences.room) await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
+  if (history && delivery.room && fences.room)
+    await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
   await nats?.start();
 
   const simulator = useNats ? undefined : new Simulator(config.simulator);
   const cell = new Uint32Array(2);
-  simulator?.start((batch: readonly Position[]) => {
-    const rows = new PositionBatch(batch.length);
-    for (const p of batch) {
-      indexPosition(p.lat, p.lon, cell);
-      rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, null);
-    }
-    accept(rows);
-  }, 100, clock);
+  simulator?.start(
+    (batch: readonly Position[]) => {
+      const rows = new PositionBatch(batch.length);
+      for (const p of batch) {
+        indexPosition(p.lat, p.lon, cell);
+        rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, null);
+      }
+      accept(rows);
+    },
+    100,
+    clock,
+  );
 
   let rolling = false;
   const rollTimer = history

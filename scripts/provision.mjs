@@ -177,7 +177,8 @@ const TILE38_SHIPPED = {
 /** Decompresses the shipped tile38-server into the cache and checks its sha256; { ok } or { ok: false, reason }. */
 function unpackShippedTile38(root, target, log) {
   const xz = join(root, TILE38_SHIPPED.file);
-  if (`${process.platform}-${process.arch}` !== TILE38_SHIPPED.platform) return { ok: false, reason: `no shipped tile38-server for ${process.platform}-${process.arch}` };
+  if (`${process.platform}-${process.arch}` !== TILE38_SHIPPED.platform)
+    return { ok: false, reason: `no shipped tile38-server for ${process.platform}-${process.arch}` };
   if (!existsSync(xz)) return { ok: false, reason: 'no shipped tile38-server beside the checkout' };
   if (!which('xz')) return { ok: false, reason: 'xz is needed to unpack the shipped tile38-server (apt-get install xz-utils)' };
   log('provision: unpacking the shipped tile38-server 1.37.0…');

@@ -10,7 +10,12 @@ import { provision, ProvisionError } from './provision.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitestArgs = process.argv.slice(2);
-const skip = new Set((process.env.HEXWATCH_TEST_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const skip = new Set(
+  (process.env.HEXWATCH_TEST_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 if (process.env.CI && skip.size) {
   console.error('test: HEXWATCH_TEST_SKIP is ignored in CI');
   skip.clear();
@@ -37,7 +42,11 @@ const phases = [
       }
     },
   },
-  { name: 'lint', title: 'lint (eslint .)', run: () => exec('npx', ['--no', 'eslint', '.']) },
+  {
+    name: 'lint',
+    title: 'lint (eslint . && prettier --check .)',
+    run: async () => (await exec('npx', ['--no', 'eslint', '.'])) || exec('npx', ['--no', 'prettier', '--check', '.']),
+  },
   { name: 'typecheck', title: 'typecheck (npm run typecheck)', run: () => exec('npm', ['run', '--silent', 'typecheck']) },
   { name: 'build', title: 'build (electron-vite build)', run: () => exec('npx', ['--no', 'electron-vite', 'build']) },
   { name: 'vitest', title: `tests (vitest run${vitestArgs.length ? ` ${vitestArgs.join(' ')}` : ''})`, run: runVitest },

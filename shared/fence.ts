@@ -35,7 +35,9 @@ export const CircleSchema = z.object({
 /** An axis-aligned box, [west, south, east, north]. */
 export const RectangleSchema = z.object({
   type: z.literal('Rectangle'),
-  bbox: z.tuple([Lon, Lat, Lon, Lat]).refine((b) => b[0] < b[2] && b[1] < b[3], { message: 'bbox must be [west, south, east, north] with west < east and south < north' }),
+  bbox: z
+    .tuple([Lon, Lat, Lon, Lat])
+    .refine((b) => b[0] < b[2] && b[1] < b[3], { message: 'bbox must be [west, south, east, north] with west < east and south < north' }),
 });
 export const FenceGeometrySchema = z.discriminatedUnion('type', [PolygonSchema, MultiPolygonSchema, CircleSchema, RectangleSchema], {
   error: 'geometry type must be Polygon, MultiPolygon, Circle or Rectangle',

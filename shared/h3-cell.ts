@@ -58,7 +58,4 @@ export function cellToBigInt(hi: number, lo: number): bigint {
 }
 
 /** Average hexagon edge length in km per resolution (H3 tables), for viewport padding and legends. */
-export const EDGE_KM = [
-  1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.0287, 0.0108, 0.0041,
-  0.0015, 0.00058,
-] as const;
+export const EDGE_KM = [1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.0287, 0.0108, 0.0041, 0.0015, 0.00058] as const;

@@ -19,7 +19,10 @@ export const PositionSchema = z.object({
   lat: z.number().finite().min(-90).max(90),
   lon: z.number().finite().min(-180).max(180),
   ts: z.number().int().min(TS_MIN_MS).max(TS_MAX_MS, 'must be before the year 2200'),
-  h3_index: z.string().regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex').optional(),
+  h3_index: z
+    .string()
+    .regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex')
+    .optional(),
   speed: z.number().finite().nonnegative().optional(),
   heading: z.number().finite().min(0).max(360).optional(),
   accuracy: z.number().finite().nonnegative().optional(),

@@ -17,7 +17,9 @@ export function segmentsTouch(p1: LonLat, q1: LonLat, p2: LonLat, q2: LonLat): b
   const o3 = orientation(p2, q2, p1);
   const o4 = orientation(p2, q2, q1);
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && onSegment(p1, p2, q1)) || (o2 === 0 && onSegment(p1, q2, q1)) || (o3 === 0 && onSegment(p2, p1, q2)) || (o4 === 0 && onSegment(p2, q1, q2));
+  return (
+    (o1 === 0 && onSegment(p1, p2, q1)) || (o2 === 0 && onSegment(p1, q2, q1)) || (o3 === 0 && onSegment(p2, p1, q2)) || (o4 === 0 && onSegment(p2, q1, q2))
+  );
 }
 
 /** Where two touching segments meet (for collinear overlaps, an end of one lying on the other). */
@@ -55,7 +57,8 @@ export function ringSelfIntersection(ring: readonly LonLat[]): { a: number; b: n
         const shared = b === a + 1 ? ring[b] : ring[0];
         const pa = b === a + 1 ? ring[a] : ring[1];
         const pb = b === a + 1 ? ring[b + 1] : ring[n - 1];
-        if (orientation(pa, shared, pb) === 0 && (pa[0] - shared[0]) * (pb[0] - shared[0]) + (pa[1] - shared[1]) * (pb[1] - shared[1]) > 0) return { a, b, near: shared };
+        if (orientation(pa, shared, pb) === 0 && (pa[0] - shared[0]) * (pb[0] - shared[0]) + (pa[1] - shared[1]) * (pb[1] - shared[1]) > 0)
+          return { a, b, near: shared };
         continue;
       }
       if (segmentsTouch(ring[a], ring[a + 1], ring[b], ring[b + 1])) return { a, b, near: meetingPoint(ring[a], ring[a + 1], ring[b], ring[b + 1]) };

@@ -4,8 +4,22 @@ import { resolutionForZoom, zoomRangeForResolution } from './zoom';
 describe('zoom → H3 resolution (heatmap ADR table)', () => {
   it('follows the table: 0–2 → 1, 3–4 → 2, 5–6 → 3, 7–8 → 4, 9–10 → 5, 11–12 → 6, 13+ → 7', () => {
     const table: [number, number][] = [
-      [0, 1], [1, 1], [2, 1], [2.9, 1], [3, 2], [4, 2], [5, 3], [6, 3], [7, 4], [8, 4],
-      [9, 5], [10, 5], [11, 6], [12, 6], [13, 7], [14, 7],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [2.9, 1],
+      [3, 2],
+      [4, 2],
+      [5, 3],
+      [6, 3],
+      [7, 4],
+      [8, 4],
+      [9, 5],
+      [10, 5],
+      [11, 6],
+      [12, 6],
+      [13, 7],
+      [14, 7],
     ];
     for (const [zoom, res] of table) expect(resolutionForZoom(zoom, 15)).toBe(res);
   });

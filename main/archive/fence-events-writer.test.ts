@@ -29,9 +29,13 @@ async function readBack(): Promise<Record<string, unknown>[]> {
     // Read from another time zone: the archive's times are instants, so they do not move.
     await c.run("SET TimeZone = 'America/Los_Angeles'");
     const glob = join(dir, 'archive', 'fence_events', '**', '*.parquet');
-    const types = (await c.runAndReadAll(`SELECT DISTINCT logical_type FROM parquet_schema('${glob}') WHERE name = 'ts'`)).getRows().map((row) => String(row[0]));
+    const types = (await c.runAndReadAll(`SELECT DISTINCT logical_type FROM parquet_schema('${glob}') WHERE name = 'ts'`))
+      .getRows()
+      .map((row) => String(row[0]));
     expect(types).toEqual([expect.stringMatching(/^TimestampType\(isAdjustedToUTC=1/)]);
-    const r = await c.runAndReadAll(`SELECT id::INTEGER AS id, event_type, fence_id, device_id, epoch_ms(ts)::DOUBLE AS ts, "group", source, date::VARCHAR AS date, hour::INTEGER AS hour FROM read_parquet('${glob}', hive_partitioning = true) ORDER BY id`);
+    const r = await c.runAndReadAll(
+      `SELECT id::INTEGER AS id, event_type, fence_id, device_id, epoch_ms(ts)::DOUBLE AS ts, "group", source, date::VARCHAR AS date, hour::INTEGER AS hour FROM read_parquet('${glob}', hive_partitioning = true) ORDER BY id`,
+    );
     return r.getRowObjectsJS();
   } finally {
     c.closeSync();
@@ -58,7 +62,16 @@ it('copies the event log into hourly Parquet partitions, each event once, even a
 
   const rows = await readBack();
   expect(rows.map((r) => r.id)).toEqual(events.map((_, i) => i + 1));
-  expect(rows[4]).toMatchObject({ event_type: 'enter', fence_id: 'f1', device_id: 'd4', ts: events[4].timestamp, group: 'north', source: 'embedded', date: '2026-01-05', hour: 8 });
+  expect(rows[4]).toMatchObject({
+    event_type: 'enter',
+    fence_id: 'f1',
+    device_id: 'd4',
+    ts: events[4].timestamp,
+    group: 'north',
+    source: 'embedded',
+    date: '2026-01-05',
+    hour: 8,
+  });
   expect(new Set(rows.map((r) => `${r.date}/${r.hour}`))).toEqual(new Set(['2026-01-05/8', '2026-01-05/9', '2026-01-05/10']));
   q.close();
 });

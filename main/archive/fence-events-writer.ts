@@ -35,7 +35,11 @@ export interface EventSource {
   after(id: number, recordedBefore?: number): LoggedEvent[];
 }
 
-export async function archiveFenceEvents(log: EventSource, dataDir: string, options: { recordedBefore?: number } = {}): Promise<{ events: number; parts: number }> {
+export async function archiveFenceEvents(
+  log: EventSource,
+  dataDir: string,
+  options: { recordedBefore?: number } = {},
+): Promise<{ events: number; parts: number }> {
   const root = join(dataDir, 'archive');
   const mark = log.archiveMark();
   removeOrphans(join(root, TABLE), mark);
@@ -52,7 +56,9 @@ export async function archiveFenceEvents(log: EventSource, dataDir: string, opti
   }
   await withScratchDuckDB(async (c) => {
     for (const [hour, list] of byHour) {
-      await c.run(`CREATE OR REPLACE TABLE e (id UBIGINT, event_type VARCHAR, fence_id VARCHAR, device_id VARCHAR, ts TIMESTAMP_MS, lat DOUBLE, lon DOUBLE, "group" VARCHAR, source VARCHAR)`);
+      await c.run(
+        `CREATE OR REPLACE TABLE e (id UBIGINT, event_type VARCHAR, fence_id VARCHAR, device_id VARCHAR, ts TIMESTAMP_MS, lat DOUBLE, lon DOUBLE, "group" VARCHAR, source VARCHAR)`,
+      );
       const appender = await c.createAppender('e');
       for (const r of list) {
         appender.appendUBigInt(BigInt(r.id));

@@ -105,7 +105,9 @@ describe('loadConfig refusal', () => {
 
 describe('secrets', () => {
   it('refuses a password in settings.json and says where it belongs', () => {
-    const msg = refusal(() => loadConfig({ argv: [], env: {}, defaultDataDir: dataDirWith('{"nats":{"servers":["nats://127.0.0.1:4222"],"password":"hunter2"}}') }));
+    const msg = refusal(() =>
+      loadConfig({ argv: [], env: {}, defaultDataDir: dataDirWith('{"nats":{"servers":["nats://127.0.0.1:4222"],"password":"hunter2"}}') }),
+    );
     expect(msg).toContain('nats.password: secrets are not read from settings files: set HEXWATCH_NATS_PASSWORD or nats.passwordFile');
     expect(msg).not.toContain('hunter2');
   });

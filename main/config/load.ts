@@ -82,10 +82,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       const base = issue.path.map(String).join('.');
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (base ? `${base}.${k}` : k)) : [base];
       return keys.map((key) => {
-        const what =
-          issue.code !== 'unrecognized_keys'
-            ? issue.message
-            : SECRETS[key] ?? `unknown setting${suggest(key, leaves)}`;
+        const what = issue.code !== 'unrecognized_keys' ? issue.message : (SECRETS[key] ?? `unknown setting${suggest(key, leaves)}`);
         const from = origin.get(key) ?? (issue.code === 'unrecognized_keys' ? settingsPath : undefined);
         return `  ${key || '(root)'}: ${what}${from ? ` (from ${from})` : ''}`;
       });
@@ -97,13 +94,17 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
 /** The HEXWATCH_* variable of a dotted key: simulator.ratePerSec → HEXWATCH_SIMULATOR_RATE_PER_SEC. */
 export function envName(path: string): string {
-  return 'HEXWATCH_' + path.split('.').map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+  return (
+    'HEXWATCH_' +
+    path
+      .split('.')
+      .map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+      .join('_')
+  );
 }
 
 export function leafPaths(tree: Tree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([k, v]) =>
-    isTree(v) ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`],
-  );
+  return Object.entries(tree).flatMap(([k, v]) => (isTree(v) ? leafPaths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
 function parseFlags(argv: readonly string[]): { dataDirFlag?: string; flags: { key: string; raw: string }[] } {
@@ -170,7 +171,10 @@ function coerce(raw: string, example: unknown, path: string, from: string): unkn
         return fail('expected a JSON array');
       }
     }
-    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return typeof example[0] === 'number' ? items.map(Number) : items;
   }
   return raw;
@@ -186,8 +190,7 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }
 

@@ -19,12 +19,13 @@ export const ConfigSchema = strict({
   simulator: strict({
     devices: z.number().int().min(1).max(2_000_000).default(1000),
     ratePerSec: z.number().positive().max(10_000_000).default(2000),
-    center: z
-      .tuple([z.number().min(-180).max(180), z.number().min(-85).max(85)])
-      .default([-73.9851, 40.7589]),
+    center: z.tuple([z.number().min(-180).max(180), z.number().min(-85).max(85)]).default([-73.9851, 40.7589]),
     radiusKm: z.number().positive().max(5000).default(8),
     speedMps: z.number().positive().max(400).default(9),
-    fleet: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('walkers'),
+    fleet: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('walkers'),
     seed: z.number().int().nonnegative().default(1),
   }).prefault({}),
   live: strict({
@@ -47,11 +48,17 @@ export const ConfigSchema = strict({
     tlsCaFile: z.string().default(''),
     tlsCertFile: z.string().default(''),
     tlsKeyFile: z.string().default(''),
-    stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('POSITIONS'),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('POSITIONS'),
     subjects: z.array(z.string().min(1)).min(1).default(['pos.>']),
     createStream: z.boolean().default(true),
     // Engines may share it only when Tile38 decides fences: the embedded engine needs every fix of a device.
-    consumer: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('hexwatch'),
+    consumer: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('hexwatch'),
     // A stream the engine creates: its copies in a cluster (the consumer inherits them).
     streamReplicas: z.number().int().min(1).max(5).default(1),
     batch: z.number().int().min(1).max(100_000).default(5000),
@@ -67,7 +74,12 @@ export const ConfigSchema = strict({
     .refine((n) => n.maxBatchDelayMs * 2 <= n.ackWaitS * 1000, { message: 'must be at most half of nats.ackWaitS', path: ['maxBatchDelayMs'] })
     .prefault({}),
   ingest: strict({
-    maxMessageBytes: z.number().int().min(256).max(64 << 20).default(65_536),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(64 << 20)
+      .default(65_536),
   }).prefault({}),
   history: strict({
     retentionDays: z.number().int().min(0).max(36_500).default(0),
@@ -83,16 +95,35 @@ export const ConfigSchema = strict({
     // The password comes from this file or HEXWATCH_TILE38_PASSWORD, never from settings.json.
     passwordFile: z.string().default(''),
     tls: z.boolean().default(false),
-    key: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('fleet'),
-    expireS: z.number().int().min(0).max(30 * 86_400).default(0),
-    prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits, _ . : - only').default('hexwatch.'),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+      .default('fleet'),
+    expireS: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(0),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits, _ . : - only')
+      .default('hexwatch.'),
     // channel: SETCHAN + SUBSCRIBE; hook: SETHOOK publishing into JetStream (events.<fence>), read back durably.
     mode: z.enum(['channel', 'hook']).default('channel'),
     // The NATS address as Tile38 reaches it (hook mode); empty: the first of nats.servers.
-    hookNats: z.string().regex(/^(nats:\/\/[^\s/?]+)?$/, 'a nats://host:port address').default(''),
+    hookNats: z
+      .string()
+      .regex(/^(nats:\/\/[^\s/?]+)?$/, 'a nats://host:port address')
+      .default(''),
   }).prefault({}),
   queue: strict({
-    dedupWindowS: z.number().int().min(0).max(30 * 86_400).default(86_400),
+    dedupWindowS: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(86_400),
     maxAttempts: z.number().int().min(1).max(100).default(5),
     backoffS: z.array(z.number().positive().max(86_400)).min(1).max(20).default([5, 10, 20, 40, 80]),
     jitter: z.number().min(0).max(1).default(0.2),

@@ -13,7 +13,6 @@ export interface BacktestResult {
   first: FenceEvent[];
 }
 
-
 /**
  * What a draft fence would have fired over a time range of the Parquet archive, without deploying it:
  * the archived positions in time order through a fresh embedded engine holding only that fence.

@@ -13,14 +13,20 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(() => cleanup());
 
-const fence = { id: 'depot', name: 'Depot', geometry: { type: 'Rectangle' as const, bbox: [13.4, 52.5, 13.41, 52.51] as [number, number, number, number] }, detect: ['enter' as const, 'exit' as const] };
+const fence = {
+  id: 'depot',
+  name: 'Depot',
+  geometry: { type: 'Rectangle' as const, bbox: [13.4, 52.5, 13.41, 52.51] as [number, number, number, number] },
+  detect: ['enter' as const, 'exit' as const],
+};
 
 it('runs the positions committed after the queue’s mark through the fences, once, from where each device was, and moves the mark', async () => {
   const history = await HistoryStore.open({ dataDir: dir, graceMs: 3_600_000 });
   // 10 devices walk east across the depot, one fix each per step.
   const rows: PositionRow[] = [];
   for (let step = 0; step < 10; step++)
-    for (let d = 0; d < 10; d++) rows.push({ seq: BigInt(rows.length + 1), device_id: `d${d}`, ts: Date.now() + step * 1000 + d, lat: 52.505, lon: 13.395 + step * 0.002, h3: 1n });
+    for (let d = 0; d < 10; d++)
+      rows.push({ seq: BigInt(rows.length + 1), device_id: `d${d}`, ts: Date.now() + step * 1000 + d, lat: 52.505, lon: 13.395 + step * 0.002, h3: 1n });
   await history.commit({ stream: 'S', rows, quarantined: [], highWater: BigInt(rows.length) });
 
   const queue = DeliveryQueue.open(join(dir, 'queue.sqlite'), { settings: { feed: false } });

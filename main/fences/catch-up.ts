@@ -8,7 +8,13 @@ import type { FenceService } from './fence-service';
  * device starts from its last position the fences saw. A queue that never saw the stream (mark 0) gets
  * no replay: old history is not news.
  */
-export async function catchUpFences(history: HistoryStore, fences: FenceService, stream: string, queueMark: number, log: (line: string) => void = () => {}): Promise<number> {
+export async function catchUpFences(
+  history: HistoryStore,
+  fences: FenceService,
+  stream: string,
+  queueMark: number,
+  log: (line: string) => void = () => {},
+): Promise<number> {
   const ranges = await history.committedRanges(stream);
   const committed = ranges.length ? ranges[ranges.length - 1][1] : 0;
   if (queueMark === 0) return 0;

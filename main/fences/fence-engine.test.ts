@@ -54,7 +54,21 @@ describe('shapes, decided as Tile38 decides', () => {
     expect(c.contains(13.4, 52.5 + 0.009)).toBe(false);
   });
   it('finds a multipolygon’s point in any of its parts, and a segment crossing any part', () => {
-    const m = compileShape({ type: 'MultiPolygon', coordinates: [square.coordinates, [[[20, 20], [21, 20], [21, 21], [20, 21], [20, 20]]]] });
+    const m = compileShape({
+      type: 'MultiPolygon',
+      coordinates: [
+        square.coordinates,
+        [
+          [
+            [20, 20],
+            [21, 20],
+            [21, 21],
+            [20, 21],
+            [20, 20],
+          ],
+        ],
+      ],
+    });
     expect(m.contains(20.5, 20.5)).toBe(true);
     expect(m.contains(15, 15)).toBe(false);
     expect(m.crossedBy(19, 20.5, 22, 20.5)).toBe(true);
@@ -79,7 +93,10 @@ describe('the engine', () => {
   });
 
   it('tests only the fences Tile38 would: those near the fix, or detecting outside or cross', () => {
-    const e = new FenceEngine([fence('near', square, { detect: ['enter', 'exit'] }), fence('far', { type: 'Rectangle', bbox: [50, 50, 51, 51] }, { detect: ['enter', 'exit'] })]);
+    const e = new FenceEngine([
+      fence('near', square, { detect: ['enter', 'exit'] }),
+      fence('far', { type: 'Rectangle', bbox: [50, 50, 51, 51] }, { detect: ['enter', 'exit'] }),
+    ]);
     expect(kinds(e.update([at('a', 2, 2), at('a', 60, 60), at('a', 50.5, 50.5)]))).toEqual(['near:enter', 'near:exit', 'far:enter']);
   });
 
@@ -90,11 +107,15 @@ describe('the engine', () => {
     const [dwell] = e.tick(60_000);
     expect(dwell).toMatchObject({ event_type: 'dwell', fence_id: 'sq', device_id: 'a', timestamp: 60_000, position: { lon: 2, lat: 2 } });
     expect(e.tick(120_000)).toEqual([]);
-    expect(kinds(e.update([{ id: 'a', lon: 20, lat: 2, ts: 130_000 }, { id: 'a', lon: 2, lat: 2, ts: 140_000 }, { id: 'a', lon: 3, lat: 2, ts: 200_000 }]))).toEqual([
-      'sq:exit',
-      'sq:enter',
-      'sq:dwell',
-    ]);
+    expect(
+      kinds(
+        e.update([
+          { id: 'a', lon: 20, lat: 2, ts: 130_000 },
+          { id: 'a', lon: 2, lat: 2, ts: 140_000 },
+          { id: 'a', lon: 3, lat: 2, ts: 200_000 },
+        ]),
+      ),
+    ).toEqual(['sq:exit', 'sq:enter', 'sq:dwell']);
   });
 
   it('gives a synthetic exit when a fence is deleted, disabled or shrunk away from a device inside it', () => {

@@ -60,7 +60,9 @@ export class FenceEngine {
    * whose new shape no longer holds its last fix, gets a synthetic `exit` stamped `now`.
    */
   setFences(fences: readonly Fence[], now: number): FenceEvent[] {
-    const next = fences.filter((f) => f.enabled).map((fence) => ({ fence, shape: compileShape(fence.geometry), detect: new Set(fence.detect), key: JSON.stringify(fence.geometry) }));
+    const next = fences
+      .filter((f) => f.enabled)
+      .map((fence) => ({ fence, shape: compileShape(fence.geometry), detect: new Set(fence.detect), key: JSON.stringify(fence.geometry) }));
     const byId = new Map(next.map((c) => [c.fence.id, c]));
     const before = new Map(this.fences.map((c) => [c.fence.id, c]));
     const events: FenceEvent[] = [];

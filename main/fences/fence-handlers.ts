@@ -4,12 +4,17 @@ import { backtest } from './backtest';
 import { FenceValidationError, parseFence } from './fence-registry';
 import type { FenceService } from './fence-service';
 
-type FenceMethods = 'fences.list' | 'fences.get' | 'fences.save' | 'fences.enable' | 'fences.remove' | 'fences.import' | 'fences.export' | 'fences.backtest' | 'fences.status';
+type FenceMethods =
+  'fences.list' | 'fences.get' | 'fences.save' | 'fences.enable' | 'fences.remove' | 'fences.import' | 'fences.export' | 'fences.backtest' | 'fences.status';
 
 /** A refused fence as invalid params, each problem at its place under `fence.`. */
 function refused(err: unknown): never {
   if (err instanceof FenceValidationError) {
-    throw new RpcError({ code: 'invalid_params', message: err.message, issues: err.issues.map((i) => ({ path: i.path ? `fence.${i.path}` : 'fence', message: i.message })) });
+    throw new RpcError({
+      code: 'invalid_params',
+      message: err.message,
+      issues: err.issues.map((i) => ({ path: i.path ? `fence.${i.path}` : 'fence', message: i.message })),
+    });
   }
   throw err;
 }

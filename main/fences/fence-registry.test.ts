@@ -45,10 +45,47 @@ describe('the fence registry', () => {
 
   it('refuses each invalid fence with a message naming the problem, and the valid ones are saved all the same', () => {
     const bad: [string, Partial<FenceInput>, RegExp][] = [
-      ['unclosed', { geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } }, /geometry\.coordinates\.0: ring is not closed: it starts at \[13\.4, 52\.5\] but ends at \[13\.4, 52\.51\]/],
-      ['bowtie', { geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]] } }, /ring intersects itself: edges 1 and 3 meet near \[1, 1\]/],
+      [
+        'unclosed',
+        { geometry: { type: 'Polygon', coordinates: [ring.slice(0, 4)] } },
+        /geometry\.coordinates\.0: ring is not closed: it starts at \[13\.4, 52\.5\] but ends at \[13\.4, 52\.51\]/,
+      ],
+      [
+        'bowtie',
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [2, 2],
+                [2, 0],
+                [0, 2],
+                [0, 0],
+              ],
+            ],
+          },
+        },
+        /ring intersects itself: edges 1 and 3 meet near \[1, 1\]/,
+      ],
       ['short', { geometry: { type: 'Polygon', coordinates: [[ring[0], ring[1], ring[0]]] } }, /a ring needs at least 4 positions/],
-      ['faraway', { geometry: { type: 'Polygon', coordinates: [[[0, 0], [200, 0], [1, 1], [0, 0]]] } }, /geometry\.coordinates\.0\.1\.0: longitude above 180/],
+      [
+        'faraway',
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [200, 0],
+                [1, 1],
+                [0, 0],
+              ],
+            ],
+          },
+        },
+        /geometry\.coordinates\.0\.1\.0: longitude above 180/,
+      ],
       ['flat-circle', { geometry: { type: 'Circle', center: [13.4, 52.5], radius_m: 0 } }, /geometry\.radius_m: radius must be greater than 0/],
       ['deaf', { detect: [] }, /detect: detect list must not be empty/],
     ];

@@ -40,7 +40,8 @@ const describe = (error: z.ZodError) => error.issues.map((i) => ({ path: i.path.
 /** Validates a fence as the user wrote it; throws FenceValidationError naming every problem. */
 export function parseFence(input: unknown): z.output<typeof FenceInputSchema> {
   const r = FenceInputSchema.safeParse(input);
-  if (!r.success) throw new FenceValidationError(typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : undefined, describe(r.error));
+  if (!r.success)
+    throw new FenceValidationError(typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : undefined, describe(r.error));
   return r.data;
 }
 
@@ -61,7 +62,10 @@ export class FenceRegistry {
   ) {}
 
   static open(file: string, options: { clock?: () => number; busyTimeoutMs?: number } = {}): FenceRegistry {
-    return new FenceRegistry(openDatabase(file, { migrations: MIGRATIONS, synchronous: 'full', busyTimeoutMs: options.busyTimeoutMs }), options.clock ?? Date.now);
+    return new FenceRegistry(
+      openDatabase(file, { migrations: MIGRATIONS, synchronous: 'full', busyTimeoutMs: options.busyTimeoutMs }),
+      options.clock ?? Date.now,
+    );
   }
 
   close(): void {
@@ -90,7 +94,9 @@ export class FenceRegistry {
       .transaction(() => {
         const current = this.get(parsed.id);
         if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) {
-          throw new FenceValidationError(parsed.id, [{ path: 'version', message: `was edited meanwhile: it is at version ${current?.version ?? 0}, not ${expectedVersion}` }]);
+          throw new FenceValidationError(parsed.id, [
+            { path: 'version', message: `was edited meanwhile: it is at version ${current?.version ?? 0}, not ${expectedVersion}` },
+          ]);
         }
         return this.write({ ...parsed, version: (current?.version ?? 0) + 1 }, current === undefined);
       })
@@ -128,7 +134,13 @@ export class FenceRegistry {
 
   /** Versions of a fence, oldest first (`fence` undefined where it was deleted). */
   history(id: string): { version: number; at: number; fence?: Fence }[] {
-    return (this.db.prepare('SELECT version, body, at FROM fence_versions WHERE id = ? ORDER BY version').all(id) as { version: number; body: string | null; at: number }[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT version, body, at FROM fence_versions WHERE id = ? ORDER BY version').all(id) as {
+        version: number;
+        body: string | null;
+        at: number;
+      }[]
+    ).map((r) => ({
       version: r.version,
       at: r.at,
       ...(r.body ? { fence: JSON.parse(r.body) as Fence } : {}),
@@ -140,7 +152,8 @@ export class FenceRegistry {
    * invalid one is reported with its index and problems, and the valid ones are kept all the same.
    */
   importCollection(collection: unknown): { saved: string[]; errors: { index: number; id?: string; message: string }[] } {
-    const features = (collection as { type?: string; features?: unknown[] })?.type === 'FeatureCollection' ? (collection as { features: unknown[] }).features : undefined;
+    const features =
+      (collection as { type?: string; features?: unknown[] })?.type === 'FeatureCollection' ? (collection as { features: unknown[] }).features : undefined;
     if (!Array.isArray(features)) throw new FenceValidationError(undefined, [{ path: '', message: 'expected a GeoJSON FeatureCollection' }]);
     const saved: string[] = [];
     const errors: { index: number; id?: string; message: string }[] = [];
@@ -163,8 +176,14 @@ export class FenceRegistry {
   private write(fence: Fence, created: boolean): Fence {
     const now = this.clock();
     const body = JSON.stringify(fence);
-    if (created) this.db.prepare('INSERT INTO fences (id, body, enabled, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(fence.id, body, fence.enabled ? 1 : 0, fence.version, now, now);
-    else this.db.prepare('UPDATE fences SET body = ?, enabled = ?, version = ?, updated_at = ? WHERE id = ?').run(body, fence.enabled ? 1 : 0, fence.version, now, fence.id);
+    if (created)
+      this.db
+        .prepare('INSERT INTO fences (id, body, enabled, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(fence.id, body, fence.enabled ? 1 : 0, fence.version, now, now);
+    else
+      this.db
+        .prepare('UPDATE fences SET body = ?, enabled = ?, version = ?, updated_at = ? WHERE id = ?')
+        .run(body, fence.enabled ? 1 : 0, fence.version, now, fence.id);
     this.db.prepare('INSERT OR REPLACE INTO fence_versions (id, version, body, at) VALUES (?, ?, ?, ?)').run(fence.id, fence.version, body, now);
     return fence;
   }
@@ -200,8 +219,19 @@ function featureOfFence(fence: Fence): GeoJsonFeature {
       return { type: 'Feature', id: fence.id, geometry: { type: 'Point', coordinates: g.center }, properties: { ...properties, radius_m: g.radius_m } };
     case 'Rectangle': {
       const [w, s, e, n] = g.bbox;
-      const ring = [[w, s], [e, s], [e, n], [w, n], [w, s]];
-      return { type: 'Feature', id: fence.id, geometry: { type: 'Polygon', coordinates: [ring] }, properties: { ...properties, shape: 'Rectangle', bbox: g.bbox } };
+      const ring = [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+        [w, s],
+      ];
+      return {
+        type: 'Feature',
+        id: fence.id,
+        geometry: { type: 'Polygon', coordinates: [ring] },
+        properties: { ...properties, shape: 'Rectangle', bbox: g.bbox },
+      };
     }
     default:
       return { type: 'Feature', id: fence.id, geometry: { type: g.type, coordinates: g.coordinates }, properties };

@@ -188,7 +188,12 @@ function polygonMeetsSegment(p: Polygon, ax: number, ay: number, bx: number, by:
 
 function polygonsShape(polygons: Polygon[]): Shape {
   const box = polygons.reduce<Box>(
-    (b, p) => ({ minX: Math.min(b.minX, p.exterior.minX), minY: Math.min(b.minY, p.exterior.minY), maxX: Math.max(b.maxX, p.exterior.maxX), maxY: Math.max(b.maxY, p.exterior.maxY) }),
+    (b, p) => ({
+      minX: Math.min(b.minX, p.exterior.minX),
+      minY: Math.min(b.minY, p.exterior.minY),
+      maxX: Math.max(b.maxX, p.exterior.maxX),
+      maxY: Math.max(b.maxY, p.exterior.maxY),
+    }),
     { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity },
   );
   return {

@@ -32,7 +32,16 @@ describe("Go's math, bit for bit", () => {
   });
 
   it('keeps the special cases', () => {
-    expect([goSin(0), goSin(-0), goCos(0), goAsin(1), goAsin(-1), goAtan2(0, -1), goAtan2(-0, -1), goAtan2(1, 0)]).toEqual([0, -0, 1, Math.PI / 2, -Math.PI / 2, Math.PI, -Math.PI, Math.PI / 2]);
+    expect([goSin(0), goSin(-0), goCos(0), goAsin(1), goAsin(-1), goAtan2(0, -1), goAtan2(-0, -1), goAtan2(1, 0)]).toEqual([
+      0,
+      -0,
+      1,
+      Math.PI / 2,
+      -Math.PI / 2,
+      Math.PI,
+      -Math.PI,
+      Math.PI / 2,
+    ]);
     expect([goSin(Infinity), goCos(NaN), goAsin(1.5), goAtan2(NaN, 1)].every(Number.isNaN)).toBe(true);
   });
 });

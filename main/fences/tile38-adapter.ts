@@ -97,7 +97,11 @@ export class Tile38Adapter {
   }
 
   get state(): { connection: Tile38State; error?: string; fences: Record<string, FenceDeployState> } {
-    return { connection: this.connection, ...(this.lastError && this.connection !== 'connected' ? { error: this.lastError } : {}), fences: Object.fromEntries(this.deploy) };
+    return {
+      connection: this.connection,
+      ...(this.lastError && this.connection !== 'connected' ? { error: this.lastError } : {}),
+      fences: Object.fromEntries(this.deploy),
+    };
   }
 
   /** The fences Tile38 should have (disabled ones are undeployed). Resolves once applied, when connected. */

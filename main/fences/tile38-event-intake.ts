@@ -36,7 +36,10 @@ export class Tile38EventIntake {
 
   async start(): Promise<void> {
     // nats.js is loaded here, in Tile38 hook mode only.
-    const [{ connect }, { AckPolicy, DeliverPolicy, jetstream, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
+    const [{ connect }, { AckPolicy, DeliverPolicy, jetstream, jetstreamManager }] = await Promise.all([
+      import('@nats-io/transport-node'),
+      import('@nats-io/jetstream'),
+    ]);
     this.nc = await connect(natsConnectionOptions(this.nats, this.env));
     const jsm = await jetstreamManager(this.nc);
     try {
@@ -49,7 +52,12 @@ export class Tile38EventIntake {
       await jsm.consumers.info(EVENTS_STREAM, CONSUMER);
     } catch (err) {
       if (!/consumer not found/i.test(String(err))) throw err;
-      await jsm.consumers.add(EVENTS_STREAM, { durable_name: CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: this.nats.ackWaitS * 1e9 });
+      await jsm.consumers.add(EVENTS_STREAM, {
+        durable_name: CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: this.nats.ackWaitS * 1e9,
+      });
     }
     const consumer = await jetstream(this.nc).consumers.get(EVENTS_STREAM, CONSUMER);
     this.messages = await consumer.consume({ max_messages: 2 * MAX_BATCH });

@@ -8,7 +8,8 @@ export function tile38Settings(c: Config['tile38'], nats: Config['nats'], env: R
   let natsEndpoint: string | undefined;
   if (c.mode === 'hook') {
     const server = c.hookNats || nats.servers[0];
-    if (!server) throw new ConfigError('invalid settings:\n  tile38.mode: hook mode needs a NATS for Tile38 to publish to: set tile38.hookNats or nats.servers');
+    if (!server)
+      throw new ConfigError('invalid settings:\n  tile38.mode: hook mode needs a NATS for Tile38 to publish to: set tile38.hookNats or nats.servers');
     const u = new URL(server.replace(/^(tls|wss?):/, 'nats:'));
     natsEndpoint = `nats://${u.hostname}:${u.port || 4222}`;
   }
@@ -20,5 +21,15 @@ export function tile38Settings(c: Config['tile38'], nats: Config['nats'], env: R
       throw new Error(`cannot read the tile38.passwordFile ${c.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  return { host: c.host, port: c.port, ...(password ? { password } : {}), tls: c.tls, key: c.key, expireS: c.expireS, mode: c.mode, ...(natsEndpoint ? { natsEndpoint } : {}), prefix: c.prefix };
+  return {
+    host: c.host,
+    port: c.port,
+    ...(password ? { password } : {}),
+    tls: c.tls,
+    key: c.key,
+    expireS: c.expireS,
+    mode: c.mode,
+    ...(natsEndpoint ? { natsEndpoint } : {}),
+    prefix: c.prefix,
+  };
 }

@@ -254,9 +254,7 @@ export class ArchiveRoller {
 
   private async sweepGarbage(): Promise<void> {
     const m = this.m;
-    const rows = await m.rows(
-      `SELECT DISTINCT g.path, p.path IS NOT NULL AS listed FROM archive_garbage g LEFT JOIN archive_parts p ON p.path = g.path`,
-    );
+    const rows = await m.rows(`SELECT DISTINCT g.path, p.path IS NOT NULL AS listed FROM archive_garbage g LEFT JOIN archive_parts p ON p.path = g.path`);
     if (rows.length === 0) return;
     const paths = rows.map((r) => String(r.path));
     for (const r of rows) {
@@ -294,4 +292,3 @@ function minOf(values: (bigint | null)[]): bigint | null {
 function maxOf(values: (bigint | null)[]): bigint | null {
   return values.reduce<bigint | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 }
-

@@ -38,7 +38,16 @@ function openCrashingAt(point: FaultPoint, extra: Partial<HistoryOptions> = {}):
  * What an outside observer finds with the store closed: every seq in the hot table or in a listed part,
  * the files on disk against the catalogue, and leftovers.
  */
-async function inspect(): Promise<{ rows: number; distinct: number; hot: number; listedRows: number; parquetRows: number; unlisted: string[]; missing: string[]; tmp: string[] }> {
+async function inspect(): Promise<{
+  rows: number;
+  distinct: number;
+  hot: number;
+  listedRows: number;
+  parquetRows: number;
+  unlisted: string[];
+  missing: string[];
+  tmp: string[];
+}> {
   const archive = join(dir, 'archive');
   const files = await archiveFiles(archive);
   const parquet = files.filter((f) => f.endsWith('.parquet') && !f.split('/').pop()!.startsWith('.'));
@@ -112,7 +121,9 @@ describe('a crash at any step of archiving loses and duplicates nothing', () => 
     const before = await inspect();
     // What the crash left: a temporary file, or a renamed part its transaction never listed.
     expect({ tmp: before.tmp.length, unlisted: before.unlisted.length }).toEqual(
-      { 'archive:written': { tmp: 1, unlisted: 0 }, 'archive:renamed': { tmp: 0, unlisted: 1 }, 'archive:before-commit': { tmp: 0, unlisted: 1 } }[point as string] ?? { tmp: 0, unlisted: 0 },
+      { 'archive:written': { tmp: 1, unlisted: 0 }, 'archive:renamed': { tmp: 0, unlisted: 1 }, 'archive:before-commit': { tmp: 0, unlisted: 1 } }[
+        point as string
+      ] ?? { tmp: 0, unlisted: 0 },
     );
     await expectConsistent(3000);
     await expectFinishes(3000, 2);

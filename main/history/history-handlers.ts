@@ -18,7 +18,8 @@ export function historyHandlers<C>(history: () => HistoryStore, clock: () => num
     },
     'quarantine.get': async ({ seq, stream }) => {
       const m = await history().quarantine.get(BigInt(seq), stream);
-      if (!m) throw new RpcError({ code: 'invalid_params', message: `no quarantined message with seq ${seq}`, issues: [{ path: 'seq', message: 'not found' }] });
+      if (!m)
+        throw new RpcError({ code: 'invalid_params', message: `no quarantined message with seq ${seq}`, issues: [{ path: 'seq', message: 'not found' }] });
       const { raw, ...entry } = m;
       return { ...entry, seq: String(entry.seq), rawBase64: Buffer.from(raw).toString('base64') };
     },

@@ -62,7 +62,11 @@ it('SIGKILL at random moments of commit, roll and compaction: every seq lands ex
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const c = await instance.connect();
   const glob = join(dir, 'archive', 'positions', '**', '*.parquet');
-  const [r] = (await c.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM read_parquet('${glob}', hive_partitioning = true)`)).getRowObjectsJS();
+  const [r] = (
+    await c.runAndReadAll(
+      `SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM read_parquet('${glob}', hive_partitioning = true)`,
+    )
+  ).getRowObjectsJS();
   c.closeSync();
   instance.closeSync();
   expect([Number(r.n), Number(r.d), Number(r.lo), Number(r.hi)]).toEqual([TOTAL, TOTAL, 1, TOTAL]);

@@ -20,8 +20,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-const open = async (extra: Partial<Parameters<typeof HistoryStore.open>[0]> = {}) =>
-  (store = await HistoryStore.open({ dataDir: dir, graceMs: 0, ...extra }));
+const open = async (extra: Partial<Parameters<typeof HistoryStore.open>[0]> = {}) => (store = await HistoryStore.open({ dataDir: dir, graceMs: 0, ...extra }));
 
 describe('commit and the committed sequences', () => {
   it('commits rows, quarantine and the high-water mark together, and reads them back', async () => {
@@ -43,10 +42,30 @@ describe('commit and the committed sequences', () => {
   it('keeps exact ranges when ingest reports them, gaps included', async () => {
     const s = await open();
     await s.commit({ stream: 'S', rows: makeRows(3, { startTs: T0, firstSeq: 1 }), quarantined: [], committed: [[1, 3]] });
-    await s.commit({ stream: 'S', rows: makeRows(2, { startTs: T0, firstSeq: 7 }), quarantined: [], committed: [[1, 3], [7, 8]] });
-    expect(await s.committedRanges('S')).toEqual([[1, 3], [7, 8]]);
+    await s.commit({
+      stream: 'S',
+      rows: makeRows(2, { startTs: T0, firstSeq: 7 }),
+      quarantined: [],
+      committed: [
+        [1, 3],
+        [7, 8],
+      ],
+    });
+    expect(await s.committedRanges('S')).toEqual([
+      [1, 3],
+      [7, 8],
+    ]);
     expect(await s.highWater('S')).toBe(3n);
-    await s.commit({ stream: 'S', rows: makeRows(3, { startTs: T0, firstSeq: 4 }), quarantined: [], committed: [[1, 3], [4, 6], [7, 8]] });
+    await s.commit({
+      stream: 'S',
+      rows: makeRows(3, { startTs: T0, firstSeq: 4 }),
+      quarantined: [],
+      committed: [
+        [1, 3],
+        [4, 6],
+        [7, 8],
+      ],
+    });
     expect(await s.committedRanges('S')).toEqual([[1, 8]]);
     expect(await s.highWater('S')).toBe(8n);
   });
@@ -69,7 +88,12 @@ describe('commit and the committed sequences', () => {
   it('keeps everything across close and reopen', async () => {
     let s = await open({ graceMs: 3_600_000 });
     const rows = makeRows(3000, { startTs: T0, stepMs: 20_000 }); // 22:30 → ~00:53
-    await s.commit({ stream: 'S', rows, quarantined: [{ seq: 3001n, subject: 'pos.a', raw: new Uint8Array([0, 1, 2]), reason: 'nan', detail: 'lat', received: T0 }], highWater: 3001n });
+    await s.commit({
+      stream: 'S',
+      rows,
+      quarantined: [{ seq: 3001n, subject: 'pos.a', raw: new Uint8Array([0, 1, 2]), reason: 'nan', detail: 'lat', received: T0 }],
+      highWater: 3001n,
+    });
     await s.roll(Date.UTC(2024, 0, 2, 1, 0)); // grace of an hour: only 22:00 and 23:00 are rolled
     const before = await s.counts();
     expect(before.archived).toBeGreaterThan(0);
@@ -132,7 +156,10 @@ describe('roll into the Parquet archive', () => {
       date: 'DATE',
       hour: 'VARCHAR',
     });
-    const schema = await outsideQuery(s.archiveDir, `SELECT DISTINCT name, type, converted_type FROM parquet_schema($GLOB) WHERE name IN ('ts', 'h3', 'seq', 'props') ORDER BY name`);
+    const schema = await outsideQuery(
+      s.archiveDir,
+      `SELECT DISTINCT name, type, converted_type FROM parquet_schema($GLOB) WHERE name IN ('ts', 'h3', 'seq', 'props') ORDER BY name`,
+    );
     expect(schema).toEqual([
       { name: 'h3', type: 'INT64', converted_type: 'UINT_64' },
       { name: 'props', type: 'BYTE_ARRAY', converted_type: 'JSON' },
@@ -208,7 +235,12 @@ describe('roll into the Parquet archive', () => {
     const rolling = s.roll(LATER);
     let seq = 50_000;
     for (let k = 0; k < 10; k++) {
-      await s.commit({ stream: 'S', rows: makeRows(1000, { startTs: T0 + 1000, firstSeq: seq + 1, stepMs: 10 }), quarantined: [], highWater: BigInt(seq + 1000) });
+      await s.commit({
+        stream: 'S',
+        rows: makeRows(1000, { startTs: T0 + 1000, firstSeq: seq + 1, stepMs: 10 }),
+        quarantined: [],
+        highWater: BigInt(seq + 1000),
+      });
       seq += 1000;
     }
     await rolling;
@@ -311,5 +343,6 @@ async function archivedRows(archiveDir: string): Promise<PositionRow[]> {
   });
 }
 
-const bySeq = (rows: PositionRow[]) => [...rows].sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))));
+const bySeq = (rows: PositionRow[]) =>
+  [...rows].sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))));
 const plain = (rows: PositionRow[]) => rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))));

@@ -152,9 +152,7 @@ export class HistoryStore {
           }
           appender.closeSync();
         }
-        const ranges = batch.committed
-          ? mergeRanges(batch.committed)
-          : withHighWater(await this.readRanges(batch.stream), batch.highWater ?? 0n);
+        const ranges = batch.committed ? mergeRanges(batch.committed) : withHighWater(await this.readRanges(batch.stream), batch.highWater ?? 0n);
         // Sent with the COMMIT, without parameters: ingest commits several times a second, and a
         // parameterised run is three trips to DuckDB's thread.
         const stream = sqlString(batch.stream);
@@ -218,8 +216,6 @@ export class HistoryStore {
     const rows = await this.ingest.rows('SELECT first_seq, last_seq FROM ingest_progress WHERE stream = $1 ORDER BY first_seq', [stream]);
     return mergeRanges(rows.map((r) => [Number(r.first_seq), Number(r.last_seq)]));
   }
-
-
 }
 
 function closeQuietly(appender: { closeSync(): void }): void {

@@ -74,7 +74,20 @@ export class PositionBatch {
 
   /** Row i of `from` appended to this batch. */
   addFrom(from: PositionBatch, i: number): void {
-    this.add(from.seq[i], from.id[i], from.ts[i], from.lat[i], from.lon[i], from.h3hi[i], from.h3lo[i], from.speed[i], from.heading[i], from.accuracy[i], from.kind[i], from.props[i]);
+    this.add(
+      from.seq[i],
+      from.id[i],
+      from.ts[i],
+      from.lat[i],
+      from.lon[i],
+      from.h3hi[i],
+      from.h3lo[i],
+      from.speed[i],
+      from.heading[i],
+      from.accuracy[i],
+      from.kind[i],
+      from.props[i],
+    );
   }
 
   /** Row i as an object (tests, and callers that hold rows). */

@@ -5,7 +5,11 @@ describe('SeqRanges', () => {
   it('answers exactly which sequences are committed, in any order of arrival', () => {
     const r = new SeqRanges();
     r.addAll([1, 2, 3, 7, 8, 5]);
-    expect(r.toArray()).toEqual([[1, 3], [5, 5], [7, 8]]);
+    expect(r.toArray()).toEqual([
+      [1, 3],
+      [5, 5],
+      [7, 8],
+    ]);
     expect([0, 1, 3, 4, 5, 6, 8, 9].map((s) => r.has(s))).toEqual([false, true, true, false, true, false, true, false]);
     expect(r.highWater).toBe(3);
     r.addAll([4, 6]);
@@ -15,10 +19,18 @@ describe('SeqRanges', () => {
   });
 
   it('merges overlapping and adjacent ranges when loaded, and `with` leaves the original alone', () => {
-    const r = new SeqRanges([[10, 20], [1, 5], [6, 9], [15, 30]]);
+    const r = new SeqRanges([
+      [10, 20],
+      [1, 5],
+      [6, 9],
+      [15, 30],
+    ]);
     expect(r.toArray()).toEqual([[1, 30]]);
     const next = r.with([32, 31, 40]);
-    expect(next.toArray()).toEqual([[1, 32], [40, 40]]);
+    expect(next.toArray()).toEqual([
+      [1, 32],
+      [40, 40],
+    ]);
     expect(r.toArray()).toEqual([[1, 30]]);
   });
 

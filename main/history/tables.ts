@@ -74,8 +74,6 @@ export const ARCHIVE_SELECT = `device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, s
 /** The same columns from archive parts (already typed; parts written before ts was an instant become one). */
 export const ARCHIVE_COLUMNS = 'device_id, ts::TIMESTAMPTZ AS ts, lat, lon, h3, speed, heading, accuracy, kind, props, seq';
 
-
-
 const HOT_TYPES = [
   DuckDBUBigIntType.instance,
   DuckDBVarCharType.instance,

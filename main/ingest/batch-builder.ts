@@ -66,7 +66,14 @@ export class BatchBuilder {
     const offsets = new Uint32Array(n + 1);
     offsets.set(this.starts.subarray(0, n));
     offsets[n] = this.dataLength;
-    const batch: RawBatch = { id, seqs: this.seqs.slice(0, n), subjects: this.subjects, subjectOf: this.subjectOf.slice(0, n), offsets, data: this.data.buffer as ArrayBuffer };
+    const batch: RawBatch = {
+      id,
+      seqs: this.seqs.slice(0, n),
+      subjects: this.subjects,
+      subjectOf: this.subjectOf.slice(0, n),
+      offsets,
+      data: this.data.buffer as ArrayBuffer,
+    };
     const acks = this.acks.subarray(0, this.acksLength);
     // The next batch is likely about as big as this one.
     this.data = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(this.dataLength * 1.25)));

@@ -46,7 +46,8 @@ export function decodePosition(bytes: Uint8Array, maxBytes: number): Decoded {
   } catch (err) {
     return fail('invalid_json', (err as Error).message);
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return fail('not_object', `expected a JSON object, got ${Array.isArray(m) ? 'an array' : typeof m}`);
+  if (typeof m !== 'object' || m === null || Array.isArray(m))
+    return fail('not_object', `expected a JSON object, got ${Array.isArray(m) ? 'an array' : typeof m}`);
   const p = m as Record<string, unknown>;
   const { id, lat, lon, ts } = p;
   if (typeof id !== 'string' || id.length === 0 || id.length > 256) {
@@ -56,13 +57,20 @@ export function decodePosition(bytes: Uint8Array, maxBytes: number): Decoded {
   if (typeof lon !== 'number' || !(lon >= -180 && lon <= 180)) return fail('invalid_lon', `lon must be a number in [-180, 180], got ${show(lon)}`);
   if (!isFixTime(ts)) return fail('invalid_ts', `ts must be epoch milliseconds from 1970 to 2200 (a whole number 0–7258118400000), got ${show(ts)}`);
   const { h3_index, speed, heading, accuracy, kind, props } = p;
-  if (h3_index !== undefined && (typeof h3_index !== 'string' || !H3_HEX.test(h3_index))) return fail('invalid_field', `h3_index must be an H3 cell in hex, got ${show(h3_index)}`);
-  if (speed !== undefined && !(typeof speed === 'number' && speed >= 0 && speed < Infinity)) return fail('invalid_field', `speed must be a number ≥ 0, got ${show(speed)}`);
-  if (heading !== undefined && !(typeof heading === 'number' && heading >= 0 && heading <= 360)) return fail('invalid_field', `heading must be a number in [0, 360], got ${show(heading)}`);
-  if (accuracy !== undefined && !(typeof accuracy === 'number' && accuracy >= 0 && accuracy < Infinity)) return fail('invalid_field', `accuracy must be a number ≥ 0, got ${show(accuracy)}`);
-  if (kind !== undefined && !(typeof kind === 'string' && kind.length <= 64)) return fail('invalid_field', `kind must be a string of at most 64 characters, got ${show(kind)}`);
-  if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props))) return fail('invalid_field', `props must be an object, got ${show(props)}`);
-  if (props !== undefined && Buffer.byteLength(JSON.stringify(props)) > MAX_PROPS_BYTES) return fail('invalid_field', `props must be at most ${MAX_PROPS_BYTES} bytes as JSON`);
+  if (h3_index !== undefined && (typeof h3_index !== 'string' || !H3_HEX.test(h3_index)))
+    return fail('invalid_field', `h3_index must be an H3 cell in hex, got ${show(h3_index)}`);
+  if (speed !== undefined && !(typeof speed === 'number' && speed >= 0 && speed < Infinity))
+    return fail('invalid_field', `speed must be a number ≥ 0, got ${show(speed)}`);
+  if (heading !== undefined && !(typeof heading === 'number' && heading >= 0 && heading <= 360))
+    return fail('invalid_field', `heading must be a number in [0, 360], got ${show(heading)}`);
+  if (accuracy !== undefined && !(typeof accuracy === 'number' && accuracy >= 0 && accuracy < Infinity))
+    return fail('invalid_field', `accuracy must be a number ≥ 0, got ${show(accuracy)}`);
+  if (kind !== undefined && !(typeof kind === 'string' && kind.length <= 64))
+    return fail('invalid_field', `kind must be a string of at most 64 characters, got ${show(kind)}`);
+  if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props)))
+    return fail('invalid_field', `props must be an object, got ${show(props)}`);
+  if (props !== undefined && Buffer.byteLength(JSON.stringify(props)) > MAX_PROPS_BYTES)
+    return fail('invalid_field', `props must be at most ${MAX_PROPS_BYTES} bytes as JSON`);
   const position: Position = { id, lat, lon, ts };
   if (h3_index !== undefined) position.h3_index = h3_index as string;
   if (speed !== undefined) position.speed = speed as number;
@@ -81,7 +89,8 @@ export function nestingDepth(bytes: Uint8Array, limit: number): number {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
-      if (b === 0x5c) i++; // \ escapes the next byte
+      if (b === 0x5c)
+        i++; // \ escapes the next byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
     else if (b === 0x7b || b === 0x5b) {

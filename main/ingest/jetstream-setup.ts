@@ -19,7 +19,8 @@ export async function ensureStreamAndConsumer(socket: NatsSocket, nats: Config['
       if (socket.inCluster && /no responders|no reply/.test((err as Error).message)) throw new Electing(`${what}: ${(err as Error).message}`);
       throw err;
     }
-    if (reply.error && socket.inCluster && (reply.error.code === 503 || OFFLINE.has(reply.error.err_code ?? 0))) throw new Electing(`${what}: ${reply.error.description}`);
+    if (reply.error && socket.inCluster && (reply.error.code === 503 || OFFLINE.has(reply.error.err_code ?? 0)))
+      throw new Electing(`${what}: ${reply.error.description}`);
     if (reply.error && reply.error.code !== 404) throw new Error(`${what}: ${reply.error.description}`);
     return reply;
   };
@@ -41,7 +42,11 @@ export async function ensureStreamAndConsumer(socket: NatsSocket, nats: Config['
       // The reader holds up to 4 batches in flight and 2 being pulled: below that the server stalls it.
       max_ack_pending: Math.max(10_000, nats.batch * 8),
     };
-    const created = await api(`creating ${consumer}`, `CONSUMER.DURABLE.CREATE.${nats.stream}.${nats.consumer}`, JSON.stringify({ stream_name: nats.stream, config }));
+    const created = await api(
+      `creating ${consumer}`,
+      `CONSUMER.DURABLE.CREATE.${nats.stream}.${nats.consumer}`,
+      JSON.stringify({ stream_name: nats.stream, config }),
+    );
     if (created.error) throw new Error(`creating ${consumer}: ${created.error.description}`);
   }
 }

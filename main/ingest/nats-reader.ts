@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { ackDeliverySequence, ackSequence, natsAuth, NatsServerError, NatsSocket, pubCommand, readStatus, redactUrl, repliesWith, ServerPool, type MessageRanges, type ServerInfo } from '../nats';
+import {
+  ackDeliverySequence,
+  ackSequence,
+  natsAuth,
+  NatsServerError,
+  NatsSocket,
+  pubCommand,
+  readStatus,
+  redactUrl,
+  repliesWith,
+  ServerPool,
+  type MessageRanges,
+  type ServerInfo,
+} from '../nats';
 import { BatchBuilder, type RawBatch } from './batch-builder';
 import { Electing, ensureStreamAndConsumer } from './jetstream-setup';
 import { SharedConsumerWatch } from './shared-consumer';
@@ -130,11 +143,17 @@ export class NatsReader {
 
   private async run(): Promise<void> {
     const { nats } = this.options;
-    for (let failures = 0, ran = false; !this.stopped; ) {
+    for (let failures = 0, ran = false; !this.stopped;) {
       let socket: NatsSocket | undefined;
       let since = 0;
       try {
-        this.setState(ran ? 'reconnecting' : 'starting', `connecting to ${this.pool.order().map((s) => redactUrl(s.url)).join(', ')}`);
+        this.setState(
+          ran ? 'reconnecting' : 'starting',
+          `connecting to ${this.pool
+            .order()
+            .map((s) => redactUrl(s.url))
+            .join(', ')}`,
+        );
         socket = this.socket = await this.connect();
         if (this.stopped) break;
         await ensureStreamAndConsumer(socket, nats);
@@ -153,7 +172,10 @@ export class NatsReader {
         } else if (err instanceof LameDuck || (since > 0 && Date.now() - since >= GOOD_CONNECTION_MS && !(err instanceof NatsServerError))) {
           // A good connection lost: the other servers first, at once (this one went to the back of the pool).
           wait = 0;
-          this.setState('reconnecting', `lost the connection to ${server}: ${describe(err)}; trying ${this.pool.order().length > 1 ? 'the other servers' : 'again'}`);
+          this.setState(
+            'reconnecting',
+            `lost the connection to ${server}: ${describe(err)}; trying ${this.pool.order().length > 1 ? 'the other servers' : 'again'}`,
+          );
         } else {
           wait = BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)];
           const retry = `retrying in ${Math.round(wait / 1000)} s`;
@@ -284,7 +306,10 @@ export class NatsReader {
       this.outstanding = 0;
       if (!this.electing) {
         this.electing = true;
-        this.setState('reconnecting', `${this.socket?.server}: consumer ${this.options.nats.consumer} has no leader (the cluster is electing one); pulling again every second`);
+        this.setState(
+          'reconnecting',
+          `${this.socket?.server}: consumer ${this.options.nats.consumer} has no leader (the cluster is electing one); pulling again every second`,
+        );
       }
       return;
     }
@@ -326,7 +351,9 @@ export class NatsReader {
     }
     const n = 2 * this.batchSize - this.outstanding;
     this.outstanding += n;
-    socket.write(pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: HEARTBEAT_MS * 1_000_000 }), this.inbox));
+    socket.write(
+      pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: HEARTBEAT_MS * 1_000_000 }), this.inbox),
+    );
   }
 
   private startPending(now: number): void {

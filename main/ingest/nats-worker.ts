@@ -11,7 +11,13 @@ const reader = new NatsReader({
   env,
   warnShared,
   onState: (state, detail) => port.postMessage({ t: 'state', state, detail }),
-  onBatch: (batch) => port.postMessage({ t: 'batch', batch }, [batch.data, batch.seqs.buffer as ArrayBuffer, batch.offsets.buffer as ArrayBuffer, batch.subjectOf.buffer as ArrayBuffer]),
+  onBatch: (batch) =>
+    port.postMessage({ t: 'batch', batch }, [
+      batch.data,
+      batch.seqs.buffer as ArrayBuffer,
+      batch.offsets.buffer as ArrayBuffer,
+      batch.subjectOf.buffer as ArrayBuffer,
+    ]),
 });
 port.on('message', (m: { t: 'settle'; id: number; committed: boolean } | { t: 'stop' }) => {
   if (m.t === 'settle') reader.settle(m.id, m.committed);

@@ -253,7 +253,10 @@ export class PositionIngest {
     this.committed += part.rows.length;
     try {
       // What the fixes produced downstream (fence events, queued) is committed before the acks go out.
-      onCommitted(part.rows, part.seqs.reduce((a, b) => (b > a ? b : a), 0));
+      onCommitted(
+        part.rows,
+        part.seqs.reduce((a, b) => (b > a ? b : a), 0),
+      );
     } catch (err) {
       // The positions are stored; their fence events are decided again from them at the next start (catch-up).
       this.log(`ingest: fences could not take ${part.rows.length} committed positions: ${(err as Error).message}`);

@@ -107,15 +107,79 @@ function judge(c: Corpus): Verdict {
 // --- generators ---
 
 const SPECIAL_NUMBERS = [
-  '0', '-0', '0.0', '-0.0', '0e5', '-0E-5', '1E2', '1e2', '1e+2', '1E-2', '0.1e-5', '40.0', '40.50', '1e400', '-1e400', '1e-400',
-  '5e-324', '2.2250738585072014e-308', '1.7976931348623157e308', '1.7976931348623159e308', '90', '90.0', '90.00000000000001',
-  '-90', '-90.000000000000001', '180', '-180.0', '180.00000000000003', '360', '360.0000000000001', '359.99999999999999999',
-  '9007199254740993', '9007199254740993.0', '90071992547409930e-1', '1764000000000', '1764000000000.5', '1.764e12', '1764e9',
-  '17640000000000000000000e-10', '1e21', '1e22', '1e23', '123456789012345678901234567890', '0.000000000000000000000000000001',
-  '-1', '-1e-9', '0.30000000000000004', '1.00000000000000011102230246251565404236316680908203125',
+  '0',
+  '-0',
+  '0.0',
+  '-0.0',
+  '0e5',
+  '-0E-5',
+  '1E2',
+  '1e2',
+  '1e+2',
+  '1E-2',
+  '0.1e-5',
+  '40.0',
+  '40.50',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '5e-324',
+  '2.2250738585072014e-308',
+  '1.7976931348623157e308',
+  '1.7976931348623159e308',
+  '90',
+  '90.0',
+  '90.00000000000001',
+  '-90',
+  '-90.000000000000001',
+  '180',
+  '-180.0',
+  '180.00000000000003',
+  '360',
+  '360.0000000000001',
+  '359.99999999999999999',
+  '9007199254740993',
+  '9007199254740993.0',
+  '90071992547409930e-1',
+  '1764000000000',
+  '1764000000000.5',
+  '1.764e12',
+  '1764e9',
+  '17640000000000000000000e-10',
+  '1e21',
+  '1e22',
+  '1e23',
+  '123456789012345678901234567890',
+  '0.000000000000000000000000000001',
+  '-1',
+  '-1e-9',
+  '0.30000000000000004',
+  '1.00000000000000011102230246251565404236316680908203125',
   // not JSON numbers
-  '01', '00', '-01', '+1', '.5', '5.', '-', '1e', '1e+', '1.e3', '--1', '0x10', 'Infinity', '-Infinity', 'NaN', '1_000',
-  '1.5.5', '1e5e5', '٣', 'true', 'null', '"5"', '5 5', '- 5',
+  '01',
+  '00',
+  '-01',
+  '+1',
+  '.5',
+  '5.',
+  '-',
+  '1e',
+  '1e+',
+  '1.e3',
+  '--1',
+  '0x10',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1_000',
+  '1.5.5',
+  '1e5e5',
+  '٣',
+  'true',
+  'null',
+  '"5"',
+  '5 5',
+  '- 5',
 ];
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -155,7 +219,7 @@ function numberToken(rnd: () => number): string {
   return s;
 }
 
-const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/ ~!@#$%^&*()[]{}<>?,;=+|`\'';
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/ ~!@#$%^&*()[]{}<>?,;=+|`'";
 function plainString(rnd: () => number, n: number): string {
   let s = '';
   for (let k = 0; k < n; k++) s += ID_CHARS[Math.floor(rnd() * ID_CHARS.length)];
@@ -256,11 +320,38 @@ function mutate(bytes: Uint8Array, rnd: () => number): Uint8Array {
   }
   if (r < 0.35) return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + 1)]);
   if (r < 0.7) {
-    const extras = [[0x5c], [0x22], [0x2c], [0x7d], [0x7b], [0x5b], [0x00], [0x80], [0xc3, 0xa9], [0xff], [0xed, 0xa0, 0x80], [0x20], [0x30], [0x2d], [0x2e], [0x65], [0x31, 0x65, 0x34, 0x30, 0x30]];
+    const extras = [
+      [0x5c],
+      [0x22],
+      [0x2c],
+      [0x7d],
+      [0x7b],
+      [0x5b],
+      [0x00],
+      [0x80],
+      [0xc3, 0xa9],
+      [0xff],
+      [0xed, 0xa0, 0x80],
+      [0x20],
+      [0x30],
+      [0x2d],
+      [0x2e],
+      [0x65],
+      [0x31, 0x65, 0x34, 0x30, 0x30],
+    ];
     return insert(extras[Math.floor(rnd() * extras.length)]);
   }
   if (r < 0.85) return bytes.slice(0, at);
-  const wrappers: [string, string][] = [['\ufeff', ''], ['[', ']'], ['', ' x'], ['', '}'], ['', ','], ['', '\u0000'], ['"', '"'], [' ', ' ']];
+  const wrappers: [string, string][] = [
+    ['\ufeff', ''],
+    ['[', ']'],
+    ['', ' x'],
+    ['', '}'],
+    ['', ','],
+    ['', '\u0000'],
+    ['"', '"'],
+    [' ', ' '],
+  ];
   const [pre, post] = wrappers[Math.floor(rnd() * wrappers.length)];
   return Uint8Array.from([...enc.encode(pre), ...bytes, ...enc.encode(post)]);
 }
@@ -276,17 +367,28 @@ function swapNumber(text: string, rnd: () => number): string {
 function simulatorTexts(n: number, devices: number, seed: number): string[] {
   const sim = new Simulator({ devices, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 20, speedMps: 9, fleet: 'bench', seed });
   const texts: string[] = [];
-  for (let now = 1_764_000_000_000; texts.length < n; now += 1000) for (const p of sim.take(Math.min(5000, n - texts.length), now)) texts.push(JSON.stringify(p));
+  for (let now = 1_764_000_000_000; texts.length < n; now += 1000)
+    for (const p of sim.take(Math.min(5000, n - texts.length), now)) texts.push(JSON.stringify(p));
   return texts;
 }
 
 // --- tests ---
 
 describe('scanPosition, case by case', () => {
-  const sim = '{"id":"bench-00001","lat":40.75891234567891,"lon":-73.98512345678912,"ts":1764000000000,"speed":8.912345678901234,"heading":123.45678901234567,"kind":"supply"}';
+  const sim =
+    '{"id":"bench-00001","lat":40.75891234567891,"lon":-73.98512345678912,"ts":1764000000000,"speed":8.912345678901234,"heading":123.45678901234567,"kind":"supply"}';
 
   it('reads a simulator message exactly as decodePosition does', () => {
-    expect(scanned(sim)).toEqual({ id: 'bench-00001', lat: 40.75891234567891, lon: -73.98512345678912, ts: 1764000000000, speed: 8.912345678901234, heading: 123.45678901234567, accuracy: NaN, kind: 'supply' });
+    expect(scanned(sim)).toEqual({
+      id: 'bench-00001',
+      lat: 40.75891234567891,
+      lon: -73.98512345678912,
+      ts: 1764000000000,
+      speed: 8.912345678901234,
+      heading: 123.45678901234567,
+      accuracy: NaN,
+      kind: 'supply',
+    });
   });
 
   it('reads absent optional fields as NaN and null', () => {
@@ -316,7 +418,12 @@ describe('scanPosition, case by case', () => {
   });
 
   it('unknown fields of every flat JSON type are skipped', () => {
-    expect(scanned('{"a":"x","id":"a","b":-1.5e-3,"lat":1,"c":true,"lon":2,"d":false,"ts":3,"e":null,"f":1e400}')).toMatchObject({ id: 'a', lat: 1, lon: 2, ts: 3 });
+    expect(scanned('{"a":"x","id":"a","b":-1.5e-3,"lat":1,"c":true,"lon":2,"d":false,"ts":3,"e":null,"f":1e400}')).toMatchObject({
+      id: 'a',
+      lat: 1,
+      lon: 2,
+      ts: 3,
+    });
   });
 
   it('1e400 for lat is refused', () => {
@@ -331,17 +438,47 @@ describe('scanPosition, case by case', () => {
 
   it('-0 stays -0, and is a valid ts', () => {
     // toEqual tells -0 from 0.
-    expect(scanned('{"id":"a","lat":-0,"lon":-0.0,"ts":-0,"speed":-0e3}')).toEqual({ id: 'a', lat: -0, lon: -0, ts: -0, speed: -0, heading: NaN, accuracy: NaN, kind: null });
+    expect(scanned('{"id":"a","lat":-0,"lon":-0.0,"ts":-0,"speed":-0e3}')).toEqual({
+      id: 'a',
+      lat: -0,
+      lon: -0,
+      ts: -0,
+      speed: -0,
+      heading: NaN,
+      accuracy: NaN,
+      kind: null,
+    });
   });
 
   it('gives the doubles JSON.parse gives for exponents, long mantissas and halfway cases', () => {
-    const tokens = ['1E2', '1e+2', '0.1e-5', '40.0', '12345678901234567890123', '9007199254740993', '9007199254740993.0', '90071992547409930e-1', '9007199254740995.0', '0.30000000000000004', '1.00000000000000011102230246251565404236316680908203125', '5e-324', '1e-400', '123.45678901234567', '8.912345678901234'];
-    for (const t of tokens) expect({ t, speed: (scanned(`{"id":"a","lat":0,"lon":0,"ts":0,"speed":${t}}`) as ScannedPosition).speed }).toEqual({ t, speed: JSON.parse(t) });
+    const tokens = [
+      '1E2',
+      '1e+2',
+      '0.1e-5',
+      '40.0',
+      '12345678901234567890123',
+      '9007199254740993',
+      '9007199254740993.0',
+      '90071992547409930e-1',
+      '9007199254740995.0',
+      '0.30000000000000004',
+      '1.00000000000000011102230246251565404236316680908203125',
+      '5e-324',
+      '1e-400',
+      '123.45678901234567',
+      '8.912345678901234',
+    ];
+    for (const t of tokens)
+      expect({ t, speed: (scanned(`{"id":"a","lat":0,"lon":0,"ts":0,"speed":${t}}`) as ScannedPosition).speed }).toEqual({ t, speed: JSON.parse(t) });
   });
 
   it('leading zeros, +, .5, 5., Infinity and NaN are refused', () => {
     for (const t of ['01', '-01', '00', '+1', '.5', '5.', '-', '1e', '1e+', '1.e3', 'Infinity', 'NaN', '0x1', '1.5.5']) {
-      expect({ t, known: scan(`{"id":"a","lat":0,"lon":0,"ts":0,"speed":${t}}`), unknown: scan(`{"id":"a","lat":0,"lon":0,"ts":0,"x":${t}}`) }).toEqual({ t, known: false, unknown: false });
+      expect({ t, known: scan(`{"id":"a","lat":0,"lon":0,"ts":0,"speed":${t}}`), unknown: scan(`{"id":"a","lat":0,"lon":0,"ts":0,"x":${t}}`) }).toEqual({
+        t,
+        known: false,
+        unknown: false,
+      });
     }
   });
 
@@ -353,10 +490,22 @@ describe('scanPosition, case by case', () => {
 
   it('holds the ranges and lengths of decodePosition', () => {
     const m = (fields: string) => scan(`{"id":"a","lat":1,"lon":2,"ts":3,${fields}}`);
-    expect([m('"lat":90'), m('"lat":-90'), m('"lat":90.00000000000001'), m('"lon":-180'), m('"lon":180.00000000000003')]).toEqual([true, true, false, true, false]);
+    expect([m('"lat":90'), m('"lat":-90'), m('"lat":90.00000000000001'), m('"lon":-180'), m('"lon":180.00000000000003')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect([m('"ts":1.5'), m('"ts":-1'), m('"ts":1e3'), m('"ts":1.764e12'), m('"ts":1e400')]).toEqual([false, false, true, true, false]);
     expect([m('"speed":0'), m('"speed":-1e-300'), m('"speed":1e308'), m('"speed":1e309')]).toEqual([true, false, true, false]);
-    expect([m('"heading":360'), m('"heading":360.0000000000001'), m('"heading":-0.1'), m('"accuracy":-1'), m('"accuracy":5e-324')]).toEqual([true, false, false, false, true]);
+    expect([m('"heading":360'), m('"heading":360.0000000000001'), m('"heading":-0.1'), m('"accuracy":-1'), m('"accuracy":5e-324')]).toEqual([
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect([m(`"id":"${'x'.repeat(256)}"`), m(`"id":"${'x'.repeat(257)}"`), m('"id":""')]).toEqual([true, false, false]);
     expect([m(`"kind":"${'k'.repeat(64)}"`), m(`"kind":"${'k'.repeat(65)}"`)]).toEqual([true, false]);
   });
@@ -369,7 +518,18 @@ describe('scanPosition, case by case', () => {
 
   it('refuses trailing garbage, an empty body, oversize, a BOM and what is not an object', () => {
     const ok = '{"id":"a","lat":1,"lon":2,"ts":3}';
-    expect([scan(`${ok}x`), scan(`${ok},`), scan(`${ok}${ok}`), scan(''), scan('   '), scan(`\ufeff${ok}`), scan(`[${ok}]`), scan('"x"'), scan('{}'), scan('{"id":"a","lat":1,"lon":2,"ts":3,}')]).toEqual(Array(10).fill(false));
+    expect([
+      scan(`${ok}x`),
+      scan(`${ok},`),
+      scan(`${ok}${ok}`),
+      scan(''),
+      scan('   '),
+      scan(`\ufeff${ok}`),
+      scan(`[${ok}]`),
+      scan('"x"'),
+      scan('{}'),
+      scan('{"id":"a","lat":1,"lon":2,"ts":3,}'),
+    ]).toEqual(Array(10).fill(false));
     expect([scan(ok, ok.length), scan(ok, ok.length - 1)]).toEqual([true, false]);
   });
 
@@ -381,7 +541,11 @@ describe('scanPosition, case by case', () => {
     expect(out).toMatchObject({ id: 'b', ts: 45 });
     expect(scanPosition(b, 0, n, MAX, out)).toBe(true);
     expect(out).toMatchObject({ id: 'a', ts: 3 });
-    expect([scanPosition(b, 0, n - 1, MAX, out), scanPosition(b, n, b.length - 2, MAX, out), scanPosition(b, 0, b.length + 1, MAX, out)]).toEqual([false, false, false]);
+    expect([scanPosition(b, 0, n - 1, MAX, out), scanPosition(b, n, b.length - 2, MAX, out), scanPosition(b, 0, b.length + 1, MAX, out)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('never confuses ids that share a cache slot', () => {
@@ -449,7 +613,8 @@ describe('scanPosition against decodePosition', () => {
       const took = scanPosition(b, 0, b.length, MAX, s);
       if (took) taken++;
       // Every number is the fast path's business: the answer must match decodePosition's both ways.
-      if (took !== d.ok || (d.ok && !Object.is(s.speed, d.position.speed))) bad.push(`${token}: scan ${took ? s.speed : 'refused'}, decodePosition ${d.ok ? d.position.speed : d.reason}`);
+      if (took !== d.ok || (d.ok && !Object.is(s.speed, d.position.speed)))
+        bad.push(`${token}: scan ${took ? s.speed : 'refused'}, decodePosition ${d.ok ? d.position.speed : d.reason}`);
     };
     for (let k = 0; k < 150_000; k++) {
       const t = numberToken(rnd);

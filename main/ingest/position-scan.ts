@@ -412,8 +412,10 @@ export function scanPosition(bytes: Uint8Array, start: number, end: number, maxB
     }
     i = skipWs(bytes, i, end);
     if (i >= end) return false;
-    if (bytes[i] === 0x2c) i = skipWs(bytes, i + 1, end); // ,
-    else if (bytes[i] === 0x7d) break; // }
+    if (bytes[i] === 0x2c)
+      i = skipWs(bytes, i + 1, end); // ,
+    else if (bytes[i] === 0x7d)
+      break; // }
     else return false;
   }
   if (skipWs(bytes, i + 1, end) !== end) return false;

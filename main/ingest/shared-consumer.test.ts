@@ -21,9 +21,20 @@ describe('SharedConsumerWatch', () => {
   it('does not count skips just after a reconnect (deliveries to the lost connection’s pulls)', () => {
     const w = new SharedConsumerWatch();
     w.reset(0, 12_000);
-    for (const [d, t] of [[1, 100], [50, 200], [90, 300], [200, 400]]) w.note(d, t);
+    for (const [d, t] of [
+      [1, 100],
+      [50, 200],
+      [90, 300],
+      [200, 400],
+    ])
+      w.note(d, t);
     expect(w.shared(500)).toBe(false);
-    for (const [d, t] of [[300, 13_000], [400, 13_100], [500, 13_200]]) w.note(d, t);
+    for (const [d, t] of [
+      [300, 13_000],
+      [400, 13_100],
+      [500, 13_200],
+    ])
+      w.note(d, t);
     expect(w.shared(13_300)).toBe(true);
   });
 });

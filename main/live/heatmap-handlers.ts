@@ -16,7 +16,11 @@ function frameFor(live: LiveAggregator, live_: Config['live'], viewport: Viewpor
 }
 
 /** `heatmap.viewport` (a client says what it looks at) and `heatmap.snapshot` (one frame now). */
-export function heatmapHandlers<C extends HeatmapClient>(live: LiveAggregator, settings: Config['live'], clock: () => number): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot'> {
+export function heatmapHandlers<C extends HeatmapClient>(
+  live: LiveAggregator,
+  settings: Config['live'],
+  clock: () => number,
+): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot'> {
   return {
     'heatmap.viewport': (viewport, client) => {
       client.viewport = viewport;

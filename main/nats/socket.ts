@@ -139,7 +139,7 @@ export class NatsSocket {
     return true;
   }
 
-/** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
+  /** Sends CONNECT and a PING; the PONG says the server took them, an -ERR says why not. */
   private handshake(connect: string, onMessage: MessageRanges, onInfo: ((info: ServerInfo) => void) | undefined): Promise<void> {
     const { socket } = this;
     let ready: (err?: Error) => void = () => {};
@@ -218,11 +218,13 @@ export class NatsSocket {
         this.waiting.delete(id);
         reject(new Error(`no reply to ${subject} in ${timeoutMs / 1000} s`));
       }, timeoutMs);
-      const settle = <T>(f: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        f(v);
-      };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          this.waiting.delete(id);
+          f(v);
+        };
       this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.write(pubCommand(subject, payload, `${this.replyInbox}.${id}`));
     });

@@ -63,7 +63,14 @@ describe('WireParser', () => {
   });
 
   it('refuses what is not the NATS protocol, saying what it got', () => {
-    const bad = ['MSG pos.a 1 5\r\nhello!!', 'MSG pos.a 1 x\r\nhello\r\n', 'HMSG pos.a 1 9 5\r\nhello\r\n', 'MSG pos.a\r\n', 'HELLO there\r\n', 'MSG a b c d e f g\r\n'];
+    const bad = [
+      'MSG pos.a 1 5\r\nhello!!',
+      'MSG pos.a 1 x\r\nhello\r\n',
+      'HMSG pos.a 1 9 5\r\nhello\r\n',
+      'MSG pos.a\r\n',
+      'HELLO there\r\n',
+      'MSG a b c d e f g\r\n',
+    ];
     for (const text of bad) {
       const { parser } = collect();
       expect(() => parser.push(Buffer.from(text)), text).toThrow(WireProtocolError);
@@ -112,7 +119,9 @@ describe('commands', () => {
   it('turns ack lines into naks with a redelivery delay, or into progress notes', () => {
     const acks = Buffer.from('PUB $JS.ACK.S.C.1.5.1.1.0 0\r\n\r\nPUB $JS.ACK.S.C.1.6.1.1.0 0\r\n\r\n');
     const nak = '-NAK {"delay": 5000000000}';
-    expect(repliesWith(acks, nak).toString()).toBe(`PUB $JS.ACK.S.C.1.5.1.1.0 ${nak.length}\r\n${nak}\r\nPUB $JS.ACK.S.C.1.6.1.1.0 ${nak.length}\r\n${nak}\r\n`);
+    expect(repliesWith(acks, nak).toString()).toBe(
+      `PUB $JS.ACK.S.C.1.5.1.1.0 ${nak.length}\r\n${nak}\r\nPUB $JS.ACK.S.C.1.6.1.1.0 ${nak.length}\r\n${nak}\r\n`,
+    );
     expect(repliesWith(acks, '+WPI').toString()).toBe('PUB $JS.ACK.S.C.1.5.1.1.0 4\r\n+WPI\r\nPUB $JS.ACK.S.C.1.6.1.1.0 4\r\n+WPI\r\n');
     expect(repliesWith(Buffer.alloc(0), '+WPI').length).toBe(0);
   });

@@ -11,7 +11,16 @@ const MAX_CONTROL_LINE = 1 << 20; // INFO lists a cluster's URLs; nothing near t
  * A MSG or HMSG as ranges of `buf`, which hold only during the call. No reply subject: replyStart ===
  * replyEnd. Headers (HMSG only) are [headerStart, dataStart); a MSG has headerStart === dataStart.
  */
-export type MessageRanges = (buf: Buffer, subjectStart: number, subjectEnd: number, replyStart: number, replyEnd: number, headerStart: number, dataStart: number, dataEnd: number) => void;
+export type MessageRanges = (
+  buf: Buffer,
+  subjectStart: number,
+  subjectEnd: number,
+  replyStart: number,
+  replyEnd: number,
+  headerStart: number,
+  dataStart: number,
+  dataEnd: number,
+) => void;
 
 /** What the parser finds. */
 export interface WireHandler {
@@ -95,7 +104,8 @@ export class WireParser {
     const space = line.search(/[ \t]/);
     const op = (space < 0 ? line : line.slice(0, space)).toUpperCase();
     const arg = space < 0 ? '' : line.slice(space + 1).trim();
-    if (op !== 'INFO' && op !== 'PING' && op !== 'PONG' && op !== '+OK' && op !== '-ERR') throw new WireProtocolError(`unknown server line ${JSON.stringify(line.slice(0, 80))}`);
+    if (op !== 'INFO' && op !== 'PING' && op !== 'PONG' && op !== '+OK' && op !== '-ERR')
+      throw new WireProtocolError(`unknown server line ${JSON.stringify(line.slice(0, 80))}`);
     this.handler.control(op, arg);
     return eol + 1;
   }

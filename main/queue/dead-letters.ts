@@ -15,7 +15,9 @@ export class DeadLetters {
 
   list(filter: ItemFilter = {}, page: { limit?: number; offset?: number } = {}): { total: number; items: QueueItem[] } {
     const { sql, args } = this.where(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql}`).get(...args) as { n: number }).n;
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql}`).get(...args) as { n: number }
+    ).n;
     const rows = this.db
       .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY q.updated_at DESC, q.seq DESC LIMIT ? OFFSET ?`)
       .all(...args, page.limit ?? 100, page.offset ?? 0) as Row[];
@@ -28,7 +30,9 @@ export class DeadLetters {
     const row = seq === undefined ? undefined : (this.db.prepare(`${ITEM_SELECT} WHERE q.seq = ?`).get(seq) as Row | undefined);
     if (!row) return undefined;
     const attempts = (
-      this.db.prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_seq = ? ORDER BY id`).all(row.seq) as {
+      this.db
+        .prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_seq = ? ORDER BY id`)
+        .all(row.seq) as {
         attempt: number;
         target_id: string;
         status: Attempt['status'];
@@ -37,7 +41,15 @@ export class DeadLetters {
         error: string | null;
         at: number;
       }[]
-    ).map((a) => ({ attempt: a.attempt, targetId: a.target_id, status: a.status, httpStatus: a.http_status, latencyMs: a.latency_ms, error: a.error, at: a.at }));
+    ).map((a) => ({
+      attempt: a.attempt,
+      targetId: a.target_id,
+      status: a.status,
+      httpStatus: a.http_status,
+      latencyMs: a.latency_ms,
+      error: a.error,
+      at: a.at,
+    }));
     return { item: toItem(row, this.instance), attempts };
   }
 
@@ -58,7 +70,9 @@ export class DeadLetters {
   /** Deletes dead letters; their attempts stay in the delivery log. */
   discard(filter: ItemFilter = {}): number {
     const { sql, args } = this.where(filter);
-    return this.db.prepare(`DELETE FROM delivery_queue WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`).run(...args).changes;
+    return this.db
+      .prepare(`DELETE FROM delivery_queue WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`)
+      .run(...args).changes;
   }
 
   private where(filter: ItemFilter): { sql: string; args: unknown[] } {

@@ -39,7 +39,12 @@ describe('enqueue', () => {
     const q = DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, settings: { feed: true } });
     withHook(q);
     const targets = ['hook', 'nope'];
-    expect(q.enqueue([{ ...ev('f1', 'd1', 1), targets }, { ...ev('f1', 'd2', 2), targets }])).toEqual({ recorded: 2, duplicates: 0, items: 4 });
+    expect(
+      q.enqueue([
+        { ...ev('f1', 'd1', 1), targets },
+        { ...ev('f1', 'd2', 2), targets },
+      ]),
+    ).toEqual({ recorded: 2, duplicates: 0, items: 4 });
     expect(q.metrics().pending_count).toBe(4);
     q.close();
   });
@@ -240,7 +245,13 @@ describe('metrics and retention', () => {
     q.enqueue([ev('A', 'd', 1), ev('A', 'd', 2), ev('A', 'd', 3)]);
     now += 10_000;
     const [a, b] = q.claim('w', 2);
-    q.record([{ item: a, outcome: ok }, { item: b, outcome: fail }], 'w');
+    q.record(
+      [
+        { item: a, outcome: ok },
+        { item: b, outcome: fail },
+      ],
+      'w',
+    );
     const m = q.metrics();
     expect(m).toMatchObject({
       pending_count: 2,

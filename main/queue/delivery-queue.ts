@@ -9,7 +9,17 @@ import { classifyHealth, type Health, type QueueMetrics } from './health';
 import { ITEM_SELECT, OPEN, payloadOf, toItem, type Row } from './queue-items';
 import { queueMetrics } from './queue-metrics';
 import { QueueTargets } from './queue-targets';
-import { DEFAULT_QUEUE_SETTINGS, FEED_TARGET, type AttemptOutcome, type EnqueueResult, type ItemStatus, type QueueItem, type QueueSettings, type RoutedEvent, type TargetMetrics } from './queue-types';
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  FEED_TARGET,
+  type AttemptOutcome,
+  type EnqueueResult,
+  type ItemStatus,
+  type QueueItem,
+  type QueueSettings,
+  type RoutedEvent,
+  type TargetMetrics,
+} from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
 
 export * from './queue-types';
@@ -67,7 +77,9 @@ export class DeliveryQueue {
         `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       ),
-      markPut: db.prepare(`INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`),
+      markPut: db.prepare(
+        `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
+      ),
       markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
       enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
       reclaim: db.prepare(
@@ -148,7 +160,8 @@ export class DeliveryQueue {
           }
           const fp = fingerprintOf(e);
           const eventId = Number(
-            this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, fp, now).lastInsertRowid,
+            this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, fp, now)
+              .lastInsertRowid,
           );
           result.recorded++;
           const named = e.targets ?? [...enabled].filter((t) => t !== FEED_TARGET);
@@ -279,8 +292,17 @@ export class DeliveryQueue {
       .transaction(() => {
         for (const { eventId, ...e } of events) {
           const seq = Number(
-            this.st.itemPut.run(eventId ?? null, targetId, e.fence_id, fingerprintOf(e), eventId === undefined ? payloadOf(e) : null, this.settings.maxAttempts, now, now, now)
-              .lastInsertRowid,
+            this.st.itemPut.run(
+              eventId ?? null,
+              targetId,
+              e.fence_id,
+              fingerprintOf(e),
+              eventId === undefined ? payloadOf(e) : null,
+              this.settings.maxAttempts,
+              now,
+              now,
+              now,
+            ).lastInsertRowid,
           );
           ids.push(`msg_${this.instance}${seq.toString(36)}`);
         }

@@ -55,7 +55,12 @@ export class DeliveryService {
       switch (target.kind) {
         case 'webhook': {
           const secret = target.secretRef ? secrets(target.secretRef) : undefined;
-          if (target.secretRef && !secret) return { status: 'failed', latencyMs: 0, error: `signing secret "${target.secretRef}" not found: set ${secretEnvName(target.secretRef)} or store it in the keychain` };
+          if (target.secretRef && !secret)
+            return {
+              status: 'failed',
+              latencyMs: 0,
+              error: `signing secret "${target.secretRef}" not found: set ${secretEnvName(target.secretRef)} or store it in the keychain`,
+            };
           return deliverWebhook(target, item, secret, clock);
         }
         case 'nats':

@@ -16,9 +16,7 @@ export class EventLog implements EventSource {
       [filter.to !== undefined && 'ts < ?', filter.to],
       [filter.types?.length ? `event_type IN (${filter.types.map(() => '?').join(', ')})` : undefined, ...(filter.types ?? [])],
     ]);
-    const rows = this.db
-      .prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`)
-      .all(...args, filter.limit ?? 100_000) as LoggedEvent[];
+    const rows = this.db.prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`).all(...args, filter.limit ?? 100_000) as LoggedEvent[];
     return rows.map((r) => ({
       eventId: r.id,
       event_type: r.event_type,

@@ -27,7 +27,7 @@ describe('queue health (the seed thresholds)', () => {
     expect(h.reasons[0]).toMatch(/dead-letter/);
   });
   it('takes configured thresholds', () =>
-    expect(classifyHealth({ ...fine, pending_count: 6 }, { dlqUnhealthy: 0, pendingDegraded: 5, oldestPendingDegradedS: 60, successRateDegradedPercent: 50 }).status).toBe(
-      'Degraded',
-    ));
+    expect(
+      classifyHealth({ ...fine, pending_count: 6 }, { dlqUnhealthy: 0, pendingDegraded: 5, oldestPendingDegradedS: 60, successRateDegradedPercent: 50 }).status,
+    ).toBe('Degraded'));
 });

@@ -32,11 +32,10 @@ export class NatsPublisher {
   private connection(): Promise<{ nc: NatsConnection; js: JetStreamClient }> {
     if (!this.js) {
       if (this.nats.servers.length === 0) return Promise.reject(new Error('no NATS server configured (nats.servers)'));
-      this.js = connectJetStream(this.nats, this.env)
-        .catch((err: Error) => {
-          this.js = undefined;
-          throw err;
-        });
+      this.js = connectJetStream(this.nats, this.env).catch((err: Error) => {
+        this.js = undefined;
+        throw err;
+      });
     }
     return this.js;
   }

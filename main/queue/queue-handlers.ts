@@ -3,7 +3,17 @@ import type { Handlers } from '../rpc';
 import { eventOfPayload, type QueueItem } from './delivery-queue';
 import type { DeliveryService } from './delivery-service';
 
-type QueueMethods = 'queue.metrics' | 'queue.health' | 'dlq.list' | 'dlq.get' | 'dlq.requeue' | 'dlq.discard' | 'queue.replay' | 'targets.list' | 'targets.upsert' | 'targets.remove';
+type QueueMethods =
+  | 'queue.metrics'
+  | 'queue.health'
+  | 'dlq.list'
+  | 'dlq.get'
+  | 'dlq.requeue'
+  | 'dlq.discard'
+  | 'queue.replay'
+  | 'targets.list'
+  | 'targets.upsert'
+  | 'targets.remove';
 
 const info = (item: QueueItem): QueueItemInfo => ({
   id: item.id,
@@ -40,14 +50,16 @@ export function queueHandlers<C>(service: () => DeliveryService): Pick<Handlers<
     'dlq.requeue': (filter) => ({ requeued: queue().deadLetters.requeue(filter) }),
     'dlq.discard': (filter) => ({ discarded: queue().deadLetters.discard(filter) }),
     'queue.replay': async ({ targetId, ...filter }) => {
-      if (!queue().targets.get(targetId)) throw new RpcError({ code: 'invalid_params', message: `no target "${targetId}"`, issues: [{ path: 'targetId', message: 'not found' }] });
+      if (!queue().targets.get(targetId))
+        throw new RpcError({ code: 'invalid_params', message: `no target "${targetId}"`, issues: [{ path: 'targetId', message: 'not found' }] });
       const r = await service().replay(filter, targetId);
       return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length };
     },
     'targets.list': () => queue().targets.list(),
     'targets.upsert': (t) => queue().targets.upsert(t),
     'targets.remove': ({ id }) => {
-      if (!queue().targets.get(id)) throw new RpcError({ code: 'invalid_params', message: `no target "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
+      if (!queue().targets.get(id))
+        throw new RpcError({ code: 'invalid_params', message: `no target "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
       return { movedToDlq: queue().targets.remove(id).dlq };
     },
   };

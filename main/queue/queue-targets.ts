@@ -59,7 +59,17 @@ export class QueueTargets {
          ON CONFLICT (id) DO UPDATE SET kind = @kind, url = @url, subject = @subject, secret_ref = @secretRef, timeout_ms = @timeoutMs,
            concurrency = @concurrency, enabled = @enabled, disabled_reason = NULL, updated_at = @now`,
       )
-      .run({ id: t.id, kind: t.kind, url: t.url ?? null, subject: t.subject ?? null, secretRef: t.secretRef ?? null, timeoutMs: t.timeoutMs, concurrency: t.concurrency, enabled: enabled ? 1 : 0, now });
+      .run({
+        id: t.id,
+        kind: t.kind,
+        url: t.url ?? null,
+        subject: t.subject ?? null,
+        secretRef: t.secretRef ?? null,
+        timeoutMs: t.timeoutMs,
+        concurrency: t.concurrency,
+        enabled: enabled ? 1 : 0,
+        now,
+      });
     return this.get(t.id)!;
   }
 
@@ -69,7 +79,9 @@ export class QueueTargets {
     const now = this.clock();
     return this.db.transaction(() => {
       const moved = this.db
-        .prepare(`UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', lease_owner = NULL, updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`)
+        .prepare(
+          `UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', lease_owner = NULL, updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`,
+        )
         .run(now, id).changes;
       this.db.prepare(`DELETE FROM targets WHERE id = ?`).run(id);
       return { dlq: moved };

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/rpc';
 import { dispatch, type Handlers } from './dispatcher';
 
-const status = { version: '0', source: 'simulator' as const, sourceState: 'running' as const, positionsPerSec: 1, positionsTotal: 1, devices: 1, cells: 1, windowS: 60, maxResolution: 9, uptimeS: 0 };
+const status = {
+  version: '0',
+  source: 'simulator' as const,
+  sourceState: 'running' as const,
+  positionsPerSec: 1,
+  positionsTotal: 1,
+  devices: 1,
+  cells: 1,
+  windowS: 60,
+  maxResolution: 9,
+  uptimeS: 0,
+};
 const calls: unknown[] = [];
 // The dispatcher is the subject here, so only the services these tests call are given.
 const handlers = {

@@ -46,10 +46,17 @@ export function openDatabase(file: string, options: OpenOptions): Database.Datab
     const version = db.pragma('user_version', { simple: true }) as number;
     if (existed) {
       const check = db.pragma('quick_check', { simple: true }) as string;
-      if (check !== 'ok') throw new DatabaseFileError(`${file} is damaged (SQLite quick_check: ${check}). hexwatch left it untouched: restore it from a backup or move it aside to start afresh.`, file);
+      if (check !== 'ok')
+        throw new DatabaseFileError(
+          `${file} is damaged (SQLite quick_check: ${check}). hexwatch left it untouched: restore it from a backup or move it aside to start afresh.`,
+          file,
+        );
     }
     if (version > migrations.length) {
-      throw new DatabaseFileError(`${file} was written by a newer hexwatch (schema ${version}, this one knows ${migrations.length}); open it with that version.`, file);
+      throw new DatabaseFileError(
+        `${file} was written by a newer hexwatch (schema ${version}, this one knows ${migrations.length}); open it with that version.`,
+        file,
+      );
     }
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);

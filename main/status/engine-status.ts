@@ -29,7 +29,10 @@ export function engineStatus(s: StatusSources): () => Status {
     if (now - summary.at < QUEUE_SUMMARY_MS) return summary.value;
     try {
       const h = service.queue.health();
-      summary = { at: now, value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) } };
+      summary = {
+        at: now,
+        value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) },
+      };
     } catch (err) {
       summary = { at: now, value: { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message } };
     }

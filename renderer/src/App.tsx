@@ -110,7 +110,14 @@ export function App({ engine }: { engine: EngineLink }) {
       else if (e.key === 'Escape') setHelp(false);
       else if (e.key === '0') {
         const b = controllerRef.current?.dataBounds();
-        if (b) mapRef.current?.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 14 });
+        if (b)
+          mapRef.current?.fitBounds(
+            [
+              [b[0], b[1]],
+              [b[2], b[3]],
+            ],
+            { padding: 60, maxZoom: 14 },
+          );
         else mapRef.current?.flyTo(HOME);
       }
     };
@@ -135,20 +142,30 @@ export function App({ engine }: { engine: EngineLink }) {
       </header>
       <main className="map-wrap">
         <div ref={mapDiv} className="map" data-testid="map" />
-        {stats.frames > 0 && stats.cells === 0 && <div className="empty">No positions in view for the last {windowS} s — press <kbd>0</kbd> to fit the data.</div>}
+        {stats.frames > 0 && stats.cells === 0 && (
+          <div className="empty">
+            No positions in view for the last {windowS} s — press <kbd>0</kbd> to fit the data.
+          </div>
+        )}
         {stats.frames === 0 && connection.state === 'open' && <div className="empty">Waiting for positions…</div>}
         {connection.state === 'closed' && (
           <div className="banner" role="alert">
             Lost the connection to the engine ({connection.reason}); reconnecting in {Math.max(0, Math.ceil((connection.retryAt - now) / 1000))} s…
           </div>
         )}
-        {error && <div className="banner" role="alert">{error}</div>}
+        {error && (
+          <div className="banner" role="alert">
+            {error}
+          </div>
+        )}
         {hover && (
           <div className="tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }} data-testid="tooltip">
             <div className="mono">{hover.cell.hex}</div>
             <div>H3 resolution {hover.cell.resolution}</div>
             <div>{hover.cell.devices.toLocaleString()} unique devices</div>
-            <div>{hover.cell.positions.toLocaleString()} positions in {windowS} s</div>
+            <div>
+              {hover.cell.positions.toLocaleString()} positions in {windowS} s
+            </div>
           </div>
         )}
         <Legend scale={scale} metric={metric} max={stats.max} resolution={stats.resolution} windowS={windowS} />
@@ -156,10 +173,22 @@ export function App({ engine }: { engine: EngineLink }) {
           <div className="help" role="dialog" aria-label="keyboard shortcuts">
             <h3>Keyboard shortcuts</h3>
             <dl>
-              <dt><kbd>m</kbd></dt><dd>colour by unique devices / positions</dd>
-              <dt><kbd>c</kbd></dt><dd>thermal / viridis colour scale</dd>
-              <dt><kbd>0</kbd></dt><dd>fit the map to the data</dd>
-              <dt><kbd>?</kbd></dt><dd>show or hide this help</dd>
+              <dt>
+                <kbd>m</kbd>
+              </dt>
+              <dd>colour by unique devices / positions</dd>
+              <dt>
+                <kbd>c</kbd>
+              </dt>
+              <dd>thermal / viridis colour scale</dd>
+              <dt>
+                <kbd>0</kbd>
+              </dt>
+              <dd>fit the map to the data</dd>
+              <dt>
+                <kbd>?</kbd>
+              </dt>
+              <dd>show or hide this help</dd>
             </dl>
           </div>
         )}

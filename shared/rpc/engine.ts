@@ -46,7 +46,6 @@ export const StatusSchema = z.object({
 });
 export type Status = z.infer<typeof StatusSchema>;
 
-
 export const engineMethods = {
   /** Engine and source health, the same figures the status bar shows. */
   'engine.status': { params: z.object({}).strict(), result: StatusSchema },

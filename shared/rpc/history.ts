@@ -13,7 +13,6 @@ const QuarantineEntrySchema = z.object({
 export type QuarantineEntry = z.infer<typeof QuarantineEntrySchema>;
 const SeqParam = z.string().regex(/^\d{1,20}$/, 'must be a stream sequence (digits)');
 
-
 export const historyMethods = {
   /** Rows in the hot table, in the Parquet archive, and messages in quarantine (NATS ingest). */
   'history.counts': {

@@ -32,8 +32,14 @@ const TargetInputSchema = z
     id: TargetIdSchema,
     kind: z.enum(['webhook', 'nats']),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    subject: z.string().regex(/^[^\s*>]+$/, 'a NATS subject without wildcards').optional(),
-    secretRef: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a secret name: letters, digits, _ . -').optional(),
+    subject: z
+      .string()
+      .regex(/^[^\s*>]+$/, 'a NATS subject without wildcards')
+      .optional(),
+    secretRef: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a secret name: letters, digits, _ . -')
+      .optional(),
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     concurrency: z.number().int().min(1).max(256).default(8),
     enabled: z.boolean().default(true),

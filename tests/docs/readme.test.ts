@@ -23,7 +23,10 @@ function configRows(): Row[] {
     .split('\n')
     .filter((line) => /^\| `[\w.]+` \|/.test(line))
     .map((line) => {
-      const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim());
       return { key: firstCode(cells[0])!, defaultCell: cells[1], envCell: cells[3] };
     });
 }

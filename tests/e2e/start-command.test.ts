@@ -17,7 +17,11 @@ it('npm start without the electron package falls back to web mode, and its URL a
     }
     const data = await makeTempDir('hexwatch-start-data-');
     // Its own process group: npm does not pass SIGTERM on to the script, so the group is stopped whole.
-    const proc = startProcess('npm start', 'npm', ['start', '--', '--port', '0', '--data-dir', data.path], { cwd: tree.path, env: engineEnv(), detached: true });
+    const proc = startProcess('npm start', 'npm', ['start', '--', '--port', '0', '--data-dir', data.path], {
+      cwd: tree.path,
+      env: engineEnv(),
+      detached: true,
+    });
     try {
       const line = await waitFor(
         () => {

@@ -145,7 +145,10 @@ describe('WebSocket /rpc', () => {
         };
         client.socket.on('message', onMessage);
       });
-      expect(reply).toMatchObject({ id: 1, error: { code: 'invalid_params', issues: expect.arrayContaining([expect.objectContaining({ path: 'bounds.south' })]) } });
+      expect(reply).toMatchObject({
+        id: 1,
+        error: { code: 'invalid_params', issues: expect.arrayContaining([expect.objectContaining({ path: 'bounds.south' })]) },
+      });
     });
 
     it('answers unknown_method to an unknown method', async () => {

@@ -24,10 +24,8 @@ let page: Page;
 const requests: string[] = [];
 const consoleErrors: string[] = [];
 
-const readLayer = () =>
-  page.evaluate(() => (globalThis as unknown as { __hexwatch?: HexwatchHook }).__hexwatch?.layer() ?? null);
-const readCspViolations = () =>
-  page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+const readLayer = () => page.evaluate(() => (globalThis as unknown as { __hexwatch?: HexwatchHook }).__hexwatch?.layer() ?? null);
+const readCspViolations = () => page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 
 /** The status bar's text: a marked element when the renderer has one, else the whole page. */
 async function statusText(): Promise<string> {
@@ -162,7 +160,10 @@ describe('web mode in Chromium', () => {
       return !own.has(`${url.protocol}//${url.host}`);
     });
     expect(foreign, `requests that left the engine: ${foreign.join(', ')}`).toEqual([]);
-    expect(requests.some((u) => u.startsWith(`ws://127.0.0.1:${web.port}/rpc`)), requests.join('\n')).toBe(true);
+    expect(
+      requests.some((u) => u.startsWith(`ws://127.0.0.1:${web.port}/rpc`)),
+      requests.join('\n'),
+    ).toBe(true);
   });
 
   it('drops the token from the address bar, and a reload (by its cookie) brings the workstation back live', async () => {
@@ -171,7 +172,11 @@ describe('web mode in Chromium', () => {
     await page.reload({ waitUntil: 'load' });
     expect(page.url()).toBe(`${web.origin}/`);
     // A fresh page counts its frames from zero: new ones arriving means the WebSocket opened with the cookie.
-    await waitFor(async () => ((await readLayer())?.frames ?? 0) >= 2, { timeoutMs: 30_000, intervalMs: 250, what: `frames after the reload (${before} before)` });
+    await waitFor(async () => ((await readLayer())?.frames ?? 0) >= 2, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: `frames after the reload (${before} before)`,
+    });
     expect(positionsPerSecond(await statusText())).toBeGreaterThan(0);
   });
 

@@ -7,12 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
 
-export type CorpusBody =
-  | string
-  | { base64: string }
-  | { fill: string; bytes: number }
-  | { nest: 'object' | 'array'; depth: number }
-  | { propsBytes: number };
+export type CorpusBody = string | { base64: string } | { fill: string; bytes: number } | { nest: 'object' | 'array'; depth: number } | { propsBytes: number };
 
 export interface CorpusCase {
   name: string;

@@ -34,12 +34,7 @@ process.once('exit', () => {
 /** Output kept per stream; older output is dropped past this. */
 const MAX_KEPT = 1 << 20;
 
-export function startProcess(
-  name: string,
-  command: string,
-  args: readonly string[],
-  options: Omit<SpawnOptions, 'stdio'> = {},
-): ManagedProcess {
+export function startProcess(name: string, command: string, args: readonly string[], options: Omit<SpawnOptions, 'stdio'> = {}): ManagedProcess {
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';

@@ -203,13 +203,23 @@ export async function startNatsCluster(options: { size?: number; binary?: string
   const routes = await Promise.all(Array.from({ length: size }, () => freePort()));
   const args = (i: number) => [
     '-js',
-    '-sd', join(dir.path, `n${i}`),
-    '-a', LOOPBACK,
-    '-p', String(ports[i]),
-    '--server_name', `n${i}`,
-    '--cluster_name', 'hexwatch-test',
-    '--cluster', `nats://${LOOPBACK}:${routes[i]}`,
-    '--routes', routes.filter((_, j) => j !== i).map((p) => `nats://${LOOPBACK}:${p}`).join(','),
+    '-sd',
+    join(dir.path, `n${i}`),
+    '-a',
+    LOOPBACK,
+    '-p',
+    String(ports[i]),
+    '--server_name',
+    `n${i}`,
+    '--cluster_name',
+    'hexwatch-test',
+    '--cluster',
+    `nats://${LOOPBACK}:${routes[i]}`,
+    '--routes',
+    routes
+      .filter((_, j) => j !== i)
+      .map((p) => `nats://${LOOPBACK}:${p}`)
+      .join(','),
   ];
   const nodes: NatsNode[] = ports.map((port, i) => {
     const node: NatsNode = {

@@ -32,7 +32,9 @@ export interface WebhookReceiver {
 /** A whsec_ secret for tests. */
 export const TEST_SECRET = `whsec_${Buffer.from('hexwatch-test-signing-key-0123456789').toString('base64')}`;
 
-export async function startWebhookReceiver(options: { secret?: string; respond?: (r: ReceivedRequest, index: number) => Response } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  options: { secret?: string; respond?: (r: ReceivedRequest, index: number) => Response } = {},
+): Promise<WebhookReceiver> {
   const verifier = new Webhook(options.secret ?? TEST_SECRET);
   const hanging = new Set<http.ServerResponse>();
   const receiver: WebhookReceiver = {

@@ -66,12 +66,24 @@ function scenario(): { fences: Fence[]; fixes: Fix[]; v8Differs: number } {
     const lat = (c % 2 ? -1 : 1) * (75 * random()); // latitudes 0–75, both hemispheres
     const lon = c % 6 === 0 ? 179.95 - random() * 0.1 : c % 6 === 1 ? -179.95 + random() * 0.1 : -170 + random() * 340;
     const id = `circle-${c}`;
-    fences.push({ id, name: id, geometry: { type: 'Circle', center: [lon, lat], radius_m: meters }, detect: ['enter', 'cross'], targets: [], enabled: true, version: 1 });
+    fences.push({
+      id,
+      name: id,
+      geometry: { type: 'Circle', center: [lon, lat], radius_m: meters },
+      detect: ['enter', 'cross'],
+      targets: [],
+      enabled: true,
+      version: 1,
+    });
     // Points a few float steps either side of the edge, in latitude and in longitude.
     for (let b = 0; b < 12; b++) {
       const [plat, plon] = destination(lat, lon, meters, random() * 360);
       for (const k of [-3, -2, -1, 0, 1, 2, 3]) {
-        for (const [qlat, qlon] of [[ulps(plat, k), plon], [plat, ulps(plon, k)]] as [number, number][]) probe(`${id}/edge-${b}/${k}/${fixes.length}`, [[qlat, qlon]]);
+        for (const [qlat, qlon] of [
+          [ulps(plat, k), plon],
+          [plat, ulps(plon, k)],
+        ] as [number, number][])
+          probe(`${id}/edge-${b}/${k}/${fixes.length}`, [[qlat, qlon]]);
       }
     }
     // The box Tile38 files the circle under (its polygon's), a few steps either side of each side.
@@ -114,7 +126,15 @@ const byPair = (events: readonly FenceEvent[]) => {
   }
   return m;
 };
-const SENTINEL: Fence = { id: 'zz-sentinel', name: 'sentinel', geometry: { type: 'Rectangle', bbox: [0, 0, 0.001, 0.001] }, detect: ['enter'], targets: [], enabled: true, version: 1 };
+const SENTINEL: Fence = {
+  id: 'zz-sentinel',
+  name: 'sentinel',
+  geometry: { type: 'Rectangle', bbox: [0, 0, 0.001, 0.001] },
+  detect: ['enter'],
+  targets: [],
+  enabled: true,
+  version: 1,
+};
 
 let server: RunningServer | undefined;
 let adapter: Tile38Adapter | undefined;
@@ -133,7 +153,10 @@ describe.skipIf(!tile38ServerPath())('circles at float precision, against a real
 
     server = await startTile38();
     const received: FenceEvent[] = [];
-    adapter = new Tile38Adapter({ host: '127.0.0.1', port: server.port, tls: false, key: 'fleet', expireS: 0, mode: 'channel', prefix: 'hw.' }, { onEvent: (e) => received.push(e) });
+    adapter = new Tile38Adapter(
+      { host: '127.0.0.1', port: server.port, tls: false, key: 'fleet', expireS: 0, mode: 'channel', prefix: 'hw.' },
+      { onEvent: (e) => received.push(e) },
+    );
     await adapter.start();
     await adapter.setFences([...fences, SENTINEL]);
     for (let i = 0; i < fixes.length; i += 1000) await adapter.publish(fixes.slice(i, i + 1000));

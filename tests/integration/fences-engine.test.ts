@@ -5,11 +5,23 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
-import type { RpcError} from '../../shared/rpc';
+import type { RpcError } from '../../shared/rpc';
 import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
 import { DeliveryQueue } from '../../main/queue';
-import { TEST_SECRET, engineEnv, makeTempDir, startNats, startTile38, startWebhookReceiver, tile38ServerPath, waitFor, type RunningServer, type TempDir, type WebhookReceiver } from '../helpers';
+import {
+  TEST_SECRET,
+  engineEnv,
+  makeTempDir,
+  startNats,
+  startTile38,
+  startWebhookReceiver,
+  tile38ServerPath,
+  waitFor,
+  type RunningServer,
+  type TempDir,
+  type WebhookReceiver,
+} from '../helpers';
 
 let dir: TempDir;
 let engine: Engine | undefined;
@@ -55,9 +67,26 @@ describe('fences in the embedded engine', () => {
   it('are saved over RPC, fire on live positions, reach their target signed and the live feed; deleting one exits the devices inside', async () => {
     await start();
     receiver = await startWebhookReceiver();
-    const bowtie = { ...circle('bow', 1), geometry: { type: 'Polygon', coordinates: [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]] } };
+    const bowtie = {
+      ...circle('bow', 1),
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [2, 2],
+            [2, 0],
+            [0, 2],
+            [0, 0],
+          ],
+        ],
+      },
+    };
     const refused = await call('fences.save', { fence: bowtie }).catch((e: RpcError) => e);
-    expect(refused).toMatchObject({ code: 'invalid_params', issues: [{ path: 'fence.geometry.coordinates.0', message: 'ring intersects itself: edges 1 and 3 meet near [1, 1]' }] });
+    expect(refused).toMatchObject({
+      code: 'invalid_params',
+      issues: [{ path: 'fence.geometry.coordinates.0', message: 'ring intersects itself: edges 1 and 3 meet near [1, 1]' }],
+    });
 
     await call('targets.upsert', { id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver' });
     expect(await call('fences.save', { fence: circle('midtown', 1500, ['receiver']) })).toMatchObject({ id: 'midtown', version: 1 });
@@ -77,7 +106,11 @@ describe('fences in the embedded engine', () => {
       for (const f of feed) last.set(f.event.device_id, f.event.event_type);
       return [...last].filter(([, type]) => type !== 'exit');
     };
-    await waitFor(() => stillInside().length === 0, { timeoutMs: 10_000, what: 'a synthetic exit for every device inside', detail: () => JSON.stringify(stillInside().slice(0, 5)) });
+    await waitFor(() => stillInside().length === 0, {
+      timeoutMs: 10_000,
+      what: 'a synthetic exit for every device inside',
+      detail: () => JSON.stringify(stillInside().slice(0, 5)),
+    });
     expect(await call('fences.status')).toMatchObject({ engine: 'embedded', fences: 0 });
     // Without an archive a backtest has nothing to replay, and says so with zeros.
     expect(await call('fences.backtest', { fence: circle('draft', 500) })).toMatchObject({ positions: 0, events: 0, first: [] });
@@ -113,7 +146,10 @@ describe('fences on NATS positions', () => {
       }
     };
     await waitFor(() => markOf() === seq, { timeoutMs: 30_000, what: `the mark at ${seq}`, detail: () => `at ${markOf()}` });
-    await waitFor(() => new Set(feed.filter((f) => f.event.event_type === 'enter').map((f) => f.event.device_id)).size === 20, { timeoutMs: 10_000, what: '20 devices entering' });
+    await waitFor(() => new Set(feed.filter((f) => f.event.event_type === 'enter').map((f) => f.event.device_id)).size === 20, {
+      timeoutMs: 10_000,
+      what: '20 devices entering',
+    });
     expect(new Set(feed.map((f) => Number(f.event.device_id.slice(4)) % 2))).toEqual(new Set([0]));
   }, 60_000);
 });

@@ -15,7 +15,15 @@ const byPair = (events: readonly FenceEvent[]) => {
   }
   return m;
 };
-const SENTINEL: Fence = { id: 'zz-sentinel', name: 'sentinel', geometry: { type: 'Rectangle', bbox: [0, 0, 1, 1] }, detect: ['enter'], targets: [], enabled: true, version: 1 };
+const SENTINEL: Fence = {
+  id: 'zz-sentinel',
+  name: 'sentinel',
+  geometry: { type: 'Rectangle', bbox: [0, 0, 1, 1] },
+  detect: ['enter'],
+  targets: [],
+  enabled: true,
+  version: 1,
+};
 
 let server: RunningServer | undefined;
 let adapter: Tile38Adapter | undefined;
@@ -59,7 +67,12 @@ describe.skipIf(!tile38ServerPath())('against a real Tile38 (tile38-server from 
     expect([...kinds].sort()).toEqual(['cross', 'enter', 'exit', 'inside', 'outside']);
     expect(want.get('first-inside | rect-west')?.[0]).toMatch(/^enter@/);
     expect(want.get('on-vertex | rect-west')?.[0]).toMatch(/^enter@/);
-    expect([...want.keys()].filter((k) => k.startsWith('crosser')).flatMap((k) => want.get(k)!).some((e) => e.startsWith('cross@'))).toBe(true);
+    expect(
+      [...want.keys()]
+        .filter((k) => k.startsWith('crosser'))
+        .flatMap((k) => want.get(k)!)
+        .some((e) => e.startsWith('cross@')),
+    ).toBe(true);
     expect(expected.length).toBeGreaterThan(5000);
   }, 180_000);
 
@@ -72,7 +85,11 @@ describe.skipIf(!tile38ServerPath())('against a real Tile38 (tile38-server from 
 
     const wrong = new Tile38Adapter({ ...settings(server.port), password: 'nope' }, { onEvent: () => {} });
     await wrong.start();
-    await waitFor(() => /invalid password|NOAUTH|auth/i.test(wrong.state.error ?? ''), { timeoutMs: 10_000, what: 'the refusal in the status', detail: () => JSON.stringify(wrong.state) });
+    await waitFor(() => /invalid password|NOAUTH|auth/i.test(wrong.state.error ?? ''), {
+      timeoutMs: 10_000,
+      what: 'the refusal in the status',
+      detail: () => JSON.stringify(wrong.state),
+    });
     expect(wrong.state.connection).not.toBe('connected');
     await wrong.stop();
 

@@ -67,7 +67,12 @@ describe('decodePng', () => {
     it(`decodes 8-bit ${channels === 4 ? 'RGBA' : 'RGB'} with every filter type`, () => {
       const image = decodePng(encodePng(23, 17, channels, pattern));
       expect([image.width, image.height]).toEqual([23, 17]);
-      for (const [x, y] of [[0, 0], [22, 16], [5, 3], [11, 9]]) {
+      for (const [x, y] of [
+        [0, 0],
+        [22, 16],
+        [5, 3],
+        [11, 9],
+      ]) {
         const i = (y * 23 + x) * 4;
         const want = pattern(x, y);
         expect([...image.data.subarray(i, i + 4)]).toEqual([want[0], want[1], want[2], channels === 4 ? want[3] : 255]);

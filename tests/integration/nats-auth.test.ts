@@ -60,7 +60,11 @@ async function expectAllCommitted(engine: Engine): Promise<void> {
 }
 
 function errorState(engine: Engine): Promise<Status> {
-  return waitFor(() => (engine.status().sourceState === 'error' ? engine.status() : null), { timeoutMs: 15_000, what: 'an error state', detail: () => JSON.stringify(engine.status()) });
+  return waitFor(() => (engine.status().sourceState === 'error' ? engine.status() : null), {
+    timeoutMs: 15_000,
+    what: 'an error state',
+    detail: () => JSON.stringify(engine.status()),
+  });
 }
 
 function expectNoSecret(engine: Engine, lines: string[], ...secrets: string[]): void {
@@ -139,12 +143,43 @@ describe('NATS NKey authentication', () => {
 function makeCertificates(dir: string): void {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...newKey, '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=hexwatch test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...newKey,
+    '-keyout',
+    'ca-key.pem',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=hexwatch test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   const leaf = (name: string, cn: string, extensions: string) => {
     writeFileSync(join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n${extensions}\n`);
     openssl('req', '-new', ...newKey, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-out', `${name}.pem`, '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      `${name}.pem`,
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth');
   leaf('client', 'hexwatch-ingest', 'extendedKeyUsage=clientAuth');
@@ -198,9 +233,13 @@ describe('NATS over TLS with a private CA', () => {
   it('commits what was published with a client certificate when the server verifies clients (mutual TLS)', async () => {
     const tls = { caFile: file('ca.pem'), certFile: file('client.pem'), keyFile: file('client-key.pem') };
     await publishPositions({ servers: mtlsServer.url, tls: publisherTls(tls) });
-    await withEngine(['--nats', mtlsServer.url, '--nats.tlsCaFile', tls.caFile, '--nats.tlsCertFile', tls.certFile, '--nats.tlsKeyFile', tls.keyFile], {}, async (engine) => {
-      await expectAllCommitted(engine);
-    });
+    await withEngine(
+      ['--nats', mtlsServer.url, '--nats.tlsCaFile', tls.caFile, '--nats.tlsCertFile', tls.certFile, '--nats.tlsKeyFile', tls.keyFile],
+      {},
+      async (engine) => {
+        await expectAllCommitted(engine);
+      },
+    );
   });
 });
 
@@ -241,7 +280,7 @@ describe('NATS permissions', () => {
     await dir?.remove();
   });
 
-  it("says what the server refused when the user may not pull, instead of running with nothing to read", async () => {
+  it('says what the server refused when the user may not pull, instead of running with nothing to read', async () => {
     await publishPositions({ servers: nats.url, user: 'admin', pass: 'admin-pw' });
     await withEngine(['--nats', nats.url, '--nats.user', 'viewer'], { HEXWATCH_NATS_PASSWORD: 'viewer-pw' }, async (engine, lines) => {
       const status = await errorState(engine);

@@ -59,7 +59,11 @@ describe('NATS connection problems', () => {
     it('connects with the password from HEXWATCH_NATS_PASSWORD, and the simulator publishes through the same settings', async () => {
       const dir = await makeTempDir('hexwatch-auth-ok-');
       const env = engineEnv({ HEXWATCH_NATS_PASSWORD: 's3cret-Pa55', HEXWATCH_NATS_USER: 'fleet' });
-      const run = await runToExit(process.execPath, [hexwatchBin, 'simulate', '--nats', nats.url, '--count', '5000', '--rate', '50000', '--data-dir', dir.path], { cwd: repoRoot, env, timeoutMs: 60_000 });
+      const run = await runToExit(
+        process.execPath,
+        [hexwatchBin, 'simulate', '--nats', nats.url, '--count', '5000', '--rate', '50000', '--data-dir', dir.path],
+        { cwd: repoRoot, env, timeoutMs: 60_000 },
+      );
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/published 5000, acknowledged 5000, failed 0/);
       expect(run.stdout + run.stderr).not.toContain('s3cret-Pa55');
@@ -73,7 +77,11 @@ describe('NATS connection problems', () => {
         log: () => {},
       });
       try {
-        await waitFor(() => engine.status().ingest?.committed === 5000, { timeoutMs: 30_000, what: '5000 committed', detail: () => JSON.stringify(engine.status()) });
+        await waitFor(() => engine.status().ingest?.committed === 5000, {
+          timeoutMs: 30_000,
+          what: '5000 committed',
+          detail: () => JSON.stringify(engine.status()),
+        });
         expect(engine.status().sourceState).toBe('running');
       } finally {
         await engine.stop();
@@ -109,7 +117,13 @@ describe('NATS connection problems', () => {
       const jsm = await jetstreamManager(nc);
       expect((await jsm.streams.info('POSITIONS')).config.subjects).toEqual(['pos.>']);
       const consumer = await jsm.consumers.info('POSITIONS', 'fleet-ingest');
-      expect(consumer.config).toMatchObject({ durable_name: 'fleet-ingest', ack_policy: 'explicit', deliver_policy: 'all', ack_wait: 30e9, max_ack_pending: 40_000 });
+      expect(consumer.config).toMatchObject({
+        durable_name: 'fleet-ingest',
+        ack_policy: 'explicit',
+        deliver_policy: 'all',
+        ack_wait: 30e9,
+        max_ack_pending: 40_000,
+      });
       await nc.close();
     } finally {
       await engine.stop();

@@ -37,7 +37,15 @@ it('loses and duplicates nothing when the engine is SIGKILLed at ≥ 5 random mo
   // A steady 25,000/s for 8 s while the engine is killed and restarted underneath; older fixes for the
   // first half, so hourly rolls run (and get killed) too.
   const start = Date.now();
-  const publisher = new SteadyPublisher({ nc, subject: 'pos.k', ratePerSec: 25_000, devices: 2000, seed: 11, limit: TOTAL, ts: (i, now) => (i < TOTAL / 2 ? start - 3 * HOUR + i : now) }).start();
+  const publisher = new SteadyPublisher({
+    nc,
+    subject: 'pos.k',
+    ratePerSec: 25_000,
+    devices: 2000,
+    seed: 11,
+    limit: TOTAL,
+    ts: (i, now) => (i < TOTAL / 2 ? start - 3 * HOUR + i : now),
+  }).start();
   const publishing = waitFor(() => publisher.published >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} published` }).then(() => publisher.stop());
 
   let kills = 0;
@@ -54,10 +62,13 @@ it('loses and duplicates nothing when the engine is SIGKILLed at ≥ 5 random mo
 
   const web = await startWebMode({ dataDir: dir.path, args });
   try {
-    await waitFor(async () => {
-      const c = await historyCounts(web);
-      return c.hot + c.archived === TOTAL;
-    }, { timeoutMs: 90_000, intervalMs: 500, what: `${TOTAL} positions in history`, detail: () => web.proc.tail() });
+    await waitFor(
+      async () => {
+        const c = await historyCounts(web);
+        return c.hot + c.archived === TOTAL;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `${TOTAL} positions in history`, detail: () => web.proc.tail() },
+    );
   } finally {
     await web.stop();
   }

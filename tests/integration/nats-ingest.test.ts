@@ -7,7 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { badInputCorpus, corpusBytes, freePort, makeTempDir, natsServerPath, readHistoryElsewhere, startNats, startProcess, tcpExchange, waitFor, type ManagedProcess, type RunningServer } from '../helpers';
+import {
+  badInputCorpus,
+  corpusBytes,
+  freePort,
+  makeTempDir,
+  natsServerPath,
+  readHistoryElsewhere,
+  startNats,
+  startProcess,
+  tcpExchange,
+  waitFor,
+  type ManagedProcess,
+  type RunningServer,
+} from '../helpers';
 
 const HOUR = 3_600_000;
 
@@ -40,7 +53,15 @@ async function streamCount(nc: NatsConnection, stream: string): Promise<number> 
 function checksums(rows: { device_id: string; ts: number; lat: number; lon: number }[]): Map<string, string> {
   const by = new Map<string, { ts: number; lat: number; lon: number }[]>();
   for (const r of rows) by.set(r.device_id, [...(by.get(r.device_id) ?? []), r]);
-  return new Map([...by].map(([id, list]) => [id, list.sort((a, b) => a.ts - b.ts).map((r) => `${r.ts},${r.lat},${r.lon}`).join(';')]));
+  return new Map(
+    [...by].map(([id, list]) => [
+      id,
+      list
+        .sort((a, b) => a.ts - b.ts)
+        .map((r) => `${r.ts},${r.lat},${r.lon}`)
+        .join(';'),
+    ]),
+  );
 }
 
 function walkers(n: number, devices: number, start: number, spanMs: number, seed: number): Position[] {
@@ -79,14 +100,25 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
     const now = Date.now();
     // Half three hours ago (archived by the hourly roll), half now (still hot).
     const fixes = [...walkers(100_000, 1000, now - 3 * HOUR, 50 * 60_000, 1), ...walkers(100_000, 1000, now - 1000, 500, 2)];
-    await publishAll(nc, 'pos.fleet', fixes.map((p) => JSON.stringify(p)));
+    await publishAll(
+      nc,
+      'pos.fleet',
+      fixes.map((p) => JSON.stringify(p)),
+    );
     const engine = await startIngestEngine(dir.path, nats.url);
     try {
-      await waitFor(() => engine.status().ingest?.committed === fixes.length, { timeoutMs: 90_000, what: '200k positions committed', detail: () => JSON.stringify(engine.status()) });
+      await waitFor(() => engine.status().ingest?.committed === fixes.length, {
+        timeoutMs: 90_000,
+        what: '200k positions committed',
+        detail: () => JSON.stringify(engine.status()),
+      });
       expect(engine.status().source).toBe('nats');
       expect(engine.status().sourceState).toBe('running');
       const client = engine.connect();
-      await waitFor(async () => ((await client.call('history.counts', {})) as { archived: number }).archived >= 100_000, { timeoutMs: 60_000, what: 'the old hours archived' });
+      await waitFor(async () => ((await client.call('history.counts', {})) as { archived: number }).archived >= 100_000, {
+        timeoutMs: 60_000,
+        what: 'the old hours archived',
+      });
       expect(await client.call('history.counts', {})).toEqual({ hot: 100_000, archived: 100_000, quarantined: 0 });
       // Every message acked once committed: nothing waits for redelivery.
       const jsm = await jetstreamManager(nc);
@@ -139,13 +171,18 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       });
       const client = engine.connect();
       expect(await client.call('quarantine.counts', {})).toEqual(expected);
-      const page = (await client.call('quarantine.list', { reason: 'invalid_lat', limit: 10 })) as { total: number; items: { seq: string; detail: string; subject: string }[] };
+      const page = (await client.call('quarantine.list', { reason: 'invalid_lat', limit: 10 })) as {
+        total: number;
+        items: { seq: string; detail: string; subject: string }[];
+      };
       expect(page.total).toBe(expected.invalid_lat);
       expect(page.items[0].subject).toMatch(/^corpus\.\d$/);
       const one = (await client.call('quarantine.get', { seq: page.items[0].seq })) as { rawBase64: string; detail: string };
       expect(Buffer.from(one.rawBase64, 'base64').toString()).toContain('"lat"');
       expect(one.detail).toMatch(/^lat must be a number in \[-90, 90\]/);
-      expect(((await client.call('history.counts', {})) as { hot: number }).hot + ((await client.call('history.counts', {})) as { archived: number }).archived).toBe(validCount);
+      expect(
+        ((await client.call('history.counts', {})) as { hot: number }).hot + ((await client.call('history.counts', {})) as { archived: number }).archived,
+      ).toBe(validCount);
       // Nothing waits behind a bad message: every one is acked, and the engine still runs.
       await waitFor(async () => (await jsm.consumers.info(stream, 'corpus')).ack_floor.stream_seq === bodies.length, {
         timeoutMs: 10_000,
@@ -171,7 +208,10 @@ describe('NATS outage', () => {
     const url = `nats://127.0.0.1:${port}`;
     const start = async (): Promise<ManagedProcess> => {
       const proc = startProcess('nats-server', binary, ['-js', '-sd', store.path, '-a', '127.0.0.1', '-p', String(port)]);
-      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), { timeoutMs: 20_000, what: 'nats-server up' });
+      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), {
+        timeoutMs: 20_000,
+        what: 'nats-server up',
+      });
       return proc;
     };
     let server = await start();
@@ -180,7 +220,11 @@ describe('NATS outage', () => {
     const first = walkers(20_000, 500, Date.now(), 1000, 4);
     const second = walkers(20_000, 500, Date.now(), 1000, 5);
     try {
-      await publishAll(nc, 'pos.a', first.map((p) => JSON.stringify(p)));
+      await publishAll(
+        nc,
+        'pos.a',
+        first.map((p) => JSON.stringify(p)),
+      );
       await waitFor(() => engine.status().ingest?.committed === first.length, { timeoutMs: 60_000, what: 'first half committed' });
       await nc.close();
       await server.stop();
@@ -191,7 +235,11 @@ describe('NATS outage', () => {
       expect(engine.status().sourceDetail).toMatch(/reconnect|connect/i);
       server = await start();
       nc = await connect({ servers: url });
-      await publishAll(nc, 'pos.b', second.map((p) => JSON.stringify(p)));
+      await publishAll(
+        nc,
+        'pos.b',
+        second.map((p) => JSON.stringify(p)),
+      );
       await waitFor(() => engine.status().ingest?.committed === first.length + second.length, {
         timeoutMs: 90_000,
         what: 'everything committed after the outage',

@@ -5,7 +5,19 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
 import type { Status } from '../../shared/rpc';
-import { CommitWatch, engineRpc, oldestNatsServerPath, percentile, readHistoryElsewhere, runToExit, settledStreamCount, startNats, startWebMode, SteadyPublisher, waitFor } from '../helpers';
+import {
+  CommitWatch,
+  engineRpc,
+  oldestNatsServerPath,
+  percentile,
+  readHistoryElsewhere,
+  runToExit,
+  settledStreamCount,
+  startNats,
+  startWebMode,
+  SteadyPublisher,
+  waitFor,
+} from '../helpers';
 
 it('ingests with a password and refuses a wrong one, against the oldest supported nats-server', async () => {
   const binary = oldestNatsServerPath();
@@ -17,10 +29,13 @@ it('ingests with a password and refuses a wrong one, against the oldest supporte
   const wrong = await startWebMode({ args: ['--nats', nats.url, '--nats.user', 'fleet'], env: { HEXWATCH_NATS_PASSWORD: 'nope' } });
   try {
     const rpc = await engineRpc(wrong);
-    const s = await waitFor(async () => {
-      const status = await rpc.call<Status>('engine.status');
-      return status.sourceState === 'error' ? status : null;
-    }, { timeoutMs: 15_000, what: 'an error state' });
+    const s = await waitFor(
+      async () => {
+        const status = await rpc.call<Status>('engine.status');
+        return status.sourceState === 'error' ? status : null;
+      },
+      { timeoutMs: 15_000, what: 'an error state' },
+    );
     expect(s.sourceDetail).toMatch(/authoriz/i);
     await rpc.close();
   } finally {
@@ -30,7 +45,11 @@ it('ingests with a password and refuses a wrong one, against the oldest supporte
   const web = await startWebMode({ args: ['--nats', nats.url, '--nats.user', 'fleet'], env: { HEXWATCH_NATS_PASSWORD: 'old-Pa55' } });
   const rpc = await engineRpc(web);
   try {
-    await waitFor(async () => (await rpc.call<Status>('engine.status')).sourceState === 'running', { timeoutMs: 20_000, what: 'ingest running', detail: () => web.proc.tail() });
+    await waitFor(async () => (await rpc.call<Status>('engine.status')).sourceState === 'running', {
+      timeoutMs: 20_000,
+      what: 'ingest running',
+      detail: () => web.proc.tail(),
+    });
     const watch = new CommitWatch(async () => (await rpc.call<Status>('engine.status')).ingest?.committed ?? 0);
     const publisher = new SteadyPublisher({ nc, subject: 'pos.old', ratePerSec: 1000 });
     await publisher.runFor(5000);
@@ -41,7 +60,10 @@ it('ingests with a password and refuses a wrong one, against the oldest supporte
     const p99 = percentile(watch.delays(publisher.sentAt).delays, 99);
     console.log(`${version}: ${stored} positions, publish → committed p99 ${p99} ms`);
     expect(p99).toBeLessThanOrEqual(1000);
-    await waitFor(async () => (await jsm.consumers.info('POSITIONS', 'hexwatch')).ack_floor.stream_seq === stored, { timeoutMs: 10_000, what: 'the ack floor at the last message' });
+    await waitFor(async () => (await jsm.consumers.info('POSITIONS', 'hexwatch')).ack_floor.stream_seq === stored, {
+      timeoutMs: 10_000,
+      what: 'the ack floor at the last message',
+    });
   } finally {
     await rpc.close();
     await web.proc.stop();

@@ -41,7 +41,10 @@ it('quarantines the one message the store refuses, commits the rest, and acks ev
       what: 'all but the poison committed, the poison quarantined',
       detail: () => JSON.stringify({ committed: ingest.committed, q: ingest.quarantineCounts, state: ingest.state, detail: ingest.detail }),
     });
-    await waitFor(async () => (await jsm.consumers.info('POSITIONS', 'hexwatch')).ack_floor.stream_seq === N, { timeoutMs: 10_000, what: 'the ack floor at the end' });
+    await waitFor(async () => (await jsm.consumers.info('POSITIONS', 'hexwatch')).ack_floor.stream_seq === N, {
+      timeoutMs: 10_000,
+      what: 'the ack floor at the end',
+    });
     const [entry] = (await store.quarantine.list({ reason: 'uncommittable', limit: 10, offset: 0 })).items;
     expect(entry).toMatchObject({ seq: 2345n, reason: 'uncommittable', detail: 'the store refuses device poison' });
     const kept = await store.quarantine.get(2345n, 'POSITIONS');

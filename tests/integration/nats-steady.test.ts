@@ -45,7 +45,11 @@ describe.concurrent('a steady stream', () => {
         await publisher.runFor(60_000);
         const stored = await settledStreamCount(nc);
         expect(stored).toBe(publisher.published);
-        await waitFor(() => watch.last >= stored, { timeoutMs: 10_000, what: `${stored} committed`, detail: () => `${watch.last} committed; ${web.proc.tail()}` });
+        await waitFor(() => watch.last >= stored, {
+          timeoutMs: 10_000,
+          what: `${stored} committed`,
+          detail: () => `${watch.last} committed; ${web.proc.tail()}`,
+        });
         await watch.stop();
         const { delays, missing } = watch.delays(publisher.sentAt);
         const p50 = percentile(delays, 50);
@@ -85,7 +89,10 @@ describe('an outage longer than the ack wait', () => {
     const url = `nats://127.0.0.1:${port}`;
     const start = async (): Promise<ManagedProcess> => {
       const proc = startProcess('nats-server', binary, ['-js', '-sd', store.path, '-a', '127.0.0.1', '-p', String(port)]);
-      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), { timeoutMs: 20_000, what: 'nats-server up' });
+      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), {
+        timeoutMs: 20_000,
+        what: 'nats-server up',
+      });
       return proc;
     };
     let server = await start();

@@ -40,7 +40,8 @@ function events(fences: number, perFence: number): FenceEvent[] {
       });
   return out;
 }
-const keyOf = (e: { fence_id: string; device_id: string; timestamp: number; event_type: string }) => `${e.fence_id}|${e.device_id}|${e.timestamp}|${e.event_type}`;
+const keyOf = (e: { fence_id: string; device_id: string; timestamp: number; event_type: string }) =>
+  `${e.fence_id}|${e.device_id}|${e.timestamp}|${e.event_type}`;
 
 /** A deterministic coin per request: which half fails, and how. */
 function coin(index: number): number {
@@ -140,14 +141,24 @@ describe('a receiver that fails half the requests', () => {
 describe('what the receiver asks for', () => {
   it('waits as long as a 429 Retry-After says, and a 410 Gone disables the target with its items in the DLQ', async () => {
     receiver = await startWebhookReceiver({ respond: (r) => (r.event.fence_id === 'fence-0' ? { status: 429, headers: { 'retry-after': '120' } } : 410) });
-    const service = new DeliveryService({ dataDir: dir.path, env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET }, settings: { feed: false }, worker: { pollMs: 50 } });
+    const service = new DeliveryService({
+      dataDir: dir.path,
+      env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET },
+      settings: { feed: false },
+      worker: { pollMs: 50 },
+    });
     service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 1 });
     service.queue.enqueue(events(2, 2));
     const before = Date.now();
     service.start();
     try {
-      await waitFor(() => service.queue.metrics().dlq_count === 2 && service.queue.metrics().pending_count === 2, { timeoutMs: 20_000, what: 'fence-1 dead, fence-0 waiting' });
-      const waiting = service.queue.db.prepare(`SELECT next_attempt_at AS at, last_error AS error FROM delivery_queue WHERE partition_key = 'fence-0' AND attempts = 1`).get() as { at: number; error: string };
+      await waitFor(() => service.queue.metrics().dlq_count === 2 && service.queue.metrics().pending_count === 2, {
+        timeoutMs: 20_000,
+        what: 'fence-1 dead, fence-0 waiting',
+      });
+      const waiting = service.queue.db
+        .prepare(`SELECT next_attempt_at AS at, last_error AS error FROM delivery_queue WHERE partition_key = 'fence-0' AND attempts = 1`)
+        .get() as { at: number; error: string };
       expect(waiting.at - before).toBeGreaterThanOrEqual(120_000);
       expect(waiting.at - Date.now()).toBeLessThanOrEqual(120_000);
       expect(waiting.error).toMatch(/^HTTP 429/);
@@ -201,10 +212,16 @@ describe('through the engine', () => {
     writer.enqueue(batch);
     writer.close();
 
-    const dlq = await waitFor(async () => ((await call<{ total: number }>('dlq.list', {})).total === batch.length ? call<{ total: number; items: { id: string; fenceId: string; lastError: string }[] }>('dlq.list', { fenceId: 'fence-1', limit: 2 }) : undefined), {
-      timeoutMs: 30_000,
-      what: 'every event in the DLQ',
-    });
+    const dlq = await waitFor(
+      async () =>
+        (await call<{ total: number }>('dlq.list', {})).total === batch.length
+          ? call<{ total: number; items: { id: string; fenceId: string; lastError: string }[] }>('dlq.list', { fenceId: 'fence-1', limit: 2 })
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'every event in the DLQ',
+      },
+    );
     expect(dlq.total).toBe(4);
     expect(dlq.items).toHaveLength(2);
     expect(dlq.items[0]).toMatchObject({ fenceId: 'fence-1', lastError: expect.stringMatching(/^HTTP 503/) });
@@ -220,11 +237,18 @@ describe('through the engine', () => {
     failing = false;
     expect(await call('dlq.requeue', { fenceId: 'fence-0' })).toEqual({ requeued: 4 });
     expect(await call('dlq.requeue', {})).toEqual({ requeued: 8 });
-    await waitFor(async () => (await call<{ completed_count: number }>('queue.metrics')).completed_count >= batch.length * 2, { timeoutMs: 30_000, what: 'requeued items delivered' });
+    await waitFor(async () => (await call<{ completed_count: number }>('queue.metrics')).completed_count >= batch.length * 2, {
+      timeoutMs: 30_000,
+      what: 'requeued items delivered',
+    });
     const again = await call<{ attempts: { httpStatus: number }[] }>('dlq.get', { id: dlq.items[0].id });
     expect(again.attempts.map((a) => a.httpStatus)).toEqual([503, 503, 200]); // history kept
 
-    const replay = await call<{ fromLog: number; fromArchive: number; queued: number }>('queue.replay', { targetId: 'receiver', fenceId: 'fence-2', types: ['enter'] });
+    const replay = await call<{ fromLog: number; fromArchive: number; queued: number }>('queue.replay', {
+      targetId: 'receiver',
+      fenceId: 'fence-2',
+      types: ['enter'],
+    });
     expect(replay).toEqual({ fromLog: 2, fromArchive: 0, queued: 2 });
     await waitFor(() => receiver!.delivered().length === batch.length + 2, { timeoutMs: 30_000, what: 'the replayed events' });
     const replayed = receiver.delivered().slice(-2);
@@ -233,7 +257,12 @@ describe('through the engine', () => {
       ['fence-2', 'enter'],
     ]);
     // A replay is a new delivery: new ids, not swallowed by the receiver's dedup.
-    const firstIds = new Set(receiver.delivered().slice(0, -2).map((r) => r.webhookId));
+    const firstIds = new Set(
+      receiver
+        .delivered()
+        .slice(0, -2)
+        .map((r) => r.webhookId),
+    );
     expect(replayed.filter((r) => firstIds.has(r.webhookId))).toEqual([]);
 
     expect(await call('targets.remove', { id: 'receiver' })).toEqual({ movedToDlq: 0 });
@@ -328,7 +357,12 @@ describe('replay', () => {
     c.closeSync();
     duck.closeSync();
 
-    const service = new DeliveryService({ dataDir: dir.path, env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET }, settings: { feed: false }, worker: { pollMs: 50 } });
+    const service = new DeliveryService({
+      dataDir: dir.path,
+      env: { HEXWATCH_SECRET_RECEIVER: TEST_SECRET },
+      settings: { feed: false },
+      worker: { pollMs: 50 },
+    });
     try {
       service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000, concurrency: 4 });
       service.queue.enqueue(events(1, 2));
@@ -337,7 +371,12 @@ describe('replay', () => {
       const r = await service.replay({ fenceId: 'fence-0' }, 'receiver');
       expect({ fromLog: r.fromLog, fromArchive: r.fromArchive }).toEqual({ fromLog: 2, fromArchive: 2 });
       await waitFor(() => receiver!.delivered().length === 6, { timeoutMs: 10_000, what: 'the replayed events' });
-      expect(receiver.delivered().slice(2).map((d) => [d.event.device_id, d.event.event_type, new Date(d.event.timestamp).toISOString()])).toEqual([
+      expect(
+        receiver
+          .delivered()
+          .slice(2)
+          .map((d) => [d.event.device_id, d.event.event_type, new Date(d.event.timestamp).toISOString()]),
+      ).toEqual([
         ['dev-old', 'enter', '2025-12-31T23:10:00.000Z'],
         ['dev-old', 'exit', '2025-12-31T23:20:00.000Z'],
         ['dev-0', 'enter', '2026-01-01T00:00:00.000Z'],

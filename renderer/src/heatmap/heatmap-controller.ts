@@ -104,9 +104,13 @@ export class HeatmapController {
   dataBounds(): [number, number, number, number] | undefined {
     const a = this.attrs;
     if (!a || a.count === 0) return undefined;
-    let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    let w = Infinity,
+      s = Infinity,
+      e = -Infinity,
+      n = -Infinity;
     for (let i = 0; i < a.count; i++) {
-      const lon = a.positions[2 * i], lat = a.positions[2 * i + 1];
+      const lon = a.positions[2 * i],
+        lat = a.positions[2 * i + 1];
       if (lon < w) w = lon;
       if (lon > e) e = lon;
       if (lat < s) s = lat;

@@ -1,4 +1,13 @@
-import { RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient, type RpcErrorBody } from '../../../shared/rpc';
+import {
+  RpcError,
+  type ChannelName,
+  type MethodName,
+  type ParamsOf,
+  type PayloadOf,
+  type ResultOf,
+  type RpcClient,
+  type RpcErrorBody,
+} from '../../../shared/rpc';
 
 /** What electron/preload.ts exposes: rejections carry the JSON {code, message, issues?} in their message. */
 export interface PreloadBridge {

@@ -1,4 +1,13 @@
-import { RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient, type RpcErrorBody } from '../../../shared/rpc';
+import {
+  RpcError,
+  type ChannelName,
+  type MethodName,
+  type ParamsOf,
+  type PayloadOf,
+  type ResultOf,
+  type RpcClient,
+  type RpcErrorBody,
+} from '../../../shared/rpc';
 import { decodeBinary } from '../../../shared/wire';
 
 export type ConnectionState = { state: 'connecting' | 'open' } | { state: 'closed'; retryAt: number; reason: string };

@@ -20,7 +20,11 @@ export function StatusBar(props: { status?: Status; connection: ConnectionState;
       </span>
       {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
       {s?.queue && (
-        <span className={`pill queue-${s.queue.health.toLowerCase()}`} data-testid="queue-health" title={s.queue.detail ?? 'deliveries: pending / dead-lettered'}>
+        <span
+          className={`pill queue-${s.queue.health.toLowerCase()}`}
+          data-testid="queue-health"
+          title={s.queue.detail ?? 'deliveries: pending / dead-lettered'}
+        >
           queue {s.queue.health} · {fmt(s.queue.pending)} pending · {fmt(s.queue.dlq)} DLQ
         </span>
       )}
