@@ -1,21 +1,15 @@
 // The renderer's only door to the engine: `rpc` and `subscribe`, nothing else (contextIsolation + sandbox).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { EVENT_CHANNEL, RPC_CHANNEL, type PreloadBridge, type RpcReply } from '../shared/bridge';
 
-const RPC_CHANNEL = 'hexwatch:rpc';
-const EVENT_CHANNEL = 'hexwatch:event';
-
-contextBridge.exposeInMainWorld('hexwatch', {
-  /** Resolves with the result; rejects with an Error whose message is the JSON {code, message, issues?}. */
-  async rpc(method: string, params: unknown): Promise<unknown> {
-    const reply = (await ipcRenderer.invoke(RPC_CHANNEL, method, params)) as { ok: boolean; result?: unknown; error?: unknown };
-    if (reply.ok) return reply.result;
-    throw new Error(JSON.stringify(reply.error));
-  },
-  subscribe(channel: string, listener: (payload: unknown) => void): () => void {
+const bridge: PreloadBridge = {
+  rpc: (method, params) => ipcRenderer.invoke(RPC_CHANNEL, method, params) as Promise<RpcReply>,
+  subscribe(channel, listener) {
     const wrapped = (_event: IpcRendererEvent, ch: string, payload: unknown) => {
       if (ch === channel) listener(payload);
     };
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
   },
-});
+};
+contextBridge.exposeInMainWorld('hexwatch', bridge);

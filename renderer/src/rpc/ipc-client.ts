@@ -1,45 +1,19 @@
-import {
-  RpcError,
-  type ChannelName,
-  type MethodName,
-  type ParamsOf,
-  type PayloadOf,
-  type ResultOf,
-  type RpcClient,
-  type RpcErrorBody,
-} from '../../../shared/rpc';
+import type { PreloadBridge } from '../../../shared/bridge';
+import { RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient } from '../../../shared/rpc';
 
-/** What electron/preload.ts exposes: rejections carry the JSON {code, message, issues?} in their message. */
-export interface PreloadBridge {
-  rpc(method: string, params: unknown): Promise<unknown>;
-  subscribe(channel: string, listener: (payload: unknown) => void): () => void;
-}
+export type { PreloadBridge };
 
+/** The desktop transport: the preload's bridge (shared/bridge.ts); an error reply becomes the RpcError it describes. */
 export class IpcRpcClient implements RpcClient {
   constructor(private readonly bridge: PreloadBridge) {}
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    try {
-      return (await this.bridge.rpc(method, params)) as ResultOf<M>;
-    } catch (err) {
-      throw toRpcError(err);
-    }
+    const reply = await this.bridge.rpc(method, params);
+    if (!reply.ok) throw new RpcError(reply.error);
+    return reply.result as ResultOf<M>;
   }
 
   subscribe<C extends ChannelName>(channel: C, listener: (payload: PayloadOf<C>) => void): () => void {
     return this.bridge.subscribe(channel, listener as (payload: unknown) => void);
   }
-}
-
-function toRpcError(err: unknown): RpcError {
-  const message = err instanceof Error ? err.message : String(err);
-  // Electron prefixes errors crossing IPC ("Error invoking remote method …: Error: {…}").
-  const json = message.slice(message.indexOf('{'));
-  try {
-    const body = JSON.parse(json) as RpcErrorBody;
-    if (body && typeof body.code === 'string') return new RpcError(body);
-  } catch {
-    /* not ours */
-  }
-  return new RpcError({ code: 'internal', message });
 }

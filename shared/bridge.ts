@@ -1,0 +1,20 @@
+/**
+ * The desktop shell's IPC bridge, typed once for its three sides (electron/ipc.ts, electron/preload.ts,
+ * renderer/src/rpc/ipc-client.ts): the channel names, what the preload exposes, and the reply envelope.
+ */
+import type { RpcErrorBody } from './rpc';
+
+/** Renderer → engine calls (ipcRenderer.invoke / ipcMain.handle). */
+export const RPC_CHANNEL = 'hexwatch:rpc';
+/** Engine → renderer events: (channel, payload). */
+export const EVENT_CHANNEL = 'hexwatch:event';
+
+/** An RPC's answer as it crosses IPC: an error travels as data, since a thrown Error keeps nothing but its message. */
+export type RpcReply = { ok: true; result: unknown } | { ok: false; error: RpcErrorBody };
+
+/** What the preload exposes on `window.hexwatch`, and nothing else. */
+export interface PreloadBridge {
+  /** Never rejects for an engine error: the reply says what went wrong. */
+  rpc(method: string, params: unknown): Promise<RpcReply>;
+  subscribe(channel: string, listener: (payload: unknown) => void): () => void;
+}
