@@ -48,4 +48,19 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // A room's index.ts is its public surface (docs/architecture.md): another room imports that, not its files.
+    files: ['main/**/*.ts'],
+    ignores: ['main/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['electron', 'electron/*'], message: 'Only electron/ may import electron; main/ runs under plain Node.' },
+        { group: ['**/renderer/**', '**/electron/**'], message: 'main/ may import shared/ only, never the shell or the UI.' },
+        {
+          regex: '^\\.\\./(?!shared/)[^./][^/]*/|^\\./[^/]+/',
+          message: 'import another room through its index (`../queue`, not `../queue/delivery-queue`): see docs/architecture.md',
+        },
+      ]),
+    },
+  },
 );
