@@ -40,6 +40,44 @@ export default tseslint.config(
     },
   },
   {
+    // A feature's index.ts is its public surface: the workbench and other features import that, never its files.
+    files: ['renderer/src/features/**/*.ts', 'renderer/src/features/**/*.tsx'],
+    ignores: ['renderer/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [
+          { group: ['**/main/**', '**/electron/**'], message: 'renderer/ talks to the engine only through RpcClient.' },
+          ...nodeOnlyPackages.map((p) => ({ group: [p, `${p}/*`], message: `${p} is Node-only; renderer/ is the browser.` })),
+          {
+            regex: '^\\.\\./[^./][^/]*/|(^|/)features/[^/]+/',
+            message: 'import another feature through its index (`../heatmap`, not `../heatmap/heatmap-stats`): see docs/architecture.md',
+          },
+        ],
+        nodeBuiltins.map((name) => ({ name, message: 'renderer/ is the browser: no Node modules.' })),
+      ),
+    },
+  },
+  {
+    files: [
+      'renderer/src/*.ts',
+      'renderer/src/*.tsx',
+      'renderer/src/app/**/*.ts',
+      'renderer/src/app/**/*.tsx',
+      'renderer/src/map/**/*.ts',
+      'renderer/src/map/**/*.tsx',
+    ],
+    rules: {
+      'no-restricted-imports': restrict(
+        [
+          { group: ['**/main/**', '**/electron/**'], message: 'renderer/ talks to the engine only through RpcClient.' },
+          ...nodeOnlyPackages.map((p) => ({ group: [p, `${p}/*`], message: `${p} is Node-only; renderer/ is the browser.` })),
+          { regex: '(^|/)features/[^/]+/', message: 'import a feature through its index (`../features/heatmap`): see docs/architecture.md' },
+        ],
+        nodeBuiltins.map((name) => ({ name, message: 'renderer/ is the browser: no Node modules.' })),
+      ),
+    },
+  },
+  {
     files: ['main/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([

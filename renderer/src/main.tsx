@@ -1,7 +1,11 @@
 import './zod-jitless';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { connectEngine } from './rpc';
+import { Workbench } from './app';
+import { EngineProvider, connectEngine } from './engine';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<App engine={connectEngine()} />);
+createRoot(document.getElementById('root')!).render(
+  <EngineProvider engine={connectEngine()}>
+    <Workbench />
+  </EngineProvider>,
+);

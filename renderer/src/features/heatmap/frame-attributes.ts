@@ -1,8 +1,8 @@
 import { cellToLatLng } from 'h3-js';
-import { scaleIndex } from '../../../shared/color-scale';
-import { cellKey } from '../../../shared/h3-cell';
-import type { HeatmapFrame } from '../../../shared/heatmap-frame';
-import type { HeatmapMetric } from '../../../shared/rpc';
+import { scaleIndex } from '../../../../shared/color-scale';
+import { cellKey } from '../../../../shared/h3-cell';
+import type { HeatmapFrame } from '../../../../shared/heatmap-frame';
+import type { HeatmapMetric } from '../../../../shared/rpc';
 
 /**
  * Cell centres, computed once per cell: consecutive frames share most of their cells, and h3-js is the

@@ -1,8 +1,8 @@
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { THERMAL, colorLut } from '../../../shared/color-scale';
-import { hexToCell } from '../../../shared/h3-cell';
-import { allocateFrame, decodeFrame, sealFrame } from '../../../shared/heatmap-frame';
+import { THERMAL, colorLut } from '../../../../shared/color-scale';
+import { hexToCell } from '../../../../shared/h3-cell';
+import { allocateFrame, decodeFrame, sealFrame } from '../../../../shared/heatmap-frame';
 import { CenterCache, frameAttributes } from './frame-attributes';
 
 function frameOf(cells: string[], devices: number[], resolution: number) {

@@ -1,12 +1,15 @@
-import type { Status } from '../../../shared/rpc';
-import type { ConnectionState } from '../rpc';
+import { useChannelValue, useConnection, useRpc } from '../../engine';
+import { useHeatmapStats } from '../heatmap';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
 
 /** Source and its state, throughput, devices, cells on screen, and the link to the engine. */
-export function StatusBar(props: { status?: Status; connection: ConnectionState; cells: number; resolution: number }) {
-  const s = props.status;
-  const link = props.connection.state === 'open' ? 'connected' : props.connection.state === 'connecting' ? 'connecting…' : 'disconnected';
+export function StatusBar() {
+  const first = useRpc('engine.status', {});
+  const s = useChannelValue('status') ?? first.data;
+  const connection = useConnection();
+  const { cells, resolution } = useHeatmapStats();
+  const link = connection.state === 'open' ? 'connected' : connection.state === 'connecting' ? 'connecting…' : 'disconnected';
   return (
     <footer className="status-bar" data-testid="status-bar" role="status">
       <span className={`pill source-${s?.sourceState ?? 'starting'}`} title={s?.sourceDetail}>
@@ -16,7 +19,7 @@ export function StatusBar(props: { status?: Status; connection: ConnectionState;
       <span>{fmt(s?.positionsPerSec ?? 0)} positions/s</span>
       <span>{fmt(s?.devices ?? 0)} devices</span>
       <span>
-        {fmt(props.cells)} cells (res {props.resolution})
+        {fmt(cells)} cells (res {resolution})
       </span>
       {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
       {s?.queue && (
@@ -28,7 +31,7 @@ export function StatusBar(props: { status?: Status; connection: ConnectionState;
           queue {s.queue.health} · {fmt(s.queue.pending)} pending · {fmt(s.queue.dlq)} DLQ
         </span>
       )}
-      <span className={`link link-${props.connection.state}`}>engine {link}</span>
+      <span className={`link link-${connection.state}`}>engine {link}</span>
     </footer>
   );
 }

@@ -4,8 +4,15 @@ import { WsRpcClient, type ConnectionState } from './ws-client';
 
 export type { ConnectionState };
 
+/** The workstation's link to the engine: calls and channels, the connection's state, and a hook for when it comes back. */
+export interface EngineLink {
+  client: RpcClient;
+  onState(listener: (s: ConnectionState) => void): () => void;
+  onReopen(listener: () => void): () => void;
+}
+
 /** Electron's preload bridge when present, else the web bridge's WebSocket with the page's token. */
-export function connectEngine(): { client: RpcClient; onState(listener: (s: ConnectionState) => void): () => void; onReopen(l: () => void): () => void } {
+export function connectEngine(): EngineLink {
   const bridge = (window as unknown as { hexwatch?: PreloadBridge }).hexwatch;
   if (bridge) {
     return { client: new IpcRpcClient(bridge), onState: (l) => (l({ state: 'open' }), () => {}), onReopen: () => () => {} };

@@ -1,5 +1,5 @@
-import { COLOR_SCALES, colorAt, legendTicks, type ColorScaleName } from '../../../shared/color-scale';
-import type { HeatmapMetric } from '../../../shared/rpc';
+import { COLOR_SCALES, colorAt, legendTicks, type ColorScaleName } from '../../../../shared/color-scale';
+import type { HeatmapMetric } from '../../../../shared/rpc';
 
 /** The colour scale with its ticks (log scale), the metric, the resolution and the window. */
 export function Legend(props: { scale: ColorScaleName; metric: HeatmapMetric; max: number; resolution: number; windowS: number }) {

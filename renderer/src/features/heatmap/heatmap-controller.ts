@@ -1,9 +1,9 @@
+import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import type { MapboxOverlay } from '@deck.gl/mapbox';
-import { COLOR_SCALES, colorLut, scaleIndex, type ColorScaleName } from '../../../shared/color-scale';
-import { cellToHex } from '../../../shared/h3-cell';
-import { decodeFrame, type HeatmapFrame } from '../../../shared/heatmap-frame';
-import type { HeatmapMetric } from '../../../shared/rpc';
+import { COLOR_SCALES, colorLut, scaleIndex, type ColorScaleName } from '../../../../shared/color-scale';
+import { cellToHex } from '../../../../shared/h3-cell';
+import { decodeFrame, type HeatmapFrame } from '../../../../shared/heatmap-frame';
+import type { HeatmapMetric } from '../../../../shared/rpc';
 import { CenterCache, frameAttributes, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
 
@@ -24,6 +24,14 @@ export interface CellInfo {
   devices: number;
 }
 
+/** Where the heatmap's layers go (the map's layer composer). */
+export interface LayerSink {
+  set(id: string, layers: Layer[], order?: number): void;
+}
+
+/** The heatmap's layers in the composer: below everything else a feature draws. */
+export const HEATMAP_LAYERS = 'heatmap';
+
 /** Frames in, deck.gl layer out; outside React so a 100k-cell frame costs no re-render. */
 export class HeatmapController {
   private readonly cache = new CenterCache();
@@ -34,7 +42,7 @@ export class HeatmapController {
   stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0 };
 
   constructor(
-    private readonly overlay: MapboxOverlay,
+    private readonly layers: LayerSink,
     public metric: HeatmapMetric = 'devices',
     public scale: ColorScaleName = 'thermal',
   ) {
@@ -68,8 +76,9 @@ export class HeatmapController {
     const max = this.metric === 'devices' ? f.maxDevices : f.maxPositions;
     const data = Array.from({ length: f.count }, (_, i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), v: values[i] }));
     const lut = this.lut;
-    this.overlay.setProps({
-      layers: [
+    this.layers.set(
+      HEATMAP_LAYERS,
+      [
         new H3HexagonLayer<{ hex: string; v: number }>({
           id: 'heatmap-baseline',
           data,
@@ -82,7 +91,8 @@ export class HeatmapController {
           stroked: false,
         }),
       ],
-    });
+      -1,
+    );
     return performance.now() - t0;
   }
 
@@ -122,16 +132,18 @@ export class HeatmapController {
   private render(): void {
     const frame = this.frame!;
     const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache));
-    this.overlay.setProps({
-      layers: [
+    this.layers.set(
+      HEATMAP_LAYERS,
+      [
         new HexHeatLayer({
-          id: 'heatmap',
+          id: HEATMAP_LAYERS,
           attrs,
           resolution: frame.resolution,
           hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
         }),
       ],
-    });
+      -1,
+    );
     this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs };
   }
 }

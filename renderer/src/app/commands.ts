@@ -1,0 +1,62 @@
+import { useSyncExternalStore } from 'react';
+
+/** An action of the workstation: the palette lists it, its shortcut runs it. */
+export interface Command {
+  id: string;
+  title: string;
+  /** Where the palette groups it (a feature's name). */
+  group: string;
+  /** A single key ("m", "0", "[") or a chord with Mod (Ctrl, ⌘ on macOS): "Mod+K". */
+  shortcut?: string;
+  run(): void;
+}
+
+const commands = new Map<string, Command>();
+let snapshot: Command[] = [];
+const listeners = new Set<() => void>();
+
+function changed(): void {
+  snapshot = [...commands.values()];
+  for (const l of listeners) l();
+}
+
+/** Adds commands (a feature calls this when it mounts); returns how to take them away again. */
+export function registerCommands(list: readonly Command[]): () => void {
+  for (const c of list) commands.set(c.id, c);
+  changed();
+  return () => {
+    for (const c of list) if (commands.get(c.id) === c) commands.delete(c.id);
+    changed();
+  };
+}
+
+export function useCommands(): Command[] {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => snapshot,
+  );
+}
+
+const isMac = () => /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '');
+
+/** How a shortcut reads on this machine: "Ctrl+K" or "⌘K". */
+export function shortcutLabel(shortcut: string): string {
+  return shortcut.startsWith('Mod+') ? (isMac() ? `⌘${shortcut.slice(4)}` : `Ctrl+${shortcut.slice(4)}`) : shortcut;
+}
+
+/** The command a key press means, if any (keys typed into a field are the field's). */
+export function commandForKey(e: KeyboardEvent): Command | undefined {
+  const target = e.target as HTMLElement | null;
+  const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+  const mod = e.ctrlKey || e.metaKey;
+  for (const c of commands.values()) {
+    if (!c.shortcut) continue;
+    if (c.shortcut.startsWith('Mod+')) {
+      if (mod && !e.altKey && e.key.toLowerCase() === c.shortcut.slice(4).toLowerCase()) return c;
+    } else if (!typing && !mod && !e.altKey && e.key === c.shortcut) return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import { useSyncExternalStore } from 'react';
+import type { ColorScaleName } from '../../../shared/color-scale';
+import type { HeatmapMetric } from '../../../shared/rpc';
+
+export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
+export type Theme = 'dark' | 'light';
+
+/** The UI state map and panels share (what is open, selected, drawn, and how the heatmap is coloured); data from the engine lives in the engine hooks. */
+export interface UiState {
+  panel: PanelId | null;
+  theme: Theme;
+  paletteOpen: boolean;
+  metric: HeatmapMetric;
+  scale: ColorScaleName;
+  /** What the analyst has selected on the map or in a panel. */
+  selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
+  /** A drawing tool in use on the map, if any. */
+  drawing: 'polygon' | 'rectangle' | 'circle' | null;
+}
+
+const THEME_KEY = 'hexwatch.theme';
+
+function initialTheme(): Theme {
+  const saved = globalThis.localStorage?.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return globalThis.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+let state: UiState = { panel: 'heatmap', theme: initialTheme(), paletteOpen: false, metric: 'devices', scale: 'thermal', selection: null, drawing: null };
+const listeners = new Set<() => void>();
+
+export function getUi(): UiState {
+  return state;
+}
+
+export function setUi(patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)): void {
+  const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
+  if (next.theme !== state.theme) globalThis.localStorage?.setItem(THEME_KEY, next.theme);
+  state = next;
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** A slice of the UI state (a value, not a new object: it is compared with Object.is); the component re-renders when it changes. */
+export function useUi<T>(select: (s: UiState) => T): T {
+  return useSyncExternalStore(subscribe, () => select(state));
+}

@@ -1,0 +1,4 @@
+/** The map in the centre of the workbench, and the layer composer features put their layers into. */
+export { HOME, MapView } from './MapView';
+export { useMapHandle, type MapHandle } from './MapContext';
+export type { LayerComposer } from './layer-composer';

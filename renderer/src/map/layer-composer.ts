@@ -1,0 +1,67 @@
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import type { MapboxOverlay } from '@deck.gl/mapbox';
+
+/** What one feature puts on the map: its layers (ids starting with the source's id), in its order, and what it does with the pointer. */
+interface Source {
+  order: number;
+  layers: Layer[];
+  onHover?: (info: PickingInfo | null) => void;
+  onClick?: (info: PickingInfo) => void;
+}
+
+/**
+ * The one owner of deck.gl's layer list: each feature contributes its layers under its own id (the
+ * heatmap, fences, query results…), and the composer hands deck.gl all of them, lowest order first.
+ * Pointer events go to the feature whose layer was picked.
+ */
+export class LayerComposer {
+  private readonly sources = new Map<string, Source>();
+  private hovered: Source | undefined;
+
+  constructor(private readonly overlay: MapboxOverlay) {}
+
+  /** Replaces the layers of `id` (an empty list removes them). Applied at once: frames measure from here. */
+  set(id: string, layers: Layer[], order = 0): void {
+    const s = this.sources.get(id) ?? { order, layers: [] };
+    s.layers = layers;
+    s.order = order;
+    this.sources.set(id, s);
+    this.overlay.setProps({ layers: [...this.sources.values()].sort((a, b) => a.order - b.order).flatMap((x) => x.layers) });
+  }
+
+  /** Pointer handlers of `id`'s layers. */
+  handle(id: string, handlers: Pick<Source, 'onHover' | 'onClick'>): () => void {
+    const s = this.sources.get(id) ?? { order: 0, layers: [] };
+    Object.assign(s, handlers);
+    this.sources.set(id, s);
+    return () => {
+      s.onHover = undefined;
+      s.onClick = undefined;
+    };
+  }
+
+  /** deck.gl's onHover: the picked layer's source hears it; the source hovered before hears it end. */
+  hover(info: PickingInfo): void {
+    const s = this.owner(info);
+    if (this.hovered && this.hovered !== s) this.hovered.onHover?.(null);
+    this.hovered = s;
+    s?.onHover?.(info);
+  }
+
+  click(info: PickingInfo): void {
+    this.owner(info)?.onClick?.(info);
+  }
+
+  /** Clears every hover (the map moved under the pointer). */
+  leave(): void {
+    this.hovered?.onHover?.(null);
+    this.hovered = undefined;
+  }
+
+  private owner(info: PickingInfo): Source | undefined {
+    const id = info.layer?.id;
+    if (!id) return undefined;
+    for (const [key, s] of this.sources) if (id === key || id.startsWith(`${key}-`)) return s;
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+/** Widgets every feature uses. */
+export { EmptyState, Panel } from './Panel';

@@ -1,0 +1,91 @@
+// The workbench as an analyst meets it, in Chromium against web mode: a rail of panels, the map, the
+// status bar, a command palette listing every action with its shortcut, and light and dark themes.
+// Controls are found by role and accessible name, as a person (or a screen reader) finds them.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startWebMode, type WebMode } from '../helpers';
+
+let web: WebMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  web = await startWebMode({ args: ['--simulator.devices', '300'] });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+  await page.goto(web.url, { waitUntil: 'load' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+
+describe('the workbench', () => {
+  it('opens with the rail of panels, the Heatmap panel, the map and the status bar', async () => {
+    const rail = page.getByRole('navigation', { name: 'Panels' });
+    for (const name of ['Heatmap', 'Fences', 'Deliveries', 'Notebooks']) await expect(rail.getByRole('button', { name }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Heatmap' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(page.getByRole('region', { name: 'Heatmap' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('application', { name: 'Map' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('status').getByText(/simulator · running/).waitFor({ timeout: 20_000 });
+  });
+
+  it('opens a panel from the rail, one at a time, and closes it from its button', async () => {
+    await page.getByRole('button', { name: 'Fences' }).click();
+    await page.getByRole('region', { name: 'Fences' }).waitFor();
+    await expect(page.getByRole('region', { name: 'Heatmap' }).count()).resolves.toBe(0);
+    // An engine with no fences says so, and what will come.
+    await page.getByRole('region', { name: 'Fences' }).getByText('No fences yet').waitFor();
+    await page.getByRole('button', { name: 'Fences' }).click();
+    await expect(page.getByRole('region', { name: 'Fences' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Notebooks' }).click();
+    await page.getByRole('region', { name: 'Notebooks' }).getByText(/Notebooks are on their way/).waitFor();
+  });
+
+  it('lists every action with its shortcut in the command palette, and runs the one chosen', async () => {
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.waitFor();
+    const options = palette.getByRole('option');
+    const texts = await options.allInnerTexts();
+    expect(texts.length).toBeGreaterThanOrEqual(10);
+    expect(texts.some((t) => /Open or close the Deliveries panel/.test(t) && /\bd\b/.test(t))).toBe(true);
+    expect(texts.some((t) => /colour by unique devices \/ positions/.test(t) && /\bm\b/.test(t))).toBe(true);
+    // Typed words narrow the list; Enter runs the first.
+    await page.getByRole('combobox', { name: 'Search commands' }).fill('deliveries panel');
+    await expect(options.count()).resolves.toBe(1);
+    await page.keyboard.press('Enter');
+    await expect(palette.count()).resolves.toBe(0);
+    // The Deliveries panel shows the engine's queue, as the engine reports it.
+    const deliveries = page.getByRole('region', { name: 'Deliveries' });
+    await deliveries.getByText('Healthy').waitFor({ timeout: 10_000 });
+    await deliveries.getByText('No delivery targets').waitFor();
+  });
+
+  it('switches between the dark and the light theme, and remembers the choice across a reload', async () => {
+    expect(await theme()).toBe('dark');
+    await page.keyboard.press('t');
+    expect(await theme()).toBe('light');
+    await page.reload({ waitUntil: 'load' });
+    await page.getByRole('navigation', { name: 'Panels' }).waitFor();
+    expect(await theme()).toBe('light');
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Search commands' }).fill('theme');
+    await page.keyboard.press('Enter');
+    expect(await theme()).toBe('dark');
+  });
+
+  it('runs a heatmap action by its shortcut, and the panel shows it', async () => {
+    const heatmap = page.getByRole('button', { name: 'Heatmap' });
+    if ((await heatmap.getAttribute('aria-pressed')) !== 'true') await heatmap.click();
+    const colourBy = page.getByRole('combobox', { name: 'Colour by' });
+    expect(await colourBy.inputValue()).toBe('devices');
+    await page.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('m');
+    expect(await colourBy.inputValue()).toBe('positions');
+    await page.getByTestId('legend').getByText('positions per cell').waitFor();
+  });
+});
