@@ -30,7 +30,10 @@ describe('the workbench', () => {
     await expect(page.getByRole('button', { name: 'Heatmap' }).getAttribute('aria-pressed')).resolves.toBe('true');
     await expect(page.getByRole('region', { name: 'Heatmap' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('application', { name: 'Map' }).isVisible()).resolves.toBe(true);
-    await page.getByRole('status').getByText(/simulator · running/).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('status')
+      .getByText(/simulator · running/)
+      .waitFor({ timeout: 20_000 });
   });
 
   it('opens a panel from the rail, one at a time, and closes it from its button', async () => {
@@ -42,7 +45,10 @@ describe('the workbench', () => {
     await page.getByRole('button', { name: 'Fences' }).click();
     await expect(page.getByRole('region', { name: 'Fences' }).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Notebooks' }).click();
-    await page.getByRole('region', { name: 'Notebooks' }).getByText(/Notebooks are on their way/).waitFor();
+    await page
+      .getByRole('region', { name: 'Notebooks' })
+      .getByText(/Notebooks are on their way/)
+      .waitFor();
   });
 
   it('lists every action with its shortcut in the command palette, and runs the one chosen', async () => {
