@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { THERMAL, VIRIDIS, colorAt, colorLut, legendTicks, scaleIndex } from './color-scale';
+import { THERMAL, VIRIDIS, colorAt, colorLut, legendTicks, scaleIndex, legendStops, scaleMapper } from './color-scale';
 
 describe('colour scales', () => {
   it('hits the ADR thermal stops exactly and interpolates between them', () => {
@@ -30,5 +30,25 @@ describe('colour scales', () => {
     expect(ticks[ticks.length - 1]).toBe(1000);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBeGreaterThan(ticks[i - 1]);
     expect(legendTicks(0)).toEqual([0]);
+  });
+});
+
+describe('scale modes', () => {
+  const values = [1, 2, 2, 3, 10, 100];
+  it('maps by log, linear and quantile, zero to the bottom and the largest to the top', () => {
+    for (const mode of ['log', 'linear', 'quantile'] as const) {
+      const f = scaleMapper(mode, values, 100);
+      expect([f(0), f(100)]).toEqual([0, 255]);
+      expect(f(10)).toBeGreaterThan(f(3));
+    }
+    expect(scaleMapper('linear', values, 100)(50)).toBe(128);
+    // Quantile: half the cells hold 2 or less.
+    expect(scaleMapper('quantile', values, 100)(2)).toBe(Math.round((3 / 6) * 255));
+  });
+  it('gives legend ticks along the bar that match the mapping', () => {
+    for (const mode of ['log', 'linear', 'quantile'] as const) {
+      const f = scaleMapper(mode, values, 100);
+      for (const [value, at] of legendStops(mode, values, 100)) expect(Math.abs(f(value) / 255 - at)).toBeLessThan(mode === 'quantile' ? 0.35 : 0.02);
+    }
   });
 });

@@ -60,3 +60,38 @@ export function legendTicks(max: number): number[] {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => Math.round(Math.expm1(t * Math.log1p(max))));
   return [...new Set(ticks)];
 }
+
+/** How values map onto the colours: log suits heavy-tailed counts; linear reads differences; quantile spreads colours evenly over the cells. */
+export type ScaleMode = 'log' | 'linear' | 'quantile';
+
+/** A value → colour index (0–255) under a mode, given the values drawn (quantile ranks among them) and their largest. */
+export function scaleMapper(mode: ScaleMode, values: ArrayLike<number>, max: number): (v: number) => number {
+  if (mode === 'log') return (v) => scaleIndex(v, max);
+  if (mode === 'linear') return (v) => (max <= 0 || v <= 0 ? 0 : Math.min(255, Math.round((v / max) * 255)));
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  return (v) => {
+    if (n === 0 || v <= 0) return 0;
+    // The share of cells at or below v: upper bound by binary search.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.min(255, Math.round((lo / n) * 255));
+  };
+}
+
+/** The legend's ticks under a mode: [value, position 0–1 along the bar]. */
+export function legendStops(mode: ScaleMode, values: ArrayLike<number>, max: number): [number, number][] {
+  if (max <= 0) return [[0, 0]];
+  const at = [0, 0.25, 0.5, 0.75, 1];
+  if (mode === 'log') return legendTicks(max).map((t) => [t, Math.log1p(t) / Math.log1p(max)]);
+  if (mode === 'linear') return at.map((t) => [round2(t * max), t]);
+  const sorted = Float64Array.from(values).sort();
+  return at.map((t) => [round2(sorted[Math.min(sorted.length - 1, Math.floor(t * (sorted.length - 1)))] ?? 0), t]);
+}
+
+const round2 = (x: number) => (x >= 10 ? Math.round(x) : Math.round(x * 100) / 100);

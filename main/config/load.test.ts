@@ -25,7 +25,7 @@ describe('loadConfig precedence', () => {
     const { config } = loadConfig({ argv: [], env: {}, defaultDataDir: dataDirWith() });
     expect(config.server.host).toBe('127.0.0.1');
     expect(config.simulator.devices).toBe(1000);
-    expect(config.live.maxResolution).toBe(9);
+    expect(config.live.maxResolution).toBe(11);
     expect(config.source).toBe('auto');
   });
 

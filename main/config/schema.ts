@@ -31,7 +31,8 @@ export const ConfigSchema = strict({
   live: strict({
     windowS: z.number().int().min(5).max(3600).default(60),
     bucketS: z.number().int().min(1).max(600).default(5),
-    maxResolution: z.number().int().min(1).max(15).default(9),
+    // Street level: res 11 cells are about 45 m across, what the map shows when zoomed onto a street.
+    maxResolution: z.number().int().min(1).max(15).default(11),
     frameIntervalMs: z.number().int().min(50).max(60_000).default(500),
     maxFrameCells: z.number().int().min(1000).max(2_000_000).default(250_000),
   })

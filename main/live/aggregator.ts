@@ -119,6 +119,26 @@ export class LiveAggregator {
     for (const [key, cell] of this.cells) if (cell.seen < cutoff) this.cells.delete(key);
   }
 
+  /**
+   * Where the live data is: the box [west, south, east, north] of every kept cell with fixes inside the
+   * window, padded by a cell's size so the cells themselves fit (undefined when there is none).
+   */
+  extent(now: number): [number, number, number, number] | undefined {
+    const cutoff = now - this.options.windowMs;
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const cell of this.cells.values()) {
+      if (cell.seen < cutoff || cell.seen > now) continue;
+      if (cell.lon < w) w = cell.lon;
+      if (cell.lon > e) e = cell.lon;
+      if (cell.lat < s) s = cell.lat;
+      if (cell.lat > n) n = cell.lat;
+    }
+    if (w > e) return undefined;
+    const padLat = (EDGE_KM[this.options.resolution] * 2) / 111;
+    const padLon = padLat / Math.max(0.01, Math.cos((Math.min(89, Math.max(Math.abs(s), Math.abs(n))) * Math.PI) / 180));
+    return [Math.max(-180, w - padLon), Math.max(-90, s - padLat), Math.min(180, e + padLon), Math.min(90, n + padLat)];
+  }
+
   /** Devices and kept-resolution cells seen inside the window (as of the last eviction). */
   stats(): { devices: number; cells: number } {
     return { devices: this.tracks.size, cells: this.cells.size };

@@ -10,23 +10,32 @@ export interface HeatmapClient {
   send(frame: ArrayBuffer): void;
 }
 
-/** The frame of one view: the cells at the view's resolution inside its bounds, over the live window. */
-function frameFor(live: LiveAggregator, live_: Config['live'], viewport: Viewport, now: number): ArrayBuffer {
-  return live.buildFrame({ resolution: resolutionForZoom(viewport.zoom, live_.maxResolution), bounds: viewport.bounds, now, maxCells: live_.maxFrameCells });
+/** The resolution a view gets: the one its client asked for (sized for its screen), else the ADR's zoom table; never finer than what is kept. */
+function resolutionOf(viewport: Viewport, settings: Config['live']): number {
+  return viewport.resolution !== undefined ? Math.min(viewport.resolution, settings.maxResolution) : resolutionForZoom(viewport.zoom, settings.maxResolution);
 }
 
-/** `heatmap.viewport` (a client says what it looks at) and `heatmap.snapshot` (one frame now). */
+/** The frame of one view: the cells at the view's resolution inside its bounds, over the live window. */
+function frameFor(live: LiveAggregator, settings: Config['live'], viewport: Viewport, now: number): ArrayBuffer {
+  return live.buildFrame({ resolution: resolutionOf(viewport, settings), bounds: viewport.bounds, now, maxCells: settings.maxFrameCells });
+}
+
+/** `heatmap.viewport` (a client says what it looks at), `heatmap.snapshot` (one frame now), `heatmap.extent` (where the data is). */
 export function heatmapHandlers<C extends HeatmapClient>(
   live: LiveAggregator,
   settings: Config['live'],
   clock: () => number,
-): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot'> {
+): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot' | 'heatmap.extent'> {
   return {
     'heatmap.viewport': (viewport, client) => {
       client.viewport = viewport;
-      return { resolution: resolutionForZoom(viewport.zoom, settings.maxResolution), frameIntervalMs: settings.frameIntervalMs };
+      return { resolution: resolutionOf(viewport, settings), frameIntervalMs: settings.frameIntervalMs };
     },
     'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock()),
+    'heatmap.extent': () => {
+      const box = live.extent(clock());
+      return box ? { west: box[0], south: box[1], east: box[2], north: box[3] } : null;
+    },
   };
 }
 

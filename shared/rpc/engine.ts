@@ -13,13 +13,16 @@ export const BoundsSchema = z
   .refine((b) => b.south <= b.north, { message: 'south must not be above north', path: ['south'] });
 export type Bounds = z.infer<typeof BoundsSchema>;
 
-export const HeatmapMetricSchema = z.enum(['devices', 'positions']);
+/** What a cell's colour counts: unique devices, positions, or positions per device (how busy each device is there). */
+export const HeatmapMetricSchema = z.enum(['devices', 'positions', 'perDevice']);
 export type HeatmapMetric = z.infer<typeof HeatmapMetricSchema>;
 
 export const ViewportSchema = z
   .object({
     bounds: BoundsSchema,
     zoom: z.number().finite().min(0).max(24),
+    /** The H3 resolution the client wants (cells sized for its screen); absent: the ADR's zoom table. Capped at live.maxResolution. */
+    resolution: z.number().int().min(0).max(15).optional(),
   })
   .strict();
 export type Viewport = z.infer<typeof ViewportSchema>;
@@ -53,6 +56,11 @@ export const engineMethods = {
   'heatmap.viewport': {
     params: ViewportSchema,
     result: z.object({ resolution: z.number().int(), frameIntervalMs: z.number() }),
+  },
+  /** Where the live data is: the box of every cell with fixes in the window ("fit to data"); null when there is none. */
+  'heatmap.extent': {
+    params: z.object({}).strict(),
+    result: z.object({ west: z.number(), south: z.number(), east: z.number(), north: z.number() }).nullable(),
   },
   /** One heatmap frame for a viewport, now (binary, see heatmap-frame.ts). */
   'heatmap.snapshot': { params: ViewportSchema, result: Binary },

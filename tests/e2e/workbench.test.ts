@@ -21,7 +21,7 @@ afterAll(async () => {
   await web?.stop();
 });
 
-const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+const theme = () => page.locator('html').getAttribute('data-theme');
 
 describe('the workbench', () => {
   it('opens with the rail of panels, the Heatmap panel, the map and the status bar', async () => {

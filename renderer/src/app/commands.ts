@@ -50,7 +50,7 @@ export function shortcutLabel(shortcut: string): string {
 /** The command a key press means, if any (keys typed into a field are the field's). */
 export function commandForKey(e: KeyboardEvent): Command | undefined {
   const target = e.target as HTMLElement | null;
-  const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+  const typing = target !== null && isTextEntry(target);
   const mod = e.ctrlKey || e.metaKey;
   for (const c of commands.values()) {
     if (!c.shortcut) continue;
@@ -59,4 +59,11 @@ export function commandForKey(e: KeyboardEvent): Command | undefined {
     } else if (!typing && !mod && !e.altKey && e.key === c.shortcut) return c;
   }
   return undefined;
+}
+
+/** An element a key types into (a text field, a select, an editor): its keys are not shortcuts; a checkbox's or a button's are. */
+function isTextEntry(el: HTMLElement): boolean {
+  if (el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  if (el.tagName !== 'INPUT') return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color'].includes((el as HTMLInputElement).type);
 }

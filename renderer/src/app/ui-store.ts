@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ColorScaleName } from '../../../shared/color-scale';
+import type { ColorScaleName, ScaleMode } from '../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../shared/rpc';
 
 export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
@@ -12,6 +12,12 @@ export interface UiState {
   paletteOpen: boolean;
   metric: HeatmapMetric;
   scale: ColorScaleName;
+  scaleMode: ScaleMode;
+  /** Columns whose height follows the value. */
+  extruded: boolean;
+  /** Cell size: sized for the screen, moved `detail` steps finer (+) or coarser (−); or the ADR's zoom table. */
+  detail: number;
+  detailPreset: 'screen' | 'adr';
   /** What the analyst has selected on the map or in a panel. */
   selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
   /** A drawing tool in use on the map, if any. */
@@ -26,7 +32,19 @@ function initialTheme(): Theme {
   return globalThis.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-let state: UiState = { panel: 'heatmap', theme: initialTheme(), paletteOpen: false, metric: 'devices', scale: 'thermal', selection: null, drawing: null };
+let state: UiState = {
+  panel: 'heatmap',
+  theme: initialTheme(),
+  paletteOpen: false,
+  metric: 'devices',
+  scale: 'thermal',
+  scaleMode: 'log',
+  extruded: false,
+  detail: 0,
+  detailPreset: 'screen',
+  selection: null,
+  drawing: null,
+};
 const listeners = new Set<() => void>();
 
 export function getUi(): UiState {

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { cellToBoundary } from 'h3-js';
+import { resolutionForScreen } from '../../../../shared/zoom';
 import { registerCommands } from '../../app/commands';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useConnection, useEngine } from '../../engine';
@@ -10,7 +12,15 @@ import { Legend } from './Legend';
 /** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
 declare global {
   interface Window {
-    __hexwatch?: { layer(): LayerStats; applyFrame(buffer: ArrayBuffer): number; applyBaseline(buffer: ArrayBuffer): number };
+    __hexwatch?: {
+      layer(): LayerStats & { extruded: boolean };
+      applyFrame(buffer: ArrayBuffer): number;
+      applyBaseline(buffer: ArrayBuffer): number;
+      /** The map's zoom, centre latitude and pitch. */
+      view(): { zoom: number; lat: number; pitch: number };
+      /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
+      hexWidthsPx(n: number): number[];
+    };
   }
 }
 
@@ -24,10 +34,16 @@ export function HeatmapMap() {
   const [error, setError] = useState<string>();
   const metric = useUi((s) => s.metric);
   const scale = useUi((s) => s.scale);
+  const scaleMode = useUi((s) => s.scaleMode);
+  const extruded = useUi((s) => s.extruded);
+  const detail = useUi((s) => s.detail);
+  const detailPreset = useUi((s) => s.detailPreset);
   const stats = useHeatmapStats();
+  const sendViewportRef = useRef<() => void>(() => {});
 
   useEffect(() => {
     const c = new HeatmapController(composer, getUi().metric, getUi().scale);
+    c.setStyle(getUi().metric, getUi().scale, getUi().scaleMode, getUi().extruded);
     controller.current = c;
     const offStats = c.onStats(publishHeatmapStats);
     const offPointer = composer.handle(HEATMAP_LAYERS, {
@@ -36,21 +52,38 @@ export function HeatmapMap() {
         setHover(cell && info ? { x: info.x, y: info.y, cell } : undefined);
       },
     });
-    window.__hexwatch = { layer: () => c.stats, applyFrame: (b) => c.apply(b), applyBaseline: (b) => c.applyBaseline(b) };
+    window.__hexwatch = {
+      layer: () => ({ ...c.stats, extruded: c.extruded }),
+      applyFrame: (b) => c.apply(b),
+      applyBaseline: (b) => c.applyBaseline(b),
+      view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, pitch: map.getPitch() }),
+      hexWidthsPx: (n) =>
+        c.sampleHexes(n).map((hex) => {
+          const points = cellToBoundary(hex, true).map(([lon, lat]) => map.project([lon, lat]));
+          let widest = 0;
+          for (const a of points) for (const b of points) widest = Math.max(widest, Math.hypot(a.x - b.x, a.y - b.y));
+          return widest;
+        }),
+    };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const sendViewport = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const b = map.getBounds();
+        const ui = getUi();
+        // Cells sized for the screen (about 30 px across), moved by the detail setting; or the ADR's zoom table.
+        const resolution = ui.detailPreset === 'screen' ? resolutionForScreen(map.getZoom(), map.getCenter().lat, 15, ui.detail) : undefined;
         client
           .call('heatmap.viewport', {
             bounds: { west: b.getWest(), south: Math.max(-90, b.getSouth()), east: b.getEast(), north: Math.min(90, b.getNorth()) },
             zoom: map.getZoom(),
+            ...(resolution === undefined ? {} : { resolution }),
           })
           .then(() => setError(undefined))
           .catch((err: Error) => setError(`The engine refused the view: ${err.message}`));
       }, 150);
     };
+    sendViewportRef.current = sendViewport;
     if (map.loaded()) sendViewport();
     map.on('load', sendViewport);
     map.on('moveend', sendViewport);
@@ -58,10 +91,10 @@ export function HeatmapMap() {
     const offCommands = registerCommands([
       {
         id: 'heatmap.metric',
-        title: 'Heatmap: colour by unique devices / positions',
+        title: 'Heatmap: colour by unique devices / positions / positions per device',
         group: 'Heatmap',
         shortcut: 'm',
-        run: () => setUi((s) => ({ metric: s.metric === 'devices' ? 'positions' : 'devices' })),
+        run: () => setUi((s) => ({ metric: s.metric === 'devices' ? 'positions' : s.metric === 'positions' ? 'perDevice' : 'devices' })),
       },
       {
         id: 'heatmap.scale',
@@ -76,17 +109,51 @@ export function HeatmapMap() {
         group: 'Heatmap',
         shortcut: '0',
         run: () => {
-          const b = c.dataBounds();
-          if (b)
+          void client.call('heatmap.extent', {}).then((box) => {
+            if (!box) return map.flyTo(HOME);
             map.fitBounds(
               [
-                [b[0], b[1]],
-                [b[2], b[3]],
+                [box.west, box.south],
+                [box.east, box.north],
               ],
-              { padding: 60, maxZoom: 14 },
+              { padding: 60, maxZoom: 16 },
             );
-          else map.flyTo(HOME);
+          });
         },
+      },
+      {
+        id: 'heatmap.finer',
+        title: 'Heatmap: finer cells',
+        group: 'Heatmap',
+        shortcut: ']',
+        run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.min(3, s.detail + 1) })),
+      },
+      {
+        id: 'heatmap.coarser',
+        title: 'Heatmap: coarser cells',
+        group: 'Heatmap',
+        shortcut: '[',
+        run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.max(-3, s.detail - 1) })),
+      },
+      {
+        id: 'heatmap.adr',
+        title: 'Heatmap: cell size by the zoom table / by the screen',
+        group: 'Heatmap',
+        run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'adr' ? 'screen' : 'adr', detail: 0 })),
+      },
+      {
+        id: 'heatmap.extrude',
+        title: 'Heatmap: 3D columns by value (right-drag tilts the map)',
+        group: 'Heatmap',
+        shortcut: 'e',
+        run: () => setUi((s) => ({ extruded: !s.extruded })),
+      },
+      {
+        id: 'heatmap.mode',
+        title: 'Heatmap: log / linear / quantile scale',
+        group: 'Heatmap',
+        shortcut: 's',
+        run: () => setUi((s) => ({ scaleMode: s.scaleMode === 'log' ? 'linear' : s.scaleMode === 'linear' ? 'quantile' : 'log' })),
       },
     ]);
     return () => {
@@ -102,8 +169,16 @@ export function HeatmapMap() {
   }, [map, composer, client, onReopen]);
 
   useEffect(() => {
-    controller.current?.setStyle(metric, scale);
-  }, [metric, scale]);
+    controller.current?.setStyle(metric, scale, scaleMode, extruded);
+  }, [metric, scale, scaleMode, extruded]);
+
+  // Tilted when the columns stand, flat when they do not.
+  useEffect(() => {
+    map.easeTo({ pitch: extruded ? 50 : 0, duration: 600 });
+  }, [map, extruded]);
+
+  // A new cell size is a new view for the engine.
+  useEffect(() => sendViewportRef.current(), [detail, detailPreset]);
 
   const windowS = Math.round(stats.windowMs / 1000) || 60;
   return (
@@ -127,9 +202,10 @@ export function HeatmapMap() {
           <div>
             {hover.cell.positions.toLocaleString()} positions in {windowS} s
           </div>
+          {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
         </div>
       )}
-      <Legend scale={scale} metric={metric} max={stats.max} resolution={stats.resolution} windowS={windowS} />
+      <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} />
     </>
   );
 }

@@ -1,35 +1,83 @@
+import type { ScaleMode } from '../../../../shared/color-scale';
+import type { HeatmapMetric } from '../../../../shared/rpc';
 import { setUi, useUi } from '../../app/ui-store';
 import { Panel } from '../../ui';
 import { useHeatmapStats } from './heatmap-stats';
 
-/** The heatmap's controls: what is counted, the colours, and what the last frame held. */
+/** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {
   const metric = useUi((s) => s.metric);
   const scale = useUi((s) => s.scale);
+  const scaleMode = useUi((s) => s.scaleMode);
+  const extruded = useUi((s) => s.extruded);
+  const detail = useUi((s) => s.detail);
+  const preset = useUi((s) => s.detailPreset);
   const stats = useHeatmapStats();
   return (
     <Panel title="Heatmap">
       <label className="field">
         <span>Colour by</span>
-        <select aria-label="Colour by" value={metric} onChange={(e) => setUi({ metric: e.target.value as typeof metric })}>
+        <select aria-label="Colour by" value={metric} onChange={(e) => setUi({ metric: e.target.value as HeatmapMetric })}>
           <option value="devices">unique devices</option>
           <option value="positions">positions</option>
+          <option value="perDevice">positions per device</option>
         </select>
       </label>
       <label className="field">
-        <span>Colour scale</span>
+        <span>Colours</span>
         <select aria-label="Colour scale" value={scale} onChange={(e) => setUi({ scale: e.target.value as typeof scale })}>
           <option value="thermal">thermal</option>
           <option value="viridis">viridis</option>
         </select>
       </label>
+      <label className="field">
+        <span>Scale</span>
+        <select aria-label="Scale" value={scaleMode} onChange={(e) => setUi({ scaleMode: e.target.value as ScaleMode })}>
+          <option value="log">log</option>
+          <option value="linear">linear</option>
+          <option value="quantile">quantile</option>
+        </select>
+      </label>
+      <div className="field" role="group" aria-label="Cell size">
+        <span>Cell size</span>
+        <span className="stepper">
+          <button
+            aria-label="Coarser cells"
+            title="Coarser cells ([)"
+            onClick={() => setUi((s) => ({ detailPreset: 'screen', detail: Math.max(-3, s.detail - 1) }))}
+          >
+            −
+          </button>
+          <output aria-label="Detail">{preset === 'adr' ? 'zoom table' : detail === 0 ? 'fits the screen' : `${detail > 0 ? '+' : ''}${detail}`}</output>
+          <button
+            aria-label="Finer cells"
+            title="Finer cells (])"
+            onClick={() => setUi((s) => ({ detailPreset: 'screen', detail: Math.min(3, s.detail + 1) }))}
+          >
+            +
+          </button>
+        </span>
+      </div>
+      <label className="field">
+        <span>Sizes by the zoom table</span>
+        <input
+          type="checkbox"
+          aria-label="Cell sizes by the zoom table"
+          checked={preset === 'adr'}
+          onChange={(e) => setUi({ detailPreset: e.target.checked ? 'adr' : 'screen', detail: 0 })}
+        />
+      </label>
+      <label className="field">
+        <span>3D columns (right-drag tilts)</span>
+        <input type="checkbox" aria-label="3D columns" checked={extruded} onChange={(e) => setUi({ extruded: e.target.checked })} />
+      </label>
       <dl className="figures">
         <dt>Cells in view</dt>
         <dd>{stats.cells.toLocaleString()}</dd>
         <dt>H3 resolution</dt>
-        <dd>{stats.resolution}</dd>
+        <dd data-testid="heatmap-resolution">{stats.resolution}</dd>
         <dt>Busiest cell</dt>
-        <dd>{stats.max.toLocaleString()}</dd>
+        <dd>{stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })}</dd>
         <dt>Last frame applied in</dt>
         <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
       </dl>

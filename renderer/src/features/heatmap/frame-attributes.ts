@@ -1,5 +1,5 @@
 import { cellToLatLng } from 'h3-js';
-import { scaleIndex } from '../../../../shared/color-scale';
+import { scaleMapper, type ScaleMode } from '../../../../shared/color-scale';
 import { cellKey } from '../../../../shared/h3-cell';
 import type { HeatmapFrame } from '../../../../shared/heatmap-frame';
 import type { HeatmapMetric } from '../../../../shared/rpc';
@@ -50,24 +50,43 @@ export interface FrameAttributes {
   positions: Float64Array;
   /** RGBA per cell. */
   colors: Uint8Array;
-  /** The largest value of the metric, for the legend. */
+  /** Height per cell, 0–1 of the tallest (3D extrusion). */
+  heights: Float32Array;
+  /** The metric's value per cell, and the largest (the legend's top). */
+  values: ArrayLike<number>;
   max: number;
 }
 
-/** The deck.gl attributes of a frame: centres from the cache, colours from the LUT on a log scale. */
-export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut: Uint8Array, cache: CenterCache): FrameAttributes {
+/** The metric's value per cell: unique devices, positions, or positions per device. */
+export function metricValues(frame: HeatmapFrame, metric: HeatmapMetric): { values: ArrayLike<number>; max: number } {
+  if (metric === 'devices') return { values: frame.devices, max: frame.maxDevices };
+  if (metric === 'positions') return { values: frame.positions, max: frame.maxPositions };
+  const values = new Float32Array(frame.count);
+  let max = 0;
+  for (let i = 0; i < frame.count; i++) {
+    const v = (values[i] = frame.devices[i] > 0 ? frame.positions[i] / frame.devices[i] : 0);
+    if (v > max) max = v;
+  }
+  return { values, max };
+}
+
+/** The deck.gl attributes of a frame: centres from the cache, colours from the LUT under the scale mode, heights on the same scale. */
+export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut: Uint8Array, cache: CenterCache, mode: ScaleMode = 'log'): FrameAttributes {
   const n = frame.count;
-  const values = metric === 'devices' ? frame.devices : frame.positions;
-  const max = metric === 'devices' ? frame.maxDevices : frame.maxPositions;
+  const { values, max } = metricValues(frame, metric);
+  const index = scaleMapper(mode, values, max);
   const positions = new Float64Array(2 * n);
   const colors = new Uint8Array(4 * n);
+  const heights = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     cache.center(frame.cellHi[i], frame.cellLo[i], frame.resolution, positions, 2 * i);
-    const c = scaleIndex(values[i], max) * 4;
+    const k = index(values[i]);
+    const c = k * 4;
     colors[4 * i] = lut[c];
     colors[4 * i + 1] = lut[c + 1];
     colors[4 * i + 2] = lut[c + 2];
     colors[4 * i + 3] = lut[c + 3];
+    heights[i] = k / 255;
   }
-  return { count: n, positions, colors, max };
+  return { count: n, positions, colors, heights, values, max };
 }

@@ -1,10 +1,10 @@
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { COLOR_SCALES, colorLut, scaleIndex, type ColorScaleName } from '../../../../shared/color-scale';
+import { COLOR_SCALES, colorLut, legendStops, scaleIndex, type ColorScaleName, type ScaleMode } from '../../../../shared/color-scale';
 import { cellToHex } from '../../../../shared/h3-cell';
 import { decodeFrame, type HeatmapFrame } from '../../../../shared/heatmap-frame';
 import type { HeatmapMetric } from '../../../../shared/rpc';
-import { CenterCache, frameAttributes, type FrameAttributes } from './frame-attributes';
+import { CenterCache, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
 
 export interface LayerStats {
@@ -15,6 +15,8 @@ export interface LayerStats {
   lastApplyMs: number;
   max: number;
   windowMs: number;
+  /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
+  ticks: [number, number][];
 }
 
 export interface CellInfo {
@@ -39,7 +41,9 @@ export class HeatmapController {
   private frame: HeatmapFrame | undefined;
   private attrs: FrameAttributes | undefined;
   private listeners = new Set<(s: LayerStats) => void>();
-  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0 };
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [] };
+  mode: ScaleMode = 'log';
+  extruded = false;
 
   constructor(
     private readonly layers: LayerSink,
@@ -72,8 +76,7 @@ export class HeatmapController {
   applyBaseline(buffer: ArrayBuffer): number {
     const t0 = performance.now();
     const f = decodeFrame(buffer);
-    const values = this.metric === 'devices' ? f.devices : f.positions;
-    const max = this.metric === 'devices' ? f.maxDevices : f.maxPositions;
+    const { values, max } = metricValues(f, this.metric);
     const data = Array.from({ length: f.count }, (_, i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), v: values[i] }));
     const lut = this.lut;
     this.layers.set(
@@ -96,12 +99,24 @@ export class HeatmapController {
     return performance.now() - t0;
   }
 
-  setStyle(metric: HeatmapMetric, scale: ColorScaleName): void {
+  setStyle(metric: HeatmapMetric, scale: ColorScaleName, mode: ScaleMode = this.mode, extruded = this.extruded): void {
     this.metric = metric;
     this.scale = scale;
+    this.mode = mode;
+    this.extruded = extruded;
     this.lut = colorLut(COLOR_SCALES[scale]);
     if (this.frame) this.render();
     for (const l of this.listeners) l(this.stats);
+  }
+
+  /** Up to `n` cells of the last frame, evenly picked (tests measure their size on screen). */
+  sampleHexes(n: number): string[] {
+    const f = this.frame;
+    if (!f || f.count === 0) return [];
+    const step = Math.max(1, Math.floor(f.count / n));
+    const out: string[] = [];
+    for (let i = 0; i < f.count && out.length < n; i += step) out.push(cellToHex(f.cellHi[i], f.cellLo[i]));
+    return out;
   }
 
   cellAt(index: number): CellInfo | undefined {
@@ -110,28 +125,9 @@ export class HeatmapController {
     return { hex: cellToHex(f.cellHi[index], f.cellLo[index]), resolution: f.resolution, positions: f.positions[index], devices: f.devices[index] };
   }
 
-  /** [west, south, east, north] of the cells shown, for "fit to data". */
-  dataBounds(): [number, number, number, number] | undefined {
-    const a = this.attrs;
-    if (!a || a.count === 0) return undefined;
-    let w = Infinity,
-      s = Infinity,
-      e = -Infinity,
-      n = -Infinity;
-    for (let i = 0; i < a.count; i++) {
-      const lon = a.positions[2 * i],
-        lat = a.positions[2 * i + 1];
-      if (lon < w) w = lon;
-      if (lon > e) e = lon;
-      if (lat < s) s = lat;
-      if (lat > n) n = lat;
-    }
-    return [w, s, e, n];
-  }
-
   private render(): void {
     const frame = this.frame!;
-    const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache));
+    const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache, this.mode));
     this.layers.set(
       HEATMAP_LAYERS,
       [
@@ -140,10 +136,12 @@ export class HeatmapController {
           attrs,
           resolution: frame.resolution,
           hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
+          extruded: this.extruded,
         }),
       ],
       -1,
     );
-    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs };
+    const ticks = legendStops(this.mode, attrs.values, attrs.max);
+    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs, ticks };
   }
 }

@@ -2,24 +2,39 @@ import { CompositeLayer, type Layer, type UpdateParameters, type WebMercatorView
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { ColumnLayer } from '@deck.gl/layers';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
+import { hexWidthPx } from '../../../../shared/zoom';
 import type { FrameAttributes } from './frame-attributes';
 
 export interface HexHeatLayerProps {
   attrs: FrameAttributes;
   resolution: number;
-  /** Hex ids of the frame, needed only for the exact-polygon path at coarse resolutions. */
+  /** Hex ids of the frame, needed only for the exact-polygon path. */
   hexIds: () => string[];
+  /** Columns whose height follows the value (3D). */
+  extruded: boolean;
 }
 
-/** Coarse cells span hundreds of km: one shared hexagon no longer fits them all, so they get exact polygons. */
+/**
+ * Frames up to this many cells (every frame sized for the screen) get each cell's exact polygon, so
+ * neighbours tile without slivers; larger ones (a zoomed-out continent, the benchmark's 100k) share one
+ * hexagon shape, which costs typed-array copies instead of an h3-js call per cell.
+ */
+const EXACT_MAX_CELLS = 6000;
+/** Coarse cells span hundreds of km: one shared hexagon never fits them, whatever the count. */
 const EXACT_UP_TO_RES = 3;
 const RESHAPE_KM = 10;
+/** Outlines once a cell is this wide on screen: each cell can be told from its neighbours. */
+const OUTLINE_MIN_PX = 24;
+/** The tallest column, in cell widths. */
+const TALLEST = 12;
+/** Colour changes between frames ease over this long. */
+const COLOUR_EASE_MS = 400;
 
 /**
- * The live heatmap: H3HexagonLayer's own low-precision technique (one hexagon shape, drawn as a
- * six-sided ColumnLayer at every cell centre) fed with binary attributes, so applying a 100k-cell frame
- * costs typed-array copies instead of an h3-js call per cell; H3HexagonLayer's exact polygons where the
- * shared shape would be wrong.
+ * The live heatmap: exact hexagons (H3HexagonLayer) for screen-sized frames; H3HexagonLayer's own
+ * low-precision technique (one hexagon shape, drawn as a six-sided ColumnLayer at every cell centre)
+ * fed with binary attributes for the large ones. Colours ease between frames; heights follow the value
+ * when extruded.
  */
 export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   static override layerName = 'HexHeatLayer';
@@ -30,7 +45,11 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   }
 
   override updateState({ props }: UpdateParameters<this>): void {
-    if (props.resolution > EXACT_UP_TO_RES) this.updateShape(this.context.viewport as WebMercatorViewport, props.resolution);
+    if (!this.exact(props)) this.updateShape(this.context.viewport as WebMercatorViewport, props.resolution);
+  }
+
+  private exact(props: HexHeatLayerProps): boolean {
+    return props.resolution <= EXACT_UP_TO_RES || props.attrs.count <= EXACT_MAX_CELLS;
   }
 
   /** The hexagon of the cell under the viewport centre, in metres around its centre (as H3HexagonLayer does). */
@@ -51,8 +70,13 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   }
 
   override renderLayers(): Layer {
-    const { attrs, resolution, hexIds } = this.props;
-    if (resolution <= EXACT_UP_TO_RES) {
+    const { attrs, resolution, hexIds, extruded } = this.props;
+    const viewport = this.context.viewport as WebMercatorViewport;
+    const widthPx = hexWidthPx(resolution, viewport.zoom, viewport.latitude);
+    // A cell's width in metres, for the columns' height scale.
+    const widthM = (widthPx * 40_075_016.686 * Math.cos((viewport.latitude * Math.PI) / 180)) / (512 * 2 ** viewport.zoom);
+    const elevationScale = extruded ? widthM * TALLEST : 0;
+    if (this.exact(this.props)) {
       const ids = hexIds();
       return new H3HexagonLayer<number>(
         this.getSubLayerProps({
@@ -60,11 +84,17 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
           data: Array.from({ length: attrs.count }, (_, i) => i),
           getHexagon: (i: number) => ids[i],
           getFillColor: (i: number) => [attrs.colors[4 * i], attrs.colors[4 * i + 1], attrs.colors[4 * i + 2], attrs.colors[4 * i + 3]],
+          getElevation: (i: number) => attrs.heights[i],
+          elevationScale,
           highPrecision: true,
-          extruded: false,
-          stroked: false,
+          extruded,
+          stroked: !extruded && widthPx >= OUTLINE_MIN_PX,
+          getLineColor: [255, 255, 255, 40],
+          lineWidthUnits: 'pixels',
+          getLineWidth: 1,
           pickable: true,
-          updateTriggers: { getHexagon: attrs, getFillColor: attrs },
+          transitions: { getFillColor: COLOUR_EASE_MS },
+          updateTriggers: { getHexagon: attrs, getFillColor: attrs, getElevation: attrs },
         }),
       );
     }
@@ -76,12 +106,14 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
           attributes: {
             getPosition: { value: attrs.positions, size: 2 },
             getFillColor: { value: attrs.colors, size: 4, normalized: true },
+            getElevation: { value: attrs.heights, size: 1 },
           },
         },
         diskResolution: 6,
         radius: 1,
         vertices: this.state.vertices,
-        extruded: false,
+        extruded,
+        elevationScale,
         flatShading: true,
         pickable: true,
       }),

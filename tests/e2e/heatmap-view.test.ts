@@ -1,0 +1,101 @@
+// A heatmap an analyst can read, in Chromium against web mode: cells sized for the screen at every zoom,
+// a detail control, 3D columns, metric and scale switches that change what is drawn, fit to the data.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changedPixels, decodePng, launchChromium, startWebMode, waitFor, type WebMode } from '../helpers';
+
+interface Hook {
+  layer(): { cells: number; resolution: number; frames: number; extruded: boolean };
+  view(): { zoom: number; lat: number; pitch: number };
+  hexWidthsPx(n: number): number[];
+}
+
+let web: WebMode;
+let browser: Browser;
+let page: Page;
+const layer = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.layer());
+const view = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.view());
+const widths = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.hexWidthsPx(60));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mapShot = async () => decodePng(await page.getByRole('application', { name: 'Map' }).screenshot({ animations: 'disabled' }));
+
+/** Waits until frames at a new resolution (or any new frame) have been drawn. */
+async function nextFrames(after: number, what: string): Promise<void> {
+  await waitFor(async () => (await layer()).frames >= after + 2, { timeoutMs: 20_000, intervalMs: 100, what });
+}
+
+beforeAll(async () => {
+  // 3,000 walkers over 8 km: the map has data from city to street zoom.
+  web = await startWebMode({ args: ['--simulator.devices', '3000', '--simulator.ratePerSec', '6000'] });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+  await page.goto(web.url, { waitUntil: 'load' });
+  await waitFor(async () => (await layer()).cells > 0, { timeoutMs: 60_000, intervalMs: 250, what: 'a first frame' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+describe('the heatmap', () => {
+  it('makes cells finer and coarser with the detail control and its keys', async () => {
+    const res = (await layer()).resolution;
+    await page.getByRole('button', { name: 'Finer cells' }).click();
+    await waitFor(async () => (await layer()).resolution === res + 1, { timeoutMs: 10_000, what: `resolution ${res + 1}` });
+    await page.getByRole('application', { name: 'Map' }).click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    await waitFor(async () => (await layer()).resolution === res - 1, { timeoutMs: 10_000, what: `resolution ${res - 1}` });
+    await page.keyboard.press(']');
+    await waitFor(async () => (await layer()).resolution === res, { timeoutMs: 10_000, what: `back at resolution ${res}` });
+  });
+
+  it('draws cells 15–60 px wide at city, district and street zoom', async () => {
+    const seen: string[] = [];
+    for (const clicks of [0, 2, 4]) {
+      for (let i = 0; i < clicks - (seen.length ? [0, 2, 4][seen.length - 1] : 0); i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+      await waitFor(async () => Math.abs((await view()).zoom - (11 + clicks)) < 0.05, { timeoutMs: 10_000, what: `zoom ${11 + clicks}` });
+      const before = (await layer()).frames;
+      await nextFrames(before, `frames at zoom ${11 + clicks}`);
+      const px = median(await widths());
+      const { resolution } = await layer();
+      seen.push(`zoom ${11 + clicks}: res ${resolution}, median ${px.toFixed(1)} px`);
+      expect(px, seen.join('; ')).toBeGreaterThanOrEqual(15);
+      expect(px, seen.join('; ')).toBeLessThanOrEqual(60);
+    }
+    console.log(`heatmap cell widths: ${seen.join('; ')}`);
+  });
+
+  it('fits the map to the data with 0 from far out', async () => {
+    for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+    await waitFor(async () => (await view()).zoom < 9.5, { timeoutMs: 10_000, what: 'zoomed out' });
+    await page.keyboard.press('0');
+    // The walkers fill a 16 km disc: the fitted view shows it whole, well inside city zoom.
+    await waitFor(async () => (await view()).zoom > 10, { timeoutMs: 10_000, what: 'the view fitted to the data' });
+    await nextFrames((await layer()).frames, 'frames of the fitted view');
+    expect((await layer()).cells).toBeGreaterThan(100);
+  });
+
+  it('changes what is drawn when the metric, the scale or 3D changes', async () => {
+    const frames = async () => (await layer()).frames;
+    const base = await mapShot();
+    await page.getByRole('combobox', { name: 'Colour by' }).selectOption('perDevice');
+    await page.getByTestId('legend').getByText('positions per device in a cell').waitFor();
+    await nextFrames(await frames(), 'frames by positions per device');
+    expect(changedPixels(base, await mapShot())).toBeGreaterThan(1000);
+
+    await page.getByRole('combobox', { name: 'Scale', exact: true }).selectOption('quantile');
+    await page
+      .getByTestId('legend')
+      .getByText(/quantile scale/)
+      .waitFor();
+
+    const flat = await mapShot();
+    await page.getByRole('checkbox', { name: '3D columns' }).check();
+    await waitFor(async () => (await layer()).extruded && (await view()).pitch > 30, { timeoutMs: 10_000, what: 'tilted 3D columns' });
+    expect(changedPixels(flat, await mapShot())).toBeGreaterThan(5000);
+    await page.keyboard.press('e');
+    await waitFor(async () => !(await layer()).extruded && (await view()).pitch < 1, { timeoutMs: 10_000, what: 'flat again' });
+  });
+});
