@@ -1,6 +1,6 @@
 import { cellToParent, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { cellToHex } from '../../shared/h3-cell';
+import { cellToHex, hexToCell } from '../../shared/h3-cell';
 import { decodeFrame } from '../../shared/heatmap-frame';
 import { createFleet, seededRandom, stepWalker } from '../simulator';
 import { LiveAggregator } from './aggregator';
@@ -136,5 +136,41 @@ describe('LiveAggregator', () => {
     expect(f.count).toBe(10);
     expect(f.maxDevices).toBe(5);
     expect(cellToHex(f.cellHi[0], f.cellLo[0])).toBe(latLngToCell(40.7589, -73.9851, 9));
+  });
+});
+
+describe('one cell, one device', () => {
+  const agg = () => new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: 11 });
+  const here = { lat: 40.7589, lon: -73.9851 };
+
+  it('gives a cell’s fixes per bucket over the window, oldest first, and its devices', () => {
+    const a = agg();
+    const fixes: Fix[] = [];
+    for (let s = 0; s < 60; s++) fixes.push({ id: `d${s % 3}`, ts: T0 + s * 1000, lat: here.lat, lon: here.lon });
+    feed(a, fixes);
+    const hex = cellToParent(latLngToCell(here.lat, here.lon, 15), 9);
+    const cell = [0, 0];
+    hexToCell(hex, cell);
+    const s = a.cellSeries(cell[0], cell[1], T0 + 59_999);
+    expect(s.resolution).toBe(9);
+    expect(s.positions.reduce((x, y) => x + y, 0)).toBe(60);
+    expect(s.positions).toEqual(Array(12).fill(5));
+    expect(s.devices).toBe(3);
+    // A cell nobody visited: nothing.
+    hexToCell(cellToParent(latLngToCell(51.5, -0.12, 15), 9), cell);
+    expect(a.cellSeries(cell[0], cell[1], T0 + 59_999)).toMatchObject({ devices: 0, positions: Array(12).fill(0) });
+  });
+
+  it('follows a device: its cells in order, then where it is now; finds devices by prefix', () => {
+    const a = agg();
+    const walk: Fix[] = Array.from({ length: 30 }, (_, i) => ({ id: 'courier-7', ts: T0 + i * 1000, lat: here.lat + i * 0.0005, lon: here.lon }));
+    feed(a, [...walk, { id: 'courier-12', ts: T0, lat: here.lat, lon: here.lon }, { id: 'van-1', ts: T0, lat: here.lat, lon: here.lon }]);
+    const points = a.track('courier-7', T0 + 30_000)!;
+    expect(points.at(-1)).toEqual({ ts: walk.at(-1)!.ts, lat: walk.at(-1)!.lat, lon: walk.at(-1)!.lon });
+    expect(points.length).toBeGreaterThan(5);
+    expect(points.every((p, i) => i === 0 || p.ts >= points[i - 1].ts)).toBe(true);
+    expect(a.track('nobody', T0)).toBeUndefined();
+    expect(a.devices('COURIER', 10)).toEqual(['courier-12', 'courier-7']);
+    expect(a.devices('', 2)).toHaveLength(2);
   });
 });

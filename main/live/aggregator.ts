@@ -1,6 +1,6 @@
 import type { Bounds } from '../../shared/rpc';
 import { allocateFrame, sealFrame } from '../../shared/heatmap-frame';
-import { EDGE_KM, MAX_RESOLUTION, cellKey, keyToCell } from '../../shared/h3-cell';
+import { EDGE_KM, MAX_RESOLUTION, cellKey, cellResolution, keyToCell } from '../../shared/h3-cell';
 
 export interface AggregatorOptions {
   windowMs: number;
@@ -26,6 +26,10 @@ interface CellState {
 interface Track {
   cells: CellState[];
   seen: number[];
+  /** Its latest fix. */
+  lat: number;
+  lon: number;
+  ts: number;
 }
 
 export interface FrameRequest {
@@ -88,8 +92,13 @@ export class LiveAggregator {
     cell.counts[slot]++;
 
     if (track === undefined) {
-      this.tracks.set(id, { cells: [cell], seen: [ts] });
+      this.tracks.set(id, { cells: [cell], seen: [ts], lat, lon, ts });
       return;
+    }
+    if (ts >= track.ts) {
+      track.lat = lat;
+      track.lon = lon;
+      track.ts = ts;
     }
     const last = track.cells.length - 1;
     if (track.cells[last] === cell) {
@@ -137,6 +146,51 @@ export class LiveAggregator {
     const padLat = (EDGE_KM[this.options.resolution] * 2) / 111;
     const padLon = padLat / Math.max(0.01, Math.cos((Math.min(89, Math.max(Math.abs(s), Math.abs(n))) * Math.PI) / 180));
     return [Math.max(-180, w - padLon), Math.max(-90, s - padLat), Math.min(180, e + padLon), Math.min(90, n + padLat)];
+  }
+
+  /**
+   * One cell over the window (at its own resolution, or the kept one when finer): fixes per time bucket,
+   * oldest first, and the unique devices in it now.
+   */
+  cellSeries(hi: number, lo: number, now: number): { resolution: number; bucketMs: number; start: number; positions: number[]; devices: number } {
+    const { windowMs, bucketMs } = this.options;
+    const res = Math.min(cellResolution(hi), this.options.resolution);
+    const mask = 2 ** ((MAX_RESOLUTION - res) * 3);
+    const target = cellKey(hi, lo) - (cellKey(hi, lo) % mask) + (mask - 1);
+    const cutoff = now - windowMs;
+    const first = Math.floor(cutoff / bucketMs) + 1;
+    const last = Math.floor(now / bucketMs);
+    const positions = new Array<number>(Math.max(0, last - first + 1)).fill(0);
+    const inTarget = (cell: CellState) => cell.key - (cell.key % mask) + (mask - 1) === target;
+    for (const cell of this.cells.values()) {
+      if (!inTarget(cell)) continue;
+      this.epochs.forEach((epoch, slot) => {
+        if (epoch >= first && epoch <= last) positions[epoch - first] += cell.counts[slot];
+      });
+    }
+    let devices = 0;
+    for (const track of this.tracks.values()) {
+      if (track.cells.some((cell, i) => track.seen[i] >= cutoff && inTarget(cell))) devices++;
+    }
+    return { resolution: res, bucketMs, start: first * bucketMs, positions, devices };
+  }
+
+  /** Where a device went inside the window: the cells it visited (a point of each), then its latest fix; oldest first. */
+  track(id: string, now: number): { ts: number; lat: number; lon: number }[] | undefined {
+    const track = this.tracks.get(id);
+    if (!track) return undefined;
+    const cutoff = now - this.options.windowMs;
+    const points = track.cells.map((cell, i) => ({ ts: track.seen[i], lat: cell.lat, lon: cell.lon })).filter((p) => p.ts >= cutoff);
+    points.push({ ts: track.ts, lat: track.lat, lon: track.lon });
+    return points;
+  }
+
+  /** Ids of devices seen inside the window that start with `prefix` (any case), sorted, at most `limit`. */
+  devices(prefix: string, limit: number): string[] {
+    const p = prefix.toLowerCase();
+    const out: string[] = [];
+    for (const id of this.tracks.keys()) if (id.toLowerCase().startsWith(p)) out.push(id);
+    return out.sort().slice(0, limit);
   }
 
   /** Devices and kept-resolution cells seen inside the window (as of the last eviction). */

@@ -1,4 +1,5 @@
 import type { Viewport } from '../../shared/rpc';
+import { hexToCell } from '../../shared/h3-cell';
 import { resolutionForZoom } from '../../shared/zoom';
 import type { Config } from '../config';
 import type { Handlers } from '../rpc';
@@ -25,13 +26,23 @@ export function heatmapHandlers<C extends HeatmapClient>(
   live: LiveAggregator,
   settings: Config['live'],
   clock: () => number,
-): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot' | 'heatmap.extent'> {
+): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot' | 'heatmap.extent' | 'heatmap.cell' | 'heatmap.devices' | 'heatmap.track'> {
   return {
     'heatmap.viewport': (viewport, client) => {
       client.viewport = viewport;
       return { resolution: resolutionOf(viewport, settings), frameIntervalMs: settings.frameIntervalMs };
     },
     'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock()),
+    'heatmap.cell': ({ hex }) => {
+      const cell = [0, 0];
+      hexToCell(hex.toLowerCase(), cell);
+      return { hex: hex.toLowerCase(), ...live.cellSeries(cell[0], cell[1], clock()) };
+    },
+    'heatmap.devices': ({ prefix, limit }) => live.devices(prefix, limit),
+    'heatmap.track': ({ id }) => {
+      const points = live.track(id, clock());
+      return points ? { id, points } : null;
+    },
     'heatmap.extent': () => {
       const box = live.extent(clock());
       return box ? { west: box[0], south: box[1], east: box[2], north: box[3] } : null;

@@ -62,6 +62,21 @@ export const engineMethods = {
     params: z.object({}).strict(),
     result: z.object({ west: z.number(), south: z.number(), east: z.number(), north: z.number() }).nullable(),
   },
+  /** One cell over the live window: fixes per time bucket (oldest first) and its unique devices now. */
+  'heatmap.cell': {
+    params: z.object({ hex: z.string().regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex') }).strict(),
+    result: z.object({ hex: z.string(), resolution: z.number(), bucketMs: z.number(), start: z.number(), positions: z.array(z.number()), devices: z.number() }),
+  },
+  /** Ids of devices seen in the live window that start with `prefix` (any case), sorted. */
+  'heatmap.devices': {
+    params: z.object({ prefix: z.string().max(256), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    result: z.array(z.string()),
+  },
+  /** Where one device went in the live window (a point per cell it visited, then its latest fix); null when it is not in the window. */
+  'heatmap.track': {
+    params: z.object({ id: z.string().min(1).max(256) }).strict(),
+    result: z.object({ id: z.string(), points: z.array(z.object({ ts: z.number(), lat: z.number(), lon: z.number() })) }).nullable(),
+  },
   /** One heatmap frame for a viewport, now (binary, see heatmap-frame.ts). */
   'heatmap.snapshot': { params: ViewportSchema, result: Binary },
   /** The effective configuration (secrets redacted) and where the settings file lives. */

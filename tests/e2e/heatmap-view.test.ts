@@ -2,12 +2,14 @@
 // a detail control, 3D columns, metric and scale switches that change what is drawn, fit to the data.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedPixels, decodePng, launchChromium, startWebMode, waitFor, type WebMode } from '../helpers';
+import { changedPixels, decodePng, engineRpc, launchChromium, startWebMode, waitFor, type WebMode } from '../helpers';
 
 interface Hook {
   layer(): { cells: number; resolution: number; frames: number; extruded: boolean };
-  view(): { zoom: number; lat: number; pitch: number };
+  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean };
   hexWidthsPx(n: number): number[];
+  cellPoint(): { x: number; y: number; hex: string } | undefined;
+  layerIds(): string[];
 }
 
 let web: WebMode;
@@ -71,8 +73,8 @@ describe('the heatmap', () => {
     for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
     await waitFor(async () => (await view()).zoom < 9.5, { timeoutMs: 10_000, what: 'zoomed out' });
     await page.keyboard.press('0');
-    // The walkers fill a 16 km disc: the fitted view shows it whole, well inside city zoom.
-    await waitFor(async () => (await view()).zoom > 10, { timeoutMs: 10_000, what: 'the view fitted to the data' });
+    // The walkers fill a 16 km disc: the fitted view shows it whole, at city zoom, in a few hundred screen-sized cells.
+    await waitFor(async () => (await view()).zoom > 10.5 && !(await view()).moving, { timeoutMs: 10_000, what: 'the view fitted to the data' });
     await nextFrames((await layer()).frames, 'frames of the fitted view');
     expect((await layer()).cells).toBeGreaterThan(100);
   });
@@ -97,5 +99,44 @@ describe('the heatmap', () => {
     expect(changedPixels(flat, await mapShot())).toBeGreaterThan(5000);
     await page.keyboard.press('e');
     await waitFor(async () => !(await layer()).extruded && (await view()).pitch < 1, { timeoutMs: 10_000, what: 'flat again' });
+  });
+
+  it('pins a cell with a click: its figures and a sparkline of its last minute', async () => {
+    const point = await waitFor(() => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.cellPoint()), {
+      timeoutMs: 10_000,
+      what: 'a cell on screen',
+    });
+    await page.getByRole('application', { name: 'Map' }).click({ position: { x: point.x, y: point.y } });
+    const card = page.getByRole('region', { name: /^Cell [0-9a-f]{15}$/ });
+    await card.waitFor();
+    await card.getByRole('img', { name: /positions per 5 s over the last 60 s/ }).waitFor({ timeout: 10_000 });
+    expect(await card.innerText()).toMatch(/H3 resolution \d+ · [\d,]+ devices now · [\d,]+ positions in 60 s/);
+    await card.getByRole('button', { name: 'Unpin the cell' }).click();
+    await expect(card.count()).resolves.toBe(0);
+  });
+
+  it('finds a device by its id and follows it: its track as a path, the map on it', async () => {
+    const rpc = await engineRpc(web);
+    const [id] = await rpc.call<string[]>('heatmap.devices', { prefix: '', limit: 1 });
+    // A search field with suggestions is a combobox.
+    await page.getByRole('combobox', { name: 'Find a device' }).fill(id);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status', { name: 'Following a device' }).getByText(`Following ${id}`).waitFor();
+    await waitFor(async () => (await page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.layerIds())).includes('follow-path'), {
+      timeoutMs: 10_000,
+      what: 'the track drawn',
+    });
+    // The map follows it: its centre is where the device last was.
+    await waitFor(
+      async () => {
+        const track = await rpc.call<{ points: { lat: number; lon: number }[] } | null>('heatmap.track', { id });
+        const last = track!.points.at(-1)!;
+        const v = await view();
+        return Math.hypot(v.lat - last.lat, v.lon - last.lon) < 0.002;
+      },
+      { timeoutMs: 15_000, intervalMs: 300, what: `the map on ${id}` },
+    );
+    await page.getByRole('button', { name: 'Stop following' }).click();
+    await rpc.close();
   });
 });

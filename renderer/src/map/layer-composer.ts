@@ -29,6 +29,11 @@ export class LayerComposer {
     this.overlay.setProps({ layers: [...this.sources.values()].sort((a, b) => a.order - b.order).flatMap((x) => x.layers) });
   }
 
+  /** The ids of every layer given to deck.gl now (tests read what is drawn). */
+  layerIds(): string[] {
+    return [...this.sources.values()].flatMap((s) => s.layers.map((l) => l.id));
+  }
+
   /** Pointer handlers of `id`'s layers. */
   handle(id: string, handlers: Pick<Source, 'onHover' | 'onClick'>): () => void {
     const s = this.sources.get(id) ?? { order: 0, layers: [] };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { cellToBoundary } from 'h3-js';
+import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { resolutionForScreen } from '../../../../shared/zoom';
 import { registerCommands } from '../../app/commands';
 import { getUi, setUi, useUi } from '../../app/ui-store';
@@ -7,7 +7,9 @@ import { useConnection, useEngine } from '../../engine';
 import { HOME, useMapHandle } from '../../map';
 import { HEATMAP_LAYERS, HeatmapController, type CellInfo, type LayerStats } from './heatmap-controller';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
+import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
+import { PinnedCell } from './PinnedCell';
 
 /** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
 declare global {
@@ -17,9 +19,13 @@ declare global {
       applyFrame(buffer: ArrayBuffer): number;
       applyBaseline(buffer: ArrayBuffer): number;
       /** The map's zoom, centre latitude and pitch. */
-      view(): { zoom: number; lat: number; pitch: number };
+      view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean };
       /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
       hexWidthsPx(n: number): number[];
+      /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
+      cellPoint(): { x: number; y: number; hex: string } | undefined;
+      /** The ids of every deck.gl layer drawn now. */
+      layerIds(): string[];
     };
   }
 }
@@ -39,6 +45,7 @@ export function HeatmapMap() {
   const detail = useUi((s) => s.detail);
   const detailPreset = useUi((s) => s.detailPreset);
   const stats = useHeatmapStats();
+  const selection = useUi((s) => s.selection);
   const sendViewportRef = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -51,12 +58,27 @@ export function HeatmapMap() {
         const cell = info && info.index >= 0 ? c.cellAt(info.index) : undefined;
         setHover(cell && info ? { x: info.x, y: info.y, cell } : undefined);
       },
+      // A click pins the cell: its figures and its last minute stay on screen.
+      onClick: (info) => {
+        const cell = info.index >= 0 ? c.cellAt(info.index) : undefined;
+        if (cell) setUi({ selection: { kind: 'cell', hex: cell.hex } });
+      },
     });
     window.__hexwatch = {
       layer: () => ({ ...c.stats, extruded: c.extruded }),
       applyFrame: (b) => c.apply(b),
       applyBaseline: (b) => c.applyBaseline(b),
-      view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, pitch: map.getPitch() }),
+      view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, lon: map.getCenter().lng, pitch: map.getPitch(), moving: map.isMoving() }),
+      cellPoint: () => {
+        const { width, height } = map.getContainer().getBoundingClientRect();
+        for (const hex of c.sampleHexes(400)) {
+          const [lat, lon] = cellToLatLng(hex);
+          const p = map.project([lon, lat]);
+          if (p.x > 40 && p.y > 40 && p.x < width - 300 && p.y < height - 160) return { x: p.x, y: p.y, hex };
+        }
+        return undefined;
+      },
+      layerIds: () => composer.layerIds(),
       hexWidthsPx: (n) =>
         c.sampleHexes(n).map((hex) => {
           const points = cellToBoundary(hex, true).map(([lon, lat]) => map.project([lon, lat]));
@@ -120,6 +142,23 @@ export function HeatmapMap() {
             );
           });
         },
+      },
+      {
+        id: 'heatmap.find',
+        title: 'Heatmap: find a device and follow it',
+        group: 'Heatmap',
+        shortcut: '/',
+        run: () => {
+          setUi({ panel: 'heatmap' });
+          setTimeout(() => document.getElementById('device-search')?.focus(), 0);
+        },
+      },
+      {
+        id: 'selection.clear',
+        title: 'Unpin the cell / stop following the device',
+        group: 'Heatmap',
+        shortcut: 'Escape',
+        run: () => setUi({ selection: null }),
       },
       {
         id: 'heatmap.finer',
@@ -205,6 +244,8 @@ export function HeatmapMap() {
           {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
         </div>
       )}
+      {selection?.kind === 'cell' && <PinnedCell hex={selection.hex} />}
+      {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
       <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} />
     </>
   );

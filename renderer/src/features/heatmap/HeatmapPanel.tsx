@@ -1,6 +1,8 @@
 import type { ScaleMode } from '../../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../../shared/rpc';
+import { useState } from 'react';
 import { setUi, useUi } from '../../app/ui-store';
+import { useRpc } from '../../engine';
 import { Panel } from '../../ui';
 import { useHeatmapStats } from './heatmap-stats';
 
@@ -13,8 +15,31 @@ export function HeatmapPanel() {
   const detail = useUi((s) => s.detail);
   const preset = useUi((s) => s.detailPreset);
   const stats = useHeatmapStats();
+  const [query, setQuery] = useState('');
+  const { data: suggestions } = useRpc('heatmap.devices', { prefix: query, limit: 20 }, { enabled: query.length > 0 });
   return (
     <Panel title="Heatmap">
+      <form
+        className="field"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const id = query.trim();
+          if (id) setUi({ selection: { kind: 'device', id } });
+        }}
+      >
+        <input
+          id="device-search"
+          type="search"
+          aria-label="Find a device"
+          placeholder="Find a device (/)"
+          list="device-suggestions"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <datalist id="device-suggestions">{query && suggestions?.map((id) => <option key={id} value={id} />)}</datalist>
+        <button type="submit">Follow</button>
+      </form>
       <label className="field">
         <span>Colour by</span>
         <select aria-label="Colour by" value={metric} onChange={(e) => setUi({ metric: e.target.value as HeatmapMetric })}>
