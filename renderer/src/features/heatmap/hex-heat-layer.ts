@@ -26,7 +26,7 @@ const RESHAPE_KM = 10;
 /** Outlines once a cell is this wide on screen: each cell can be told from its neighbours. */
 const OUTLINE_MIN_PX = 24;
 /** The tallest column, in cell widths. */
-const TALLEST = 12;
+const TALLEST = 5;
 /** Colour changes between frames ease over this long. */
 const COLOUR_EASE_MS = 400;
 
