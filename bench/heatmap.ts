@@ -2,7 +2,9 @@
  * npm run bench -- heatmap
  * The live heatmap path with 100k devices: aggregation rate (against h3-js indexing alone as the
  * baseline), the time to build a 100k-cell frame, its size on the wire, and in Chromium the time from
- * frame receipt to the deck.gl layer updated. Writes bench/results/heatmap.json.
+ * frame receipt to the deck.gl layer updated; then frames of 100k and 250k cells through our layer and
+ * through a bare deck.gl H3HexagonLayer fed the same cells, to the next paint, in the same run (`runs`).
+ * Writes bench/results/heatmap.json.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ interface Page {
 const DEVICES = 100_000;
 const ROUNDS = 10; // fixes per device in the aggregation run
 const CELLS = 100_000;
+const SIZES = [100_000, 250_000];
 const RES = 9;
 const WORLD = { west: -180, south: -90, east: 180, north: 90 };
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -72,13 +75,13 @@ function measureAggregation() {
   return { baseline: median(baseline), pipeline: median(pipeline) };
 }
 
-/** An aggregator holding exactly CELLS distinct resolution-9 cells, one device each, 5 fixes per device. */
-function hundredThousandCells(now: number) {
+/** An aggregator holding exactly `count` distinct resolution-9 cells, one device each, 5 fixes per device. */
+function cellsAggregator(now: number, count = CELLS) {
   const random = seededRandom(9);
   const agg = new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: RES });
   const seen = new Set<string>();
   const cell = new Uint32Array(2);
-  while (seen.size < CELLS) {
+  while (seen.size < count) {
     const lat = 35 + random() * 10;
     const lon = -80 + random() * 12;
     const c = cellToParent(latLngToCell(lat, lon, 15), RES); // the parent, as the pipeline derives it
@@ -153,7 +156,7 @@ async function main() {
   log(`aggregation: ${Math.round(agg.pipeline)} positions/s (h3-js indexing alone: ${Math.round(agg.baseline)}/s)`);
 
   const now = Date.now();
-  const big = hundredThousandCells(now);
+  const big = cellsAggregator(now);
   const builds: number[] = [];
   let frame = new ArrayBuffer(0);
   for (let i = 0; i < 15; i++) {
@@ -178,6 +181,38 @@ async function main() {
     log(`render apply: not measured (${(err as Error).message.split('\n')[0]})`);
   }
 
+  // 100k and 250k cells: build, then our layer and a bare H3HexagonLayer to the next paint, in the same browser run.
+  const runs: { cells: number; build_ms_p50: number; ours_ms_p50: number; bare_ms_p50: number; ours_vs_bare_ratio: number }[] = [];
+  for (const size of SIZES) {
+    const agg = cellsAggregator(now, size);
+    const times: number[] = [];
+    let f = new ArrayBuffer(0);
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      f = agg.buildFrame({ resolution: RES, bounds: WORLD, now, maxCells: 500_000 });
+      times.push(performance.now() - t);
+    }
+    const second = f.slice(0);
+    const d = decodeFrame(second);
+    for (let i = 0; i < d.count; i++) d.devices[i] = 1 + (i % 7);
+    try {
+      const m = await measureApply([f, second]);
+      const run = {
+        cells: decodeFrame(f).count,
+        build_ms_p50: round(median(times)),
+        ours_ms_p50: round(median(m.painted)),
+        bare_ms_p50: round(median(m.baseline)),
+        ours_vs_bare_ratio: round(median(m.painted) / median(m.baseline), 3),
+      };
+      runs.push(run);
+      log(
+        `${run.cells} cells: build p50 ${run.build_ms_p50} ms; to the next paint: ours p50 ${run.ours_ms_p50} ms, bare H3HexagonLayer p50 ${run.bare_ms_p50} ms (ratio ${run.ours_vs_bare_ratio})`,
+      );
+    } catch (err) {
+      log(`${size} cells: not measured (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+
   const result = {
     scenario: 'heatmap',
     when: new Date().toISOString(),
@@ -199,7 +234,8 @@ async function main() {
     baseline_h3hexagonlayer_to_next_paint_ms_p50: apply ? round(median(apply.baseline)) : null,
     to_next_paint_ratio_vs_baseline: apply ? round(median(apply.painted) / median(apply.baseline), 3) : null,
     build_plus_apply_ms_p50: apply ? round(median(builds) + median(apply.warm)) : null,
-    targets: { aggregate_positions_per_s: 200_000, build_plus_apply_ms_p50: 50, frame_bytes_per_cell: 16 },
+    runs,
+    targets: { aggregate_positions_per_s: 200_000, build_plus_apply_ms_p50: 50, frame_bytes_per_cell: 16, ours_vs_bare_ratio: 1.2 },
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/heatmap.json', `${JSON.stringify(result, null, 2)}\n`);
