@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cellToParent, latLngToCell } from 'h3-js';
-import { chromium } from 'playwright-core';
 import { decodeFrame } from '../shared/heatmap-frame';
 import { startEngine, startWebBridge } from '../main';
 import { LiveAggregator, indexPosition } from '../main/live';
 import { createFleet, seededRandom, stepWalker } from '../main/simulator';
+import { launchChromium } from '../tests/helpers';
 import { median, percentile, round } from './stats';
 
 /** What the renderer exposes for tests and benchmarks (renderer/src, window.__hexwatch). */
@@ -99,18 +99,8 @@ async function measureApply(frames: ArrayBuffer[]) {
   const engine = await startEngine({ argv: ['--data-dir', dataDir, '--simulator.devices', '100', '--live.frameIntervalMs', '60000'], env: {}, log: () => {} });
   const staticDir = join(process.cwd(), 'out', 'renderer');
   const bridge = await startWebBridge({ engine, host: '127.0.0.1', port: 0, staticDir });
-  const browser = await chromium.launch({
-    executablePath: process.env.HEXWATCH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium();
+
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.url);

@@ -45,10 +45,10 @@ const phases = [
   {
     name: 'lint',
     title: 'lint (eslint . && prettier --check .)',
-    run: async () => (await exec('npx', ['--no', 'eslint', '.'])) || exec('npx', ['--no', 'prettier', '--check', '.']),
+    run: async () => (await exec('npx', ['--no', '--', 'eslint', '.'])) || exec('npx', ['--no', '--', 'prettier', '--check', '.']),
   },
   { name: 'typecheck', title: 'typecheck (npm run typecheck)', run: () => exec('npm', ['run', '--silent', 'typecheck']) },
-  { name: 'build', title: 'build (electron-vite build)', run: () => exec('npx', ['--no', 'electron-vite', 'build']) },
+  { name: 'build', title: 'build (electron-vite build)', run: () => exec('npx', ['--no', '--', 'electron-vite', 'build']) },
   { name: 'vitest', title: `tests (vitest run${vitestArgs.length ? ` ${vitestArgs.join(' ')}` : ''})`, run: runVitest },
 ];
 
@@ -99,7 +99,8 @@ function jsonReport() {
 }
 
 async function runVitest() {
-  const args = ['--no', 'vitest', 'run', ...vitestArgs];
+  // After `--`, every argument is vitest's (npx would take some for npm's own settings).
+  const args = ['--no', '--', 'vitest', 'run', ...vitestArgs];
   // Keep vitest's own summary on screen and also write a JSON report for the closing line.
   if (!vitestArgs.some((a) => a.startsWith('--reporter'))) {
     mkdirSync(join(root, 'test-results'), { recursive: true });

@@ -11,3 +11,4 @@ export { fenceScenario } from './fence-scenario';
 export * from './history-fixtures';
 export * from './steady-stream';
 export * from './bad-input';
+export * from './fence-events';

@@ -260,3 +260,41 @@ async function jetStreamAnswers(port: number): Promise<boolean> {
   }).catch(() => '');
   return /"memory"/.test(reply) && !/"error"/.test(reply);
 }
+
+export interface RestartableNats {
+  readonly url: string;
+  readonly port: number;
+  /** The running server (after start), to stop or kill. */
+  proc: ManagedProcess;
+  /** Starts nats-server again on the same port with the same store (an outage ends). */
+  start(): Promise<void>;
+  /** Stops it if it runs, and removes its store. */
+  remove(): Promise<void>;
+}
+
+/** A nats-server that can go down and come back on the same port with its JetStream store: for outage tests. */
+export async function startRestartableNats(): Promise<RestartableNats> {
+  const binary = natsServerPath();
+  if (!binary) throw new Error('hexwatch tests need nats-server: npm test provisions it');
+  const store = await makeTempDir('hexwatch-nats-store-');
+  const port = await freePort();
+  const nats: RestartableNats = {
+    url: `nats://${LOOPBACK}:${port}`,
+    port,
+    proc: undefined as unknown as ManagedProcess,
+    async start() {
+      nats.proc = startProcess('nats-server', binary, ['-js', '-sd', store.path, '-a', LOOPBACK, '-p', String(port)]);
+      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), {
+        timeoutMs: 20_000,
+        what: 'nats-server up',
+        detail: () => nats.proc.tail(),
+      });
+    },
+    async remove() {
+      await nats.proc?.stop();
+      await store.remove();
+    },
+  };
+  await nats.start();
+  return nats;
+}

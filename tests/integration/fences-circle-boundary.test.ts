@@ -7,7 +7,7 @@ import type { FenceEvent } from '../../shared/fence-event';
 import { circlePolygon, FenceEngine, Tile38Adapter, type Fix } from '../../main/fences';
 import { goAsin, goAtan2, goCos, goSin } from '../../main/fences/go-math';
 import { seededRandom } from '../../main/simulator';
-import { startTile38, tile38ServerPath, waitFor, type RunningServer } from '../helpers';
+import { differingPairs, eventsByPair, startTile38, tile38ServerPath, waitFor, type RunningServer } from '../helpers';
 
 const R = 6371e3;
 const RAD = Math.PI / 180;
@@ -118,14 +118,6 @@ function scenario(): { fences: Fence[]; fixes: Fix[]; v8Differs: number } {
   return { fences, fixes, v8Differs };
 }
 
-const byPair = (events: readonly FenceEvent[]) => {
-  const m = new Map<string, string[]>();
-  for (const e of events) {
-    const k = `${e.device_id} | ${e.fence_id}`;
-    m.set(k, [...(m.get(k) ?? []), `${e.event_type}@${e.timestamp}`]);
-  }
-  return m;
-};
 const SENTINEL: Fence = {
   id: 'zz-sentinel',
   name: 'sentinel',
@@ -163,10 +155,9 @@ describe.skipIf(!tile38ServerPath())('circles at float precision, against a real
     await adapter.publish([{ id: 'sentinel', lat: 0.0005, lon: 0.0005, ts: 1 }]);
     await waitFor(() => received.some((e) => e.device_id === 'sentinel'), { timeoutMs: 60_000, what: 'the sentinel event' });
 
-    const got = byPair(received.filter((e) => e.fence_id !== SENTINEL.id));
-    const want = byPair(expected);
-    const differing = [...new Set([...got.keys(), ...want.keys()])].filter((k) => JSON.stringify(got.get(k)) !== JSON.stringify(want.get(k)));
-    expect(differing.slice(0, 5).map((k) => ({ probe: k, tile38: got.get(k), embedded: want.get(k) }))).toEqual([]);
+    const got = eventsByPair(received.filter((e) => e.fence_id !== SENTINEL.id));
+    const want = eventsByPair(expected);
+    expect(differingPairs(got, want)).toEqual([]);
     // Both answers occur: probes land inside and outside, and chords cross.
     const kinds = expected.map((e) => e.event_type);
     expect(kinds.filter((k) => k === 'enter').length).toBeGreaterThan(500);

@@ -7,20 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import {
-  badInputCorpus,
-  corpusBytes,
-  freePort,
-  makeTempDir,
-  natsServerPath,
-  readHistoryElsewhere,
-  startNats,
-  startProcess,
-  tcpExchange,
-  waitFor,
-  type ManagedProcess,
-  type RunningServer,
-} from '../helpers';
+import { badInputCorpus, corpusBytes, makeTempDir, readHistoryElsewhere, startNats, startRestartableNats, waitFor, type RunningServer } from '../helpers';
 
 const HOUR = 3_600_000;
 
@@ -200,21 +187,9 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
 
 describe('NATS outage', () => {
   it('resumes after nats-server is down for 10 s mid-stream, losing nothing', async () => {
-    const binary = natsServerPath();
-    if (!binary) throw new Error('hexwatch tests need nats-server: install Debian\'s "nats-server" package');
-    const store = await makeTempDir('hexwatch-nats-store-');
+    const server = await startRestartableNats();
+    const url = server.url;
     const dir = await makeTempDir('hexwatch-outage-');
-    const port = await freePort();
-    const url = `nats://127.0.0.1:${port}`;
-    const start = async (): Promise<ManagedProcess> => {
-      const proc = startProcess('nats-server', binary, ['-js', '-sd', store.path, '-a', '127.0.0.1', '-p', String(port)]);
-      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), {
-        timeoutMs: 20_000,
-        what: 'nats-server up',
-      });
-      return proc;
-    };
-    let server = await start();
     let nc = await connect({ servers: url });
     const engine = await startIngestEngine(dir.path, url);
     const first = walkers(20_000, 500, Date.now(), 1000, 4);
@@ -227,13 +202,13 @@ describe('NATS outage', () => {
       );
       await waitFor(() => engine.status().ingest?.committed === first.length, { timeoutMs: 60_000, what: 'first half committed' });
       await nc.close();
-      await server.stop();
+      await server.proc.stop();
       await waitFor(() => engine.status().sourceState !== 'running', { timeoutMs: 15_000, what: 'the engine to notice the outage' });
       // The outage the issue asks for: ten seconds without a server, while the rest of the engine runs.
       const downUntil = Date.now() + 10_000;
       await waitFor(() => Date.now() >= downUntil, { timeoutMs: 12_000, what: 'ten seconds of outage', intervalMs: 500 });
       expect(engine.status().sourceDetail).toMatch(/reconnect|connect/i);
-      server = await start();
+      await server.start();
       nc = await connect({ servers: url });
       await publishAll(
         nc,
@@ -249,12 +224,11 @@ describe('NATS outage', () => {
     } finally {
       await engine.stop();
       await nc.close();
-      await server.stop();
+      await server.remove();
     }
     const back = readHistoryElsewhere(dir.path);
     expect(back.rows).toHaveLength(first.length + second.length);
     expect(new Set(back.rows.map((r) => r.seq)).size).toBe(first.length + second.length);
     await dir.remove();
-    await store.remove();
   });
 });

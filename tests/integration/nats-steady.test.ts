@@ -8,19 +8,14 @@ import type { Status } from '../../shared/rpc';
 import {
   CommitWatch,
   engineRpc,
-  freePort,
-  makeTempDir,
-  natsServerPath,
   percentile,
   readHistoryElsewhere,
   startNats,
-  startProcess,
+  startRestartableNats,
   startWebMode,
   settledStreamCount,
   SteadyPublisher,
-  tcpExchange,
   waitFor,
-  type ManagedProcess,
 } from '../helpers';
 
 const ENGINE_ARGS = ['--history.graceS', '0', '--history.rollIntervalS', '5'];
@@ -82,20 +77,8 @@ async function storedIn(url: string): Promise<number> {
 
 describe('an outage longer than the ack wait', () => {
   it('nats-server killed for 12 s (ack wait 5 s) under a steady 1,000/s, then restarted: no duplicate, no loss', async () => {
-    const binary = natsServerPath();
-    if (!binary) throw new Error('hexwatch tests need nats-server');
-    const store = await makeTempDir('hexwatch-nats-store-');
-    const port = await freePort();
-    const url = `nats://127.0.0.1:${port}`;
-    const start = async (): Promise<ManagedProcess> => {
-      const proc = startProcess('nats-server', binary, ['-js', '-sd', store.path, '-a', '127.0.0.1', '-p', String(port)]);
-      await waitFor(async () => /jetstream/.test(await tcpExchange(port, { until: /^INFO .*\r\n/ }).catch(() => '')), {
-        timeoutMs: 20_000,
-        what: 'nats-server up',
-      });
-      return proc;
-    };
-    let server = await start();
+    const nats = await startRestartableNats();
+    const url = nats.url;
     const web = await startWebMode({ args: ['--nats', url, '--nats.ackWaitS', '5', ...ENGINE_ARGS] });
     const rpc = await engineRpc(web);
     const status = () => rpc.call<Status>('engine.status');
@@ -104,11 +87,11 @@ describe('an outage longer than the ack wait', () => {
     const publisher = new SteadyPublisher({ nc, subject: 'pos.outage', ratePerSec: 1000 }).start();
     try {
       await waitFor(async () => ((await status()).ingest?.committed ?? 0) >= 5000, { timeoutMs: 30_000, what: '5,000 committed before the outage' });
-      server.child.kill('SIGKILL');
-      await server.exited;
+      nats.proc.child.kill('SIGKILL');
+      await nats.proc.exited;
       await waitFor(async () => (await status()).sourceState !== 'running', { timeoutMs: 15_000, what: 'the engine to notice the outage' });
       await new Promise((r) => setTimeout(r, 12_000));
-      server = await start();
+      await nats.start();
       const resumed = publisher.published;
       await waitFor(() => publisher.published >= resumed + 10_000, { timeoutMs: 30_000, what: '10 s more of publishing' });
       await publisher.stop();
@@ -130,8 +113,7 @@ describe('an outage longer than the ack wait', () => {
       await publisher.stop();
       await nc.close();
       await web.stop();
-      await server.stop();
-      await store.remove();
+      await nats.remove();
     }
   }, 180_000);
 });
