@@ -1,6 +1,7 @@
 import type { Bounds } from '../../shared/rpc';
 import { allocateFrame, sealFrame } from '../../shared/heatmap-frame';
 import { EDGE_KM, MAX_RESOLUTION, cellKey, cellResolution, keyToCell } from '../../shared/h3-cell';
+import { RingCache, smoothCells } from './smoothing';
 
 export interface AggregatorOptions {
   windowMs: number;
@@ -37,6 +38,8 @@ export interface FrameRequest {
   bounds: Bounds;
   now: number;
   maxCells: number;
+  /** k-ring smoothing (0: none): each cell shows the total of its k-ring. */
+  smoothing?: number;
 }
 
 /**
@@ -56,6 +59,7 @@ export class LiveAggregator {
   private latest = 0;
   private lastEvictEpoch = -1;
   private frameId = 0;
+  private readonly rings = new RingCache();
   /** Fixes older than the window when they arrived; counted, not aggregated. */
   late = 0;
 
@@ -199,7 +203,7 @@ export class LiveAggregator {
   }
 
   /** Builds the binary frame (shared/heatmap-frame.ts) of one resolution inside the bounds. */
-  buildFrame({ resolution, bounds, now, maxCells }: FrameRequest): ArrayBuffer {
+  buildFrame({ resolution, bounds, now, maxCells, smoothing = 0 }: FrameRequest): ArrayBuffer {
     const res = Math.min(resolution, this.options.resolution);
     const { windowMs, bucketMs } = this.options;
     const cutoff = now - windowMs;
@@ -245,6 +249,7 @@ export class LiveAggregator {
         acc.devices[cell.row]++;
       }
     }
+    if (smoothing > 0) Object.assign(acc, smoothCells(acc, res, smoothing, this.rings));
     return acc.toFrame(res, now, windowMs, maxCells);
   }
 }

@@ -18,7 +18,13 @@ function resolutionOf(viewport: Viewport, settings: Config['live']): number {
 
 /** The frame of one view: the cells at the view's resolution inside its bounds, over the live window. */
 function frameFor(live: LiveAggregator, settings: Config['live'], viewport: Viewport, now: number): ArrayBuffer {
-  return live.buildFrame({ resolution: resolutionOf(viewport, settings), bounds: viewport.bounds, now, maxCells: settings.maxFrameCells });
+  return live.buildFrame({
+    resolution: resolutionOf(viewport, settings),
+    bounds: viewport.bounds,
+    now,
+    maxCells: settings.maxFrameCells,
+    smoothing: viewport.smoothing ?? 0,
+  });
 }
 
 /** `heatmap.viewport` (a client says what it looks at), `heatmap.snapshot` (one frame now), `heatmap.extent` (where the data is). */

@@ -23,6 +23,8 @@ export const ViewportSchema = z
     zoom: z.number().finite().min(0).max(24),
     /** The H3 resolution the client wants (cells sized for its screen); absent: the ADR's zoom table. Capped at live.maxResolution. */
     resolution: z.number().int().min(0).max(15).optional(),
+    /** k-ring smoothing, 0–3: each cell shows the total of its k-ring. */
+    smoothing: z.number().int().min(0).max(3).optional(),
   })
   .strict();
 export type Viewport = z.infer<typeof ViewportSchema>;

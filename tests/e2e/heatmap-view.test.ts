@@ -6,7 +6,7 @@ import { changedPixels, decodePng, engineRpc, launchChromium, startWebMode, wait
 
 interface Hook {
   layer(): { cells: number; resolution: number; frames: number; extruded: boolean };
-  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean };
+  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
   hexWidthsPx(n: number): number[];
   cellPoint(): { x: number; y: number; hex: string } | undefined;
   layerIds(): string[];
@@ -58,8 +58,14 @@ describe('the heatmap', () => {
     for (const clicks of [0, 2, 4]) {
       for (let i = 0; i < clicks - (seen.length ? [0, 2, 4][seen.length - 1] : 0); i++) await page.getByRole('button', { name: 'Zoom in' }).click();
       await waitFor(async () => Math.abs((await view()).zoom - (11 + clicks)) < 0.05, { timeoutMs: 10_000, what: `zoom ${11 + clicks}` });
-      const before = (await layer()).frames;
-      await nextFrames(before, `frames at zoom ${11 + clicks}`);
+      // Frames of the view before may still arrive: measure once the layer holds the resolution the engine gave this view.
+      await waitFor(
+        async () => {
+          const v = await view();
+          return v.requested?.zoom === v.zoom && (await layer()).resolution === v.requested.resolution;
+        },
+        { timeoutMs: 15_000, intervalMs: 100, what: `a frame for zoom ${11 + clicks}` },
+      );
       const px = median(await widths());
       const { resolution } = await layer();
       seen.push(`zoom ${11 + clicks}: res ${resolution}, median ${px.toFixed(1)} px`);
@@ -79,7 +85,7 @@ describe('the heatmap', () => {
     expect((await layer()).cells).toBeGreaterThan(100);
   });
 
-  it('changes what is drawn when the metric, the scale or 3D changes', async () => {
+  it('changes what is drawn when the metric, the scale, smoothing or 3D changes', async () => {
     const frames = async () => (await layer()).frames;
     const base = await mapShot();
     await page.getByRole('combobox', { name: 'Colour by' }).selectOption('perDevice');
@@ -92,6 +98,18 @@ describe('the heatmap', () => {
       .getByTestId('legend')
       .getByText(/quantile scale/)
       .waitFor();
+
+    // Smoothing spreads each cell over its 2-ring: the data's edge grows by two rings of cells.
+    const before = (await layer()).cells;
+    const unsmoothed = await mapShot();
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('2');
+    await page
+      .getByTestId('legend')
+      .getByText(/totalled over 2-ring neighbourhoods/)
+      .waitFor();
+    await waitFor(async () => (await layer()).cells > before * 1.05, { timeoutMs: 10_000, what: `more cells than ${before} once smoothed` });
+    expect(changedPixels(unsmoothed, await mapShot())).toBeGreaterThan(1000);
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('0');
 
     const flat = await mapShot();
     await page.getByRole('checkbox', { name: '3D columns' }).check();

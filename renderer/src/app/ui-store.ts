@@ -18,6 +18,8 @@ export interface UiState {
   /** Cell size: sized for the screen, moved `detail` steps finer (+) or coarser (−); or the ADR's zoom table. */
   detail: number;
   detailPreset: 'screen' | 'adr';
+  /** k-ring smoothing, 0–3. */
+  smoothing: number;
   /** What the analyst has selected on the map or in a panel. */
   selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
   /** A drawing tool in use on the map, if any. */
@@ -42,6 +44,7 @@ let state: UiState = {
   extruded: false,
   detail: 0,
   detailPreset: 'screen',
+  smoothing: 0,
   selection: null,
   drawing: null,
 };

@@ -19,7 +19,8 @@ declare global {
       applyFrame(buffer: ArrayBuffer): number;
       applyBaseline(buffer: ArrayBuffer): number;
       /** The map's zoom, centre latitude and pitch. */
-      view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean };
+      /** `requested`: the resolution the engine frames the last view at, and that view's zoom. */
+      view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
       /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
       hexWidthsPx(n: number): number[];
       /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
@@ -44,6 +45,7 @@ export function HeatmapMap() {
   const extruded = useUi((s) => s.extruded);
   const detail = useUi((s) => s.detail);
   const detailPreset = useUi((s) => s.detailPreset);
+  const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
   const selection = useUi((s) => s.selection);
   const sendViewportRef = useRef<() => void>(() => {});
@@ -68,7 +70,7 @@ export function HeatmapMap() {
       layer: () => ({ ...c.stats, extruded: c.extruded }),
       applyFrame: (b) => c.apply(b),
       applyBaseline: (b) => c.applyBaseline(b),
-      view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, lon: map.getCenter().lng, pitch: map.getPitch(), moving: map.isMoving() }),
+      view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, lon: map.getCenter().lng, pitch: map.getPitch(), moving: map.isMoving(), requested }),
       cellPoint: () => {
         const { width, height } = map.getContainer().getBoundingClientRect();
         for (const hex of c.sampleHexes(400)) {
@@ -88,10 +90,13 @@ export function HeatmapMap() {
         }),
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** The resolution the engine said it frames the last view at (tests wait for frames of it). */
+    let requested: { resolution: number; zoom: number } | undefined;
     const sendViewport = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const b = map.getBounds();
+        const zoom = map.getZoom();
         const ui = getUi();
         // Cells sized for the screen (about 30 px across), moved by the detail setting; or the ADR's zoom table.
         const resolution = ui.detailPreset === 'screen' ? resolutionForScreen(map.getZoom(), map.getCenter().lat, 15, ui.detail) : undefined;
@@ -100,8 +105,12 @@ export function HeatmapMap() {
             bounds: { west: b.getWest(), south: Math.max(-90, b.getSouth()), east: b.getEast(), north: Math.min(90, b.getNorth()) },
             zoom: map.getZoom(),
             ...(resolution === undefined ? {} : { resolution }),
+            ...(ui.smoothing > 0 ? { smoothing: ui.smoothing } : {}),
           })
-          .then(() => setError(undefined))
+          .then((reply) => {
+            requested = { resolution: reply.resolution, zoom };
+            setError(undefined);
+          })
           .catch((err: Error) => setError(`The engine refused the view: ${err.message}`));
       }, 150);
     };
@@ -181,6 +190,13 @@ export function HeatmapMap() {
         run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'adr' ? 'screen' : 'adr', detail: 0 })),
       },
       {
+        id: 'heatmap.smooth',
+        title: 'Heatmap: k-ring smoothing 0 → 1 → 2 → 3',
+        group: 'Heatmap',
+        shortcut: 'k',
+        run: () => setUi((s) => ({ smoothing: (s.smoothing + 1) % 4 })),
+      },
+      {
         id: 'heatmap.extrude',
         title: 'Heatmap: 3D columns by value (right-drag tilts the map)',
         group: 'Heatmap',
@@ -216,8 +232,8 @@ export function HeatmapMap() {
     map.easeTo({ pitch: extruded ? 50 : 0, duration: 600 });
   }, [map, extruded]);
 
-  // A new cell size is a new view for the engine.
-  useEffect(() => sendViewportRef.current(), [detail, detailPreset]);
+  // A new cell size or smoothing is a new view for the engine.
+  useEffect(() => sendViewportRef.current(), [detail, detailPreset, smoothing]);
 
   const windowS = Math.round(stats.windowMs / 1000) || 60;
   return (
@@ -246,7 +262,7 @@ export function HeatmapMap() {
       )}
       {selection?.kind === 'cell' && <PinnedCell hex={selection.hex} />}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
-      <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} />
+      <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} smoothing={smoothing} />
     </>
   );
 }

@@ -14,6 +14,7 @@ export function HeatmapPanel() {
   const extruded = useUi((s) => s.extruded);
   const detail = useUi((s) => s.detail);
   const preset = useUi((s) => s.detailPreset);
+  const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
   const [query, setQuery] = useState('');
   const { data: suggestions } = useRpc('heatmap.devices', { prefix: query, limit: 20 }, { enabled: query.length > 0 });
@@ -91,6 +92,15 @@ export function HeatmapPanel() {
           checked={preset === 'adr'}
           onChange={(e) => setUi({ detailPreset: e.target.checked ? 'adr' : 'screen', detail: 0 })}
         />
+      </label>
+      <label className="field">
+        <span>Smoothing (k rings)</span>
+        <select aria-label="Smoothing" value={smoothing} onChange={(e) => setUi({ smoothing: Number(e.target.value) })}>
+          <option value={0}>none</option>
+          <option value={1}>k = 1</option>
+          <option value={2}>k = 2</option>
+          <option value={3}>k = 3</option>
+        </select>
       </label>
       <label className="field">
         <span>3D columns (right-drag tilts)</span>

@@ -15,6 +15,7 @@ export function Legend(props: {
   ticks: [number, number][];
   resolution: number;
   windowS: number;
+  smoothing: number;
 }) {
   const stops = COLOR_SCALES[props.scale];
   const gradient = stops
@@ -25,7 +26,10 @@ export function Legend(props: {
     .join(', ');
   return (
     <div className="legend" data-testid="legend" aria-label="colour scale legend" role="figure">
-      <div className="legend-title">{METRIC_LABELS[props.metric]}</div>
+      <div className="legend-title">
+        {METRIC_LABELS[props.metric]}
+        {props.smoothing > 0 ? `, totalled over ${props.smoothing}-ring neighbourhoods` : ''}
+      </div>
       <div className="legend-bar" style={{ background: `linear-gradient(to right, ${gradient})` }} />
       <div className="legend-ticks">
         {props.ticks.map(([value, at]) => (
