@@ -8,8 +8,8 @@ export function registerAppScheme(): void {
 }
 
 /** Serves the built renderer from app://hexwatch/, by the same rules and CSP as web mode (main/server). */
-export function serveRenderer(root: string): void {
-  const csp = rendererCsp();
+export function serveRenderer(root: string, onlineBasemaps: boolean): void {
+  const csp = rendererCsp([], onlineBasemaps);
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
     const file = url.host === 'hexwatch' ? resolveStaticFile(root, url.pathname) : undefined;

@@ -53,7 +53,6 @@ function createWindow(e: Engine): BrowserWindow {
 
 app.whenReady().then(async () => {
   harden();
-  serveRenderer(join(here, '../renderer'));
   try {
     const password = loadSecret('nats.password');
     engine = await startEngine({
@@ -68,6 +67,8 @@ app.whenReady().then(async () => {
     app.exit(1);
     return;
   }
+  // The CSP follows the settings: map.onlineBasemaps lets the map fetch a basemap from the internet.
+  serveRenderer(join(here, '../renderer'), engine.config.map.onlineBasemaps);
   createWindow(engine);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0 && engine) createWindow(engine);

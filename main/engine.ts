@@ -3,6 +3,7 @@ import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
+import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest } from './ingest';
@@ -201,6 +202,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...historyHandlers<ClientState>(needHistory, clock),
     ...queueHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
+    ...basemapHandlers<ClientState>(),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0));

@@ -139,6 +139,10 @@ export const ConfigSchema = strict({
     degradedOldestS: z.number().int().min(0).default(300),
     degradedSuccessPercent: z.number().min(0).max(100).default(95),
   }).prefault({}),
+  map: strict({
+    // Off: the page fetches nothing from any host but the engine. On: a basemap style URL may be opened, and the page may fetch its tiles from the internet.
+    onlineBasemaps: z.boolean().default(false),
+  }).prefault({}),
   log: strict({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   }).prefault({}),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFile } from './static-files';
+import { rendererCsp, serveFile } from './static-files';
 
 // A renderer folder with a file, a sub-folder, a link that stays inside and links that lead out.
 let base: string;
@@ -47,5 +47,19 @@ describe('serveFile', () => {
     expect(await status('/up/secret.txt')).toBe(404);
     expect(await status('/..%2fsecret.txt')).toBe(404);
     expect(await status('/%2e%2e/secret.txt')).toBe(404);
+  });
+});
+
+describe('rendererCsp', () => {
+  const directive = (csp: string, name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
+
+  it('lets the page reach only its own origin and the sockets it is given, unless online basemaps are on', () => {
+    const offline = rendererCsp(['ws://127.0.0.1:9']);
+    expect(directive(offline, 'connect-src')).toBe("connect-src 'self' ws://127.0.0.1:9");
+    expect(directive(offline, 'img-src')).toBe("img-src 'self' data: blob:");
+    const online = rendererCsp(['ws://127.0.0.1:9'], true);
+    expect(directive(online, 'connect-src')).toBe("connect-src 'self' ws://127.0.0.1:9 https:");
+    expect(directive(online, 'img-src')).toBe("img-src 'self' data: blob: https:");
+    expect(directive(online, 'script-src')).toBe("script-src 'self'");
   });
 });

@@ -19,16 +19,18 @@ const MIME: Record<string, string> = {
 
 /**
  * The renderer's Content-Security-Policy, for both shells: nothing remote, no eval; `connect` names
- * where the page may open connections besides its own origin (web mode's WebSocket).
+ * where the page may open connections besides its own origin (web mode's WebSocket). `onlineBasemaps`
+ * (the `map.onlineBasemaps` setting, off by default) lets the map fetch a style and its tiles over HTTPS.
  */
-export function rendererCsp(connect: readonly string[] = []): string {
+export function rendererCsp(connect: readonly string[] = [], onlineBasemaps = false): string {
+  const online = onlineBasemaps ? ['https:'] : [];
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src ${["'self'", 'data:', 'blob:', ...online].join(' ')}`,
     "worker-src 'self' blob:",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
+    `connect-src ${["'self'", ...connect, ...online].join(' ')}`,
     "font-src 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -56,7 +56,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const requestToken = (req: IncomingMessage, url: URL): string | undefined =>
     url.searchParams.get('token') || cookieValue(req.headers.cookie, cookieName(port));
   const securityHeaders = (): Record<string, string> => ({
-    'Content-Security-Policy': rendererCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
+    'Content-Security-Policy': rendererCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], engine.config.map.onlineBasemaps),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',

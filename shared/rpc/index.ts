@@ -1,21 +1,23 @@
 /**
  * The one RPC contract both transports carry (Electron IPC and the web bridge's WebSocket), by area
- * (engine.ts, history.ts, queue.ts, fences.ts: the same names as the engine's rooms). Each method
+ * (engine.ts, history.ts, queue.ts, fences.ts, basemap.ts: the same names as the engine's rooms). Each method
  * names its params schema and result schema; each event channel names its payload. The engine's
  * dispatcher validates params against these; the renderer sees only `RpcClient`.
  */
 import { z } from 'zod';
 import { FenceEventSchema } from '../fence-event';
+import { basemapMethods } from './basemap';
 import { Binary, engineMethods, StatusSchema } from './engine';
 import { fenceMethods } from './fences';
 import { historyMethods } from './history';
 import { queueMethods } from './queue';
 
 export * from './engine';
+export type { Place } from './basemap';
 export type { QuarantineEntry } from './history';
 export type { QueueItemInfo, TargetInfo } from './queue';
 
-export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods } as const;
+export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods } as const;
 
 export const channels = {
   status: StatusSchema,

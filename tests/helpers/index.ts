@@ -12,3 +12,4 @@ export * from './history-fixtures';
 export * from './steady-stream';
 export * from './bad-input';
 export * from './fence-events';
+export * from './pmtiles-writer';

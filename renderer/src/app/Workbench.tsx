@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useConnection } from '../engine';
+import { BasemapPicker, PlaceLabels } from '../features/basemap';
 import { DeliveriesPanel } from '../features/deliveries';
 import { FencesPanel } from '../features/fences';
 import { HeatmapMap, HeatmapPanel } from '../features/heatmap';
@@ -23,6 +24,7 @@ export function Workbench() {
   const panel = useUi((s) => s.panel);
   const theme = useUi((s) => s.theme);
   const paletteOpen = useUi((s) => s.paletteOpen);
+  const basemap = useUi((s) => s.basemap);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -71,8 +73,10 @@ export function Workbench() {
         </aside>
       )}
       <main className="centre">
-        <MapView theme={theme}>
+        <MapView theme={theme} basemap={basemap}>
           <HeatmapMap />
+          {basemap.kind !== 'style' && <PlaceLabels theme={theme} />}
+          <BasemapPicker />
         </MapView>
         <ConnectionBanner />
       </main>

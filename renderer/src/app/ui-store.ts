@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import type { ColorScaleName, ScaleMode } from '../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../shared/rpc';
+import type { Basemap } from '../map';
 
 export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
 export type Theme = 'dark' | 'light';
@@ -22,6 +23,8 @@ export interface UiState {
   smoothing: number;
   /** What the analyst has selected on the map or in a panel. */
   selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
+  /** The map under everything (see map/basemap-style.ts). */
+  basemap: Basemap;
   /** A drawing tool in use on the map, if any. */
   drawing: 'polygon' | 'rectangle' | 'circle' | null;
 }
@@ -46,6 +49,7 @@ let state: UiState = {
   detailPreset: 'screen',
   smoothing: 0,
   selection: null,
+  basemap: { kind: 'offline' },
   drawing: null,
 };
 const listeners = new Set<() => void>();

@@ -3,16 +3,18 @@ import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { offlineStyle } from './basemap';
+import { styleFor, type Basemap } from './basemap-style';
 import { LayerComposer } from './layer-composer';
 import { MapContext, type MapHandle } from './MapContext';
 
 // The simulator's default area (8 km around Times Square).
 export const HOME = { center: [-73.9851, 40.7589] as [number, number], zoom: 11 };
 
-/** The map in the workbench's centre: MapLibre's offline basemap, deck.gl above it, and the features' map parts as children. */
-export function MapView({ theme, children }: { theme: 'dark' | 'light'; children: ReactNode }) {
+/** The map in the workbench's centre: MapLibre's basemap (offline unless the analyst opens another), deck.gl above it, and the features' map parts as children. */
+export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light'; basemap: Basemap; children: ReactNode }) {
   const div = useRef<HTMLDivElement>(null);
   const [handle, setHandle] = useState<MapHandle | null>(null);
+  const [basemapError, setBasemapError] = useState<string>();
 
   useEffect(() => {
     const map = new maplibregl.Map({
@@ -20,7 +22,7 @@ export function MapView({ theme, children }: { theme: 'dark' | 'light'; children
       style: offlineStyle(theme),
       center: HOME.center,
       zoom: HOME.zoom,
-      attributionControl: { customAttribution: 'Natural Earth' },
+      attributionControl: { customAttribution: 'Natural Earth · GeoNames' },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     // The overlay's handlers need the composer, which needs the overlay.
@@ -44,12 +46,34 @@ export function MapView({ theme, children }: { theme: 'dark' | 'light'; children
   }, []);
 
   useEffect(() => {
-    handle?.map.setStyle(offlineStyle(theme));
-  }, [handle, theme]);
+    if (!handle) return;
+    const { map } = handle;
+    let current = true;
+    setBasemapError(undefined);
+    // A style URL that fails (offline, refused by the CSP, not a style) says so instead of leaving a blank map.
+    const onError = (e: { error?: Error }) => {
+      if (current && basemap.kind === 'style' && !map.isStyleLoaded())
+        setBasemapError(`The style at ${basemap.url} did not load: ${e.error?.message ?? 'unknown error'}`);
+    };
+    map.on('error', onError);
+    styleFor(basemap, theme).then(
+      (style) => current && map.setStyle(style),
+      (err: unknown) => current && setBasemapError((err as Error).message),
+    );
+    return () => {
+      current = false;
+      map.off('error', onError);
+    };
+  }, [handle, theme, basemap]);
 
   return (
     <div className="map-wrap">
       <div ref={div} className="map" data-testid="map" role="application" aria-label="Map" />
+      {basemapError && (
+        <div className="map-error" role="alert">
+          {basemapError}
+        </div>
+      )}
       {handle && <MapContext.Provider value={handle}>{children}</MapContext.Provider>}
     </div>
   );

@@ -54,7 +54,7 @@ export function FollowDevice({ id }: { id: string }) {
   useEffect(() => () => composer.set(FOLLOW_LAYERS, []), [composer]);
 
   return (
-    <div className="chip" role="status" aria-label="Following a device">
+    <div className="chip" data-map-overlay role="status" aria-label="Following a device">
       {error ? `Cannot follow ${id}: ${error.message}` : track === null ? `${id} has not reported in the live window` : `Following ${id}`}
       {last && <span className="muted"> · last fix {new Date(last.ts).toLocaleTimeString()}</span>}
       <button onClick={() => setUi({ selection: null })}>Stop following</button>

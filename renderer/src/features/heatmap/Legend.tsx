@@ -25,7 +25,7 @@ export function Legend(props: {
     })
     .join(', ');
   return (
-    <div className="legend" data-testid="legend" aria-label="colour scale legend" role="figure">
+    <div className="legend" data-map-overlay data-testid="legend" aria-label="colour scale legend" role="figure">
       <div className="legend-title">
         {METRIC_LABELS[props.metric]}
         {props.smoothing > 0 ? `, totalled over ${props.smoothing}-ring neighbourhoods` : ''}

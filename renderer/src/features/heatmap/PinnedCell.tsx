@@ -12,7 +12,7 @@ export function PinnedCell({ hex }: { hex: string }) {
   const total = series.reduce((a, b) => a + b, 0);
   const windowS = data ? Math.round((series.length * data.bucketMs) / 1000) : 0;
   return (
-    <section className="pinned" role="region" aria-label={`Cell ${hex}`}>
+    <section className="pinned" data-map-overlay role="region" aria-label={`Cell ${hex}`}>
       <header>
         <span className="mono">{hex}</span>
         <button aria-label="Unpin the cell" onClick={() => setUi({ selection: null })}>

@@ -1,0 +1,2 @@
+export { Gazetteer } from './gazetteer';
+export { basemapHandlers } from './basemap-handlers';

@@ -1,0 +1,3 @@
+/** The map under the data: place names from the engine's gazetteer, and choosing a basemap (offline, PMTiles, style URL). */
+export { BasemapPicker } from './BasemapPicker';
+export { PlaceLabels } from './PlaceLabels';
