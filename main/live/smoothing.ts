@@ -1,6 +1,6 @@
 import { gridDisk } from 'h3-js';
 import { cellKey, cellToHex, hexToCell, keyToCell } from '../../shared/h3-cell';
-import { CellKeyTable } from './cell-key-table';
+import { CellKeyTable } from '../../shared/cell-key-table';
 
 /** Cells known at most (rings plus their members; a bounded cache starts over rather than grow without end). */
 const MAX_SLOTS = 2_000_000;

@@ -1,9 +1,10 @@
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { COLOR_SCALES, colorLut, legendStops, scaleIndex, type ColorScaleName, type ScaleMode } from '../../../../shared/color-scale';
-import { cellToHex } from '../../../../shared/h3-cell';
+import { cellKey, cellToHex } from '../../../../shared/h3-cell';
 import { decodeFrame, type HeatmapFrame } from '../../../../shared/heatmap-frame';
 import type { HeatmapMetric } from '../../../../shared/rpc';
+import { ColourEase } from './colour-ease';
 import { CenterCache, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
 
@@ -31,6 +32,12 @@ export interface LayerSink {
   set(id: string, layers: Layer[], order?: number): void;
 }
 
+/**
+ * Frames up to this many cells ease their colours (a screen-sized frame holds a few thousand); a larger
+ * one (a zoomed-out continent) switches at once: each tick of an ease redraws every cell.
+ */
+const EASE_MAX_CELLS = 20_000;
+
 /** The heatmap's layers in the composer: below everything else a feature draws. */
 export const HEATMAP_LAYERS = 'heatmap';
 
@@ -41,6 +48,9 @@ export class HeatmapController {
   private frame: HeatmapFrame | undefined;
   private attrs: FrameAttributes | undefined;
   private listeners = new Set<(s: LayerStats) => void>();
+  // Colour changes ease over 400 ms, unless the system asks for reduced motion.
+  private readonly ease = new ColourEase(globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
+  private easing = 0;
   stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [] };
   mode: ScaleMode = 'log';
   extruded = false;
@@ -128,12 +138,32 @@ export class HeatmapController {
   private render(): void {
     const frame = this.frame!;
     const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache, this.mode));
+    const keys = new Float64Array(frame.count);
+    for (let i = 0; i < frame.count; i++) keys[i] = cellKey(frame.cellHi[i], frame.cellLo[i]);
+    const animated = attrs.count <= EASE_MAX_CELLS;
+    this.ease.retarget(keys, attrs.colors, attrs.count, performance.now(), animated);
+    this.draw();
+    if (animated && !this.easing) this.easing = requestAnimationFrame(this.tick);
+    const ticks = legendStops(this.mode, attrs.values, attrs.max);
+    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs, ticks };
+  }
+
+  private readonly tick = (now: number): void => {
+    const going = this.ease.step(now);
+    this.draw();
+    this.easing = going ? requestAnimationFrame(this.tick) : 0;
+  };
+
+  /** The layer for the last frame with the colours the ease has reached. */
+  private draw(): void {
+    const frame = this.frame!;
     this.layers.set(
       HEATMAP_LAYERS,
       [
         new HexHeatLayer({
           id: HEATMAP_LAYERS,
-          attrs,
+          attrs: this.attrs!,
+          colors: this.ease.shown,
           resolution: frame.resolution,
           hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
           extruded: this.extruded,
@@ -141,7 +171,5 @@ export class HeatmapController {
       ],
       -1,
     );
-    const ticks = legendStops(this.mode, attrs.values, attrs.max);
-    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs, ticks };
   }
 }

@@ -7,6 +7,8 @@ import type { FrameAttributes } from './frame-attributes';
 
 export interface HexHeatLayerProps {
   attrs: FrameAttributes;
+  /** RGBA per cell: the frame's colours as far as the ease has got (a new array whenever they change). */
+  colors: Uint8Array;
   resolution: number;
   /** Hex ids of the frame, needed only for the exact-polygon path. */
   hexIds: () => string[];
@@ -27,25 +29,40 @@ const RESHAPE_KM = 10;
 const OUTLINE_MIN_PX = 24;
 /** The tallest column, in cell widths. */
 const TALLEST = 5;
-/** Colour changes between frames ease over this long. */
-const COLOUR_EASE_MS = 400;
 
 /**
  * The live heatmap: exact hexagons (H3HexagonLayer) for screen-sized frames; H3HexagonLayer's own
  * low-precision technique (one hexagon shape, drawn as a six-sided ColumnLayer at every cell centre)
- * fed with binary attributes for the large ones. Colours ease between frames; heights follow the value
- * when extruded.
+ * fed with binary attributes for the large ones. Heights follow the value when extruded; colours come
+ * eased (colour-ease.ts), so each tick of an ease is a new colour array.
  */
 export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   static override layerName = 'HexHeatLayer';
-  declare state: { vertices?: number[][]; shapeRes?: number; shapeAt?: [number, number] };
+  declare state: {
+    vertices?: number[][];
+    shapeRes?: number;
+    shapeAt?: [number, number];
+    indices?: number[];
+    /** The frame's binary attributes, one object each per frame: deck.gl re-uploads an attribute whose object changed. */
+    positions?: { value: Float64Array; size: 2 };
+    heights?: { value: Float32Array; size: 1 };
+  };
 
   override shouldUpdateState({ changeFlags }: UpdateParameters<this>): boolean {
     return changeFlags.somethingChanged;
   }
 
-  override updateState({ props }: UpdateParameters<this>): void {
+  override updateState({ props, oldProps }: UpdateParameters<this>): void {
     if (!this.exact(props)) this.updateShape(this.context.viewport as WebMercatorViewport, props.resolution);
+    // What changes with the frame only: an eased colour must not rebuild polygons or re-upload positions.
+    if (props.attrs !== oldProps.attrs || !this.state.indices) {
+      const { attrs } = props;
+      this.setState({
+        indices: Array.from({ length: attrs.count }, (_, i) => i),
+        positions: { value: attrs.positions, size: 2 },
+        heights: { value: attrs.heights, size: 1 },
+      });
+    }
   }
 
   private exact(props: HexHeatLayerProps): boolean {
@@ -70,20 +87,21 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   }
 
   override renderLayers(): Layer {
-    const { attrs, resolution, hexIds, extruded } = this.props;
+    const { attrs, colors, resolution, hexIds, extruded } = this.props;
     const viewport = this.context.viewport as WebMercatorViewport;
     const widthPx = hexWidthPx(resolution, viewport.zoom, viewport.latitude);
     // A cell's width in metres, for the columns' height scale.
     const widthM = (widthPx * 40_075_016.686 * Math.cos((viewport.latitude * Math.PI) / 180)) / (512 * 2 ** viewport.zoom);
     const elevationScale = extruded ? widthM * TALLEST : 0;
     if (this.exact(this.props)) {
-      const ids = hexIds();
+      // Hex ids are needed only when the polygons are rebuilt (a new frame), not at each tick of an ease.
+      let ids: string[] | undefined;
       return new H3HexagonLayer<number>(
         this.getSubLayerProps({
           id: 'exact',
-          data: Array.from({ length: attrs.count }, (_, i) => i),
-          getHexagon: (i: number) => ids[i],
-          getFillColor: (i: number) => [attrs.colors[4 * i], attrs.colors[4 * i + 1], attrs.colors[4 * i + 2], attrs.colors[4 * i + 3]],
+          data: this.state.indices,
+          getHexagon: (i: number) => (ids ??= hexIds())[i]!,
+          getFillColor: (i: number) => [colors[4 * i], colors[4 * i + 1], colors[4 * i + 2], colors[4 * i + 3]],
           getElevation: (i: number) => attrs.heights[i],
           elevationScale,
           highPrecision: true,
@@ -93,8 +111,7 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
           lineWidthUnits: 'pixels',
           getLineWidth: 1,
           pickable: true,
-          transitions: { getFillColor: COLOUR_EASE_MS },
-          updateTriggers: { getHexagon: attrs, getFillColor: attrs, getElevation: attrs },
+          updateTriggers: { getHexagon: attrs, getFillColor: colors, getElevation: attrs },
         }),
       );
     }
@@ -104,9 +121,9 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
         data: {
           length: attrs.count,
           attributes: {
-            getPosition: { value: attrs.positions, size: 2 },
-            getFillColor: { value: attrs.colors, size: 4, normalized: true },
-            getElevation: { value: attrs.heights, size: 1 },
+            getPosition: this.state.positions,
+            getFillColor: { value: colors, size: 4, normalized: true },
+            getElevation: this.state.heights,
           },
         },
         diskResolution: 6,
