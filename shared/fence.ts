@@ -49,7 +49,7 @@ export type Detect = z.infer<typeof DetectSchema>;
 
 const FenceShape = {
   id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'letters, digits, _ . : - only, at most 128'),
-  name: z.string().min(1).max(256),
+  name: z.string().trim().min(1, 'give the fence a name').max(256, 'name is longer than 256 characters'),
   geometry: FenceGeometrySchema,
   detect: z.array(DetectSchema).min(1, 'detect list must not be empty: name at least one of enter, exit, inside, outside, cross, dwell'),
   dwell_s: z.number().int().positive('dwell_s must be greater than 0').optional(),

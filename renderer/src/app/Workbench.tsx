@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useConnection } from '../engine';
 import { BasemapPicker, PlaceLabels } from '../features/basemap';
 import { DeliveriesPanel } from '../features/deliveries';
-import { FencesPanel } from '../features/fences';
+import { FencesMap, FencesPanel } from '../features/fences';
 import { HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { NotebooksPanel } from '../features/notebooks';
 import { StatusBar } from '../features/status';
@@ -75,6 +75,7 @@ export function Workbench() {
       <main className="centre">
         <MapView theme={theme} basemap={basemap}>
           <HeatmapMap />
+          <FencesMap theme={theme} />
           {basemap.kind !== 'style' && <PlaceLabels theme={theme} />}
           <BasemapPicker />
         </MapView>

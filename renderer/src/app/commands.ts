@@ -6,7 +6,7 @@ export interface Command {
   title: string;
   /** Where the palette groups it (a feature's name). */
   group: string;
-  /** A single key ("m", "0", "[") or a chord with Mod (Ctrl, ⌘ on macOS): "Mod+K". */
+  /** A single key ("m", "0", "[") or a chord with Mod (Ctrl, ⌘ on macOS) and maybe Shift: "Mod+K", "Mod+Shift+Z". */
   shortcut?: string;
   run(): void;
 }
@@ -44,19 +44,26 @@ const isMac = () => /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '')
 
 /** How a shortcut reads on this machine: "Ctrl+K" or "⌘K". */
 export function shortcutLabel(shortcut: string): string {
-  return shortcut.startsWith('Mod+') ? (isMac() ? `⌘${shortcut.slice(4)}` : `Ctrl+${shortcut.slice(4)}`) : shortcut;
+  if (!shortcut.startsWith('Mod+')) return shortcut;
+  const rest = shortcut.slice(4);
+  return isMac() ? `⌘${rest.replace('Shift+', '⇧')}` : `Ctrl+${rest}`;
 }
 
-/** The command a key press means, if any (keys typed into a field are the field's). */
+/**
+ * The command a key press means, if any (keys typed into a field are the field's). The latest
+ * registered wins a shared key: a mode that mounts on top (drawing) takes Escape from the heatmap.
+ */
 export function commandForKey(e: KeyboardEvent): Command | undefined {
   const target = e.target as HTMLElement | null;
   const typing = target !== null && isTextEntry(target);
   const mod = e.ctrlKey || e.metaKey;
-  for (const c of commands.values()) {
+  for (const c of [...commands.values()].reverse()) {
     if (!c.shortcut) continue;
-    if (c.shortcut.startsWith('Mod+')) {
-      if (mod && !e.altKey && e.key.toLowerCase() === c.shortcut.slice(4).toLowerCase()) return c;
-    } else if (!typing && !mod && !e.altKey && e.key === c.shortcut) return c;
+    const parts = c.shortcut.split('+');
+    const key = parts.pop()!;
+    if (parts.includes('Mod')) {
+      if (mod && !e.altKey && e.shiftKey === parts.includes('Shift') && e.key.toLowerCase() === key.toLowerCase()) return c;
+    } else if (!typing && !mod && !e.altKey && e.key === key) return c;
   }
   return undefined;
 }

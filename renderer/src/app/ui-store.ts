@@ -25,8 +25,8 @@ export interface UiState {
   selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
   /** The map under everything (see map/basemap-style.ts). */
   basemap: Basemap;
-  /** A drawing tool in use on the map, if any. */
-  drawing: 'polygon' | 'rectangle' | 'circle' | null;
+  /** A drawing tool in use on the map, if any ('select': the drawn shape is being edited). */
+  drawing: 'polygon' | 'rectangle' | 'circle' | 'freehand' | 'select' | null;
 }
 
 const THEME_KEY = 'hexwatch.theme';

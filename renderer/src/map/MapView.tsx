@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { offlineStyle } from './basemap';
 import { styleFor, type Basemap } from './basemap-style';
 import { LayerComposer } from './layer-composer';
-import { MapContext, type MapHandle } from './MapContext';
+import { MapContext, publishMap, type MapHandle } from './MapContext';
 
 // The simulator's default area (8 km around Times Square).
 export const HOME = { center: [-73.9851, 40.7589] as [number, number], zoom: 11 };
@@ -37,8 +37,11 @@ export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light';
     const composer = (late.composer = new LayerComposer(overlay));
     // A tooltip must not outlive the view it described.
     map.on('movestart', () => composer.leave());
-    setHandle({ map, composer });
+    const handle = { map, composer };
+    setHandle(handle);
+    publishMap(handle);
     return () => {
+      publishMap(null);
       setHandle(null);
       map.remove();
     };

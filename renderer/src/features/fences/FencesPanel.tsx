@@ -1,36 +1,61 @@
+import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { EmptyState, Panel } from '../../ui';
+import { EventFeed } from './EventFeed';
+import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
+import { FenceForm } from './FenceForm';
+import { FenceList } from './FenceList';
 
-/** The fences the engine holds, and (next) drawing, checking and deploying them on the map. */
+const TOOLS = [
+  { mode: 'polygon', label: 'Draw polygon', key: 'p' },
+  { mode: 'rectangle', label: 'Draw rectangle', key: 'r' },
+  { mode: 'circle', label: 'Draw circle', key: 'o' },
+  { mode: 'freehand', label: 'Draw freehand', key: 'l' },
+] as const;
+
+/** Fences: draw one on the map and fill in its form, the saved fences, and their live events. */
 export function FencesPanel() {
   const { data: fences, error } = useRpc('fences.list', {});
   const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
+  const drawing = useUi((s) => s.drawing);
+  const draft = useDraft();
   return (
     <Panel title="Fences">
+      <div className="toolbar" role="toolbar" aria-label="Drawing tools">
+        {TOOLS.map((t) => (
+          <button
+            key={t.mode}
+            aria-pressed={drawing === t.mode}
+            title={`${t.label} (${t.key})`}
+            onClick={() => {
+              setUi({ drawing: drawing === t.mode ? null : t.mode, selection: null });
+              if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
+            }}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
       {error && <p role="alert">{error.message}</p>}
+      {draft && <FenceForm draft={draft} />}
       {status && (
         <p className="muted">
-          Decided by {status.engine === 'tile38' ? `Tile38 (${status.connection ?? 'connecting'})` : 'the embedded engine'} · {status.fences} enabled
+          Decided by{' '}
+          {status.engine === 'tile38' ? `Tile38 (${status.connection ?? 'connecting'}${status.error ? `: ${status.error}` : ''})` : 'the embedded engine'} ·{' '}
+          {status.fences} enabled
         </p>
       )}
       {fences && fences.length > 0 ? (
-        <ul className="list" aria-label="Fences">
-          {fences.map((f) => (
-            <li key={f.id}>
-              <span className="list-title">{f.name}</span>
-              <span className="muted">
-                {f.geometry.type} · {f.detect.join(', ')} · v{f.version}
-                {f.enabled ? '' : ' · disabled'}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <FenceList fences={fences} />
       ) : (
-        <EmptyState title="No fences yet">
-          Drawing a fence on the map, checking it against the history and deploying it will come here. Until then, fences can be imported as GeoJSON through the
-          engine's <code>fences.import</code> method.
-        </EmptyState>
+        !draft && (
+          <EmptyState title="No fences yet">
+            Draw one on the map with the tools above: a polygon (click its corners, Enter to finish), a rectangle, a circle or a freehand lasso. Name it, choose
+            what it detects and save: events start at once.
+          </EmptyState>
+        )
       )}
+      <EventFeed fences={fences ?? []} />
     </Panel>
   );
 }

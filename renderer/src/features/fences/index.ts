@@ -1,2 +1,3 @@
-/** Fences: the panel (drawing, backtest and deploy come next). */
+/** Fences: the panel (draw, check, save, list, live events) and their part of the map. */
 export { FencesPanel } from './FencesPanel';
+export { FencesMap } from './FencesMap';

@@ -43,6 +43,7 @@ export function HeatmapMap() {
   const scale = useUi((s) => s.scale);
   const scaleMode = useUi((s) => s.scaleMode);
   const extruded = useUi((s) => s.extruded);
+  const drawing = useUi((s) => s.drawing);
   const detail = useUi((s) => s.detail);
   const detailPreset = useUi((s) => s.detailPreset);
   const smoothing = useUi((s) => s.smoothing);
@@ -57,12 +58,13 @@ export function HeatmapMap() {
     const offStats = c.onStats(publishHeatmapStats);
     const offPointer = composer.handle(HEATMAP_LAYERS, {
       onHover: (info) => {
-        const cell = info && info.index >= 0 ? c.cellAt(info.index) : undefined;
+        const cell = info && info.index >= 0 && !getUi().drawing ? c.cellAt(info.index) : undefined;
         setHover(cell && info ? { x: info.x, y: info.y, cell } : undefined);
       },
       // A click pins the cell: its figures and its last minute stay on screen.
       onClick: (info) => {
-        const cell = info.index >= 0 ? c.cellAt(info.index) : undefined;
+        // While a fence is drawn, clicks are the drawing's.
+        const cell = info.index >= 0 && !getUi().drawing ? c.cellAt(info.index) : undefined;
         if (cell) setUi({ selection: { kind: 'cell', hex: cell.hex } });
       },
     });
@@ -226,6 +228,9 @@ export function HeatmapMap() {
   useEffect(() => {
     controller.current?.setStyle(metric, scale, scaleMode, extruded);
   }, [metric, scale, scaleMode, extruded]);
+
+  // While a fence is drawn or edited the heat steps back, so the drawing under it shows.
+  useEffect(() => controller.current?.setDimmed(drawing !== null), [drawing]);
 
   // Tilted when the columns stand, flat when they do not.
   useEffect(() => {

@@ -54,6 +54,7 @@ export class HeatmapController {
   stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [] };
   mode: ScaleMode = 'log';
   extruded = false;
+  private dimmed = false;
 
   constructor(
     private readonly layers: LayerSink,
@@ -119,6 +120,13 @@ export class HeatmapController {
     for (const l of this.listeners) l(this.stats);
   }
 
+  /** Fades the heat (a fence is being drawn over it). */
+  setDimmed(dimmed: boolean): void {
+    if (dimmed === this.dimmed) return;
+    this.dimmed = dimmed;
+    if (this.frame) this.draw();
+  }
+
   /** Up to `n` cells of the last frame, evenly picked (tests measure their size on screen). */
   sampleHexes(n: number): string[] {
     const f = this.frame;
@@ -167,6 +175,7 @@ export class HeatmapController {
           resolution: frame.resolution,
           hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
           extruded: this.extruded,
+          opacity: this.dimmed ? 0.3 : 1,
         }),
       ],
       -1,

@@ -1,0 +1,191 @@
+import { useEffect, useRef } from 'react';
+import {
+  TerraDraw,
+  TerraDrawCircleMode,
+  TerraDrawFreehandMode,
+  TerraDrawModeUndoRedo,
+  TerraDrawPolygonMode,
+  TerraDrawRectangleMode,
+  TerraDrawSelectMode,
+  TerraDrawSessionUndoRedo,
+  type GeoJSONStoreFeatures,
+} from 'terra-draw';
+import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { registerCommands } from '../../app/commands';
+import { getUi, setUi, useUi } from '../../app/ui-store';
+import { useMapHandle } from '../../map';
+import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
+import { drawnFeatureOf, fenceGeometryOf, type DrawnFeature } from './fence-geometry';
+
+const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
+const ACCENT = '#ff7a2f';
+
+/** A vertex of another fence within this many pixels pulls the pointer onto it. */
+const SNAP_PX = 10;
+
+/** Exposed for tests: where the drawing is (terra-draw's features) — the map draws it on a canvas. */
+declare global {
+  interface Window {
+    __hexwatchDrawing?: () => { mode: string; features: number };
+  }
+}
+
+/**
+ * The map's drawing of the draft fence, through terra-draw: polygon, rectangle, circle and freehand
+ * modes; when a shape is finished it is selected for editing (drag it, drag or insert vertices, delete
+ * a vertex with a click on it). One shape at a time: the draft. Its geometry goes to the draft store as
+ * the fence it means (fence-geometry.ts); undo and redo go through terra-draw's history.
+ */
+export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
+  const { map } = useMapHandle();
+  const drawing = useUi((s) => s.drawing);
+  const draft = useDraft();
+  const ref = useRef<TerraDraw | null>(null);
+  const loadedReload = useRef<number | undefined>(undefined);
+  const snapRef = useRef(snapTo);
+  snapRef.current = snapTo;
+
+  useEffect(() => {
+    let draw: TerraDraw | undefined;
+    const snapping = {
+      toCustom: (event: { lng: number; lat: number; containerX: number; containerY: number }) => {
+        let best: [number, number] | undefined;
+        let bestPx = SNAP_PX;
+        for (const p of snapRef.current()) {
+          const s = map.project(p);
+          const d = Math.hypot(s.x - event.containerX, s.y - event.containerY);
+          if (d < bestPx) [best, bestPx] = [p, d];
+        }
+        return best;
+      },
+    };
+    const editable = { feature: { draggable: true, coordinates: { draggable: true, midpoints: true, deletable: true, snappable: snapping } } };
+    const start = () => {
+      draw?.stop();
+      draw = new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map }),
+        modes: [
+          new TerraDrawPolygonMode({ snapping, styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
+          new TerraDrawRectangleMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
+          new TerraDrawCircleMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
+          new TerraDrawFreehandMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
+          new TerraDrawSelectMode({
+            flags: { polygon: editable, freehand: editable, rectangle: { feature: { draggable: true } }, circle: { feature: { draggable: true } } },
+            // Delete would remove the whole shape: vertices are deleted by clicking them.
+            keyEvents: { deselect: null, delete: null, rotate: null, scale: null },
+            styles: { selectedPolygonColor: ACCENT, selectedPolygonOutlineColor: ACCENT, selectedPolygonFillOpacity: 0.2, selectionPointColor: '#ffffff' },
+          }),
+        ],
+        undoRedo: { modeLevel: new TerraDrawModeUndoRedo(), sessionLevel: new TerraDrawSessionUndoRedo() },
+      });
+      draw.start();
+      ref.current = draw;
+      const d = draw;
+      const toDraft = (id: string | number) => {
+        const f = d.getSnapshotFeature(id);
+        const geometry = f ? fenceGeometryOf(f as unknown as DrawnFeature) : undefined;
+        if (geometry) setDraft(() => ({ geometry }));
+      };
+      d.on('finish', (id, context) => {
+        if (context.action !== 'draw') return toDraft(id);
+        // One shape at a time: a new one replaces the last; it is selected for editing at once.
+        const others = d.getSnapshot().filter((f) => f.id !== id && f.properties.mode !== 'select');
+        if (others.length) d.removeFeatures(others.map((f) => f.id!));
+        if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
+        toDraft(id);
+        setUi({ drawing: 'select' });
+        d.selectFeature(id);
+      });
+      d.on('change', (ids, type) => {
+        if (type === 'delete' || getUi().drawing !== 'select') return;
+        for (const id of ids) if (d.getSnapshotFeature(id)?.properties.mode !== 'select' && !d.getSnapshotFeature(id)?.properties.selectionPoint) toDraft(id);
+      });
+      const current = getDraft();
+      if (current?.geometry) load(d, current.geometry);
+      d.setMode(getUi().drawing ?? 'static');
+      window.__hexwatchDrawing = () => ({
+        mode: d.getMode(),
+        features: d.getSnapshot().filter((f) => !f.properties.selectionPoint && !f.properties.midPoint).length,
+      });
+    };
+    // terra-draw needs a loaded style; a new style (theme, basemap) drops its layers: start it again over it.
+    if (map.isStyleLoaded()) start();
+    else map.once('idle', start);
+    map.on('style.load', start);
+    return () => {
+      map.off('idle', start);
+      map.off('style.load', start);
+      draw?.stop();
+      ref.current = null;
+    };
+  }, [map]);
+
+  // The tool in use follows the UI store.
+  useEffect(() => {
+    const d = ref.current;
+    if (d && d.getMode() !== (drawing ?? 'static')) d.setMode(drawing ?? 'static');
+  }, [drawing]);
+
+  // A fence opened for editing is loaded into the drawing; a draft that ends takes the drawing with it.
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const shapes = d.getSnapshot().filter((f) => !f.properties.selectionPoint && !f.properties.midPoint);
+    if (!draft) {
+      if (shapes.length) d.clear();
+      return;
+    }
+    if (draft.geometry && (shapes.length === 0 || draft.reload !== loadedReload.current)) {
+      loadedReload.current = draft.reload;
+      if (shapes.length) d.clear();
+      const ids = load(d, draft.geometry);
+      setUi({ drawing: 'select' });
+      d.setMode('select');
+      if (ids[0] !== undefined) d.selectFeature(ids[0]);
+    }
+  }, [draft]);
+
+  useEffect(
+    () =>
+      registerCommands([
+        ...DRAW_MODES.map((mode, i) => ({
+          id: `fences.draw.${mode}`,
+          title: mode === 'freehand' ? 'Draw a fence freehand (lasso)' : `Draw a ${mode} fence`,
+          group: 'Fences',
+          shortcut: ['p', 'r', 'o', 'l'][i],
+          run: () => {
+            setUi({ panel: 'fences', drawing: mode, selection: null });
+            if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
+          },
+        })),
+        { id: 'fences.undo', title: 'Undo the last drawing step', group: 'Fences', shortcut: 'Mod+Z', run: () => ref.current?.undo() },
+        { id: 'fences.redo', title: 'Redo the drawing step undone', group: 'Fences', shortcut: 'Mod+Shift+Z', run: () => ref.current?.redo() },
+      ]),
+    [],
+  );
+
+  // Escape cancels the drawing, but only while there is one: otherwise the key is the heatmap's (unpin).
+  useEffect(() => {
+    if (!draft && !drawing) return;
+    return registerCommands([
+      {
+        id: 'fences.cancel',
+        title: 'Cancel the fence being drawn',
+        group: 'Fences',
+        shortcut: 'Escape',
+        run: () => {
+          setDraft(null);
+          setUi({ drawing: null });
+        },
+      },
+    ]);
+  }, [!draft && !drawing]);
+
+  return null;
+}
+
+function load(d: TerraDraw, geometry: Parameters<typeof drawnFeatureOf>[0]): (string | number)[] {
+  const features = drawnFeatureOf(geometry).map((f) => ({ type: 'Feature', ...f }) as unknown as GeoJSONStoreFeatures);
+  const results = d.addFeatures(features);
+  return results.filter((r) => r.valid).map((r) => r.id!);
+}

@@ -1,0 +1,138 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Fence } from '../../../../shared/fence';
+import { setUi } from '../../app/ui-store';
+import { useMutation, useRpc } from '../../engine';
+import { useMapBeside } from '../../map';
+import { lastHour, minuteCounts, useEventRates } from './event-rates';
+import { draftOf, setDraft } from './fence-draft';
+import { fenceBounds } from './fence-geometry';
+
+type SortKey = 'name' | 'version' | 'events';
+/** How long a deleted fence can be brought back. */
+const UNDO_MS = 8000;
+
+/** The saved fences: search, sort, each one's deploy state and event rate, enable, edit, zoom to, delete with undo. */
+export function FenceList({ fences }: { fences: readonly Fence[] }) {
+  const map = useMapBeside()?.map;
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<SortKey>('name');
+  const [deleted, setDeleted] = useState<Fence>();
+  const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
+  const enable = useMutation('fences.enable', { invalidates: ['fences.list', 'fences.status'] });
+  const remove = useMutation('fences.remove', { invalidates: ['fences.list', 'fences.status'] });
+  const restore = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status'] });
+  useEventRates();
+
+  useEffect(() => {
+    if (!deleted) return;
+    const t = setTimeout(() => setDeleted(undefined), UNDO_MS);
+    return () => clearTimeout(t);
+  }, [deleted]);
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const list = fences.filter((f) => !q || f.name.toLowerCase().includes(q) || f.id.toLowerCase().includes(q));
+    const by: Record<SortKey, (a: Fence, b: Fence) => number> = {
+      name: (a, b) => a.name.localeCompare(b.name),
+      version: (a, b) => b.version - a.version,
+      events: (a, b) => lastHour(b.id) - lastHour(a.id),
+    };
+    return list.sort(by[sort]);
+  }, [fences, query, sort, sort === 'events' ? Date.now() : 0]);
+
+  const deployOf = (f: Fence): string => {
+    if (!status || status.engine === 'embedded') return f.enabled ? 'embedded' : 'disabled';
+    const d = status.deploy?.[f.id];
+    if (!f.enabled) return 'disabled';
+    return d ? `Tile38 ${d.state}${d.message ? `: ${d.message}` : ''}` : 'Tile38 pending';
+  };
+
+  return (
+    <section role="region" aria-label="Fences" className="fence-list">
+      <div className="field">
+        <input type="search" aria-label="Search fences" placeholder="Search fences" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <select aria-label="Sort fences" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+          <option value="name">by name</option>
+          <option value="version">by latest edit</option>
+          <option value="events">by events (last hour)</option>
+        </select>
+      </div>
+      {deleted && (
+        <p className="toast" role="status">
+          Deleted {deleted.name}.{' '}
+          <button
+            onClick={() => {
+              const { version: _v, ...fence } = deleted;
+              void restore.run({ fence });
+              setDeleted(undefined);
+            }}
+          >
+            Undo
+          </button>
+        </p>
+      )}
+      <ul className="list">
+        {shown.map((f) => (
+          <li key={f.id} aria-label={f.name}>
+            <div className="fence-row">
+              <span className="list-title">{f.name}</span>
+              <Sparkline counts={minuteCounts(f.id)} />
+            </div>
+            <span className="muted">
+              {f.geometry.type} · {f.detect.join(', ')} · v{f.version} · {deployOf(f)} · {lastHour(f.id)} events in the last hour
+            </span>
+            <div className="row-actions">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={f.enabled}
+                  aria-label={`Enabled: ${f.name}`}
+                  onChange={(e) => void enable.run({ id: f.id, enabled: e.target.checked })}
+                />
+                enabled
+              </label>
+              <button
+                onClick={() => {
+                  setDraft(draftOf(f));
+                  setUi({ selection: { kind: 'fence', id: f.id } });
+                }}
+              >
+                Edit
+              </button>
+              <button
+                onClick={() => {
+                  const [w, s, e, n] = fenceBounds(f.geometry);
+                  map?.fitBounds([w, s, e, n], { padding: 80, duration: 600 });
+                }}
+              >
+                Zoom to
+              </button>
+              <button
+                aria-label={`Delete fence ${f.name}`}
+                onClick={async () => {
+                  await remove.run({ id: f.id });
+                  setDeleted(f);
+                }}
+              >
+                Delete
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {fences.length > 0 && shown.length === 0 && <p className="muted">No fence matches “{query}”.</p>}
+      {(enable.error ?? remove.error ?? restore.error) && <p role="alert">{(enable.error ?? remove.error ?? restore.error)!.message}</p>}
+    </section>
+  );
+}
+
+/** A fence's events per minute over the last 15 minutes. */
+function Sparkline({ counts }: { counts: number[] }) {
+  const max = Math.max(1, ...counts);
+  const points = counts.map((c, i) => `${(i / (counts.length - 1)) * 60},${16 - (c / max) * 14}`).join(' ');
+  return (
+    <svg className="sparkline" width="60" height="16" role="img" aria-label={`events per minute, last 15 minutes: ${counts.join(', ')}`}>
+      <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}

@@ -1,0 +1,49 @@
+import { useSyncExternalStore } from 'react';
+import type { FenceEvent } from '../../../../shared/fence-event';
+import { countEvent } from './event-rates';
+
+export interface FeedEntry {
+  id: string;
+  event: FenceEvent;
+}
+
+/** The feed keeps this many events; older ones leave the list (they stay in the queue's log). */
+export const FEED_KEEP = 10_000;
+
+/**
+ * The live event feed, outside React: every `fence.event` since the workstation opened (the last
+ * 10,000), collected whether or not the panel is open. Views re-render at most 4 times a second.
+ */
+let entries: FeedEntry[] = [];
+let received = 0;
+let scheduled = false;
+const listeners = new Set<() => void>();
+
+export function receive(entry: FeedEntry): void {
+  entries.push(entry);
+  if (entries.length > FEED_KEEP * 1.5) entries = entries.slice(-FEED_KEEP);
+  received++;
+  countEvent(entry.event.fence_id, entry.event.timestamp);
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    for (const l of listeners) l();
+  }, 250);
+}
+
+/** Newest last; at most FEED_KEEP. */
+export function feedEntries(): readonly FeedEntry[] {
+  return entries.length > FEED_KEEP ? entries.slice(-FEED_KEEP) : entries;
+}
+
+/** How many events have arrived in all (the view's version). */
+export function useFeedVersion(): number {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => received,
+  );
+}

@@ -1,0 +1,112 @@
+import type { FenceGeometry } from '../../../../shared/fence';
+import { ringSelfIntersection } from '../../../../shared/ring-check';
+
+type Ring = [number, number][];
+/** What terra-draw gives and takes: a GeoJSON polygon, and the mode that drew it. */
+export interface DrawnFeature {
+  geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: string; coordinates: unknown };
+  properties: { mode?: unknown; radiusKilometers?: unknown };
+}
+
+const EARTH_M = 6_371_008.8;
+const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
+
+/**
+ * A drawing as the fence it means: a rectangle as its box, a circle as centre and radius (what the
+ * engine and Tile38 test exactly, not a polygon approximation), anything else as its polygon.
+ */
+export function fenceGeometryOf(feature: DrawnFeature): FenceGeometry | undefined {
+  if (feature.geometry.type !== 'Polygon') return undefined;
+  const rings = (feature.geometry.coordinates as Ring[]).map((r) => r.map(([x, y]) => [round7(x), round7(y)] as [number, number]));
+  const outer = rings[0];
+  if (!outer || outer.length < 4) return undefined;
+  if (feature.properties.mode === 'rectangle' && rings.length === 1) {
+    const xs = outer.map((p) => p[0]);
+    const ys = outer.map((p) => p[1]);
+    return { type: 'Rectangle', bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
+  }
+  if (feature.properties.mode === 'circle' && typeof feature.properties.radiusKilometers === 'number' && rings.length === 1) {
+    // terra-draw keeps the radius; the centre is the mean of the (evenly spaced) vertices.
+    const corners = outer.slice(0, -1);
+    const lon = corners.reduce((s, p) => s + p[0], 0) / corners.length;
+    const lat = corners.reduce((s, p) => s + p[1], 0) / corners.length;
+    return { type: 'Circle', center: [round7(lon), round7(lat)], radius_m: Math.round(feature.properties.radiusKilometers * 1000 * 10) / 10 };
+  }
+  return { type: 'Polygon', coordinates: rings };
+}
+
+/** A circle as a polygon of `steps` points (for drawing; the engine tests the true circle). */
+export function circleRing([lon, lat]: [number, number], radiusM: number, steps = 64): Ring {
+  const ring: Ring = [];
+  const d = radiusM / EARTH_M;
+  const φ1 = (lat * Math.PI) / 180;
+  const λ1 = (lon * Math.PI) / 180;
+  for (let i = 0; i < steps; i++) {
+    const θ = (2 * Math.PI * i) / steps;
+    const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
+    const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
+    ring.push([round7((λ2 * 180) / Math.PI), round7((φ2 * 180) / Math.PI)]);
+  }
+  ring.push(ring[0]!);
+  return ring;
+}
+
+/** A fence's outline as polygons (rings of [lon, lat]), for the map. */
+export function fencePolygons(g: FenceGeometry): Ring[][] {
+  switch (g.type) {
+    case 'Polygon':
+      return [g.coordinates as Ring[]];
+    case 'MultiPolygon':
+      return g.coordinates as Ring[][];
+    case 'Rectangle': {
+      const [w, s, e, n] = g.bbox;
+      return [
+        [
+          [
+            [w, s],
+            [e, s],
+            [e, n],
+            [w, n],
+            [w, s],
+          ],
+        ],
+      ];
+    }
+    case 'Circle':
+      return [[circleRing(g.center, g.radius_m)]];
+  }
+}
+
+/** How a saved fence goes back into terra-draw for editing: its polygon, drawn by the mode that suits it. */
+export function drawnFeatureOf(g: FenceGeometry): DrawnFeature[] {
+  if (g.type === 'Circle')
+    return [{ geometry: { type: 'Polygon', coordinates: fencePolygons(g)[0]! }, properties: { mode: 'circle', radiusKilometers: g.radius_m / 1000 } }];
+  const mode = g.type === 'Rectangle' ? 'rectangle' : 'polygon';
+  return fencePolygons(g).map((coordinates) => ({ geometry: { type: 'Polygon', coordinates }, properties: { mode } }));
+}
+
+/** [west, south, east, north] of a fence. */
+export function fenceBounds(g: FenceGeometry): [number, number, number, number] {
+  const pts = fencePolygons(g).flatMap((p) => p[0] ?? []);
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+/** Where a fence's label goes: its box's centre (a circle's centre). */
+export function fenceCentre(g: FenceGeometry): [number, number] {
+  if (g.type === 'Circle') return g.center;
+  const [w, s, e, n] = fenceBounds(g);
+  return [(w + e) / 2, (s + n) / 2];
+}
+
+/** The two edges of a ring that cross, as segments to highlight on the map (the engine's message names the same edges). */
+export function crossingEdges(g: FenceGeometry | undefined): [number, number][][] {
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return [];
+  const rings = g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();
+  for (const ring of rings as Ring[]) {
+    const hit = ringSelfIntersection(ring);
+    if (hit) return [hit.a, hit.b].map((i) => [ring[i]!, ring[i + 1]!]);
+  }
+  return [];
+}

@@ -1,0 +1,152 @@
+// Fences on the map, in Chromium against web mode and the simulator: draw by clicking, name, save, and
+// see the events arrive — in the feed, on the `fence.event` channel and through the delivery queue; a
+// crossing ring refused with the engine's message; a rectangle and a circle saved as what they are; a
+// vertex dragged into a new version; a delete undone.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fence } from '../../shared/fence';
+import { connectRpc, launchChromium, startWebMode, waitFor, type TestRpcClient, type WebMode } from '../helpers';
+
+let web: WebMode;
+let rpc: TestRpcClient;
+let browser: Browser;
+let page: Page;
+let mapAt: { x: number; y: number };
+
+async function call<T>(method: string, params: unknown = {}): Promise<T> {
+  const reply = await rpc.call(method, params);
+  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result as T;
+}
+const fences = () => call<Fence[]>('fences.list');
+const drawingMode = () => page.evaluate(() => (globalThis as unknown as { __hexwatchDrawing?: () => { mode: string } }).__hexwatchDrawing?.().mode);
+const layerIds = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+/** A click on the map, `x` and `y` px from its top left. */
+const click = (x: number, y: number) => page.mouse.click(mapAt.x + x, mapAt.y + y);
+
+async function drawPolygon(points: [number, number][]): Promise<void> {
+  await page.getByRole('button', { name: 'Draw polygon' }).click();
+  for (const [x, y] of points) await click(x, y);
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the polygon finished and selected for editing' });
+}
+
+beforeAll(async () => {
+  web = await startWebMode({ args: ['--simulator.devices', '2000', '--simulator.ratePerSec', '4000'] });
+  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+  if (!c.ok) throw new Error(c.error);
+  rpc = c.client;
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(web.url, { waitUntil: 'load' });
+  await page.getByRole('button', { name: 'Fences' }).click();
+  await page.getByRole('region', { name: 'Fences' }).first().waitFor();
+  const box = (await page.getByRole('application', { name: 'Map' }).boundingBox())!;
+  mapAt = { x: box.x, y: box.y };
+  // terra-draw starts once the map's style is in.
+  await waitFor(async () => (await drawingMode()) !== undefined, { timeoutMs: 30_000, what: 'the drawing ready on the map' });
+});
+
+afterAll(async () => {
+  await rpc?.close();
+  await browser?.close();
+  await web?.stop();
+});
+
+describe('fences on the map', () => {
+  it('draws a polygon by clicking, saves it, and its events arrive in the feed, on the channel and through the queue', async () => {
+    // Around the map's centre: the simulator's walkers are there.
+    await drawPolygon([
+      [330, 230],
+      [600, 230],
+      [600, 500],
+      [330, 500],
+    ]);
+    await page.getByLabel('Fence name').fill('Midtown');
+    await page.getByRole('button', { name: 'Save fence' }).click();
+
+    const list = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
+    await list.waitFor({ timeout: 10_000 });
+    const [saved] = await fences();
+    expect(saved).toMatchObject({ name: 'Midtown', detect: ['enter', 'exit'], enabled: true, version: 1, geometry: { type: 'Polygon' } });
+    expect((saved!.geometry as { coordinates: number[][][] }).coordinates[0]).toHaveLength(5);
+    expect(await layerIds()).toContain('fences-areas');
+
+    const feed = page.getByRole('region', { name: 'Fence events' });
+    await waitFor(async () => (await feed.getByRole('listitem').count()) > 0, { timeoutMs: 30_000, what: 'events of Midtown in the feed' });
+    expect(await feed.getByRole('listitem').first().textContent()).toMatch(/(enter|exit)Midtown/);
+    expect(rpc.events.some((e) => e.channel === 'fence.event' && (e.payload as { event: { fence_id: string } }).event.fence_id === saved!.id)).toBe(true);
+    const metrics = await call<{ targets: { target_id: string; completed_count: number }[] }>('queue.metrics');
+    expect(metrics.targets.find((t) => t.target_id === 'feed')!.completed_count).toBeGreaterThan(0);
+  });
+
+  it('refuses a ring that crosses itself with the engine’s message, marks the edges, and saves nothing', async () => {
+    await drawPolygon([
+      [700, 250],
+      [850, 400],
+      [850, 250],
+      [700, 400],
+    ]);
+    await page.getByLabel('Fence name').fill('Bow tie');
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).first().textContent()).toMatch(/edges \d+ and \d+ meet near \[/);
+    expect(await layerIds()).toContain('fences-crossing');
+    expect((await fences()).map((f) => f.name)).toEqual(['Midtown']);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitFor(async () => (await drawingMode()) === 'static', { timeoutMs: 5000, what: 'the drawing cancelled' });
+  });
+
+  it('saves a rectangle as its box and a circle with the radius typed in', async () => {
+    await page.getByRole('button', { name: 'Draw rectangle' }).click();
+    await click(650, 250);
+    await click(800, 350);
+    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the rectangle drawn' });
+    await page.getByLabel('Fence name').fill('Depot');
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
+
+    await page.getByRole('button', { name: 'Draw circle' }).click();
+    await click(700, 550);
+    await click(740, 550);
+    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the circle drawn' });
+    await page.getByLabel('Radius (m)').fill('750');
+    await page.getByLabel('Fence name').fill('Yard');
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await page.getByRole('listitem', { name: 'Yard' }).waitFor({ timeout: 10_000 });
+
+    const byName = new Map((await fences()).map((f) => [f.name, f.geometry]));
+    const box = byName.get('Depot') as { type: string; bbox: number[] };
+    expect(box.type).toBe('Rectangle');
+    expect(box.bbox[0]).toBeLessThan(box.bbox[2]!);
+    expect(box.bbox[1]).toBeLessThan(box.bbox[3]!);
+    expect(byName.get('Yard')).toMatchObject({ type: 'Circle', radius_m: 750 });
+  });
+
+  it('saves a dragged vertex of a saved fence as its next version', async () => {
+    const before = (await fences()).find((f) => f.name === 'Midtown')!;
+    await page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Midtown open for editing' });
+    // The corner drawn at (330, 230), dragged 40 px left and up.
+    await page.mouse.move(mapAt.x + 330, mapAt.y + 230);
+    await page.mouse.down();
+    await page.mouse.move(mapAt.x + 310, mapAt.y + 210, { steps: 4 });
+    await page.mouse.move(mapAt.x + 290, mapAt.y + 190, { steps: 4 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await waitFor(async () => (await fences()).find((f) => f.name === 'Midtown')!.version === 2, { timeoutMs: 10_000, what: 'Midtown v2' });
+    const after = (await fences()).find((f) => f.name === 'Midtown')!;
+    const ring = (g: Fence['geometry']) => (g as { coordinates: number[][][] }).coordinates[0]!;
+    expect(ring(after.geometry)).not.toEqual(ring(before.geometry));
+    const { history } = await call<{ history: { version: number }[] }>('fences.get', { id: after.id });
+    expect(history.map((h) => h.version).sort()).toEqual([1, 2]);
+  });
+
+  it('deletes a fence, and Undo brings it back', async () => {
+    await page.getByRole('listitem', { name: 'Depot' }).getByRole('button', { name: 'Delete fence' }).click();
+    await waitFor(async () => !(await fences()).some((f) => f.name === 'Depot'), { timeoutMs: 10_000, what: 'Depot deleted' });
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+    await waitFor(async () => (await fences()).some((f) => f.name === 'Depot'), { timeoutMs: 10_000, what: 'Depot back' });
+    await page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
+  });
+});
