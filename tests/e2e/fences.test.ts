@@ -2,6 +2,9 @@
 // see the events arrive — in the feed, on the `fence.event` channel and through the delivery queue; a
 // crossing ring refused with the engine's message; a rectangle and a circle saved as what they are; a
 // vertex dragged into a new version; a delete undone.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
@@ -148,5 +151,85 @@ describe('fences on the map', () => {
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
     await waitFor(async () => (await fences()).some((f) => f.name === 'Depot'), { timeoutMs: 10_000, what: 'Depot back' });
     await page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('restores an older version into the draft, and saving it makes it the newest', async () => {
+    const midtown = (await fences()).find((f) => f.name === 'Midtown')!;
+    const { history } = await call<{ history: { version: number; fence?: Fence }[] }>('fences.get', { id: midtown.id });
+    const first = history.find((h) => h.version === 1)!.fence!;
+    await page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
+    const versions = page.getByRole('region', { name: 'Versions' });
+    await versions.getByRole('listitem', { name: 'Version 1' }).getByRole('button', { name: 'Show' }).click();
+    await expect.poll(layerIds).toContain('fences-ghost');
+    await versions.getByRole('listitem', { name: 'Version 1' }).getByRole('button', { name: 'Restore this version' }).click();
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await waitFor(async () => (await fences()).find((f) => f.id === midtown.id)!.version === 3, { timeoutMs: 10_000, what: 'Midtown v3' });
+    expect((await fences()).find((f) => f.id === midtown.id)!.geometry).toEqual(first.geometry);
+  });
+
+  it('imports a FeatureCollection: valid features become fences, invalid ones are listed by index with their reason; export gives them back', async () => {
+    const square = (x: number) => [
+      [
+        [x, 40.7],
+        [x + 0.01, 40.7],
+        [x + 0.01, 40.71],
+        [x, 40.71],
+        [x, 40.7],
+      ],
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'hexwatch-fences-')), 'import.geojson');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-74) }, properties: { id: 'imp-a', name: 'Imported A' } },
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [-74, 40.7],
+                  [-73.99, 40.71],
+                  [-73.99, 40.7],
+                  [-74, 40.71],
+                  [-74, 40.7],
+                ],
+              ],
+            },
+            properties: { id: 'imp-bow', name: 'Bow' },
+          },
+          { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(-73.98) }, properties: { id: 'imp-b', name: 'Imported B' } },
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [-74, 40.7],
+                [-73.9, 40.8],
+              ],
+            },
+            properties: { id: 'imp-line', name: 'Line' },
+          },
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [-73.97, 40.75] }, properties: { id: 'imp-c', name: 'Imported C', radius_m: 300 } },
+        ],
+      }),
+    );
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Import GeoJSON' }).click();
+    await (await chooser).setFiles(file);
+    const report = page.getByRole('status', { name: 'Import result' });
+    await expect.poll(() => report.textContent()).toContain('3 imported, 2 refused');
+    const refused = await report.getByRole('listitem').allTextContents();
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatch(/^Feature 1 \(imp-bow\): .*ring intersects itself/);
+    expect(refused[1]).toMatch(/^Feature 3 \(imp-line\): .*geometry type/);
+    await page.getByRole('listitem', { name: 'Imported C' }).waitFor({ timeout: 10_000 });
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export GeoJSON' }).click();
+    const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { features: { id: string }[] };
+    expect(exported.features.map((f) => f.id).sort()).toEqual((await fences()).map((f) => f.id).sort());
   });
 });

@@ -90,6 +90,14 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
             widthUnits: 'pixels',
           }),
           new PathLayer<[number, number][]>({
+            id: `${FENCE_LAYERS}-ghost`,
+            data: draft?.ghost ? fencePolygons(draft.ghost).flat() : [],
+            getPath: (p) => p,
+            getColor: [170, 200, 255, 200],
+            getWidth: 3,
+            widthUnits: 'pixels',
+          }),
+          new PathLayer<[number, number][]>({
             id: `${FENCE_LAYERS}-crossing`,
             data: crossing,
             getPath: (p) => p,

@@ -1,14 +1,40 @@
-import { useMemo } from 'react';
-import { useChannel, useRpc } from '../../engine';
+import { useEffect, useMemo } from 'react';
+import { setUi } from '../../app/ui-store';
+import { useChannel, useEngine, useRpc } from '../../engine';
+import { useMapHandle } from '../../map';
 import { receive } from './event-feed';
 import { FenceDrawing } from './FenceDrawing';
 import { fencePolygons } from './fence-geometry';
+import { importFenceFile } from './fence-import';
 import { FencesLayer } from './FencesLayer';
 
 /** The fences' part of the map, mounted whether or not the panel is open: the fences, the drawing, and the feed's collection. */
 export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
   const { data: fences } = useRpc('fences.list', {});
+  const { client } = useEngine();
+  const { map } = useMapHandle();
   useChannel('fence.event', receive);
+
+  // A GeoJSON file dropped on the map is imported as fences.
+  useEffect(() => {
+    const el = map.getContainer();
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      e.preventDefault();
+      setUi({ panel: 'fences' });
+      void importFenceFile(client, file);
+    };
+    el.addEventListener('dragover', over);
+    el.addEventListener('drop', drop);
+    return () => {
+      el.removeEventListener('dragover', over);
+      el.removeEventListener('drop', drop);
+    };
+  }, [map, client]);
   // Vertices of the saved fences, for snapping a drawing onto them.
   const vertices = useMemo(() => (fences ?? []).flatMap((f) => fencePolygons(f.geometry).flatMap((p) => p.flat())), [fences]);
   return (

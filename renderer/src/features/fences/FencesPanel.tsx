@@ -5,6 +5,7 @@ import { EventFeed } from './EventFeed';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
 import { FenceForm } from './FenceForm';
 import { FenceList } from './FenceList';
+import { FenceTransfer } from './FenceTransfer';
 
 const TOOLS = [
   { mode: 'polygon', label: 'Draw polygon', key: 'p' },
@@ -36,6 +37,7 @@ export function FencesPanel() {
           </button>
         ))}
       </div>
+      <FenceTransfer />
       {error && <p role="alert">{error.message}</p>}
       {draft && <FenceForm draft={draft} />}
       {status && (

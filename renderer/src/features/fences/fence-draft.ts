@@ -13,6 +13,8 @@ export interface Draft {
   targets: string[];
   enabled: boolean;
   geometry?: FenceGeometry;
+  /** An older version's geometry shown beside the draft. */
+  ghost?: FenceGeometry;
   /** Bumped when the form changes the geometry (a typed radius): the drawing reloads it. */
   reload?: number;
 }

@@ -1,0 +1,64 @@
+import { useSyncExternalStore } from 'react';
+import type { RpcClient } from '../../../../shared/rpc';
+import { invalidate } from '../../engine';
+
+/** What the last import did: the file, the fences saved, and each refused feature by index with its reason. */
+export interface ImportReport {
+  file: string;
+  saved: string[];
+  errors: { index: number; id?: string; message: string }[];
+  /** The file itself could not be read as a FeatureCollection. */
+  failed?: string;
+}
+
+let report: ImportReport | null = null;
+const listeners = new Set<() => void>();
+const publish = (r: ImportReport | null) => {
+  report = r;
+  for (const l of listeners) l();
+};
+
+export function useImportReport(): ImportReport | null {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => report,
+  );
+}
+
+export const clearImportReport = () => publish(null);
+
+/** Imports a GeoJSON file (picked or dropped on the map): valid features become fences, invalid ones are listed. */
+export async function importFenceFile(client: RpcClient, file: File): Promise<void> {
+  let collection: unknown;
+  try {
+    collection = JSON.parse(await file.text());
+  } catch (err) {
+    return publish({ file: file.name, saved: [], errors: [], failed: `${file.name} is not JSON: ${(err as Error).message}` });
+  }
+  const c = collection as { type?: unknown; features?: unknown };
+  if (c?.type !== 'FeatureCollection' || !Array.isArray(c.features))
+    return publish({ file: file.name, saved: [], errors: [], failed: `${file.name} is not a GeoJSON FeatureCollection` });
+  try {
+    const result = await client.call('fences.import', { collection: { type: 'FeatureCollection', features: c.features } });
+    publish({ file: file.name, ...result });
+    invalidate(client, ['fences.list', 'fences.status']);
+  } catch (err) {
+    publish({ file: file.name, saved: [], errors: [], failed: (err as Error).message });
+  }
+}
+
+/** Saves fences as a GeoJSON file (all of them, or those whose ids are given). */
+export async function exportFences(client: RpcClient, ids?: readonly string[]): Promise<number> {
+  const all = await client.call('fences.export', {});
+  const features = ids ? all.features.filter((f) => ids.includes(String((f as { id?: unknown }).id))) : all.features;
+  const blob = new Blob([JSON.stringify({ type: 'FeatureCollection', features }, null, 2)], { type: 'application/geo+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = ids?.length === 1 ? `${ids[0]}.geojson` : 'fences.geojson';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  return features.length;
+}
