@@ -48,6 +48,9 @@ interface ClientState {
   viewport?: Viewport;
   listeners: Set<EventListener>;
   send(frame: ArrayBuffer): void;
+  /** A channel payload for this client only (a backtest's progress). */
+  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
+  backtests: Map<string, AbortController>;
 }
 
 const STATUS_INTERVAL_MS = 1000;
@@ -222,9 +225,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     connect(): EngineClient {
       const state: ClientState = {
         listeners: new Set(),
-        send: (frame) => {
-          for (const listener of state.listeners) listener('heatmap.frame', frame);
+        send: (frame) => state.emit('heatmap.frame', frame),
+        emit: (channel, payload) => {
+          for (const listener of state.listeners) listener(channel, payload);
         },
+        backtests: new Map(),
       };
       clients.add(state);
       return {
@@ -234,6 +239,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           return () => state.listeners.delete(listener);
         },
         close() {
+          // A client that goes stops what it started.
+          for (const run of state.backtests.values()) run.abort();
           state.listeners.clear();
           clients.delete(state);
         },

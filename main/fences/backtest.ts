@@ -11,6 +11,22 @@ export interface BacktestResult {
   byDevice: { device_id: string; events: number }[];
   /** The first events, in time order. */
   first: FenceEvent[];
+  /** Events over time: `counts` in equal buckets from `from` to `to` (the range asked, else the events' own span). */
+  timeline: { from: number; to: number; counts: number[] };
+}
+
+const TIMELINE_BUCKETS = 48;
+
+/** Event times into equal buckets over [from, to]. */
+export function timelineOf(times: readonly number[], from?: number, to?: number): BacktestResult['timeline'] {
+  let lo = from ?? Infinity;
+  let hi = to ?? -Infinity;
+  if (from === undefined || to === undefined) for (const t of times) [lo, hi] = [Math.min(lo, from ?? t), Math.max(hi, to ?? t)];
+  const counts = new Array<number>(TIMELINE_BUCKETS).fill(0);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { from: 0, to: 0, counts: [] };
+  const span = Math.max(1, hi - lo);
+  for (const t of times) if (t >= lo && t <= hi) counts[Math.min(TIMELINE_BUCKETS - 1, Math.floor(((t - lo) / span) * TIMELINE_BUCKETS))]! += 1;
+  return { from: lo, to: hi, counts };
 }
 
 /**
@@ -23,7 +39,8 @@ export async function backtest(
   range: { from?: number; to?: number },
   options: { limit?: number; topDevices?: number; signal?: AbortSignal; onProgress?: (positions: number) => void } = {},
 ): Promise<BacktestResult> {
-  const result: BacktestResult = { positions: 0, events: 0, byType: {}, byDevice: [], first: [] };
+  const result: BacktestResult = { positions: 0, events: 0, byType: {}, byDevice: [], first: [], timeline: { from: 0, to: 0, counts: [] } };
+  const times: number[] = [];
   const limit = options.limit ?? 100;
   const engine = new FenceEngine([{ ...fence, enabled: true }]);
   const perDevice = new Map<string, number>();
@@ -37,6 +54,7 @@ export async function backtest(
           result.events++;
           result.byType[e.event_type] = (result.byType[e.event_type] ?? 0) + 1;
           perDevice.set(e.device_id, (perDevice.get(e.device_id) ?? 0) + 1);
+          times.push(e.timestamp);
           if (result.first.length < limit) result.first.push(e);
         }
         result.positions += fixes.length;
@@ -48,6 +66,7 @@ export async function backtest(
     if (options.signal?.aborted) throw new Error('backtest cancelled');
     throw err;
   }
+  result.timeline = timelineOf(times, range.from, range.to);
   result.byDevice = [...perDevice]
     .map(([device_id, events]) => ({ device_id, events }))
     .sort((a, b) => b.events - a.events || (a.device_id < b.device_id ? -1 : 1))

@@ -12,8 +12,13 @@ const BacktestResultSchema = z.object({
   byType: z.record(z.string(), z.number()),
   byDevice: z.array(z.object({ device_id: z.string(), events: z.number() })),
   first: z.array(FenceEventSchema),
+  timeline: z.object({ from: z.number(), to: z.number(), counts: z.array(z.number()) }),
 });
+const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
+
+/** A running backtest's progress: positions read so far. */
+export const BacktestProgressSchema = z.object({ runId: z.string(), positions: z.number() });
 
 export const fenceMethods = {
   /** Every fence, with where it is deployed. */
@@ -37,10 +42,19 @@ export const fenceMethods = {
   /** What a draft fence would have fired over a time range of the archive, without deploying it. */
   'fences.backtest': {
     params: z
-      .object({ fence: FenceInputSchema, from: Epoch.optional(), to: Epoch.optional(), limit: z.number().int().min(1).max(10_000).default(100) })
+      .object({
+        fence: FenceInputSchema,
+        from: Epoch.optional(),
+        to: Epoch.optional(),
+        limit: z.number().int().min(1).max(10_000).default(100),
+        /** Names the run: its progress comes on `fences.backtest.progress`, and `fences.backtestCancel` stops it. */
+        runId: RunId.optional(),
+      })
       .strict(),
     result: BacktestResultSchema,
   },
+  /** Stops a running backtest of this client (its call then fails with "backtest cancelled"). */
+  'fences.backtestCancel': { params: z.object({ runId: RunId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Which engine decides events, and for Tile38 the connection and each fence's deployment. */
   'fences.status': {
     params: z.object({}).strict(),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { FenceEventSchema } from '../fence-event';
 import { basemapMethods } from './basemap';
 import { Binary, engineMethods, StatusSchema } from './engine';
-import { fenceMethods } from './fences';
+import { BacktestProgressSchema, fenceMethods } from './fences';
 import { historyMethods } from './history';
 import { queueMethods } from './queue';
 
@@ -24,6 +24,8 @@ export const channels = {
   'heatmap.frame': Binary,
   /** The live event feed: every fence event as the built-in `feed` target delivers it. */
   'fence.event': z.object({ id: z.string(), event: FenceEventSchema }),
+  /** Progress of this client's running backtests. */
+  'fences.backtest.progress': BacktestProgressSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -32,7 +34,7 @@ export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params
 export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type PayloadOf<C extends ChannelName> = z.output<(typeof channels)[C]>;
 
-export const RpcErrorCodeSchema = z.enum(['invalid_params', 'unknown_method', 'unauthorized', 'unavailable', 'internal']);
+export const RpcErrorCodeSchema = z.enum(['invalid_params', 'unknown_method', 'unauthorized', 'unavailable', 'cancelled', 'internal']);
 export type RpcErrorCode = z.infer<typeof RpcErrorCodeSchema>;
 export interface RpcErrorBody {
   code: RpcErrorCode;

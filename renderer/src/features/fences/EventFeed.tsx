@@ -3,7 +3,7 @@ import { DetectSchema, type Fence } from '../../../../shared/fence';
 import { setUi } from '../../app/ui-store';
 import { useMapBeside } from '../../map';
 import { feedEntries, useFeedVersion, type FeedEntry } from './event-feed';
-import { EVENT_COLOURS } from './FencesLayer';
+import { EVENT_COLOURS } from './event-colours';
 
 const ROW_PX = 24;
 const VISIBLE_ROWS = 14;

@@ -96,8 +96,9 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
         setUi({ drawing: 'select' });
         d.selectFeature(id);
       });
-      d.on('change', (ids, type) => {
-        if (type === 'delete' || getUi().drawing !== 'select') return;
+      d.on('change', (ids, type, context) => {
+        // Only the analyst's edits of the shape: loading, selecting and styling must leave a saved fence exactly as it was.
+        if (type !== 'update' || !context || 'origin' in context || context.target !== 'geometry' || getUi().drawing !== 'select') return;
         for (const id of ids) if (d.getSnapshotFeature(id)?.properties.mode !== 'select' && !d.getSnapshotFeature(id)?.properties.selectionPoint) toDraft(id);
       });
       const current = getDraft();

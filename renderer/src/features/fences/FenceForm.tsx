@@ -3,6 +3,7 @@ import { DetectSchema, type FenceGeometry } from '../../../../shared/fence';
 import { setUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { checkDraft, fieldOf, setDraft, type Draft } from './fence-draft';
+import { BacktestPanel } from './BacktestPanel';
 import { FenceHistory } from './FenceHistory';
 
 const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon', MultiPolygon: 'multipolygon', Rectangle: 'rectangle', Circle: 'circle' };
@@ -125,6 +126,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
           {shown.form}
         </p>
       )}
+      <BacktestPanel draft={draft} />
       {draft.id && <FenceHistory draft={draft} />}
       <div className="actions">
         <button type="submit" disabled={save.pending}>

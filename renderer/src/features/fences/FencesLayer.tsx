@@ -5,7 +5,9 @@ import type { FenceEvent } from '../../../../shared/fence-event';
 import { getUi, setUi } from '../../app/ui-store';
 import { useChannel } from '../../engine';
 import { useMapHandle } from '../../map';
+import { clearBacktest, useBacktest } from './backtest-run';
 import { draftOf, getDraft, setDraft, useDraft } from './fence-draft';
+import { EVENT_COLOURS } from './event-colours';
 import { crossingEdges, fenceCentre, fencePolygons } from './fence-geometry';
 
 const FENCE_LAYERS = 'fences';
@@ -17,14 +19,6 @@ const STATE_COLOURS = {
   disabled: [150, 158, 175],
   editing: [255, 214, 10],
 } as const;
-export const EVENT_COLOURS: Record<string, [number, number, number]> = {
-  enter: [46, 204, 113],
-  exit: [231, 76, 60],
-  inside: [52, 152, 219],
-  outside: [149, 165, 166],
-  cross: [241, 196, 15],
-  dwell: [155, 89, 182],
-};
 
 interface Shape {
   fence: Fence;
@@ -39,6 +33,7 @@ interface Shape {
 export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme: 'dark' | 'light' }) {
   const { composer } = useMapHandle();
   const draft = useDraft();
+  const backtest = useBacktest();
   const flashes = useRef<{ event: FenceEvent; at: number }[]>([]);
   const redraw = useRef<() => void>(() => {});
 
@@ -105,6 +100,19 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
             getWidth: 5,
             widthUnits: 'pixels',
           }),
+          // What the draft would have fired (its backtest), each event where it happened.
+          new ScatterplotLayer<FenceEvent>({
+            id: `${FENCE_LAYERS}-backtest`,
+            data: draft ? (backtest.result?.first ?? []) : [],
+            getPosition: (e) => [e.position.lon, e.position.lat],
+            getFillColor: (e) => [...(EVENT_COLOURS[e.event_type] ?? [255, 255, 255]), 230],
+            getLineColor: [0, 0, 0, 200],
+            stroked: true,
+            lineWidthUnits: 'pixels',
+            getLineWidth: 1,
+            getRadius: 4,
+            radiusUnits: 'pixels',
+          }),
           new ScatterplotLayer<{ event: FenceEvent; at: number }>({
             id: `${FENCE_LAYERS}-events`,
             data: flashes.current,
@@ -124,7 +132,12 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
     redraw.current = build;
     build();
     return () => window.clearTimeout(timer);
-  }, [composer, fences, draft, theme]);
+  }, [composer, fences, draft, theme, backtest]);
+
+  // A backtest belongs to its draft.
+  useEffect(() => {
+    if (!draft) clearBacktest();
+  }, [draft === null]);
 
   useEffect(() => () => composer.set(FENCE_LAYERS, []), [composer]);
 

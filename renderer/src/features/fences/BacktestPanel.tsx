@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { useEngine } from '../../engine';
+import { EVENT_COLOURS } from './event-colours';
+import { checkDraft, type Draft } from './fence-draft';
+import { cancelBacktest, runBacktest, useBacktest, type BacktestResult } from './backtest-run';
+
+const HOUR = 3_600_000;
+const PRESETS = { hour: ['last hour', HOUR], day: ['last day', 24 * HOUR], week: ['last week', 7 * 24 * HOUR], all: ['the whole archive', 0] } as const;
+type Preset = keyof typeof PRESETS;
+
+/**
+ * (Inside the fence form: its buttons are type="button".)
+ *
+ * What the draft would have fired over the archive before it is deployed: a range, Backtest with progress
+ * and Cancel, then the counts by type, a histogram over time, the first events and the devices involved
+ * (the events are drawn on the map too).
+ */
+export function BacktestPanel({ draft }: { draft: Draft }) {
+  const { client } = useEngine();
+  const [preset, setPreset] = useState<Preset>('day');
+  const run = useBacktest();
+  const { fence, problems } = checkDraft({ ...draft, name: draft.name || 'draft' });
+  const ready = Object.keys(problems).length === 0;
+  return (
+    <section className="backtest" aria-label="Backtest">
+      <div className="field">
+        <select aria-label="Backtest range" value={preset} onChange={(e) => setPreset(e.target.value as Preset)}>
+          {Object.entries(PRESETS).map(([k, [label]]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {run.runId ? (
+          <button type="button" onClick={() => void cancelBacktest(client)}>
+            Cancel backtest
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={!ready}
+            title={ready ? 'What this fence would have fired over the archive' : 'Draw the fence first'}
+            onClick={() => {
+              const span = PRESETS[preset][1];
+              const to = Date.now();
+              void runBacktest(client, fence, span ? { from: to - span, to } : {});
+            }}
+          >
+            Backtest
+          </button>
+        )}
+      </div>
+      {run.runId && (
+        <p role="status" className="muted">
+          <progress aria-label="Backtest progress" /> {run.positions.toLocaleString()} positions read…
+        </p>
+      )}
+      {run.cancelled && <p className="muted">Backtest cancelled after {run.positions.toLocaleString()} positions.</p>}
+      {run.error && <p role="alert">{run.error}</p>}
+      {run.result && <BacktestResultView result={run.result} />}
+    </section>
+  );
+}
+
+function BacktestResultView({ result }: { result: BacktestResult }) {
+  const max = Math.max(1, ...result.timeline.counts);
+  return (
+    <section role="region" aria-label="Backtest result" className="backtest-result">
+      <p>
+        <strong>{result.events.toLocaleString()}</strong> events from {result.positions.toLocaleString()} positions
+      </p>
+      <ul className="by-type" aria-label="Events by type">
+        {Object.entries(result.byType).map(([type, n]) => (
+          <li key={type} aria-label={`${type}: ${n}`}>
+            <span className="dot" style={{ background: `rgb(${(EVENT_COLOURS[type] ?? [255, 255, 255]).join(',')})` }} /> {type} {n.toLocaleString()}
+          </li>
+        ))}
+      </ul>
+      {result.timeline.counts.length > 0 && (
+        <svg className="histogram" viewBox={`0 0 ${result.timeline.counts.length * 4} 40`} preserveAspectRatio="none" role="img" aria-label="Events over time">
+          {result.timeline.counts.map((c, i) => (
+            <rect key={i} x={i * 4} y={40 - (c / max) * 40} width={3.2} height={(c / max) * 40} />
+          ))}
+        </svg>
+      )}
+      {result.timeline.counts.length > 0 && (
+        <p className="muted histogram-axis">
+          <span>{new Date(result.timeline.from).toLocaleString()}</span>
+          <span>{new Date(result.timeline.to).toLocaleString()}</span>
+        </p>
+      )}
+      {result.first.length > 0 && (
+        <table className="backtest-events">
+          <caption className="muted">First {result.first.length.toLocaleString()} events</caption>
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>type</th>
+              <th>device</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.first.slice(0, 50).map((e, i) => (
+              <tr key={i}>
+                <td>{new Date(e.timestamp).toLocaleTimeString()}</td>
+                <td>{e.event_type}</td>
+                <td className="mono">{e.device_id}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {result.byDevice.length > 0 && (
+        <p className="muted">
+          Devices with most events:{' '}
+          {result.byDevice
+            .slice(0, 8)
+            .map((d) => `${d.device_id} (${d.events})`)
+            .join(', ')}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+// Backtest before deploy, in Chromium against web mode over a fixture archive: the counts the panel shows
+// equal `fences.backtest` over RPC (which equals the engine over the same positions: main/fences/backtest.test.ts),
+// the events are drawn on the map, and a run is cancelled mid-way.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fence } from '../../shared/fence';
+import { FenceEngine } from '../../main/fences/fence-engine';
+import { HistoryStore, type PositionRow } from '../../main/history';
+import { connectRpc, fenceScenario, launchChromium, startWebMode, tempDir, waitFor, type TestRpcClient, type WebMode } from '../helpers';
+
+let web: WebMode;
+let rpc: TestRpcClient;
+let browser: Browser;
+let page: Page;
+let cleanup: () => Promise<void>;
+let fence: Fence;
+let archived = 0;
+
+async function call<T>(method: string, params: unknown = {}): Promise<T> {
+  const reply = await rpc.call(method, params, 60_000);
+  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result as T;
+}
+
+beforeAll(async () => {
+  const temp = await tempDir();
+  cleanup = temp.cleanup;
+  // 200,000 positions (and the scenario's edge cases) over three hours that ended two hours ago, archived as Parquet.
+  const { fences, fixes } = fenceScenario({ devices: 400, fixesPerDevice: 500 });
+  const start = Date.now() - 5 * 3_600_000;
+  const rows: PositionRow[] = fixes.map((f, i) => ({
+    seq: BigInt(i + 1),
+    device_id: f.id,
+    ts: start + i * 50,
+    lat: f.lat,
+    lon: f.lon,
+    h3: 0x8f2a100d2c6c0ffn,
+  }));
+  const store = await HistoryStore.open({ dataDir: temp.dir, graceMs: 0 });
+  await store.commit({ stream: 'S', rows, quarantined: [], highWater: BigInt(rows.length) });
+  await store.roll(Date.now());
+  await store.close();
+  archived = rows.length;
+  // The fence with the most events over those positions: a backtest with something to show.
+  const moved = fixes.map((f, i) => ({ ...f, ts: rows[i]!.ts }));
+  fence = [...fences].sort((a, b) => new FenceEngine([b]).update(moved).length - new FenceEngine([a]).update(moved).length)[0]!;
+
+  web = await startWebMode({ dataDir: temp.dir });
+  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+  if (!c.ok) throw new Error(c.error);
+  rpc = c.client;
+  const { version: _v, ...input } = fence;
+  await call('fences.save', { fence: { ...input, name: 'Backtested' } });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(web.url, { waitUntil: 'load' });
+  await page.getByRole('button', { name: 'Fences' }).click();
+}, 120_000);
+
+afterAll(async () => {
+  await rpc?.close();
+  await browser?.close();
+  await web?.stop();
+  await cleanup?.();
+});
+
+describe('backtest before deploy', () => {
+  it('shows what a fence would have fired over the last day: the same counts as fences.backtest, and the events on the map', async () => {
+    await page.getByRole('listitem', { name: 'Backtested' }).getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Backtest range').selectOption('day');
+    await page.getByRole('button', { name: 'Backtest', exact: true }).click();
+    const result = page.getByRole('region', { name: 'Backtest result' });
+    await result.waitFor({ timeout: 60_000 });
+
+    const now = Date.now();
+    const { version: _v, ...input } = fence;
+    const expected = await call<{ positions: number; events: number; byType: Record<string, number> }>('fences.backtest', {
+      fence: { ...input, name: 'Backtested' },
+      from: now - 24 * 3_600_000,
+      to: now,
+    });
+    expect(expected.positions).toBe(archived);
+    expect(expected.events).toBeGreaterThan(0);
+    expect(await result.textContent()).toContain(
+      `${expected.events.toLocaleString('en-US')} events from ${expected.positions.toLocaleString('en-US')} positions`,
+    );
+    const shown = await result
+      .getByRole('list', { name: 'Events by type' })
+      .getByRole('listitem')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('aria-label')));
+    expect(shown.sort()).toEqual(
+      Object.entries(expected.byType)
+        .map(([t, n]) => `${t}: ${n}`)
+        .sort(),
+    );
+    const ids = await page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+    expect(ids).toContain('fences-backtest');
+  });
+
+  it('stops a run when it is cancelled', async () => {
+    const { version: _v, ...input } = fence;
+    const runId = 'cancel-me';
+    const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, runId }, 60_000);
+    await waitFor(() => rpc.events.some((e) => e.channel === 'fences.backtest.progress' && (e.payload as { runId: string }).runId === runId), {
+      timeoutMs: 30_000,
+      intervalMs: 1,
+      what: 'the first progress of the run',
+    });
+    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: true });
+    const reply = await running;
+    expect(reply.error).toMatchObject({ code: 'cancelled', message: 'backtest cancelled' });
+    const read = rpc.events.filter((e) => e.channel === 'fences.backtest.progress').map((e) => (e.payload as { positions: number }).positions);
+    expect(Math.max(...read)).toBeLessThan(archived);
+    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: false });
+  });
+});
