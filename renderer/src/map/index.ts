@@ -4,3 +4,4 @@ export { useMapBeside, useMapHandle, type MapHandle } from './MapContext';
 export type { LayerComposer } from './layer-composer';
 export type { Basemap } from './basemap-style';
 export { openPmtilesFile } from './pmtiles-basemap';
+export { glyphsFor } from './glyphs';

@@ -2,7 +2,7 @@ import '@fontsource/noto-sans/400.css';
 import { TextLayer } from '@deck.gl/layers';
 import { useEffect } from 'react';
 import { useEngine } from '../../engine';
-import { useMapHandle } from '../../map';
+import { glyphsFor, useMapHandle } from '../../map';
 import { placeLabels, type Box, type PlacedLabel } from './label-placement';
 
 const LABEL_LAYERS = 'places';
@@ -64,7 +64,7 @@ export function PlaceLabels({ theme }: { theme: 'dark' | 'light' }) {
             sizeUnits: 'pixels',
             getColor: [...c.text],
             fontFamily: FONT,
-            characterSet: 'auto',
+            characterSet: glyphsFor(placed.map((l) => l.place.name)),
             fontSettings: { sdf: true, fontSize: 64, buffer: 8 },
             outlineWidth: 4,
             outlineColor: [...c.halo],

@@ -2,18 +2,27 @@ import { useEffect, useMemo } from 'react';
 import { setUi } from '../../app/ui-store';
 import { useChannel, useEngine, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
-import { receive } from './event-feed';
+import { installBenchHook } from './bench-hook';
+import { receive, type FeedEntry } from './event-feed';
+import { flash } from './event-flashes';
 import { FenceDrawing } from './FenceDrawing';
 import { fencePolygons } from './fence-geometry';
 import { importFenceFile } from './fence-import';
 import { FencesLayer } from './FencesLayer';
 
+/** A fence event from the engine: into the feed (and the rates), and flashed on the map. */
+function onFenceEvent(entry: FeedEntry): void {
+  receive(entry);
+  flash(entry.event);
+}
+
 /** The fences' part of the map, mounted whether or not the panel is open: the fences, the drawing, and the feed's collection. */
 export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
   const { data: fences } = useRpc('fences.list', {});
   const { client } = useEngine();
-  const { map } = useMapHandle();
-  useChannel('fence.event', receive);
+  const { map, composer } = useMapHandle();
+  useChannel('fence.event', onFenceEvent);
+  useEffect(() => installBenchHook(map, composer, onFenceEvent), [map, composer]);
 
   // A GeoJSON file dropped on the map is imported as fences.
   useEffect(() => {

@@ -8,11 +8,11 @@ export interface FeedEntry {
 }
 
 /** The feed keeps this many events; older ones leave the list (they stay in the queue's log). */
-export const FEED_KEEP = 10_000;
+export const FEED_KEEP = 100_000;
 
 /**
  * The live event feed, outside React: every `fence.event` since the workstation opened (the last
- * 10,000), collected whether or not the panel is open. Views re-render at most 4 times a second.
+ * 100,000), collected whether or not the panel is open. Views re-render at most 4 times a second.
  */
 let entries: FeedEntry[] = [];
 let received = 0;

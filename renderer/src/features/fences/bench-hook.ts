@@ -1,0 +1,80 @@
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type maplibregl from 'maplibre-gl';
+import type { Fence } from '../../../../shared/fence';
+import type { LayerComposer } from '../../map';
+import { feedEntries, type FeedEntry } from './event-feed';
+import { fenceLayers } from './fence-layers';
+import { fencePolygons } from './fence-geometry';
+
+/** What bench/fences-ui.ts drives: fences drawn by our layers or a bare GeoJsonLayer, map frames while panning, events into the feed. */
+declare global {
+  interface Window {
+    __hexwatchFencesBench?: {
+      /** Draws `fences` (ours, or a bare GeoJsonLayer of the same polygons); resolves with ms to the next paint (a new array each time: nothing cached). */
+      draw(fences: Fence[], bare: boolean): Promise<number>;
+      /** Frame intervals (ms) while the map glides for `ms`, as under a drag (one move, many frames). */
+      pan(ms: number): Promise<number[]>;
+      clear(): void;
+      event(entry: FeedEntry): void;
+      feedLength(): number;
+    };
+  }
+}
+
+const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
+
+export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, onEvent: (entry: FeedEntry) => void): void {
+  window.__hexwatchFencesBench = {
+    async draw(fences, bare) {
+      const collection = {
+        type: 'FeatureCollection' as const,
+        features: fences.map((f) => ({
+          type: 'Feature' as const,
+          properties: { name: f.name },
+          geometry: { type: 'MultiPolygon' as const, coordinates: fencePolygons(f.geometry) },
+        })),
+      };
+      composer.set('bench', []);
+      await nextFrame();
+      const t0 = performance.now();
+      const layers = bare ? null : fenceLayers({ fences, theme: 'dark', id: 'bench' });
+      composer.set(
+        'bench',
+        bare
+          ? [
+              new GeoJsonLayer({
+                id: 'bench-bare',
+                data: collection,
+                filled: true,
+                stroked: true,
+                getFillColor: [255, 255, 255, 28],
+                getLineColor: [255, 255, 255, 230],
+                getLineWidth: 2.5,
+                lineWidthUnits: 'pixels',
+              }),
+            ]
+          : layers!,
+        6,
+      );
+      await nextFrame();
+      return performance.now() - t0;
+    },
+    async pan(ms) {
+      const gaps: number[] = [];
+      // essential: headless browsers may ask for reduced motion, which would make the glide a jump.
+      map.panBy([400, 200], { duration: ms, easing: (t) => t, essential: true });
+      let last = await nextFrame();
+      const start = last;
+      while (last - start < ms) {
+        const t = await nextFrame();
+        gaps.push(t - last);
+        last = t;
+      }
+      map.panBy([-400, -200], { duration: 0 });
+      return gaps;
+    },
+    clear: () => composer.set('bench', []),
+    event: onEvent,
+    feedLength: () => feedEntries().length,
+  };
+}

@@ -1,0 +1,129 @@
+import type { Layer } from '@deck.gl/core';
+import { GeoJsonLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { Fence, FenceGeometry } from '../../../../shared/fence';
+import type { FenceEvent } from '../../../../shared/fence-event';
+import { glyphsFor } from '../../map';
+import { EVENT_COLOURS } from './event-colours';
+import { crossingEdges, fenceCentre, fencePolygons } from './fence-geometry';
+
+export const FENCE_LAYERS = 'fences';
+/** How long an event's flash stays on the map. */
+export const FLASH_MS = 3000;
+// White and grey stand apart from every heat colour; the fence being edited is yellow.
+const STATE_COLOURS = {
+  enabled: [255, 255, 255],
+  disabled: [150, 158, 175],
+  editing: [255, 214, 10],
+} as const;
+
+/** A fence as the GeoJSON feature its layer draws (picking gives it back). */
+export interface FenceShape {
+  type: 'Feature';
+  geometry: { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+  properties: { fence: Fence };
+}
+
+export interface Flash {
+  event: FenceEvent;
+  at: number;
+}
+
+export interface FenceLayerInput {
+  fences: readonly Fence[];
+  theme: 'dark' | 'light';
+  /** The fence being drawn or edited (drawn by terra-draw; its outline, crossing edges and ghost here). */
+  draft?: { id?: string; geometry?: FenceGeometry; ghost?: FenceGeometry } | null;
+  backtest?: readonly FenceEvent[];
+  flashes?: readonly Flash[];
+  now?: number;
+  /** Layer ids start with this (the composer's source id). */
+  id?: string;
+}
+
+let lastShapes: { fences: readonly Fence[]; without?: string; saved: Fence[]; collection: { type: 'FeatureCollection'; features: FenceShape[] } } | undefined;
+
+/**
+ * The saved fences (but the one being edited) as GeoJSON — deck.gl's GeoJsonLayer turns it into flat
+ * binary attributes for its sublayers, no accessor call per vertex. The same objects while the fences
+ * are the same: a redraw for a flash must not make deck.gl rebuild a thousand polygons.
+ */
+function shapesOf(fences: readonly Fence[], without: string | undefined) {
+  if (lastShapes?.fences === fences && lastShapes.without === without) return lastShapes;
+  const saved = fences.filter((f) => f.id !== without);
+  const features: FenceShape[] = saved.map((fence) => ({
+    type: 'Feature',
+    geometry: { type: 'MultiPolygon', coordinates: fencePolygons(fence.geometry) },
+    properties: { fence },
+  }));
+  return (lastShapes = { fences, without, saved, collection: { type: 'FeatureCollection', features } });
+}
+
+/**
+ * The fences' deck.gl layers: each saved fence filled and outlined by its state, its name at its centre;
+ * the draft's outline, an older version as a ghost, the draft's crossing edges in red; what a backtest
+ * would have fired; and each live event flashing where it happened.
+ */
+export function fenceLayers(input: FenceLayerInput): Layer[] {
+  const { fences, theme, draft, now = performance.now(), id = FENCE_LAYERS } = input;
+  const { saved, collection } = shapesOf(fences, draft?.id);
+  const colour = (f: Fence) => (f.enabled ? STATE_COLOURS.enabled : STATE_COLOURS.disabled);
+  const text: [number, number, number, number] = theme === 'dark' ? [235, 240, 250, 255] : [20, 24, 32, 255];
+  const halo: [number, number, number, number] = theme === 'dark' ? [11, 19, 34, 255] : [255, 255, 255, 255];
+  const path = (suffix: string, data: [number, number][][], color: [number, number, number, number], width: number) =>
+    new PathLayer<[number, number][]>({ id: `${id}-${suffix}`, data, getPath: (p) => p, getColor: color, getWidth: width, widthUnits: 'pixels' });
+  const crossing = crossingEdges(draft?.geometry);
+  // Only layers with something to draw: an empty layer still costs a pass of every frame.
+  const layers: (Layer | false)[] = [
+    new GeoJsonLayer<FenceShape['properties']>({
+      id: `${id}-areas`,
+      data: collection as never,
+      filled: true,
+      stroked: true,
+      getFillColor: (f) => [...colour(f.properties.fence), f.properties.fence.enabled ? 28 : 14],
+      getLineColor: (f) => [...colour(f.properties.fence), 230],
+      getLineWidth: 2.5,
+      lineWidthUnits: 'pixels',
+      pickable: true,
+    }),
+    new TextLayer<Fence>({
+      id: `${id}-names`,
+      data: saved,
+      getText: (f) => f.name,
+      getPosition: (f) => fenceCentre(f.geometry),
+      getSize: 13,
+      getColor: text,
+      fontFamily: '"Noto Sans", sans-serif',
+      characterSet: glyphsFor(saved.map((f) => f.name)),
+      fontSettings: { sdf: true, fontSize: 64, buffer: 8 },
+      outlineWidth: 4,
+      outlineColor: halo,
+    }),
+    draft?.geometry !== undefined && path('draft', fencePolygons(draft.geometry).flat(), [...STATE_COLOURS.editing, 255], 2),
+    draft?.ghost !== undefined && path('ghost', fencePolygons(draft.ghost).flat(), [170, 200, 255, 200], 3),
+    crossing.length > 0 && path('crossing', crossing, [255, 40, 40, 255], 5),
+    (input.backtest?.length ?? 0) > 0 &&
+      new ScatterplotLayer<FenceEvent>({
+        id: `${id}-backtest`,
+        data: input.backtest ?? [],
+        getPosition: (e) => [e.position.lon, e.position.lat],
+        getFillColor: (e) => [...(EVENT_COLOURS[e.event_type] ?? [255, 255, 255]), 230],
+        getLineColor: [0, 0, 0, 200],
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1,
+        getRadius: 4,
+        radiusUnits: 'pixels',
+      }),
+    (input.flashes?.length ?? 0) > 0 &&
+      new ScatterplotLayer<Flash>({
+        id: `${id}-events`,
+        data: input.flashes ?? [],
+        getPosition: (f) => [f.event.position.lon, f.event.position.lat],
+        getFillColor: (f) => [...(EVENT_COLOURS[f.event.event_type] ?? [255, 255, 255]), Math.round(255 * (1 - (now - f.at) / FLASH_MS))],
+        getRadius: (f) => 4 + 10 * ((now - f.at) / FLASH_MS),
+        radiusUnits: 'pixels',
+        updateTriggers: { getFillColor: now, getRadius: now },
+      }),
+  ];
+  return layers.filter((l): l is Layer => l !== false);
+}
