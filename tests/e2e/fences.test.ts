@@ -232,4 +232,29 @@ describe('fences on the map', () => {
     const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { features: { id: string }[] };
     expect(exported.features.map((f) => f.id).sort()).toEqual((await fences()).map((f) => f.id).sort());
   });
+
+  it('cuts a hole in a polygon with a ring drawn inside it', async () => {
+    await drawPolygon([
+      [620, 580],
+      [860, 580],
+      [860, 740],
+      [620, 740],
+    ]);
+    await page.getByRole('button', { name: 'Draw hole' }).click();
+    for (const [x, y] of [
+      [700, 620],
+      [780, 620],
+      [740, 700],
+    ] as const)
+      await click(x, y);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Remove holes (1)' }).waitFor({ timeout: 5000 });
+    await page.getByLabel('Fence name').fill('Courtyard');
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await page.getByRole('listitem', { name: 'Courtyard' }).waitFor({ timeout: 10_000 });
+    const courtyard = (await fences()).find((f) => f.name === 'Courtyard')!;
+    const rings = (courtyard.geometry as { type: string; coordinates: number[][][] }).coordinates;
+    expect(courtyard.geometry.type).toBe('Polygon');
+    expect(rings.map((r) => r.length)).toEqual([5, 4]);
+  });
 });

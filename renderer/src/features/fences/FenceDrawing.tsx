@@ -15,6 +15,7 @@ import { registerCommands } from '../../app/commands';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useMapHandle } from '../../map';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
+import type { FenceGeometry } from '../../../../shared/fence';
 import { drawnFeatureOf, fenceGeometryOf, type DrawnFeature } from './fence-geometry';
 
 const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
@@ -84,10 +85,24 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       const toDraft = (id: string | number) => {
         const f = d.getSnapshotFeature(id);
         const geometry = f ? fenceGeometryOf(f as unknown as DrawnFeature) : undefined;
-        if (geometry) setDraft(() => ({ geometry }));
+        // terra-draw holds the outer ring only: the draft's holes stay as they are.
+        if (geometry) setDraft((x) => ({ geometry: withHoles(geometry, x.geometry) }));
       };
       d.on('finish', (id, context) => {
         if (context.action !== 'draw') return toDraft(id);
+        const current = getDraft();
+        if (current?.holeNext) {
+          // A ring drawn for a hole joins the draft's polygon; the shape being edited stays.
+          const ring = (d.getSnapshotFeature(id)?.geometry.coordinates as [number, number][][] | undefined)?.[0];
+          d.removeFeatures([id]);
+          const g = current.geometry;
+          if (ring && g?.type === 'Polygon') setDraft(() => ({ geometry: { ...g, coordinates: [...g.coordinates, ring] }, holeNext: false }));
+          else setDraft(() => ({ holeNext: false }));
+          setUi({ drawing: 'select' });
+          const shape = d.getSnapshot().find((f) => !f.properties.selectionPoint && !f.properties.midPoint);
+          if (shape?.id !== undefined) d.selectFeature(shape.id);
+          return;
+        }
         // One shape at a time: a new one replaces the last; it is selected for editing at once.
         const others = d.getSnapshot().filter((f) => f.id !== id && f.properties.mode !== 'select');
         if (others.length) d.removeFeatures(others.map((f) => f.id!));
@@ -183,6 +198,12 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
   }, [!draft && !drawing]);
 
   return null;
+}
+
+/** An edited outer ring with the holes the draft already had. */
+function withHoles(next: FenceGeometry, before: FenceGeometry | undefined): FenceGeometry {
+  if (next.type !== 'Polygon' || before?.type !== 'Polygon' || before.coordinates.length < 2) return next;
+  return { ...next, coordinates: [next.coordinates[0]!, ...before.coordinates.slice(1)] };
 }
 
 function load(d: TerraDraw, geometry: Parameters<typeof drawnFeatureOf>[0]): (string | number)[] {

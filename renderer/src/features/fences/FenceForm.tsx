@@ -41,6 +41,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
     }
   };
   const circle = draft.geometry?.type === 'Circle' ? draft.geometry : undefined;
+  const polygon = draft.geometry?.type === 'Polygon' ? draft.geometry : undefined;
   return (
     <form
       className="fence-form"
@@ -60,6 +61,25 @@ export function FenceForm({ draft }: { draft: Draft }) {
           ? `${SHAPE_NAMES[draft.geometry.type]}${circle ? '' : draft.geometry.type === 'Polygon' ? ` · ${draft.geometry.coordinates[0]!.length - 1} corners` : ''}`
           : 'Draw it on the map: click the corners, then Enter or click the first corner.'}
       </p>
+      {polygon && (
+        <div className="actions">
+          <button
+            type="button"
+            aria-pressed={draft.holeNext === true}
+            onClick={() => {
+              edit({ holeNext: true });
+              setUi({ drawing: 'polygon' });
+            }}
+          >
+            Draw hole
+          </button>
+          {polygon.coordinates.length > 1 && (
+            <button type="button" onClick={() => edit({ geometry: { ...polygon, coordinates: polygon.coordinates.slice(0, 1) } })}>
+              Remove holes ({polygon.coordinates.length - 1})
+            </button>
+          )}
+        </div>
+      )}
       {circle && (
         <label className="field">
           Radius (m)

@@ -13,6 +13,8 @@ export interface Draft {
   targets: string[];
   enabled: boolean;
   geometry?: FenceGeometry;
+  /** The next polygon drawn is a hole in the draft's polygon. */
+  holeNext?: boolean;
   /** An older version's geometry shown beside the draft. */
   ghost?: FenceGeometry;
   /** Bumped when the form changes the geometry (a typed radius): the drawing reloads it. */

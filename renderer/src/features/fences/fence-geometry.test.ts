@@ -44,6 +44,9 @@ describe('fence geometry from a drawing', () => {
     expect(ring[0]![1]).toBeCloseTo(0.008993, 5);
     expect(drawnFeatureOf({ type: 'Circle', center: [0, 0], radius_m: 1000 })[0]!.properties).toEqual({ mode: 'circle', radiusKilometers: 1 });
     expect(drawnFeatureOf({ type: 'Rectangle', bbox: [0, 0, 1, 1] })[0]!.properties.mode).toBe('rectangle');
+    // terra-draw takes no holes: only the outer ring goes in.
+    const holed = { type: 'Polygon' as const, coordinates: [square, square.map(([x, y]) => [x + 0.01, y + 0.01] as [number, number])] };
+    expect(drawnFeatureOf(holed)[0]!.geometry.coordinates).toEqual([square]);
     expect(fencePolygons({ type: 'Rectangle', bbox: [0, 0, 1, 1] })[0]![0]).toHaveLength(5);
     expect(fenceBounds({ type: 'Polygon', coordinates: [square] })).toEqual([-74, 40.7, -73.9, 40.8]);
   });
