@@ -82,7 +82,8 @@ export function drawnFeatureOf(g: FenceGeometry): DrawnFeature[] {
   if (g.type === 'Circle')
     return [{ geometry: { type: 'Polygon', coordinates: fencePolygons(g)[0]! }, properties: { mode: 'circle', radiusKilometers: g.radius_m / 1000 } }];
   const mode = g.type === 'Rectangle' ? 'rectangle' : 'polygon';
-  return fencePolygons(g).map((coordinates) => ({ geometry: { type: 'Polygon', coordinates }, properties: { mode } }));
+  // Outer rings only: terra-draw refuses polygons with holes (the draft keeps them, the map draws them).
+  return fencePolygons(g).map((rings) => ({ geometry: { type: 'Polygon', coordinates: rings.slice(0, 1) }, properties: { mode } }));
 }
 
 /** [west, south, east, north] of a fence. */
