@@ -256,5 +256,18 @@ describe('fences on the map', () => {
     const rings = (courtyard.geometry as { type: string; coordinates: number[][][] }).coordinates;
     expect(courtyard.geometry.type).toBe('Polygon');
     expect(rings.map((r) => r.length)).toEqual([5, 4]);
+
+    // Edited later, its outer ring moves and its hole stays.
+    await page.getByRole('listitem', { name: 'Courtyard' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Courtyard open for editing' });
+    await page.mouse.move(mapAt.x + 860, mapAt.y + 740);
+    await page.mouse.down();
+    await page.mouse.move(mapAt.x + 880, mapAt.y + 750, { steps: 6 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Save fence' }).click();
+    await waitFor(async () => (await fences()).find((f) => f.name === 'Courtyard')!.version === 2, { timeoutMs: 10_000, what: 'Courtyard v2' });
+    const edited = (await fences()).find((f) => f.name === 'Courtyard')!.geometry as { coordinates: number[][][] };
+    expect(edited.coordinates[0]).not.toEqual(rings[0]);
+    expect(edited.coordinates[1]).toEqual(rings[1]);
   });
 });
