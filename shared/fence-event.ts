@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const FenceEventTypeSchema = z.enum(['enter', 'exit', 'inside', 'outside', 'cross', 'dwell']);
 export type FenceEventType = z.infer<typeof FenceEventTypeSchema>;
 
-/** A geofence event: the seed shape, extended with group and source (DESIGN.md). */
+/** A geofence event as delivered: type, fence, device, position, time, plus the device's group and the engine that decided it. */
 export const FenceEventSchema = z.object({
   event_type: FenceEventTypeSchema,
   fence_id: z.string().min(1),

@@ -12,7 +12,7 @@ const fine: QueueMetrics = {
   oldest_pending_age_seconds: 15,
 };
 
-describe('queue health (the seed thresholds)', () => {
+describe('queue health (the default thresholds)', () => {
   it('is Healthy within every threshold', () => expect(classifyHealth(fine)).toEqual({ status: 'Healthy', reasons: [] }));
   it('is Unhealthy with more than 100 in the DLQ', () => expect(classifyHealth({ ...fine, dlq_count: 101 }).status).toBe('Unhealthy'));
   it('is Healthy at exactly 100 in the DLQ', () => expect(classifyHealth({ ...fine, dlq_count: 100 }).status).toBe('Healthy'));

@@ -1,4 +1,4 @@
-/** Queue health from its metrics, with the seed's thresholds (configurable). */
+/** Queue health from its metrics against the queue's degraded/unhealthy thresholds (settings queue.degraded*, queue.unhealthy*). */
 
 export interface QueueMetrics {
   pending_count: number;

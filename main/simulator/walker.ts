@@ -1,5 +1,5 @@
 /**
- * Random walkers, as the seed's walker but moving like vehicles: each device keeps a heading and a
+ * Random walkers moving like vehicles: each device keeps a heading and a
  * speed, turns a little at each step, and is steered back when it leaves the area. Pure and seeded,
  * so a test or a benchmark can replay the same fleet.
  */

@@ -86,7 +86,7 @@ const DlqFilterSchema = z
   .strict();
 
 export const queueMethods = {
-  /** The seed's queue metrics, plus figures per target. */
+  /** The queue's metrics (pending, processing, DLQ, success rate, latency), plus figures per target. */
   'queue.metrics': {
     params: z.object({}).strict(),
     result: z.object({
