@@ -214,6 +214,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   }, STATUS_INTERVAL_MS);
 
   delivery.room?.onFeed((event, id) => broadcast('fence.event', { id, event }));
+  fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   delivery.room?.start();
   await fences.room?.start();
 

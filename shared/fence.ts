@@ -64,5 +64,12 @@ export const FenceInputSchema = z.object(FenceShape).refine(dwellNeedsTime, dwel
 export type FenceInput = z.input<typeof FenceInputSchema>;
 
 /** A stored fence: its version counts its edits. */
-export const FenceSchema = z.object({ ...FenceShape, version: z.number().int().nonnegative() }).refine(dwellNeedsTime, dwellIssue);
+export const FenceSchema = z
+  .object({
+    ...FenceShape,
+    version: z.number().int().nonnegative(),
+    /** When it was last saved (epoch ms), where the registry lists it. */
+    updated_at: z.number().optional(),
+  })
+  .refine(dwellNeedsTime, dwellIssue);
 export type Fence = z.infer<typeof FenceSchema>;

@@ -12,12 +12,13 @@ export interface ArchivedPositionChunk {
 }
 
 /**
- * Streams the archived positions of a time range (epoch ms, `to` exclusive) in time order, chunk by
- * chunk, to `onChunk`; stops with an error when `signal` is aborted. Nothing when the archive is empty.
+ * Streams the archived positions of a time range (epoch ms, `to` exclusive; one device's only with
+ * `device`) in time order, chunk by chunk, to `onChunk`; stops with an error when `signal` is aborted.
+ * Nothing when the archive is empty.
  */
 export async function readArchivedPositions(
   dataDir: string,
-  range: { from?: number; to?: number },
+  range: { from?: number; to?: number; device?: string },
   onChunk: (chunk: ArchivedPositionChunk) => void,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -29,6 +30,7 @@ export async function readArchivedPositions(
     const where = [
       ...(range.from !== undefined ? [`ts >= make_timestamp(${Math.trunc(range.from)} * 1000)`] : []),
       ...(range.to !== undefined ? [`ts < make_timestamp(${Math.trunc(range.to)} * 1000)`] : []),
+      ...(range.device !== undefined ? [`device_id = ${sqlString(range.device)}`] : []),
     ];
     const stream = await c.stream(
       `SELECT device_id, epoch_ms(ts)::DOUBLE AS ts, lat, lon FROM read_parquet(${glob}, hive_partitioning = true)

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { HistoryStore, type PositionRow } from '../history';
 import { tempDir } from '../../tests/helpers/history-fixtures';
 import { fenceScenario } from '../../tests/helpers/fence-scenario';
-import { backtest } from './backtest';
+import { archivedTrack, backtest } from './backtest';
 import { FenceEngine } from './fence-engine';
 
 let dir: string;
@@ -41,4 +41,12 @@ it('what a draft fence would have fired over the archive equals the engine over 
   expect(result.byDevice.reduce((a, d) => a + d.events, 0)).toBe(expected.length);
   expect(byType.enter).toBeGreaterThan(5);
   expect(byType.exit).toBeGreaterThan(5);
+
+  // A device's track over the same range: its own positions, in time order, capped at the limit.
+  const device = result.byDevice[0]!.device_id;
+  const mine = inRange.filter((p) => p.id === device).map((p) => ({ ts: p.ts, lat: p.lat, lon: p.lon }));
+  expect(mine.length).toBeGreaterThan(3);
+  expect(await archivedTrack(dir, device, { from, to }, 10_000)).toEqual({ points: mine, truncated: false });
+  expect(await archivedTrack(dir, device, { from, to }, 3)).toEqual({ points: mine.slice(0, 3), truncated: true });
+  expect(await archivedTrack(dir, "nobody' OR 1=1 --", { from, to }, 10)).toEqual({ points: [], truncated: false });
 });

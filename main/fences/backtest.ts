@@ -73,3 +73,35 @@ export async function backtest(
     .slice(0, options.topDevices ?? 50);
   return result;
 }
+
+/** One device's archived positions over [from, to), the first `limit` of them: its track through a backtested fence. */
+export async function archivedTrack(
+  dataDir: string,
+  device: string,
+  range: { from?: number; to?: number },
+  limit: number,
+): Promise<{ points: { ts: number; lat: number; lon: number }[]; truncated: boolean }> {
+  const points: { ts: number; lat: number; lon: number }[] = [];
+  let truncated = false;
+  const stop = new AbortController();
+  try {
+    await readArchivedPositions(
+      dataDir,
+      { ...range, device },
+      ({ ts, lat, lon }) => {
+        for (let i = 0; i < ts.length; i++) {
+          if (points.length === limit) {
+            truncated = true;
+            stop.abort();
+            return;
+          }
+          points.push({ ts: ts[i]!, lat: lat[i]!, lon: lon[i]! });
+        }
+      },
+      stop.signal,
+    );
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+  }
+  return { points, truncated };
+}

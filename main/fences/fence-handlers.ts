@@ -1,6 +1,6 @@
 import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
-import { backtest } from './backtest';
+import { archivedTrack, backtest } from './backtest';
 import { FenceValidationError, parseFence } from './fence-registry';
 import type { FenceService } from './fence-service';
 
@@ -13,6 +13,7 @@ type FenceMethods =
   | 'fences.import'
   | 'fences.export'
   | 'fences.backtest'
+  | 'fences.backtestTrack'
   | 'fences.backtestCancel'
   | 'fences.status';
 
@@ -98,6 +99,7 @@ export function fenceHandlers<C extends BacktestClient>(service: () => FenceServ
         if (client.backtests.get(runId) === abort) client.backtests.delete(runId);
       }
     },
+    'fences.backtestTrack': ({ device_id, from, to, limit }) => archivedTrack(dataDir, device_id, { from, to }, limit),
     'fences.backtestCancel': ({ runId }, client) => {
       const run = client.backtests.get(runId);
       run?.abort();

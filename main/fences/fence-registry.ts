@@ -78,8 +78,12 @@ export class FenceRegistry {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every fence, with when it was last saved. */
   list(): Fence[] {
-    return (this.db.prepare('SELECT body FROM fences ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as Fence);
+    return (this.db.prepare('SELECT body, updated_at FROM fences ORDER BY id').all() as { body: string; updated_at: number }[]).map((r) => ({
+      ...(JSON.parse(r.body) as Fence),
+      updated_at: r.updated_at,
+    }));
   }
 
   get(id: string): Fence | undefined {
@@ -212,7 +216,7 @@ function fenceOfFeature(f: GeoJsonFeature, index: number): FenceInput {
 }
 
 function featureOfFence(fence: Fence): GeoJsonFeature {
-  const { geometry: g, ...props } = fence;
+  const { geometry: g, updated_at: _at, ...props } = fence;
   const properties: Record<string, unknown> = { ...props };
   switch (g.type) {
     case 'Circle':

@@ -53,6 +53,18 @@ export const fenceMethods = {
       .strict(),
     result: BacktestResultSchema,
   },
+  /** A device's archived positions over a backtest's range, in time order: its track through the fence. */
+  'fences.backtestTrack': {
+    params: z
+      .object({
+        device_id: z.string().min(1).max(256),
+        from: Epoch.optional(),
+        to: Epoch.optional(),
+        limit: z.number().int().min(1).max(50_000).default(5000),
+      })
+      .strict(),
+    result: z.object({ points: z.array(z.object({ ts: z.number(), lat: z.number(), lon: z.number() })), truncated: z.boolean() }),
+  },
   /** Stops a running backtest of this client (its call then fails with "backtest cancelled"). */
   'fences.backtestCancel': { params: z.object({ runId: RunId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Which engine decides events, and for Tile38 the connection and each fence's deployment. */

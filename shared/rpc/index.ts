@@ -24,6 +24,8 @@ export const channels = {
   'heatmap.frame': Binary,
   /** The live event feed: every fence event as the built-in `feed` target delivers it. */
   'fence.event': z.object({ id: z.string(), event: FenceEventSchema }),
+  /** A fence was saved, enabled, disabled, imported or deleted (by any client): lists refresh. */
+  'fences.changed': z.object({ fences: z.number() }),
   /** Progress of this client's running backtests. */
   'fences.backtest.progress': BacktestProgressSchema,
 } as const;

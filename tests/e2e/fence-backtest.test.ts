@@ -74,7 +74,7 @@ describe('backtest before deploy', () => {
 
     const now = Date.now();
     const { version: _v, ...input } = fence;
-    const expected = await call<{ positions: number; events: number; byType: Record<string, number> }>('fences.backtest', {
+    const expected = await call<{ positions: number; events: number; byType: Record<string, number>; byDevice: { device_id: string }[] }>('fences.backtest', {
       fence: { ...input, name: 'Backtested' },
       from: now - 24 * 3_600_000,
       to: now,
@@ -95,6 +95,16 @@ describe('backtest before deploy', () => {
     );
     const ids = await page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
     expect(ids).toContain('fences-backtest');
+
+    // The device with most events, picked: its archived track through the fence is drawn.
+    const top = expected.byDevice[0]!.device_id;
+    await result.getByRole('button', { name: `Track of ${top}` }).click();
+    const track = await call<{ points: unknown[] }>('fences.backtestTrack', { device_id: top, from: now - 24 * 3_600_000, to: now });
+    expect(track.points.length).toBeGreaterThan(1);
+    await expect.poll(() => result.getByRole('status').textContent()).toContain(`${top}: ${track.points.length.toLocaleString('en-US')} positions`);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds()))
+      .toContain('fences-track');
   });
 
   it('stops a run when it is cancelled', async () => {

@@ -270,4 +270,19 @@ describe('fences on the map', () => {
     expect(edited.coordinates[0]).not.toEqual(rings[0]);
     expect(edited.coordinates[1]).toEqual(rings[1]);
   });
+
+  // Last: it moves the map.
+  it('goes to an event clicked in the feed, following its device, with its fence selected', async () => {
+    const feed = page.getByRole('region', { name: 'Fence events' });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const row = feed.getByRole('listitem').filter({ hasText: 'Midtown' }).first();
+    const device = (await row.locator('.feed-device').textContent())!;
+    await row.click();
+    await expect.poll(() => page.getByRole('status', { name: 'Following a device' }).textContent()).toContain(device);
+    const midtown = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
+    await expect.poll(() => midtown.getAttribute('aria-current')).toBe('true');
+    expect(await layerIds()).toContain('fences-selected');
+    await page.getByRole('button', { name: 'Stop following' }).click();
+    await page.getByRole('button', { name: 'Resume' }).click();
+  });
 });

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import type { ColorScaleName, ScaleMode } from '../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../shared/rpc';
 import type { Basemap } from '../map';
+import { createStore } from './store';
 
 export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
 export type Theme = 'dark' | 'light';
@@ -22,7 +23,7 @@ export interface UiState {
   /** k-ring smoothing, 0–3. */
   smoothing: number;
   /** What the analyst has selected on the map or in a panel. */
-  selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string } | { kind: 'fence'; id: string } | null;
+  selection: { kind: 'cell'; hex: string } | { kind: 'device'; id: string; fence?: string } | { kind: 'fence'; id: string } | null;
   /** The map under everything (see map/basemap-style.ts). */
   basemap: Basemap;
   /** A drawing tool in use on the map, if any ('select': the drawn shape is being edited). */
@@ -37,7 +38,7 @@ function initialTheme(): Theme {
   return globalThis.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-let state: UiState = {
+const store = createStore<UiState>({
   panel: 'heatmap',
   theme: initialTheme(),
   paletteOpen: false,
@@ -51,26 +52,22 @@ let state: UiState = {
   selection: null,
   basemap: { kind: 'offline' },
   drawing: null,
-};
-const listeners = new Set<() => void>();
+});
 
-export function getUi(): UiState {
-  return state;
-}
+export const getUi = store.get;
 
 export function setUi(patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)): void {
+  const state = store.get();
   const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
   if (next.theme !== state.theme) globalThis.localStorage?.setItem(THEME_KEY, next.theme);
-  state = next;
-  for (const l of listeners) l();
+  store.set(next);
 }
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+/** The fence selected: itself, or the fence of a device picked from its events. */
+export const selectedFence = (s: UiState): string | undefined =>
+  s.selection?.kind === 'fence' ? s.selection.id : s.selection?.kind === 'device' ? s.selection.fence : undefined;
 
 /** A slice of the UI state (a value, not a new object: it is compared with Object.is); the component re-renders when it changes. */
 export function useUi<T>(select: (s: UiState) => T): T {
-  return useSyncExternalStore(subscribe, () => select(state));
+  return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }

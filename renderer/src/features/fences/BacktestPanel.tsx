@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useEngine } from '../../engine';
 import { EVENT_COLOURS } from './event-colours';
 import { checkDraft, type Draft } from './fence-draft';
-import { cancelBacktest, runBacktest, useBacktest, type BacktestResult } from './backtest-run';
+import { cancelBacktest, runBacktest, toggleBacktestTrack, useBacktest, type BacktestState } from './backtest-run';
 
 const HOUR = 3_600_000;
 const PRESETS = { hour: ['last hour', HOUR], day: ['last day', 24 * HOUR], week: ['last week', 7 * 24 * HOUR], all: ['the whole archive', 0] } as const;
@@ -57,12 +57,15 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
       )}
       {run.cancelled && <p className="muted">Backtest cancelled after {run.positions.toLocaleString()} positions.</p>}
       {run.error && <p role="alert">{run.error}</p>}
-      {run.result && <BacktestResultView result={run.result} />}
+      {run.result && <BacktestResultView run={run} />}
     </section>
   );
 }
 
-function BacktestResultView({ result }: { result: BacktestResult }) {
+/** The result of a finished run (`run.result` set); a device picked shows its track on the map. */
+function BacktestResultView({ run }: { run: BacktestState }) {
+  const { client } = useEngine();
+  const result = run.result!;
   const max = Math.max(1, ...result.timeline.counts);
   return (
     <section role="region" aria-label="Backtest result" className="backtest-result">
@@ -111,13 +114,29 @@ function BacktestResultView({ result }: { result: BacktestResult }) {
         </table>
       )}
       {result.byDevice.length > 0 && (
-        <p className="muted">
-          Devices with most events:{' '}
-          {result.byDevice
-            .slice(0, 8)
-            .map((d) => `${d.device_id} (${d.events})`)
-            .join(', ')}
-        </p>
+        <div className="backtest-devices">
+          <p className="muted">Devices with most events — pick one to see its track through the fence:</p>
+          <ul aria-label="Devices involved">
+            {result.byDevice.slice(0, 12).map((d) => (
+              <li key={d.device_id}>
+                <button
+                  type="button"
+                  className="chip-button mono"
+                  aria-pressed={run.track?.device === d.device_id}
+                  aria-label={`Track of ${d.device_id}`}
+                  onClick={() => void toggleBacktestTrack(client, d.device_id)}
+                >
+                  {d.device_id} ({d.events})
+                </button>
+              </li>
+            ))}
+          </ul>
+          {run.track && (
+            <p role="status" className="muted">
+              {run.track.device}: {run.track.points.length.toLocaleString()} positions{run.track.truncated ? ' (the first of more)' : ''} drawn on the map
+            </p>
+          )}
+        </div>
       )}
     </section>
   );

@@ -85,7 +85,7 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
                 style={{ top: (first + i) * ROW_PX }}
                 onClick={() => {
                   map?.easeTo({ center: [r.event.position.lon, r.event.position.lat], zoom: Math.max(map.getZoom(), 14), duration: 600 });
-                  setUi({ selection: { kind: 'device', id: r.event.device_id } });
+                  setUi({ selection: { kind: 'device', id: r.event.device_id, fence: r.event.fence_id } });
                 }}
               >
                 <span className="dot" style={{ background: `rgb(${(EVENT_COLOURS[r.event.event_type] ?? [255, 255, 255]).join(',')})` }} />

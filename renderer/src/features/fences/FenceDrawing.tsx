@@ -16,7 +16,8 @@ import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useMapHandle } from '../../map';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
 import type { FenceGeometry } from '../../../../shared/fence';
-import { drawnFeatureOf, fenceGeometryOf, type DrawnFeature } from './fence-geometry';
+import { setDrawHint } from './DrawHint';
+import { drawnFeatureOf, fenceGeometryOf, formatDistance, simplifyRing, type DrawnFeature } from './fence-geometry';
 
 const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
 const ACCENT = '#ff7a2f';
@@ -27,7 +28,7 @@ const SNAP_PX = 10;
 /** Exposed for tests: where the drawing is (terra-draw's features) — the map draws it on a canvas. */
 declare global {
   interface Window {
-    __hexwatchDrawing?: () => { mode: string; features: number };
+    __hexwatchDrawing?: () => { mode: string; features: number; project(p: [number, number]): [number, number] };
   }
 }
 
@@ -69,7 +70,7 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
           new TerraDrawPolygonMode({ snapping, styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
           new TerraDrawRectangleMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
           new TerraDrawCircleMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
-          new TerraDrawFreehandMode({ styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
+          new TerraDrawFreehandMode({ minDistance: 8, styles: { fillColor: ACCENT, outlineColor: ACCENT, fillOpacity: 0.15, outlineWidth: 2 } }),
           new TerraDrawSelectMode({
             flags: { polygon: editable, freehand: editable, rectangle: { feature: { draggable: true } }, circle: { feature: { draggable: true } } },
             // Delete would remove the whole shape: vertices are deleted by clicking them.
@@ -82,14 +83,20 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       draw.start();
       ref.current = draw;
       const d = draw;
-      const toDraft = (id: string | number) => {
-        const f = d.getSnapshotFeature(id);
-        const geometry = f ? fenceGeometryOf(f as unknown as DrawnFeature) : undefined;
-        // terra-draw holds the outer ring only: the draft's holes stay as they are.
-        if (geometry) setDraft((x) => ({ geometry: withHoles(geometry, x.geometry) }));
-      };
+      const toDraft = (id: string | number) => drawingToDraft(d, id);
       d.on('finish', (id, context) => {
         if (context.action !== 'draw') return toDraft(id);
+        setDrawHint(null);
+        const drawn = d.getSnapshotFeature(id);
+        if (drawn?.properties.mode === 'freehand') {
+          // A lasso is hundreds of points a few pixels apart: keep the ones that shape it.
+          const ring = (drawn.geometry.coordinates as [number, number][][])[0]!;
+          const simple = simplifyRing(ring, (p) => {
+            const s = map.project(p);
+            return [s.x, s.y];
+          });
+          if (simple.length < ring.length) d.updateFeatureGeometry(id, { type: 'Polygon', coordinates: [simple] });
+        }
         const current = getDraft();
         if (current?.holeNext) {
           // A ring drawn for a hole joins the draft's polygon; the shape being edited stays.
@@ -99,7 +106,7 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
           if (ring && g?.type === 'Polygon') setDraft(() => ({ geometry: { ...g, coordinates: [...g.coordinates, ring] }, holeNext: false }));
           else setDraft(() => ({ holeNext: false }));
           setUi({ drawing: 'select' });
-          const shape = d.getSnapshot().find((f) => !f.properties.selectionPoint && !f.properties.midPoint);
+          const shape = shapesOf(d)[0];
           if (shape?.id !== undefined) d.selectFeature(shape.id);
           return;
         }
@@ -112,6 +119,15 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
         d.selectFeature(id);
       });
       d.on('change', (ids, type, context) => {
+        // A circle being drawn: its radius beside it, in m or km.
+        if (getUi().drawing === 'circle' && type === 'update') {
+          const f = d.getSnapshotFeature(ids[0]!);
+          const km = f?.properties.radiusKilometers;
+          if (f?.properties.mode === 'circle' && typeof km === 'number') {
+            const g = fenceGeometryOf(f as unknown as DrawnFeature);
+            if (g?.type === 'Circle') setDrawHint({ at: g.center, text: `Radius ${formatDistance(km * 1000)}` });
+          }
+        }
         // Only the analyst's edits of the shape: loading, selecting and styling must leave a saved fence exactly as it was.
         if (type !== 'update' || !context || 'origin' in context || context.target !== 'geometry' || getUi().drawing !== 'select') return;
         for (const id of ids) if (d.getSnapshotFeature(id)?.properties.mode !== 'select' && !d.getSnapshotFeature(id)?.properties.selectionPoint) toDraft(id);
@@ -121,7 +137,11 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       d.setMode(getUi().drawing ?? 'static');
       window.__hexwatchDrawing = () => ({
         mode: d.getMode(),
-        features: d.getSnapshot().filter((f) => !f.properties.selectionPoint && !f.properties.midPoint).length,
+        features: shapesOf(d).length,
+        project: (p) => {
+          const s = map.project(p);
+          return [s.x, s.y];
+        },
       });
     };
     // terra-draw needs a loaded style; a new style (theme, basemap) drops its layers: start it again over it.
@@ -138,6 +158,7 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
 
   // The tool in use follows the UI store.
   useEffect(() => {
+    setDrawHint(null);
     const d = ref.current;
     if (d && d.getMode() !== (drawing ?? 'static')) d.setMode(drawing ?? 'static');
   }, [drawing]);
@@ -146,7 +167,7 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    const shapes = d.getSnapshot().filter((f) => !f.properties.selectionPoint && !f.properties.midPoint);
+    const shapes = shapesOf(d);
     if (!draft) {
       if (shapes.length) d.clear();
       return;
@@ -174,8 +195,8 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
             if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
           },
         })),
-        { id: 'fences.undo', title: 'Undo the last drawing step', group: 'Fences', shortcut: 'Mod+Z', run: () => ref.current?.undo() },
-        { id: 'fences.redo', title: 'Redo the drawing step undone', group: 'Fences', shortcut: 'Mod+Shift+Z', run: () => ref.current?.redo() },
+        { id: 'fences.undo', title: 'Undo the last drawing step', group: 'Fences', shortcut: 'Mod+Z', run: () => stepHistory(ref.current, 'undo') },
+        { id: 'fences.redo', title: 'Redo the drawing step undone', group: 'Fences', shortcut: 'Mod+Shift+Z', run: () => stepHistory(ref.current, 'redo') },
       ]),
     [],
   );
@@ -198,6 +219,26 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
   }, [!draft && !drawing]);
 
   return null;
+}
+
+/** The shapes drawn (not the handles terra-draw adds while one is selected). */
+const shapesOf = (d: TerraDraw) => d.getSnapshot().filter((f) => !f.properties.selectionPoint && !f.properties.midPoint);
+
+/** A drawn shape into the draft as the fence it means. */
+function drawingToDraft(d: TerraDraw, id: string | number): void {
+  const f = d.getSnapshotFeature(id);
+  const geometry = f ? fenceGeometryOf(f as unknown as DrawnFeature) : undefined;
+  // terra-draw holds the outer ring only: the draft's holes stay as they are.
+  if (geometry) setDraft((x) => ({ geometry: withHoles(geometry, x.geometry) }));
+}
+
+/** Undo or redo a drawing step: terra-draw puts the shape back as a new feature, so the draft and the selection follow it here. */
+function stepHistory(d: TerraDraw | null, step: 'undo' | 'redo'): void {
+  if (!d || !d[step]()) return;
+  const shape = shapesOf(d)[0];
+  if (!shape?.id) return setDraft((x) => ({ geometry: undefined, holeNext: x.holeNext }));
+  drawingToDraft(d, shape.id);
+  if (getUi().drawing === 'select' && !d.getSnapshotFeature(shape.id)?.properties.selected) d.selectFeature(shape.id);
 }
 
 /** An edited outer ring with the holes the draft already had. */

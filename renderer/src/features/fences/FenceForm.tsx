@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { DetectSchema, type FenceGeometry } from '../../../../shared/fence';
 import { setUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
-import { checkDraft, fieldOf, setDraft, type Draft } from './fence-draft';
+import { checkDraft, draftOf, fieldOf, setDraft, type Draft } from './fence-draft';
 import { BacktestPanel } from './BacktestPanel';
 import { FenceHistory } from './FenceHistory';
 
@@ -15,6 +15,10 @@ const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon',
  */
 export function FenceForm({ draft }: { draft: Draft }) {
   const { data: targets } = useRpc('targets.list', {});
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
+  // Someone (another window, an import, the CLI) saved this fence since it was opened.
+  const latest = draft.id !== undefined ? fences?.find((f) => f.id === draft.id) : undefined;
+  const conflict = latest && draft.openedVersion !== undefined && latest.version !== draft.openedVersion ? latest : undefined;
   const save = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status', 'fences.get'] });
   const [refused, setRefused] = useState<Record<string, string>>({});
   const [tried, setTried] = useState(false);
@@ -51,6 +55,22 @@ export function FenceForm({ draft }: { draft: Draft }) {
         void submit();
       }}
     >
+      {conflict && (
+        <div className="conflict" role="alert" aria-label="Edited elsewhere">
+          <p>
+            “{conflict.name}” was saved elsewhere since you opened it: it is at version {conflict.version}, you opened version {draft.openedVersion}. Saving
+            yours is refused until you choose.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={() => setDraft({ ...draftOf(conflict), reload: (draft.reload ?? 0) + 1 })}>
+              Load version {conflict.version}
+            </button>
+            <button type="button" onClick={() => edit({ openedVersion: conflict.version })}>
+              Keep my edit
+            </button>
+          </div>
+        </div>
+      )}
       <label className="stack">
         Fence name
         <input value={draft.name} onChange={(e) => edit({ name: e.target.value })} aria-invalid={Boolean(shown.name)} autoFocus={!draft.id} />

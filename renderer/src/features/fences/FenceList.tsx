@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Fence } from '../../../../shared/fence';
-import { setUi } from '../../app/ui-store';
+import { selectedFence, setUi, useUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
 import { lastHour, minuteCounts, useEventRates } from './event-rates';
 import { draftOf, setDraft } from './fence-draft';
 import { fenceBounds } from './fence-geometry';
 
-type SortKey = 'name' | 'version' | 'events';
+type SortKey = 'name' | 'updated' | 'events';
 /** How long a deleted fence can be brought back. */
 const UNDO_MS = 8000;
 
@@ -17,6 +17,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortKey>('name');
   const [deleted, setDeleted] = useState<Fence>();
+  const selected = useUi(selectedFence);
   const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
   const enable = useMutation('fences.enable', { invalidates: ['fences.list', 'fences.status'] });
   const remove = useMutation('fences.remove', { invalidates: ['fences.list', 'fences.status'] });
@@ -34,7 +35,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
     const list = fences.filter((f) => !q || f.name.toLowerCase().includes(q) || f.id.toLowerCase().includes(q));
     const by: Record<SortKey, (a: Fence, b: Fence) => number> = {
       name: (a, b) => a.name.localeCompare(b.name),
-      version: (a, b) => b.version - a.version,
+      updated: (a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0),
       events: (a, b) => lastHour(b.id) - lastHour(a.id),
     };
     return list.sort(by[sort]);
@@ -53,7 +54,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
         <input type="search" aria-label="Search fences" placeholder="Search fences" value={query} onChange={(e) => setQuery(e.target.value)} />
         <select aria-label="Sort fences" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
           <option value="name">by name</option>
-          <option value="version">by latest edit</option>
+          <option value="updated">by last saved</option>
           <option value="events">by events (last hour)</option>
         </select>
       </div>
@@ -73,7 +74,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
       )}
       <ul className="list">
         {shown.map((f) => (
-          <li key={f.id} aria-label={f.name}>
+          <li key={f.id} aria-label={f.name} aria-current={f.id === selected ? 'true' : undefined} className={f.id === selected ? 'selected' : undefined}>
             <div className="fence-row">
               <span className="list-title">{f.name}</span>
               <Sparkline counts={minuteCounts(f.id)} />

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { Fence } from '../../../../shared/fence';
-import { getUi, setUi } from '../../app/ui-store';
+import { getUi, selectedFence, setUi, useUi } from '../../app/ui-store';
 import { useMapHandle } from '../../map';
 import { clearBacktest, useBacktest } from './backtest-run';
 import { liveFlashes, onFirstFlash } from './event-flashes';
@@ -12,13 +12,15 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
   const { composer } = useMapHandle();
   const draft = useDraft();
   const backtest = useBacktest();
+  const selected = useUi(selectedFence);
 
   useEffect(() => {
     let timer = 0;
     const build = () => {
       const now = performance.now();
       const flashes = liveFlashes(now);
-      composer.set(FENCE_LAYERS, fenceLayers({ fences, theme, draft, backtest: draft ? backtest.result?.first : [], flashes, now }), 5);
+      const track = draft ? backtest.track?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
+      composer.set(FENCE_LAYERS, fenceLayers({ fences, theme, draft, backtest: draft ? backtest.result?.first : [], track, selected, flashes, now }), 5);
       // Flashes fade: redraw ten times a second while any is on the map.
       window.clearTimeout(timer);
       if (flashes.length) timer = window.setTimeout(build, 100);
@@ -29,7 +31,7 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
       off();
       window.clearTimeout(timer);
     };
-  }, [composer, fences, draft, theme, backtest]);
+  }, [composer, fences, draft, theme, backtest, selected]);
 
   useEffect(() => () => composer.set(FENCE_LAYERS, []), [composer]);
 

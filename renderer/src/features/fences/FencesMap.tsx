@@ -5,6 +5,7 @@ import { useMapHandle } from '../../map';
 import { installBenchHook } from './bench-hook';
 import { receive, type FeedEntry } from './event-feed';
 import { flash } from './event-flashes';
+import { DrawHint } from './DrawHint';
 import { FenceDrawing } from './FenceDrawing';
 import { fencePolygons } from './fence-geometry';
 import { importFenceFile } from './fence-import';
@@ -18,7 +19,7 @@ function onFenceEvent(entry: FeedEntry): void {
 
 /** The fences' part of the map, mounted whether or not the panel is open: the fences, the drawing, and the feed's collection. */
 export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
-  const { data: fences } = useRpc('fences.list', {});
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   const { client } = useEngine();
   const { map, composer } = useMapHandle();
   useChannel('fence.event', onFenceEvent);
@@ -50,6 +51,7 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
     <>
       <FencesLayer fences={fences ?? []} theme={theme} />
       <FenceDrawing snapTo={() => vertices} />
+      <DrawHint />
     </>
   );
 }

@@ -16,7 +16,7 @@ const TOOLS = [
 
 /** Fences: draw one on the map and fill in its form, the saved fences, and their live events. */
 export function FencesPanel() {
-  const { data: fences, error } = useRpc('fences.list', {});
+  const { data: fences, error } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
   const drawing = useUi((s) => s.drawing);
   const draft = useDraft();

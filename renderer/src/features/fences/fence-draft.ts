@@ -1,6 +1,6 @@
-import { useSyncExternalStore } from 'react';
 import { FenceInputSchema, type Detect, type Fence, type FenceGeometry, type FenceInput } from '../../../../shared/fence';
 import { describeIssues } from '../../../../shared/rpc';
+import { createStore } from '../../app/store';
 
 /** The fence being drawn or edited: the form and the map's drawing share it. */
 export interface Draft {
@@ -23,27 +23,15 @@ export interface Draft {
 
 export const EMPTY_DRAFT: Draft = { name: '', detect: ['enter', 'exit'], targets: [], enabled: true };
 
-let draft: Draft | null = null;
-const listeners = new Set<() => void>();
+const store = createStore<Draft | null>(null);
 
-export function getDraft(): Draft | null {
-  return draft;
-}
+export const getDraft = store.get;
+export const useDraft = store.use;
 
 /** Starts, changes or (with null) ends the draft. */
 export function setDraft(next: Draft | null | ((d: Draft) => Partial<Draft>)): void {
-  draft = typeof next === 'function' ? (draft ? { ...draft, ...next(draft) } : draft) : next;
-  for (const l of listeners) l();
-}
-
-export function useDraft(): Draft | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => draft,
-  );
+  const draft = store.get();
+  store.set(typeof next === 'function' ? (draft ? { ...draft, ...next(draft) } : draft) : next);
 }
 
 /** A saved fence opened for editing. */
@@ -94,8 +82,9 @@ export function checkDraft(d: Draft): { fence: FenceInput; problems: Record<stri
   return { fence, problems };
 }
 
-/** The form field an issue's path belongs to (`geometry.coordinates.0` → geometry). */
+/** The form field an issue's path belongs to (`geometry.coordinates.0` → geometry; a stale version → the form). */
 export function fieldOf(path: string): string {
   const first = path.replace(/^fence\./, '').split('.')[0] ?? '';
+  if (first === 'version') return 'form';
   return ['name', 'detect', 'dwell_s', 'targets', 'geometry', 'id'].includes(first) ? first : 'geometry';
 }

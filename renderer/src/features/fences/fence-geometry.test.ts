@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { circleRing, crossingEdges, drawnFeatureOf, fenceBounds, fenceGeometryOf, fencePolygons } from './fence-geometry';
+import { ringSelfIntersection } from '../../../../shared/ring-check';
+import { circleRing, crossingEdges, drawnFeatureOf, fenceBounds, fenceGeometryOf, fencePolygons, formatDistance, simplifyRing } from './fence-geometry';
 
 const square: [number, number][] = [
   [-74, 40.7],
@@ -70,5 +71,58 @@ describe('fence geometry from a drawing', () => {
       ],
     ]);
     expect(crossingEdges({ type: 'Polygon', coordinates: [square] })).toEqual([]);
+  });
+});
+
+describe('freehand simplification and distances', () => {
+  // Screen pixels = degrees × 1000 (a plain scale keeps the arithmetic checkable).
+  const project = ([x, y]: [number, number]): [number, number] => [x * 1000, y * 1000];
+
+  it('drops points on the line between their neighbours and keeps the corners', () => {
+    // A square traced with many points along each side, each wobbling ±1 px.
+    const traced: [number, number][] = [];
+    const corners: [number, number][] = [
+      [0, 0],
+      [0.1, 0],
+      [0.1, 0.1],
+      [0, 0.1],
+    ];
+    corners.forEach((c, k) => {
+      const n = corners[(k + 1) % 4]!;
+      for (let i = 0; i < 20; i++) {
+        const t = i / 20;
+        const wobble = (i % 2 ? 1 : -1) * 0.001 * (i > 0 ? 1 : 0);
+        traced.push([c[0] + (n[0] - c[0]) * t + (c[1] === n[1] ? 0 : wobble), c[1] + (n[1] - c[1]) * t + (c[1] === n[1] ? wobble : 0)]);
+      }
+    });
+    traced.push(traced[0]!);
+    const simple = simplifyRing(traced, project, 3);
+    expect(simple).toEqual([...corners, corners[0]]);
+    // A finer tolerance keeps the wobble.
+    expect(simplifyRing(traced, project, 0.5).length).toBeGreaterThan(40);
+  });
+
+  it('never returns a ring that crosses itself', () => {
+    // A thin U whose arms are closer together than the tolerance: simplifying at 30 px would cross them.
+    const u: [number, number][] = [
+      [0, 0],
+      [0.1, 0],
+      [0.1, 0.012],
+      [0.02, 0.012],
+      [0.02, 0.018],
+      [0.1, 0.018],
+      [0.1, 0.03],
+      [0, 0.03],
+      [0, 0],
+    ];
+    const simple = simplifyRing(u, project, 30);
+    expect(ringSelfIntersection(simple)).toBeUndefined();
+    expect(simple.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reads distances in metres below a kilometre, then kilometres', () => {
+    expect(formatDistance(849.6)).toBe('850 m');
+    expect(formatDistance(1240)).toBe('1.24 km');
+    expect(formatDistance(12_480)).toBe('12.5 km');
   });
 });

@@ -111,3 +111,47 @@ export function crossingEdges(g: FenceGeometry | undefined): [number, number][][
   }
   return [];
 }
+
+/** A distance as people read it on a map: "850 m", "1.24 km", "12.5 km". */
+export function formatDistance(m: number): string {
+  if (m < 1000) return `${Math.round(m)} m`;
+  return `${(m / 1000).toFixed(m < 10_000 ? 2 : 1)} km`;
+}
+
+/**
+ * A hand-drawn ring simplified (Douglas–Peucker) to the vertices that matter at the scale it was drawn:
+ * points within `tolerancePx` of the line through their neighbours go, measured where `project` puts
+ * them on screen. A simplification that would make the ring cross itself is refused for a finer one.
+ */
+export function simplifyRing(ring: Ring, project: (p: [number, number]) => [number, number], tolerancePx = 3): Ring {
+  const screen = ring.map(project);
+  for (let tol = tolerancePx; tol >= 0.5; tol /= 2) {
+    const keep = new Uint8Array(ring.length);
+    keep[0] = keep[ring.length - 1] = 1;
+    const stack: [number, number][] = [[0, ring.length - 1]];
+    while (stack.length) {
+      const [a, b] = stack.pop()!;
+      let far = -1;
+      let farD = tol;
+      for (let i = a + 1; i < b; i++) {
+        const d = distanceToSegment(screen[i]!, screen[a]!, screen[b]!);
+        if (d > farD) [far, farD] = [i, d];
+      }
+      if (far < 0) continue;
+      keep[far] = 1;
+      stack.push([a, far], [far, b]);
+    }
+    const out = ring.filter((_, i) => keep[i]);
+    if (out.length >= 4 && !ringSelfIntersection(out)) return out;
+  }
+  return ring;
+}
+
+function distanceToSegment([px, py]: [number, number], [ax, ay]: [number, number], [bx, by]: [number, number]): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  // A closed ring's first and last points coincide: the distance is then to that point.
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}

@@ -1,5 +1,5 @@
-import { useSyncExternalStore } from 'react';
 import type { RpcClient } from '../../../../shared/rpc';
+import { createStore } from '../../app/store';
 import { invalidate } from '../../engine';
 
 /** What the last import did: the file, the fences saved, and each refused feature by index with its reason. */
@@ -11,22 +11,9 @@ export interface ImportReport {
   failed?: string;
 }
 
-let report: ImportReport | null = null;
-const listeners = new Set<() => void>();
-const publish = (r: ImportReport | null) => {
-  report = r;
-  for (const l of listeners) l();
-};
-
-export function useImportReport(): ImportReport | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => report,
-  );
-}
+const store = createStore<ImportReport | null>(null);
+const publish = store.set;
+export const useImportReport = store.use;
 
 export const clearImportReport = () => publish(null);
 

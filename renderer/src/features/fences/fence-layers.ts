@@ -14,6 +14,7 @@ const STATE_COLOURS = {
   enabled: [255, 255, 255],
   disabled: [150, 158, 175],
   editing: [255, 214, 10],
+  selected: [255, 122, 47],
 } as const;
 
 /** A fence as the GeoJSON feature its layer draws (picking gives it back). */
@@ -34,6 +35,10 @@ export interface FenceLayerInput {
   /** The fence being drawn or edited (drawn by terra-draw; its outline, crossing edges and ghost here). */
   draft?: { id?: string; geometry?: FenceGeometry; ghost?: FenceGeometry } | null;
   backtest?: readonly FenceEvent[];
+  /** A device's track over the backtest's range, [lon, lat] in time order. */
+  track?: readonly [number, number][];
+  /** The fence selected (from the list or the feed): outlined in the accent colour. */
+  selected?: string;
   flashes?: readonly Flash[];
   now?: number;
   /** Layer ids start with this (the composer's source id). */
@@ -72,6 +77,7 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
   const path = (suffix: string, data: [number, number][][], color: [number, number, number, number], width: number) =>
     new PathLayer<[number, number][]>({ id: `${id}-${suffix}`, data, getPath: (p) => p, getColor: color, getWidth: width, widthUnits: 'pixels' });
   const crossing = crossingEdges(draft?.geometry);
+  const selected = input.selected !== undefined && input.selected !== draft?.id ? saved.find((f) => f.id === input.selected) : undefined;
   // Only layers with something to draw: an empty layer still costs a pass of every frame.
   const layers: (Layer | false)[] = [
     new GeoJsonLayer<FenceShape['properties']>({
@@ -101,6 +107,8 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
     draft?.geometry !== undefined && path('draft', fencePolygons(draft.geometry).flat(), [...STATE_COLOURS.editing, 255], 2),
     draft?.ghost !== undefined && path('ghost', fencePolygons(draft.ghost).flat(), [170, 200, 255, 200], 3),
     crossing.length > 0 && path('crossing', crossing, [255, 40, 40, 255], 5),
+    selected !== undefined && path('selected', fencePolygons(selected.geometry).flat(), [...STATE_COLOURS.selected, 255], 4),
+    (input.track?.length ?? 0) > 1 && path('track', [input.track as [number, number][]], [120, 220, 255, 230], 3),
     (input.backtest?.length ?? 0) > 0 &&
       new ScatterplotLayer<FenceEvent>({
         id: `${id}-backtest`,
