@@ -214,12 +214,20 @@ describe('drawing and editing fences', () => {
     await page.getByLabel('Sort fences').selectOption('updated');
     const names = await page
       .getByRole('region', { name: 'Fences' })
-      .getByRole('list')
-      .first()
+      .getByRole('list', { name: 'Saved fences' })
       .getByRole('listitem')
       .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     const byTime = [...(await fences())].sort((a, b) => b.updated_at! - a.updated_at!).map((f) => f.name);
     expect(names).toEqual(byTime);
     expect(names[0]).toBe('Pier (mine)');
+  });
+
+  it('disables and enables a fence from its switch in the list', async () => {
+    const plaza = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Plaza' });
+    await plaza.getByRole('checkbox', { name: 'Enabled: Plaza' }).uncheck();
+    await waitFor(async () => (await fenceNamed('Plaza'))!.enabled === false, { timeoutMs: 10_000, what: 'Plaza disabled' });
+    await expect.poll(() => plaza.textContent()).toContain('disabled');
+    await plaza.getByRole('checkbox', { name: 'Enabled: Plaza' }).check();
+    await waitFor(async () => (await fenceNamed('Plaza'))!.enabled === true, { timeoutMs: 10_000, what: 'Plaza enabled again' });
   });
 });

@@ -50,7 +50,8 @@ export function shortcutLabel(shortcut: string): string {
 }
 
 /**
- * The command a key press means, if any (keys typed into a field are the field's). The latest
+ * The command a key press means, if any (keys typed into a field are the field's, and so are the
+ * chords a field owns: undo, redo, select all, copy, cut, paste). The latest
  * registered wins a shared key: a mode that mounts on top (drawing) takes Escape from the heatmap.
  */
 export function commandForKey(e: KeyboardEvent): Command | undefined {
@@ -62,11 +63,14 @@ export function commandForKey(e: KeyboardEvent): Command | undefined {
     const parts = c.shortcut.split('+');
     const key = parts.pop()!;
     if (parts.includes('Mod')) {
+      if (typing && FIELD_CHORDS.has(key.toLowerCase())) continue;
       if (mod && !e.altKey && e.shiftKey === parts.includes('Shift') && e.key.toLowerCase() === key.toLowerCase()) return c;
     } else if (!typing && !mod && !e.altKey && e.key === key) return c;
   }
   return undefined;
 }
+
+const FIELD_CHORDS = new Set(['z', 'y', 'a', 'c', 'x', 'v']);
 
 /** An element a key types into (a text field, a select, an editor): its keys are not shortcuts; a checkbox's or a button's are. */
 function isTextEntry(el: HTMLElement): boolean {

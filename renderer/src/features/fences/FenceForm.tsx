@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { registerCommands } from '../../app/commands';
 import { DetectSchema, type FenceGeometry } from '../../../../shared/fence';
 import { setUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
@@ -22,6 +23,14 @@ export function FenceForm({ draft }: { draft: Draft }) {
   const save = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status', 'fences.get'] });
   const [refused, setRefused] = useState<Record<string, string>>({});
   const [tried, setTried] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(
+    () =>
+      registerCommands([
+        { id: 'fences.save', title: 'Save the fence being drawn', group: 'Fences', shortcut: 'Mod+S', run: () => form.current?.requestSubmit() },
+      ]),
+    [],
+  );
   const { fence, problems } = checkDraft(draft);
   // A name is asked for once Save is pressed, not while the analyst is still drawing.
   const { name: nameProblem, ...live } = problems;
@@ -48,6 +57,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
   const polygon = draft.geometry?.type === 'Polygon' ? draft.geometry : undefined;
   return (
     <form
+      ref={form}
       className="fence-form"
       aria-label={draft.id ? `Edit fence ${draft.name}` : 'New fence'}
       onSubmit={(e) => {

@@ -6,6 +6,7 @@ import { useMapBeside } from '../../map';
 import { lastHour, minuteCounts, useEventRates } from './event-rates';
 import { draftOf, setDraft } from './fence-draft';
 import { fenceBounds } from './fence-geometry';
+import { stateColours, type FenceState } from './fence-layers';
 
 type SortKey = 'name' | 'updated' | 'events';
 /** How long a deleted fence can be brought back. */
@@ -23,6 +24,9 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const remove = useMutation('fences.remove', { invalidates: ['fences.list', 'fences.status'] });
   const restore = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status'] });
   useEventRates();
+  // A switch flips at once; the list from the engine confirms it (or, refused, puts it back).
+  const [switching, setSwitching] = useState<Record<string, boolean>>({});
+  useEffect(() => setSwitching({}), [fences]);
 
   useEffect(() => {
     if (!deleted) return;
@@ -72,7 +76,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
           </button>
         </p>
       )}
-      <ul className="list">
+      <ul className="list" aria-label="Saved fences">
         {shown.map((f) => (
           <li key={f.id} aria-label={f.name} aria-current={f.id === selected ? 'true' : undefined} className={f.id === selected ? 'selected' : undefined}>
             <div className="fence-row">
@@ -86,9 +90,13 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
               <label className="check">
                 <input
                   type="checkbox"
-                  checked={f.enabled}
+                  checked={switching[f.id] ?? f.enabled}
                   aria-label={`Enabled: ${f.name}`}
-                  onChange={(e) => void enable.run({ id: f.id, enabled: e.target.checked })}
+                  onChange={(e) => {
+                    const enabled = e.target.checked;
+                    setSwitching((s) => ({ ...s, [f.id]: enabled }));
+                    enable.run({ id: f.id, enabled }).catch(() => setSwitching(({ [f.id]: _, ...rest }) => rest));
+                  }}
                 />
                 enabled
               </label>
@@ -124,6 +132,28 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
       {fences.length > 0 && shown.length === 0 && <p className="muted">No fence matches “{query}”.</p>}
       {(enable.error ?? remove.error ?? restore.error) && <p role="alert">{(enable.error ?? remove.error ?? restore.error)!.message}</p>}
     </section>
+  );
+}
+
+/** What the fences' colours on the map mean. */
+export function FenceLegend() {
+  const colours = stateColours(useUi((s) => s.theme));
+  const states: [FenceState, string][] = [
+    ['enabled', 'enabled'],
+    ['disabled', 'disabled'],
+    ['selected', 'selected'],
+    ['editing', 'being edited'],
+    ['invalid', 'invalid edge'],
+  ];
+  return (
+    <ul className="fence-legend" aria-label="Fence colours">
+      {states.map(([state, label]) => (
+        <li key={state}>
+          <span className="swatch" style={{ borderColor: `rgb(${colours[state].join(',')})` }} />
+          {label}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -4,7 +4,7 @@ import { EmptyState, Panel } from '../../ui';
 import { EventFeed } from './EventFeed';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
 import { FenceForm } from './FenceForm';
-import { FenceList } from './FenceList';
+import { FenceLegend, FenceList } from './FenceList';
 import { FenceTransfer } from './FenceTransfer';
 
 const TOOLS = [
@@ -48,7 +48,10 @@ export function FencesPanel() {
         </p>
       )}
       {fences && fences.length > 0 ? (
-        <FenceList fences={fences} />
+        <>
+          <FenceLegend />
+          <FenceList fences={fences} />
+        </>
       ) : (
         !draft && (
           <EmptyState title="No fences yet">

@@ -37,6 +37,18 @@ export async function importFenceFile(client: RpcClient, file: File): Promise<vo
   }
 }
 
+/** Asks for a GeoJSON file (the system's file picker) and imports it. */
+export function pickFenceFile(client: RpcClient): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.geojson,.json,application/geo+json,application/json';
+  input.onchange = () => {
+    const file = input.files?.[0];
+    if (file) void importFenceFile(client, file);
+  };
+  input.click();
+}
+
 /** Saves fences as a GeoJSON file (all of them, or those whose ids are given). */
 export async function exportFences(client: RpcClient, ids?: readonly string[]): Promise<number> {
   const all = await client.call('fences.export', {});

@@ -9,13 +9,18 @@ import { crossingEdges, fenceCentre, fencePolygons } from './fence-geometry';
 export const FENCE_LAYERS = 'fences';
 /** How long an event's flash stays on the map. */
 export const FLASH_MS = 3000;
-// White and grey stand apart from every heat colour; the fence being edited is yellow.
-const STATE_COLOURS = {
-  enabled: [255, 255, 255],
-  disabled: [150, 158, 175],
-  editing: [255, 214, 10],
-  selected: [255, 122, 47],
-} as const;
+type Rgb = readonly [number, number, number];
+export type FenceState = 'enabled' | 'disabled' | 'selected' | 'editing' | 'invalid';
+
+/**
+ * A fence's colour by its state. Enabled fences are white on the dark map and ink on the light one
+ * (they stand apart from every heat colour); the fence being edited is yellow, red while it is invalid.
+ */
+export function stateColours(theme: 'dark' | 'light'): Record<FenceState, Rgb> {
+  return theme === 'dark'
+    ? { enabled: [255, 255, 255], disabled: [150, 158, 175], selected: [255, 122, 47], editing: [255, 214, 10], invalid: [255, 40, 40] }
+    : { enabled: [22, 32, 56], disabled: [120, 128, 145], selected: [217, 86, 15], editing: [196, 150, 0], invalid: [220, 20, 20] };
+}
 
 /** A fence as the GeoJSON feature its layer draws (picking gives it back). */
 export interface FenceShape {
@@ -71,7 +76,8 @@ function shapesOf(fences: readonly Fence[], without: string | undefined) {
 export function fenceLayers(input: FenceLayerInput): Layer[] {
   const { fences, theme, draft, now = performance.now(), id = FENCE_LAYERS } = input;
   const { saved, collection } = shapesOf(fences, draft?.id);
-  const colour = (f: Fence) => (f.enabled ? STATE_COLOURS.enabled : STATE_COLOURS.disabled);
+  const colours = stateColours(theme);
+  const colour = (f: Fence) => (f.enabled ? colours.enabled : colours.disabled);
   const text: [number, number, number, number] = theme === 'dark' ? [235, 240, 250, 255] : [20, 24, 32, 255];
   const halo: [number, number, number, number] = theme === 'dark' ? [11, 19, 34, 255] : [255, 255, 255, 255];
   const path = (suffix: string, data: [number, number][][], color: [number, number, number, number], width: number) =>
@@ -90,6 +96,8 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
       getLineWidth: 2.5,
       lineWidthUnits: 'pixels',
       pickable: true,
+      // The same shapes in another theme: only the colours are computed again.
+      updateTriggers: { getFillColor: theme, getLineColor: theme },
     }),
     new TextLayer<Fence>({
       id: `${id}-names`,
@@ -104,10 +112,10 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
       outlineWidth: 4,
       outlineColor: halo,
     }),
-    draft?.geometry !== undefined && path('draft', fencePolygons(draft.geometry).flat(), [...STATE_COLOURS.editing, 255], 2),
+    draft?.geometry !== undefined && path('draft', fencePolygons(draft.geometry).flat(), [...(crossing.length ? colours.invalid : colours.editing), 255], 2),
     draft?.ghost !== undefined && path('ghost', fencePolygons(draft.ghost).flat(), [170, 200, 255, 200], 3),
-    crossing.length > 0 && path('crossing', crossing, [255, 40, 40, 255], 5),
-    selected !== undefined && path('selected', fencePolygons(selected.geometry).flat(), [...STATE_COLOURS.selected, 255], 4),
+    crossing.length > 0 && path('crossing', crossing, [...colours.invalid, 255], 5),
+    selected !== undefined && path('selected', fencePolygons(selected.geometry).flat(), [...colours.selected, 255], 4),
     (input.track?.length ?? 0) > 1 && path('track', [input.track as [number, number][]], [120, 220, 255, 230], 3),
     (input.backtest?.length ?? 0) > 0 &&
       new ScatterplotLayer<FenceEvent>({
