@@ -17,8 +17,9 @@ export default defineConfig({
         input: {
           index: resolve('electron/main.ts'),
           cli: resolve('main/cli.ts'),
-          // Loaded by path as a worker thread (main/ingest/position-ingest.ts), so it is its own entry.
+          // Loaded by path as worker threads (main/worker-entry.ts), so each is its own entry.
           'ingest-worker': resolve('main/ingest/nats-worker.ts'),
+          'notebook-worker': resolve('main/notebooks/notebook-worker.ts'),
         },
       },
     },

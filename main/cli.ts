@@ -2,6 +2,7 @@
  * `hexwatch` on the command line:
  *   hexwatch serve     run the engine headless and serve the workstation to a browser on loopback
  *   hexwatch simulate  print the simulator's fixes as NDJSON (one Position per line)
+ *   hexwatch sql       run SQL over the history, fence events, quarantine and fences (the notebooks' views)
  * Settings: defaults → <data dir>/settings.json → HEXWATCH_* → --section.key value (see README).
  */
 import { once } from 'node:events';
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
+import { sqlCommand, type SqlFormat } from './notebooks';
 import { startEngine } from './engine';
 import { startWebBridge } from './server';
 import { Simulator, publishSimulation } from './simulator';
@@ -18,10 +20,13 @@ const HELP = `hexwatch — live geofence workstation
 usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
   hexwatch simulate [--count N] [--nats URL] [--section.key value ...]
+  hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet] [--out FILE]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
 simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
            (--count N stops after N fixes; --rate N per second; --devices N walkers)
+sql        runs SQL over the views positions, fence_events, quarantine and fences, with the H3 functions
+           h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon
 
 Settings are layered: defaults, <data dir>/settings.json, HEXWATCH_* variables, then flags.`;
 
@@ -105,11 +110,38 @@ async function publish(config: Config, count: number): Promise<void> {
   if (s.failed > 0) process.exitCode = 1;
 }
 
+async function sql(argv: string[]): Promise<void> {
+  let query: string | undefined;
+  let format: SqlFormat = 'table';
+  let out: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--format') format = argv[++i] as SqlFormat;
+    else if (a === '--out') out = argv[++i];
+    else if (a.startsWith('--')) rest.push(a, ...(a.includes('=') ? [] : [argv[++i]!]));
+    else query = a;
+  }
+  if (!query) throw new ConfigError('invalid settings:\n  sql: say what to run, e.g. hexwatch sql "SELECT count(*) FROM positions"');
+  if (!['table', 'csv', 'json', 'parquet'].includes(format)) throw new ConfigError('invalid settings:\n  --format: table, csv, json or parquet');
+  const { dataDir } = loadConfig({ argv: rest });
+  const rows = await sqlCommand({
+    dataDir,
+    sql: query,
+    format,
+    out,
+    write: (text) => process.stdout.write(text),
+    warn: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (out) process.stderr.write(`hexwatch: wrote ${rows} rows to ${out}\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...argv] = process.argv.slice(2);
   try {
     if (command === 'serve') await serve(argv);
     else if (command === 'simulate') await simulate(argv);
+    else if (command === 'sql') await sql(argv);
     else if (command === '--version' || command === '-v') process.stdout.write('0.1.0\n');
     else {
       process.stdout.write(`${HELP}\n`);

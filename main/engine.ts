@@ -9,6 +9,7 @@ import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames } from './live';
 import { redactUrl } from './nats';
+import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
 import { dispatch, type Handlers } from './rpc';
 import { Simulator } from './simulator';
@@ -51,6 +52,9 @@ interface ClientState {
   /** A channel payload for this client only (a backtest's progress). */
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
   backtests: Map<string, AbortController>;
+  /** Names this client's notebook queries apart from another's. */
+  id: string;
+  queries: Set<string>;
 }
 
 const STATUS_INTERVAL_MS = 1000;
@@ -197,6 +201,24 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     delivery: () => ({ service: delivery.room, error: delivery.error }),
   });
 
+  // The notebook thread starts when a notebook first runs a query (a DuckDB and a thread the engine needs only then).
+  let notebooks: Promise<NotebookService> | undefined;
+  let notebookRoom: NotebookService | undefined;
+  const needNotebooks = (): Promise<NotebookService> =>
+    (notebooks ??= NotebookService.start(dataDir, { ...config.notebooks, snapshotMaxAgeMs: config.notebooks.snapshotMaxAgeS * 1000 }, () => ({
+      dataDir,
+      history,
+      events: delivery.room?.queue.log,
+      fences: fences.room ? () => fences.room!.registry.exportCollection().features : undefined,
+    })).then(
+      (room) => (notebookRoom = room),
+      (err: Error) => {
+        notebooks = undefined;
+        throw new RpcError({ code: 'unavailable', message: `notebooks cannot start: ${err.message}` });
+      },
+    ));
+  let clientCount = 0;
+
   const handlers: Handlers<ClientState> = {
     'engine.status': () => status(),
     // A server URL may carry user:password@; it stays in the engine.
@@ -206,6 +228,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...queueHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
     ...basemapHandlers<ClientState>(),
+    ...notebookHandlers<ClientState>(needNotebooks),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0));
@@ -231,6 +254,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           for (const listener of state.listeners) listener(channel, payload);
         },
         backtests: new Map(),
+        id: `c${++clientCount}`,
+        queries: new Set(),
       };
       clients.add(state);
       return {
@@ -242,6 +267,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         close() {
           // A client that goes stops what it started.
           for (const run of state.backtests.values()) run.abort();
+          dropClientQueries(notebookRoom, state);
           state.listeners.clear();
           clients.delete(state);
         },
@@ -253,6 +279,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await nats?.stop();
       await fences.room?.stop();
       await delivery.room?.stop();
+      await (await notebooks?.catch(() => undefined))?.close();
       await history?.close();
       stopFrames();
       clearInterval(statusTimer);

@@ -89,6 +89,13 @@ export const ConfigSchema = strict({
     // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
     memoryLimitMb: z.number().int().min(64).max(65_536).default(128),
   }).prefault({}),
+  notebooks: strict({
+    // The notebook thread's own DuckDB: a heavy query there leaves the history's DuckDB and ingest alone.
+    threads: z.number().int().min(1).max(256).default(2),
+    memoryLimitMb: z.number().int().min(64).max(1_048_576).default(512),
+    maxRows: z.number().int().min(1000).max(10_000_000).default(100_000),
+    snapshotMaxAgeS: z.number().int().min(0).max(3600).default(5),
+  }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.
     host: z.string().default(''),

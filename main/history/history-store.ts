@@ -7,6 +7,7 @@ import { ArchiveRoller, type FaultPoint, type ParquetOptions, type RollResult } 
 import { highWaterOf, mergeRanges, withHighWater, type SeqRange } from './committed-ranges';
 import { PositionBatch } from './position-batch';
 import { QuarantineTable } from './quarantine-table';
+import { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 import { Session } from './session';
 import { safeInt } from './sql-literals';
 import { SCHEMA_SQL, appendPositions, appendQuarantine, type PositionRow, type QuarantineRow } from './tables';
@@ -203,6 +204,11 @@ export class HistoryStore {
       );
       return { hot: Number(r.hot), archived: Number(r.archived), quarantined: Number(r.quarantined) };
     });
+  }
+
+  /** The history as one consistent picture for a reader with its own DuckDB (history-snapshot.ts). */
+  snapshot(dir: string): Promise<HistorySnapshot> {
+    return this.query.exclusive(() => writeHistorySnapshot(this.query, this.archiveDir, dir));
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { indexPosition } from '../live';
+import { workerEntry } from '../worker-entry';
 import { decodePosition } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
 import type { RawBatch } from './batch-builder';
@@ -35,29 +32,6 @@ export interface IngestOptions {
 type FromWorker = { t: 'state'; state: IngestState; detail: string } | { t: 'batch'; batch: RawBatch } | { t: 'stopped' };
 
 /**
- * The built worker sits beside the bundle (out/main/ingest-worker.js). From source (tests, tsx) a tiny
- * module registers tsx in the worker first: Node 20 does not apply `--import tsx` to a worker's entry.
- */
-function workerEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
-    const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href; // its ESM entry (require.resolve picks CJS)
-    const entry = new URL('./nats-worker.ts', here).href;
-    const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-    return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
-  }
-  for (const rel of ['./ingest-worker.js', '../ingest-worker.js']) {
-    const url = new URL(rel, here);
-    // In a packaged app the worker is unpacked beside the asar archive (electron-builder.yml).
-    const unpacked = new URL(url.href.replace('/app.asar/', '/app.asar.unpacked/'));
-    if (existsSync(unpacked)) return unpacked;
-    if (existsSync(url)) return url;
-  }
-  throw new Error('ingest-worker.js is missing beside the build; run npm run build');
-}
-
-/**
  * Positions from a durable JetStream pull consumer into the sink, exactly once in effect. A worker
  * thread consumes and acks (nats-reader.ts); this side decodes, indexes and commits each batch with
  * its sequences, and only then lets the worker ack it. A redelivered sequence already committed is
@@ -84,7 +58,7 @@ export class PositionIngest {
   async start(): Promise<void> {
     const { nats, env, sink } = this.options;
     this.ranges = new SeqRanges(await sink.committedRanges(nats.stream));
-    const url = workerEntry();
+    const url = workerEntry(import.meta.url, './nats-worker.ts', 'ingest-worker.js');
     // Only what the reader needs crosses over: the NATS settings and the two secret variables.
     const secrets = { HEXWATCH_NATS_PASSWORD: env.HEXWATCH_NATS_PASSWORD, HEXWATCH_NATS_TOKEN: env.HEXWATCH_NATS_TOKEN };
     const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets, warnShared: this.options.warnShared ?? false } }));

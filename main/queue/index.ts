@@ -13,6 +13,7 @@ export {
   type Target,
 } from './delivery-queue';
 export { DeliveryWorker, type Deliver, type WorkerOptions } from './delivery-worker';
+export { EventLog } from './event-log';
 export { queueHandlers } from './queue-handlers';
 export { queueSettingsOf } from './queue-settings';
 

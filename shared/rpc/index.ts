@@ -10,14 +10,16 @@ import { basemapMethods } from './basemap';
 import { Binary, engineMethods, StatusSchema } from './engine';
 import { BacktestProgressSchema, fenceMethods } from './fences';
 import { historyMethods } from './history';
+import { notebookMethods, QueryProgressSchema } from './notebooks';
 import { queueMethods } from './queue';
 
 export * from './engine';
 export type { Place } from './basemap';
 export type { QuarantineEntry } from './history';
 export type { QueueItemInfo, TargetInfo } from './queue';
+export type { ResultColumn } from './notebooks';
 
-export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods } as const;
+export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods, ...notebookMethods } as const;
 
 export const channels = {
   status: StatusSchema,
@@ -26,6 +28,8 @@ export const channels = {
   'fence.event': z.object({ id: z.string(), event: FenceEventSchema }),
   /** A fence was saved, enabled, disabled, imported or deleted (by any client): lists refresh. */
   'fences.changed': z.object({ fences: z.number() }),
+  /** Progress of this client's running notebook queries. */
+  'notebook.progress': QueryProgressSchema,
   /** Progress of this client's running backtests. */
   'fences.backtest.progress': BacktestProgressSchema,
 } as const;

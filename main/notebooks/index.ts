@@ -1,0 +1,8 @@
+/** Notebooks: SQL over the history and opened files on a DuckDB of their own, in a worker thread. */
+export { NotebookService, NotebookQueryError, type NotebookSettings } from './notebook-service';
+export { notebookHandlers, dropClientQueries, type NotebookClient } from './notebook-handlers';
+export { takeSnapshot, parquetFiles, type SnapshotInputs } from './snapshot';
+export { viewStatements, type NotebookSources } from './views';
+export { registerH3, H3_MACROS } from './h3-functions';
+export { QueryRunner, QueryError } from './query-runner';
+export { sqlCommand, type SqlFormat } from './sql-command';

@@ -1,0 +1,62 @@
+import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
+import type { Handlers } from '../rpc';
+import { NotebookQueryError, type NotebookService } from './notebook-service';
+
+type NotebookMethods = 'notebook.run' | 'notebook.page' | 'notebook.cancel' | 'notebook.close';
+
+/** A client that runs queries: their ids are its own (another client's "q1" is another query). */
+export interface NotebookClient {
+  id: string;
+  queries: Set<string>;
+  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
+}
+
+/** A failed query as the RPC error the renderer shows: DuckDB's message at `sql.<line>.<column>`, or cancelled. */
+function refused(err: unknown): never {
+  if (!(err instanceof NotebookQueryError)) throw err;
+  const { message, at, cancelled } = err.failure;
+  if (cancelled) throw new RpcError({ code: 'cancelled', message: 'query cancelled' });
+  throw new RpcError({ code: 'invalid_params', message, issues: [{ path: at ? `sql.${at.line}.${at.column}` : 'sql', message }] });
+}
+
+/** The notebook methods; `service` starts the notebook thread on first use, or rejects with an `unavailable` RpcError saying why it could not. */
+export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
+  const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
+  return {
+    'notebook.run': async ({ queryId, sql }, client) => {
+      const id = own(client, queryId);
+      client.queries.add(id);
+      const notebooks = await service();
+      const off = notebooks.onProgress((p) => {
+        if (p.queryId === id) client.emit('notebook.progress', { ...p, queryId });
+      });
+      try {
+        return await notebooks.run(id, sql);
+      } catch (err) {
+        return refused(err);
+      } finally {
+        off();
+      }
+    },
+    'notebook.page': async ({ queryId, offset, limit }, client) => {
+      try {
+        return await (await service()).page(own(client, queryId), offset, limit);
+      } catch (err) {
+        return refused(err);
+      }
+    },
+    'notebook.cancel': async ({ queryId }, client) => ({ cancelled: await (await service()).cancel(own(client, queryId)) }),
+    'notebook.close': async ({ queryId }, client) => {
+      const id = own(client, queryId);
+      client.queries.delete(id);
+      await (await service()).drop(id);
+      return { closed: true };
+    },
+  };
+}
+
+/** A client gone: its results go with it. */
+export function dropClientQueries(service: NotebookService | undefined, client: NotebookClient): void {
+  for (const id of client.queries) void service?.drop(id).catch(() => undefined);
+  client.queries.clear();
+}

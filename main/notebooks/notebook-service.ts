@@ -1,0 +1,142 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker-entry';
+import type { QueryProgress, QuerySummary } from './query-runner';
+import { takeSnapshot, type SnapshotInputs } from './snapshot';
+import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker, WorkerFailure } from './worker-protocol';
+
+export interface NotebookSettings extends NotebookWorkerData {
+  /** A query reads a snapshot of the engine's data at most this old; older, a new one is taken first. */
+  snapshotMaxAgeMs: number;
+}
+
+/** A query that failed on the notebook thread: DuckDB's message, where in the SQL, or that it was cancelled. */
+export class NotebookQueryError extends Error {
+  override name = 'NotebookQueryError';
+  constructor(readonly failure: WorkerFailure) {
+    super(failure.message);
+  }
+}
+
+type Body<T> = T extends { t: infer K } ? (K extends string ? Omit<T, 'id'> : never) : never;
+
+/**
+ * The engine's side of the notebooks: the notebook thread (notebook-worker.ts) and the snapshots its
+ * views read. Snapshots live under `<dataDir>/notebooks/snapshot-<n>` while a query may read them.
+ */
+export class NotebookService {
+  private next = 1;
+  private readonly pending = new Map<number, { resolve(m: FromNotebookWorker): void; reject(e: Error): void }>();
+  private readonly progress = new Set<(p: QueryProgress) => void>();
+  private snapshot?: Promise<{ n: number; at: number }>;
+  private snapshotCount = 0;
+  /** Snapshots a running query reads: not deleted until it ends. */
+  private readonly reading = new Map<number, number>();
+  private failed?: Error;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly dir: string,
+    private readonly settings: NotebookSettings,
+    private readonly inputs: () => SnapshotInputs,
+  ) {
+    worker.on('message', (m: FromNotebookWorker) => {
+      if (m.t === 'progress') return this.progress.forEach((l) => l(m.progress));
+      if (m.t === 'ready') return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.t === 'failed') p?.reject(new NotebookQueryError(m.error));
+      else p?.resolve(m);
+    });
+    const fail = (err: Error) => {
+      this.failed = err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => fail(new Error(`the notebook thread failed: ${err.message}`)));
+    worker.on('exit', (code) => fail(new Error(`the notebook thread stopped (exit ${code})`)));
+  }
+
+  static async start(dataDir: string, settings: NotebookSettings, inputs: () => SnapshotInputs): Promise<NotebookService> {
+    const dir = join(dataDir, 'notebooks');
+    rmSync(dir, { recursive: true, force: true });
+    const { threads, memoryLimitMb, maxRows } = settings;
+    const worker = new Worker(workerEntry(import.meta.url, './notebook-worker.ts', 'notebook-worker.js'), {
+      workerData: { threads, memoryLimitMb, maxRows } satisfies NotebookWorkerData,
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: FromNotebookWorker) => (m.t === 'ready' ? resolve() : reject(new Error(`notebook thread said ${m.t} first`))));
+      worker.once('error', reject);
+    });
+    return new NotebookService(worker, dir, settings, inputs);
+  }
+
+  onProgress(listener: (p: QueryProgress) => void): () => void {
+    this.progress.add(listener);
+    return () => this.progress.delete(listener);
+  }
+
+  /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old. */
+  async run(queryId: string, sql: string): Promise<QuerySummary & { snapshotAt: number }> {
+    const { n, at } = await this.fresh();
+    this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
+    try {
+      const m = await this.ask({ t: 'run', queryId, sql });
+      return { ...(m as Extract<FromNotebookWorker, { t: 'ran' }>).summary, snapshotAt: at };
+    } finally {
+      this.reading.set(n, this.reading.get(n)! - 1);
+      this.prune();
+    }
+  }
+
+  async page(queryId: string, offset: number, limit: number): Promise<ArrayBuffer> {
+    return ((await this.ask({ t: 'page', queryId, offset, limit })) as Extract<FromNotebookWorker, { t: 'page' }>).buffer;
+  }
+
+  async cancel(queryId: string): Promise<boolean> {
+    return ((await this.ask({ t: 'cancel', queryId })) as Extract<FromNotebookWorker, { t: 'cancelled' }>).cancelled;
+  }
+
+  async drop(queryId: string): Promise<void> {
+    await this.ask({ t: 'drop', queryId });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failed) await this.ask({ t: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The latest snapshot if young enough, else a new one (one at a time) with the views moved onto it. */
+  private fresh(): Promise<{ n: number; at: number }> {
+    const current = this.snapshot;
+    const take = async () => {
+      const last = await current?.catch(() => undefined);
+      if (last && Date.now() - last.at <= this.settings.snapshotMaxAgeMs) return last;
+      const n = ++this.snapshotCount;
+      const sources = await takeSnapshot(this.inputs(), join(this.dir, `snapshot-${n}`));
+      await this.ask({ t: 'views', sources });
+      return { n, at: sources.takenAt };
+    };
+    const next = take();
+    this.snapshot = next;
+    return next;
+  }
+
+  /** Deletes snapshots no query reads and the views no longer point at. */
+  private prune(): void {
+    void this.snapshot?.then(({ n: latest }) => {
+      for (let n = 1; n < latest; n++) if (!this.reading.get(n)) rmSync(join(this.dir, `snapshot-${n}`), { recursive: true, force: true });
+    });
+  }
+
+  private ask(body: Body<ToNotebookWorker>): Promise<FromNotebookWorker> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...body, id } as ToNotebookWorker);
+    });
+  }
+}

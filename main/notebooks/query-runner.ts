@@ -1,0 +1,152 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
+
+/** A query's state as it runs: rows read so far, and DuckDB's estimate of how far it is (0–100, when it knows). */
+export interface QueryProgress {
+  queryId: string;
+  rows: number;
+  percent?: number;
+}
+
+export interface QuerySummary {
+  columns: ResultColumn[];
+  /** Rows kept (at most the cap). */
+  rows: number;
+  /** More rows followed past the cap; an export reads them all. */
+  truncated: boolean;
+  ms: number;
+}
+
+/** A query refused or failed: DuckDB's message, and where in the SQL it points when it says (line and column, from 1). */
+export class QueryError extends Error {
+  override name = 'QueryError';
+  constructor(
+    message: string,
+    readonly at?: { line: number; column: number },
+    readonly cancelled = false,
+  ) {
+    super(message);
+  }
+}
+
+interface Result {
+  connection: DuckDBConnection;
+  columns: ResultColumn[];
+  data: unknown[][];
+  rows: number;
+  done: boolean;
+  cancelled: boolean;
+  wake: (() => void)[];
+}
+
+const PROGRESS_MS = 200;
+
+/**
+ * Runs notebook queries on a DuckDB of their own, each on its own connection (so one can be
+ * interrupted), keeping up to `cap` rows of each result for the renderer to page through as Arrow.
+ */
+export class QueryRunner {
+  private readonly results = new Map<string, Result>();
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly cap: number,
+  ) {}
+
+  async run(queryId: string, sql: string, onProgress: (p: QueryProgress) => void): Promise<QuerySummary> {
+    this.drop(queryId);
+    const started = performance.now();
+    const connection = await this.instance.connect();
+    await connection.run("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+    const r: Result = { connection, columns: [], data: [], rows: 0, done: false, cancelled: false, wake: [] };
+    this.results.set(queryId, r);
+    const timer = setInterval(() => {
+      const { percentage } = connection.progress;
+      onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
+    }, PROGRESS_MS);
+    let truncated = false;
+    try {
+      const stream = await connection.stream(sql);
+      r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
+      r.data = r.columns.map(() => []);
+      for (;;) {
+        const chunk = await stream.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const room = this.cap - r.rows;
+        const columns = convertColumns(r.columns, chunk.getColumns());
+        columns.forEach((values, i) => {
+          const into = r.data[i]!;
+          for (let j = 0; j < Math.min(room, values.length); j++) into.push(values[j]);
+        });
+        r.rows += Math.min(room, chunk.rowCount);
+        this.notify(r);
+        if (chunk.rowCount > room || (r.rows === this.cap && (await stream.fetchChunk())?.rowCount)) {
+          truncated = true;
+          break;
+        }
+      }
+      return { columns: r.columns, rows: r.rows, truncated, ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      const message = (err as Error).message;
+      if (r.cancelled) throw new QueryError('query cancelled', undefined, true);
+      throw new QueryError(message, positionOf(message));
+    } finally {
+      clearInterval(timer);
+      r.done = true;
+      this.notify(r);
+      // A capped result stops here: its connection goes, DuckDB stops producing the rest.
+      if (truncated) connection.interrupt();
+    }
+  }
+
+  /** Rows [offset, offset + limit) of a result as Arrow IPC, once they have arrived. */
+  async page(queryId: string, offset: number, limit: number): Promise<Uint8Array> {
+    const r = this.results.get(queryId);
+    if (!r) throw new QueryError(`no result "${queryId}": run the query first`);
+    while (!r.done && r.rows <= offset) await new Promise<void>((resolve) => r.wake.push(resolve));
+    const end = Math.min(r.rows, offset + limit);
+    return arrowPage(
+      r.columns,
+      r.data.map((values) => values.slice(Math.min(offset, end), end)),
+    );
+  }
+
+  /** Interrupts a running query (its run then fails with "query cancelled"). */
+  cancel(queryId: string): boolean {
+    const r = this.results.get(queryId);
+    if (!r || r.done) return false;
+    r.cancelled = true;
+    r.connection.interrupt();
+    return true;
+  }
+
+  /** Lets a result go. */
+  drop(queryId: string): void {
+    const r = this.results.get(queryId);
+    if (!r) return;
+    this.results.delete(queryId);
+    if (!r.done) this.cancel(queryId);
+    r.connection.closeSync();
+  }
+
+  close(): void {
+    for (const id of [...this.results.keys()]) this.drop(id);
+  }
+
+  private notify(r: Result): void {
+    for (const wake of r.wake.splice(0)) wake();
+  }
+}
+
+/** Where DuckDB points in its message: `LINE n: <the line>` and a caret under the place on the next line. */
+export function positionOf(message: string): { line: number; column: number } | undefined {
+  const lines = message.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(LINE (\d+): )/.exec(lines[i]!);
+    if (!m) continue;
+    const caret = lines[i + 1]?.indexOf('^') ?? -1;
+    // DuckDB may show a window of a long line ("..." before it): the column is then only approximate, the line exact.
+    return { line: Number(m[2]), column: caret >= m[1]!.length ? caret - m[1]!.length + 1 : 1 };
+  }
+  return undefined;
+}

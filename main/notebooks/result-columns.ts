@@ -1,0 +1,107 @@
+import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { Bool, Float64, Int32, Int64, Table, tableToIPC, TimestampMillisecond, Uint64, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+
+/** How a result column crosses to the renderer in Arrow: numbers stay numbers, 64-bit ints (H3 cells) stay exact, instants become epoch ms, the rest text. */
+type Kind = 'bool' | 'int32' | 'int64' | 'uint64' | 'float' | 'time' | 'text';
+
+export interface ResultColumn {
+  name: string;
+  /** DuckDB's name of its type, e.g. `TIMESTAMP WITH TIME ZONE`, `STRUCT(a INTEGER)`. */
+  type: string;
+  kind: Kind;
+}
+
+function kindOf(t: DuckDBType): Kind {
+  switch (t.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return 'bool';
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+      return 'int32';
+    case DuckDBTypeId.BIGINT:
+      return 'int64';
+    case DuckDBTypeId.UBIGINT:
+      return 'uint64';
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return 'float';
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return 'time';
+    default:
+      return 'text';
+  }
+}
+
+export function resultColumns(names: readonly string[], types: readonly DuckDBType[]): ResultColumn[] {
+  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!) }));
+}
+
+/** One DuckDB value as its column's kind holds it (null stays null). */
+function convert(kind: Kind, v: DuckDBValue): unknown {
+  if (v === null) return null;
+  switch (kind) {
+    case 'bool':
+    case 'int32':
+    case 'int64':
+    case 'uint64':
+      return v;
+    case 'float':
+      return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : (v as { toDouble(): number }).toDouble();
+    case 'time': {
+      const t = v as { micros?: bigint; millis?: bigint; seconds?: bigint; nanos?: bigint };
+      if (t.millis !== undefined) return Number(t.millis);
+      if (t.micros !== undefined) return Number(t.micros / 1000n);
+      if (t.seconds !== undefined) return Number(t.seconds) * 1000;
+      return Number((t.nanos ?? 0n) / 1_000_000n);
+    }
+    case 'text':
+      return typeof v === 'string' ? v : String(v);
+  }
+}
+
+/** A chunk's columns converted once, as they arrive: pages are then slices. */
+export function convertColumns(columns: readonly ResultColumn[], values: DuckDBValue[][]): unknown[][] {
+  return columns.map((c, i) => values[i]!.map((v) => convert(c.kind, v)));
+}
+
+const arrowType = (kind: Kind): DataType => {
+  switch (kind) {
+    case 'bool':
+      return new Bool();
+    case 'int32':
+      return new Int32();
+    case 'int64':
+      return new Int64();
+    case 'uint64':
+      return new Uint64();
+    case 'float':
+      return new Float64();
+    case 'time':
+      return new TimestampMillisecond();
+    case 'text':
+      return new Utf8();
+  }
+};
+
+/** Rows of a result as an Arrow IPC stream (one record batch): what the renderer's grid, charts and map read. */
+export function arrowPage(columns: readonly ResultColumn[], data: readonly unknown[][]): Uint8Array {
+  const vectors: Record<string, Vector> = {};
+  columns.forEach((c, i) => {
+    // Two columns may share a name (SELECT a, a): Arrow keys them by name, so the later ones get a suffix.
+    let name = c.name;
+    for (let n = 2; name in vectors; n++) name = `${c.name}_${n}`;
+    vectors[name] = vectorFromArray(data[i] ?? [], arrowType(c.kind) as never) as Vector;
+  });
+  return tableToIPC(new Table(vectors), 'stream');
+}

@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { sqlString, UTC_SESSION } from '../archive';
+import { FenceRegistry } from '../fences';
+import { Session, writeHistorySnapshot } from '../history';
+import { EventLog } from '../queue';
+import { registerH3 } from './h3-functions';
+import { takeSnapshot, type SnapshotInputs } from './snapshot';
+import { viewStatements } from './views';
+
+export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet';
+
+export interface SqlCommandOptions {
+  dataDir: string;
+  sql: string;
+  format: SqlFormat;
+  /** Where the result goes (required for parquet); stdout otherwise. */
+  out?: string;
+  write: (text: string) => void;
+  warn: (line: string) => void;
+}
+
+/**
+ * `hexwatch sql`: the notebooks' views and H3 functions from the command line, in this process. With the
+ * engine stopped it reads everything; with the engine running its history is locked, so positions are
+ * the archive only (said on stderr) — queue log and fences are SQLite and read alongside it.
+ */
+export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'hexwatch-sql-'));
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const c = await instance.connect();
+  const closers: (() => void)[] = [];
+  try {
+    await c.run(UTC_SESSION);
+    await registerH3(c);
+    const inputs: SnapshotInputs = { dataDir: o.dataDir };
+    const history = await openHistory(join(o.dataDir, 'history.duckdb'), o.warn);
+    if (history) {
+      closers.push(() => history.close());
+      inputs.history = { snapshot: (dir) => writeHistorySnapshot(new Session(history.connection), join(o.dataDir, 'archive'), dir) };
+    }
+    const queueFile = join(o.dataDir, 'queue.sqlite');
+    if (existsSync(queueFile)) {
+      const db = new Database(queueFile, { readonly: true, fileMustExist: true, timeout: 5000 });
+      closers.push(() => db.close());
+      inputs.events = new EventLog(db);
+    }
+    const fenceFile = join(o.dataDir, 'fences.sqlite');
+    if (existsSync(fenceFile)) {
+      const registry = FenceRegistry.open(fenceFile, { busyTimeoutMs: 5000 });
+      closers.push(() => registry.close());
+      inputs.fences = () => registry.exportCollection().features;
+    }
+    for (const sql of viewStatements(await takeSnapshot(inputs, scratch))) await c.run(sql);
+    return await output(c, o);
+  } finally {
+    for (const close of closers.reverse()) close();
+    c.closeSync();
+    instance.closeSync();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** history.duckdb read-only; undefined (and why, on stderr) when there is none or the engine holds it. */
+async function openHistory(file: string, warn: (line: string) => void): Promise<{ connection: DuckDBConnection; close(): void } | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+    const connection = await instance.connect();
+    await connection.run(UTC_SESSION);
+    return {
+      connection,
+      close: () => {
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (err) {
+    warn(
+      `hexwatch sql: the history is in use (${(err as Error).message.split('\n')[0]}): positions not yet archived are left out, the Parquet archive is read`,
+    );
+    return undefined;
+  }
+}
+
+async function output(c: DuckDBConnection, o: SqlCommandOptions): Promise<number> {
+  const sql = o.sql.trim().replace(/;+\s*$/, '');
+  if (o.out) {
+    const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
+    const r = await c.run(`COPY (${sql}) TO ${sqlString(o.out)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
+    return Number(r.rowsChanged);
+  }
+  if (o.format === 'parquet') throw new Error('--format parquet needs --out FILE');
+  const reader = await c.runAndReadAll(sql);
+  const names = reader.columnNames();
+  const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map(plain));
+  if (o.format === 'json') o.write(`${JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))))}\n`);
+  else if (o.format === 'csv') o.write([names, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  else o.write(table(names, rows));
+  return rows.length;
+}
+
+/** A value as JSON writes it: integers as numbers where exact (else text), instants in ISO, nested values as they are. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+const text = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const csvCell = (v: unknown) => {
+  const s = text(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Columns padded to their widest value, numbers to the right; NULL shown as such. */
+function table(names: string[], rows: unknown[][]): string {
+  const cells = rows.map((r) => r.map((v) => (v === null ? 'NULL' : text(v))));
+  const widths = names.map((n, i) => Math.max(n.length, ...cells.map((r) => r[i]!.length)));
+  const numeric = names.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number' || /^-?\d+(\.\d+)?$/.test(text(r[i]))));
+  const line = (r: string[]) =>
+    r
+      .map((s, i) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(names), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n') + '\n'
+  );
+}

@@ -1,0 +1,65 @@
+import { sqlString } from '../archive';
+
+/**
+ * What the notebook's views read, as files: one consistent picture of the engine's data taken at
+ * `takenAt` (history snapshot, event log past the archive's mark, the fences).
+ */
+export interface NotebookSources {
+  takenAt: number;
+  /** Archived position parts (absolute paths) and the hot rows that are in none of them. */
+  positions: { parts: string[]; hot?: string };
+  quarantine?: string;
+  /** Archived fence-event parts, whose events up to `mark` count; the log's events after it (NDJSON). */
+  fenceEvents: { parts: string[]; mark: number; log?: string };
+  /** The fences now (NDJSON, geometry as GeoJSON text). */
+  fences?: string;
+}
+
+const list = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;
+
+const POSITION_COLUMNS =
+  'device_id::VARCHAR AS device_id, ts::TIMESTAMPTZ AS ts, lat::DOUBLE AS lat, lon::DOUBLE AS lon, h3::UBIGINT AS h3, speed::DOUBLE AS speed, heading::DOUBLE AS heading, accuracy::DOUBLE AS accuracy, kind::VARCHAR AS kind, props::JSON AS props, seq::UBIGINT AS seq';
+const EMPTY_POSITIONS =
+  'SELECT NULL::VARCHAR AS device_id, NULL::TIMESTAMPTZ AS ts, NULL::DOUBLE AS lat, NULL::DOUBLE AS lon, NULL::UBIGINT AS h3, NULL::DOUBLE AS speed, NULL::DOUBLE AS heading, NULL::DOUBLE AS accuracy, NULL::VARCHAR AS kind, NULL::JSON AS props, NULL::UBIGINT AS seq WHERE false';
+const EVENT_COLUMNS =
+  'id::UBIGINT AS id, event_type::VARCHAR AS event_type, fence_id::VARCHAR AS fence_id, device_id::VARCHAR AS device_id, ts::TIMESTAMPTZ AS ts, lat::DOUBLE AS lat, lon::DOUBLE AS lon, "group"::VARCHAR AS "group", source::VARCHAR AS source';
+const EMPTY_EVENTS =
+  'SELECT NULL::UBIGINT AS id, NULL::VARCHAR AS event_type, NULL::VARCHAR AS fence_id, NULL::VARCHAR AS device_id, NULL::TIMESTAMPTZ AS ts, NULL::DOUBLE AS lat, NULL::DOUBLE AS lon, NULL::VARCHAR AS "group", NULL::VARCHAR AS source WHERE false';
+const EVENT_JSON = `{id: 'UBIGINT', event_type: 'VARCHAR', fence_id: 'VARCHAR', device_id: 'VARCHAR', ts: 'BIGINT', lat: 'DOUBLE', lon: 'DOUBLE', "group": 'VARCHAR', source: 'VARCHAR'}`;
+const EMPTY_QUARANTINE =
+  'SELECT NULL::UBIGINT AS seq, NULL::VARCHAR AS stream, NULL::VARCHAR AS subject, NULL::VARCHAR AS reason, NULL::VARCHAR AS detail, NULL::TIMESTAMPTZ AS received, NULL::BIGINT AS bytes, NULL::BLOB AS raw WHERE false';
+const FENCE_JSON = `{id: 'VARCHAR', name: 'VARCHAR', geometry: 'VARCHAR', radius_m: 'DOUBLE', detect: 'VARCHAR[]', dwell_s: 'INTEGER', targets: 'VARCHAR[]', enabled: 'BOOLEAN', version: 'INTEGER', updated_at: 'BIGINT'}`;
+const EMPTY_FENCES =
+  'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS name, NULL::VARCHAR AS geometry, NULL::DOUBLE AS radius_m, NULL::VARCHAR[] AS detect, NULL::INTEGER AS dwell_s, NULL::VARCHAR[] AS targets, NULL::BOOLEAN AS enabled, NULL::INTEGER AS version, NULL::TIMESTAMPTZ AS updated_at WHERE false';
+
+/**
+ * The views every notebook and `hexwatch sql` query sees: `positions` (archive and hot rows as one, no
+ * gap and no duplicate at the seam), `fence_events` (archive and queue log), `quarantine`, `fences`.
+ */
+export function viewStatements(s: NotebookSources): string[] {
+  const { parts, hot } = s.positions;
+  const positions = [
+    ...(parts.length ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${list(parts)}, union_by_name = true)`] : []),
+    ...(hot ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${sqlString(hot)})`] : []),
+  ];
+  const events = [
+    ...(s.fenceEvents.parts.length
+      ? [`SELECT ${EVENT_COLUMNS} FROM read_parquet(${list(s.fenceEvents.parts)}) WHERE id <= ${Math.trunc(s.fenceEvents.mark)}`]
+      : []),
+    ...(s.fenceEvents.log
+      ? [
+          `SELECT id, event_type, fence_id, device_id, make_timestamptz(ts * 1000) AS ts, lat, lon, "group", source FROM read_json(${sqlString(s.fenceEvents.log)}, format = 'newline_delimited', columns = ${EVENT_JSON})`,
+        ]
+      : []),
+  ];
+  return [
+    `CREATE OR REPLACE VIEW positions AS ${positions.length ? positions.join(' UNION ALL ') : EMPTY_POSITIONS}`,
+    `CREATE OR REPLACE VIEW fence_events AS ${events.length ? events.join(' UNION ALL ') : EMPTY_EVENTS}`,
+    `CREATE OR REPLACE VIEW quarantine AS ${s.quarantine ? `SELECT * FROM read_parquet(${sqlString(s.quarantine)})` : EMPTY_QUARANTINE}`,
+    `CREATE OR REPLACE VIEW fences AS ${
+      s.fences
+        ? `SELECT * EXCLUDE (updated_at), make_timestamptz(updated_at * 1000) AS updated_at FROM read_json(${sqlString(s.fences)}, format = 'newline_delimited', columns = ${FENCE_JSON})`
+        : EMPTY_FENCES
+    }`,
+  ];
+}

@@ -1,0 +1,34 @@
+import type { QueryProgress, QuerySummary } from './query-runner';
+import type { NotebookSources } from './views';
+
+/** What the engine hands the notebook thread when it starts. */
+export interface NotebookWorkerData {
+  threads: number;
+  memoryLimitMb: number;
+  /** Rows of a result kept for the renderer; exports read them all. */
+  maxRows: number;
+}
+
+/** Requests carry an id; the answer with the same id settles them. */
+export type ToNotebookWorker =
+  | { t: 'views'; id: number; sources: NotebookSources }
+  | { t: 'run'; id: number; queryId: string; sql: string }
+  | { t: 'page'; id: number; queryId: string; offset: number; limit: number }
+  | { t: 'cancel'; id: number; queryId: string }
+  | { t: 'drop'; id: number; queryId: string }
+  | { t: 'close'; id: number };
+
+export interface WorkerFailure {
+  message: string;
+  at?: { line: number; column: number };
+  cancelled?: boolean;
+}
+
+export type FromNotebookWorker =
+  | { t: 'ready' }
+  | { t: 'progress'; progress: QueryProgress }
+  | { t: 'ok'; id: number }
+  | { t: 'ran'; id: number; summary: QuerySummary }
+  | { t: 'page'; id: number; buffer: ArrayBuffer }
+  | { t: 'cancelled'; id: number; cancelled: boolean }
+  | { t: 'failed'; id: number; error: WorkerFailure };

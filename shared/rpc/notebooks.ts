@@ -1,0 +1,38 @@
+/** Notebooks: SQL over the history and opened files, on the engine's notebook thread; results paged as Arrow IPC. */
+import { z } from 'zod';
+import { Binary } from './engine';
+
+const QueryId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
+
+export const ResultColumnSchema = z.object({
+  name: z.string(),
+  /** DuckDB's name of the type (`TIMESTAMP WITH TIME ZONE`, `STRUCT(a INTEGER)`…). */
+  type: z.string(),
+  /** How its values come in the Arrow pages: 64-bit integers exact (H3 cells), instants as epoch ms, what has no Arrow kind here as text. */
+  kind: z.enum(['bool', 'int32', 'int64', 'uint64', 'float', 'time', 'text']),
+});
+export type ResultColumn = z.infer<typeof ResultColumnSchema>;
+
+/** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
+export const QueryProgressSchema = z.object({ queryId: z.string(), rows: z.number(), percent: z.number().optional() });
+
+export const notebookMethods = {
+  /**
+   * Runs SQL over the views `positions`, `fence_events`, `quarantine` and `fences` (a snapshot at most a
+   * few seconds old) and keeps its first rows (`notebooks.maxRows`) to page through. Resolves when the
+   * query is done; rows can be paged while it runs. A SQL error is invalid params at `sql.<line>.<column>`.
+   */
+  'notebook.run': {
+    params: z.object({ queryId: QueryId, sql: z.string().min(1).max(1_000_000) }).strict(),
+    result: z.object({ columns: z.array(ResultColumnSchema), rows: z.number(), truncated: z.boolean(), ms: z.number(), snapshotAt: z.number() }),
+  },
+  /** Rows [offset, offset + limit) of a result as an Arrow IPC stream; waits for them while the query runs. */
+  'notebook.page': {
+    params: z.object({ queryId: QueryId, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(100_000) }).strict(),
+    result: Binary,
+  },
+  /** Interrupts a running query of this client (its run then fails as cancelled). */
+  'notebook.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** Lets a result go. */
+  'notebook.close': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ closed: z.boolean() }) },
+} as const;
