@@ -45,10 +45,8 @@ describe('the workbench', () => {
     await page.getByRole('button', { name: 'Fences' }).click();
     await expect(page.getByRole('region', { name: 'Fences' }).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Notebooks' }).click();
-    await page
-      .getByRole('region', { name: 'Notebooks' })
-      .getByText(/Notebooks are on their way/)
-      .waitFor();
+    // A first notebook is ready to run: one SQL cell.
+    await page.getByRole('region', { name: 'Notebooks' }).getByRole('textbox', { name: 'SQL' }).waitFor();
   });
 
   it('lists every action with its shortcut in the command palette, and runs the one chosen', async () => {

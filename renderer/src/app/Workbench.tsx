@@ -65,7 +65,7 @@ export function Workbench() {
 
   const PanelView = panel ? PANEL_VIEWS[panel] : undefined;
   return (
-    <div className={`workbench${panel ? ' with-panel' : ''}`}>
+    <div className={`workbench${panel ? ` with-panel panel-${panel}` : ''}`}>
       <Rail />
       {PanelView && (
         <aside className="side">

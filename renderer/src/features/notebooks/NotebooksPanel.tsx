@@ -1,12 +1,77 @@
-import { EmptyState, Panel } from '../../ui';
+import { useEffect } from 'react';
+import type { RpcClient } from '../../../../shared/rpc';
+import { registerCommands } from '../../app/commands';
+import { useEngine } from '../../engine';
+import { Panel } from '../../ui';
+import { serializeNotebook } from './notebook-file';
+import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
+import { NotebookCell } from './NotebookCell';
 
-/** SQL notebooks over the Parquet history (to come). */
+/** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
+function saveNotebook(): void {
+  const { name, cells } = getNotebook();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([serializeNotebook(cells)], { type: 'application/sql' }));
+  a.download = `${name || 'notebook'}.sql`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  markSaved(name);
+}
+
+function pickNotebook(): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.sql,text/plain,application/sql';
+  input.onchange = async () => {
+    const file = input.files?.[0];
+    if (file) openNotebook(file.name, await file.text());
+  };
+  input.click();
+}
+
+const commands = (client: RpcClient) => [
+  { id: 'notebook.new', title: 'New notebook', group: 'Notebooks', run: newNotebook },
+  { id: 'notebook.runAll', title: 'Run every cell of the notebook', group: 'Notebooks', shortcut: 'Mod+Shift+Enter', run: () => void runCells(client) },
+  { id: 'notebook.save', title: 'Save the notebook as a .sql file', group: 'Notebooks', run: saveNotebook },
+  { id: 'notebook.open', title: 'Open a notebook (.sql file)', group: 'Notebooks', run: pickNotebook },
+  { id: 'notebook.addSql', title: 'Add a SQL cell to the notebook', group: 'Notebooks', run: () => void addCell('sql') },
+];
+
+/** SQL notebooks over the history: cells of SQL and notes, run on the engine's notebook thread, answers as grids. */
 export function NotebooksPanel() {
+  const { client } = useEngine();
+  const notebook = useNotebook();
+  useEffect(() => registerCommands(commands(client)), [client]);
   return (
     <Panel title="Notebooks">
-      <EmptyState title="Notebooks are on their way">
-        SQL over months of Parquet history, offline: open an archive, ask anything, see the answer as a table, a chart or a layer on the map.
-      </EmptyState>
+      <div className="toolbar" role="toolbar" aria-label="Notebook">
+        <button onClick={newNotebook}>New notebook</button>
+        <button onClick={pickNotebook}>Open notebook</button>
+        <button onClick={saveNotebook}>Save notebook</button>
+        <button title="Run all (Ctrl/⌘+Shift+Enter)" onClick={() => void runCells(client)}>
+          Run all
+        </button>
+      </div>
+      <p className="muted nb-title">
+        {notebook.name}
+        {notebook.dirty ? ' · not saved' : ''}
+      </p>
+      {notebook.recovered && (
+        <p className="toast" role="status">
+          Brought back the notebook that was open when the workstation last closed without saving.
+        </p>
+      )}
+      {notebook.cells.map((cell, i) => (
+        <NotebookCell key={cell.id} cell={cell} index={i} run={notebook.runs[cell.id]} />
+      ))}
+      <div className="toolbar">
+        <button onClick={() => addCell('sql')}>Add SQL cell</button>
+        <button onClick={() => addCell('markdown')}>Add notes</button>
+      </div>
+      <p className="muted">
+        Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>; H3: <code>h3_cell(lat, lon, res)</code>,{' '}
+        <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>.
+      </p>
     </Panel>
   );
 }

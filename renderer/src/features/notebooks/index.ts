@@ -1,2 +1,2 @@
-/** Notebooks: SQL over the Parquet history (the panel says what will come). */
+/** Notebooks: SQL over the history on the engine's notebook thread, cells saved as a plain .sql file. */
 export { NotebooksPanel } from './NotebooksPanel';

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { useEngine } from '../../engine';
+import type { Cell } from './notebook-file';
+import { cancelCell, editCell, removeCell, runCell, runCells, type CellRun } from './notebook-state';
+import { MarkdownView } from './MarkdownView';
+import { ResultGrid } from './ResultGrid';
+import { SqlEditor } from './SqlEditor';
+
+/** One cell: SQL with its run, progress and result; or Markdown, edited in place and read rendered. */
+export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; index: number }) {
+  const { client } = useEngine();
+  const [editing, setEditing] = useState(cell.kind === 'markdown' && !cell.source);
+  const label = `Cell ${index + 1}`;
+  if (cell.kind === 'markdown')
+    return (
+      <section className="nb-cell nb-markdown" aria-label={label}>
+        {editing ? (
+          <textarea
+            aria-label="Markdown"
+            value={cell.source}
+            autoFocus
+            rows={Math.max(3, cell.source.split('\n').length)}
+            onChange={(e) => editCell(cell.id, { source: e.target.value })}
+            onBlur={() => setEditing(false)}
+          />
+        ) : (
+          <div
+            role="button"
+            tabIndex={0}
+            aria-label={`Edit notes of ${label}`}
+            onDoubleClick={() => setEditing(true)}
+            onKeyDown={(e) => e.key === 'Enter' && setEditing(true)}
+          >
+            <MarkdownView source={cell.source || '*Empty note: double-click to write.*'} />
+          </div>
+        )}
+        <div className="nb-actions">
+          <button onClick={() => removeCell(cell.id)}>Delete cell</button>
+        </div>
+      </section>
+    );
+  const running = run?.status === 'running';
+  return (
+    <section className="nb-cell" aria-label={label} aria-busy={running}>
+      <SqlEditor value={cell.source} onChange={(source) => editCell(cell.id, { source })} onRun={() => void runCell(client, cell.id)} error={run?.error} />
+      <div className="nb-actions">
+        {running ? (
+          <button onClick={() => void cancelCell(client, cell.id)}>Cancel query</button>
+        ) : (
+          <button className="primary" title="Run cell (Ctrl/⌘+Enter)" onClick={() => void runCell(client, cell.id)}>
+            Run cell
+          </button>
+        )}
+        <button disabled={running} onClick={() => void runCells(client, cell.id)}>
+          Run from here
+        </button>
+        <button onClick={() => removeCell(cell.id)}>Delete cell</button>
+        <RunStatus run={run} />
+      </div>
+      {run?.status === 'error' && (
+        <pre className="nb-error" role="alert">
+          {run.error?.message}
+        </pre>
+      )}
+      {run?.summary && run.status === 'done' && <ResultGrid cellId={cell.id} columns={run.summary.columns} rows={run.summary.rows} />}
+    </section>
+  );
+}
+
+function RunStatus({ run }: { run?: CellRun }) {
+  if (!run) return null;
+  if (run.status === 'running')
+    return (
+      <span className="muted" role="status">
+        <progress aria-label="Query progress" max={100} value={run.percent} /> {run.rows.toLocaleString()} rows
+        {run.percent !== undefined ? ` · ${Math.round(run.percent)} %` : ''}
+      </span>
+    );
+  if (run.status === 'cancelled')
+    return (
+      <span className="muted" role="status">
+        Cancelled.
+      </span>
+    );
+  if (run.status === 'error' || !run.summary) return null;
+  const s = run.summary;
+  return (
+    <span className="muted" role="status">
+      {s.rows.toLocaleString()} row{s.rows === 1 ? '' : 's'}
+      {s.truncated ? ' shown (the first of more)' : ''} in {s.ms.toLocaleString()} ms · data as of {new Date(s.snapshotAt).toLocaleTimeString()}
+    </span>
+  );
+}

@@ -1,0 +1,46 @@
+import { tableFromIPC, type Table } from 'apache-arrow';
+import type { RpcClient } from '../../../../shared/rpc';
+
+/** Rows per page the grid asks for. */
+export const PAGE_ROWS = 200;
+
+/**
+ * Results stay outside React: each cell's pages of rows as Arrow tables, fetched as the grid scrolls
+ * to them, once. Listeners hear when a page arrives.
+ */
+const pages = new Map<string, Map<number, Table | Promise<void>>>();
+const listeners = new Set<() => void>();
+
+export function onPage(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
+/** The page holding `row`, if it is here; asks for it otherwise. */
+export function pageOf(client: RpcClient, cellId: string, row: number): { table: Table; offset: number } | undefined {
+  const index = Math.floor(row / PAGE_ROWS);
+  let cell = pages.get(cellId);
+  if (!cell) pages.set(cellId, (cell = new Map()));
+  const page = cell.get(index);
+  if (page && !(page instanceof Promise)) return { table: page, offset: index * PAGE_ROWS };
+  if (!page) {
+    const mine = cell;
+    mine.set(
+      index,
+      client
+        .call('notebook.page', { queryId: cellId, offset: index * PAGE_ROWS, limit: PAGE_ROWS })
+        .then((buffer) => {
+          if (pages.get(cellId) !== mine) return;
+          mine.set(index, tableFromIPC(new Uint8Array(buffer)));
+          for (const l of listeners) l();
+        })
+        .catch(() => void mine.delete(index)),
+    );
+  }
+  return undefined;
+}
+
+/** A cell's result goes (a new run, the cell removed). */
+export function dropPages(cellId: string): void {
+  pages.delete(cellId);
+}

@@ -1,0 +1,131 @@
+// Notebooks in Chromium against web mode, over positions published through a real nats-server: a query
+// typed and run with Ctrl+Enter shows its rows in the Result grid (the same rows the engine answers over
+// RPC); DuckDB's error is shown and underlined; a long query is cancelled within a second; the notebook
+// saved as a .sql file opens again with the same cells.
+import { readFileSync } from 'node:fs';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { tableFromIPC } from 'apache-arrow';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Simulator } from '../../main/simulator';
+import { connectRpc, launchChromium, startNats, startWebMode, waitFor, type RunningServer, type TestRpcClient, type WebMode } from '../helpers';
+
+let nats: RunningServer;
+let nc: NatsConnection;
+let web: WebMode;
+let rpc: TestRpcClient;
+let browser: Browser;
+let page: Page;
+
+async function call<T>(method: string, params: unknown = {}): Promise<T> {
+  const reply = await rpc.call(method, params);
+  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result as T;
+}
+
+/** Replaces the SQL of cell `n` (0-based) as a person would: click, select all, type. */
+async function typeSql(n: number, sql: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'SQL' }).nth(n).click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(sql);
+}
+
+const cellTexts = (n: number) =>
+  page
+    .getByRole('grid', { name: 'Result' })
+    .nth(n)
+    .getByRole('row')
+    .evaluateAll((rows) => rows.slice(1).map((r) => [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent)));
+
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await connect({ servers: nats.url });
+  await (await jetstreamManager(nc)).streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
+  const sim = new Simulator({ devices: 40, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 5, speedMps: 9, fleet: 'nb', seed: 7 });
+  for (let i = 0; i < 50; i++) for (const p of sim.take(40, Date.now() - 60_000 + i * 1000)) nc.publish('pos.nb', JSON.stringify(p));
+  await nc.flush();
+  web = await startWebMode({ args: ['--nats', nats.url, '--notebooks.snapshotMaxAgeS', '0'] });
+  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+  if (!c.ok) throw new Error(c.error);
+  rpc = c.client;
+  await waitFor(async () => (await call<{ hot: number }>('history.counts')).hot === 2000, { timeoutMs: 60_000, what: '2000 positions committed' });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
+  await page.goto(web.url, { waitUntil: 'load' });
+  await page.getByRole('button', { name: 'Notebooks' }).click();
+  await page.getByRole('button', { name: 'New notebook' }).click();
+});
+
+afterAll(async () => {
+  await rpc?.close();
+  await browser?.close();
+  await web?.stop();
+  await nc?.close();
+  await nats?.stop();
+});
+
+describe('notebooks', () => {
+  const perDevice = 'SELECT device_id, count(*) AS n, round(avg(lat), 6) AS lat FROM positions GROUP BY ALL ORDER BY device_id';
+
+  it('runs a query over positions with Ctrl+Enter and shows the rows the engine answers', async () => {
+    await typeSql(0, perDevice);
+    await page.keyboard.press('Control+Enter');
+    const grid = page.getByRole('grid', { name: 'Result' }).first();
+    await grid.waitFor({ timeout: 30_000 });
+    expect(await grid.getAttribute('aria-rowcount')).toBe('41');
+    expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['device_idvarchar', 'nbigint', 'latdouble']);
+    await expect.poll(async () => (await cellTexts(0))[0]?.[0]).not.toBe('…');
+
+    // The same query over RPC, from another client.
+    await call('notebook.run', { queryId: 'check', sql: perDevice });
+    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebook.page', { queryId: 'check', offset: 0, limit: 12 })))
+      .toArray()
+      .map((r: { device_id: string; n: bigint; lat: number }) => [r.device_id, String(r.n), String(r.lat)]);
+    expect((await cellTexts(0)).slice(0, 12)).toEqual(want);
+    expect(want.every((r) => r[1] === '50')).toBe(true);
+    expect(await page.getByRole('region', { name: 'Cell 1' }).getByRole('status').textContent()).toMatch(/^40 rows in \d/);
+  });
+
+  it('shows DuckDB’s error and underlines where it points', async () => {
+    await page.getByRole('button', { name: 'Add SQL cell' }).click();
+    await typeSql(1, 'SELECT count(*)\nFROM positions WHERE lat >< 3');
+    await page.getByRole('region', { name: 'Cell 2' }).getByRole('button', { name: 'Run cell' }).click();
+    const alert = page.getByRole('region', { name: 'Cell 2' }).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/Scalar Function with name >< does not exist/);
+    const underlined = page.getByRole('region', { name: 'Cell 2' }).locator('.cm-lintRange-error');
+    await expect.poll(() => underlined.count()).toBe(1);
+    expect(await underlined.textContent()).toBe('><');
+  });
+
+  it('cancels a long query within a second', async () => {
+    await typeSql(1, 'SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1');
+    const cell = page.getByRole('region', { name: 'Cell 2' });
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await cell.getByRole('button', { name: 'Cancel query' }).waitFor({ timeout: 10_000 });
+    const asked = Date.now();
+    await cell.getByRole('button', { name: 'Cancel query' }).click();
+    await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
+    expect(Date.now() - asked).toBeLessThan(1000);
+  });
+
+  it('saves the notebook as a .sql file that opens again with the same cells', async () => {
+    await page.getByRole('button', { name: 'Add notes' }).click();
+    await page.getByRole('textbox', { name: 'Markdown' }).fill('# Per device\n\nFixes and mean latitude.');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save notebook' }).click();
+    const file = (await (await download).path())!;
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(`-- %%\n${perDevice}\n`);
+    expect(text).toContain('-- %% md\n-- # Per device\n--\n-- Fixes and mean latitude.\n');
+
+    await page.getByRole('button', { name: 'New notebook' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'SQL' }).count()).toBe(1);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open notebook' }).click();
+    await (await chooser).setFiles(file);
+    await expect.poll(() => page.getByRole('textbox', { name: 'SQL' }).count()).toBe(2);
+    expect(await page.getByRole('textbox', { name: 'SQL' }).first().textContent()).toBe(perDevice);
+    expect(await page.getByRole('heading', { name: 'Per device' }).count()).toBe(1);
+  });
+});
