@@ -43,9 +43,11 @@ beforeAll(async () => {
   archived = rows.length;
   // The fence with the most events over those positions: a backtest with something to show.
   const moved = fixes.map((f, i) => ({ ...f, ts: rows[i]!.ts }));
-  fence = [...fences].sort((a, b) => new FenceEngine([b]).update(moved).length - new FenceEngine([a]).update(moved).length)[0]!;
+  const events = new Map(fences.map((f) => [f, new FenceEngine([f]).update(moved).length]));
+  fence = [...fences].sort((a, b) => events.get(b)! - events.get(a)!)[0]!;
 
-  web = await startWebMode({ dataDir: temp.dir });
+  // A quiet simulator: the backtested fence detects inside and outside, so every live fix would be an event.
+  web = await startWebMode({ dataDir: temp.dir, args: ['--simulator.devices', '10', '--simulator.ratePerSec', '10'] });
   const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
   if (!c.ok) throw new Error(c.error);
   rpc = c.client;
