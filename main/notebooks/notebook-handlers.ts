@@ -2,7 +2,7 @@ import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
 import { NotebookQueryError, type NotebookService } from './notebook-service';
 
-type NotebookMethods = 'notebook.run' | 'notebook.page' | 'notebook.cancel' | 'notebook.close';
+type NotebookMethods = 'notebook.run' | 'notebook.page' | 'notebook.export' | 'notebook.cancel' | 'notebook.close';
 
 /** A client that runs queries: their ids are its own (another client's "q1" is another query). */
 export interface NotebookClient {
@@ -41,6 +41,14 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
     'notebook.page': async ({ queryId, offset, limit }, client) => {
       try {
         return await (await service()).page(own(client, queryId), offset, limit);
+      } catch (err) {
+        return refused(err);
+      }
+    },
+    'notebook.export': async ({ sql, format }) => {
+      try {
+        const { bytes } = await (await service()).export(sql, format);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       } catch (err) {
         return refused(err);
       }

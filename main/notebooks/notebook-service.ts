@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry';
@@ -92,6 +92,22 @@ export class NotebookService {
 
   async page(queryId: string, offset: number, limit: number): Promise<ArrayBuffer> {
     return ((await this.ask({ t: 'page', queryId, offset, limit })) as Extract<FromNotebookWorker, { t: 'page' }>).buffer;
+  }
+
+  /** The whole result of `sql` as a file's bytes (DuckDB's CSV, Parquet or JSON writer), over the latest snapshot. */
+  async export(sql: string, format: 'csv' | 'parquet' | 'json'): Promise<{ bytes: Buffer; rows: number }> {
+    const { n } = await this.fresh();
+    this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
+    mkdirSync(join(this.dir, 'exports'), { recursive: true });
+    const file = join(this.dir, 'exports', `export-${this.next}.${format}`);
+    try {
+      const m = (await this.ask({ t: 'export', sql, format, file })) as Extract<FromNotebookWorker, { t: 'exported' }>;
+      return { bytes: readFileSync(file), rows: m.rows };
+    } finally {
+      rmSync(file, { force: true });
+      this.reading.set(n, this.reading.get(n)! - 1);
+      this.prune();
+    }
   }
 
   async cancel(queryId: string): Promise<boolean> {

@@ -47,6 +47,8 @@ port.on('message', (m: ToNotebookWorker) => {
         }
         case 'cancel':
           return send({ t: 'cancelled', id: m.id, cancelled: runner.cancel(m.queryId) });
+        case 'export':
+          return send({ t: 'exported', id: m.id, rows: await runner.export(m.sql, m.format, m.file) });
         case 'drop':
           runner.drop(m.queryId);
           return send({ t: 'ok', id: m.id });

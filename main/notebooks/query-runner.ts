@@ -1,5 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../archive';
 import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
+import { splitStatements } from './sql-statements';
 
 /** A query's state as it runs: rows read so far, and DuckDB's estimate of how far it is (0–100, when it knows). */
 export interface QueryProgress {
@@ -96,6 +98,25 @@ export class QueryRunner {
       this.notify(r);
       // A capped result stops here: its connection goes, DuckDB stops producing the rest.
       if (truncated) connection.interrupt();
+    }
+  }
+
+  /** The whole result of `sql` (its last statement, after the others ran) written by DuckDB to `file`; returns the rows. */
+  async export(sql: string, format: 'csv' | 'parquet' | 'json', file: string): Promise<number> {
+    const statements = splitStatements(sql);
+    const last = statements.pop();
+    if (!last) throw new QueryError('nothing to export: the cell has no statement');
+    const connection = await this.instance.connect();
+    try {
+      await connection.run("SET TimeZone = 'UTC'");
+      for (const s of statements) await connection.run(s);
+      const r = await connection.run(`COPY (${last}) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
+      return Number(r.rowsChanged);
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new QueryError(message, positionOf(message));
+    } finally {
+      connection.closeSync();
     }
   }
 

@@ -8,6 +8,7 @@ import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../queue';
 import { registerH3 } from './h3-functions';
+import { splitStatements } from './sql-statements';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { viewStatements } from './views';
 
@@ -87,7 +88,11 @@ async function openHistory(file: string, warn: (line: string) => void): Promise<
 }
 
 async function output(c: DuckDBConnection, o: SqlCommandOptions): Promise<number> {
-  const sql = o.sql.trim().replace(/;+\s*$/, '');
+  // A script's statements run in order; the last one's result is the answer.
+  const statements = splitStatements(o.sql);
+  const sql = statements.pop();
+  if (!sql) throw new Error('no SQL statement to run');
+  for (const s of statements) await c.run(s);
   if (o.out) {
     const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
     const r = await c.run(`COPY (${sql}) TO ${sqlString(o.out)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);

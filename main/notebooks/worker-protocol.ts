@@ -16,6 +16,7 @@ export type ToNotebookWorker =
   | { t: 'page'; id: number; queryId: string; offset: number; limit: number }
   | { t: 'cancel'; id: number; queryId: string }
   | { t: 'drop'; id: number; queryId: string }
+  | { t: 'export'; id: number; sql: string; format: 'csv' | 'parquet' | 'json'; file: string }
   | { t: 'close'; id: number };
 
 export interface WorkerFailure {
@@ -31,4 +32,5 @@ export type FromNotebookWorker =
   | { t: 'ran'; id: number; summary: QuerySummary }
   | { t: 'page'; id: number; buffer: ArrayBuffer }
   | { t: 'cancelled'; id: number; cancelled: boolean }
+  | { t: 'exported'; id: number; rows: number }
   | { t: 'failed'; id: number; error: WorkerFailure };

@@ -31,6 +31,11 @@ export const notebookMethods = {
     params: z.object({ queryId: QueryId, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(100_000) }).strict(),
     result: Binary,
   },
+  /** The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet or a JSON array. */
+  'notebook.export': {
+    params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json']) }).strict(),
+    result: Binary,
+  },
   /** Interrupts a running query of this client (its run then fails as cancelled). */
   'notebook.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Lets a result go. */

@@ -128,4 +128,45 @@ describe('notebooks', () => {
     expect(await page.getByRole('textbox', { name: 'SQL' }).first().textContent()).toBe(perDevice);
     expect(await page.getByRole('heading', { name: 'Per device' }).count()).toBe(1);
   });
+
+  it('draws a hex aggregation on the map with a legend, as a chart, and exports the whole result as CSV', async () => {
+    const hexes = 'SELECT h3_string(h3_parent(h3, 8)) AS cell, count(*) AS n FROM positions GROUP BY ALL ORDER BY n DESC, cell';
+    await page.getByRole('button', { name: 'Add SQL cell' }).click();
+    const label = `Cell ${await page.getByRole('region', { name: /^Cell \d+$/ }).count()}`;
+    const cell = page.getByRole('region', { name: label });
+    await cell.getByRole('textbox', { name: 'SQL' }).click();
+    await page.keyboard.type(hexes);
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await cell.getByRole('grid', { name: 'Result' }).waitFor({ timeout: 30_000 });
+    const rows = Number(await cell.getByRole('grid', { name: 'Result' }).getAttribute('aria-rowcount')) - 1;
+    expect(rows).toBeGreaterThan(3);
+
+    await cell.getByRole('button', { name: 'Show on map' }).click();
+    const legend = page.getByRole('figure', { name: `Legend: ${label}` });
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label}: ${rows} cells by n`);
+    const layers = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+    await expect.poll(async () => (await layers()).some((id) => /^notebook-.*-hexes/.test(id))).toBe(true);
+
+    await cell.getByRole('button', { name: 'Chart' }).click();
+    const chart = cell.getByRole('img', { name: 'bar chart of n by cell' });
+    await chart.waitFor({ timeout: 15_000 });
+    expect(await chart.locator('rect').count()).toBeGreaterThanOrEqual(rows);
+
+    const download = page.waitForEvent('download');
+    await cell.getByLabel('Export result').selectOption('csv');
+    const csv = readFileSync((await (await download).path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toBe('cell,n');
+    expect(csv).toHaveLength(rows + 1);
+    await call('notebook.run', { queryId: 'hexes', sql: hexes });
+    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebook.page', { queryId: 'hexes', offset: 0, limit: 1000 })))
+      .toArray()
+      .map((r: { cell: string; n: bigint }) => `${r.cell},${r.n}`);
+    expect(csv.slice(1)).toEqual(want);
+
+    // Shown on the map is saved with the cell.
+    await cell.getByRole('button', { name: 'Show on map' }).click();
+    await expect.poll(async () => (await layers()).some((id) => id.startsWith('notebook-'))).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@ import { useEngine } from '../../engine';
 import type { Cell } from './notebook-file';
 import { cancelCell, editCell, removeCell, runCell, runCells, type CellRun } from './notebook-state';
 import { MarkdownView } from './MarkdownView';
-import { ResultGrid } from './ResultGrid';
+import { ResultViews } from './ResultViews';
 import { SqlEditor } from './SqlEditor';
 
 /** One cell: SQL with its run, progress and result; or Markdown, edited in place and read rendered. */
@@ -62,7 +62,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
           {run.error?.message}
         </pre>
       )}
-      {run?.summary && run.status === 'done' && <ResultGrid cellId={cell.id} columns={run.summary.columns} rows={run.summary.rows} />}
+      {run?.summary && run.status === 'done' && <ResultViews cell={cell} label={label} summary={run.summary} />}
     </section>
   );
 }

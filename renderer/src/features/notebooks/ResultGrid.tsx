@@ -1,25 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { ResultColumn } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
+import { cellText } from './cell-text';
 import { onPage, pageOf } from './result-pages';
 
 const ROW_PX = 24;
 const VISIBLE = 12;
 /** Column widths by what they hold: the header and every row share them, so columns line up as the grid scrolls. */
 const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, int64: 130, uint64: 170, float: 120, time: 200, text: 180 };
-
-/** A value as the grid shows it: instants in ISO (UTC), 64-bit integers exact, nulls as NULL. */
-export function cellText(kind: ResultColumn['kind'], v: unknown): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (kind === 'time') return new Date(Number(v)).toISOString().replace('T', ' ').replace('.000Z', 'Z');
-  if (kind === 'float')
-    return Number.isInteger(v)
-      ? String(v)
-      : Number(v)
-          .toPrecision(10)
-          .replace(/\.?0+$/, '');
-  return String(v);
-}
 
 /**
  * A result as a grid: the rows on screen are in the page (and in the accessibility tree as rows and

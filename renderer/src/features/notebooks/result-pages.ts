@@ -44,3 +44,13 @@ export function pageOf(client: RpcClient, cellId: string, row: number): { table:
 export function dropPages(cellId: string): void {
   pages.delete(cellId);
 }
+
+/** Every kept row of a result as one table (the map and charts draw them all), in pages of up to 100k. */
+export async function fetchRows(client: RpcClient, cellId: string, rows: number): Promise<Table> {
+  let table: Table | undefined;
+  for (let offset = 0; offset < Math.max(rows, 1); offset += 100_000) {
+    const page = tableFromIPC(new Uint8Array(await client.call('notebook.page', { queryId: cellId, offset, limit: 100_000 })));
+    table = table ? table.concat(page) : page;
+  }
+  return table!;
+}

@@ -1,0 +1,182 @@
+import type { Layer } from '@deck.gl/core';
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
+import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import type { Table } from 'apache-arrow';
+import { cellToLatLng } from 'h3-js';
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { VIRIDIS, colorAt } from '../../../../shared/color-scale';
+import type { ResultColumn } from '../../../../shared/rpc';
+import { useEngine } from '../../engine';
+import { useMapBeside } from '../../map';
+import { fetchRows } from './result-pages';
+import { domainOf, h3Of, type MapSpec } from './result-map';
+
+const gradient = VIRIDIS.map(([t]) => {
+  const [r, g, b, a] = colorAt(VIRIDIS, t);
+  return `rgba(${r},${g},${b},${(a / 255).toFixed(2)}) ${(t * 100).toFixed(0)}%`;
+}).join(', ');
+
+interface Drawn {
+  layers: Layer[];
+  bounds?: [number, number, number, number];
+  domain: [number, number];
+  shown: number;
+}
+
+/** The layers of a result: hexagons, points or shapes, coloured by `value` (a column index) on viridis. */
+function build(id: string, table: Table, spec: MapSpec, value: number | undefined): Drawn {
+  const n = table.numRows;
+  const values = new Float64Array(n).fill(NaN);
+  if (value !== undefined) {
+    const col = table.getChildAt(value)!;
+    for (let i = 0; i < n; i++) values[i] = Number(col.get(i) ?? NaN);
+  }
+  const domain = domainOf(values);
+  const colour = (i: number): [number, number, number, number] =>
+    value === undefined ? [255, 122, 47, 200] : colorAt(VIRIDIS, domain[1] > domain[0] ? (values[i]! - domain[0]) / (domain[1] - domain[0]) : 1);
+  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
+  const grow = (lon: number, lat: number) => {
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) return;
+    box[0] = Math.min(box[0], lon);
+    box[1] = Math.min(box[1], lat);
+    box[2] = Math.max(box[2], lon);
+    box[3] = Math.max(box[3], lat);
+  };
+  let layers: Layer[] = [];
+  let shown = 0;
+  if (spec.kind === 'h3') {
+    const col = table.getChildAt(spec.cell)!;
+    const data: { hex: string; i: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const hex = h3Of(col.get(i));
+      if (!hex) continue;
+      data.push({ hex, i });
+      const [lat, lon] = cellToLatLng(hex);
+      grow(lon, lat);
+    }
+    shown = data.length;
+    layers = [
+      new H3HexagonLayer<{ hex: string; i: number }>({
+        id: `${id}-hexes`,
+        data,
+        getHexagon: (d) => d.hex,
+        getFillColor: (d) => colour(d.i),
+        extruded: false,
+        stroked: true,
+        getLineColor: [255, 255, 255, 90],
+        lineWidthMinPixels: 0.5,
+      }),
+    ];
+  } else if (spec.kind === 'points') {
+    const lat = table.getChildAt(spec.lat)!;
+    const lon = table.getChildAt(spec.lon)!;
+    const data: { p: [number, number]; i: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const p: [number, number] = [Number(lon.get(i)), Number(lat.get(i))];
+      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+      data.push({ p, i });
+      grow(...p);
+    }
+    shown = data.length;
+    layers = [
+      new ScatterplotLayer<{ p: [number, number]; i: number }>({
+        id: `${id}-points`,
+        data,
+        getPosition: (d) => d.p,
+        getFillColor: (d) => colour(d.i),
+        getRadius: 3,
+        radiusUnits: 'pixels',
+      }),
+    ];
+  } else {
+    const col = table.getChildAt(spec.column)!;
+    const features: { type: 'Feature'; geometry: unknown; properties: { i: number } }[] = [];
+    for (let i = 0; i < n; i++) {
+      try {
+        const geometry = JSON.parse(String(col.get(i))) as { type?: string; coordinates?: unknown };
+        if (!geometry?.type) continue;
+        features.push({ type: 'Feature', geometry, properties: { i } });
+        JSON.stringify(geometry.coordinates)
+          .match(/-?\d+(\.\d+)?(e-?\d+)?,-?\d+(\.\d+)?(e-?\d+)?/g)
+          ?.forEach((pair) => grow(...(pair.split(',').map(Number) as [number, number])));
+      } catch {
+        // Text that is not GeoJSON is left off the map.
+      }
+    }
+    shown = features.length;
+    layers = [
+      new GeoJsonLayer({
+        id: `${id}-shapes`,
+        data: { type: 'FeatureCollection', features } as never,
+        getFillColor: (f: { properties: { i: number } }) => [...colour(f.properties.i).slice(0, 3), 90] as [number, number, number, number],
+        getLineColor: (f: { properties: { i: number } }) => colour(f.properties.i),
+        getLineWidth: 2,
+        lineWidthUnits: 'pixels',
+        getPointRadius: 5,
+        pointRadiusUnits: 'pixels',
+      }),
+    ];
+  }
+  return { layers, domain, shown, ...(Number.isFinite(box[0]) ? { bounds: box } : {}) };
+}
+
+/**
+ * A result on the same map as the live heatmap: its H3 cells as hexagons, lat/lon as points or GeoJSON
+ * as shapes, coloured by a numeric column with a legend; the map moves to it when it is first shown.
+ */
+export function ResultMap(props: { cellId: string; label: string; columns: ResultColumn[]; rows: number; spec: MapSpec; value?: number }) {
+  const { client } = useEngine();
+  const handle = useMapBeside();
+  const [table, setTable] = useState<Table>();
+  const [drawn, setDrawn] = useState<Drawn>();
+  const [error, setError] = useState<string>();
+  const source = `notebook-${props.cellId}`;
+
+  useEffect(() => {
+    let live = true;
+    fetchRows(client, props.cellId, props.rows).then(
+      (t) => live && setTable(t),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, props.cellId, props.rows]);
+
+  useEffect(() => {
+    if (!handle || !table) return;
+    const d = build(source, table, props.spec, props.value);
+    handle.composer.set(source, d.layers, 7);
+    setDrawn(d);
+  }, [handle, table, props.spec, props.value]);
+
+  // Shown the first time: the map goes to the result.
+  useEffect(() => {
+    if (handle && drawn?.bounds) handle.map.fitBounds(drawn.bounds, { padding: 60, maxZoom: 15, duration: 600 });
+  }, [handle, drawn?.bounds?.join()]);
+
+  useEffect(() => () => handle?.composer.set(source, []), [handle, source]);
+
+  if (error) return <p role="alert">Cannot draw the result: {error}</p>;
+  if (!handle || !drawn) return null;
+  const valueName = props.value !== undefined ? props.columns[props.value]!.name : undefined;
+  return createPortal(
+    <div className="legend nb-legend" data-map-overlay role="figure" aria-label={`Legend: ${props.label}`}>
+      <div className="legend-title">
+        {props.label}: {drawn.shown.toLocaleString()} {props.spec.kind === 'h3' ? 'cells' : props.spec.kind === 'points' ? 'points' : 'shapes'}
+        {valueName ? ` by ${valueName}` : ''}
+      </div>
+      {valueName && (
+        <>
+          <div className="legend-bar" style={{ background: `linear-gradient(to right, ${gradient})` }} />
+          <div className="legend-ends">
+            <span>{drawn.domain[0].toLocaleString()}</span>
+            <span>{drawn.domain[1].toLocaleString()}</span>
+          </div>
+        </>
+      )}
+    </div>,
+    handle.map.getContainer(),
+  );
+}

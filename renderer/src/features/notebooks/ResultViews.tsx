@@ -1,0 +1,83 @@
+import { useEngine } from '../../engine';
+import type { Cell } from './notebook-file';
+import { editCell, type RunSummary } from './notebook-state';
+import { defaultChart, ResultChart, type ChartSpec } from './ResultChart';
+import { ResultGrid } from './ResultGrid';
+import { ResultMap } from './ResultMap';
+import { copyMarkdown, exportResult } from './result-export';
+import { mapSpecOf, valueColumns } from './result-map';
+
+/** How a cell's result is shown, saved with the cell (`-- view:` in the file). */
+interface CellView {
+  show?: 'grid' | 'chart';
+  chart?: ChartSpec;
+  map?: boolean;
+  colour?: string;
+}
+
+/** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
+export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
+  const { client } = useEngine();
+  const view = (cell.view ?? {}) as CellView;
+  const setView = (patch: Partial<CellView>) => editCell(cell.id, { view: { ...view, ...patch } });
+  const spec = mapSpecOf(summary.columns);
+  const values = spec ? valueColumns(summary.columns, spec) : [];
+  const colourName = view.colour ?? (values[0] !== undefined ? summary.columns[values[0]]!.name : undefined);
+  const colour = summary.columns.findIndex((c) => c.name === colourName);
+  const chart = view.chart ?? defaultChart(summary.columns);
+  const show = view.show === 'chart' && chart ? 'chart' : 'grid';
+  return (
+    <div className="nb-result">
+      <div className="nb-actions" role="toolbar" aria-label={`Views of ${label}`}>
+        <button aria-pressed={show === 'grid'} onClick={() => setView({ show: 'grid' })}>
+          Table
+        </button>
+        <button
+          aria-pressed={show === 'chart'}
+          disabled={!chart}
+          title={chart ? undefined : 'No column to chart'}
+          onClick={() => setView({ show: 'chart', chart })}
+        >
+          Chart
+        </button>
+        <button
+          aria-pressed={Boolean(view.map && spec)}
+          disabled={!spec}
+          title={spec ? undefined : 'No h3/cell, lat and lon, or geometry column to place it'}
+          onClick={() => setView({ map: !view.map })}
+        >
+          Show on map
+        </button>
+        {view.map && spec && values.length > 0 && (
+          <select aria-label="Colour by" value={colourName} onChange={(e) => setView({ colour: e.target.value })}>
+            {values.map((i) => (
+              <option key={i}>{summary.columns[i]!.name}</option>
+            ))}
+          </select>
+        )}
+        <select
+          aria-label="Export result"
+          value=""
+          onChange={(e) => {
+            const how = e.target.value;
+            if (how === 'markdown') void copyMarkdown(client, cell.id, summary);
+            else if (how === 'csv' || how === 'parquet') void exportResult(client, cell, how);
+          }}
+        >
+          <option value="">Export result…</option>
+          <option value="csv">CSV (whole result)</option>
+          <option value="parquet">Parquet (whole result)</option>
+          <option value="markdown">Copy as Markdown table</option>
+        </select>
+      </div>
+      {show === 'chart' && chart ? (
+        <ResultChart cellId={cell.id} columns={summary.columns} rows={summary.rows} spec={chart} onSpec={(c) => setView({ chart: c })} />
+      ) : (
+        <ResultGrid cellId={cell.id} columns={summary.columns} rows={summary.rows} />
+      )}
+      {view.map && spec && (
+        <ResultMap cellId={cell.id} label={label} columns={summary.columns} rows={summary.rows} spec={spec} value={colour >= 0 ? colour : undefined} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { RpcClient } from '../../../../shared/rpc';
+import type { Cell } from './notebook-file';
+import { getNotebook, type RunSummary } from './notebook-state';
+import { fetchRows } from './result-pages';
+import { cellText } from './cell-text';
+
+function download(bytes: ArrayBuffer, name: string, type: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** The whole result of a cell (DuckDB writes it again, not only the rows kept to show) as a CSV or Parquet file. */
+export async function exportResult(client: RpcClient, cell: Cell, format: 'csv' | 'parquet'): Promise<void> {
+  const bytes = await client.call('notebook.export', { sql: cell.source, format });
+  const index = getNotebook().cells.findIndex((c) => c.id === cell.id) + 1;
+  download(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
+}
+
+/** The kept rows as a Markdown table, for notes and tickets. */
+export function markdownTable(columns: RunSummary['columns'], rows: unknown[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${columns.map((c) => esc(c.name)).join(' | ')} |`,
+    `| ${columns.map((c) => (c.kind === 'text' || c.kind === 'time' ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((v, i) => esc(cellText(columns[i]!.kind, v))).join(' | ')} |`),
+  ].join('\n');
+}
+
+export async function copyMarkdown(client: RpcClient, cellId: string, summary: RunSummary): Promise<string> {
+  const table = await fetchRows(client, cellId, summary.rows);
+  const rows: unknown[][] = [];
+  for (let r = 0; r < table.numRows; r++) rows.push(summary.columns.map((_, i) => table.getChildAt(i)?.get(r)));
+  const text = markdownTable(summary.columns, rows);
+  await navigator.clipboard.writeText(text);
+  return text;
+}
