@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
@@ -205,12 +206,20 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   let notebooks: Promise<NotebookService> | undefined;
   let notebookRoom: NotebookService | undefined;
   const needNotebooks = (): Promise<NotebookService> =>
-    (notebooks ??= NotebookService.start(dataDir, { ...config.notebooks, snapshotMaxAgeMs: config.notebooks.snapshotMaxAgeS * 1000 }, () => ({
+    (notebooks ??= NotebookService.start(
       dataDir,
-      history,
-      events: delivery.room?.queue.log,
-      fences: fences.room ? () => fences.room!.registry.exportCollection().features : undefined,
-    })).then(
+      {
+        ...config.notebooks,
+        snapshotMaxAgeMs: config.notebooks.snapshotMaxAgeS * 1000,
+        roots: config.notebooks.roots.length ? config.notebooks.roots : [dataDir, homedir()],
+      },
+      () => ({
+        dataDir,
+        history,
+        events: delivery.room?.queue.log,
+        fences: fences.room ? () => fences.room!.registry.exportCollection().features : undefined,
+      }),
+    ).then(
       (room) => (notebookRoom = room),
       (err: Error) => {
         notebooks = undefined;

@@ -95,6 +95,8 @@ export const ConfigSchema = strict({
     memoryLimitMb: z.number().int().min(64).max(1_048_576).default(512),
     maxRows: z.number().int().min(1000).max(10_000_000).default(100_000),
     snapshotMaxAgeS: z.number().int().min(0).max(3600).default(5),
+    // Folders files may be opened from; empty: the data dir and the user's home.
+    roots: z.array(z.string().min(1)).default([]),
   }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.

@@ -1,8 +1,18 @@
 import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
 import { NotebookQueryError, type NotebookService } from './notebook-service';
+import { SourceError } from './sources';
 
-type NotebookMethods = 'notebook.run' | 'notebook.page' | 'notebook.export' | 'notebook.cancel' | 'notebook.close';
+type NotebookMethods =
+  | 'playback.range'
+  | 'playback.frame'
+  | 'notebook.open'
+  | 'notebook.sources'
+  | 'notebook.run'
+  | 'notebook.page'
+  | 'notebook.export'
+  | 'notebook.cancel'
+  | 'notebook.close';
 
 /** A client that runs queries: their ids are its own (another client's "q1" is another query). */
 export interface NotebookClient {
@@ -13,6 +23,7 @@ export interface NotebookClient {
 
 /** A failed query as the RPC error the renderer shows: DuckDB's message at `sql.<line>.<column>`, or cancelled. */
 function refused(err: unknown): never {
+  if (err instanceof SourceError) throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path: 'path', message: err.message }] });
   if (!(err instanceof NotebookQueryError)) throw err;
   const { message, at, cancelled } = err.failure;
   if (cancelled) throw new RpcError({ code: 'cancelled', message: 'query cancelled' });
@@ -23,6 +34,18 @@ function refused(err: unknown): never {
 export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
   const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
   return {
+    'notebook.open': async ({ path }) => {
+      try {
+        return await (await service()).open(path);
+      } catch (err) {
+        if (err instanceof NotebookQueryError)
+          throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path: 'path', message: err.message }] });
+        return refused(err);
+      }
+    },
+    'notebook.sources': async () => (await service()).sources(),
+    'playback.range': async () => (await service()).range(),
+    'playback.frame': async (request) => (await service()).frame(request),
     'notebook.run': async ({ queryId, sql }, client) => {
       const id = own(client, queryId);
       client.queries.add(id);

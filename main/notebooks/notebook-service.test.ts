@@ -1,5 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
-import { latLngToCell } from 'h3-js';
+import { cellToParent, latLngToCell } from 'h3-js';
+import { decodeFrame } from '../../shared/heatmap-frame';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRows, tempDir } from '../../tests/helpers/history-fixtures';
 import { HistoryStore } from '../history';
@@ -12,16 +13,17 @@ let cleanup: () => Promise<void>;
 let store: HistoryStore;
 let notebooks: NotebookService;
 let published: { count: number; sumLat: number };
+let rows: ReturnType<typeof makeRows>;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   store = await HistoryStore.open({ dataDir: dir, graceMs: 0 });
   // An hour and a half of fixes: the first hour archived, the rest still hot.
-  const rows = makeRows(9000, { startTs: start, stepMs: 4000 });
+  rows = makeRows(9000, { startTs: start, stepMs: 4000 });
   await store.commit({ stream: 'S', rows, quarantined: [], highWater: BigInt(rows.length) });
   await store.roll(start + HOUR);
   published = { count: rows.length, sumLat: rows.reduce((s, r) => s + r.lat, 0) };
-  notebooks = await NotebookService.start(dir, { threads: 1, memoryLimitMb: 256, maxRows: 100_000, snapshotMaxAgeMs: 0 }, () => ({
+  notebooks = await NotebookService.start(dir, { threads: 1, memoryLimitMb: 256, maxRows: 100_000, snapshotMaxAgeMs: 0, roots: [dir] }, () => ({
     dataDir: dir,
     history: store,
   }));
@@ -85,5 +87,39 @@ describe('the notebook thread', () => {
         .getChild('x')!
         .get(0),
     ).toBe(42);
+  });
+
+  it('plays the archive back as heatmap frames in the live codec: the window’s positions per cell, and cumulative', async () => {
+    expect(await notebooks.range()).toEqual({ from: rows[0]!.ts, to: Math.max(...rows.map((r) => r.ts)), positions: rows.length });
+    const t = start + 80 * 60_000;
+    const world = { west: -180, south: -90, east: 180, north: 90 };
+    const expected = (from: number) => {
+      const cells = new Map<string, { n: number; devices: Set<string> }>();
+      for (const r of rows.filter((r) => r.ts >= from && r.ts < t)) {
+        const cell = cellToParent(r.h3.toString(16), 8);
+        const c = cells.get(cell) ?? { n: 0, devices: new Set() };
+        c.n++;
+        c.devices.add(r.device_id);
+        cells.set(cell, c);
+      }
+      return [...cells].map(([cell, c]) => [cell, c.n, c.devices.size]).sort();
+    };
+    const cellsOf = (buffer: ArrayBuffer) => {
+      const f = decodeFrame(buffer);
+      return Array.from({ length: f.count }, (_, i) => [
+        ((BigInt(f.cellHi[i]!) << 32n) | BigInt(f.cellLo[i]!)).toString(16),
+        f.positions[i],
+        f.devices[i],
+      ]).sort();
+    };
+    // The window straddles the seam: 10 minutes of archive, 10 of hot rows.
+    const window = await notebooks.frame({ t, windowMs: 20 * 60_000, cumulative: false, resolution: 8, bounds: world });
+    expect(decodeFrame(window)).toMatchObject({ resolution: 8, windowEnd: t, windowMs: 20 * 60_000 });
+    expect(cellsOf(window)).toEqual(expected(t - 20 * 60_000));
+    expect(cellsOf(await notebooks.frame({ t, windowMs: 60_000, cumulative: true, resolution: 8, bounds: world }))).toEqual(expected(0));
+    // Out of bounds, nothing.
+    expect(
+      decodeFrame(await notebooks.frame({ t, windowMs: 60_000, cumulative: true, resolution: 8, bounds: { west: 0, south: 0, east: 1, north: 1 } })).count,
+    ).toBe(0);
   });
 });

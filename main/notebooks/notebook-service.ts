@@ -2,14 +2,28 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry';
+import type { PlaybackFrameRequest } from './playback-frame';
 import type { QueryProgress, QuerySummary } from './query-runner';
+import { resolveSource, type OpenedSource } from './sources';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker, WorkerFailure } from './worker-protocol';
 
 export interface NotebookSettings extends NotebookWorkerData {
   /** A query reads a snapshot of the engine's data at most this old; older, a new one is taken first. */
   snapshotMaxAgeMs: number;
+  /** The folders files may be opened from. */
+  roots: string[];
 }
+
+/** A file opened as a view, with its columns. */
+/** Playback reads a snapshot up to this old: a frame every 100 ms must not copy the hot table each time. */
+const PLAYBACK_SNAPSHOT_MS = 60_000;
+
+export interface OpenedView extends Omit<OpenedSource, 'sql'> {
+  columns: { name: string; type: string }[];
+}
+
+const ENGINE_VIEWS = ['positions', 'fence_events', 'quarantine', 'fences'];
 
 /** A query that failed on the notebook thread: DuckDB's message, where in the SQL, or that it was cancelled. */
 export class NotebookQueryError extends Error {
@@ -34,6 +48,7 @@ export class NotebookService {
   /** Snapshots a running query reads: not deleted until it ends. */
   private readonly reading = new Map<number, number>();
   private failed?: Error;
+  private readonly opened: OpenedView[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -110,6 +125,36 @@ export class NotebookService {
     }
   }
 
+  /** Opens a file, folder or glob inside the roots as a view (its name from the file's); DuckDB's message when it cannot read it. */
+  async open(path: string): Promise<OpenedView> {
+    const taken = new Set([...ENGINE_VIEWS, ...this.opened.filter((o) => o.path !== path).map((o) => o.view)]);
+    const again = this.opened.find((o) => o.path === path);
+    const source = resolveSource(path, this.settings.roots, taken);
+    if (again) source.view = again.view;
+    const m = (await this.ask({ t: 'open', view: source.view, sql: source.sql })) as Extract<FromNotebookWorker, { t: 'opened' }>;
+    const { sql: _sql, ...rest } = source;
+    const view: OpenedView = { ...rest, columns: m.columns };
+    this.opened.splice(0, this.opened.length, ...this.opened.filter((o) => o.path !== path), view);
+    return view;
+  }
+
+  /** The files opened so far, oldest first. */
+  sources(): OpenedView[] {
+    return [...this.opened];
+  }
+
+  /** The archive at time t as a heatmap frame (playback-frame.ts). */
+  async frame(request: PlaybackFrameRequest): Promise<ArrayBuffer> {
+    await this.fresh(Math.max(PLAYBACK_SNAPSHOT_MS, this.settings.snapshotMaxAgeMs));
+    return ((await this.ask({ t: 'frame', request })) as Extract<FromNotebookWorker, { t: 'frame' }>).buffer;
+  }
+
+  /** The time range of positions, for the time bar (null when there are none). */
+  async range(): Promise<{ from: number; to: number; positions: number } | null> {
+    await this.fresh();
+    return ((await this.ask({ t: 'range' })) as Extract<FromNotebookWorker, { t: 'range' }>).range;
+  }
+
   async cancel(queryId: string): Promise<boolean> {
     return ((await this.ask({ t: 'cancel', queryId })) as Extract<FromNotebookWorker, { t: 'cancelled' }>).cancelled;
   }
@@ -125,11 +170,11 @@ export class NotebookService {
   }
 
   /** The latest snapshot if young enough, else a new one (one at a time) with the views moved onto it. */
-  private fresh(): Promise<{ n: number; at: number }> {
+  private fresh(maxAgeMs = this.settings.snapshotMaxAgeMs): Promise<{ n: number; at: number }> {
     const current = this.snapshot;
     const take = async () => {
       const last = await current?.catch(() => undefined);
-      if (last && Date.now() - last.at <= this.settings.snapshotMaxAgeMs) return last;
+      if (last && Date.now() - last.at <= maxAgeMs) return last;
       const n = ++this.snapshotCount;
       const sources = await takeSnapshot(this.inputs(), join(this.dir, `snapshot-${n}`));
       await this.ask({ t: 'views', sources });

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { registerH3 } from './h3-functions';
+import { playbackFrame, playbackRange } from './playback-frame';
 import { QueryError, QueryRunner } from './query-runner';
 import { viewStatements } from './views';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
@@ -25,6 +26,9 @@ const admin = await instance.connect();
 await admin.run("SET TimeZone = 'UTC'");
 await registerH3(admin);
 const runner = new QueryRunner(instance, maxRows);
+// Playback frames come one after another on their own connection, beside any notebook query.
+const playback = await instance.connect();
+await playback.run("SET TimeZone = 'UTC'");
 
 const failure = (err: unknown) =>
   err instanceof QueryError ? { message: err.message, at: err.at, cancelled: err.cancelled } : { message: (err as Error).message };
@@ -47,6 +51,24 @@ port.on('message', (m: ToNotebookWorker) => {
         }
         case 'cancel':
           return send({ t: 'cancelled', id: m.id, cancelled: runner.cancel(m.queryId) });
+        case 'open': {
+          // The view is kept only if DuckDB can read what it names: a broken file says why, and leaves no view.
+          const view = `"${m.view.replace(/"/g, '""')}"`;
+          try {
+            await admin.run(`CREATE OR REPLACE VIEW ${view} AS ${m.sql}`);
+            const rows = (await admin.runAndReadAll(`DESCRIBE ${view}`)).getRowObjectsJS();
+            return send({ t: 'opened', id: m.id, columns: rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) })) });
+          } catch (err) {
+            await admin.run(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+            throw err;
+          }
+        }
+        case 'frame': {
+          const buffer = await playbackFrame(playback, m.request);
+          return send({ t: 'frame', id: m.id, buffer }, [buffer]);
+        }
+        case 'range':
+          return send({ t: 'range', id: m.id, range: await playbackRange(playback) });
         case 'export':
           return send({ t: 'exported', id: m.id, rows: await runner.export(m.sql, m.format, m.file) });
         case 'drop':
@@ -54,6 +76,7 @@ port.on('message', (m: ToNotebookWorker) => {
           return send({ t: 'ok', id: m.id });
         case 'close':
           runner.close();
+          playback.closeSync();
           admin.closeSync();
           instance.closeSync();
           send({ t: 'ok', id: m.id });

@@ -1,3 +1,4 @@
+import type { PlaybackFrameRequest } from './playback-frame';
 import type { QueryProgress, QuerySummary } from './query-runner';
 import type { NotebookSources } from './views';
 
@@ -17,7 +18,10 @@ export type ToNotebookWorker =
   | { t: 'cancel'; id: number; queryId: string }
   | { t: 'drop'; id: number; queryId: string }
   | { t: 'export'; id: number; sql: string; format: 'csv' | 'parquet' | 'json'; file: string }
-  | { t: 'close'; id: number };
+  | { t: 'close'; id: number }
+  | { t: 'open'; id: number; view: string; sql: string }
+  | { t: 'frame'; id: number; request: PlaybackFrameRequest }
+  | { t: 'range'; id: number };
 
 export interface WorkerFailure {
   message: string;
@@ -33,4 +37,7 @@ export type FromNotebookWorker =
   | { t: 'page'; id: number; buffer: ArrayBuffer }
   | { t: 'cancelled'; id: number; cancelled: boolean }
   | { t: 'exported'; id: number; rows: number }
+  | { t: 'opened'; id: number; columns: { name: string; type: string }[] }
+  | { t: 'frame'; id: number; buffer: ArrayBuffer }
+  | { t: 'range'; id: number; range: { from: number; to: number; positions: number } | null }
   | { t: 'failed'; id: number; error: WorkerFailure };

@@ -17,7 +17,7 @@ export * from './engine';
 export type { Place } from './basemap';
 export type { QuarantineEntry } from './history';
 export type { QueueItemInfo, TargetInfo } from './queue';
-export type { ResultColumn } from './notebooks';
+export type { OpenedView, ResultColumn } from './notebooks';
 
 export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods, ...notebookMethods } as const;
 

@@ -16,7 +16,22 @@ export type ResultColumn = z.infer<typeof ResultColumnSchema>;
 /** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
 export const QueryProgressSchema = z.object({ queryId: z.string(), rows: z.number(), percent: z.number().optional() });
 
+const OpenedViewSchema = z.object({
+  view: z.string(),
+  path: z.string(),
+  kind: z.enum(['parquet', 'csv', 'tsv', 'ndjson', 'json', 'geojson']),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+});
+export type OpenedView = z.infer<typeof OpenedViewSchema>;
+
 export const notebookMethods = {
+  /**
+   * Opens a file, a folder of Parquet (hive partitions too) or a glob as a view named after it: Parquet,
+   * CSV, TSV, NDJSON, JSON or GeoJSON (a row per feature). Only inside `notebooks.roots`.
+   */
+  'notebook.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema },
+  /** The files opened so far. */
+  'notebook.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
   /**
    * Runs SQL over the views `positions`, `fence_events`, `quarantine` and `fences` (a snapshot at most a
    * few seconds old) and keeps its first rows (`notebooks.maxRows`) to page through. Resolves when the
@@ -34,6 +49,33 @@ export const notebookMethods = {
   /** The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet or a JSON array. */
   'notebook.export': {
     params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json']) }).strict(),
+    result: Binary,
+  },
+  /** The time range of `positions` (the archive and the hot rows), for the playback time bar; null when empty. */
+  'playback.range': { params: z.object({}).strict(), result: z.object({ from: z.number(), to: z.number(), positions: z.number() }).nullable() },
+  /**
+   * The positions of [t − windowMs, t) (or all up to t: cumulative) in bounds at an H3 resolution, as a
+   * heatmap frame in the live frames' codec (shared/heatmap-frame.ts).
+   */
+  'playback.frame': {
+    params: z
+      .object({
+        t: z.number(),
+        windowMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(366 * 86_400_000),
+        cumulative: z.boolean().default(false),
+        resolution: z.number().int().min(0).max(15),
+        bounds: z.object({
+          west: z.number().min(-180).max(180),
+          south: z.number().min(-90).max(90),
+          east: z.number().min(-180).max(180),
+          north: z.number().min(-90).max(90),
+        }),
+      })
+      .strict(),
     result: Binary,
   },
   /** Interrupts a running query of this client (its run then fails as cancelled). */

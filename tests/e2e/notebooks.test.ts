@@ -3,6 +3,8 @@
 // RPC); DuckDB's error is shown and underlined; a long query is cancelled within a second; the notebook
 // saved as a .sql file opens again with the same cells.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { tableFromIPC } from 'apache-arrow';
@@ -168,5 +170,62 @@ describe('notebooks', () => {
     // Shown on the map is saved with the cell.
     await cell.getByRole('button', { name: 'Show on map' }).click();
     await expect.poll(async () => (await layers()).some((id) => id.startsWith('notebook-'))).toBe(false);
+  });
+
+  it('opens a Parquet file by its path as a view with its columns, and queries it', async () => {
+    const file = join(web.dataDir, 'Trips 2026.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT range AS trip, (range * 0.5)::DOUBLE AS km, 'fleet-' || (range % 4) AS fleet FROM range(321)) TO '${file}' (FORMAT parquet)`);
+    c.closeSync();
+    db.closeSync();
+
+    await page.getByRole('button', { name: 'Open file' }).click();
+    const form = page.getByRole('form', { name: 'Open file' });
+    await form.getByRole('textbox').fill('/etc/passwd');
+    await form.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/outside the folders notebooks may open|open Parquet, CSV/);
+    await form.getByRole('textbox').fill(file);
+    await form.getByRole('button', { name: 'Open' }).click();
+
+    const sources = page.getByRole('region', { name: 'Sources' });
+    await sources.getByText('trips_2026', { exact: true }).waitFor({ timeout: 15_000 });
+    await sources.getByText('trips_2026', { exact: true }).click(); // unfolds its columns
+    expect(await sources.getByRole('list', { name: 'Columns of trips_2026' }).getByRole('listitem').allTextContents()).toEqual([
+      'trip BIGINT',
+      'km DOUBLE',
+      'fleet VARCHAR',
+    ]);
+    const before = await page.getByRole('region', { name: /^Cell \d+$/ }).count();
+    await sources.getByRole('button', { name: 'Query trips_2026' }).click();
+    const cell = page.getByRole('region', { name: `Cell ${before + 1}` });
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    const grid = cell.getByRole('grid', { name: 'Result' });
+    await grid.waitFor({ timeout: 15_000 });
+    expect(await grid.getAttribute('aria-rowcount')).toBe('101');
+  });
+
+  it('plays the archive back on the heatmap: the Time slider moves the frames, Esc returns to live', async () => {
+    type Stats = { frames: number; max: number; windowMs: number; cells: number };
+    const stats = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layer(): Stats } }).__hexwatch.layer());
+    // Colour by positions per device in a cell: a device has had 5–6 fixes five seconds in, up to 50 at the end.
+    await page.locator('body').press('m');
+    await page.locator('body').press('m');
+    await page.locator('body').press('y');
+    const bar = page.getByRole('group', { name: 'Time playback' });
+    await bar.waitFor({ timeout: 15_000 });
+    await bar.getByLabel('Window').selectOption('1');
+    const slider = bar.getByRole('slider', { name: 'Time' });
+    const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
+    expect(max - min).toBeGreaterThan(40_000);
+
+    await slider.fill(String(min + 5000));
+    await expect.poll(async () => (await stats()).max, { timeout: 10_000 }).toBeLessThanOrEqual(6);
+    expect((await stats()).windowMs).toBe(60_000);
+    await slider.fill(String(max));
+    await expect.poll(async () => (await stats()).max, { timeout: 10_000 }).toBeGreaterThan(6);
+
+    await page.locator('body').press('Escape');
+    await expect.poll(() => bar.count()).toBe(0);
   });
 });

@@ -7,6 +7,17 @@ import { createStore } from './store';
 export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
 export type Theme = 'dark' | 'light';
 
+/** Time playback of the archive: where t is, how fast it runs, what the heatmap shows around it. */
+export interface PlaybackState {
+  t: number;
+  /** Positions of the last `windowMs` before t (or everything up to t when cumulative). */
+  windowMs: number;
+  cumulative: boolean;
+  playing: boolean;
+  /** Archive milliseconds per wall-clock millisecond: 1–3600. */
+  speed: number;
+}
+
 /** The UI state map and panels share (what is open, selected, drawn, and how the heatmap is coloured); data from the engine lives in the engine hooks. */
 export interface UiState {
   panel: PanelId | null;
@@ -28,6 +39,8 @@ export interface UiState {
   basemap: Basemap;
   /** A drawing tool in use on the map, if any ('select': the drawn shape is being edited). */
   drawing: 'polygon' | 'rectangle' | 'circle' | 'freehand' | 'select' | null;
+  /** The heatmap plays the archive back instead of showing the live window. */
+  playback: PlaybackState | null;
 }
 
 const THEME_KEY = 'hexwatch.theme';
@@ -52,6 +65,7 @@ const store = createStore<UiState>({
   selection: null,
   basemap: { kind: 'offline' },
   drawing: null,
+  playback: null,
 });
 
 export const getUi = store.get;

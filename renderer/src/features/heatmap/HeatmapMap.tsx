@@ -10,6 +10,8 @@ import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
 import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
+import { Playback } from './Playback';
+import { startAt } from './playback-clock';
 
 /** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
 declare global {
@@ -120,7 +122,8 @@ export function HeatmapMap() {
     if (map.loaded()) sendViewport();
     map.on('load', sendViewport);
     map.on('moveend', sendViewport);
-    const offs = [client.subscribe('heatmap.frame', (buffer) => c.apply(buffer)), onReopen(sendViewport)];
+    // While the archive plays back, its frames are drawn instead of the live ones.
+    const offs = [client.subscribe('heatmap.frame', (buffer) => getUi().playback || c.apply(buffer)), onReopen(sendViewport)];
     const offCommands = registerCommands([
       {
         id: 'heatmap.metric',
@@ -152,6 +155,15 @@ export function HeatmapMap() {
               { padding: 60, maxZoom: 16 },
             );
           });
+        },
+      },
+      {
+        id: 'heatmap.playback',
+        title: 'Heatmap: play back the archive (time playback)',
+        group: 'Heatmap',
+        shortcut: 'y',
+        run: () => {
+          void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }) }));
         },
       },
       {
@@ -265,6 +277,7 @@ export function HeatmapMap() {
           {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
         </div>
       )}
+      <Playback controller={controller} />
       {selection?.kind === 'cell' && <PinnedCell hex={selection.hex} />}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
       <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} smoothing={smoothing} />

@@ -2,9 +2,10 @@ import type { ScaleMode } from '../../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../../shared/rpc';
 import { useState } from 'react';
 import { setUi, useUi } from '../../app/ui-store';
-import { useRpc } from '../../engine';
+import { useEngine, useRpc } from '../../engine';
 import { Panel } from '../../ui';
 import { useHeatmapStats } from './heatmap-stats';
+import { startAt } from './playback-clock';
 
 /** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {
@@ -16,6 +17,8 @@ export function HeatmapPanel() {
   const preset = useUi((s) => s.detailPreset);
   const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
+  const { client } = useEngine();
+  const playing = useUi((s) => s.playback !== null);
   const [query, setQuery] = useState('');
   const { data: suggestions } = useRpc('heatmap.devices', { prefix: query, limit: 20 }, { enabled: query.length > 0 });
   return (
@@ -116,6 +119,20 @@ export function HeatmapPanel() {
         <dt>Last frame applied in</dt>
         <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
       </dl>
+      <div className="field">
+        <span>History</span>
+        <button
+          aria-pressed={playing}
+          title="Play the archive back on the map (y); Esc returns to live"
+          onClick={() =>
+            playing
+              ? setUi({ playback: null })
+              : void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }) }))
+          }
+        >
+          {playing ? 'Back to live' : 'Play back the archive'}
+        </button>
+      </div>
     </Panel>
   );
 }

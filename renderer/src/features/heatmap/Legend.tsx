@@ -39,7 +39,7 @@ export function Legend(props: {
         ))}
       </div>
       <div className="legend-note">
-        {props.mode} scale · H3 res {props.resolution} · last {props.windowS} s
+        {props.mode} scale · H3 res {props.resolution} · {props.windowS > 0 ? `last ${props.windowS.toLocaleString()} s` : 'everything up to then'}
       </div>
     </div>
   );

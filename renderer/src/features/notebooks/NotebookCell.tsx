@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useEngine } from '../../engine';
+import { useEngine, useRpc } from '../../engine';
 import type { Cell } from './notebook-file';
 import { cancelCell, editCell, removeCell, runCell, runCells, type CellRun } from './notebook-state';
 import { MarkdownView } from './MarkdownView';
@@ -11,6 +11,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
   const { client } = useEngine();
   const [editing, setEditing] = useState(cell.kind === 'markdown' && !cell.source);
   const label = `Cell ${index + 1}`;
+  const { data: sources } = useRpc('notebook.sources', {});
   if (cell.kind === 'markdown')
     return (
       <section className="nb-cell nb-markdown" aria-label={label}>
@@ -40,9 +41,16 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
       </section>
     );
   const running = run?.status === 'running';
+  const views = Object.fromEntries((sources ?? []).map((s) => [s.view, s.columns.map((c) => c.name)]));
   return (
     <section className="nb-cell" aria-label={label} aria-busy={running}>
-      <SqlEditor value={cell.source} onChange={(source) => editCell(cell.id, { source })} onRun={() => void runCell(client, cell.id)} error={run?.error} />
+      <SqlEditor
+        value={cell.source}
+        onChange={(source) => editCell(cell.id, { source })}
+        onRun={() => void runCell(client, cell.id)}
+        error={run?.error}
+        views={views}
+      />
       <div className="nb-actions">
         {running ? (
           <button onClick={() => void cancelCell(client, cell.id)}>Cancel query</button>

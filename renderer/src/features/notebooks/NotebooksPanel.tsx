@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { RpcClient } from '../../../../shared/rpc';
 import { registerCommands } from '../../app/commands';
 import { useEngine } from '../../engine';
@@ -6,6 +6,7 @@ import { Panel } from '../../ui';
 import { serializeNotebook } from './notebook-file';
 import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
 import { NotebookCell } from './NotebookCell';
+import { NotebookSources } from './NotebookSources';
 
 /** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
 function saveNotebook(): void {
@@ -41,7 +42,15 @@ const commands = (client: RpcClient) => [
 export function NotebooksPanel() {
   const { client } = useEngine();
   const notebook = useNotebook();
-  useEffect(() => registerCommands(commands(client)), [client]);
+  const [opening, setOpening] = useState(false);
+  useEffect(
+    () =>
+      registerCommands([
+        ...commands(client),
+        { id: 'notebook.openFile', title: 'Open a Parquet, CSV or GeoJSON file as a view', group: 'Notebooks', run: () => setOpening(true) },
+      ]),
+    [client],
+  );
   return (
     <Panel title="Notebooks">
       <div className="toolbar" role="toolbar" aria-label="Notebook">
@@ -51,7 +60,11 @@ export function NotebooksPanel() {
         <button title="Run all (Ctrl/⌘+Shift+Enter)" onClick={() => void runCells(client)}>
           Run all
         </button>
+        <button aria-pressed={opening} onClick={() => setOpening(!opening)}>
+          Open file
+        </button>
       </div>
+      <NotebookSources opening={opening} onClose={() => setOpening(false)} />
       <p className="muted nb-title">
         {notebook.name}
         {notebook.dirty ? ' · not saved' : ''}

@@ -3,7 +3,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirro
 import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState, Prec } from '@codemirror/state';
+import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import { VIEW_COLUMNS } from './view-schema';
@@ -37,12 +37,18 @@ export interface SqlEditorProps {
   onRun(): void;
   /** Where DuckDB said the error is: underlined, its message on hover. */
   error?: { message: string; at?: { line: number; column: number } };
+  /** Views opened from files, with their columns, completed beside the engine's. */
+  views?: Record<string, string[]>;
 }
 
+const language = (views: Record<string, string[]> = {}) =>
+  sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema: { ...VIEW_COLUMNS, ...views, ...Object.fromEntries(FUNCTIONS.map((f) => [f, []])) } });
+
 /** The SQL of a cell in CodeMirror: highlighting, completion of the views, their columns and functions, DuckDB's error underlined where it points. */
-export function SqlEditor({ value, onChange, onRun, error }: SqlEditorProps) {
+export function SqlEditor({ value, onChange, onRun, error, views }: SqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  const schema = useRef(new Compartment());
   const handlers = useRef({ onChange, onRun });
   handlers.current = { onChange, onRun };
 
@@ -58,7 +64,7 @@ export function SqlEditor({ value, onChange, onRun, error }: SqlEditorProps) {
           closeBrackets(),
           bracketMatching(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema: { ...VIEW_COLUMNS, ...Object.fromEntries(FUNCTIONS.map((f) => [f, []])) } }),
+          schema.current.of(language(views)),
           autocompletion(),
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
@@ -74,6 +80,10 @@ export function SqlEditor({ value, onChange, onRun, error }: SqlEditorProps) {
     view.current = v;
     return () => v.destroy();
   }, []);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: schema.current.reconfigure(language(views)) });
+  }, [JSON.stringify(views)]);
 
   // A new text from outside (a notebook opened) replaces the editor's.
   useEffect(() => {

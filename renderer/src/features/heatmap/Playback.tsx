@@ -1,0 +1,148 @@
+import { useEffect, useRef } from 'react';
+import { resolutionForScreen } from '../../../../shared/zoom';
+import { registerCommands } from '../../app/commands';
+import { getUi, setUi, useUi } from '../../app/ui-store';
+import { useEngine, useRpc } from '../../engine';
+import { useMapHandle } from '../../map';
+import type { HeatmapController } from './heatmap-controller';
+import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
+
+const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+
+/**
+ * The archive played back on the heatmap: a time bar (the `Time` slider, play/pause at 1×–3600×, step,
+ * window or cumulative), each frame asked of the notebook thread for the view and drawn as live frames
+ * are. Esc or "Back to live" returns to the live window.
+ */
+export function Playback({ controller }: { controller: React.RefObject<HeatmapController | null> }) {
+  const { client } = useEngine();
+  const { map } = useMapHandle();
+  const playback = useUi((s) => s.playback);
+  const { data: range } = useRpc('playback.range', {});
+  const inflight = useRef(false);
+  const again = useRef(false);
+
+  // Frames for t and the view, one request at a time (the latest wins while one is out).
+  useEffect(() => {
+    if (!playback) return;
+    const request = () => {
+      const s = getUi().playback;
+      if (!s) return;
+      if (inflight.current) return void (again.current = true);
+      inflight.current = true;
+      const b = map.getBounds();
+      void client
+        .call('playback.frame', {
+          t: s.t,
+          windowMs: s.windowMs,
+          cumulative: s.cumulative,
+          resolution: resolutionForScreen(map.getZoom(), map.getCenter().lat, 15, getUi().detail),
+          bounds: {
+            west: Math.max(-180, b.getWest()),
+            south: Math.max(-90, b.getSouth()),
+            east: Math.min(180, b.getEast()),
+            north: Math.min(90, b.getNorth()),
+          },
+        })
+        .then((buffer) => {
+          if (getUi().playback) controller.current?.apply(buffer);
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          inflight.current = false;
+          if (again.current) {
+            again.current = false;
+            request();
+          }
+        });
+    };
+    request();
+    map.on('moveend', request);
+    return () => void map.off('moveend', request);
+  }, [playback?.t, playback?.windowMs, playback?.cumulative, playback === null, map, client]);
+
+  // Playing: t runs with the wall clock at the chosen speed.
+  useEffect(() => {
+    if (!playback?.playing || !range) return;
+    let last = performance.now();
+    let raf = 0;
+    const tick = (now: number) => {
+      const s = getUi().playback;
+      if (!s?.playing) return;
+      // Frames are asked at most every 100 ms: t moves in steps the engine can answer.
+      if (now - last >= 100) {
+        setUi({ playback: advance(s, now - last, range) });
+        last = now;
+      }
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [playback?.playing, range]);
+
+  useEffect(() => {
+    if (!playback) return;
+    return registerCommands([
+      { id: 'playback.exit', title: 'Back to the live heatmap', group: 'Heatmap', shortcut: 'Escape', run: () => setUi({ playback: null }) },
+      {
+        id: 'playback.toggle',
+        title: 'Play or pause the archive',
+        group: 'Heatmap',
+        run: () => setUi((s) => ({ playback: s.playback && { ...s.playback, playing: !s.playback.playing } })),
+      },
+    ]);
+  }, [playback === null]);
+
+  if (!playback) return null;
+  if (!range)
+    return (
+      <div className="chip playback" data-map-overlay role="status">
+        {range === null ? 'The archive is empty: nothing to play back.' : 'Reading the archive’s time range…'}
+      </div>
+    );
+  const set = (patch: Partial<typeof playback>) => setUi({ playback: { ...playback, ...patch } });
+  return (
+    <div className="playback" data-map-overlay role="group" aria-label="Time playback">
+      <button aria-label="Step back" onClick={() => setUi({ playback: step(playback, -1, range) })}>
+        ◀
+      </button>
+      <button className="primary" onClick={() => set({ playing: !playback.playing, t: playback.t >= range.to ? range.from : playback.t })}>
+        {playback.playing ? 'Pause' : 'Play'}
+      </button>
+      <button aria-label="Step forward" onClick={() => setUi({ playback: step(playback, 1, range) })}>
+        ▶
+      </button>
+      <input
+        type="range"
+        aria-label="Time"
+        aria-valuetext={when(playback.t)}
+        min={range.from}
+        max={range.to}
+        step={1000}
+        value={playback.t}
+        onChange={(e) => set({ t: Number(e.target.value), playing: false })}
+      />
+      <span className="mono playback-time">{when(playback.t)}</span>
+      <select
+        aria-label="Window"
+        value={playback.cumulative ? 'all' : String(playback.windowMs / 60_000)}
+        onChange={(e) => (e.target.value === 'all' ? set({ cumulative: true }) : set({ cumulative: false, windowMs: Number(e.target.value) * 60_000 }))}
+      >
+        {WINDOWS_MIN.map((m) => (
+          <option key={m} value={m}>
+            last {m < 60 ? `${m} min` : `${m / 60} h`}
+          </option>
+        ))}
+        <option value="all">cumulative</option>
+      </select>
+      <select aria-label="Speed" value={playback.speed} onChange={(e) => set({ speed: Number(e.target.value) })}>
+        {SPEEDS.map((s) => (
+          <option key={s} value={s}>
+            {s}×
+          </option>
+        ))}
+      </select>
+      <button onClick={() => setUi({ playback: null })}>Back to live</button>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { useMutation, useRpc } from '../../engine';
+import { addCell, editCell } from './notebook-state';
+
+/**
+ * Files opened as views: a path typed here (inside `notebooks.roots`) becomes a view named after the
+ * file, its columns listed; Query puts a first SELECT of it in a new cell.
+ */
+export function NotebookSources({ opening, onClose }: { opening: boolean; onClose(): void }) {
+  const { data: sources } = useRpc('notebook.sources', {});
+  const open = useMutation('notebook.open', { invalidates: ['notebook.sources'] });
+  const [path, setPath] = useState('');
+  return (
+    <>
+      {opening && (
+        <form
+          className="nb-open"
+          aria-label="Open file"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void open
+              .run({ path: path.trim() })
+              .then(() => {
+                setPath('');
+                onClose();
+              })
+              .catch(() => undefined);
+          }}
+        >
+          <label className="stack">
+            Path of a Parquet file or folder, a glob, CSV, TSV, NDJSON, JSON or GeoJSON
+            <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/trips/**/*.parquet" autoFocus spellCheck={false} />
+          </label>
+          <div className="nb-actions">
+            <button type="submit" className="primary" disabled={!path.trim() || open.pending}>
+              {open.pending ? 'Opening…' : 'Open'}
+            </button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+          {open.error && (
+            <p className="nb-error" role="alert">
+              {open.error.message}
+            </p>
+          )}
+        </form>
+      )}
+      {(sources ?? []).length > 0 && (
+        <section className="nb-sources" aria-label="Sources">
+          {sources!.map((s) => (
+            <details key={s.view}>
+              <summary>
+                <code>{s.view}</code>{' '}
+                <span className="muted">
+                  {s.kind} · {s.path}
+                </span>
+                <button
+                  onClick={(e) => {
+                    e.preventDefault();
+                    const id = addCell('sql');
+                    editCell(id, { source: `SELECT * FROM ${s.view} LIMIT 100` });
+                  }}
+                >
+                  Query {s.view}
+                </button>
+              </summary>
+              <ul className="nb-schema" aria-label={`Columns of ${s.view}`}>
+                {s.columns.map((c) => (
+                  <li key={c.name}>
+                    {c.name} <span className="muted">{c.type}</span>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ))}
+        </section>
+      )}
+    </>
+  );
+}
