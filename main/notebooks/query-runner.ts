@@ -8,6 +8,8 @@ export interface QueryProgress {
   queryId: string;
   rows: number;
   percent?: number;
+  /** Sent once, as soon as DuckDB knows them: the first rows can be shown while the rest arrive. */
+  columns?: ResultColumn[];
 }
 
 export interface QuerySummary {
@@ -71,6 +73,7 @@ export class QueryRunner {
       const stream = await connection.stream(sql);
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
+      onProgress({ queryId, rows: 0, columns: r.columns });
       for (;;) {
         const chunk = await stream.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
@@ -120,11 +123,12 @@ export class QueryRunner {
     }
   }
 
-  /** Rows [offset, offset + limit) of a result as Arrow IPC, once they have arrived. */
+  /** Rows [offset, offset + limit) of a result as Arrow IPC, once they have all arrived (or the result has ended short of them). */
   async page(queryId: string, offset: number, limit: number): Promise<Uint8Array> {
     const r = this.results.get(queryId);
     if (!r) throw new QueryError(`no result "${queryId}": run the query first`);
-    while (!r.done && r.rows <= offset) await new Promise<void>((resolve) => r.wake.push(resolve));
+    // A page is whole or the last: a renderer caches pages, so half of one would stay half.
+    while (!r.done && r.rows < offset + limit) await new Promise<void>((resolve) => r.wake.push(resolve));
     const end = Math.min(r.rows, offset + limit);
     return arrowPage(
       r.columns,

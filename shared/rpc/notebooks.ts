@@ -14,7 +14,12 @@ export const ResultColumnSchema = z.object({
 export type ResultColumn = z.infer<typeof ResultColumnSchema>;
 
 /** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
-export const QueryProgressSchema = z.object({ queryId: z.string(), rows: z.number(), percent: z.number().optional() });
+export const QueryProgressSchema = z.object({
+  queryId: z.string(),
+  rows: z.number(),
+  percent: z.number().optional(),
+  columns: z.array(ResultColumnSchema).optional(),
+});
 
 const OpenedViewSchema = z.object({
   view: z.string(),

@@ -3,6 +3,7 @@ import { useEngine, useRpc } from '../../engine';
 import type { Cell } from './notebook-file';
 import { cancelCell, editCell, removeCell, runCell, runCells, type CellRun } from './notebook-state';
 import { MarkdownView } from './MarkdownView';
+import { ResultGrid } from './ResultGrid';
 import { ResultViews } from './ResultViews';
 import { SqlEditor } from './SqlEditor';
 
@@ -71,6 +72,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         </pre>
       )}
       {run?.summary && run.status === 'done' && <ResultViews cell={cell} label={label} summary={run.summary} />}
+      {running && run.columns && run.rows > 0 && <ResultGrid cellId={cell.id} columns={run.columns} rows={run.rows} />}
     </section>
   );
 }

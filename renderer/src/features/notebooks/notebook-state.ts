@@ -12,6 +12,8 @@ export interface CellRun {
   percent?: number;
   started: number;
   summary?: RunSummary;
+  /** The result's columns, known before it ends: its first rows show while the rest arrive. */
+  columns?: RunSummary['columns'];
   error?: { message: string; at?: { line: number; column: number } };
 }
 
@@ -104,7 +106,8 @@ export async function runCell(client: RpcClient, id: string): Promise<boolean> {
   setRun(id, { status: 'running', rows: 0, started });
   const off = client.subscribe('notebook.progress', (p) => {
     const run = store.get().runs[id];
-    if (p.queryId === id && run?.status === 'running' && run.started === started) setRun(id, { ...run, rows: p.rows, percent: p.percent });
+    if (p.queryId === id && run?.status === 'running' && run.started === started)
+      setRun(id, { ...run, rows: p.rows, percent: p.percent, ...(p.columns ? { columns: p.columns } : {}) });
   });
   try {
     const summary = await client.call('notebook.run', { queryId: id, sql: cell.source });
