@@ -4,24 +4,29 @@
  * SQL on a bare DuckDB connection over the same files:
  *   (a) hex aggregation at res 8 over one day, (b) a per-device distance/time window query,
  *   (c) a 1M-row result to its first painted grid row in Chromium (web mode),
+ *   (d) NATS ingest throughput with (a) running in a loop on the engine's notebook thread, against ingest
+ *       alone, in turns (two rounds each, each on its own stream and a fresh data dir),
  *   (e) a playback frame of a one-hour window.
  * Medians of 7 runs of each, in turns. Writes bench/results/notebook.json.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance, DuckDBTimestampMillisecondsValue, type DuckDBConnection } from '@duckdb/node-api';
 import { latLngToCell } from 'h3-js';
 import { registerH3 } from '../main/notebooks';
 import { NotebookService } from '../main/notebooks/notebook-service';
 import { Simulator } from '../main/simulator';
-import { launchChromium, startWebMode } from '../tests/helpers';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { Status } from '../shared/rpc';
+import { connectRpc, launchChromium, startNats, startWebMode, waitFor } from '../tests/helpers';
 import { median, round } from './stats';
 
 const ROWS = 10_000_000;
 const DEVICES = 2000;
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 5);
-const cache = join('bench', '.cache', 'notebook');
+const cache = resolve('bench', '.cache', 'notebook');
 const archive = join(cache, 'archive', 'positions');
 
 /** 10M fixes of 2,000 walkers over two days, as hourly Parquet parts like the engine writes. */
@@ -146,6 +151,81 @@ async function firstPaint(): Promise<number[]> {
   }
 }
 
+const INGEST = 400_000;
+
+/** (d): positions/s from the first commit to the last, with or without the aggregation looping on the notebook thread. */
+async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queries: number }> {
+  const nats = await startNats();
+  const nc = await connect({ servers: nats.url });
+  const sim = new Simulator({ devices: 5000, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 10, speedMps: 9, fleet: 'ingest', seed: 5 });
+  const bodies: string[] = [];
+  for (let i = 0; i < INGEST; i += 5000) for (const p of sim.take(5000, Date.now() + i)) bodies.push(JSON.stringify(p));
+  const out = { alone: [] as number[], under: [] as number[], queries: 0 };
+  try {
+    for (const [round, query] of [false, true, false, true].entries()) {
+      // The stream exists before anything is published: what core NATS publishes before it would be lost.
+      await (await jetstreamManager(nc)).streams.add({ name: `NB${round}`, subjects: [`nb${round}.>`] });
+      const web = await startWebMode({
+        args: [
+          '--nats',
+          nats.url,
+          '--nats.stream',
+          `NB${round}`,
+          '--nats.subjects',
+          `nb${round}.>`,
+          '--nats.consumer',
+          `nb${round}`,
+          '--history.rollIntervalS',
+          '3600',
+          '--notebooks.roots',
+          cache,
+        ],
+        timeoutMs: 60_000,
+      });
+      const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+      if (!rpc.ok) throw new Error(rpc.error);
+      const call = async <T>(method: string, params: unknown = {}): Promise<T> => {
+        const reply = await rpc.client.call(method, params, 600_000);
+        if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+        return reply.result as T;
+      };
+      let stop = false;
+      let loop: Promise<void> = Promise.resolve();
+      if (query) {
+        const { view } = await call<{ view: string }>('notebook.open', { path: archive });
+        const sql = AGG.replace('FROM positions', `FROM ${view}`);
+        await call('notebook.run', { queryId: 'load', sql }); // the thread is up and the files are warm
+        loop = (async () => {
+          while (!stop) {
+            await call('notebook.run', { queryId: 'load', sql });
+            out.queries++;
+          }
+        })();
+      }
+      for (let i = 0; i < bodies.length; i++) {
+        nc.publish(`nb${round}.fleet`, bodies[i]!);
+        if (i % 10_000 === 9_999) await nc.flush();
+      }
+      await nc.flush();
+      let first = 0;
+      const committed = async () => (await call<Status>('engine.status')).ingest?.committed ?? 0;
+      await waitFor(async () => (first ||= (await committed()) > 0 ? performance.now() : 0), { timeoutMs: 60_000, intervalMs: 10, what: 'the first commit' });
+      await waitFor(async () => (await committed()) >= INGEST, { timeoutMs: 600_000, intervalMs: 10, what: 'every position committed' });
+      const perS = INGEST / ((performance.now() - first) / 1000);
+      stop = true;
+      await loop;
+      (query ? out.under : out.alone).push(perS);
+      console.log(`(d) round ${round + 1}: ${query ? 'with the aggregation looping' : 'alone'}: ${Math.round(perS).toLocaleString()} positions/s`);
+      await rpc.client.close();
+      await web.stop();
+    }
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   console.log(`hexwatch bench notebook: ${ROWS.toLocaleString()} rows, ${DEVICES} devices over two days`);
   await writeArchive();
@@ -189,6 +269,9 @@ async function main(): Promise<void> {
       frames.push(performance.now() - t);
     }
     console.log(`(e) playback frame, 1-hour window at res 8: p50 ${round(median(frames))} ms`);
+    const ingest = await ingestRounds();
+    const ingestRatio = median(ingest.under) / median(ingest.alone);
+    console.log(`(d) ingest with the aggregation looping / alone: ${round(ingestRatio, 3)} (${ingest.queries} aggregations ran meanwhile)`);
     const paints = await firstPaint();
     console.log(
       `(c) 1M-row result to the first painted grid row in Chromium: p50 ${round(median(paints))} ms (${paints.map((t) => Math.round(t)).join(', ')})`,
@@ -205,9 +288,12 @@ async function main(): Promise<void> {
       window_ratio: round(win / winBare, 3),
       playback_frame_ms_p50: round(median(frames), 1),
       first_paint_1m_rows_ms: round(median(paints), 1),
-      ingest_ratio_under_query: null,
+      ingest_ratio_under_query: round(ingestRatio, 3),
+      ingest_alone_per_s: Math.round(median(ingest.alone)),
+      ingest_under_query_per_s: Math.round(median(ingest.under)),
+      queries_during_ingest: ingest.queries,
       notes:
-        'medians of 7 runs of each, in turns (frames: 20); the notebook thread and the bare connection both use 2 DuckDB threads and 512 MB; (c) median of 5 runs after a warm one; (d) not measured yet',
+        'medians of 7 runs of each, in turns (frames: 20); the notebook thread and the bare connection both use 2 DuckDB threads and 512 MB; (c) median of 5 runs after a warm one; (d) 400k positions per round, two rounds of each in turns, notebooks.threads at its default (half the cores: here 1 of 2)',
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/notebook.json', `${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
@@ -210,6 +210,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       dataDir,
       {
         ...config.notebooks,
+        threads: config.notebooks.threads || Math.max(1, Math.floor(availableParallelism() / 2)),
         snapshotMaxAgeMs: config.notebooks.snapshotMaxAgeS * 1000,
         roots: config.notebooks.roots.length ? config.notebooks.roots : [dataDir, homedir()],
       },

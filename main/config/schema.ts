@@ -91,7 +91,8 @@ export const ConfigSchema = strict({
   }).prefault({}),
   notebooks: strict({
     // The notebook thread's own DuckDB: a heavy query there leaves the history's DuckDB and ingest alone.
-    threads: z.number().int().min(1).max(256).default(2),
+    // 0: half the machine's cores (at least one), so ingest keeps the other half.
+    threads: z.number().int().min(0).max(256).default(0),
     memoryLimitMb: z.number().int().min(64).max(1_048_576).default(512),
     maxRows: z.number().int().min(1000).max(10_000_000).default(100_000),
     snapshotMaxAgeS: z.number().int().min(0).max(3600).default(5),

@@ -46,7 +46,7 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
     'notebook.sources': async () => (await service()).sources(),
     'playback.range': async () => (await service()).range(),
     'playback.frame': async (request) => (await service()).frame(request),
-    'notebook.run': async ({ queryId, sql }, client) => {
+    'notebook.run': async ({ queryId, sql, name }, client) => {
       const id = own(client, queryId);
       client.queries.add(id);
       const notebooks = await service();
@@ -54,7 +54,7 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         if (p.queryId === id) client.emit('notebook.progress', { ...p, queryId });
       });
       try {
-        return await notebooks.run(id, sql);
+        return await notebooks.run(id, sql, name);
       } catch (err) {
         return refused(err);
       } finally {

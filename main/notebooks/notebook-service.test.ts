@@ -122,4 +122,19 @@ describe('the notebook thread', () => {
       decodeFrame(await notebooks.frame({ t, windowMs: 60_000, cumulative: true, resolution: 8, bounds: { west: 0, south: 0, east: 1, north: 1 } })).count,
     ).toBe(0);
   });
+
+  it('gives a named result to later queries by its name, with errors still pointing into the cell', async () => {
+    await notebooks.run('busy', 'SET threads = 1;\nSELECT device_id, count(*) AS n FROM positions GROUP BY ALL', 'busy');
+    await notebooks.run('later', 'SELECT count(*) AS devices, sum(n) AS fixes FROM busy');
+    expect(
+      tableFromIPC(await notebooks.page('later', 0, 1))
+        .toArray()
+        .map((r: { toJSON(): object }) => r.toJSON()),
+    ).toEqual([{ devices: 7n, fixes: published.count }]);
+    const err = (await notebooks.run('bad', 'SELECT 1;\nSELECT lat\nFROM positions WHERE lat >< 3', 'broken').catch((e: unknown) => e)) as NotebookQueryError;
+    expect(err.failure.at).toEqual({ line: 3, column: 26 });
+    const same = (await notebooks.run('x', 'SELECT lat FROM positions WHERE lat >< 3', 'broken').catch((e: unknown) => e)) as NotebookQueryError;
+    expect(same.failure.at).toEqual({ line: 1, column: 37 });
+    await expect(notebooks.run('y', 'SELECT 1', 'positions')).rejects.toThrow(/one of the engine's views/);
+  });
 });

@@ -93,11 +93,13 @@ export class NotebookService {
   }
 
   /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old. */
-  async run(queryId: string, sql: string): Promise<QuerySummary & { snapshotAt: number }> {
+  async run(queryId: string, sql: string, name?: string): Promise<QuerySummary & { snapshotAt: number }> {
+    if (name && ENGINE_VIEWS.includes(name.toLowerCase()))
+      throw new NotebookQueryError({ message: `"${name}" is one of the engine's views: name the result otherwise` });
     const { n, at } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
     try {
-      const m = await this.ask({ t: 'run', queryId, sql });
+      const m = await this.ask({ t: 'run', queryId, sql, ...(name ? { name } : {}) });
       return { ...(m as Extract<FromNotebookWorker, { t: 'ran' }>).summary, snapshotAt: at };
     } finally {
       this.reading.set(n, this.reading.get(n)! - 1);

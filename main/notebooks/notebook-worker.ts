@@ -41,7 +41,7 @@ port.on('message', (m: ToNotebookWorker) => {
           for (const sql of viewStatements(m.sources)) await admin.run(sql);
           return send({ t: 'ok', id: m.id });
         case 'run': {
-          const summary = await runner.run(m.queryId, m.sql, (p) => send({ t: 'progress', progress: p }));
+          const summary = await runner.run(m.queryId, m.sql, (p) => send({ t: 'progress', progress: p }), m.name);
           return send({ t: 'ran', id: m.id, summary });
         }
         case 'page': {

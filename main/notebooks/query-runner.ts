@@ -57,7 +57,11 @@ export class QueryRunner {
     private readonly cap: number,
   ) {}
 
-  async run(queryId: string, sql: string, onProgress: (p: QueryProgress) => void): Promise<QuerySummary> {
+  /**
+   * Runs `sql`, keeping its first rows. With `name`, its last statement also becomes a view of that name,
+   * so later cells can query this cell's result by name.
+   */
+  async run(queryId: string, sql: string, onProgress: (p: QueryProgress) => void, name?: string): Promise<QuerySummary> {
     this.drop(queryId);
     const started = performance.now();
     const connection = await this.instance.connect();
@@ -69,8 +73,26 @@ export class QueryRunner {
       onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
     }, PROGRESS_MS);
     let truncated = false;
+    let shift = { lines: 0, columns: 0 };
+    let ran = sql;
     try {
-      const stream = await connection.stream(sql);
+      let query = sql;
+      if (name) {
+        const statements = splitStatements(sql);
+        const last = statements.pop();
+        if (!last) throw new QueryError('nothing to run: the cell has no statement');
+        for (const s of statements) await connection.run(s);
+        const view = `CREATE OR REPLACE VIEW "${name}" AS `;
+        // DuckDB points into the CREATE VIEW statement: its positions are moved back onto the cell's text.
+        const at = sql.lastIndexOf(last);
+        const before = sql.slice(0, at).split('\n');
+        shift = { lines: before.length - 1, columns: before.at(-1)!.length - view.length };
+        ran = `${view}${last}`;
+        await connection.run(ran);
+        shift = { lines: 0, columns: 0 };
+        ran = query = `SELECT * FROM "${name}"`;
+      }
+      const stream = await connection.stream(query);
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
       onProgress({ queryId, rows: 0, columns: r.columns });
@@ -92,9 +114,11 @@ export class QueryRunner {
       }
       return { columns: r.columns, rows: r.rows, truncated, ms: Math.round(performance.now() - started) };
     } catch (err) {
+      if (err instanceof QueryError) throw err;
       const message = (err as Error).message;
       if (r.cancelled) throw new QueryError('query cancelled', undefined, true);
-      throw new QueryError(message, positionOf(message));
+      const at = positionOf(message, ran);
+      throw new QueryError(message, at && { line: at.line + shift.lines, column: at.line === 1 ? Math.max(1, at.column + shift.columns) : at.column });
     } finally {
       clearInterval(timer);
       r.done = true;
@@ -117,7 +141,7 @@ export class QueryRunner {
       return Number(r.rowsChanged);
     } catch (err) {
       const message = (err as Error).message;
-      throw new QueryError(message, positionOf(message));
+      throw new QueryError(message, positionOf(message, last));
     } finally {
       connection.closeSync();
     }
@@ -163,15 +187,24 @@ export class QueryRunner {
   }
 }
 
-/** Where DuckDB points in its message: `LINE n: <the line>` and a caret under the place on the next line. */
-export function positionOf(message: string): { line: number; column: number } | undefined {
+/**
+ * Where DuckDB points in its message: `LINE n: <the line>` and a caret under the place on the next
+ * line. DuckDB shows a window of a long line ("..." around it): found in `text` (what was run), the
+ * column is the real one.
+ */
+export function positionOf(message: string, text?: string): { line: number; column: number } | undefined {
   const lines = message.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^(LINE (\d+): )/.exec(lines[i]!);
+    const m = /^(LINE (\d+): )(.*)$/.exec(lines[i]!);
     if (!m) continue;
-    const caret = lines[i + 1]?.indexOf('^') ?? -1;
-    // DuckDB may show a window of a long line ("..." before it): the column is then only approximate, the line exact.
-    return { line: Number(m[2]), column: caret >= m[1]!.length ? caret - m[1]!.length + 1 : 1 };
+    const line = Number(m[2]);
+    const caret = (lines[i + 1]?.indexOf('^') ?? -1) - m[1]!.length;
+    const shown = m[3]!;
+    const lead = shown.startsWith('...') ? 3 : 0;
+    const core = shown.slice(lead).replace(/\.\.\.$/, '');
+    const source = text?.split('\n')[line - 1];
+    const from = source !== undefined && core ? source.indexOf(core) : lead ? -1 : 0;
+    return { line, column: caret >= 0 && from >= 0 ? from + caret - lead + 1 : 1 };
   }
   return undefined;
 }

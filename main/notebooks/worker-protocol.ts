@@ -13,7 +13,7 @@ export interface NotebookWorkerData {
 /** Requests carry an id; the answer with the same id settles them. */
 export type ToNotebookWorker =
   | { t: 'views'; id: number; sources: NotebookSources }
-  | { t: 'run'; id: number; queryId: string; sql: string }
+  | { t: 'run'; id: number; queryId: string; sql: string; name?: string }
   | { t: 'page'; id: number; queryId: string; offset: number; limit: number }
   | { t: 'cancel'; id: number; queryId: string }
   | { t: 'drop'; id: number; queryId: string }

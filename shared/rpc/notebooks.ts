@@ -43,7 +43,17 @@ export const notebookMethods = {
    * query is done; rows can be paged while it runs. A SQL error is invalid params at `sql.<line>.<column>`.
    */
   'notebook.run': {
-    params: z.object({ queryId: QueryId, sql: z.string().min(1).max(1_000_000) }).strict(),
+    params: z
+      .object({
+        queryId: QueryId,
+        sql: z.string().min(1).max(1_000_000),
+        /** The result becomes a view of this name too: later cells query it. */
+        name: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _, not starting with a digit')
+          .optional(),
+      })
+      .strict(),
     result: z.object({ columns: z.array(ResultColumnSchema), rows: z.number(), truncated: z.boolean(), ms: z.number(), snapshotAt: z.number() }),
   },
   /** Rows [offset, offset + limit) of a result as an Arrow IPC stream; waits for them while the query runs. */

@@ -205,6 +205,26 @@ describe('notebooks', () => {
     expect(await grid.getAttribute('aria-rowcount')).toBe('101');
   });
 
+  it('names a cell’s result, and a later cell queries it by that name', async () => {
+    const add = async (sql: string) => {
+      await page.getByRole('button', { name: 'Add SQL cell' }).click();
+      const label = `Cell ${await page.getByRole('region', { name: /^Cell \d+$/ }).count()}`;
+      const cell = page.getByRole('region', { name: label });
+      await cell.getByRole('textbox', { name: 'SQL' }).click();
+      await page.keyboard.type(sql);
+      return cell;
+    };
+    const first = await add('SELECT device_id, count(*) AS n FROM positions GROUP BY ALL');
+    await first.getByRole('textbox', { name: 'Result name' }).fill('per_device');
+    await first.getByRole('button', { name: 'Run cell' }).click();
+    await first.getByRole('grid', { name: 'Result' }).waitFor({ timeout: 15_000 });
+    const second = await add('SELECT count(*) AS devices, sum(n) AS fixes FROM per_device');
+    await second.getByRole('button', { name: 'Run cell' }).click();
+    const grid = second.getByRole('grid', { name: 'Result' });
+    await grid.waitFor({ timeout: 15_000 });
+    await expect.poll(() => grid.getByRole('gridcell').allTextContents()).toEqual(['40', '2000']);
+  });
+
   it('plays the archive back on the heatmap: the Time slider moves the frames, Esc returns to live', async () => {
     type Stats = { frames: number; max: number; windowMs: number; cells: number };
     const stats = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layer(): Stats } }).__hexwatch.layer());

@@ -64,6 +64,14 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
           Run from here
         </button>
         <button onClick={() => removeCell(cell.id)}>Delete cell</button>
+        <input
+          className="nb-name mono"
+          aria-label="Result name"
+          placeholder="name its result"
+          title="Later cells query this cell's result by this name"
+          value={cell.name ?? ''}
+          onChange={(e) => editCell(cell.id, { name: e.target.value.replace(/[^A-Za-z0-9_]/g, '') || undefined })}
+        />
         <RunStatus run={run} />
       </div>
       {run?.status === 'error' && (

@@ -9,6 +9,7 @@ it('writes cells as a .sql script and reads them back the same', () => {
     {
       id: 'b',
       kind: 'sql',
+      name: 'busy',
       source: 'SELECT h3_string(h3_parent(h3, 7)) AS cell, count(*) AS n\nFROM positions\nGROUP BY ALL',
       view: { kind: 'map', colour: 'n' },
     },
@@ -23,6 +24,7 @@ it('writes cells as a .sql script and reads them back the same', () => {
       '-- Where the fleet was last week.',
       '',
       '-- %%',
+      '-- name: busy',
       '-- view: {"kind":"map","colour":"n"}',
       'SELECT h3_string(h3_parent(h3, 7)) AS cell, count(*) AS n',
       'FROM positions',

@@ -1,18 +1,22 @@
 /**
  * A notebook as a plain `.sql` file, so it diffs in git and `duckdb` runs it as a script: cells are
- * separated by `-- %%` lines (`-- %% md` for Markdown, whose lines are `-- ` comments), and a cell's
- * view settings are one `-- view: {json}` line right after its separator.
+ * separated by `-- %%` lines (`-- %% md` for Markdown, whose lines are `-- ` comments); right after the
+ * separator, a `-- name: busy` line names a cell's result (later cells query it by that name) and a
+ * `-- view: {json}` line holds its view settings.
  */
 export interface Cell {
   id: string;
   kind: 'sql' | 'markdown';
   source: string;
+  /** Its result as a view of this name, for later cells. */
+  name?: string;
   /** How its result is shown (grid, chart, map…), as saved with it. */
   view?: Record<string, unknown>;
 }
 
 const SEPARATOR = /^-- %%( md)?\s*$/;
 const VIEW = /^-- view: (.*)$/;
+const NAME = /^-- name: ([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
 let counter = 0;
 export const newCellId = () => `c${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -21,7 +25,11 @@ export function serializeNotebook(cells: readonly Cell[]): string {
   return (
     cells
       .map((c) => {
-        const head = [c.kind === 'markdown' ? '-- %% md' : '-- %%', ...(c.view ? [`-- view: ${JSON.stringify(c.view)}`] : [])];
+        const head = [
+          c.kind === 'markdown' ? '-- %% md' : '-- %%',
+          ...(c.name ? [`-- name: ${c.name}`] : []),
+          ...(c.view ? [`-- view: ${JSON.stringify(c.view)}`] : []),
+        ];
         const body = c.kind === 'markdown' ? c.source.split('\n').map((l) => (l ? `-- ${l}` : '--')) : [c.source.trimEnd()];
         return [...head, ...body].join('\n');
       })
@@ -49,6 +57,11 @@ export function parseNotebook(text: string): Cell[] {
     if (sep) {
       close();
       current = { id: newCellId(), kind: sep[1] ? 'markdown' : 'sql', source: '' };
+      continue;
+    }
+    const name = NAME.exec(line);
+    if (current && lines.length === 0 && name && !current.view) {
+      current.name = name[1];
       continue;
     }
     const view = VIEW.exec(line);

@@ -110,7 +110,7 @@ export async function runCell(client: RpcClient, id: string): Promise<boolean> {
       setRun(id, { ...run, rows: p.rows, percent: p.percent, ...(p.columns ? { columns: p.columns } : {}) });
   });
   try {
-    const summary = await client.call('notebook.run', { queryId: id, sql: cell.source });
+    const summary = await client.call('notebook.run', { queryId: id, sql: cell.source, ...(cell.name ? { name: cell.name } : {}) });
     setRun(id, { status: 'done', rows: summary.rows, started, summary });
     return true;
   } catch (err) {
