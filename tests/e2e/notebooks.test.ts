@@ -155,7 +155,8 @@ describe('notebooks', () => {
     expect(await chart.locator('rect').count()).toBeGreaterThanOrEqual(rows);
 
     const download = page.waitForEvent('download');
-    await cell.getByLabel('Export result').selectOption('csv');
+    await cell.getByRole('button', { name: 'Export result' }).click();
+    await cell.getByRole('menuitem', { name: 'CSV (whole result)' }).click();
     const csv = readFileSync((await (await download).path())!, 'utf8')
       .trim()
       .split('\n');

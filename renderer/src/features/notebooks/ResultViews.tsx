@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useEngine } from '../../engine';
 import type { Cell } from './notebook-file';
 import { editCell, type RunSummary } from './notebook-state';
@@ -18,6 +19,7 @@ interface CellView {
 /** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
 export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
   const { client } = useEngine();
+  const [exporting, setExporting] = useState(false);
   const view = (cell.view ?? {}) as CellView;
   const setView = (patch: Partial<CellView>) => editCell(cell.id, { view: { ...view, ...patch } });
   const spec = mapSpecOf(summary.columns);
@@ -55,20 +57,33 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
             ))}
           </select>
         )}
-        <select
-          aria-label="Export result"
-          value=""
-          onChange={(e) => {
-            const how = e.target.value;
-            if (how === 'markdown') void copyMarkdown(client, cell.id, summary);
-            else if (how === 'csv' || how === 'parquet') void exportResult(client, cell, how);
-          }}
-        >
-          <option value="">Export result…</option>
-          <option value="csv">CSV (whole result)</option>
-          <option value="parquet">Parquet (whole result)</option>
-          <option value="markdown">Copy as Markdown table</option>
-        </select>
+        <span className="nb-menu">
+          <button aria-expanded={exporting} aria-haspopup="menu" onClick={() => setExporting(!exporting)}>
+            Export result
+          </button>
+          {exporting && (
+            <span role="menu" aria-label="Export result as" className="nb-menu-items">
+              {(
+                [
+                  ['CSV (whole result)', () => exportResult(client, cell, 'csv')],
+                  ['Parquet (whole result)', () => exportResult(client, cell, 'parquet')],
+                  ['Copy as Markdown table', () => copyMarkdown(client, cell.id, summary)],
+                ] as const
+              ).map(([name, run]) => (
+                <button
+                  key={name}
+                  role="menuitem"
+                  onClick={() => {
+                    setExporting(false);
+                    void run();
+                  }}
+                >
+                  {name}
+                </button>
+              ))}
+            </span>
+          )}
+        </span>
       </div>
       {show === 'chart' && chart ? (
         <ResultChart cellId={cell.id} columns={summary.columns} rows={summary.rows} spec={chart} onSpec={(c) => setView({ chart: c })} />
