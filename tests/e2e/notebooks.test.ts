@@ -89,6 +89,34 @@ describe('notebooks', () => {
     expect(await page.getByRole('region', { name: 'Cell 1' }).getByRole('status').textContent()).toMatch(/^40 rows in \d/);
   });
 
+  it('sorts the grid by a column from its header, filters its rows, and selects a cell', async () => {
+    const cell = page.getByRole('region', { name: 'Cell 1' });
+    const grid = cell.getByRole('grid', { name: 'Result' });
+    const lat = grid.getByRole('columnheader', { name: /^lat/ });
+    await lat.getByRole('button').click();
+    expect(await lat.getAttribute('aria-sort')).toBe('ascending');
+    await expect.poll(async () => (await cellTexts(0))[0]?.[2]).not.toBe('…');
+    const asc = (await cellTexts(0)).map((r) => Number(r[2]));
+    expect(asc.length).toBeGreaterThan(5);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    await lat.getByRole('button').click();
+    expect(await lat.getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(async () => Number((await cellTexts(0))[0]?.[2])).toBe(Math.max(...asc, ...(await cellTexts(0)).map((r) => Number(r[2]))));
+
+    const device = (await cellTexts(0))[0]![0]!;
+    await cell.getByRole('searchbox', { name: 'Filter rows' }).fill(device);
+    await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe('2');
+    expect((await cellTexts(0))[0]![0]).toBe(device);
+    await cell.getByRole('searchbox', { name: 'Filter rows' }).fill('');
+    await lat.getByRole('button').click(); // back to the query's own order
+    expect(await lat.getAttribute('aria-sort')).toBe('none');
+    await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe('41');
+
+    const first = grid.getByRole('gridcell').first();
+    await first.click();
+    expect(await first.getAttribute('aria-selected')).toBe('true');
+  });
+
   it('shows DuckDB’s error and underlines where it points', async () => {
     await page.getByRole('button', { name: 'Add SQL cell' }).click();
     await typeSql(1, 'SELECT count(*)\nFROM positions WHERE lat >< 3');
@@ -224,6 +252,19 @@ describe('notebooks', () => {
     const grid = second.getByRole('grid', { name: 'Result' });
     await grid.waitFor({ timeout: 15_000 });
     await expect.poll(() => grid.getByRole('gridcell').allTextContents()).toEqual(['40', '2000']);
+  });
+
+  it('keeps the queries run and the notebooks saved: a query from the history goes into a new cell', async () => {
+    await page.getByText(/^Query history \(\d+\)$/).click();
+    const history = page.getByRole('list', { name: 'Query history' });
+    const item = history.getByRole('listitem').filter({ hasText: 'round(avg(lat), 6)' });
+    expect(await item.count()).toBe(1);
+    const before = await page.getByRole('textbox', { name: 'SQL' }).count();
+    await item.getByRole('button', { name: /^Put in a new cell/ }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'SQL' }).count()).toBe(before + 1);
+    expect(await page.getByRole('textbox', { name: 'SQL' }).last().textContent()).toBe(perDevice);
+    await page.getByText(/^Recent notebooks \(\d+\)$/).click();
+    expect(await page.getByRole('list', { name: 'Recent notebooks' }).getByRole('button', { name: 'Untitled' }).count()).toBe(1);
   });
 
   it('plays the archive back on the heatmap: the Time slider moves the frames, Esc returns to live', async () => {

@@ -6,6 +6,7 @@ import { Panel } from '../../ui';
 import { serializeNotebook } from './notebook-file';
 import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
 import { NotebookCell } from './NotebookCell';
+import { NotebookHistory } from './NotebookHistory';
 import { NotebookSources } from './NotebookSources';
 
 /** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
@@ -65,6 +66,7 @@ export function NotebooksPanel() {
         </button>
       </div>
       <NotebookSources opening={opening} onClose={() => setOpening(false)} />
+      <NotebookHistory />
       <p className="muted nb-title">
         {notebook.name}
         {notebook.dirty ? ' · not saved' : ''}

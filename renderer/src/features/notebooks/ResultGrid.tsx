@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import type { Table } from 'apache-arrow';
+import { useEffect, useMemo, useState } from 'react';
 import type { ResultColumn } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { cellText } from './cell-text';
-import { onPage, pageOf } from './result-pages';
+import { fetchRows, onPage, pageOf } from './result-pages';
+import { rowOrder, type RowSort } from './row-order';
 
 const ROW_PX = 24;
 const VISIBLE = 12;
@@ -11,45 +13,93 @@ const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, i
 
 /**
  * A result as a grid: the rows on screen are in the page (and in the accessibility tree as rows and
- * grid cells), fetched as Arrow pages when scrolled to; each column says its DuckDB type.
+ * grid cells), fetched as Arrow pages when scrolled to; each column says its DuckDB type. A column's
+ * header sorts the kept rows by it, the filter keeps the rows holding its text (both over all the kept
+ * rows, fetched once), and a cell clicked is copied with Ctrl/⌘+C.
  */
 export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns: ResultColumn[]; rows: number }) {
   const { client } = useEngine();
   const [scroll, setScroll] = useState(0);
   const [, setVersion] = useState(0);
+  const [sort, setSort] = useState<RowSort>();
+  const [filter, setFilter] = useState('');
+  const [all, setAll] = useState<Table>();
+  const [selected, setSelected] = useState<{ row: number; column: number }>();
   useEffect(() => onPage(() => setVersion((v) => v + 1)), []);
+  const ordering = sort !== undefined || filter.trim() !== '';
+  useEffect(() => {
+    if (!ordering || all) return;
+    let live = true;
+    void fetchRows(client, cellId, rows).then((t) => live && setAll(t));
+    return () => {
+      live = false;
+    };
+  }, [ordering, cellId, rows]);
+  const order = useMemo(() => (ordering && all ? rowOrder(all, columns, sort, filter) : undefined), [all, sort, filter, ordering]);
+  const count = ordering ? (order?.length ?? 0) : rows;
   const first = Math.floor(scroll / ROW_PX);
   const template = columns.map((c) => `${WIDTH_PX[c.kind]}px`).join(' ');
   const width = columns.reduce((w, c) => w + WIDTH_PX[c.kind], 0);
   const shown: number[] = [];
-  for (let r = first; r < Math.min(rows, first + VISIBLE + 2); r++) shown.push(r);
+  for (let r = first; r < Math.min(count, first + VISIBLE + 2); r++) shown.push(r);
+  /** The value at a shown row, from the ordered whole or from its page; undefined while it is on its way. */
+  const valueAt = (r: number, i: number): { v: unknown } | undefined => {
+    if (ordering) return order && all ? { v: all.getChildAt(i)?.get(order[r]!) } : undefined;
+    const page = pageOf(client, cellId, r);
+    return page ? { v: page.table.getChildAt(i)?.get(r - page.offset) } : undefined;
+  };
+  const cycle = (column: number) =>
+    setSort((s) => (s?.column !== column ? { column, descending: false } : s.descending ? undefined : { column, descending: true }));
   return (
-    <div className="result-grid" role="grid" aria-label="Result" aria-rowcount={rows + 1} aria-colcount={columns.length}>
-      <div className="grid-scroll" style={{ maxHeight: ROW_PX * (VISIBLE + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
-        <div role="row" aria-rowindex={1} className="grid-row grid-head" style={{ gridTemplateColumns: template, width }}>
-          {columns.map((c) => (
-            <span role="columnheader" key={c.name} title={c.type}>
-              {c.name}
-              <small>{c.type.toLowerCase()}</small>
-            </span>
-          ))}
-        </div>
-        <div style={{ height: rows * ROW_PX, width, position: 'relative' }}>
-          {shown.map((r) => {
-            const page = pageOf(client, cellId, r);
-            return (
+    <div className="result-grid">
+      <input
+        className="grid-filter"
+        type="search"
+        aria-label="Filter rows"
+        placeholder="Filter rows"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
+      {ordering && <span className="muted grid-count">{order ? `${count.toLocaleString()} of ${rows.toLocaleString()} rows` : 'Sorting…'}</span>}
+      <div role="grid" aria-label="Result" aria-rowcount={count + 1} aria-colcount={columns.length}>
+        <div className="grid-scroll" style={{ maxHeight: ROW_PX * (VISIBLE + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
+          <div role="row" aria-rowindex={1} className="grid-row grid-head" style={{ gridTemplateColumns: template, width }}>
+            {columns.map((c, i) => (
+              <span role="columnheader" key={c.name} title={c.type} aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                <button className="grid-sort" onClick={() => cycle(i)}>
+                  {c.name}
+                  {sort?.column === i ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                </button>
+                <small>{c.type.toLowerCase()}</small>
+              </span>
+            ))}
+          </div>
+          <div style={{ height: count * ROW_PX, width, position: 'relative' }}>
+            {shown.map((r) => (
               <div role="row" aria-rowindex={r + 2} key={r} className="grid-row" style={{ top: r * ROW_PX, gridTemplateColumns: template, width }}>
                 {columns.map((c, i) => {
-                  const v = page ? page.table.getChildAt(i)?.get(r - page.offset) : undefined;
+                  const cell = valueAt(r, i);
+                  const text = cell ? cellText(c.kind, cell.v) : '…';
+                  const isSelected = selected?.row === r && selected.column === i;
                   return (
-                    <span role="gridcell" key={c.name} className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}>
-                      {page ? cellText(c.kind, v) : '…'}
+                    <span
+                      role="gridcell"
+                      key={c.name}
+                      tabIndex={isSelected ? 0 : -1}
+                      aria-selected={isSelected}
+                      className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}
+                      onClick={() => setSelected({ row: r, column: i })}
+                      onKeyDown={(e) => {
+                        if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') void navigator.clipboard.writeText(text);
+                      }}
+                    >
+                      {text}
                     </span>
                   );
                 })}
               </div>
-            );
-          })}
+            ))}
+          </div>
         </div>
       </div>
     </div>

@@ -1,6 +1,7 @@
 import { RpcError, type ResultOf, type RpcClient } from '../../../../shared/rpc';
 import { createStore } from '../../app/store';
 import { newCellId, parseNotebook, serializeNotebook, type Cell } from './notebook-file';
+import { recordQuery, rememberNotebook } from './notebook-history';
 import { dropPages } from './result-pages';
 
 export type RunSummary = ResultOf<'notebook.run'>;
@@ -80,11 +81,14 @@ export function newNotebook(): void {
 
 export function openNotebook(name: string, text: string): void {
   for (const c of store.get().cells) dropPages(c.id);
-  update({ name: name.replace(/\.sql$/, ''), cells: parseNotebook(text), runs: {}, dirty: false, recovered: false });
+  const cells = parseNotebook(text);
+  update({ name: name.replace(/\.sql$/, ''), cells, runs: {}, dirty: false, recovered: false });
+  rememberNotebook(store.get().name, serializeNotebook(cells));
 }
 
 export function markSaved(name: string): void {
   update({ name, dirty: false, recovered: false });
+  rememberNotebook(name, serializeNotebook(store.get().cells));
 }
 
 const setRun = (id: string, run: CellRun) => store.set({ ...store.get(), runs: { ...store.get().runs, [id]: run } });
@@ -112,10 +116,12 @@ export async function runCell(client: RpcClient, id: string): Promise<boolean> {
   try {
     const summary = await client.call('notebook.run', { queryId: id, sql: cell.source, ...(cell.name ? { name: cell.name } : {}) });
     setRun(id, { status: 'done', rows: summary.rows, started, summary });
+    recordQuery({ sql: cell.source, at: started, ms: summary.ms, rows: summary.rows });
     return true;
   } catch (err) {
     const cancelled = err instanceof RpcError && err.code === 'cancelled';
     setRun(id, { status: cancelled ? 'cancelled' : 'error', rows: store.get().runs[id]?.rows ?? 0, started, ...(cancelled ? {} : { error: errorOf(err) }) });
+    recordQuery({ sql: cell.source, at: started, error: cancelled ? 'cancelled' : (err as Error).message.split('\n')[0] });
     return false;
   } finally {
     off();
