@@ -1,4 +1,4 @@
-// Lint, and the layer rules of DESIGN.md as errors: shared/ imports only zod; only electron/ imports
+// Lint, and the layer rules of docs/architecture.md as errors: shared/ imports only zod; only electron/ imports
 // electron; renderer/ imports no Node module; main/ never imports electron or the renderer.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';

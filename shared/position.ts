@@ -13,7 +13,7 @@ export function isFixTime(ts: unknown): ts is number {
   return typeof ts === 'number' && Number.isInteger(ts) && ts >= TS_MIN_MS && ts <= TS_MAX_MS;
 }
 
-/** One device fix, as published on `pos.<anything>` (DESIGN.md, data contracts). */
+/** One device fix, as published on `pos.<anything>`. */
 export const PositionSchema = z.object({
   id: z.string().min(1, 'must not be empty').max(256),
   lat: z.number().finite().min(-90).max(90),

@@ -1,5 +1,5 @@
 /**
- * The Parquet archive's file layout (DESIGN.md, data contracts), as pure functions:
+ * The Parquet archive's file layout (as the README describes it to outside readers), as pure functions:
  * `positions/date=YYYY-MM-DD/hour=HH/part-<uuid>.parquet`, UTC, relative to `<dataDir>/archive`.
  */
 

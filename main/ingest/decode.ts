@@ -30,7 +30,7 @@ const show = (v: unknown): string => {
 };
 
 /**
- * Decodes one position message (DESIGN.md's shape). Hand-written checks rather than the zod schema on
+ * Decodes one position message (the shape of shared/position.ts). Hand-written checks rather than the zod schema on
  * the hot path — the same rules as shared/position.ts, which a test holds them to, at a fraction of
  * the cost. Unknown extra fields are ignored, as the schema does.
  */
