@@ -42,3 +42,8 @@ it('gives NULL, not an error, for what is no cell or no resolution', async () =>
   ).getRows();
   expect(row).toEqual([null, null, null, null, null]);
 });
+
+it('keeps cells UBIGINT through every function that gives one (the map and GeoJSON export know cells by it)', async () => {
+  const [row] = (await c.runAndReadAll(`SELECT typeof(h3_cell(10, 10, 9)), typeof(h3_parent(h3_cell(10, 10, 9), 7))`)).getRows();
+  expect(row).toEqual(['UBIGINT', 'UBIGINT']);
+});

@@ -20,7 +20,8 @@ export const H3_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO h3_resolution(cell) AS CAST((CAST(cell AS UBIGINT) >> 52) & 15 AS INTEGER)`,
   `CREATE OR REPLACE MACRO h3_parent(cell, res) AS
      CASE WHEN res < 0 OR res > h3_resolution(cell) THEN NULL
-     ELSE (CAST(cell AS UBIGINT) & ~(CAST(15 AS UBIGINT) << 52)) | (CAST(res AS UBIGINT) << 52) | ((CAST(1 AS UBIGINT) << (3 * (15 - res))) - 1) END`,
+     -- Cast back: DuckDB widens the bit arithmetic to HUGEINT, and a cell is a UBIGINT wherever it goes.
+     ELSE CAST((CAST(cell AS UBIGINT) & ~(CAST(15 AS UBIGINT) << 52)) | (CAST(res AS UBIGINT) << 52) | ((CAST(1 AS UBIGINT) << (3 * (15 - res))) - 1) AS UBIGINT) END`,
   `CREATE OR REPLACE MACRO h3_string(cell) AS lower(to_hex(CAST(cell AS UBIGINT)))`,
 ];
 
