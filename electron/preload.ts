@@ -1,6 +1,6 @@
-// The renderer's only door to the engine: `rpc` and `subscribe`, nothing else (contextIsolation + sandbox).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_CHANNEL, RPC_CHANNEL, type PreloadBridge, type RpcReply } from '../shared/bridge';
+// The renderer's only door to the engine and the desktop: `rpc`, `subscribe`, the file dialog and dropped files' paths (contextIsolation + sandbox).
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { EVENT_CHANNEL, PICK_FILES_CHANNEL, RPC_CHANNEL, type PreloadBridge, type RpcReply } from '../shared/bridge';
 
 const bridge: PreloadBridge = {
   rpc: (method, params) => ipcRenderer.invoke(RPC_CHANNEL, method, params) as Promise<RpcReply>,
@@ -11,5 +11,7 @@ const bridge: PreloadBridge = {
     ipcRenderer.on(EVENT_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
   },
+  pickFiles: () => ipcRenderer.invoke(PICK_FILES_CHANNEL) as Promise<string[]>,
+  pathOfFile: (file) => webUtils.getPathForFile(file as File),
 };
 contextBridge.exposeInMainWorld('hexwatch', bridge);

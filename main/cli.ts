@@ -20,7 +20,7 @@ const HELP = `hexwatch — live geofence workstation
 usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
   hexwatch simulate [--count N] [--nats URL] [--section.key value ...]
-  hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet] [--out FILE]
+  hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet|geojson] [--out FILE]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
 simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
@@ -123,7 +123,8 @@ async function sql(argv: string[]): Promise<void> {
     else query = a;
   }
   if (!query) throw new ConfigError('invalid settings:\n  sql: say what to run, e.g. hexwatch sql "SELECT count(*) FROM positions"');
-  if (!['table', 'csv', 'json', 'parquet'].includes(format)) throw new ConfigError('invalid settings:\n  --format: table, csv, json or parquet');
+  if (!['table', 'csv', 'json', 'parquet', 'geojson'].includes(format))
+    throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet or geojson');
   const { dataDir } = loadConfig({ argv: rest });
   const rows = await sqlCommand({
     dataDir,

@@ -12,7 +12,8 @@ type NotebookMethods =
   | 'notebook.page'
   | 'notebook.export'
   | 'notebook.cancel'
-  | 'notebook.close';
+  | 'notebook.close'
+  | 'notebook.complete';
 
 /** A client that runs queries: their ids are its own (another client's "q1" is another query). */
 export interface NotebookClient {
@@ -72,6 +73,13 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
       try {
         const { bytes } = await (await service()).export(sql, format);
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      } catch (err) {
+        return refused(err);
+      }
+    },
+    'notebook.complete': async ({ sql, cursor }) => {
+      try {
+        return await (await service()).complete(sql.slice(0, cursor));
       } catch (err) {
         return refused(err);
       }

@@ -137,4 +137,50 @@ describe('the notebook thread', () => {
     expect(same.failure.at).toEqual({ line: 1, column: 37 });
     await expect(notebooks.run('y', 'SELECT 1', 'positions')).rejects.toThrow(/one of the engine's views/);
   });
+
+  it('counts the nulls of each column among the rows kept', async () => {
+    const summary = await notebooks.run('nulls', "SELECT CASE WHEN range % 3 = 0 THEN NULL ELSE range END AS a, 'x' AS b FROM range(300)");
+    expect(summary.nulls).toEqual([100, 0]);
+  });
+
+  it('exports a result as GeoJSON: hexagons from an H3 column, points from lat/lon, shapes from GeoJSON text', async () => {
+    const parse = (bytes: Buffer) =>
+      JSON.parse(bytes.toString('utf8')) as {
+        type: string;
+        features: { geometry: { type: string; coordinates: unknown[] } | null; properties: Record<string, unknown> }[];
+      };
+    const hexes = parse(
+      (await notebooks.export('SELECT h3_parent(h3, 7) AS cell, count(*) AS n, max(ts) AS last FROM positions GROUP BY 1 ORDER BY n DESC', 'geojson')).bytes,
+    );
+    expect(hexes.type).toBe('FeatureCollection');
+    expect(hexes.features.reduce((n, f) => n + Number(f.properties.n), 0)).toBe(published.count);
+    const first = hexes.features[0]!;
+    expect(first.geometry!.type).toBe('Polygon');
+    expect(first.properties.cell).toMatch(/^87[0-9a-f]{13}$/);
+    expect(first.properties.last).toMatch(/^2026-06-01T/);
+    const ring = first.geometry!.coordinates[0] as [number, number][];
+    expect(ring[0]).toEqual(ring.at(-1));
+    const points = parse((await notebooks.export('SELECT device_id, lat, lon FROM positions ORDER BY seq LIMIT 5', 'geojson')).bytes);
+    expect(points.features.map((f) => f.geometry!.coordinates)).toEqual(rows.slice(0, 5).map((r) => [r.lon, r.lat]));
+    const shapes = parse(
+      (await notebooks.export(`SELECT 'a' AS id, '{"type":"Point","coordinates":[1,2]}' AS geometry UNION ALL SELECT 'b', 'not json'`, 'geojson')).bytes,
+    );
+    expect(shapes.features.map((f) => [f.properties, f.geometry])).toEqual([
+      [{ id: 'a' }, { type: 'Point', coordinates: [1, 2] }],
+      [{ id: 'b' }, null],
+    ]);
+    await expect(notebooks.export('SELECT 1 AS x', 'geojson')).rejects.toThrow(/nothing places this result/);
+  });
+
+  it('completes SQL as DuckDB does: views, the columns of what FROM names, functions', async () => {
+    await notebooks.run('views', 'SELECT 1');
+    const tables = await notebooks.complete('SELECT * FROM posi');
+    expect(tables.from).toBe(14);
+    expect(tables.options[0]).toEqual({ label: 'positions', type: 'table' });
+    const columns = await notebooks.complete('SELECT device_id FROM positions WHERE la');
+    expect(columns.options).toContainEqual({ label: 'lat', type: 'column' });
+    const functions = await notebooks.complete('SELECT h3_par');
+    expect(functions.options.map((o) => o.label)).toContain('h3_parent');
+    expect(functions.options.every((o) => /^"?[A-Za-z_]/.test(o.label))).toBe(true);
+  });
 });

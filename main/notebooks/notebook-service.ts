@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry';
 import type { PlaybackFrameRequest } from './playback-frame';
-import type { QueryProgress, QuerySummary } from './query-runner';
+import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
+import type { Completion } from './sql-completion';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker, WorkerFailure } from './worker-protocol';
 
@@ -15,10 +16,10 @@ export interface NotebookSettings extends NotebookWorkerData {
   roots: string[];
 }
 
-/** A file opened as a view, with its columns. */
 /** Playback reads a snapshot up to this old: a frame every 100 ms must not copy the hot table each time. */
 const PLAYBACK_SNAPSHOT_MS = 60_000;
 
+/** A file opened as a view, with its columns. */
 export interface OpenedView extends Omit<OpenedSource, 'sql'> {
   columns: { name: string; type: string }[];
 }
@@ -111,8 +112,8 @@ export class NotebookService {
     return ((await this.ask({ t: 'page', queryId, offset, limit })) as Extract<FromNotebookWorker, { t: 'page' }>).buffer;
   }
 
-  /** The whole result of `sql` as a file's bytes (DuckDB's CSV, Parquet or JSON writer), over the latest snapshot. */
-  async export(sql: string, format: 'csv' | 'parquet' | 'json'): Promise<{ bytes: Buffer; rows: number }> {
+  /** The whole result of `sql` as a file's bytes (CSV, Parquet, JSON or GeoJSON), over the latest snapshot. */
+  async export(sql: string, format: ExportFormat): Promise<{ bytes: Buffer; rows: number }> {
     const { n } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
     mkdirSync(join(this.dir, 'exports'), { recursive: true });
@@ -155,6 +156,12 @@ export class NotebookService {
   async range(): Promise<{ from: number; to: number; positions: number } | null> {
     await this.fresh();
     return ((await this.ask({ t: 'range' })) as Extract<FromNotebookWorker, { t: 'range' }>).range;
+  }
+
+  /** DuckDB's completions of the SQL before the cursor (the views as they are; no snapshot is taken for it). */
+  async complete(before: string): Promise<{ from: number; options: Completion[] }> {
+    const { from, options } = (await this.ask({ t: 'complete', before })) as Extract<FromNotebookWorker, { t: 'completed' }>;
+    return { from, options };
   }
 
   async cancel(queryId: string): Promise<boolean> {

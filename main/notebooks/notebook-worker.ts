@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { registerH3 } from './h3-functions';
 import { playbackFrame, playbackRange } from './playback-frame';
 import { QueryError, QueryRunner } from './query-runner';
+import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
 
@@ -67,6 +68,8 @@ port.on('message', (m: ToNotebookWorker) => {
           const buffer = await playbackFrame(playback, m.request);
           return send({ t: 'frame', id: m.id, buffer }, [buffer]);
         }
+        case 'complete':
+          return send({ t: 'completed', id: m.id, ...(await completeSql(admin, m.before)) });
         case 'range':
           return send({ t: 'range', id: m.id, range: await playbackRange(playback) });
         case 'export':

@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../archive';
+import { writeGeoJson } from './geojson-export';
 import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
 import { splitStatements } from './sql-statements';
 
@@ -18,6 +19,8 @@ export interface QuerySummary {
   rows: number;
   /** More rows followed past the cap; an export reads them all. */
   truncated: boolean;
+  /** Nulls per column among the rows kept. */
+  nulls: number[];
   ms: number;
 }
 
@@ -37,6 +40,7 @@ interface Result {
   connection: DuckDBConnection;
   columns: ResultColumn[];
   data: unknown[][];
+  nulls: number[];
   rows: number;
   done: boolean;
   cancelled: boolean;
@@ -44,6 +48,8 @@ interface Result {
 }
 
 const PROGRESS_MS = 200;
+
+export type ExportFormat = 'csv' | 'parquet' | 'json' | 'geojson';
 
 /**
  * Runs notebook queries on a DuckDB of their own, each on its own connection (so one can be
@@ -66,7 +72,7 @@ export class QueryRunner {
     const started = performance.now();
     const connection = await this.instance.connect();
     await connection.run("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false");
-    const r: Result = { connection, columns: [], data: [], rows: 0, done: false, cancelled: false, wake: [] };
+    const r: Result = { connection, columns: [], data: [], nulls: [], rows: 0, done: false, cancelled: false, wake: [] };
     this.results.set(queryId, r);
     const timer = setInterval(() => {
       const { percentage } = connection.progress;
@@ -95,6 +101,7 @@ export class QueryRunner {
       const stream = await connection.stream(query);
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
+      r.nulls = r.columns.map(() => 0);
       onProgress({ queryId, rows: 0, columns: r.columns });
       for (;;) {
         const chunk = await stream.fetchChunk();
@@ -103,7 +110,12 @@ export class QueryRunner {
         const columns = convertColumns(r.columns, chunk.getColumns());
         columns.forEach((values, i) => {
           const into = r.data[i]!;
-          for (let j = 0; j < Math.min(room, values.length); j++) into.push(values[j]);
+          let nulls = 0;
+          for (let j = 0; j < Math.min(room, values.length); j++) {
+            into.push(values[j]);
+            if (values[j] === null) nulls++;
+          }
+          r.nulls[i]! += nulls;
         });
         r.rows += Math.min(room, chunk.rowCount);
         this.notify(r);
@@ -112,7 +124,7 @@ export class QueryRunner {
           break;
         }
       }
-      return { columns: r.columns, rows: r.rows, truncated, ms: Math.round(performance.now() - started) };
+      return { columns: r.columns, rows: r.rows, nulls: r.nulls, truncated, ms: Math.round(performance.now() - started) };
     } catch (err) {
       if (err instanceof QueryError) throw err;
       const message = (err as Error).message;
@@ -128,8 +140,8 @@ export class QueryRunner {
     }
   }
 
-  /** The whole result of `sql` (its last statement, after the others ran) written by DuckDB to `file`; returns the rows. */
-  async export(sql: string, format: 'csv' | 'parquet' | 'json', file: string): Promise<number> {
+  /** The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB (GeoJSON by geojson-export.ts); returns the rows. */
+  async export(sql: string, format: ExportFormat, file: string): Promise<number> {
     const statements = splitStatements(sql);
     const last = statements.pop();
     if (!last) throw new QueryError('nothing to export: the cell has no statement');
@@ -137,6 +149,7 @@ export class QueryRunner {
     try {
       await connection.run("SET TimeZone = 'UTC'");
       for (const s of statements) await connection.run(s);
+      if (format === 'geojson') return await writeGeoJson(await connection.stream(last), file);
       const r = await connection.run(`COPY (${last}) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
       return Number(r.rowsChanged);
     } catch (err) {

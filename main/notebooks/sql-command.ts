@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,12 +7,13 @@ import { sqlString, UTC_SESSION } from '../archive';
 import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../queue';
+import { writeGeoJson } from './geojson-export';
 import { registerH3 } from './h3-functions';
 import { splitStatements } from './sql-statements';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { viewStatements } from './views';
 
-export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet';
+export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson';
 
 export interface SqlCommandOptions {
   dataDir: string;
@@ -56,7 +57,7 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       inputs.fences = () => registry.exportCollection().features;
     }
     for (const sql of viewStatements(await takeSnapshot(inputs, scratch))) await c.run(sql);
-    return await output(c, o);
+    return await output(c, o, scratch);
   } finally {
     for (const close of closers.reverse()) close();
     c.closeSync();
@@ -87,12 +88,18 @@ async function openHistory(file: string, warn: (line: string) => void): Promise<
   }
 }
 
-async function output(c: DuckDBConnection, o: SqlCommandOptions): Promise<number> {
+async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string): Promise<number> {
   // A script's statements run in order; the last one's result is the answer.
   const statements = splitStatements(o.sql);
   const sql = statements.pop();
   if (!sql) throw new Error('no SQL statement to run');
   for (const s of statements) await c.run(s);
+  if (o.format === 'geojson') {
+    const file = o.out ?? join(scratch, 'result.geojson');
+    const rows = await writeGeoJson(await c.stream(sql), file);
+    if (!o.out) o.write(readFileSync(file, 'utf8'));
+    return rows;
+  }
   if (o.out) {
     const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
     const r = await c.run(`COPY (${sql}) TO ${sqlString(o.out)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);

@@ -1,5 +1,6 @@
 import type { PlaybackFrameRequest } from './playback-frame';
-import type { QueryProgress, QuerySummary } from './query-runner';
+import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
+import type { Completion } from './sql-completion';
 import type { NotebookSources } from './views';
 
 /** What the engine hands the notebook thread when it starts. */
@@ -17,11 +18,12 @@ export type ToNotebookWorker =
   | { t: 'page'; id: number; queryId: string; offset: number; limit: number }
   | { t: 'cancel'; id: number; queryId: string }
   | { t: 'drop'; id: number; queryId: string }
-  | { t: 'export'; id: number; sql: string; format: 'csv' | 'parquet' | 'json'; file: string }
+  | { t: 'export'; id: number; sql: string; format: ExportFormat; file: string }
   | { t: 'close'; id: number }
   | { t: 'open'; id: number; view: string; sql: string }
   | { t: 'frame'; id: number; request: PlaybackFrameRequest }
-  | { t: 'range'; id: number };
+  | { t: 'range'; id: number }
+  | { t: 'complete'; id: number; before: string };
 
 export interface WorkerFailure {
   message: string;
@@ -40,4 +42,5 @@ export type FromNotebookWorker =
   | { t: 'opened'; id: number; columns: { name: string; type: string }[] }
   | { t: 'frame'; id: number; buffer: ArrayBuffer }
   | { t: 'range'; id: number; range: { from: number; to: number; positions: number } | null }
+  | { t: 'completed'; id: number; from: number; options: Completion[] }
   | { t: 'failed'; id: number; error: WorkerFailure };

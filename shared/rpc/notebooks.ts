@@ -54,16 +54,26 @@ export const notebookMethods = {
           .optional(),
       })
       .strict(),
-    result: z.object({ columns: z.array(ResultColumnSchema), rows: z.number(), truncated: z.boolean(), ms: z.number(), snapshotAt: z.number() }),
+    result: z.object({
+      columns: z.array(ResultColumnSchema),
+      rows: z.number(),
+      nulls: z.array(z.number()),
+      truncated: z.boolean(),
+      ms: z.number(),
+      snapshotAt: z.number(),
+    }),
   },
   /** Rows [offset, offset + limit) of a result as an Arrow IPC stream; waits for them while the query runs. */
   'notebook.page': {
     params: z.object({ queryId: QueryId, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(100_000) }).strict(),
     result: Binary,
   },
-  /** The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet or a JSON array. */
+  /**
+   * The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet, a JSON array, or
+   * GeoJSON (a feature per row, placed by its h3/cell, lat and lon, or geometry column; the rest as properties).
+   */
   'notebook.export': {
-    params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json']) }).strict(),
+    params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json', 'geojson']) }).strict(),
     result: Binary,
   },
   /** The time range of `positions` (the archive and the hot rows), for the playback time bar; null when empty. */
@@ -92,6 +102,14 @@ export const notebookMethods = {
       })
       .strict(),
     result: Binary,
+  },
+  /** DuckDB's completions at `cursor` (views, their columns, functions, keywords); `from` is where the word being completed starts. */
+  'notebook.complete': {
+    params: z.object({ sql: z.string().max(1_000_000), cursor: z.number().int().nonnegative() }).strict(),
+    result: z.object({
+      from: z.number(),
+      options: z.array(z.object({ label: z.string(), type: z.enum(['table', 'column', 'function', 'keyword']) })),
+    }),
   },
   /** Interrupts a running query of this client (its run then fails as cancelled). */
   'notebook.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },

@@ -5,66 +5,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { tableFromIPC } from 'apache-arrow';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Simulator } from '../../main/simulator';
-import { connectRpc, launchChromium, startNats, startWebMode, waitFor, type RunningServer, type TestRpcClient, type WebMode } from '../helpers';
+import { openNotebookPage, type NotebookPage } from '../helpers';
 
-let nats: RunningServer;
-let nc: NatsConnection;
-let web: WebMode;
-let rpc: TestRpcClient;
-let browser: Browser;
+let nb: NotebookPage;
 let page: Page;
-
-async function call<T>(method: string, params: unknown = {}): Promise<T> {
-  const reply = await rpc.call(method, params);
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
-}
-
-/** Replaces the SQL of cell `n` (0-based) as a person would: click, select all, type. */
-async function typeSql(n: number, sql: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'SQL' }).nth(n).click();
-  await page.keyboard.press('Control+a');
-  await page.keyboard.type(sql);
-}
-
-const cellTexts = (n: number) =>
-  page
-    .getByRole('grid', { name: 'Result' })
-    .nth(n)
-    .getByRole('row')
-    .evaluateAll((rows) => rows.slice(1).map((r) => [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent)));
+const call = <T>(method: string, params?: unknown) => nb.call<T>(method, params);
+const typeSql = (n: number, sql: string) => nb.typeSql(n, sql);
+const cellTexts = (n: number) => nb.cellTexts(n);
 
 beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  await (await jetstreamManager(nc)).streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
-  const sim = new Simulator({ devices: 40, ratePerSec: 1, center: [-73.9851, 40.7589], radiusKm: 5, speedMps: 9, fleet: 'nb', seed: 7 });
-  for (let i = 0; i < 50; i++) for (const p of sim.take(40, Date.now() - 60_000 + i * 1000)) nc.publish('pos.nb', JSON.stringify(p));
-  await nc.flush();
-  web = await startWebMode({ args: ['--nats', nats.url, '--notebooks.snapshotMaxAgeS', '0'] });
-  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
-  if (!c.ok) throw new Error(c.error);
-  rpc = c.client;
-  await waitFor(async () => (await call<{ hot: number }>('history.counts')).hot === 2000, { timeoutMs: 60_000, what: '2000 positions committed' });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
-  await page.goto(web.url, { waitUntil: 'load' });
-  await page.getByRole('button', { name: 'Notebooks' }).click();
-  await page.getByRole('button', { name: 'New notebook' }).click();
+  nb = await openNotebookPage();
+  page = nb.page;
 });
 
 afterAll(async () => {
-  await rpc?.close();
-  await browser?.close();
-  await web?.stop();
-  await nc?.close();
-  await nats?.stop();
+  await nb?.stop();
 });
 
 describe('notebooks', () => {
@@ -210,7 +168,7 @@ describe('notebooks', () => {
   });
 
   it('opens a Parquet file by its path as a view with its columns, and queries it', async () => {
-    const file = join(web.dataDir, 'Trips 2026.parquet');
+    const file = join(nb.web.dataDir, 'Trips 2026.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await c.run(`COPY (SELECT range AS trip, (range * 0.5)::DOUBLE AS km, 'fleet-' || (range % 4) AS fleet FROM range(321)) TO '${file}' (FORMAT parquet)`);
@@ -243,14 +201,7 @@ describe('notebooks', () => {
   });
 
   it('names a cell’s result, and a later cell queries it by that name', async () => {
-    const add = async (sql: string) => {
-      await page.getByRole('button', { name: 'Add SQL cell' }).click();
-      const label = `Cell ${await page.getByRole('region', { name: /^Cell \d+$/ }).count()}`;
-      const cell = page.getByRole('region', { name: label });
-      await cell.getByRole('textbox', { name: 'SQL' }).click();
-      await page.keyboard.type(sql);
-      return cell;
-    };
+    const add = (sql: string) => nb.addSqlCell(sql);
     const first = await add('SELECT device_id, count(*) AS n FROM positions GROUP BY ALL');
     await first.getByRole('textbox', { name: 'Result name' }).fill('per_device');
     await first.getByRole('button', { name: 'Run cell' }).click();

@@ -13,3 +13,4 @@ export * from './steady-stream';
 export * from './bad-input';
 export * from './fence-events';
 export * from './pmtiles-writer';
+export * from './notebook-page';

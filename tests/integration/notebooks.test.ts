@@ -95,4 +95,14 @@ it('hexwatch sql reads the archive while the engine runs (and says the hot rows 
   expect(stopped.stderr).toBe('');
   expect(stopped.rows[0]!.n).toBe(published().n);
   expect(stopped.rows[0]!.lat).toBeCloseTo(published().lat, 6);
+
+  // The same positions as hexagons in a GeoJSON file: every fix counted once across the features.
+  const geo = await runToExit(
+    process.execPath,
+    [hexwatchBin, 'sql', '--data-dir', dir.path, 'SELECT h3_parent(h3, 7) AS h3, count(*) AS n FROM positions GROUP BY 1', '--format', 'geojson'],
+    { timeoutMs: 60_000, env: engineEnv() },
+  );
+  const collection = JSON.parse(geo.stdout) as { features: { geometry: { type: string }; properties: { h3: string; n: number } }[] };
+  expect(collection.features.reduce((n, f) => n + f.properties.n, 0)).toBe(published().n);
+  expect(collection.features.every((f) => f.geometry.type === 'Polygon' && /^87/.test(f.properties.h3))).toBe(true);
 });

@@ -9,13 +9,25 @@ export interface EngineLink {
   client: RpcClient;
   onState(listener: (s: ConnectionState) => void): () => void;
   onReopen(listener: () => void): () => void;
+  /** The desktop's file dialog and dropped files' paths; absent in a browser, which never tells where a file is. */
+  files?: DesktopFiles;
+}
+
+export interface DesktopFiles {
+  pick(): Promise<string[]>;
+  pathOf(file: File): string | undefined;
 }
 
 /** Electron's preload bridge when present, else the web bridge's WebSocket with the page's token. */
 export function connectEngine(): EngineLink {
   const bridge = (window as unknown as { hexwatch?: PreloadBridge }).hexwatch;
   if (bridge) {
-    return { client: new IpcRpcClient(bridge), onState: (l) => (l({ state: 'open' }), () => {}), onReopen: () => () => {} };
+    return {
+      client: new IpcRpcClient(bridge),
+      onState: (l) => (l({ state: 'open' }), () => {}),
+      onReopen: () => () => {},
+      files: { pick: () => bridge.pickFiles(), pathOf: (file) => bridge.pathOfFile(file) || undefined },
+    };
   }
   // The token arrives once in the URL; the engine also set it as a cookie, which a reload (and the
   // WebSocket) carries, so it leaves the address bar, history and anything copied from them.

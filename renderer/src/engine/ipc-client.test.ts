@@ -4,7 +4,12 @@ import { RpcError } from '../../../shared/rpc';
 import { IpcRpcClient } from './ipc-client';
 
 /** The preload's bridge as the desktop shell gives it: replies are envelopes, never thrown errors. */
-const bridgeAnswering = (reply: RpcReply): PreloadBridge => ({ rpc: async () => reply, subscribe: () => () => {} });
+const bridgeAnswering = (reply: RpcReply): PreloadBridge => ({
+  rpc: async () => reply,
+  subscribe: () => () => {},
+  pickFiles: async () => [],
+  pathOfFile: () => '',
+});
 
 describe('IpcRpcClient', () => {
   it('resolves with the result of an ok reply', async () => {

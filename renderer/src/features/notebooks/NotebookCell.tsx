@@ -51,6 +51,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         onRun={() => void runCell(client, cell.id)}
         error={run?.error}
         views={views}
+        complete={(sql, cursor) => client.call('notebook.complete', { sql, cursor })}
       />
       <div className="nb-actions">
         {running ? (

@@ -1,13 +1,24 @@
 import { useState } from 'react';
-import { useMutation, useRpc } from '../../engine';
+import type { RpcClient } from '../../../../shared/rpc';
+import { invalidate, useEngine, useMutation, useRpc } from '../../engine';
 import { addCell, editCell } from './notebook-state';
 
+/** Opens each path as a view; what could not be opened, with the engine's reason. */
+export async function openPaths(client: RpcClient, paths: readonly string[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const path of paths) await client.call('notebook.open', { path }).catch((err: Error) => failed.push(`${path}: ${err.message}`));
+  if (paths.length) invalidate(client, ['notebook.sources']);
+  return failed;
+}
+
 /**
- * Files opened as views: a path typed here (inside `notebooks.roots`) becomes a view named after the
- * file, its columns listed; Query puts a first SELECT of it in a new cell.
+ * Files opened as views: a path typed here (inside `notebooks.roots`), or files chosen in the desktop's
+ * dialog, become views named after the files, their columns listed; Query puts a first SELECT of one in a new cell.
  */
 export function NotebookSources({ opening, onClose }: { opening: boolean; onClose(): void }) {
+  const { client, files } = useEngine();
   const { data: sources } = useRpc('notebook.sources', {});
+  const [chosenErrors, setChosenErrors] = useState<string[]>([]);
   const open = useMutation('notebook.open', { invalidates: ['notebook.sources'] });
   const [path, setPath] = useState('');
   return (
@@ -35,10 +46,27 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
             <button type="submit" className="primary" disabled={!path.trim() || open.pending}>
               {open.pending ? 'Opening…' : 'Open'}
             </button>
+            {files && (
+              <button
+                type="button"
+                onClick={async () => {
+                  const failed = await openPaths(client, await files.pick());
+                  setChosenErrors(failed);
+                  if (!failed.length) onClose();
+                }}
+              >
+                Choose files…
+              </button>
+            )}
             <button type="button" onClick={onClose}>
               Cancel
             </button>
           </div>
+          {chosenErrors.map((e) => (
+            <p key={e} className="nb-error" role="alert">
+              {e}
+            </p>
+          ))}
           {open.error && (
             <p className="nb-error" role="alert">
               {open.error.message}

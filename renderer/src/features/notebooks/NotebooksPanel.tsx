@@ -7,7 +7,8 @@ import { serializeNotebook } from './notebook-file';
 import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
 import { NotebookCell } from './NotebookCell';
 import { NotebookHistory } from './NotebookHistory';
-import { NotebookSources } from './NotebookSources';
+import { NotebookSources, openPaths } from './NotebookSources';
+import { planDrop } from './dropped-files';
 
 /** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
 function saveNotebook(): void {
@@ -41,9 +42,29 @@ const commands = (client: RpcClient) => [
 
 /** SQL notebooks over the history: cells of SQL and notes, run on the engine's notebook thread, answers as grids. */
 export function NotebooksPanel() {
-  const { client } = useEngine();
+  const { client, files } = useEngine();
   const notebook = useNotebook();
   const [opening, setOpening] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [dropped, setDropped] = useState<{ text: string; error: boolean }>();
+  const drop = async (list: readonly File[]) => {
+    const plan = planDrop(list, files?.pathOf);
+    if (plan.notebook) openNotebook(plan.notebook.name, await plan.notebook.text());
+    const failed = await openPaths(client, plan.paths);
+    const lines = [
+      ...failed,
+      ...(plan.unplaced.length
+        ? [`A browser does not say where ${plan.unplaced.join(', ')} is on disk: type its path in Open file (the desktop app opens dropped files directly).`]
+        : []),
+    ];
+    if (plan.unplaced.length) setOpening(true);
+    const opened = plan.paths.length - failed.length;
+    setDropped(
+      lines.length
+        ? { text: lines.join('\n'), error: true }
+        : { text: `Opened ${opened ? `${opened} file${opened === 1 ? '' : 's'} as views` : plan.notebook?.name}.`, error: false },
+    );
+  };
   useEffect(
     () =>
       registerCommands([
@@ -54,39 +75,65 @@ export function NotebooksPanel() {
   );
   return (
     <Panel title="Notebooks">
-      <div className="toolbar" role="toolbar" aria-label="Notebook">
-        <button onClick={newNotebook}>New notebook</button>
-        <button onClick={pickNotebook}>Open notebook</button>
-        <button onClick={saveNotebook}>Save notebook</button>
-        <button title="Run all (Ctrl/⌘+Shift+Enter)" onClick={() => void runCells(client)}>
-          Run all
-        </button>
-        <button aria-pressed={opening} onClick={() => setOpening(!opening)}>
-          Open file
-        </button>
-      </div>
-      <NotebookSources opening={opening} onClose={() => setOpening(false)} />
-      <NotebookHistory />
-      <p className="muted nb-title">
-        {notebook.name}
-        {notebook.dirty ? ' · not saved' : ''}
-      </p>
-      {notebook.recovered && (
-        <p className="toast" role="status">
-          Brought back the notebook that was open when the workstation last closed without saving.
+      <div
+        className="nb-drop"
+        data-dragging={dragging || undefined}
+        onDragOver={(e) => {
+          if (![...e.dataTransfer.types].includes('Files')) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={(e) => {
+          if (!e.dataTransfer.files.length) return;
+          e.preventDefault();
+          setDragging(false);
+          void drop([...e.dataTransfer.files]);
+        }}
+      >
+        {dragging && <p className="nb-drop-hint">Drop Parquet, CSV, NDJSON or GeoJSON files to open them as views, or a .sql notebook</p>}
+        <div className="toolbar" role="toolbar" aria-label="Notebook">
+          <button onClick={newNotebook}>New notebook</button>
+          <button onClick={pickNotebook}>Open notebook</button>
+          <button onClick={saveNotebook}>Save notebook</button>
+          <button title="Run all (Ctrl/⌘+Shift+Enter)" onClick={() => void runCells(client)}>
+            Run all
+          </button>
+          <button aria-pressed={opening} onClick={() => setOpening(!opening)}>
+            Open file
+          </button>
+        </div>
+        {dropped && (
+          <p className={dropped.error ? 'nb-error' : 'toast'} role={dropped.error ? 'alert' : 'status'}>
+            {dropped.text}
+          </p>
+        )}
+        <NotebookSources opening={opening} onClose={() => setOpening(false)} />
+        <NotebookHistory />
+        <p className="muted nb-title">
+          {notebook.name}
+          {notebook.dirty ? ' · not saved' : ''}
         </p>
-      )}
-      {notebook.cells.map((cell, i) => (
-        <NotebookCell key={cell.id} cell={cell} index={i} run={notebook.runs[cell.id]} />
-      ))}
-      <div className="toolbar">
-        <button onClick={() => addCell('sql')}>Add SQL cell</button>
-        <button onClick={() => addCell('markdown')}>Add notes</button>
+        {notebook.recovered && (
+          <p className="toast" role="status">
+            Brought back the notebook that was open when the workstation last closed without saving.
+          </p>
+        )}
+        {notebook.cells.map((cell, i) => (
+          <NotebookCell key={cell.id} cell={cell} index={i} run={notebook.runs[cell.id]} />
+        ))}
+        <div className="toolbar">
+          <button onClick={() => addCell('sql')}>Add SQL cell</button>
+          <button onClick={() => addCell('markdown')}>Add notes</button>
+        </div>
+        <p className="muted">
+          Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>; H3: <code>h3_cell(lat, lon, res)</code>,{' '}
+          <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>. Drop files here to open them.
+        </p>
       </div>
-      <p className="muted">
-        Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>; H3: <code>h3_cell(lat, lon, res)</code>,{' '}
-        <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>.
-      </p>
     </Panel>
   );
 }

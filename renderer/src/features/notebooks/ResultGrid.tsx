@@ -10,14 +10,18 @@ const ROW_PX = 24;
 const VISIBLE = 12;
 /** Column widths by what they hold: the header and every row share them, so columns line up as the grid scrolls. */
 const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, int64: 130, uint64: 170, float: 120, time: 200, text: 180 };
+const MIN_PX = 48;
+const MAX_PX = 960;
+const clampWidth = (px: number) => Math.round(Math.min(MAX_PX, Math.max(MIN_PX, px)));
 
 /**
  * A result as a grid: the rows on screen are in the page (and in the accessibility tree as rows and
  * grid cells), fetched as Arrow pages when scrolled to; each column says its DuckDB type. A column's
  * header sorts the kept rows by it, the filter keeps the rows holding its text (both over all the kept
- * rows, fetched once), and a cell clicked is copied with Ctrl/⌘+C.
+ * rows, fetched once), and a cell clicked is copied with Ctrl/⌘+C. A column's edge drags (or takes
+ * ←/→) to resize it; double-clicked, it fits the rows on screen.
  */
-export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns: ResultColumn[]; rows: number }) {
+export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; columns: ResultColumn[]; rows: number; nulls?: number[] }) {
   const { client } = useEngine();
   const [scroll, setScroll] = useState(0);
   const [, setVersion] = useState(0);
@@ -25,6 +29,7 @@ export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns:
   const [filter, setFilter] = useState('');
   const [all, setAll] = useState<Table>();
   const [selected, setSelected] = useState<{ row: number; column: number }>();
+  const [resized, setResized] = useState<Record<number, number>>({});
   useEffect(() => onPage(() => setVersion((v) => v + 1)), []);
   const ordering = sort !== undefined || filter.trim() !== '';
   useEffect(() => {
@@ -38,8 +43,10 @@ export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns:
   const order = useMemo(() => (ordering && all ? rowOrder(all, columns, sort, filter) : undefined), [all, sort, filter, ordering]);
   const count = ordering ? (order?.length ?? 0) : rows;
   const first = Math.floor(scroll / ROW_PX);
-  const template = columns.map((c) => `${WIDTH_PX[c.kind]}px`).join(' ');
-  const width = columns.reduce((w, c) => w + WIDTH_PX[c.kind], 0);
+  const widths = columns.map((c, i) => resized[i] ?? WIDTH_PX[c.kind]);
+  const template = widths.map((w) => `${w}px`).join(' ');
+  const width = widths.reduce((a, w) => a + w, 0);
+  const resize = (column: number, px: number) => setResized((r) => ({ ...r, [column]: clampWidth(px) }));
   const shown: number[] = [];
   for (let r = first; r < Math.min(count, first + VISIBLE + 2); r++) shown.push(r);
   /** The value at a shown row, from the ordered whole or from its page; undefined while it is on its way. */
@@ -65,12 +72,55 @@ export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns:
         <div className="grid-scroll" style={{ maxHeight: ROW_PX * (VISIBLE + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
           <div role="row" aria-rowindex={1} className="grid-row grid-head" style={{ gridTemplateColumns: template, width }}>
             {columns.map((c, i) => (
-              <span role="columnheader" key={c.name} title={c.type} aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+              <span role="columnheader" key={i} title={c.type} aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button className="grid-sort" onClick={() => cycle(i)}>
                   {c.name}
                   {sort?.column === i ? (sort.descending ? ' ▼' : ' ▲') : ''}
                 </button>
-                <small>{c.type.toLowerCase()}</small>
+                <small>
+                  {c.type.toLowerCase()}
+                  {nulls?.[i] ? ` · ${nulls[i]!.toLocaleString()} null${nulls[i] === 1 ? '' : 's'}` : ''}
+                </small>
+                <span
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label={`Resize ${c.name}`}
+                  aria-valuemin={MIN_PX}
+                  aria-valuemax={MAX_PX}
+                  aria-valuenow={widths[i]}
+                  tabIndex={0}
+                  className="grid-resize"
+                  onKeyDown={(e) => {
+                    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                      e.preventDefault();
+                      resize(i, widths[i]! + (e.key === 'ArrowRight' ? 1 : -1) * (e.shiftKey ? 80 : 16));
+                    }
+                  }}
+                  onPointerDown={(e) => {
+                    e.preventDefault();
+                    const [x0, w0] = [e.clientX, widths[i]!];
+                    const target = e.currentTarget;
+                    target.setPointerCapture(e.pointerId);
+                    const move = (m: PointerEvent) => resize(i, w0 + m.clientX - x0);
+                    const up = () => {
+                      target.removeEventListener('pointermove', move);
+                      target.removeEventListener('pointerup', up);
+                    };
+                    target.addEventListener('pointermove', move);
+                    target.addEventListener('pointerup', up);
+                  }}
+                  onDoubleClick={() => {
+                    // Fits the header and the rows on screen, at the grid's monospaced digits' width.
+                    const longest = Math.max(
+                      c.name.length,
+                      ...shown.map((r) => {
+                        const v = valueAt(r, i);
+                        return v ? cellText(c.kind, v.v).length : 0;
+                      }),
+                    );
+                    resize(i, longest * 7.5 + 24);
+                  }}
+                />
               </span>
             ))}
           </div>
@@ -84,7 +134,7 @@ export function ResultGrid({ cellId, columns, rows }: { cellId: string; columns:
                   return (
                     <span
                       role="gridcell"
-                      key={c.name}
+                      key={i}
                       tabIndex={isSelected ? 0 : -1}
                       aria-selected={isSelected}
                       className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}

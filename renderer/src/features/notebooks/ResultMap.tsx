@@ -10,7 +10,7 @@ import type { ResultColumn } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { useMapBeside } from '../../map';
 import { fetchRows } from './result-pages';
-import { domainOf, h3Of, type MapSpec } from './result-map';
+import { densityCells, densityResolution, domainOf, h3Of, type MapSpec } from './result-map';
 
 const gradient = VIRIDIS.map(([t]) => {
   const [r, g, b, a] = colorAt(VIRIDIS, t);
@@ -22,10 +22,41 @@ interface Drawn {
   bounds?: [number, number, number, number];
   domain: [number, number];
   shown: number;
+  /** Points binned into cells: the colour is points per cell at this resolution. */
+  density?: { resolution: number; cells: number };
+}
+
+/** Points counted per H3 cell, at bins fitted to their extent, as hexagons coloured by count. */
+function buildDensity(id: string, table: Table, spec: Extract<MapSpec, { kind: 'points' }>): Drawn {
+  const lats = Float64Array.from(table.getChildAt(spec.lat)!.toArray() as ArrayLike<number>, Number);
+  const lons = Float64Array.from(table.getChildAt(spec.lon)!.toArray() as ArrayLike<number>, Number);
+  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
+  for (let i = 0; i < lats.length; i++) {
+    if (!Number.isFinite(lats[i]!) || !Number.isFinite(lons[i]!)) continue;
+    box[0] = Math.min(box[0], lons[i]!);
+    box[1] = Math.min(box[1], lats[i]!);
+    box[2] = Math.max(box[2], lons[i]!);
+    box[3] = Math.max(box[3], lats[i]!);
+  }
+  if (!Number.isFinite(box[0])) return { layers: [], domain: [0, 1], shown: 0, density: { resolution: 0, cells: 0 } };
+  const resolution = densityResolution(box);
+  const cells = densityCells(lats, lons, resolution);
+  const domain = domainOf(cells.map((c) => c.count));
+  const layer = new H3HexagonLayer<{ hex: string; count: number }>({
+    id: `${id}-density`,
+    data: cells,
+    getHexagon: (d) => d.hex,
+    getFillColor: (d) => colorAt(VIRIDIS, domain[1] > domain[0] ? (d.count - domain[0]) / (domain[1] - domain[0]) : 1),
+    extruded: false,
+    stroked: false,
+    opacity: 0.8,
+  });
+  return { layers: [layer], bounds: box, domain, shown: cells.reduce((n, c) => n + c.count, 0), density: { resolution, cells: cells.length } };
 }
 
 /** The layers of a result: hexagons, points or shapes, coloured by `value` (a column index) on viridis. */
-function build(id: string, table: Table, spec: MapSpec, value: number | undefined): Drawn {
+function build(id: string, table: Table, spec: MapSpec, value: number | undefined, density: boolean): Drawn {
+  if (density && spec.kind === 'points') return buildDensity(id, table, spec);
   const n = table.numRows;
   const values = new Float64Array(n).fill(NaN);
   if (value !== undefined) {
@@ -125,7 +156,16 @@ function build(id: string, table: Table, spec: MapSpec, value: number | undefine
  * A result on the same map as the live heatmap: its H3 cells as hexagons, lat/lon as points or GeoJSON
  * as shapes, coloured by a numeric column with a legend; the map moves to it when it is first shown.
  */
-export function ResultMap(props: { cellId: string; label: string; columns: ResultColumn[]; rows: number; spec: MapSpec; value?: number }) {
+export function ResultMap(props: {
+  cellId: string;
+  label: string;
+  columns: ResultColumn[];
+  rows: number;
+  spec: MapSpec;
+  value?: number;
+  /** Points drawn as their density (counts per H3 cell) instead of one by one. */
+  density?: boolean;
+}) {
   const { client } = useEngine();
   const handle = useMapBeside();
   const [table, setTable] = useState<Table>();
@@ -146,10 +186,10 @@ export function ResultMap(props: { cellId: string; label: string; columns: Resul
 
   useEffect(() => {
     if (!handle || !table) return;
-    const d = build(source, table, props.spec, props.value);
+    const d = build(source, table, props.spec, props.value, Boolean(props.density));
     handle.composer.set(source, d.layers, 7);
     setDrawn(d);
-  }, [handle, table, props.spec, props.value]);
+  }, [handle, table, props.spec, props.value, props.density]);
 
   // Shown the first time: the map goes to the result.
   useEffect(() => {
@@ -160,12 +200,16 @@ export function ResultMap(props: { cellId: string; label: string; columns: Resul
 
   if (error) return <p role="alert">Cannot draw the result: {error}</p>;
   if (!handle || !drawn) return null;
-  const valueName = props.value !== undefined ? props.columns[props.value]!.name : undefined;
+  const valueName = drawn.density ? 'points per cell' : props.value !== undefined ? props.columns[props.value]!.name : undefined;
   return createPortal(
     <div className="legend nb-legend" data-map-overlay role="figure" aria-label={`Legend: ${props.label}`}>
       <div className="legend-title">
         {props.label}: {drawn.shown.toLocaleString()} {props.spec.kind === 'h3' ? 'cells' : props.spec.kind === 'points' ? 'points' : 'shapes'}
-        {valueName ? ` by ${valueName}` : ''}
+        {drawn.density
+          ? ` in ${drawn.density.cells.toLocaleString()} cells (res ${drawn.density.resolution}), by points per cell`
+          : valueName
+            ? ` by ${valueName}`
+            : ''}
       </div>
       {valueName && (
         <>

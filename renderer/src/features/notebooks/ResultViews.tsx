@@ -14,12 +14,15 @@ interface CellView {
   chart?: ChartSpec;
   map?: boolean;
   colour?: string;
+  /** Points drawn as a density of H3 cells. */
+  density?: boolean;
 }
 
 /** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
 export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
   const { client } = useEngine();
   const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string>();
   const view = (cell.view ?? {}) as CellView;
   const setView = (patch: Partial<CellView>) => editCell(cell.id, { view: { ...view, ...patch } });
   const spec = mapSpecOf(summary.columns);
@@ -50,7 +53,13 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
         >
           Show on map
         </button>
-        {view.map && spec && values.length > 0 && (
+        {view.map && spec?.kind === 'points' && (
+          <select aria-label="Draw points as" value={view.density ? 'density' : 'points'} onChange={(e) => setView({ density: e.target.value === 'density' })}>
+            <option value="points">Points</option>
+            <option value="density">Density (H3)</option>
+          </select>
+        )}
+        {view.map && spec && values.length > 0 && !(spec.kind === 'points' && view.density) && (
           <select aria-label="Colour by" value={colourName} onChange={(e) => setView({ colour: e.target.value })}>
             {values.map((i) => (
               <option key={i}>{summary.columns[i]!.name}</option>
@@ -67,6 +76,7 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
                 [
                   ['CSV (whole result)', () => exportResult(client, cell, 'csv')],
                   ['Parquet (whole result)', () => exportResult(client, cell, 'parquet')],
+                  ...(spec ? ([['GeoJSON (whole result)', () => exportResult(client, cell, 'geojson')]] as const) : []),
                   ['Copy as Markdown table', () => copyMarkdown(client, cell.id, summary)],
                 ] as const
               ).map(([name, run]) => (
@@ -75,7 +85,8 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
                   role="menuitem"
                   onClick={() => {
                     setExporting(false);
-                    void run();
+                    setExportError(undefined);
+                    run().catch((err: Error) => setExportError(`${name}: ${err.message}`));
                   }}
                 >
                   {name}
@@ -85,13 +96,26 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
           )}
         </span>
       </div>
+      {exportError && (
+        <p className="nb-error" role="alert">
+          Export failed — {exportError}
+        </p>
+      )}
       {show === 'chart' && chart ? (
         <ResultChart cellId={cell.id} columns={summary.columns} rows={summary.rows} spec={chart} onSpec={(c) => setView({ chart: c })} />
       ) : (
-        <ResultGrid cellId={cell.id} columns={summary.columns} rows={summary.rows} />
+        <ResultGrid cellId={cell.id} columns={summary.columns} rows={summary.rows} nulls={summary.nulls} />
       )}
       {view.map && spec && (
-        <ResultMap cellId={cell.id} label={label} columns={summary.columns} rows={summary.rows} spec={spec} value={colour >= 0 ? colour : undefined} />
+        <ResultMap
+          cellId={cell.id}
+          label={label}
+          columns={summary.columns}
+          rows={summary.rows}
+          spec={spec}
+          value={colour >= 0 ? colour : undefined}
+          density={view.density}
+        />
       )}
     </div>
   );

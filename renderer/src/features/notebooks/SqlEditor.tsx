@@ -3,9 +3,10 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirro
 import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { Compartment, EditorState, Prec } from '@codemirror/state';
+import { EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
+import { notebookCompletion, type AskDuckDb } from './sql-completion';
 import { VIEW_COLUMNS } from './view-schema';
 
 /** DuckDB's functions the completion offers beside the keywords (the H3 ones are ours). */
@@ -39,18 +40,18 @@ export interface SqlEditorProps {
   error?: { message: string; at?: { line: number; column: number } };
   /** Views opened from files, with their columns, completed beside the engine's. */
   views?: Record<string, string[]>;
+  /** DuckDB's completion at the cursor; without it, the schema above and SQL keywords. */
+  complete?: AskDuckDb;
 }
 
-const language = (views: Record<string, string[]> = {}) =>
-  sql({ dialect: PostgreSQL, upperCaseKeywords: true, schema: { ...VIEW_COLUMNS, ...views, ...Object.fromEntries(FUNCTIONS.map((f) => [f, []])) } });
+const schemaOf = (views: Record<string, string[]> = {}) => ({ ...VIEW_COLUMNS, ...views, ...Object.fromEntries(FUNCTIONS.map((f) => [f, []])) });
 
 /** The SQL of a cell in CodeMirror: highlighting, completion of the views, their columns and functions, DuckDB's error underlined where it points. */
-export function SqlEditor({ value, onChange, onRun, error, views }: SqlEditorProps) {
+export function SqlEditor({ value, onChange, onRun, error, views, complete }: SqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const schema = useRef(new Compartment());
-  const handlers = useRef({ onChange, onRun });
-  handlers.current = { onChange, onRun };
+  const handlers = useRef({ onChange, onRun, views, complete });
+  handlers.current = { onChange, onRun, views, complete };
 
   useEffect(() => {
     const v = new EditorView({
@@ -64,8 +65,15 @@ export function SqlEditor({ value, onChange, onRun, error, views }: SqlEditorPro
           closeBrackets(),
           bracketMatching(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          schema.current.of(language(views)),
-          autocompletion(),
+          sql({ dialect: PostgreSQL, upperCaseKeywords: true }),
+          autocompletion({
+            override: [
+              notebookCompletion(
+                () => schemaOf(handlers.current.views),
+                (text, cursor) => handlers.current.complete?.(text, cursor) ?? Promise.reject(),
+              ),
+            ],
+          }),
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           placeholder('SELECT … FROM positions'),
@@ -80,10 +88,6 @@ export function SqlEditor({ value, onChange, onRun, error, views }: SqlEditorPro
     view.current = v;
     return () => v.destroy();
   }, []);
-
-  useEffect(() => {
-    view.current?.dispatch({ effects: schema.current.reconfigure(language(views)) });
-  }, [JSON.stringify(views)]);
 
   // A new text from outside (a notebook opened) replaces the editor's.
   useEffect(() => {

@@ -12,11 +12,13 @@ function download(bytes: ArrayBuffer, name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** The whole result of a cell (DuckDB writes it again, not only the rows kept to show) as a CSV or Parquet file. */
-export async function exportResult(client: RpcClient, cell: Cell, format: 'csv' | 'parquet'): Promise<void> {
+const MIME = { csv: 'text/csv', parquet: 'application/vnd.apache.parquet', geojson: 'application/geo+json' };
+
+/** The whole result of a cell (run again by the engine, not only the rows kept to show) as a CSV, Parquet or GeoJSON file. */
+export async function exportResult(client: RpcClient, cell: Cell, format: keyof typeof MIME): Promise<void> {
   const bytes = await client.call('notebook.export', { sql: cell.source, format });
   const index = getNotebook().cells.findIndex((c) => c.id === cell.id) + 1;
-  download(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet');
+  download(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, MIME[format]);
 }
 
 /** The kept rows as a Markdown table, for notes and tickets. */

@@ -1,30 +1,25 @@
+import { latLngToCell } from 'h3-js';
 import { expect, it } from 'vitest';
-import type { ResultColumn } from '../../../../shared/rpc';
-import { domainOf, h3Of, mapSpecOf, valueColumns } from './result-map';
-
-const col = (name: string, kind: ResultColumn['kind']): ResultColumn => ({ name, kind, type: kind });
-
-it('finds what places a result on the map, and what can colour it', () => {
-  const hexes = [col('cell', 'text'), col('n', 'int64'), col('label', 'text'), col('avg_speed', 'float')];
-  expect(mapSpecOf(hexes)).toEqual({ kind: 'h3', cell: 0 });
-  expect(valueColumns(hexes, { kind: 'h3', cell: 0 })).toEqual([1, 3]);
-  const points = [col('device_id', 'text'), col('Latitude', 'float'), col('lng', 'float'), col('speed', 'float')];
-  expect(mapSpecOf(points)).toEqual({ kind: 'points', lat: 1, lon: 2 });
-  expect(valueColumns(points, { kind: 'points', lat: 1, lon: 2 })).toEqual([3]);
-  expect(mapSpecOf([col('id', 'text'), col('geometry', 'text')])).toEqual({ kind: 'geojson', column: 1 });
-  // A lat without a lon places nothing; an integer "lat" is no coordinate.
-  expect(mapSpecOf([col('lat', 'float'), col('n', 'int64')])).toBeUndefined();
-  expect(mapSpecOf([col('lat', 'int32'), col('lon', 'int32')])).toBeUndefined();
-});
-
-it('reads H3 cells from UBIGINT and from text, and refuses what is neither', () => {
-  expect(h3Of(0x882a100d25fffffn)).toBe('882a100d25fffff');
-  expect(h3Of('882A100D25FFFFF')).toBe('882a100d25fffff');
-  expect(h3Of('not a cell')).toBeUndefined();
-  expect(h3Of(42)).toBeUndefined();
-});
+import { densityCells, densityResolution, domainOf } from './result-map';
 
 it('takes the domain of the finite values', () => {
   expect(domainOf([3, NaN, -1, Infinity, 7])).toEqual([-1, 7]);
   expect(domainOf([])).toEqual([0, 1]);
+});
+
+it('bins points per cell, each point once, leaving out what is no place', () => {
+  const lats = [52.52, 52.5201, 52.6, NaN, 95];
+  const lons = [13.405, 13.4051, 13.3, 13.4, 13.4];
+  const cells = densityCells(lats, lons, 8);
+  expect(cells.reduce((n, c) => n + c.count, 0)).toBe(3);
+  expect(cells.find((c) => c.hex === latLngToCell(52.52, 13.405, 8))?.count).toBe(2);
+});
+
+it('picks finer bins for a smaller area', () => {
+  const city = densityResolution([13.2, 52.4, 13.6, 52.6]);
+  const country = densityResolution([5.9, 47.3, 15.0, 55.0]);
+  const street = densityResolution([13.4, 52.52, 13.405, 52.522]);
+  expect(country).toBeLessThan(city);
+  expect(city).toBeLessThan(street);
+  expect(street).toBeLessThanOrEqual(15);
 });

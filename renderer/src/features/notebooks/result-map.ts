@@ -1,35 +1,5 @@
-import type { ResultColumn } from '../../../../shared/rpc';
-
-/** What in a result can go on the map: an H3 cell column, a pair of lat/lon columns, or GeoJSON text. */
-export type MapSpec = { kind: 'h3'; cell: number } | { kind: 'points'; lat: number; lon: number } | { kind: 'geojson'; column: number };
-
-const NUMERIC = new Set<ResultColumn['kind']>(['int32', 'int64', 'uint64', 'float']);
-const find = (columns: readonly ResultColumn[], names: RegExp, ok: (c: ResultColumn) => boolean) => columns.findIndex((c) => names.test(c.name) && ok(c));
-
-/** Reads the columns' names and kinds: `h3`/`cell`/`hex` (a UBIGINT or its hex text), `lat`+`lon`, `geometry`/`geojson` text. */
-export function mapSpecOf(columns: readonly ResultColumn[]): MapSpec | undefined {
-  const cell = find(columns, /^(h3|h3_?cell|cell|hex|h3_?index)$/i, (c) => c.kind === 'uint64' || c.kind === 'int64' || c.kind === 'text');
-  if (cell >= 0) return { kind: 'h3', cell };
-  const lat = find(columns, /^(lat|latitude)$/i, (c) => c.kind === 'float');
-  const lon = find(columns, /^(lon|lng|long|longitude)$/i, (c) => c.kind === 'float');
-  if (lat >= 0 && lon >= 0) return { kind: 'points', lat, lon };
-  const geo = find(columns, /^(geometry|geojson|geom|shape)$/i, (c) => c.kind === 'text');
-  if (geo >= 0) return { kind: 'geojson', column: geo };
-  return undefined;
-}
-
-/** The numeric columns that can colour the map (not the ones that place it). */
-export function valueColumns(columns: readonly ResultColumn[], spec: MapSpec): number[] {
-  const placing = new Set(spec.kind === 'h3' ? [spec.cell] : spec.kind === 'points' ? [spec.lat, spec.lon] : [spec.column]);
-  return columns.flatMap((c, i) => (NUMERIC.has(c.kind) && !placing.has(i) ? [i] : []));
-}
-
-/** An H3 cell as h3-js names it, from a UBIGINT or from text. */
-export function h3Of(v: unknown): string | undefined {
-  if (typeof v === 'bigint') return v.toString(16);
-  if (typeof v === 'string' && /^[0-9a-f]{15}$/i.test(v)) return v.toLowerCase();
-  return undefined;
-}
+import { getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+export { h3Of, mapSpecOf, valueColumns, type MapSpec } from '../../../../shared/result-geometry';
 
 /** Low and high of the finite values (equal when one value; [0, 1] when none). */
 export function domainOf(values: ArrayLike<number>): [number, number] {
@@ -40,4 +10,25 @@ export function domainOf(values: ArrayLike<number>): [number, number] {
     if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   }
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
+}
+
+/** The finest H3 resolution at which the box spans at most about `across` cells (a density map's bins). */
+export function densityResolution(box: [number, number, number, number], across = 60): number {
+  const [west, south, east, north] = box;
+  const midLat = ((south + north) / 2) * (Math.PI / 180);
+  const spanKm = Math.max((east - west) * 111.32 * Math.cos(midLat), (north - south) * 110.57, 0.001);
+  for (let res = 15; res > 0; res--) if (spanKm / (2 * getHexagonEdgeLengthAvg(res, UNITS.km)) <= across) return res;
+  return 0;
+}
+
+/** Points counted per H3 cell at `resolution`: a density map that stays readable where points pile up. */
+export function densityCells(lats: ArrayLike<number>, lons: ArrayLike<number>, resolution: number): { hex: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < lats.length; i++) {
+    const [lat, lon] = [lats[i]!, lons[i]!];
+    if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) continue;
+    const hex = latLngToCell(lat, lon, resolution);
+    counts.set(hex, (counts.get(hex) ?? 0) + 1);
+  }
+  return [...counts].map(([hex, count]) => ({ hex, count }));
 }
