@@ -1,5 +1,6 @@
 /** Notebooks: SQL over the history and opened files on a DuckDB of their own, in a worker thread. */
-export { NotebookService, NotebookQueryError, type NotebookSettings } from './notebook-service';
+export { NotebookService, type NotebookSettings } from './notebook-service';
+export { NotebookQueryError } from './notebook-thread';
 export { notebookHandlers, dropClientQueries, type NotebookClient } from './notebook-handlers';
 export { takeSnapshot, parquetFiles, type SnapshotInputs } from './snapshot';
 export { viewStatements, type NotebookSources } from './views';

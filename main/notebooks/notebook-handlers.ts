@@ -1,6 +1,7 @@
 import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
-import { NotebookQueryError, type NotebookService } from './notebook-service';
+import type { NotebookService } from './notebook-service';
+import { NotebookQueryError } from './notebook-thread';
 import { SourceError } from './sources';
 
 type NotebookMethods =

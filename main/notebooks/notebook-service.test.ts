@@ -4,7 +4,8 @@ import { decodeFrame } from '../../shared/heatmap-frame';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRows, tempDir } from '../../tests/helpers/history-fixtures';
 import { HistoryStore } from '../history';
-import { NotebookQueryError, NotebookService } from './notebook-service';
+import { NotebookService } from './notebook-service';
+import { NotebookQueryError } from './notebook-thread';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 5, 1, 8);

@@ -1,13 +1,12 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../worker-entry';
 import type { PlaybackFrameRequest } from './playback-frame';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
 import type { Completion } from './sql-completion';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
-import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker, WorkerFailure } from './worker-protocol';
+import { NotebookQueryError, NotebookThread } from './notebook-thread';
+import type { NotebookWorkerData } from './worker-protocol';
 
 export interface NotebookSettings extends NotebookWorkerData {
   /** A query reads a snapshot of the engine's data at most this old; older, a new one is taken first. */
@@ -26,71 +25,34 @@ export interface OpenedView extends Omit<OpenedSource, 'sql'> {
 
 const ENGINE_VIEWS = ['positions', 'fence_events', 'quarantine', 'fences'];
 
-/** A query that failed on the notebook thread: DuckDB's message, where in the SQL, or that it was cancelled. */
-export class NotebookQueryError extends Error {
-  override name = 'NotebookQueryError';
-  constructor(readonly failure: WorkerFailure) {
-    super(failure.message);
-  }
-}
-
-type Body<T> = T extends { t: infer K } ? (K extends string ? Omit<T, 'id'> : never) : never;
-
 /**
  * The engine's side of the notebooks: the notebook thread (notebook-worker.ts) and the snapshots its
  * views read. Snapshots live under `<dataDir>/notebooks/snapshot-<n>` while a query may read them.
  */
 export class NotebookService {
-  private next = 1;
-  private readonly pending = new Map<number, { resolve(m: FromNotebookWorker): void; reject(e: Error): void }>();
-  private readonly progress = new Set<(p: QueryProgress) => void>();
   private snapshot?: Promise<{ n: number; at: number }>;
   private snapshotCount = 0;
+  private exports = 0;
   /** Snapshots a running query reads: not deleted until it ends. */
   private readonly reading = new Map<number, number>();
-  private failed?: Error;
   private readonly opened: OpenedView[] = [];
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly thread: NotebookThread,
     private readonly dir: string,
     private readonly settings: NotebookSettings,
     private readonly inputs: () => SnapshotInputs,
-  ) {
-    worker.on('message', (m: FromNotebookWorker) => {
-      if (m.t === 'progress') return this.progress.forEach((l) => l(m.progress));
-      if (m.t === 'ready') return;
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (m.t === 'failed') p?.reject(new NotebookQueryError(m.error));
-      else p?.resolve(m);
-    });
-    const fail = (err: Error) => {
-      this.failed = err;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', (err) => fail(new Error(`the notebook thread failed: ${err.message}`)));
-    worker.on('exit', (code) => fail(new Error(`the notebook thread stopped (exit ${code})`)));
-  }
+  ) {}
 
   static async start(dataDir: string, settings: NotebookSettings, inputs: () => SnapshotInputs): Promise<NotebookService> {
     const dir = join(dataDir, 'notebooks');
     rmSync(dir, { recursive: true, force: true });
     const { threads, memoryLimitMb, maxRows } = settings;
-    const worker = new Worker(workerEntry(import.meta.url, './notebook-worker.ts', 'notebook-worker.js'), {
-      workerData: { threads, memoryLimitMb, maxRows } satisfies NotebookWorkerData,
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: FromNotebookWorker) => (m.t === 'ready' ? resolve() : reject(new Error(`notebook thread said ${m.t} first`))));
-      worker.once('error', reject);
-    });
-    return new NotebookService(worker, dir, settings, inputs);
+    return new NotebookService(await NotebookThread.start({ threads, memoryLimitMb, maxRows }), dir, settings, inputs);
   }
 
   onProgress(listener: (p: QueryProgress) => void): () => void {
-    this.progress.add(listener);
-    return () => this.progress.delete(listener);
+    return this.thread.onProgress(listener);
   }
 
   /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old. */
@@ -100,8 +62,8 @@ export class NotebookService {
     const { n, at } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
     try {
-      const m = await this.ask({ t: 'run', queryId, sql, ...(name ? { name } : {}) });
-      return { ...(m as Extract<FromNotebookWorker, { t: 'ran' }>).summary, snapshotAt: at };
+      const m = await this.thread.ask('ran', { t: 'run', queryId, sql, ...(name ? { name } : {}) });
+      return { ...m.summary, snapshotAt: at };
     } finally {
       this.reading.set(n, this.reading.get(n)! - 1);
       this.prune();
@@ -109,7 +71,7 @@ export class NotebookService {
   }
 
   async page(queryId: string, offset: number, limit: number): Promise<ArrayBuffer> {
-    return ((await this.ask({ t: 'page', queryId, offset, limit })) as Extract<FromNotebookWorker, { t: 'page' }>).buffer;
+    return (await this.thread.ask('page', { t: 'page', queryId, offset, limit })).buffer;
   }
 
   /** The whole result of `sql` as a file's bytes (CSV, Parquet, JSON or GeoJSON), over the latest snapshot. */
@@ -117,9 +79,9 @@ export class NotebookService {
     const { n } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
     mkdirSync(join(this.dir, 'exports'), { recursive: true });
-    const file = join(this.dir, 'exports', `export-${this.next}.${format}`);
+    const file = join(this.dir, 'exports', `export-${++this.exports}.${format}`);
     try {
-      const m = (await this.ask({ t: 'export', sql, format, file })) as Extract<FromNotebookWorker, { t: 'exported' }>;
+      const m = await this.thread.ask('exported', { t: 'export', sql, format, file });
       return { bytes: readFileSync(file), rows: m.rows };
     } finally {
       rmSync(file, { force: true });
@@ -134,7 +96,7 @@ export class NotebookService {
     const again = this.opened.find((o) => o.path === path);
     const source = resolveSource(path, this.settings.roots, taken);
     if (again) source.view = again.view;
-    const m = (await this.ask({ t: 'open', view: source.view, sql: source.sql })) as Extract<FromNotebookWorker, { t: 'opened' }>;
+    const m = await this.thread.ask('opened', { t: 'open', view: source.view, sql: source.sql });
     const { sql: _sql, ...rest } = source;
     const view: OpenedView = { ...rest, columns: m.columns };
     this.opened.splice(0, this.opened.length, ...this.opened.filter((o) => o.path !== path), view);
@@ -149,32 +111,31 @@ export class NotebookService {
   /** The archive at time t as a heatmap frame (playback-frame.ts). */
   async frame(request: PlaybackFrameRequest): Promise<ArrayBuffer> {
     await this.fresh(Math.max(PLAYBACK_SNAPSHOT_MS, this.settings.snapshotMaxAgeMs));
-    return ((await this.ask({ t: 'frame', request })) as Extract<FromNotebookWorker, { t: 'frame' }>).buffer;
+    return (await this.thread.ask('frame', { t: 'frame', request })).buffer;
   }
 
   /** The time range of positions, for the time bar (null when there are none). */
   async range(): Promise<{ from: number; to: number; positions: number } | null> {
     await this.fresh();
-    return ((await this.ask({ t: 'range' })) as Extract<FromNotebookWorker, { t: 'range' }>).range;
+    return (await this.thread.ask('range', { t: 'range' })).range;
   }
 
   /** DuckDB's completions of the SQL before the cursor (the views as they are; no snapshot is taken for it). */
   async complete(before: string): Promise<{ from: number; options: Completion[] }> {
-    const { from, options } = (await this.ask({ t: 'complete', before })) as Extract<FromNotebookWorker, { t: 'completed' }>;
+    const { from, options } = await this.thread.ask('completed', { t: 'complete', before });
     return { from, options };
   }
 
   async cancel(queryId: string): Promise<boolean> {
-    return ((await this.ask({ t: 'cancel', queryId })) as Extract<FromNotebookWorker, { t: 'cancelled' }>).cancelled;
+    return (await this.thread.ask('cancelled', { t: 'cancel', queryId })).cancelled;
   }
 
   async drop(queryId: string): Promise<void> {
-    await this.ask({ t: 'drop', queryId });
+    await this.thread.ask('ok', { t: 'drop', queryId });
   }
 
   async close(): Promise<void> {
-    if (!this.failed) await this.ask({ t: 'close' }).catch(() => undefined);
-    await this.worker.terminate();
+    await this.thread.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -186,7 +147,7 @@ export class NotebookService {
       if (last && Date.now() - last.at <= maxAgeMs) return last;
       const n = ++this.snapshotCount;
       const sources = await takeSnapshot(this.inputs(), join(this.dir, `snapshot-${n}`));
-      await this.ask({ t: 'views', sources });
+      await this.thread.ask('ok', { t: 'views', sources });
       return { n, at: sources.takenAt };
     };
     const next = take();
@@ -198,15 +159,6 @@ export class NotebookService {
   private prune(): void {
     void this.snapshot?.then(({ n: latest }) => {
       for (let n = 1; n < latest; n++) if (!this.reading.get(n)) rmSync(join(this.dir, `snapshot-${n}`), { recursive: true, force: true });
-    });
-  }
-
-  private ask(body: Body<ToNotebookWorker>): Promise<FromNotebookWorker> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...body, id } as ToNotebookWorker);
     });
   }
 }

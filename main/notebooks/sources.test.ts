@@ -5,7 +5,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/helpers/history-fixtures';
-import { NotebookQueryError, NotebookService } from './notebook-service';
+import { NotebookService } from './notebook-service';
+import { NotebookQueryError } from './notebook-thread';
 import { resolveSource, SourceError, viewNameOf } from './sources';
 
 let dir: string;
