@@ -5,7 +5,7 @@ import { BrowserWindow, app, dialog, session, shell } from 'electron';
 import { ConfigError, startEngine, type Engine } from '../main';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { connectWindow } from './ipc';
-import { loadSecret } from './secrets';
+import { loadSecret, saveSecret } from './secrets';
 import { APP_ORIGIN } from './trusted-sender';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
@@ -60,6 +60,7 @@ app.whenReady().then(async () => {
       env: password ? { ...process.env, HEXWATCH_NATS_PASSWORD: password } : process.env,
       defaultDataDir: app.getPath('userData'),
       secrets: (name) => loadSecret(`webhook.${name}`),
+      saveSecret: (name, value) => saveSecret(`webhook.${name}`, value),
     });
   } catch (err) {
     const title = err instanceof ConfigError ? 'hexwatch: invalid settings' : 'hexwatch could not start';

@@ -44,6 +44,8 @@ export interface EngineOptions extends LoadOptions {
   version?: string;
   /** The OS keychain for webhook signing secrets (Electron's safeStorage); the environment is asked first. */
   secrets?: Secrets;
+  /** Stores a webhook signing secret in the OS keychain (the desktop app). */
+  saveSecret?: (name: string, value: string) => void;
 }
 
 interface ClientState {
@@ -53,12 +55,14 @@ interface ClientState {
   /** A channel payload for this client only (a backtest's progress). */
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
   backtests: Map<string, AbortController>;
+  replays: Map<string, AbortController>;
   /** Names this client's notebook queries apart from another's. */
   id: string;
   queries: Set<string>;
 }
 
 const STATUS_INTERVAL_MS = 1000;
+const QUEUE_CHANGED_MS = 250;
 
 /** A room that may fail to open (a damaged or locked file): the engine runs on, and its methods say why. */
 function optional<T>(what: string, open: () => T, log: (line: string) => void): { room?: T; need: () => T; error: string } {
@@ -103,7 +107,16 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   const delivery = optional(
     'the delivery queue',
-    () => new DeliveryService({ dataDir, nats: config.nats, env, secrets: options.secrets, settings: queueSettingsOf(config.queue), worker: { log } }),
+    () =>
+      new DeliveryService({
+        dataDir,
+        nats: config.nats,
+        env,
+        secrets: options.secrets,
+        saveSecret: options.saveSecret,
+        settings: queueSettingsOf(config.queue),
+        worker: { log },
+      }),
     log,
   );
   // Fence events are recorded and queued durably; without a queue they still reach the live feed.
@@ -248,6 +261,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   delivery.room?.onFeed((event, id) => broadcast('fence.event', { id, event }));
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
+  // Dead letters can change by the thousand a second: clients hear of it at most every QUEUE_CHANGED_MS.
+  let queueChanged: NodeJS.Timeout | undefined;
+  delivery.room?.queue.onChange(() => {
+    queueChanged ??= setTimeout(() => {
+      queueChanged = undefined;
+      if (delivery.room && clients.size > 0) broadcast('queue.changed', { dlq: delivery.room.queue.openCounts().dlq });
+    }, QUEUE_CHANGED_MS);
+  });
   delivery.room?.start();
   await fences.room?.start();
 
@@ -264,6 +285,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           for (const listener of state.listeners) listener(channel, payload);
         },
         backtests: new Map(),
+        replays: new Map(),
         id: `c${++clientCount}`,
         queries: new Set(),
       };
@@ -276,7 +298,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
         close() {
           // A client that goes stops what it started.
-          for (const run of state.backtests.values()) run.abort();
+          for (const run of [...state.backtests.values(), ...state.replays.values()]) run.abort();
           dropClientQueries(notebookRoom, state);
           state.listeners.clear();
           clients.delete(state);
@@ -293,6 +315,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await history?.close();
       stopFrames();
       clearInterval(statusTimer);
+      clearTimeout(queueChanged);
       clients.clear();
     },
   };

@@ -7,5 +7,5 @@ export { DAY_MS, HOUR_MS, hourDir, hourPartition, hourStart, partPath, retention
 export { globMatches, UTC_SESSION, withScratchDuckDB } from './scratch-duckdb';
 export { durableRename, exists, rmdirIfEmpty, unlinkIfPresent } from './durable-files';
 export { archiveFenceEvents, type EventSource, type LoggedEvent } from './fence-events-writer';
-export { archivedEvents, type ArchivedEventFilter } from './fence-events-reader';
+export { archivedEvents, countArchivedEvents, type ArchivedEventFilter } from './fence-events-reader';
 export { readArchivedPositions, type ArchivedPositionChunk } from './positions-reader';

@@ -2,7 +2,15 @@ import { RpcError } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
 import type { HistoryStore } from './history-store';
 
-type HistoryMethods = 'history.counts' | 'history.roll' | 'quarantine.list' | 'quarantine.get' | 'quarantine.purge' | 'quarantine.counts';
+type HistoryMethods =
+  | 'history.counts'
+  | 'history.roll'
+  | 'quarantine.list'
+  | 'quarantine.get'
+  | 'quarantine.purge'
+  | 'quarantine.counts'
+  | 'quarantine.timeline'
+  | 'quarantine.export';
 
 /**
  * The history's RPC methods. `history` is a function so that an engine without NATS ingest (and so
@@ -25,5 +33,11 @@ export function historyHandlers<C>(history: () => HistoryStore, clock: () => num
     },
     'quarantine.purge': async (filter) => ({ purged: await history().quarantine.purge(filter) }),
     'quarantine.counts': () => history().quarantine.countsByReason(),
+    'quarantine.timeline': ({ bucketMs, since }) => history().quarantine.timeline(bucketMs, since ?? clock() - 86_400_000),
+    'quarantine.export': async ({ messages }) => {
+      const text = await history().quarantine.exportNdjson(messages.map((m) => ({ seq: BigInt(m.seq), stream: m.stream })));
+      const bytes = Buffer.from(text, 'utf8');
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
   };
 }

@@ -71,6 +71,43 @@ export class QuarantineTable {
     return this.session.exclusive(() => this.session.run(`DELETE FROM quarantine ${where}`, values));
   }
 
+  /** Messages per reason per time bucket (epoch ms of its start) since `since`, oldest first. */
+  timeline(bucketMs: number, since: number): Promise<{ at: number; reason: string; count: number }[]> {
+    const bucket = BigInt(Math.max(1000, Math.trunc(bucketMs)));
+    return this.session.exclusive(async () => {
+      const rows = await this.session.rows(
+        `SELECT (epoch_ms(received) // $1::BIGINT) * $1::BIGINT AS at, reason, count(*) AS n FROM quarantine
+         WHERE received >= epoch_ms($2::BIGINT)::TIMESTAMP_MS GROUP BY ALL ORDER BY at, reason`,
+        [bucket, BigInt(Math.trunc(since))],
+      );
+      return rows.map((r) => ({ at: Number(r.at), reason: String(r.reason), count: Number(r.n) }));
+    });
+  }
+
+  /**
+   * The messages named, as NDJSON: a line each with its fields, the body as text when it is UTF-8 and
+   * always as base64 (what was received, byte for byte).
+   */
+  async exportNdjson(keys: readonly { seq: bigint; stream: string }[]): Promise<string> {
+    const lines: string[] = [];
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    for (const k of keys) {
+      const m = await this.get(k.seq, k.stream);
+      if (!m) continue;
+      let text: string | null = null;
+      try {
+        text = utf8.decode(m.raw);
+      } catch {
+        // Not text: the base64 carries it.
+      }
+      const { raw, seq, received, ...entry } = m;
+      lines.push(
+        JSON.stringify({ seq: String(seq), ...entry, received: new Date(received).toISOString(), raw: text, raw_base64: Buffer.from(raw).toString('base64') }),
+      );
+    }
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
+
   countsByReason(): Promise<Record<string, number>> {
     return this.session.exclusive(async () => {
       const rows = await this.session.rows(`SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY reason`);

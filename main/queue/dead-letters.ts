@@ -2,26 +2,64 @@ import type Database from 'better-sqlite3';
 import { ITEM_SELECT, itemConditions, toItem, type Row } from './queue-items';
 import type { Attempt, ItemFilter, QueueItem } from './queue-types';
 
+/** How the dead-letter list is ordered. */
+export type DeadLetterSort = 'failed' | 'created' | 'attempts' | 'target' | 'fence';
+
+const ORDER: Record<DeadLetterSort, string> = {
+  failed: 'q.updated_at',
+  created: 'q.created_at',
+  attempts: 'q.attempts',
+  target: 'q.target_id',
+  fence: 'q.partition_key',
+};
+
+/** A discard can be undone for this long; then its items are gone. */
+export const UNDO_DISCARD_MS = 60_000;
+
+const FROM = `delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id`;
+
 /** Items that ran out of attempts or could not be delivered: listed, inspected with every attempt, requeued, discarded. */
 export class DeadLetters {
+  /** The queue's columns, in order: a discarded item goes back with every one of them. */
+  private readonly columns: string;
+  /** Names each discard (epoch ms, made unique) for its undo. */
+  private lastBatch = 0;
+
   constructor(
     private readonly db: Database.Database,
     private readonly clock: () => number,
     /** Prefixes every delivery id: random per database file. */
     private readonly instance: string,
-    /** Called when items become pending again (the worker wakes on it). */
-    private readonly requeued: () => void,
-  ) {}
+    /** Called when dead letters change (the worker wakes when some are pending again). */
+    private readonly changed: (requeued: boolean) => void,
+  ) {
+    this.columns = (db.prepare(`PRAGMA table_info(delivery_queue)`).all() as { name: string }[]).map((c) => `"${c.name}"`).join(', ');
+  }
 
-  list(filter: ItemFilter = {}, page: { limit?: number; offset?: number } = {}): { total: number; items: QueueItem[] } {
+  list(
+    filter: ItemFilter = {},
+    page: { limit?: number; offset?: number; sort?: DeadLetterSort; descending?: boolean } = {},
+  ): { total: number; items: QueueItem[] } {
     const { sql, args } = this.where(filter);
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql}`).get(...args) as { n: number }
-    ).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${FROM} WHERE ${sql}`).get(...args) as { n: number }).n;
+    const direction = (page.descending ?? true) ? 'DESC' : 'ASC';
     const rows = this.db
-      .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY q.updated_at DESC, q.seq DESC LIMIT ? OFFSET ?`)
+      .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY ${ORDER[page.sort ?? 'failed']} ${direction}, q.seq ${direction} LIMIT ? OFFSET ?`)
       .all(...args, page.limit ?? 100, page.offset ?? 0) as Row[];
     return { total, items: rows.map((r) => toItem(r, this.instance)) };
+  }
+
+  /** Dead letters matching the filter, counted per target and per error (the most frequent errors first). */
+  counts(filter: ItemFilter = {}, errors = 20): { byTarget: Record<string, number>; byError: { error: string; count: number }[] } {
+    const { sql, args } = this.where(filter);
+    const byTarget = this.db.prepare(`SELECT q.target_id AS target, COUNT(*) AS n FROM ${FROM} WHERE ${sql} GROUP BY 1`).all(...args) as {
+      target: string;
+      n: number;
+    }[];
+    const byError = this.db
+      .prepare(`SELECT coalesce(q.last_error, '') AS error, COUNT(*) AS count FROM ${FROM} WHERE ${sql} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`)
+      .all(...args, errors) as { error: string; count: number }[];
+    return { byTarget: Object.fromEntries(byTarget.map((r) => [r.target, r.n])), byError };
   }
 
   /** One item (dead or not) with every attempt, oldest first. */
@@ -31,7 +69,7 @@ export class DeadLetters {
     if (!row) return undefined;
     const attempts = (
       this.db
-        .prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at FROM delivery_log WHERE item_seq = ? ORDER BY id`)
+        .prepare(`SELECT attempt, target_id, status, http_status, latency_ms, error, at, response FROM delivery_log WHERE item_seq = ? ORDER BY id`)
         .all(row.seq) as {
         attempt: number;
         target_id: string;
@@ -40,6 +78,7 @@ export class DeadLetters {
         latency_ms: number;
         error: string | null;
         at: number;
+        response: string | null;
       }[]
     ).map((a) => ({
       attempt: a.attempt,
@@ -49,6 +88,7 @@ export class DeadLetters {
       latencyMs: a.latency_ms,
       error: a.error,
       at: a.at,
+      response: a.response,
     }));
     return { item: toItem(row, this.instance), attempts };
   }
@@ -60,19 +100,52 @@ export class DeadLetters {
     const n = this.db
       .prepare(
         `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`,
+         WHERE seq IN (SELECT q.seq FROM ${FROM} WHERE ${sql})`,
       )
       .run(now, now, ...args).changes;
-    if (n > 0) this.requeued();
+    if (n > 0) this.changed(true);
     return n;
   }
 
-  /** Deletes dead letters; their attempts stay in the delivery log. */
-  discard(filter: ItemFilter = {}): number {
+  /**
+   * Takes dead letters out of the queue (their attempts stay in the delivery log); `undoDiscard(batch)`
+   * puts them back for a minute, then they are gone.
+   */
+  discard(filter: ItemFilter = {}): { discarded: number; batch: number } {
     const { sql, args } = this.where(filter);
-    return this.db
-      .prepare(`DELETE FROM delivery_queue WHERE seq IN (SELECT q.seq FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id WHERE ${sql})`)
-      .run(...args).changes;
+    const batch = (this.lastBatch = Math.max(this.clock(), this.lastBatch + 1));
+    const discarded = this.db
+      .transaction(() => {
+        this.purgeDiscarded();
+        const taken = `SELECT q.seq FROM ${FROM} WHERE ${sql}`;
+        this.db
+          .prepare(`INSERT OR REPLACE INTO discarded (${this.columns}, batch) SELECT ${this.columns}, ? FROM delivery_queue WHERE seq IN (${taken})`)
+          .run(batch, ...args);
+        return this.db.prepare(`DELETE FROM delivery_queue WHERE seq IN (${taken})`).run(...args).changes;
+      })
+      .immediate();
+    if (discarded > 0) this.changed(false);
+    return { discarded, batch };
+  }
+
+  /** Puts back what a discard took, as it was (within a minute of it); returns how many. */
+  undoDiscard(batch: number): number {
+    const restored = this.db
+      .transaction(() => {
+        const n = this.db
+          .prepare(`INSERT OR IGNORE INTO delivery_queue (${this.columns}) SELECT ${this.columns} FROM discarded WHERE batch = ?`)
+          .run(batch).changes;
+        this.db.prepare(`DELETE FROM discarded WHERE batch = ?`).run(batch);
+        return n;
+      })
+      .immediate();
+    if (restored > 0) this.changed(false);
+    return restored;
+  }
+
+  /** Forgets discards older than the undo window. */
+  purgeDiscarded(): number {
+    return this.db.prepare(`DELETE FROM discarded WHERE batch < ?`).run(this.clock() - UNDO_DISCARD_MS).changes;
   }
 
   private where(filter: ItemFilter): { sql: string; args: unknown[] } {

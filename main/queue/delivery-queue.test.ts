@@ -3,25 +3,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FenceEvent } from '../../shared/fence-event';
 import { DeliveryQueue, eventOfPayload, type QueueSettings } from './delivery-queue';
 import { DatabaseFileError } from '../sqlite';
+import { DELIVERED, FAILED_500, fenceEventOf } from '../../tests/helpers/queue-fixtures';
 
 let dir: string;
 let now: number;
 const clock = () => now;
 const open = (settings: Partial<QueueSettings> = {}) =>
   DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, random: () => 0.5, settings: { feed: false, ...settings } });
-const ev = (fence: string, device: string, ts: number, type: FenceEvent['event_type'] = 'enter'): FenceEvent => ({
-  event_type: type,
-  fence_id: fence,
-  device_id: device,
-  position: { lat: 40.7, lon: -73.9 },
-  timestamp: ts,
-  source: 'embedded',
-});
-const fail = { status: 'failed' as const, httpStatus: 500, latencyMs: 3, error: 'HTTP 500' };
-const ok = { status: 'success' as const, httpStatus: 200, latencyMs: 2 };
+const ev = fenceEventOf;
+const fail = FAILED_500;
+const ok = DELIVERED;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hexwatch-queue-'));
@@ -199,42 +192,6 @@ describe('attempts', () => {
     expect(q.deadLetters.get(a.id)!.item).toMatchObject({ status: 'dlq', attempts: 1 });
     const m = q.metrics();
     expect(m.targets.find((t) => t.target_id === 'hook')).toMatchObject({ enabled: false, dlq_count: 1 });
-    q.close();
-  });
-});
-
-describe('dead-letter queue', () => {
-  function dead(q: DeliveryQueue, n: number): void {
-    q.enqueue(Array.from({ length: n }, (_, i) => ev(i % 2 ? 'A' : 'B', `d${i}`, i)));
-    for (const item of q.claim('w', n)) q.record([{ item, outcome: { ...fail, error: i(item.seq) } }], 'w');
-    function i(seq: number) {
-      return seq % 3 === 0 ? 'HTTP 500: boom' : 'connect ECONNREFUSED';
-    }
-  }
-
-  it('lists with filters and pages, requeues with attempts reset and history kept, discards', () => {
-    const q = withHook(open({ maxAttempts: 1, fifoPerFence: false }));
-    dead(q, 10);
-    expect(q.deadLetters.list().total).toBe(10);
-    expect(q.deadLetters.list({ fenceId: 'A' }).total).toBe(5);
-    expect(q.deadLetters.list({ deviceId: 'd3' }).items.map((i) => eventOfPayload(i.payload).device_id)).toEqual(['d3']);
-    expect(q.deadLetters.list({ error: 'boom' }).total).toBe(3);
-    expect(q.deadLetters.list({}, { limit: 4, offset: 8 }).items).toHaveLength(2);
-
-    const one = q.deadLetters.list({ deviceId: 'd3' }).items[0];
-    expect(q.deadLetters.requeue({ ids: [one.id] })).toBe(1);
-    const back = q.deadLetters.get(one.id)!;
-    expect(back.item).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(back.attempts).toHaveLength(1);
-
-    expect(q.deadLetters.requeue({ fenceId: 'B' })).toBe(5);
-    expect(q.deadLetters.list().total).toBe(4);
-    const refused = q.deadLetters.list({ error: 'ECONNREFUSED' }).total;
-    expect(q.deadLetters.discard({ error: 'ECONNREFUSED' })).toBe(refused);
-    expect(q.deadLetters.list().total).toBe(4 - refused);
-    expect(q.deadLetters.discard()).toBe(4 - refused);
-    expect(q.deadLetters.list().total).toBe(0);
-    expect(q.metrics().pending_count).toBe(6);
     q.close();
   });
 });

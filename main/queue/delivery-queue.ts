@@ -7,6 +7,7 @@ import { EventLog } from './event-log';
 import { fingerprintOf } from './fingerprint';
 import { classifyHealth, type Health, type QueueMetrics } from './health';
 import { ITEM_SELECT, OPEN, payloadOf, toItem, type Row } from './queue-items';
+import { DeliveryTally } from './queue-history';
 import { queueMetrics } from './queue-metrics';
 import { QueueTargets } from './queue-targets';
 import {
@@ -44,9 +45,12 @@ export class DeliveryQueue {
   readonly targets: QueueTargets;
   readonly deadLetters: DeadLetters;
   readonly log: EventLog;
+  /** Events recorded and deliveries attempted since the history last sampled them (queue-history.ts). */
+  readonly tally = new DeliveryTally();
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
+  private readonly changeListeners = new Set<() => void>();
   private readonly st;
   /** Prefixes every delivery id: random per database file. */
   private readonly instance: string;
@@ -62,8 +66,11 @@ export class DeliveryQueue {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
-    this.targets = new QueueTargets(db, this.clock);
-    this.deadLetters = new DeadLetters(db, this.clock, this.instance, () => this.notify());
+    this.targets = new QueueTargets(db, this.clock, () => this.changed());
+    this.deadLetters = new DeadLetters(db, this.clock, this.instance, (requeued) => {
+      if (requeued) this.notify();
+      this.changed();
+    });
     this.log = new EventLog(db);
     this.st = {
       seen: db.prepare<[string, number, string, string], { id: number; recorded_at: number }>(
@@ -76,6 +83,10 @@ export class DeliveryQueue {
       itemPut: db.prepare(
         `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      ),
+      replayPut: db.prepare(
+        `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at, replayed)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, 1)`,
       ),
       markPut: db.prepare(
         `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
@@ -105,7 +116,9 @@ export class DeliveryQueue {
         `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
          WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       ),
-      log: db.prepare(`INSERT INTO delivery_log (item_seq, attempt, target_id, status, http_status, latency_ms, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      log: db.prepare(
+        `INSERT INTO delivery_log (item_seq, attempt, target_id, status, http_status, latency_ms, error, at, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       complete: db.prepare(
         `UPDATE delivery_queue SET status = 'completed', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, completed_at = ?, updated_at = ?
          WHERE seq = ? AND status <> 'completed'`,
@@ -115,6 +128,7 @@ export class DeliveryQueue {
          WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       ),
       disable: db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`),
+      countStatus: db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue INDEXED BY delivery_queue_due WHERE status = ?`),
       nextDue: db.prepare<[], { at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM delivery_queue WHERE status IN ('pending', 'failed')`),
     };
   }
@@ -126,6 +140,7 @@ export class DeliveryQueue {
 
   close(): void {
     this.listeners.clear();
+    this.changeListeners.clear();
     this.db.close();
   }
 
@@ -137,6 +152,16 @@ export class DeliveryQueue {
 
   private notify(): void {
     for (const l of this.listeners) l();
+  }
+
+  /** Called when dead letters or targets change (an item dead-lettered, requeued, discarded; a target added, edited, disabled, removed). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.changeListeners) l();
   }
 
   /**
@@ -174,6 +199,7 @@ export class DeliveryQueue {
         if (options.highWater) this.st.markPut.run(options.highWater.stream, options.highWater.seq);
       })
       .immediate();
+    this.tally.recorded(result.recorded);
     if (result.items > 0) this.notify();
     return result;
   }
@@ -242,16 +268,28 @@ export class DeliveryQueue {
   record(results: readonly { item: QueueItem; outcome: AttemptOutcome }[], owner: string): void {
     if (results.length === 0) return;
     const now = this.clock();
+    let dead = false;
     this.db
       .transaction(() => {
         for (const { item, outcome } of results) {
           const attempt = item.attempts + 1;
-          this.st.log.run(item.seq, attempt, item.targetId, outcome.status, outcome.httpStatus ?? null, outcome.latencyMs, outcome.error ?? null, now);
+          this.st.log.run(
+            item.seq,
+            attempt,
+            item.targetId,
+            outcome.status,
+            outcome.httpStatus ?? null,
+            outcome.latencyMs,
+            outcome.error ?? null,
+            now,
+            outcome.response ?? null,
+          );
           if (outcome.status === 'success') {
             this.st.complete.run(now, now, item.seq);
             continue;
           }
           const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
+          if (outcome.gone || attempt >= item.maxAttempts) dead = true;
           if (outcome.gone) {
             this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
             this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq, owner);
@@ -264,6 +302,8 @@ export class DeliveryQueue {
         }
       })
       .immediate();
+    for (const { item, outcome } of results) if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
+    if (dead) this.changed();
   }
 
   /** Moves claimed items of a disabled target straight to the DLQ, saying why. */
@@ -272,6 +312,7 @@ export class DeliveryQueue {
     this.db.transaction(() => {
       for (const item of items) this.st.fail.run('dlq', item.attempts, now, reason, now, item.seq, owner);
     })();
+    if (items.length) this.changed();
   }
 
   /** When the next item becomes due (undefined when nothing waits). */
@@ -292,7 +333,7 @@ export class DeliveryQueue {
       .transaction(() => {
         for (const { eventId, ...e } of events) {
           const seq = Number(
-            this.st.itemPut.run(
+            this.st.replayPut.run(
               eventId ?? null,
               targetId,
               e.fence_id,
@@ -316,6 +357,12 @@ export class DeliveryQueue {
 
   metrics(): QueueMetrics & { targets: TargetMetrics[] } {
     return queueMetrics(this.db, this.clock(), this.targets.list());
+  }
+
+  /** Items waiting, being delivered, and dead: from the status index, cheap enough to sample every few seconds. */
+  openCounts(): { pending: number; processing: number; dlq: number } {
+    const n = (status: ItemStatus) => (this.st.countStatus.get(status) as { n: number }).n;
+    return { pending: n('pending') + n('failed'), processing: n('processing'), dlq: n('dlq') };
   }
 
   health(): Health & { metrics: QueueMetrics } {

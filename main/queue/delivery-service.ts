@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
-import { archivedEvents, archiveFenceEvents, hourStart, type ArchivedEventFilter } from '../archive';
+import { archivedEvents, archiveFenceEvents, countArchivedEvents, hourStart, type ArchivedEventFilter } from '../archive';
 import { Checkpointer } from '../sqlite';
 import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
+import { QueueHistory, SAMPLE_MS } from './queue-history';
+import { signWebhook } from './signature';
 import { deliverWebhook } from './webhook-target';
 
 export type Secrets = (name: string) => string | undefined;
@@ -19,6 +21,14 @@ export function secretsFrom(env: NodeJS.ProcessEnv = process.env, keychain?: Sec
 export const secretEnvName = (name: string) => `HEXWATCH_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 const RETENTION_INTERVAL_MS = 3600_000;
+/** Items a replay queues per transaction: between them it reports progress and can be cancelled. */
+const REPLAY_CHUNK = 5000;
+
+export interface ReplayProgress {
+  phase: 'reading' | 'queueing';
+  queued: number;
+  total: number;
+}
 const ARCHIVE_INTERVAL_MS = 60_000;
 
 export interface DeliveryServiceOptions extends DeliveryQueueOptions {
@@ -27,6 +37,8 @@ export interface DeliveryServiceOptions extends DeliveryQueueOptions {
   env?: NodeJS.ProcessEnv;
   /** The OS keychain (Electron's safeStorage), asked after the environment. */
   secrets?: Secrets;
+  /** Stores a secret in the OS keychain (the desktop app only). */
+  saveSecret?: (name: string, value: string) => void;
   worker?: WorkerOptions;
 }
 
@@ -34,6 +46,12 @@ export interface DeliveryServiceOptions extends DeliveryQueueOptions {
 export class DeliveryService {
   readonly queue: DeliveryQueue;
   readonly worker: DeliveryWorker;
+  readonly history: QueueHistory;
+  private readonly deliver: (target: Target, item: QueueItem) => Promise<AttemptOutcome>;
+  private readonly secrets: Secrets;
+  private readonly saveSecret?: (name: string, value: string) => void;
+  private readonly clock: () => number;
+  private historyTimer?: NodeJS.Timeout;
   private readonly feed = new Set<(event: FenceEvent, id: string) => void>();
   private readonly publisher?: NatsPublisher;
   private readonly dataDir: string;
@@ -48,8 +66,9 @@ export class DeliveryService {
     this.log = options.worker?.log ?? (() => {});
     mkdirSync(options.dataDir, { recursive: true });
     this.queue = DeliveryQueue.open(join(options.dataDir, 'queue.sqlite'), options);
-    const secrets = secretsFrom(options.env, options.secrets);
-    const clock = options.clock ?? Date.now;
+    const secrets = (this.secrets = secretsFrom(options.env, options.secrets));
+    this.saveSecret = options.saveSecret;
+    const clock = (this.clock = options.clock ?? Date.now);
     if (options.nats) this.publisher = new NatsPublisher(options.nats, options.env);
     const deliver = async (target: Target, item: QueueItem): Promise<AttemptOutcome> => {
       switch (target.kind) {
@@ -72,14 +91,25 @@ export class DeliveryService {
         }
       }
     };
+    this.deliver = deliver;
     this.worker = new DeliveryWorker(this.queue, deliver, options.worker);
+    this.history = new QueueHistory(this.queue.db, this.queue.tally, () => this.queue.openCounts(), clock);
   }
 
   start(): void {
     this.checkpointer ??= new Checkpointer(this.queue.file);
     this.worker.start();
+    this.historyTimer = setInterval(() => {
+      try {
+        this.history.sample();
+      } catch (err) {
+        this.log(`queue: sampling its health failed: ${(err as Error).message}`);
+      }
+    }, SAMPLE_MS);
+    this.historyTimer.unref();
     this.retentionTimer = setInterval(() => {
       try {
+        this.queue.deadLetters.purgeDiscarded();
         this.queue.applyRetention();
       } catch (err) {
         this.log(`queue: retention failed: ${(err as Error).message}`);
@@ -105,6 +135,7 @@ export class DeliveryService {
   async stop(): Promise<void> {
     clearInterval(this.retentionTimer);
     clearInterval(this.archiveTimer);
+    clearInterval(this.historyTimer);
     await this.archiving;
     await this.worker.stop();
     await this.checkpointer?.stop();
@@ -118,19 +149,109 @@ export class DeliveryService {
     return () => this.feed.delete(listener);
   }
 
-  /**
-   * Re-delivers past events to one target: from the SQLite log, and from the Parquet archive for
-   * those older than the log's oldest.
-   */
-  async replay(filter: ArchivedEventFilter, targetId: string): Promise<{ fromLog: number; fromArchive: number; ids: string[] }> {
-    if (!this.queue.targets.get(targetId)) throw new Error(`no target "${targetId}"`);
-    const fromLog = this.queue.log.events(filter);
+  /** The archive's share of a replay: events older than the log's oldest (undefined when the log covers the range). */
+  private archivePart(filter: ArchivedEventFilter): ArchivedEventFilter | undefined {
     const oldest = this.queue.log.oldestTs();
-    const older =
-      oldest === undefined || filter.from === undefined || filter.from < oldest
-        ? await archivedEvents(this.dataDir, { ...filter, ...(oldest !== undefined ? { to: Math.min(filter.to ?? Infinity, oldest) } : {}) })
-        : [];
-    const ids = this.queue.replay([...older, ...fromLog], targetId);
-    return { fromLog: fromLog.length, fromArchive: older.length, ids };
+    if (oldest !== undefined && filter.from !== undefined && filter.from >= oldest) return undefined;
+    return { ...filter, ...(oldest !== undefined ? { to: Math.min(filter.to ?? Infinity, oldest) } : {}) };
+  }
+
+  /** How many events a replay with this filter would queue, from the log and from the archive (capped by its limit). */
+  async replayCount(filter: ArchivedEventFilter): Promise<{ fromLog: number; fromArchive: number }> {
+    const older = this.archivePart(filter);
+    const fromArchive = older ? await countArchivedEvents(this.dataDir, older) : 0;
+    const limit = filter.limit ?? Infinity;
+    return { fromLog: Math.min(limit, this.queue.log.count(filter)), fromArchive: Math.min(limit, fromArchive) };
+  }
+
+  /**
+   * Re-delivers past events to one target: from the SQLite log, and from the Parquet archive for those
+   * older than the log's oldest. Queued a chunk at a time: `signal` stops it between chunks (what was
+   * queued stays queued), `onProgress` hears how far it is.
+   */
+  async replay(
+    filter: ArchivedEventFilter,
+    targetId: string,
+    options: { signal?: AbortSignal; onProgress?: (p: ReplayProgress) => void } = {},
+  ): Promise<{ fromLog: number; fromArchive: number; ids: string[]; cancelled: boolean }> {
+    if (!this.queue.targets.get(targetId)) throw new Error(`no target "${targetId}"`);
+    options.onProgress?.({ phase: 'reading', queued: 0, total: 0 });
+    const fromLog = this.queue.log.events(filter);
+    const older = this.archivePart(filter);
+    const fromArchive = older ? await archivedEvents(this.dataDir, older) : [];
+    const events = [...fromArchive, ...fromLog];
+    const ids: string[] = [];
+    for (let i = 0; i < events.length && !options.signal?.aborted; i += REPLAY_CHUNK) {
+      ids.push(...this.queue.replay(events.slice(i, i + REPLAY_CHUNK), targetId));
+      options.onProgress?.({ phase: 'queueing', queued: ids.length, total: events.length });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { fromLog: fromLog.length, fromArchive: fromArchive.length, ids, cancelled: ids.length < events.length };
+  }
+
+  /** Whether a signing secret of this name is found (environment or keychain); never the secret. */
+  hasSecret(name: string): boolean {
+    return Boolean(this.secrets(name));
+  }
+
+  /** Stores a signing secret in the OS keychain; refused where there is none (web mode), saying where secrets go instead. */
+  setSecret(name: string, value: string): void {
+    if (!this.saveSecret)
+      throw new Error(`this engine has no keychain to store secrets in (web mode): set ${secretEnvName(name)} in its environment and restart it`);
+    this.saveSecret(name, value);
+  }
+
+  /** The headers an item is sent with (webhooks): the signature masked, the timestamp as of now. */
+  headersOf(item: QueueItem): Record<string, string> {
+    const target = this.queue.targets.get(item.targetId);
+    if (target?.kind === 'nats') return { 'Nats-Msg-Id': item.id };
+    if (target?.kind !== 'webhook') return {};
+    const timestamp = Math.floor(this.clock() / 1000);
+    const secret = target.secretRef ? this.secrets(target.secretRef) : undefined;
+    return {
+      'content-type': 'application/json',
+      'user-agent': 'hexwatch',
+      'webhook-id': item.id,
+      'webhook-timestamp': String(timestamp),
+      ...(secret ? { 'webhook-signature': `${signWebhook(secret, item.id, timestamp, item.payload).slice(0, 7)}…` } : {}),
+      ...(target.secretRef && !secret ? { 'webhook-signature': `(secret "${target.secretRef}" not set)` } : {}),
+    };
+  }
+
+  /** Sends a test event to a target now, outside the queue: what the receiver answered. */
+  async sendTest(targetId: string): Promise<AttemptOutcome & { id: string }> {
+    const target = this.queue.targets.get(targetId);
+    if (!target) throw new Error(`no target "${targetId}"`);
+    const now = this.clock();
+    const id = `msg_test_${now.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const event: FenceEvent = {
+      event_type: 'enter',
+      fence_id: 'hexwatch-test',
+      device_id: 'hexwatch-test',
+      position: { lat: 0, lon: 0 },
+      timestamp: now,
+      source: 'embedded',
+    };
+    const payload = JSON.stringify({ type: 'hexwatch.test', timestamp: new Date(now).toISOString(), data: event });
+    const item: QueueItem = {
+      seq: 0,
+      id,
+      eventId: null,
+      targetId,
+      partitionKey: event.fence_id,
+      payload,
+      status: 'processing',
+      attempts: 0,
+      maxAttempts: 1,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      replayed: false,
+    };
+    return { id, ...(await this.deliver(target, item)) };
   }
 }

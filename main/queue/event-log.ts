@@ -9,13 +9,7 @@ export class EventLog implements EventSource {
 
   /** Events recorded in the log, oldest first. */
   events(filter: ArchivedEventFilter): (FenceEvent & { eventId: number })[] {
-    const { sql, args } = conditions([
-      [filter.deviceId && 'device_id = ?', filter.deviceId],
-      [filter.fenceId && 'fence_id = ?', filter.fenceId],
-      [filter.from !== undefined && 'ts >= ?', filter.from],
-      [filter.to !== undefined && 'ts < ?', filter.to],
-      [filter.types?.length ? `event_type IN (${filter.types.map(() => '?').join(', ')})` : undefined, ...(filter.types ?? [])],
-    ]);
+    const { sql, args } = this.where(filter);
     const rows = this.db.prepare(`SELECT * FROM fence_events WHERE ${sql} ORDER BY ts, id LIMIT ?`).all(...args, filter.limit ?? 100_000) as LoggedEvent[];
     return rows.map((r) => ({
       eventId: r.id,
@@ -27,6 +21,24 @@ export class EventLog implements EventSource {
       ...(r.grp ? { group: r.grp } : {}),
       source: r.source,
     }));
+  }
+
+  /** How many logged events match (a replay's preview). */
+  count(filter: ArchivedEventFilter): number {
+    const { sql, args } = this.where(filter);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM fence_events WHERE ${sql}`).get(...args) as { n: number }).n;
+  }
+
+  private where(filter: ArchivedEventFilter): { sql: string; args: unknown[] } {
+    const any = (column: string, values?: string[]) =>
+      [values?.length ? `${column} IN (${values.map(() => '?').join(', ')})` : undefined, ...(values ?? [])] as [string | undefined, ...unknown[]];
+    return conditions([
+      any('fence_id', filter.fenceIds),
+      any('device_id', filter.deviceIds),
+      any('event_type', filter.types),
+      [filter.from !== undefined && 'ts >= ?', filter.from],
+      [filter.to !== undefined && 'ts < ?', filter.to],
+    ]);
   }
 
   /** The last event id already copied into the Parquet archive (0: none). */

@@ -1,4 +1,4 @@
-import { RpcError, type QueueItemInfo } from '../../shared/rpc';
+import { RpcError, type ChannelName, type PayloadOf, type QueueItemInfo } from '../../shared/rpc';
 import type { Handlers } from '../rpc';
 import { eventOfPayload, type QueueItem } from './delivery-queue';
 import type { DeliveryService } from './delivery-service';
@@ -6,14 +6,27 @@ import type { DeliveryService } from './delivery-service';
 type QueueMethods =
   | 'queue.metrics'
   | 'queue.health'
+  | 'queue.history'
   | 'dlq.list'
+  | 'dlq.counts'
   | 'dlq.get'
   | 'dlq.requeue'
   | 'dlq.discard'
+  | 'dlq.undoDiscard'
+  | 'queue.replayPreview'
   | 'queue.replay'
+  | 'queue.replayCancel'
   | 'targets.list'
   | 'targets.upsert'
-  | 'targets.remove';
+  | 'targets.remove'
+  | 'targets.test'
+  | 'targets.setSecret';
+
+/** A client that runs replays: it hears their progress and may cancel its own. */
+export interface QueueClient {
+  replays: Map<string, AbortController>;
+  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
+}
 
 const info = (item: QueueItem): QueueItemInfo => ({
   id: item.id,
@@ -26,41 +39,79 @@ const info = (item: QueueItem): QueueItemInfo => ({
   lastError: item.lastError,
   createdAt: item.createdAt,
   updatedAt: item.updatedAt,
+  replayed: item.replayed,
   event: eventOfPayload(item.payload),
 });
+
+const notFound = (path: string, message: string) => new RpcError({ code: 'invalid_params', message, issues: [{ path, message: 'not found' }] });
 
 /**
  * The queue's RPC methods. `service` is a function so that a queue that could not open (a damaged or
  * locked file) answers every call with why, while the rest of the engine runs on.
  */
-export function queueHandlers<C>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
+export function queueHandlers<C extends QueueClient>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
   const queue = () => service().queue;
+  const target = (id: string) => {
+    if (!queue().targets.get(id)) throw notFound('id', `no target "${id}"`);
+  };
   return {
     'queue.metrics': () => queue().metrics(),
     'queue.health': () => queue().health(),
-    'dlq.list': ({ limit, offset, ...filter }) => {
-      const page = queue().deadLetters.list(filter, { limit, offset });
+    'queue.history': ({ range }) => service().history.samples(range),
+    'dlq.list': ({ limit, offset, sort, descending, ...filter }) => {
+      const page = queue().deadLetters.list(filter, { limit, offset, sort, descending });
       return { total: page.total, items: page.items.map(info) };
     },
+    'dlq.counts': (filter) => queue().deadLetters.counts(filter),
     'dlq.get': ({ id }) => {
       const found = queue().deadLetters.get(id);
-      if (!found) throw new RpcError({ code: 'invalid_params', message: `no delivery with id ${id}`, issues: [{ path: 'id', message: 'not found' }] });
-      return { item: info(found.item), payload: found.item.payload, attempts: found.attempts };
+      if (!found) throw notFound('id', `no delivery with id ${id}`);
+      return { item: info(found.item), payload: found.item.payload, headers: service().headersOf(found.item), attempts: found.attempts };
     },
     'dlq.requeue': (filter) => ({ requeued: queue().deadLetters.requeue(filter) }),
-    'dlq.discard': (filter) => ({ discarded: queue().deadLetters.discard(filter) }),
-    'queue.replay': async ({ targetId, ...filter }) => {
-      if (!queue().targets.get(targetId))
-        throw new RpcError({ code: 'invalid_params', message: `no target "${targetId}"`, issues: [{ path: 'targetId', message: 'not found' }] });
-      const r = await service().replay(filter, targetId);
-      return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length };
+    'dlq.discard': (filter) => queue().deadLetters.discard(filter),
+    'dlq.undoDiscard': ({ batch }) => ({ restored: queue().deadLetters.undoDiscard(batch) }),
+    'queue.replayPreview': (filter) => service().replayCount(filter),
+    'queue.replay': async ({ targetId, replayId, ...filter }, client) => {
+      if (!queue().targets.get(targetId)) throw notFound('targetId', `no target "${targetId}"`);
+      const abort = new AbortController();
+      if (replayId) client.replays.set(replayId, abort);
+      try {
+        const r = await service().replay(filter, targetId, {
+          signal: abort.signal,
+          onProgress: (p) => replayId && client.emit('queue.replay.progress', { replayId, ...p }),
+        });
+        return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length, cancelled: r.cancelled };
+      } finally {
+        if (replayId) client.replays.delete(replayId);
+      }
     },
-    'targets.list': () => queue().targets.list(),
+    'queue.replayCancel': ({ replayId }, client) => {
+      const run = client.replays.get(replayId);
+      run?.abort();
+      return { cancelled: Boolean(run) };
+    },
+    'targets.list': () =>
+      queue()
+        .targets.list()
+        .map((t) => (t.secretRef ? { ...t, secretFound: service().hasSecret(t.secretRef) } : t)),
     'targets.upsert': (t) => queue().targets.upsert(t),
     'targets.remove': ({ id }) => {
-      if (!queue().targets.get(id))
-        throw new RpcError({ code: 'invalid_params', message: `no target "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
+      target(id);
       return { movedToDlq: queue().targets.remove(id).dlq };
+    },
+    'targets.test': async ({ id }) => {
+      target(id);
+      const { gone: _gone, retryAfterMs: _retry, ...answer } = await service().sendTest(id);
+      return answer;
+    },
+    'targets.setSecret': ({ name, value }) => {
+      try {
+        service().setSecret(name, value);
+      } catch (err) {
+        throw new RpcError({ code: 'unavailable', message: (err as Error).message });
+      }
+      return { saved: true };
     },
   };
 }

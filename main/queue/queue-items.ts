@@ -32,6 +32,7 @@ export interface Row {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  replayed: number;
   // The event's columns (null for a replayed archive event, which carries its payload).
   e_type: FenceEvent['event_type'] | null;
   e_fence: string | null;
@@ -84,6 +85,7 @@ export const toItem = (r: Row, instance: string): QueueItem => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   completedAt: r.completed_at,
+  replayed: r.replayed === 1,
 });
 
 /** The conditions of an item filter over `delivery_queue q LEFT JOIN fence_events e`; `seqOf` reads a delivery id. */

@@ -33,6 +33,8 @@ export class QueueTargets {
   constructor(
     private readonly db: Database.Database,
     private readonly clock: () => number,
+    /** Called when a target is added, edited or removed. */
+    private readonly changed: () => void = () => {},
   ) {
     this.byId = db.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE id = ?`);
   }
@@ -70,6 +72,7 @@ export class QueueTargets {
         enabled: enabled ? 1 : 0,
         now,
       });
+    this.changed();
     return this.get(t.id)!;
   }
 
@@ -77,7 +80,7 @@ export class QueueTargets {
   remove(id: string): { dlq: number } {
     if (id === FEED_TARGET) throw new Error('the built-in feed target cannot be removed');
     const now = this.clock();
-    return this.db.transaction(() => {
+    const removed = this.db.transaction(() => {
       const moved = this.db
         .prepare(
           `UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', lease_owner = NULL, updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`,
@@ -86,5 +89,7 @@ export class QueueTargets {
       this.db.prepare(`DELETE FROM targets WHERE id = ?`).run(id);
       return { dlq: moved };
     })();
+    this.changed();
+    return removed;
   }
 }

@@ -54,6 +54,8 @@ export interface QueueItem {
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
+  /** Queued by a replay (a new delivery of an earlier event). */
+  replayed: boolean;
 }
 
 export interface Target {
@@ -78,6 +80,8 @@ export interface AttemptOutcome {
   retryAfterMs?: number;
   /** 410 Gone: the receiver asked never to be called again. */
   gone?: boolean;
+  /** The first KB of the receiver's answer. */
+  response?: string;
 }
 
 /** A fence event with the delivery targets its fence names (absent: every enabled target); the feed is added by the queue. */
@@ -97,6 +101,8 @@ export interface Attempt {
   latencyMs: number;
   error: string | null;
   at: number;
+  /** The first KB of the receiver's answer. */
+  response: string | null;
 }
 
 export interface ItemFilter {

@@ -88,4 +88,21 @@ export const QUEUE_MIGRATIONS: readonly string[] = [
     high_water INTEGER NOT NULL
   );
   `,
+  `
+  -- The first KB of what the receiver answered: an operator reads why it refused.
+  ALTER TABLE delivery_log ADD COLUMN response TEXT;
+  -- 1 when a replay queued the item: a replay is a new delivery, shown as one.
+  ALTER TABLE delivery_queue ADD COLUMN replayed INTEGER NOT NULL DEFAULT 0;
+  -- The dead-letter list reads newest first; only dead letters are in this index.
+  CREATE INDEX delivery_queue_dlq_updated ON delivery_queue (updated_at) WHERE status = 'dlq';
+  -- Dead letters discarded a moment ago, kept for undo (batch: the discard that took them) until purged.
+  CREATE TABLE discarded AS SELECT * FROM delivery_queue WHERE 0;
+  ALTER TABLE discarded ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX discarded_batch ON discarded (batch);
+  -- The queue's figures a minute at a time, for the day view of its health.
+  CREATE TABLE queue_samples (
+    at     INTEGER PRIMARY KEY,
+    sample TEXT    NOT NULL
+  );
+  `,
 ];

@@ -4,6 +4,9 @@ import { parseRetryAfter } from './backoff';
 import type { AttemptOutcome, QueueItem, Target } from './delivery-queue';
 import { webhookHeaders } from './signature';
 
+/** What is kept of a receiver's answer: enough to read why it refused. */
+const RESPONSE_KEPT = 1024;
+
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 /** POSTs an item's payload with Standard Webhooks headers; never throws: every end is an outcome. */
@@ -31,11 +34,12 @@ export function deliverWebhook(target: Target, item: QueueItem, secret: string |
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        if (text.length < 512) text += chunk;
+        if (text.length < RESPONSE_KEPT) text += chunk;
       });
       res.on('error', (err) => done({ status: 'failed', httpStatus: status, error: `response: ${err.message}` }));
       res.on('end', () => {
-        if (status >= 200 && status < 300) return done({ status: 'success', httpStatus: status });
+        const response = text ? { response: text.slice(0, RESPONSE_KEPT) } : {};
+        if (status >= 200 && status < 300) return done({ status: 'success', httpStatus: status, ...response });
         const retryAfter = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after'], now()) : undefined;
         done({
           status: 'failed',
@@ -43,6 +47,7 @@ export function deliverWebhook(target: Target, item: QueueItem, secret: string |
           error: `HTTP ${status}${text ? `: ${text.trim().slice(0, 200)}` : ''}`,
           ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
           ...(status === 410 ? { gone: true } : {}),
+          ...response,
         });
       });
     });

@@ -1,5 +1,6 @@
 /** History: the committed positions (hot and archived) and the quarantine of bad messages. */
 import { z } from 'zod';
+import { Binary } from './engine';
 
 const QuarantineEntrySchema = z.object({
   seq: z.string(), // a uint64 stream sequence, as text
@@ -47,4 +48,26 @@ export const historyMethods = {
   },
   /** Quarantined messages per reason. */
   'quarantine.counts': { params: z.object({}).strict(), result: z.record(z.string(), z.number()) },
+  /** Quarantined messages per reason per time bucket (its start, epoch ms) since `since` (default: a day ago). */
+  'quarantine.timeline': {
+    params: z
+      .object({
+        bucketMs: z.number().int().min(60_000).max(86_400_000).default(3_600_000),
+        since: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    result: z.array(z.object({ at: z.number(), reason: z.string(), count: z.number() })),
+  },
+  /** The messages named, as NDJSON (a line each: its fields, the body as text when UTF-8 and as base64). */
+  'quarantine.export': {
+    params: z
+      .object({
+        messages: z
+          .array(z.object({ seq: SeqParam, stream: z.string().max(256) }).strict())
+          .min(1)
+          .max(10_000),
+      })
+      .strict(),
+    result: Binary,
+  },
 } as const;

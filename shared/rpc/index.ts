@@ -11,12 +11,12 @@ import { Binary, engineMethods, StatusSchema } from './engine';
 import { BacktestProgressSchema, fenceMethods } from './fences';
 import { historyMethods } from './history';
 import { notebookMethods, QueryProgressSchema } from './notebooks';
-import { queueMethods } from './queue';
+import { queueMethods, ReplayProgressSchema } from './queue';
 
 export * from './engine';
 export type { Place } from './basemap';
 export type { QuarantineEntry } from './history';
-export type { QueueItemInfo, TargetInfo } from './queue';
+export type { QueueItemInfo, QueueSample, TargetInfo } from './queue';
 export type { OpenedView, ResultColumn } from './notebooks';
 
 export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods, ...notebookMethods } as const;
@@ -30,6 +30,10 @@ export const channels = {
   'fences.changed': z.object({ fences: z.number() }),
   /** Progress of this client's running notebook queries. */
   'notebook.progress': QueryProgressSchema,
+  /** Dead letters or targets changed (an item dead-lettered, requeued, discarded; a target edited): the Deliveries panel refreshes. */
+  'queue.changed': z.object({ dlq: z.number() }),
+  /** Progress of this client's running replays. */
+  'queue.replay.progress': ReplayProgressSchema,
   /** Progress of this client's running backtests. */
   'fences.backtest.progress': BacktestProgressSchema,
 } as const;

@@ -25,6 +25,8 @@ export const TargetSchema = z.object({
   concurrency: z.number(),
   enabled: z.boolean(),
   disabledReason: z.string().optional(),
+  /** Whether the signing secret named by secretRef is found (environment or keychain). */
+  secretFound: z.boolean().optional(),
 });
 export type TargetInfo = z.infer<typeof TargetSchema>;
 const TargetInputSchema = z
@@ -58,6 +60,8 @@ const QueueItemSchema = z.object({
   lastError: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** Queued by a replay: a new delivery of an earlier event. */
+  replayed: z.boolean(),
   event: FenceEventSchema,
 });
 export type QueueItemInfo = z.infer<typeof QueueItemSchema>;
@@ -69,6 +73,8 @@ const AttemptSchema = z.object({
   latencyMs: z.number(),
   error: z.string().nullable(),
   at: z.number(),
+  /** The first KB of the receiver's answer. */
+  response: z.string().nullable(),
 });
 /** Epoch milliseconds. */
 export const Epoch = z.number().int().nonnegative();
@@ -84,6 +90,37 @@ const DlqFilterSchema = z
     to: Epoch.optional(),
   })
   .strict();
+/** Which past events a replay re-delivers: any of these fences, devices and types, in [from, to). */
+const ReplayFilterShape = {
+  fenceIds: z.array(z.string().max(256)).max(1000).optional(),
+  deviceIds: z.array(z.string().max(256)).max(1000).optional(),
+  from: Epoch.optional(),
+  to: Epoch.optional(),
+  types: z.array(FenceEventTypeSchema).max(6).optional(),
+  limit: z.number().int().min(1).max(1_000_000).default(100_000),
+};
+const ReplayId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
+
+export const QueueSampleSchema = z.object({
+  at: z.number(),
+  pending: z.number(),
+  processing: z.number(),
+  dlq: z.number(),
+  success_rate_percent: z.number(),
+  latency_p50_ms: z.number(),
+  latency_p95_ms: z.number(),
+  latency_p99_ms: z.number(),
+  in_per_s: z.number(),
+  out_per_s: z.number(),
+});
+export type QueueSample = z.infer<typeof QueueSampleSchema>;
+
+export const ReplayProgressSchema = z.object({
+  replayId: z.string(),
+  phase: z.enum(['reading', 'queueing']),
+  queued: z.number(),
+  total: z.number(),
+});
 
 export const queueMethods = {
   /** The queue's metrics (pending, processing, DLQ, success rate, latency), plus figures per target. */
@@ -111,36 +148,75 @@ export const queueMethods = {
     params: z.object({}).strict(),
     result: z.object({ status: z.enum(['Healthy', 'Degraded', 'Unhealthy']), reasons: z.array(z.string()), metrics: z.object(QueueMetricsShape) }),
   },
-  /** Dead letters matching a filter, most recently failed first. */
+  /** The queue's figures over the last 15 minutes or hour (a sample every 5 s), or day (a minute apart). */
+  'queue.history': {
+    params: z.object({ range: z.enum(['15m', '1h', '1d']) }).strict(),
+    result: z.object({ stepMs: z.number(), samples: z.array(QueueSampleSchema) }),
+  },
+  /** Dead letters matching a filter, most recently failed first (or by another order). */
   'dlq.list': {
-    params: DlqFilterSchema.extend({ limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) }),
+    params: DlqFilterSchema.extend({
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+      sort: z.enum(['failed', 'created', 'attempts', 'target', 'fence']).default('failed'),
+      descending: z.boolean().default(true),
+    }),
     result: z.object({ total: z.number(), items: z.array(QueueItemSchema) }),
   },
-  /** One delivery with its payload and every attempt, oldest first. */
+  /** Dead letters matching a filter, counted per target and per error (the most frequent first). */
+  'dlq.counts': {
+    params: DlqFilterSchema,
+    result: z.object({ byTarget: z.record(z.string(), z.number()), byError: z.array(z.object({ error: z.string(), count: z.number() })) }),
+  },
+  /** One delivery with its payload exactly as sent, the headers it goes with (signature masked), and every attempt, oldest first. */
   'dlq.get': {
     params: z.object({ id: z.string().min(1).max(64) }).strict(),
-    result: z.object({ item: QueueItemSchema, payload: z.string(), attempts: z.array(AttemptSchema) }),
+    result: z.object({ item: QueueItemSchema, payload: z.string(), headers: z.record(z.string(), z.string()), attempts: z.array(AttemptSchema) }),
   },
   /** Back to pending with attempts reset (the attempt history stays); returns how many. */
   'dlq.requeue': { params: DlqFilterSchema, result: z.object({ requeued: z.number() }) },
-  /** Deletes dead letters (their attempts stay in the audit log); returns how many. */
-  'dlq.discard': { params: DlqFilterSchema, result: z.object({ discarded: z.number() }) },
-  /** Re-delivers past events (from the queue's log, and the Parquet archive for older ones) to one target. */
+  /** Takes dead letters out (their attempts stay in the audit log); `dlq.undoDiscard` with the batch puts them back within a minute. */
+  'dlq.discard': { params: DlqFilterSchema, result: z.object({ discarded: z.number(), batch: z.number() }) },
+  /** Puts back what a discard took, as it was; returns how many. */
+  'dlq.undoDiscard': { params: z.object({ batch: z.number().int() }).strict(), result: z.object({ restored: z.number() }) },
+  /** How many events a replay with this filter would re-deliver, from the log and from the archive. */
+  'queue.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
+  /**
+   * Re-delivers past events (from the queue's log, and the Parquet archive for older ones) to one target,
+   * as new deliveries marked replayed; progress on `queue.replay.progress`, `queue.replayCancel` stops it
+   * (what was queued by then stays queued).
+   */
   'queue.replay': {
+    params: z.object({ ...ReplayFilterShape, targetId: TargetIdSchema, replayId: ReplayId.optional() }).strict(),
+    result: z.object({ fromLog: z.number(), fromArchive: z.number(), queued: z.number(), cancelled: z.boolean() }),
+  },
+  'queue.replayCancel': { params: z.object({ replayId: ReplayId }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  'targets.list': { params: z.object({}).strict(), result: z.array(TargetSchema) },
+  /** Sends a test event to a target now (not through the queue) and answers what the receiver said. */
+  'targets.test': {
+    params: z.object({ id: TargetIdSchema }).strict(),
+    result: z.object({
+      id: z.string(),
+      status: z.enum(['success', 'failed', 'timeout']),
+      httpStatus: z.number().optional(),
+      latencyMs: z.number(),
+      error: z.string().optional(),
+      response: z.string().optional(),
+    }),
+  },
+  /**
+   * Stores a signing secret in the OS keychain (the desktop app; in web mode the engine's environment
+   * holds secrets: HEXWATCH_SECRET_<NAME>). The value is never shown again nor written anywhere else.
+   */
+  'targets.setSecret': {
     params: z
       .object({
-        targetId: TargetIdSchema,
-        deviceId: z.string().max(256).optional(),
-        fenceId: z.string().max(256).optional(),
-        from: Epoch.optional(),
-        to: Epoch.optional(),
-        types: z.array(FenceEventTypeSchema).max(6).optional(),
-        limit: z.number().int().min(1).max(1_000_000).default(100_000),
+        name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a secret name: letters, digits, _ . -'),
+        value: z.string().min(1).max(4096),
       })
       .strict(),
-    result: z.object({ fromLog: z.number(), fromArchive: z.number(), queued: z.number() }),
+    result: z.object({ saved: z.boolean() }),
   },
-  'targets.list': { params: z.object({}).strict(), result: z.array(TargetSchema) },
   /** Creates or replaces a delivery target (re-enabling one that a 410 disabled). */
   'targets.upsert': { params: TargetInputSchema, result: TargetSchema },
   /** Removes a target; its undelivered items go to the DLQ, never silently dropped. */

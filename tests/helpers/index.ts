@@ -14,3 +14,4 @@ export * from './bad-input';
 export * from './fence-events';
 export * from './pmtiles-writer';
 export * from './notebook-page';
+export * from './queue-fixtures';

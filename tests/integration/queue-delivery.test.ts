@@ -368,7 +368,7 @@ describe('replay', () => {
       service.queue.enqueue(events(1, 2));
       service.start();
       await waitFor(() => receiver!.delivered().length === 2, { timeoutMs: 10_000, what: 'the first deliveries' });
-      const r = await service.replay({ fenceId: 'fence-0' }, 'receiver');
+      const r = await service.replay({ fenceIds: ['fence-0'] }, 'receiver');
       expect({ fromLog: r.fromLog, fromArchive: r.fromArchive }).toEqual({ fromLog: 2, fromArchive: 2 });
       await waitFor(() => receiver!.delivered().length === 6, { timeoutMs: 10_000, what: 'the replayed events' });
       expect(
