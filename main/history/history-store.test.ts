@@ -279,6 +279,47 @@ describe('quarantine', () => {
     expect(one?.reason).toBe('missing_id');
     expect(new TextDecoder().decode(one?.raw)).toBe('body-3');
     expect(await s.quarantine.get(99n)).toBeUndefined();
+    // Per reason per 2 s bucket: [T0, T0+2s) holds 1 and 2, and so on.
+    expect(await s.quarantine.timeline(2000, T0)).toEqual([
+      { at: T0, reason: 'invalid_json', count: 1 },
+      { at: T0, reason: 'lat_range', count: 1 },
+      { at: T0 + 2000, reason: 'invalid_json', count: 1 },
+      { at: T0 + 2000, reason: 'missing_id', count: 1 },
+      { at: T0 + 4000, reason: 'invalid_json', count: 1 },
+    ]);
+    const lines = (
+      await s.quarantine.exportNdjson([
+        { seq: 2n, stream: 'S' },
+        { seq: 4n, stream: 'S' },
+        { seq: 99n, stream: 'S' },
+      ])
+    )
+      .trimEnd()
+      .split('\n');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      {
+        seq: '2',
+        stream: 'S',
+        subject: 'pos.f1',
+        reason: 'lat_range',
+        detail: 'detail 1',
+        received: new Date(T0 + 1000).toISOString(),
+        bytes: 6,
+        raw: 'body-1',
+        raw_base64: btoa('body-1'),
+      },
+      {
+        seq: '4',
+        stream: 'S',
+        subject: 'pos.f3',
+        reason: 'missing_id',
+        detail: 'detail 3',
+        received: new Date(T0 + 3000).toISOString(),
+        bytes: 6,
+        raw: 'body-3',
+        raw_base64: btoa('body-3'),
+      },
+    ]);
     expect(await s.quarantine.purge({ reason: 'invalid_json', before: T0 + 2500 })).toBe(2);
     expect(await s.quarantine.countsByReason()).toEqual({ invalid_json: 1, lat_range: 1, missing_id: 1 });
     expect(await s.quarantine.purge({})).toBe(3);

@@ -76,11 +76,11 @@ export class QuarantineTable {
     const bucket = BigInt(Math.max(1000, Math.trunc(bucketMs)));
     return this.session.exclusive(async () => {
       const rows = await this.session.rows(
-        `SELECT (epoch_ms(received) // $1::BIGINT) * $1::BIGINT AS at, reason, count(*) AS n FROM quarantine
-         WHERE received >= epoch_ms($2::BIGINT)::TIMESTAMP_MS GROUP BY ALL ORDER BY at, reason`,
+        `SELECT (epoch_ms(received) // $1::BIGINT) * $1::BIGINT AS bucket, reason, count(*) AS n FROM quarantine
+         WHERE received >= epoch_ms($2::BIGINT)::TIMESTAMP_MS GROUP BY ALL ORDER BY bucket, reason`,
         [bucket, BigInt(Math.trunc(since))],
       );
-      return rows.map((r) => ({ at: Number(r.at), reason: String(r.reason), count: Number(r.n) }));
+      return rows.map((r) => ({ at: Number(r.bucket), reason: String(r.reason), count: Number(r.n) }));
     });
   }
 

@@ -65,7 +65,9 @@ describe('the workbench', () => {
     await expect(palette.count()).resolves.toBe(0);
     // The Deliveries panel shows the engine's queue, as the engine reports it.
     const deliveries = page.getByRole('region', { name: 'Deliveries' });
-    await deliveries.getByText('Healthy').waitFor({ timeout: 10_000 });
+    await deliveries.getByRole('status', { name: 'Queue health' }).getByText('Healthy').waitFor({ timeout: 10_000 });
+    await deliveries.getByText('No dead letters', { exact: true }).waitFor();
+    await deliveries.getByRole('tab', { name: 'Targets' }).click();
     await deliveries.getByText('No delivery targets').waitFor();
   });
 

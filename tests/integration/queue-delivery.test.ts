@@ -246,10 +246,10 @@ describe('through the engine', () => {
 
     const replay = await call<{ fromLog: number; fromArchive: number; queued: number }>('queue.replay', {
       targetId: 'receiver',
-      fenceId: 'fence-2',
+      fenceIds: ['fence-2'],
       types: ['enter'],
     });
-    expect(replay).toEqual({ fromLog: 2, fromArchive: 0, queued: 2 });
+    expect(replay).toEqual({ fromLog: 2, fromArchive: 0, queued: 2, cancelled: false });
     await waitFor(() => receiver!.delivered().length === batch.length + 2, { timeoutMs: 30_000, what: 'the replayed events' });
     const replayed = receiver.delivered().slice(-2);
     expect(replayed.map((r) => [r.event.fence_id, r.event.event_type])).toEqual([

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useConnection } from '../engine';
 import { BasemapPicker, PlaceLabels } from '../features/basemap';
-import { DeliveriesPanel } from '../features/deliveries';
+import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
 import { FencesMap, FencesPanel } from '../features/fences';
 import { HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { NotebooksPanel } from '../features/notebooks';
@@ -48,6 +48,7 @@ export function Workbench() {
         shortcut: p.shortcut,
         run: () => togglePanel(p.id),
       })),
+      ...deliveriesCommands(),
     ]);
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && getUi().paletteOpen) return setUi({ paletteOpen: false });

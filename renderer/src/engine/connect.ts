@@ -9,6 +9,8 @@ export interface EngineLink {
   client: RpcClient;
   onState(listener: (s: ConnectionState) => void): () => void;
   onReopen(listener: () => void): () => void;
+  /** The desktop app (its keychain, file dialog, dropped files' paths), not a browser over the web bridge. */
+  desktop: boolean;
   /** The desktop's file dialog and dropped files' paths; absent in a browser, which never tells where a file is. */
   files?: DesktopFiles;
 }
@@ -26,6 +28,7 @@ export function connectEngine(): EngineLink {
       client: new IpcRpcClient(bridge),
       onState: (l) => (l({ state: 'open' }), () => {}),
       onReopen: () => () => {},
+      desktop: true,
       files: { pick: () => bridge.pickFiles(), pathOf: (file) => bridge.pathOfFile(file) || undefined },
     };
   }
@@ -39,5 +42,5 @@ export function connectEngine(): EngineLink {
     history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
   }
   const ws = new WsRpcClient(`ws://${location.host}/rpc${token ? `?token=${encodeURIComponent(token)}` : ''}`);
-  return { client: ws, onState: (l) => ws.onState(l), onReopen: (l) => ws.onReopen(l) };
+  return { client: ws, onState: (l) => ws.onState(l), onReopen: (l) => ws.onReopen(l), desktop: false };
 }

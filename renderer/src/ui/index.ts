@@ -1,2 +1,4 @@
 /** Widgets every feature uses. */
 export { EmptyState, Panel } from './Panel';
+export { Tabs } from './Tabs';
+export { Confirm } from './Confirm';

@@ -1,37 +1,38 @@
 import { useRpc } from '../../engine';
-import { EmptyState, Panel } from '../../ui';
+import { Panel, Tabs } from '../../ui';
+import { DeadLetters } from './DeadLetters';
+import { deliveriesTab, TABS } from './deliveries-tab';
+import { Health } from './Health';
+import { Quarantine } from './Quarantine';
+import { Replay } from './Replay';
+import { Targets } from './Targets';
 
-/** The delivery queue at a glance; its dead letters, targets and replay will be worked here. */
+const VIEWS = { 'Dead letters': DeadLetters, Targets, Health, Replay, Quarantine };
+
+/** The delivery queue: dead letters to inspect, fix and requeue; targets; health over time; replay; what ingest refused. */
 export function DeliveriesPanel() {
-  const { data: health, error } = useRpc('queue.health', {}, { refreshOn: ['status'] });
-  const { data: targets } = useRpc('targets.list', {});
+  const tab = deliveriesTab.use();
+  const { data: health } = useRpc('queue.health', {}, { refreshOn: ['status', 'queue.changed'] });
+  const View = VIEWS[tab];
   return (
-    <Panel title="Deliveries">
-      {error && <p role="alert">{error.message}</p>}
-      {health && (
-        <dl className="figures">
-          <dt>Health</dt>
-          <dd>{health.status}</dd>
-          <dt>Pending</dt>
-          <dd>{health.metrics.pending_count.toLocaleString()}</dd>
-          <dt>Dead letters</dt>
-          <dd>{health.metrics.dlq_count.toLocaleString()}</dd>
-          <dt>Success, last hour</dt>
-          <dd>{health.metrics.success_rate_percent}%</dd>
-        </dl>
-      )}
-      {health && health.reasons.length > 0 && (
-        <ul className="reasons">
-          {health.reasons.map((r) => (
-            <li key={r}>{r}</li>
-          ))}
-        </ul>
-      )}
-      {targets && targets.filter((t) => t.kind !== 'feed').length === 0 && (
-        <EmptyState title="No delivery targets">
-          Webhooks and NATS subjects that receive fence events will be managed here, with the dead-letter queue to inspect, fix and requeue.
-        </EmptyState>
-      )}
+    <Panel
+      title="Deliveries"
+      actions={
+        health && (
+          <span
+            role="status"
+            aria-label="Queue health"
+            className={`badge tone-${health.status === 'Healthy' ? 'good' : health.status === 'Degraded' ? 'warn' : 'bad'}`}
+            title={health.reasons.join('\n')}
+          >
+            {health.status} · {health.metrics.pending_count.toLocaleString()} pending · {health.metrics.dlq_count.toLocaleString()} DLQ
+          </span>
+        )
+      }
+    >
+      <Tabs label="Deliveries" tabs={TABS} value={tab} onChange={deliveriesTab.set}>
+        <View />
+      </Tabs>
     </Panel>
   );
 }

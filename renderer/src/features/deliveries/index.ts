@@ -1,2 +1,3 @@
-/** Deliveries: the queue's health now; dead letters, targets and replay next. */
+/** Deliveries: dead letters, targets, the queue's health over time, replay and quarantine. */
 export { DeliveriesPanel } from './DeliveriesPanel';
+export { deliveriesCommands } from './deliveries-tab';

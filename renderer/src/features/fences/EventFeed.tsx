@@ -1,9 +1,9 @@
 import { useMemo, useRef, useState } from 'react';
 import { DetectSchema, type Fence } from '../../../../shared/fence';
-import { setUi } from '../../app/ui-store';
 import { useMapBeside } from '../../map';
 import { feedEntries, useFeedVersion, type FeedEntry } from './event-feed';
 import { EVENT_COLOURS } from './event-colours';
+import { focusEvent } from './event-focus';
 
 const ROW_PX = 24;
 const VISIBLE_ROWS = 14;
@@ -78,16 +78,7 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
         <div className="feed-rows" role="list" style={{ height: ROW_PX * VISIBLE_ROWS }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
           <div style={{ height: rows.length * ROW_PX, position: 'relative' }}>
             {visible.map((r, i) => (
-              <button
-                key={r.id}
-                role="listitem"
-                className="feed-row"
-                style={{ top: (first + i) * ROW_PX }}
-                onClick={() => {
-                  map?.easeTo({ center: [r.event.position.lon, r.event.position.lat], zoom: Math.max(map.getZoom(), 14), duration: 600 });
-                  setUi({ selection: { kind: 'device', id: r.event.device_id, fence: r.event.fence_id } });
-                }}
-              >
+              <button key={r.id} role="listitem" className="feed-row" style={{ top: (first + i) * ROW_PX }} onClick={() => focusEvent(map, r.event)}>
                 <span className="dot" style={{ background: `rgb(${(EVENT_COLOURS[r.event.event_type] ?? [255, 255, 255]).join(',')})` }} />
                 <span className="feed-type">{r.event.event_type}</span>
                 <span className="feed-fence">{names.get(r.event.fence_id) ?? r.event.fence_id}</span>

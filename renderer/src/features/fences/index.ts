@@ -1,3 +1,4 @@
 /** Fences: the panel (draw, check, save, list, live events) and their part of the map. */
 export { FencesPanel } from './FencesPanel';
 export { FencesMap } from './FencesMap';
+export { focusEvent } from './event-focus';

@@ -1,0 +1,116 @@
+import * as Plot from '@observablehq/plot';
+import { useEffect, useRef, useState } from 'react';
+import type { QueueSample } from '../../../../shared/rpc';
+import { useRpc } from '../../engine';
+import { EmptyState } from '../../ui';
+
+const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
+type Range = keyof typeof RANGES;
+
+interface Series {
+  key: keyof QueueSample;
+  name: string;
+}
+
+const CHARTS: { title: string; unit: string; series: Series[] }[] = [
+  {
+    title: 'Backlog',
+    unit: 'items',
+    series: [
+      { key: 'pending', name: 'pending' },
+      { key: 'processing', name: 'processing' },
+      { key: 'dlq', name: 'dead letters' },
+    ],
+  },
+  { title: 'Success rate', unit: '%', series: [{ key: 'success_rate_percent', name: 'delivered' }] },
+  {
+    title: 'Delivery latency',
+    unit: 'ms',
+    series: [
+      { key: 'latency_p50_ms', name: 'p50' },
+      { key: 'latency_p95_ms', name: 'p95' },
+      { key: 'latency_p99_ms', name: 'p99' },
+    ],
+  },
+  {
+    title: 'Events per second',
+    unit: '/s',
+    series: [
+      { key: 'in_per_s', name: 'in' },
+      { key: 'out_per_s', name: 'delivered' },
+    ],
+  },
+];
+
+const COLOURS = ['var(--accent)', '#4e9af1', '#d9534f'];
+
+/** One chart of the queue over time: a line per series, each point titled with its value and time. */
+function Chart({ title, unit, series, samples }: { title: string; unit: string; series: Series[]; samples: QueueSample[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const style = getComputedStyle(el);
+    const colours = COLOURS.map((c) => (c.startsWith('var(') ? style.getPropertyValue(c.slice(4, -1)).trim() || '#ff7a2f' : c));
+    const data = series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: Number(x[s.key]), s: s.name })));
+    const chart = Plot.plot({
+      width: Math.max(300, el.clientWidth),
+      height: 150,
+      marginLeft: 44,
+      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '11px' },
+      x: { type: 'time', label: null },
+      y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
+      color: { domain: series.map((s) => s.name), range: colours, legend: series.length > 1 },
+      marks: [
+        Plot.lineY(data, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 }),
+        Plot.dot(data, { x: 't', y: 'v', fill: 's', r: 1.5, title: (d: { t: Date; v: number; s: string }) => `${d.s} ${d.v} at ${d.t.toLocaleTimeString()}` }),
+      ],
+    });
+    const svg = chart.tagName === 'svg' ? chart : chart.querySelector('svg');
+    svg?.setAttribute('role', 'img');
+    svg?.setAttribute('aria-label', `${title} over time`);
+    el.replaceChildren(chart);
+  }, [samples, title, unit, series]);
+  return (
+    <figure className="health-chart" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      <div ref={host} />
+    </figure>
+  );
+}
+
+/** The queue's health now (and the rule that set it) and over the last 15 minutes, hour or day. */
+export function Health() {
+  const [range, setRange] = useState<Range>('15m');
+  const { data: health } = useRpc('queue.health', {}, { refreshOn: ['status'] });
+  const { data: history } = useRpc('queue.history', { range }, { refreshOn: ['status'] });
+  return (
+    <div className="health">
+      {health && (
+        <p
+          className={`health-state tone-${health.status === 'Healthy' ? 'good' : health.status === 'Degraded' ? 'warn' : 'bad'}`}
+          role="status"
+          aria-label="Health state"
+        >
+          <b>{health.status}</b>
+          {health.reasons.length ? `: ${health.reasons.join('; ')}` : ': every threshold met'}
+        </p>
+      )}
+      <div className="segmented" role="radiogroup" aria-label="Time range">
+        {(Object.keys(RANGES) as Range[]).map((r) => (
+          <button key={r} role="radio" aria-checked={range === r} onClick={() => setRange(r)}>
+            {RANGES[r]}
+          </button>
+        ))}
+      </div>
+      {history && history.samples.length === 0 ? (
+        <EmptyState title="No samples yet">
+          The engine samples the queue every {history.stepMs / 1000} s{range === '1d' ? ' and keeps one a minute for the day view' : ''}: the first points
+          appear shortly.
+        </EmptyState>
+      ) : (
+        history && CHARTS.map((c) => <Chart key={c.title} {...c} samples={history.samples} />)
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { useMemo, useState } from 'react';
+import { FenceEventTypeSchema } from '../../../../shared/fence-event';
+import type { ParamsOf, PayloadOf, ResultOf } from '../../../../shared/rpc';
+import { useChannel, useEngine, useRpc } from '../../engine';
+
+type ReplayFilter = ParamsOf<'queue.replayPreview'>;
+const TYPES = FenceEventTypeSchema.options;
+
+/** The form's choices as the engine's filter: fences, devices (comma or newline separated), types, and a time range. */
+export function replayFilterOf(form: { fences: string[]; devices: string; types: string[]; from: string; to: string }): ReplayFilter {
+  const time = (s: string) => (s && Number.isFinite(new Date(s).getTime()) ? new Date(s).getTime() : undefined);
+  const devices = form.devices
+    .split(/[\s,]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
+  return {
+    ...(form.fences.length ? { fenceIds: form.fences } : {}),
+    ...(devices.length ? { deviceIds: devices } : {}),
+    ...(form.types.length && form.types.length < TYPES.length ? { types: form.types as ReplayFilter['types'] } : {}),
+    ...(time(form.from) !== undefined ? { from: time(form.from) } : {}),
+    ...(time(form.to) !== undefined ? { to: time(form.to) } : {}),
+  };
+}
+
+/** Re-delivers past events (the queue's log, the archive for older ones) to a target: previewed, run with progress, cancellable. */
+export function Replay() {
+  const { client } = useEngine();
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
+  const { data: targets } = useRpc('targets.list', {}, { refreshOn: ['queue.changed'] });
+  const [form, setForm] = useState({ fences: [] as string[], devices: '', types: [...TYPES] as string[], from: '', to: '', target: '' });
+  const [preview, setPreview] = useState<ResultOf<'queue.replayPreview'>>();
+  const [run, setRun] = useState<{ id: string; progress?: PayloadOf<'queue.replay.progress'>; result?: ResultOf<'queue.replay'>; error?: string }>();
+  const filter = useMemo(() => replayFilterOf(form), [form]);
+  const set = (patch: Partial<typeof form>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setPreview(undefined);
+  };
+  useChannel('queue.replay.progress', (p) => setRun((r) => (r && r.id === p.replayId && !r.result ? { ...r, progress: p } : r)));
+  const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
+  const target = form.target || outside[0]?.id || '';
+  const running = Boolean(run && !run.result && !run.error);
+  const start = async () => {
+    const id = `replay-${Date.now().toString(36)}`;
+    setRun({ id });
+    try {
+      const result = await client.call('queue.replay', { ...filter, targetId: target, replayId: id });
+      setRun((r) => ({ ...r!, result }));
+    } catch (err) {
+      setRun((r) => ({ ...r!, error: (err as Error).message }));
+    }
+  };
+  const total = preview ? preview.fromLog + preview.fromArchive : undefined;
+  return (
+    <form
+      className="replay"
+      aria-label="Replay events"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start();
+      }}
+    >
+      <label>
+        Fences (none chosen: all)
+        <select
+          multiple
+          size={Math.min(6, Math.max(3, fences?.length ?? 3))}
+          value={form.fences}
+          onChange={(e) => set({ fences: [...e.target.selectedOptions].map((o) => o.value) })}
+        >
+          {(fences ?? []).map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name} ({f.id})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Devices (comma separated; empty: all)
+        <input value={form.devices} onChange={(e) => set({ devices: e.target.value })} placeholder="truck-17, truck-18" />
+      </label>
+      <fieldset className="count-chips">
+        <legend>Event types</legend>
+        {TYPES.map((t) => (
+          <label key={t} className="count-chip">
+            <input
+              type="checkbox"
+              checked={form.types.includes(t)}
+              onChange={(e) => set({ types: e.target.checked ? [...form.types, t] : form.types.filter((x) => x !== t) })}
+            />{' '}
+            {t}
+          </label>
+        ))}
+      </fieldset>
+      <div className="row">
+        <label>
+          From
+          <input type="datetime-local" step={1} value={form.from} onChange={(e) => set({ from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" step={1} value={form.to} onChange={(e) => set({ to: e.target.value })} />
+        </label>
+      </div>
+      <label>
+        To target
+        <select value={target} onChange={(e) => set({ target: e.target.value })}>
+          {outside.map((t) => (
+            <option key={t.id}>{t.id}</option>
+          ))}
+        </select>
+      </label>
+      <div className="toolbar">
+        <button type="button" disabled={running} onClick={() => void client.call('queue.replayPreview', filter).then(setPreview)}>
+          Preview count
+        </button>
+        <button type="submit" className="primary" disabled={!target || running || form.types.length === 0}>
+          Start replay
+        </button>
+        {running && (
+          <button type="button" onClick={() => void client.call('queue.replayCancel', { replayId: run!.id })}>
+            Cancel replay
+          </button>
+        )}
+      </div>
+      {total !== undefined && (
+        <p role="status" aria-label="Replay preview">
+          {total.toLocaleString()} event{total === 1 ? '' : 's'} to replay: {preview!.fromLog.toLocaleString()} from the queue's log,{' '}
+          {preview!.fromArchive.toLocaleString()} from the Parquet archive.
+        </p>
+      )}
+      {running && (
+        <p role="status" aria-label="Replay progress">
+          <progress max={run!.progress?.total || 1} value={run!.progress?.queued ?? 0} />{' '}
+          {run!.progress?.phase === 'queueing'
+            ? `${run!.progress.queued.toLocaleString()} of ${run!.progress.total.toLocaleString()} queued`
+            : 'Reading the events…'}
+        </p>
+      )}
+      {run?.result && (
+        <p role="status" aria-label="Replay result" className="toast">
+          {run.result.cancelled ? 'Cancelled: ' : ''}
+          {run.result.queued.toLocaleString()} event{run.result.queued === 1 ? '' : 's'} queued for {target} as new deliveries (marked replayed)
+          {run.result.cancelled ? ' before the cancel; they stay queued.' : '.'}
+        </p>
+      )}
+      {run?.error && <p role="alert">{run.error}</p>}
+      {outside.length === 0 && <p className="muted">Add a target first: a replay delivers to one.</p>}
+    </form>
+  );
+}

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import type { ResultOf, TargetInfo } from '../../../../shared/rpc';
+import { useMutation, useRpc } from '../../engine';
+import { Confirm, EmptyState } from '../../ui';
+import { TargetForm } from './TargetForm';
+
+type TargetFigures = ResultOf<'queue.metrics'>['targets'][number];
+const REFRESH = { refreshOn: ['queue.changed', 'status'] as const };
+
+/** Enabled, disabled (and why), or failing: what an operator sees first about a target. */
+export function targetState(t: TargetInfo, figures?: TargetFigures): { label: string; tone: 'good' | 'warn' | 'bad' } {
+  if (!t.enabled) return { label: t.disabledReason ? `Disabled: ${t.disabledReason}` : 'Disabled', tone: 'bad' };
+  if (t.secretRef && t.secretFound === false) return { label: `Failing: signing secret "${t.secretRef}" not found`, tone: 'bad' };
+  if (figures && figures.success_rate_percent < 95) return { label: `Failing: ${figures.success_rate_percent} % delivered in the last hour`, tone: 'warn' };
+  return { label: 'Enabled', tone: 'good' };
+}
+
+/** Delivery targets with their state and last hour's figures; added, edited, tested, disabled and removed here. */
+export function Targets() {
+  const { data: targets, error } = useRpc('targets.list', {}, REFRESH);
+  const { data: metrics } = useRpc('queue.metrics', {}, REFRESH);
+  const [editing, setEditing] = useState<TargetInfo | 'new'>();
+  const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
+  const figures = new Map((metrics?.targets ?? []).map((t) => [t.target_id, t]));
+  return (
+    <div className="targets">
+      <div className="toolbar">
+        <button className="primary" onClick={() => setEditing('new')}>
+          Add target
+        </button>
+      </div>
+      {error && <p role="alert">{error.message}</p>}
+      {editing && <TargetForm target={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
+      {targets && outside.length === 0 && !editing && (
+        <EmptyState title="No delivery targets">
+          Add a webhook or a NATS subject: every fence event is delivered to it through the durable queue, signed, retried, and kept in the dead-letter queue
+          when it cannot be delivered.
+        </EmptyState>
+      )}
+      <ul className="target-list" aria-label="Targets">
+        {outside.map((t) => (
+          <TargetRow key={t.id} target={t} figures={figures.get(t.id)} onEdit={() => setEditing(t)} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures?: TargetFigures; onEdit(): void }) {
+  const test = useMutation('targets.test');
+  const upsert = useMutation('targets.upsert', { invalidates: ['targets.list', 'queue.metrics'] });
+  const remove = useMutation('targets.remove', { invalidates: ['targets.list', 'queue.metrics', 'dlq.list', 'dlq.counts'] });
+  const [answer, setAnswer] = useState<ResultOf<'targets.test'>>();
+  const [removing, setRemoving] = useState(false);
+  const state = targetState(t, figures);
+  const pending = figures?.pending_count ?? 0;
+  return (
+    <li className="target" aria-label={t.id}>
+      <div className="target-head">
+        <b>{t.id}</b>
+        <span className={`badge tone-${state.tone}`}>{state.label}</span>
+      </div>
+      <div className="muted mono target-where">{t.kind === 'webhook' ? t.url : `NATS ${t.subject}`}</div>
+      <dl className="figures target-figures">
+        <dt>Delivered, last hour</dt>
+        <dd>{figures ? `${figures.success_rate_percent} %` : '—'}</dd>
+        <dt>Latency</dt>
+        <dd>{figures ? `${figures.avg_delivery_latency_ms} ms` : '—'}</dd>
+        <dt>Pending</dt>
+        <dd>{pending.toLocaleString()}</dd>
+        <dt>Dead letters</dt>
+        <dd>{(figures?.dlq_count ?? 0).toLocaleString()}</dd>
+        {t.secretRef && (
+          <>
+            <dt>Signing secret</dt>
+            <dd>
+              {t.secretRef} {t.secretFound ? '(set)' : '(not found)'}
+            </dd>
+          </>
+        )}
+      </dl>
+      <div className="toolbar">
+        <button disabled={test.pending} onClick={() => void test.run({ id: t.id }).then(setAnswer, () => undefined)}>
+          {test.pending ? 'Sending…' : 'Send test event'}
+        </button>
+        <button onClick={onEdit}>Edit</button>
+        <button
+          onClick={() =>
+            void upsert.run({
+              id: t.id,
+              kind: t.kind === 'nats' ? 'nats' : 'webhook',
+              ...(t.url ? { url: t.url } : {}),
+              ...(t.subject ? { subject: t.subject } : {}),
+              ...(t.secretRef ? { secretRef: t.secretRef } : {}),
+              timeoutMs: t.timeoutMs,
+              concurrency: t.concurrency,
+              enabled: !t.enabled,
+            })
+          }
+        >
+          {t.enabled ? 'Disable' : 'Enable'}
+        </button>
+        <button className="danger" onClick={() => setRemoving(true)}>
+          Remove
+        </button>
+      </div>
+      {removing && (
+        <Confirm
+          title={`Remove target ${t.id}?`}
+          confirm="Remove target"
+          danger
+          onConfirm={() => void remove.run({ id: t.id }).finally(() => setRemoving(false))}
+          onCancel={() => setRemoving(false)}
+        >
+          {pending > 0
+            ? `Its ${pending.toLocaleString()} undelivered item${pending === 1 ? '' : 's'} will go to the dead-letter queue, where they can be inspected and discarded.`
+            : 'Nothing is waiting for it.'}{' '}
+          Fences that name it will no longer deliver to it.
+        </Confirm>
+      )}
+      {(test.error ?? remove.error ?? upsert.error) && <p role="alert">{(test.error ?? remove.error ?? upsert.error)!.message}</p>}
+      {answer && (
+        <div className={`test-answer tone-${answer.status === 'success' ? 'good' : 'bad'}`} role="status" aria-label={`Test answer from ${t.id}`}>
+          <b>{answer.status === 'success' ? 'Delivered' : answer.status === 'timeout' ? 'Timed out' : 'Refused'}</b>
+          {answer.httpStatus ? ` · HTTP ${answer.httpStatus}` : ''} · {answer.latencyMs.toLocaleString()} ms · <span className="mono">{answer.id}</span>
+          {answer.error && <div>{answer.error}</div>}
+          {answer.response && <pre className="payload">{answer.response}</pre>}
+        </div>
+      )}
+    </li>
+  );
+}
