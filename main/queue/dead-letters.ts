@@ -1,9 +1,18 @@
 import type Database from 'better-sqlite3';
-import { ITEM_SELECT, itemConditions, toItem, type Row } from './queue-items';
+import { ITEM_SELECT, itemConditions, itemSelect, toItem, type Row } from './queue-items';
 import type { Attempt, ItemFilter, QueueItem } from './queue-types';
 
 /** How the dead-letter list is ordered. */
 export type DeadLetterSort = 'failed' | 'created' | 'attempts' | 'target' | 'fence';
+
+/**
+ * The indexes kept for dead letters only: SQLite, left to itself, walks the status index and sorts
+ * 100k rows for a page of 100; through these it reads the page in order and counts without sorting.
+ */
+const BY_FAILED = 'delivery_queue_dlq_updated';
+const BY_TARGET = 'delivery_queue_dlq_target';
+const BY_ERROR = 'delivery_queue_dlq_error';
+const BY_FENCE = 'delivery_queue_dlq_fence';
 
 const ORDER: Record<DeadLetterSort, string> = {
   failed: 'q.updated_at',
@@ -16,7 +25,9 @@ const ORDER: Record<DeadLetterSort, string> = {
 /** A discard can be undone for this long; then its items are gone. */
 export const UNDO_DISCARD_MS = 60_000;
 
-const FROM = `delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id`;
+/** The items a filter reads: joined with their events only when it asks for a device. */
+const from = (join: boolean, index?: string) =>
+  `delivery_queue q${index ? ` INDEXED BY ${index}` : ''}${join ? ' LEFT JOIN fence_events e ON e.id = q.event_id' : ''}`;
 
 /** Items that ran out of attempts or could not be delivered: listed, inspected with every attempt, requeued, discarded. */
 export class DeadLetters {
@@ -40,24 +51,30 @@ export class DeadLetters {
     filter: ItemFilter = {},
     page: { limit?: number; offset?: number; sort?: DeadLetterSort; descending?: boolean } = {},
   ): { total: number; items: QueueItem[] } {
-    const { sql, args } = this.where(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${FROM} WHERE ${sql}`).get(...args) as { n: number }).n;
+    const { sql, args, join } = this.where(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM ${from(join)} WHERE ${sql}`).get(...args) as { n: number }).n;
     const direction = (page.descending ?? true) ? 'DESC' : 'ASC';
     const rows = this.db
-      .prepare(`${ITEM_SELECT} WHERE ${sql} ORDER BY ${ORDER[page.sort ?? 'failed']} ${direction}, q.seq ${direction} LIMIT ? OFFSET ?`)
+      .prepare(
+        `${itemSelect(filter.fenceId && (page.sort ?? 'failed') === 'failed' ? BY_FENCE : (page.sort ?? 'failed') === 'failed' ? BY_FAILED : undefined)} WHERE ${sql} ORDER BY ${ORDER[page.sort ?? 'failed']} ${direction}, q.seq ${direction} LIMIT ? OFFSET ?`,
+      )
       .all(...args, page.limit ?? 100, page.offset ?? 0) as Row[];
     return { total, items: rows.map((r) => toItem(r, this.instance)) };
   }
 
   /** Dead letters matching the filter, counted per target and per error (the most frequent errors first). */
   counts(filter: ItemFilter = {}, errors = 20): { byTarget: Record<string, number>; byError: { error: string; count: number }[] } {
-    const { sql, args } = this.where(filter);
-    const byTarget = this.db.prepare(`SELECT q.target_id AS target, COUNT(*) AS n FROM ${FROM} WHERE ${sql} GROUP BY 1`).all(...args) as {
+    const { sql, args, join } = this.where(filter);
+    const byTarget = this.db
+      .prepare(`SELECT q.target_id AS target, COUNT(*) AS n FROM ${from(join, filter.fenceId ? BY_FENCE : BY_TARGET)} WHERE ${sql} GROUP BY 1`)
+      .all(...args) as {
       target: string;
       n: number;
     }[];
     const byError = this.db
-      .prepare(`SELECT coalesce(q.last_error, '') AS error, COUNT(*) AS count FROM ${FROM} WHERE ${sql} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?`)
+      .prepare(
+        `SELECT coalesce(q.last_error, '') AS error, COUNT(*) AS count FROM ${from(join, filter.fenceId ? BY_FENCE : BY_ERROR)} WHERE ${sql} GROUP BY q.last_error ORDER BY 2 DESC, 1 LIMIT ?`,
+      )
       .all(...args, errors) as { error: string; count: number }[];
     return { byTarget: Object.fromEntries(byTarget.map((r) => [r.target, r.n])), byError };
   }
@@ -95,12 +112,12 @@ export class DeadLetters {
 
   /** Back to pending with attempts reset; the delivery log keeps every earlier attempt. */
   requeue(filter: ItemFilter = {}): number {
-    const { sql, args } = this.where(filter);
+    const { sql, args, join } = this.where(filter);
     const now = this.clock();
     const n = this.db
       .prepare(
         `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE seq IN (SELECT q.seq FROM ${FROM} WHERE ${sql})`,
+         WHERE seq IN (SELECT q.seq FROM ${from(join)} WHERE ${sql})`,
       )
       .run(now, now, ...args).changes;
     if (n > 0) this.changed(true);
@@ -112,12 +129,12 @@ export class DeadLetters {
    * puts them back for a minute, then they are gone.
    */
   discard(filter: ItemFilter = {}): { discarded: number; batch: number } {
-    const { sql, args } = this.where(filter);
+    const { sql, args, join } = this.where(filter);
     const batch = (this.lastBatch = Math.max(this.clock(), this.lastBatch + 1));
     const discarded = this.db
       .transaction(() => {
         this.purgeDiscarded();
-        const taken = `SELECT q.seq FROM ${FROM} WHERE ${sql}`;
+        const taken = `SELECT q.seq FROM ${from(join)} WHERE ${sql}`;
         this.db
           .prepare(`INSERT OR REPLACE INTO discarded (${this.columns}, batch) SELECT ${this.columns}, ? FROM delivery_queue WHERE seq IN (${taken})`)
           .run(batch, ...args);
@@ -148,7 +165,7 @@ export class DeadLetters {
     return this.db.prepare(`DELETE FROM discarded WHERE batch < ?`).run(this.clock() - UNDO_DISCARD_MS).changes;
   }
 
-  private where(filter: ItemFilter): { sql: string; args: unknown[] } {
+  private where(filter: ItemFilter): { sql: string; args: unknown[]; join: boolean } {
     return itemConditions(filter, 'dlq', (id) => this.seqOf(id));
   }
 

@@ -44,9 +44,11 @@ export interface Row {
   e_source: FenceEvent['source'] | null;
 }
 
-/** Items with their event's columns, for building the body. */
-export const ITEM_SELECT = `SELECT q.*, e.event_type AS e_type, e.fence_id AS e_fence, e.device_id AS e_device, e.ts AS e_ts, e.lat AS e_lat, e.lon AS e_lon,
-  e.grp AS e_grp, e.source AS e_source FROM delivery_queue q LEFT JOIN fence_events e ON e.id = q.event_id`;
+/** Items with their event's columns, for building the body; read through `index` when given (SQLite's INDEXED BY). */
+export const itemSelect = (index?: string) =>
+  `SELECT q.*, e.event_type AS e_type, e.fence_id AS e_fence, e.device_id AS e_device, e.ts AS e_ts, e.lat AS e_lat, e.lon AS e_lon,
+  e.grp AS e_grp, e.source AS e_source FROM delivery_queue q ${index ? `INDEXED BY ${index} ` : ''}LEFT JOIN fence_events e ON e.id = q.event_id`;
+export const ITEM_SELECT = itemSelect();
 
 const eventOfRow = (r: Row): FenceEvent => ({
   event_type: r.e_type!,
@@ -88,10 +90,18 @@ export const toItem = (r: Row, instance: string): QueueItem => ({
   replayed: r.replayed === 1,
 });
 
-/** The conditions of an item filter over `delivery_queue q LEFT JOIN fence_events e`; `seqOf` reads a delivery id. */
-export function itemConditions(filter: ItemFilter, status: ItemStatus, seqOf: (id: string) => number | undefined): { sql: string; args: unknown[] } {
-  return conditions([
-    ['q.status = ?', status],
+/**
+ * The conditions of an item filter over `delivery_queue q` (and `fence_events e`, joined only when `join`
+ * says so: a device is known from its event); `seqOf` reads a delivery id. The status is written into
+ * the SQL, not bound, so SQLite can use the indexes kept for one status.
+ */
+export function itemConditions(
+  filter: ItemFilter,
+  status: ItemStatus,
+  seqOf: (id: string) => number | undefined,
+): { sql: string; args: unknown[]; join: boolean } {
+  const where = conditions([
+    [`q.status = '${status}'`],
     [filter.ids && `q.seq IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`, ...(filter.ids ?? []).map((id) => seqOf(id) ?? -1)],
     [filter.fenceId && 'q.partition_key = ?', filter.fenceId],
     [filter.targetId && 'q.target_id = ?', filter.targetId],
@@ -100,6 +110,7 @@ export function itemConditions(filter: ItemFilter, status: ItemStatus, seqOf: (i
     [filter.from !== undefined && 'q.created_at >= ?', filter.from],
     [filter.to !== undefined && 'q.created_at < ?', filter.to],
   ]);
+  return { ...where, join: Boolean(filter.deviceId) };
 }
 
 /** ANDs the conditions whose SQL is given (a falsy SQL drops the condition and its arguments). */

@@ -124,7 +124,8 @@ export interface TargetMetrics {
   disabled_reason?: string;
   pending_count: number;
   dlq_count: number;
-  completed_count: number;
+  /** Attempts that succeeded in the last hour. */
+  delivered_last_hour: number;
   success_rate_percent: number;
   avg_delivery_latency_ms: number;
 }

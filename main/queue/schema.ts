@@ -93,8 +93,11 @@ export const QUEUE_MIGRATIONS: readonly string[] = [
   ALTER TABLE delivery_log ADD COLUMN response TEXT;
   -- 1 when a replay queued the item: a replay is a new delivery, shown as one.
   ALTER TABLE delivery_queue ADD COLUMN replayed INTEGER NOT NULL DEFAULT 0;
-  -- The dead-letter list reads newest first; only dead letters are in this index.
+  -- The dead-letter list reads newest first, and counts per target and per error: indexes of dead letters only.
   CREATE INDEX delivery_queue_dlq_updated ON delivery_queue (updated_at) WHERE status = 'dlq';
+  CREATE INDEX delivery_queue_dlq_target ON delivery_queue (target_id) WHERE status = 'dlq';
+  CREATE INDEX delivery_queue_dlq_error ON delivery_queue (last_error) WHERE status = 'dlq';
+  CREATE INDEX delivery_queue_dlq_fence ON delivery_queue (partition_key, updated_at) WHERE status = 'dlq';
   -- Dead letters discarded a moment ago, kept for undo (batch: the discard that took them) until purged.
   CREATE TABLE discarded AS SELECT * FROM delivery_queue WHERE 0;
   ALTER TABLE discarded ADD COLUMN batch INTEGER NOT NULL DEFAULT 0;

@@ -136,7 +136,8 @@ export const queueMethods = {
           disabled_reason: z.string().optional(),
           pending_count: z.number(),
           dlq_count: z.number(),
-          completed_count: z.number(),
+          /** Attempts that succeeded in the last hour. */
+          delivered_last_hour: z.number(),
           success_rate_percent: z.number(),
           avg_delivery_latency_ms: z.number(),
         }),

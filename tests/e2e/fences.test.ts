@@ -79,8 +79,8 @@ describe('fences on the map', () => {
     await waitFor(async () => (await feed.getByRole('listitem').count()) > 0, { timeoutMs: 30_000, what: 'events of Midtown in the feed' });
     expect(await feed.getByRole('listitem').first().textContent()).toMatch(/(enter|exit)Midtown/);
     expect(rpc.events.some((e) => e.channel === 'fence.event' && (e.payload as { event: { fence_id: string } }).event.fence_id === saved!.id)).toBe(true);
-    const metrics = await call<{ targets: { target_id: string; completed_count: number }[] }>('queue.metrics');
-    expect(metrics.targets.find((t) => t.target_id === 'feed')!.completed_count).toBeGreaterThan(0);
+    const metrics = await call<{ targets: { target_id: string; delivered_last_hour: number }[] }>('queue.metrics');
+    expect(metrics.targets.find((t) => t.target_id === 'feed')!.delivered_last_hour).toBeGreaterThan(0);
   });
 
   it('refuses a ring that crosses itself with the engine’s message, marks the edges, and saves nothing', async () => {

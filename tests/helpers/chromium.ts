@@ -17,10 +17,11 @@ export function chromiumPath(): string {
   return process.env.HEXWATCH_CHROMIUM || '/usr/bin/chromium';
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. `--disable-frame-rate-limit` for a bench that counts frames (headless Chromium paces them at ~30 Hz). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
     throw new Error(`hexwatch tests need Chromium: install Debian's "chromium" package (apt-get install chromium); ${executablePath} is missing`);
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true, timeout: 60_000 });
 }

@@ -1,34 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { QueueItemInfo } from '../../../../shared/rpc';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
 import { DeadLetterDetail } from './DeadLetterDetail';
-import { EMPTY_FORM, filterOf, pagesOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
+import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
+import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
 
-const ROW_PX = 28;
-const VISIBLE = 14;
-type Sort = 'failed' | 'created' | 'attempts' | 'target' | 'fence';
-const COLUMNS: { name: string; sort?: Sort; px: number }[] = [
-  { name: '', px: 30 },
-  { name: 'Failed at', sort: 'failed', px: 92 },
-  { name: 'Target', sort: 'target', px: 100 },
-  { name: 'Fence', sort: 'fence', px: 90 },
-  { name: 'Device', px: 90 },
-  { name: 'Event', px: 56 },
-  { name: 'Tries', sort: 'attempts', px: 48 },
-  { name: 'Last error', px: 220 },
-];
-// The last column takes what the panel has left.
-const TEMPLATE = COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? `minmax(${c.px}px, 1fr)` : `${c.px}px`)).join(' ');
-const WIDTH = COLUMNS.reduce((w, c) => w + c.px, 0);
-
-/** A time short enough for a grid cell: the time of day today, else the date and time. */
-function shortTime(ms: number): string {
-  const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString()
-    ? d.toLocaleTimeString()
-    : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+type Sort = DeadLetterSort;
 const REFRESH = { refreshOn: ['queue.changed'] as const };
 
 /** Dead letters: filtered, counted per target and error, in a virtualised grid; requeued or discarded (with undo), one by one or all matching. */
@@ -40,7 +17,6 @@ export function DeadLetters() {
   const [open, setOpen] = useState<string>();
   const [asking, setAsking] = useState<'requeue' | 'discard'>();
   const [undo, setUndo] = useState<{ batch: number; count: number }>();
-  const [scroll, setScroll] = useState(0);
   const { data: targets } = useRpc('targets.list', {}, REFRESH);
   const { data: first, error } = useRpc('dlq.list', { ...filter, sort: sort.by, descending: sort.descending, limit: ROWS_PER_PAGE, offset: 0 }, REFRESH);
   const { data: counts } = useRpc('dlq.counts', filter, REFRESH);
@@ -49,13 +25,10 @@ export function DeadLetters() {
   const restore = useMutation('dlq.undoDiscard', { invalidates: ['dlq.list', 'dlq.counts', 'queue.health'] });
   const total = first?.total ?? 0;
   const scope = scopeOf(filter, selected, total);
-  const scroller = useRef<HTMLDivElement>(null);
 
   // A new filter or order starts from the top with nothing ticked.
   useEffect(() => {
     setSelected(new Set());
-    setScroll(0);
-    scroller.current?.scrollTo({ top: 0 });
   }, [JSON.stringify(filter), sort.by, sort.descending]);
   useEffect(() => {
     if (!undo) return;
@@ -64,14 +37,6 @@ export function DeadLetters() {
   }, [undo]);
 
   const set = (patch: Partial<DeadLetterForm>) => setForm((f) => ({ ...f, ...patch }));
-  const firstRow = Math.floor(scroll / ROW_PX);
-  const lastRow = Math.min(total - 1, firstRow + VISIBLE + 2);
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
 
   const run = async () => {
     const what = asking;
@@ -172,124 +137,20 @@ export function DeadLetters() {
           Deliveries that run out of attempts, or that a receiver refuses for good, wait here to be inspected, fixed and requeued.
         </EmptyState>
       ) : (
-        <div role="grid" aria-label="Dead letters" aria-rowcount={total + 1} aria-colcount={COLUMNS.length} className="dlq-grid">
-          <div className="grid-scroll" ref={scroller} style={{ maxHeight: ROW_PX * (VISIBLE + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
-            <div role="row" aria-rowindex={1} className="grid-row grid-head" style={{ gridTemplateColumns: TEMPLATE, minWidth: WIDTH, width: '100%' }}>
-              {COLUMNS.map((c, i) => (
-                <span
-                  role="columnheader"
-                  key={i}
-                  aria-sort={c.sort && sort.by === c.sort ? (sort.descending ? 'descending' : 'ascending') : c.sort ? 'none' : undefined}
-                >
-                  {i === 0 ? (
-                    <input
-                      type="checkbox"
-                      aria-label="Select the rows shown"
-                      checked={selected.size > 0}
-                      onChange={(e) => {
-                        const shown = scroller.current?.querySelectorAll<HTMLElement>('[data-dlq-id]') ?? [];
-                        setSelected(e.target.checked ? new Set([...shown].map((r) => r.dataset.dlqId!)) : new Set());
-                      }}
-                    />
-                  ) : c.sort ? (
-                    <button
-                      className="grid-sort"
-                      onClick={() => setSort((s) => ({ by: c.sort!, descending: s.by === c.sort ? !s.descending : c.sort !== 'target' && c.sort !== 'fence' }))}
-                    >
-                      {c.name}
-                      {sort.by === c.sort ? (sort.descending ? ' ▼' : ' ▲') : ''}
-                    </button>
-                  ) : (
-                    c.name
-                  )}
-                </span>
-              ))}
-            </div>
-            <div style={{ height: total * ROW_PX, minWidth: WIDTH, position: 'relative' }}>
-              {total > 0 &&
-                pagesOf(firstRow, lastRow).map((page) => (
-                  <Page
-                    key={page}
-                    page={page}
-                    filter={filter}
-                    sort={sort}
-                    rows={[firstRow, lastRow]}
-                    selected={selected}
-                    open={open}
-                    onToggle={toggle}
-                    onOpen={setOpen}
-                    firstPage={page === 0 ? first : undefined}
-                  />
-                ))}
-            </div>
-          </div>
-        </div>
+        <DeadLetterGrid
+          total={total}
+          filter={filter}
+          sort={sort}
+          onSort={setSort}
+          selected={selected}
+          onSelect={setSelected}
+          open={open}
+          onOpen={setOpen}
+          first={first}
+        />
       )}
       {open && <DeadLetterDetail id={open} onClose={() => setOpen(undefined)} />}
     </div>
-  );
-}
-
-/** The rows of one page that are on screen; the first page comes with the count, the others on their own. */
-function Page(props: {
-  page: number;
-  filter: DeadLetterFilter;
-  sort: { by: Sort; descending: boolean };
-  rows: [number, number];
-  selected: ReadonlySet<string>;
-  open?: string;
-  onToggle(id: string): void;
-  onOpen(id: string): void;
-  firstPage?: { items: QueueItemInfo[] };
-}) {
-  const { data } = useRpc(
-    'dlq.list',
-    { ...props.filter, sort: props.sort.by, descending: props.sort.descending, limit: ROWS_PER_PAGE, offset: props.page * ROWS_PER_PAGE },
-    { ...REFRESH, enabled: !props.firstPage },
-  );
-  const items = props.firstPage?.items ?? data?.items ?? [];
-  const base = props.page * ROWS_PER_PAGE;
-  return (
-    <>
-      {items.map((item, i) => {
-        const r = base + i;
-        if (r < props.rows[0] || r > props.rows[1]) return null;
-        return (
-          <div
-            role="row"
-            aria-rowindex={r + 2}
-            aria-selected={props.selected.has(item.id)}
-            key={item.id}
-            data-dlq-id={item.id}
-            className={`grid-row dlq-row${props.open === item.id ? ' open' : ''}`}
-            style={{ top: r * ROW_PX, gridTemplateColumns: TEMPLATE, minWidth: WIDTH, width: '100%', height: ROW_PX }}
-            onClick={() => props.onOpen(item.id)}
-          >
-            <span role="gridcell" onClick={(e) => e.stopPropagation()}>
-              <input type="checkbox" aria-label={`Select ${item.id}`} checked={props.selected.has(item.id)} onChange={() => props.onToggle(item.id)} />
-            </span>
-            <span role="gridcell" title={new Date(item.updatedAt).toLocaleString()}>
-              {shortTime(item.updatedAt)}
-            </span>
-            <span role="gridcell">{item.targetId}</span>
-            <span role="gridcell">{item.fenceId}</span>
-            <span role="gridcell">{item.event.device_id}</span>
-            <span role="gridcell">
-              {item.event.event_type}
-              {item.replayed ? ' ↻' : ''}
-            </span>
-            <span role="gridcell" className="num">
-              {item.attempts}/{item.maxAttempts}
-            </span>
-            <span role="gridcell" title={item.lastError ?? undefined}>
-              <button className="link" onClick={() => props.onOpen(item.id)} aria-label={`Open ${item.id}`}>
-                {item.lastError ?? '—'}
-              </button>
-            </span>
-          </div>
-        );
-      })}
-    </>
   );
 }
 
