@@ -24,6 +24,9 @@ import {
 import { QUEUE_MIGRATIONS } from './schema';
 
 export * from './queue-types';
+
+/** How often a claim walks every partition instead of only those that changed (retries due, leases expired). */
+const WALK_MS = 250;
 export { eventOfPayload, payloadOf } from './queue-items';
 
 export interface DeliveryQueueOptions {
@@ -56,6 +59,15 @@ export class DeliveryQueue {
   private readonly instance: string;
   /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
   private cursor: [string, string] = ['', ''];
+  /**
+   * (fence, target) partitions that may have a claimable head since the last claim: an item enqueued, an
+   * attempt recorded, a run released. A claim visits only these; every WALK_MS it walks them all
+   * (retries come due, leases expire), so nothing waits on this set for longer than that.
+   */
+  private readonly ready = new Set<string>();
+  private walkedAt = -Infinity;
+  /** No lease handed out runs out before this (renewals only push it later): until then there is nothing to reclaim. */
+  private leasesDue = -Infinity;
 
   private constructor(
     readonly db: Database.Database,
@@ -66,9 +78,15 @@ export class DeliveryQueue {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
-    this.targets = new QueueTargets(db, this.clock, () => this.changed());
+    this.targets = new QueueTargets(db, this.clock, () => {
+      this.walkedAt = -Infinity;
+      this.changed();
+    });
     this.deadLetters = new DeadLetters(db, this.clock, this.instance, (requeued) => {
-      if (requeued) this.notify();
+      if (requeued) {
+        this.walkedAt = -Infinity;
+        this.notify();
+      }
       this.changed();
     });
     this.log = new EventLog(db);
@@ -93,14 +111,19 @@ export class DeliveryQueue {
       ),
       markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
       enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
-      reclaim: db.prepare(
+      reclaim: db.prepare<{ now: number }, { partition_key: string; target_id: string }>(
         `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-         WHERE status = 'processing' AND lease_expires_at <= @now`,
+         WHERE status = 'processing' AND lease_expires_at <= @now RETURNING partition_key, target_id`,
       ),
       // A skip-scan: the first open item of the next partition after (partition, target).
       nextHead: db.prepare<[string, string], { seq: number; partition_key: string; target_id: string; status: ItemStatus; next_attempt_at: number }>(
         `SELECT seq, partition_key, target_id, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
          WHERE status IN ${OPEN} AND (partition_key, target_id) > (?, ?) ORDER BY partition_key, target_id, seq LIMIT 1`,
+      ),
+      firstLease: db.prepare<[], { at: number | null }>(`SELECT MIN(lease_expires_at) AS at FROM delivery_queue WHERE status = 'processing'`),
+      headOf: db.prepare<[string, string], { seq: number; status: ItemStatus; next_attempt_at: number }>(
+        `SELECT seq, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
+         WHERE partition_key = ? AND target_id = ? AND status IN ${OPEN} ORDER BY seq LIMIT 1`,
       ),
       bySeq: db.prepare<[number], Row>(`${ITEM_SELECT} WHERE q.seq = ?`),
       run: db.prepare<[string, string, number, number, number], Row>(
@@ -193,6 +216,7 @@ export class DeliveryQueue {
           for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
             this.st.itemPut.run(eventId, target, e.fence_id, fp, null, maxAttempts, now, now, now);
+            this.ready.add(`${e.fence_id}\u0000${target}`);
             result.items++;
           }
         }
@@ -216,11 +240,33 @@ export class DeliveryQueue {
   claim(owner: string, limit: number, runMax = 50): QueueItem[] {
     const now = this.clock();
     const expires = now + this.settings.leaseMs;
+    if (now >= this.leasesDue) {
+      // A lease ran out (a worker crashed): its partition has a head to hand out again.
+      for (const r of this.st.reclaim.all({ now })) this.ready.add(`${r.partition_key}\u0000${r.target_id}`);
+      this.leasesDue = this.st.firstLease.get()?.at ?? Infinity;
+    }
+    // Nothing changed since the last claim and no walk is due: no transaction at all (a worker wakes often).
+    if (this.settings.fifoPerFence && this.ready.size === 0 && now - this.walkedAt < WALK_MS) return [];
+    if (limit > 0) this.leasesDue = Math.min(this.leasesDue, expires);
     return this.db
       .transaction(() => {
-        this.st.reclaim.run({ now });
         const claimed: Row[] = [];
-        if (this.settings.fifoPerFence) {
+        const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
+          claimed.push(this.st.bySeq.get(head.seq)!);
+          const room = Math.min(runMax - 1, limit - claimed.length);
+          if (room > 0) claimed.push(...this.st.run.all(head.partition_key, head.target_id, head.seq, now, room));
+        };
+        if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
+          // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
+          for (const key of this.ready) {
+            if (claimed.length >= limit) break;
+            this.ready.delete(key);
+            const [partition_key, target_id] = key.split('\u0000') as [string, string];
+            const head = this.st.headOf.get(partition_key, target_id);
+            if (head && head.status !== 'processing' && head.next_attempt_at <= now) takeRun({ seq: head.seq, partition_key, target_id });
+          }
+        } else if (this.settings.fifoPerFence) {
+          this.walkedAt = now;
           // Round the partitions from where the last claim stopped, each visited once.
           const visited = new Set<string>();
           let [pk, tg] = this.cursor;
@@ -235,11 +281,10 @@ export class DeliveryQueue {
             const key = `${head.partition_key}\u0000${head.target_id}`;
             if (visited.has(key)) break;
             visited.add(key);
+            this.ready.delete(key);
             [pk, tg] = [head.partition_key, head.target_id];
             if (head.status === 'processing' || head.next_attempt_at > now) continue;
-            claimed.push(this.st.bySeq.get(head.seq)!);
-            const room = Math.min(runMax - 1, limit - claimed.length);
-            if (room > 0) claimed.push(...this.st.run.all(head.partition_key, head.target_id, head.seq, now, room));
+            takeRun(head);
           }
           this.cursor = [pk, tg];
         } else {
@@ -262,6 +307,7 @@ export class DeliveryQueue {
     this.db.transaction(() => {
       for (const item of items) this.st.release.run(now, item.seq, owner);
     })();
+    for (const item of items) this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
   }
 
   /** Records attempts (one transaction): the audit row, then the item's next state. */
@@ -302,7 +348,10 @@ export class DeliveryQueue {
         }
       })
       .immediate();
-    for (const { item, outcome } of results) if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
+    for (const { item, outcome } of results) {
+      this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+      if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
+    }
     if (dead) this.changed();
   }
 
@@ -312,6 +361,7 @@ export class DeliveryQueue {
     this.db.transaction(() => {
       for (const item of items) this.st.fail.run('dlq', item.attempts, now, reason, now, item.seq, owner);
     })();
+    for (const item of items) this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
     if (items.length) this.changed();
   }
 
@@ -346,6 +396,7 @@ export class DeliveryQueue {
             ).lastInsertRowid,
           );
           ids.push(`msg_${this.instance}${seq.toString(36)}`);
+          this.ready.add(`${e.fence_id}\u0000${targetId}`);
         }
       })
       .immediate();
