@@ -139,7 +139,6 @@ export const ConfigSchema = strict({
     backoffS: z.array(z.number().positive().max(86_400)).min(1).max(20).default([5, 10, 20, 40, 80]),
     jitter: z.number().min(0).max(1).default(0.2),
     fifoPerFence: z.boolean().default(true),
-    leaseS: z.number().int().min(1).max(3600).default(30),
     retentionDays: z.number().int().min(1).max(36_500).default(30),
     // `full` survives power loss; `normal` survives a killed process and commits faster.
     synchronous: z.enum(['full', 'normal']).default('full'),

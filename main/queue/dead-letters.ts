@@ -116,7 +116,7 @@ export class DeadLetters {
     const now = this.clock();
     const n = this.db
       .prepare(
-        `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+        `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
          WHERE seq IN (SELECT q.seq FROM ${from(join)} WHERE ${sql})`,
       )
       .run(now, now, ...args).changes;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryQueue, eventOfPayload, type QueueSettings } from './delivery-queue';
+import { QUEUE_MIGRATIONS } from './schema';
 import { DatabaseFileError } from '../sqlite';
 import { DELIVERED, FAILED_500, fenceEventOf } from '../../tests/helpers/queue-fixtures';
 
@@ -121,30 +122,32 @@ describe('claiming', () => {
     q.close();
   });
 
-  it('returns a crashed worker’s items after the lease, not before', () => {
-    const q = withHook(open({ leaseMs: 30_000 }));
+  it('hands out again, as soon as the file opens, what an engine had out when it stopped', () => {
+    let q = withHook(open());
     q.enqueue([ev('A', 'd', 1)]);
-    const [item] = q.claim('crashed', 10);
-    now += 29_999;
+    const [item] = q.claim('killed', 10);
     expect(q.claim('w2', 10)).toEqual([]);
-    now += 1;
+    q.close(); // the engine is gone with its item out: nothing was written of it
+    q = open();
     const again = q.claim('w2', 10);
     expect(again.map((i) => i.id)).toEqual([item.id]);
-    // The late worker's failure no longer counts; the new owner's success does.
-    q.record([{ item, outcome: fail }], 'crashed');
     q.record([{ item: again[0], outcome: ok }], 'w2');
-    expect(q.metrics().completed_count).toBe(1);
+    expect(q.metrics()).toMatchObject({ completed_count: 1, pending_count: 0, processing_count: 0 });
     q.close();
   });
 
-  it('keeps a lease alive while its worker renews it', () => {
-    const q = withHook(open({ leaseMs: 30_000 }));
+  it('counts an item out with a worker as processing, and waits for the next one not out', () => {
+    const q = withHook(open({ fifoPerFence: false }));
     q.enqueue([ev('A', 'd', 1)]);
-    q.claim('w', 10);
-    now += 20_000;
-    q.renewLeases('w');
-    now += 20_000;
-    expect(q.claim('other', 10)).toEqual([]);
+    now += 1000;
+    q.enqueue([ev('B', 'd', 2)]);
+    const [a] = q.claim('w', 1);
+    expect(q.openCounts()).toEqual({ pending: 1, processing: 1, dlq: 0 });
+    expect(q.metrics()).toMatchObject({ pending_count: 1, processing_count: 1 });
+    expect(q.nextDueAt()).toBe(now);
+    q.release([a], 'w');
+    expect(q.openCounts()).toEqual({ pending: 2, processing: 0, dlq: 0 });
+    expect(q.nextDueAt()).toBe(now - 1000);
     q.close();
   });
 });
@@ -237,6 +240,39 @@ describe('metrics and retention', () => {
 });
 
 describe('the database file', () => {
+  it('brings a file of the schema before forward with every item, dead letter and discard as it was', () => {
+    const file = join(dir, 'queue.sqlite');
+    const old = new Database(file);
+    for (const [v, sql] of QUEUE_MIGRATIONS.slice(0, 2).entries()) old.exec(`${sql}; PRAGMA user_version = ${v + 1}`);
+    old.exec(`
+      INSERT INTO targets (id, kind, url, created_at, updated_at) VALUES ('hook', 'webhook', 'http://127.0.0.1:9/x', 0, 0);
+      INSERT INTO fence_events (id, event_type, fence_id, device_id, ts, lat, lon, source, fingerprint, recorded_at)
+        VALUES (1, 'enter', 'A', 'd', 1, 40.7, -74, 'embedded', 'fp1', ${now}), (2, 'exit', 'A', 'd', 2, 40.7, -74, 'embedded', 'fp2', 0),
+               (3, 'enter', 'B', 'd', 3, 40.7, -74, 'embedded', 'fp3', 0);
+      INSERT INTO delivery_queue (seq, event_id, target_id, partition_key, fingerprint, status, attempts, max_attempts, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
+        VALUES (1, 1, 'hook', 'A', 'fp1', 'processing', 1, 5, 0, 'gone', 99, 0, 0), (2, 2, 'hook', 'A', 'fp2', 'pending', 0, 5, 0, NULL, NULL, 0, 0),
+               (3, 3, 'hook', 'B', 'fp3', 'dlq', 5, 5, 0, NULL, NULL, 0, 0);
+    `);
+    old.close();
+    const q = open();
+    // The item a stopped engine had out is waiting again, after its one attempt; its fence's next stays behind it.
+    const claimed = q.claim('w', 10);
+    expect(claimed.map((i) => [i.seq, i.attempts, eventOfPayload(i.payload).event_type])).toEqual([
+      [1, 1, 'enter'],
+      [2, 0, 'exit'],
+    ]);
+    q.record(
+      claimed.map((item) => ({ item, outcome: ok })),
+      'w',
+    );
+    expect(q.deadLetters.list().items.map((i) => i.seq)).toEqual([3]);
+    const { batch } = q.deadLetters.discard();
+    expect(q.deadLetters.undoDiscard(batch)).toBe(1);
+    expect(q.metrics()).toMatchObject({ completed_count: 2, pending_count: 0, processing_count: 0, dlq_count: 1 });
+    expect(q.enqueue([ev('A', 'd', 1)])).toMatchObject({ duplicates: 1 });
+    q.close();
+  });
+
   it('refuses a corrupt file with a clear error and leaves its bytes alone', () => {
     const file = join(dir, 'queue.sqlite');
     const junk = Buffer.from('this is not a database, it is a shopping list\n'.repeat(200));

@@ -4,11 +4,10 @@ import { openDatabase } from '../sqlite';
 import { backoffDelayMs } from './backoff';
 import { DeadLetters } from './dead-letters';
 import { EventLog } from './event-log';
-import { fingerprintOf } from './fingerprint';
 import { classifyHealth, type Health, type QueueMetrics } from './health';
-import { ITEM_SELECT, OPEN, payloadOf, toItem, type Row } from './queue-items';
+import { ITEM_SELECT, itemSelect, OPEN, payloadOf, toItem, type Row } from './queue-items';
 import { DeliveryTally } from './queue-history';
-import { queueMetrics } from './queue-metrics';
+import { openCounts, queueMetrics } from './queue-metrics';
 import { QueueTargets } from './queue-targets';
 import {
   DEFAULT_QUEUE_SETTINGS,
@@ -25,7 +24,7 @@ import { QUEUE_MIGRATIONS } from './schema';
 
 export * from './queue-types';
 
-/** How often a claim walks every partition instead of only those that changed (retries due, leases expired). */
+/** How often a claim walks every partition instead of only those that changed (retries come due). */
 const WALK_MS = 250;
 export { eventOfPayload, payloadOf } from './queue-items';
 
@@ -57,17 +56,21 @@ export class DeliveryQueue {
   private readonly st;
   /** Prefixes every delivery id: random per database file. */
   private readonly instance: string;
+  /**
+   * Items out with a worker, by seq → the worker. Only the engine's memory knows: one engine works a data
+   * dir, so what was out when it stopped is simply waiting again when the file opens next — and a claim
+   * writes nothing (it used to mark every item, touching each fence's page of the open index twice).
+   */
+  private readonly claimed = new Map<number, string>();
   /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
   private cursor: [string, string] = ['', ''];
   /**
    * (fence, target) partitions that may have a claimable head since the last claim: an item enqueued, an
    * attempt recorded, a run released. A claim visits only these; every WALK_MS it walks them all
-   * (retries come due, leases expire), so nothing waits on this set for longer than that.
+   * (retries come due), so nothing waits on this set for longer than that.
    */
   private readonly ready = new Set<string>();
   private walkedAt = -Infinity;
-  /** No lease handed out runs out before this (renewals only push it later): until then there is nothing to reclaim. */
-  private leasesDue = -Infinity;
 
   private constructor(
     readonly db: Database.Database,
@@ -92,67 +95,54 @@ export class DeliveryQueue {
     this.log = new EventLog(db);
     this.st = {
       seen: db.prepare<[string, number, string, string], { id: number; recorded_at: number }>(
-        `SELECT id, recorded_at FROM fence_events INDEXED BY fence_events_fence_ts WHERE fence_id = ? AND ts = ? AND device_id = ? AND event_type = ? ORDER BY id DESC LIMIT 1`,
+        `SELECT id, recorded_at FROM fence_events INDEXED BY fence_events_ts WHERE fence_id = ? AND ts = ? AND device_id = ? AND event_type = ? ORDER BY id DESC LIMIT 1`,
       ),
       repeat: db.prepare(`UPDATE fence_events SET repeats = repeats + 1 WHERE id = ?`),
       eventPut: db.prepare(
-        `INSERT INTO fence_events (event_type, fence_id, device_id, ts, lat, lon, grp, source, fingerprint, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO fence_events (event_type, fence_id, device_id, ts, lat, lon, grp, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       itemPut: db.prepare(
-        `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+        `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       ),
       replayPut: db.prepare(
-        `INSERT INTO delivery_queue (event_id, target_id, partition_key, fingerprint, payload, status, max_attempts, next_attempt_at, created_at, updated_at, replayed)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, 1)`,
+        `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at, replayed)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, 1)`,
       ),
       markPut: db.prepare(
         `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
       ),
       markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
       enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
-      reclaim: db.prepare<{ now: number }, { partition_key: string; target_id: string }>(
-        `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-         WHERE status = 'processing' AND lease_expires_at <= @now RETURNING partition_key, target_id`,
-      ),
       // A skip-scan: the first open item of the next partition after (partition, target).
       nextHead: db.prepare<[string, string], { seq: number; partition_key: string; target_id: string; status: ItemStatus; next_attempt_at: number }>(
         `SELECT seq, partition_key, target_id, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
          WHERE status IN ${OPEN} AND (partition_key, target_id) > (?, ?) ORDER BY partition_key, target_id, seq LIMIT 1`,
       ),
-      firstLease: db.prepare<[], { at: number | null }>(`SELECT MIN(lease_expires_at) AS at FROM delivery_queue WHERE status = 'processing'`),
       headOf: db.prepare<[string, string], { seq: number; status: ItemStatus; next_attempt_at: number }>(
         `SELECT seq, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
          WHERE partition_key = ? AND target_id = ? AND status IN ${OPEN} ORDER BY seq LIMIT 1`,
       ),
-      bySeq: db.prepare<[number], Row>(`${ITEM_SELECT} WHERE q.seq = ?`),
-      run: db.prepare<[string, string, number, number, number], Row>(
-        `${ITEM_SELECT} WHERE q.seq IN (SELECT seq FROM delivery_queue INDEXED BY delivery_queue_open
-           WHERE partition_key = ? AND target_id = ? AND seq > ? AND status IN ${OPEN} AND status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?) ORDER BY q.seq`,
+      // A partition's open items from its head on, in order: the head and the run behind it, in one read.
+      run: db.prepare<[string, string, number, number], Row>(
+        `${itemSelect('delivery_queue_open')} WHERE q.partition_key = ? AND q.target_id = ? AND q.seq >= ? AND q.status IN ${OPEN} ORDER BY q.seq LIMIT ?`,
       ),
       due: db.prepare<[number, number], Row>(
         `${ITEM_SELECT} WHERE q.status IN ('pending', 'failed') AND q.next_attempt_at <= ? ORDER BY q.next_attempt_at, q.seq LIMIT ?`,
-      ),
-      take: db.prepare(`UPDATE delivery_queue SET status = 'processing', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE seq = ?`),
-      renew: db.prepare(`UPDATE delivery_queue SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'processing'`),
-      release: db.prepare(
-        `UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       ),
       log: db.prepare(
         `INSERT INTO delivery_log (item_seq, attempt, target_id, status, http_status, latency_ms, error, at, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       complete: db.prepare(
-        `UPDATE delivery_queue SET status = 'completed', attempts = attempts + 1, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, completed_at = ?, updated_at = ?
-         WHERE seq = ? AND status <> 'completed'`,
+        `UPDATE delivery_queue SET status = 'completed', attempts = attempts + 1, last_error = NULL, completed_at = ?, updated_at = ? WHERE seq = ? AND status <> 'completed'`,
       ),
       fail: db.prepare(
-        `UPDATE delivery_queue SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
+        `UPDATE delivery_queue SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ? AND status IN ${OPEN}`,
       ),
       disable: db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`),
-      countStatus: db.prepare(`SELECT COUNT(*) AS n FROM delivery_queue INDEXED BY delivery_queue_due WHERE status = ?`),
-      nextDue: db.prepare<[], { at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM delivery_queue WHERE status IN ('pending', 'failed')`),
+      nextDue: db.prepare<[number], { seq: number; at: number }>(
+        `SELECT seq, next_attempt_at AS at FROM delivery_queue INDEXED BY delivery_queue_waiting WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at LIMIT ?`,
+      ),
     };
   }
 
@@ -206,16 +196,15 @@ export class DeliveryQueue {
             result.duplicates++;
             continue;
           }
-          const fp = fingerprintOf(e);
           const eventId = Number(
-            this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, fp, now)
+            this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, now)
               .lastInsertRowid,
           );
           result.recorded++;
           const named = e.targets ?? [...enabled].filter((t) => t !== FEED_TARGET);
           for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
-            this.st.itemPut.run(eventId, target, e.fence_id, fp, null, maxAttempts, now, now, now);
+            this.st.itemPut.run(eventId, target, e.fence_id, null, maxAttempts, now, now, now);
             this.ready.add(`${e.fence_id}\u0000${target}`);
             result.items++;
           }
@@ -234,80 +223,69 @@ export class DeliveryQueue {
   }
 
   /**
-   * Claims up to `limit` items for `owner`, leased. FIFO: a (fence, target) partition yields only its
-   * head and the pending items right behind it, in order — the worker delivers each run in sequence.
+   * Claims up to `limit` items for `owner`. FIFO: a (fence, target) partition yields only its head and the
+   * pending items right behind it, in order — the worker delivers each run in sequence.
    */
   claim(owner: string, limit: number, runMax = 50): QueueItem[] {
     const now = this.clock();
-    const expires = now + this.settings.leaseMs;
-    if (now >= this.leasesDue) {
-      // A lease ran out (a worker crashed): its partition has a head to hand out again.
-      for (const r of this.st.reclaim.all({ now })) this.ready.add(`${r.partition_key}\u0000${r.target_id}`);
-      this.leasesDue = this.st.firstLease.get()?.at ?? Infinity;
-    }
-    // Nothing changed since the last claim and no walk is due: no transaction at all (a worker wakes often).
+    // Nothing changed since the last claim and no walk is due: not even a read (a worker wakes often).
     if (this.settings.fifoPerFence && this.ready.size === 0 && now - this.walkedAt < WALK_MS) return [];
-    if (limit > 0) this.leasesDue = Math.min(this.leasesDue, expires);
-    return this.db
-      .transaction(() => {
-        const claimed: Row[] = [];
-        const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
-          claimed.push(this.st.bySeq.get(head.seq)!);
-          const room = Math.min(runMax - 1, limit - claimed.length);
-          if (room > 0) claimed.push(...this.st.run.all(head.partition_key, head.target_id, head.seq, now, room));
-        };
-        if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
-          // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
-          for (const key of this.ready) {
-            if (claimed.length >= limit) break;
-            this.ready.delete(key);
-            const [partition_key, target_id] = key.split('\u0000') as [string, string];
-            const head = this.st.headOf.get(partition_key, target_id);
-            if (head && head.status !== 'processing' && head.next_attempt_at <= now) takeRun({ seq: head.seq, partition_key, target_id });
-          }
-        } else if (this.settings.fifoPerFence) {
-          this.walkedAt = now;
-          // Round the partitions from where the last claim stopped, each visited once.
-          const visited = new Set<string>();
-          let [pk, tg] = this.cursor;
-          while (claimed.length < limit) {
-            let head = this.st.nextHead.get(pk, tg);
-            if (!head) {
-              if (pk === '' && tg === '') break;
-              [pk, tg] = ['', ''];
-              head = this.st.nextHead.get('', '');
-              if (!head) break;
-            }
-            const key = `${head.partition_key}\u0000${head.target_id}`;
-            if (visited.has(key)) break;
-            visited.add(key);
-            this.ready.delete(key);
-            [pk, tg] = [head.partition_key, head.target_id];
-            if (head.status === 'processing' || head.next_attempt_at > now) continue;
-            takeRun(head);
-          }
-          this.cursor = [pk, tg];
-        } else {
-          claimed.push(...this.st.due.all(now, limit));
+    const claimed: Row[] = [];
+    const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
+      const rows = this.st.run.all(head.partition_key, head.target_id, head.seq, Math.min(runMax, limit - claimed.length));
+      claimed.push(rows[0]);
+      // Behind the head, the items waiting their first attempt (a retried item is only ever a head).
+      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now; i++) claimed.push(rows[i]);
+    };
+    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now;
+    if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
+      // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
+      for (const key of this.ready) {
+        if (claimed.length >= limit) break;
+        this.ready.delete(key);
+        const [partition_key, target_id] = key.split('\u0000') as [string, string];
+        const head = this.st.headOf.get(partition_key, target_id);
+        if (head && free(head)) takeRun({ seq: head.seq, partition_key, target_id });
+      }
+    } else if (this.settings.fifoPerFence) {
+      this.walkedAt = now;
+      // Round the partitions from where the last claim stopped, each visited once.
+      const visited = new Set<string>();
+      let [pk, tg] = this.cursor;
+      while (claimed.length < limit) {
+        let head = this.st.nextHead.get(pk, tg);
+        if (!head) {
+          if (pk === '' && tg === '') break;
+          [pk, tg] = ['', ''];
+          head = this.st.nextHead.get('', '');
+          if (!head) break;
         }
-        for (const r of claimed) this.st.take.run(owner, expires, now, r.seq);
-        return claimed.map((r) => ({ ...toItem(r, this.instance), status: 'processing' as const, leaseOwner: owner, leaseExpiresAt: expires }));
-      })
-      .immediate();
+        const key = `${head.partition_key}\u0000${head.target_id}`;
+        if (visited.has(key)) break;
+        visited.add(key);
+        this.ready.delete(key);
+        [pk, tg] = [head.partition_key, head.target_id];
+        if (free(head)) takeRun(head);
+      }
+      this.cursor = [pk, tg];
+    } else {
+      claimed.push(
+        ...this.st.due
+          .all(now, limit + this.claimed.size)
+          .filter((r) => !this.claimed.has(r.seq))
+          .slice(0, limit),
+      );
+    }
+    for (const r of claimed) this.claimed.set(r.seq, owner);
+    return claimed.map((r) => ({ ...toItem(r, this.instance), status: 'processing' as const }));
   }
 
-  /** Keeps `owner`'s claims alive while it works on them. */
-  renewLeases(owner: string): void {
-    this.st.renew.run(this.clock() + this.settings.leaseMs, owner);
-  }
-
-  /** Returns claimed, unattempted items to the pool (a run cut short by a failure ahead of them). */
+  /** Returns claimed, unattempted items to the pool (a run cut short by a failure ahead of them, or a worker stopping). */
   release(items: readonly QueueItem[], owner: string): void {
-    const now = this.clock();
-    this.db.transaction(() => {
-      for (const item of items) this.st.release.run(now, item.seq, owner);
-    })();
-    for (const item of items) this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+    for (const item of items) {
+      if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
+      this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+    }
   }
 
   /** Records attempts (one transaction): the audit row, then the item's next state. */
@@ -338,17 +316,18 @@ export class DeliveryQueue {
           if (outcome.gone || attempt >= item.maxAttempts) dead = true;
           if (outcome.gone) {
             this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
-            this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq, owner);
+            this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
           } else if (attempt >= item.maxAttempts) {
-            this.st.fail.run('dlq', attempt, now, error, now, item.seq, owner);
+            this.st.fail.run('dlq', attempt, now, error, now, item.seq);
           } else {
             const wait = outcome.retryAfterMs ?? backoffDelayMs(attempt, this.settings.backoff, this.random());
-            this.st.fail.run('failed', attempt, now + wait, error, now, item.seq, owner);
+            this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
           }
         }
       })
       .immediate();
     for (const { item, outcome } of results) {
+      if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
       this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
       if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
     }
@@ -359,15 +338,18 @@ export class DeliveryQueue {
   refuse(items: readonly QueueItem[], owner: string, reason: string): void {
     const now = this.clock();
     this.db.transaction(() => {
-      for (const item of items) this.st.fail.run('dlq', item.attempts, now, reason, now, item.seq, owner);
+      for (const item of items) this.st.fail.run('dlq', item.attempts, now, reason, now, item.seq);
     })();
-    for (const item of items) this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+    this.release(items, owner);
     if (items.length) this.changed();
   }
 
-  /** When the next item becomes due (undefined when nothing waits). */
+  /**
+   * When the next item not out with a worker becomes due; undefined when nothing waits, or when the first
+   * few waiting are all out (their worker wakes when they are done: no need to look past them all).
+   */
   nextDueAt(): number | undefined {
-    return this.st.nextDue.get()?.at ?? undefined;
+    return this.st.nextDue.all(8).find((r) => !this.claimed.has(r.seq))?.at;
   }
 
   /**
@@ -383,17 +365,8 @@ export class DeliveryQueue {
       .transaction(() => {
         for (const { eventId, ...e } of events) {
           const seq = Number(
-            this.st.replayPut.run(
-              eventId ?? null,
-              targetId,
-              e.fence_id,
-              fingerprintOf(e),
-              eventId === undefined ? payloadOf(e) : null,
-              this.settings.maxAttempts,
-              now,
-              now,
-              now,
-            ).lastInsertRowid,
+            this.st.replayPut.run(eventId ?? null, targetId, e.fence_id, eventId === undefined ? payloadOf(e) : null, this.settings.maxAttempts, now, now, now)
+              .lastInsertRowid,
           );
           ids.push(`msg_${this.instance}${seq.toString(36)}`);
           this.ready.add(`${e.fence_id}\u0000${targetId}`);
@@ -407,13 +380,12 @@ export class DeliveryQueue {
   // ── figures and retention ───────────────────────────────────────────────
 
   metrics(): QueueMetrics & { targets: TargetMetrics[] } {
-    return queueMetrics(this.db, this.clock(), this.targets.list());
+    return queueMetrics(this.db, this.clock(), this.targets.list(), this.claimed.size);
   }
 
-  /** Items waiting, being delivered, and dead: from the status index, cheap enough to sample every few seconds. */
+  /** Items waiting, being delivered, and dead: from their indexes, cheap enough to sample every few seconds. */
   openCounts(): { pending: number; processing: number; dlq: number } {
-    const n = (status: ItemStatus) => (this.st.countStatus.get(status) as { n: number }).n;
-    return { pending: n('pending') + n('failed'), processing: n('processing'), dlq: n('dlq') };
+    return openCounts(this.db, this.claimed.size);
   }
 
   health(): Health & { metrics: QueueMetrics } {

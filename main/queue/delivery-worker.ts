@@ -4,7 +4,7 @@ import type { AttemptOutcome, DeliveryQueue, QueueItem, Target } from './deliver
 export type Deliver = (target: Target, item: QueueItem) => Promise<AttemptOutcome>;
 
 export interface WorkerOptions {
-  /** Identifies this worker's leases. */
+  /** Names this worker's claims. */
   owner?: string;
   /** Items claimed at most at once. */
   batch?: number;
@@ -15,8 +15,12 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
-/** Attempts are recorded together: after this long, or at this many, whichever comes first. */
-const FLUSH_MS = 5;
+/**
+ * Attempts are recorded together, at most this long after the first or at this many: a commit costs about
+ * a page per fence it touches, so one of 500 results costs a quarter of five of 100. Sooner when the
+ * worker has nothing else to do (the results are what stands between a fence and its next item).
+ */
+const FLUSH_MS = 50;
 const FLUSH_MAX = 500;
 
 /** A counting semaphore: a target's concurrency. */
@@ -55,7 +59,6 @@ export class DeliveryWorker {
   private flushTimer?: NodeJS.Timeout;
   private wake?: () => void;
   private loopDone?: Promise<void>;
-  private renewTimer?: NodeJS.Timeout;
   private unlisten?: () => void;
 
   constructor(
@@ -74,7 +77,6 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.unlisten = this.queue.onEnqueue(() => this.wake?.());
-    this.renewTimer = setInterval(() => this.safely(() => this.queue.renewLeases(this.owner)), Math.max(this.queue.settings.leaseMs / 3, 50));
     this.loopDone = this.loop();
   }
 
@@ -87,7 +89,6 @@ export class DeliveryWorker {
     await this.loopDone;
     await Promise.all(this.tasks);
     this.flush();
-    clearInterval(this.renewTimer);
   }
 
   private async loop(): Promise<void> {
@@ -95,7 +96,14 @@ export class DeliveryWorker {
       // Claim in bulk: one transaction for many items, not one per finished delivery.
       const room = this.batch - this.inflight;
       let claimed: QueueItem[] = [];
-      if (room >= this.batch / 2) claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
+      if (room >= this.batch / 2) {
+        claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
+        if (claimed.length === 0 && this.results.length > 0) {
+          // Nothing to start: record what is done now, which may free a fence's next item, and look again.
+          this.flush();
+          claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
+        }
+      }
       for (const run of runsOf(claimed)) this.track(this.runOne(run));
       if (claimed.length === 0 || room - claimed.length <= 0) await this.sleep();
     }
@@ -184,7 +192,7 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     const batch = this.results;
     this.results = [];
-    // On failure the items stay leased and come back when the lease runs out: never lost.
+    // On failure the items stay unrecorded, so waiting in the file: the next engine to open it sends them again, never lost.
     this.safely(() => this.queue.record(batch, this.owner));
   }
 

@@ -26,8 +26,6 @@ export interface Row {
   attempts: number;
   max_attempts: number;
   next_attempt_at: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
   last_error: string | null;
   created_at: number;
   updated_at: number;
@@ -81,8 +79,6 @@ export const toItem = (r: Row, instance: string): QueueItem => ({
   attempts: r.attempts,
   maxAttempts: r.max_attempts,
   nextAttemptAt: r.next_attempt_at,
-  leaseOwner: r.lease_owner,
-  leaseExpiresAt: r.lease_expires_at,
   lastError: r.last_error,
   createdAt: r.created_at,
   updatedAt: r.updated_at,

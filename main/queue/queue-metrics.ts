@@ -1,16 +1,28 @@
 import type Database from 'better-sqlite3';
 import type { QueueMetrics } from './health';
 import { OPEN } from './queue-items';
-import { FEED_TARGET, type ItemStatus, type Target, type TargetMetrics } from './queue-types';
+import { FEED_TARGET, type Target, type TargetMetrics } from './queue-types';
 
 /** Attempts this recent count toward success rate and latency. */
 const STATS_WINDOW_MS = 3600_000;
 
+/** Each status counted through the partial index kept for it: never a scan of every delivery kept. */
+const COUNTS = {
+  waiting: `SELECT COUNT(*) AS n FROM delivery_queue INDEXED BY delivery_queue_waiting WHERE status IN ('pending', 'failed')`,
+  dlq: `SELECT COUNT(*) AS n FROM delivery_queue INDEXED BY delivery_queue_dlq_updated WHERE status = 'dlq'`,
+  completed: `SELECT COUNT(*) AS n FROM delivery_queue INDEXED BY delivery_queue_completed WHERE status = 'completed'`,
+};
+
+/** Items waiting (pending, or failed and due again), out with a worker (`claimed`: the engine knows, the file does not), and dead. */
+export function openCounts(db: Database.Database, claimed: number): { pending: number; processing: number; dlq: number } {
+  const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  return { pending: Math.max(0, n(COUNTS.waiting) - claimed), processing: claimed, dlq: n(COUNTS.dlq) };
+}
+
 /** The queue's figures (what waits, what failed, how fast and how well each target is served), from its file. */
-export function queueMetrics(db: Database.Database, now: number, targets: readonly Target[]): QueueMetrics & { targets: TargetMetrics[] } {
-  const counts = { pending: 0, processing: 0, completed: 0, failed: 0, dlq: 0 } as Record<ItemStatus, number>;
-  for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM delivery_queue GROUP BY status`).all() as { status: ItemStatus; n: number }[])
-    counts[r.status] = r.n;
+export function queueMetrics(db: Database.Database, now: number, targets: readonly Target[], claimed: number): QueueMetrics & { targets: TargetMetrics[] } {
+  const counts = openCounts(db, claimed);
+  const completed = (db.prepare(COUNTS.completed).get() as { n: number }).n;
   const waiting = db
     .prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest, AVG(? - created_at) AS avg FROM delivery_queue WHERE status IN ('pending', 'failed')`)
     .get(now) as { n: number; oldest: number | null; avg: number | null };
@@ -33,9 +45,9 @@ export function queueMetrics(db: Database.Database, now: number, targets: readon
   const byTarget = new Map(attempts.map((a) => [a.target_id, a]));
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   return {
-    pending_count: counts.pending + counts.failed,
+    pending_count: counts.pending,
     processing_count: counts.processing,
-    completed_count: counts.completed,
+    completed_count: completed,
     dlq_count: counts.dlq,
     avg_queue_depth_seconds: round((waiting.avg ?? 0) / 1000),
     avg_delivery_latency_ms: round(ok ? latencySum / ok : 0),

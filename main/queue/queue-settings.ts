@@ -8,7 +8,6 @@ export function queueSettingsOf(q: Config['queue']): QueueSettings {
     maxAttempts: q.maxAttempts,
     backoff: { scheduleS: q.backoffS, jitter: q.jitter },
     fifoPerFence: q.fifoPerFence,
-    leaseMs: q.leaseS * 1000,
     retentionDays: q.retentionDays,
     thresholds: {
       dlqUnhealthy: q.unhealthyDlq,

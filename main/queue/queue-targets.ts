@@ -82,9 +82,7 @@ export class QueueTargets {
     const now = this.clock();
     const removed = this.db.transaction(() => {
       const moved = this.db
-        .prepare(
-          `UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', lease_owner = NULL, updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`,
-        )
+        .prepare(`UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`)
         .run(now, id).changes;
       this.db.prepare(`DELETE FROM targets WHERE id = ?`).run(id);
       return { dlq: moved };

@@ -12,8 +12,6 @@ export interface QueueSettings {
   backoff: BackoffPolicy;
   /** An item waits until no earlier item of its (fence, target) is open. */
   fifoPerFence: boolean;
-  /** A claimed item returns to the pool when its worker has not renewed the lease for this long. */
-  leaseMs: number;
   retentionDays: number;
   thresholds: HealthThresholds;
   /** Every event also goes to the built-in `feed` target (the renderer's live event feed). */
@@ -26,7 +24,6 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   maxAttempts: 5,
   backoff: DEFAULT_BACKOFF,
   fifoPerFence: true,
-  leaseMs: 30_000,
   retentionDays: 30,
   thresholds: DEFAULT_THRESHOLDS,
   feed: true,
@@ -48,8 +45,6 @@ export interface QueueItem {
   attempts: number;
   maxAttempts: number;
   nextAttemptAt: number;
-  leaseOwner: string | null;
-  leaseExpiresAt: number | null;
   lastError: string | null;
   createdAt: number;
   updatedAt: number;

@@ -108,4 +108,25 @@ export const QUEUE_MIGRATIONS: readonly string[] = [
     sample TEXT    NOT NULL
   );
   `,
+  `
+  -- The dedup lookup and the log's time ranges read events by time: an index in arrival order grows at its
+  -- end, where one led by the fence dirtied a page per fence at every commit.
+  DROP INDEX fence_events_fence_ts;
+  CREATE INDEX fence_events_ts ON fence_events (ts, fence_id);
+  -- Items waiting for their time, and items out with a worker: a delivered item leaves both, where one index
+  -- over every status rewrote an entry at each change and kept every delivered item.
+  DROP INDEX delivery_queue_due;
+  CREATE INDEX delivery_queue_waiting ON delivery_queue (next_attempt_at) WHERE status IN ('pending', 'failed');
+  -- Which worker has an item out is the engine's to know (one engine works a data dir): what was out when an
+  -- engine stopped is waiting again. Leases in the file cost a write per item claimed and saved nothing.
+  UPDATE delivery_queue SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'failed' END WHERE status = 'processing';
+  ALTER TABLE delivery_queue DROP COLUMN lease_owner;
+  ALTER TABLE delivery_queue DROP COLUMN lease_expires_at;
+  ALTER TABLE discarded DROP COLUMN lease_owner;
+  ALTER TABLE discarded DROP COLUMN lease_expires_at;
+  -- Written with every event and item, never read: dedup finds a repeat by its time, fence, device and type.
+  ALTER TABLE fence_events DROP COLUMN fingerprint;
+  ALTER TABLE delivery_queue DROP COLUMN fingerprint;
+  ALTER TABLE discarded DROP COLUMN fingerprint;
+  `,
 ];

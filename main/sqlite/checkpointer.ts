@@ -1,26 +1,43 @@
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
  * Copies the WAL back into the database file on its own thread and connection, so the writer never
  * stalls on a checkpoint in the middle of a delivery (PASSIVE: it never blocks the writer either).
+ *
+ * SQLite starts the WAL over only when a write begins with every frame already copied, which a checkpoint
+ * on another thread never sees: the writer has always added frames by the time it ends. So after each one
+ * the writer's own connection copies the few frames written meanwhile, and its next write starts the WAL
+ * over. Left to grow instead, the WAL reached `wal_autocheckpoint` (64 MB) and every commit meanwhile
+ * extended the file, which made each durable commit twice as slow.
  */
 export class Checkpointer {
   private readonly worker: Worker;
 
-  constructor(file: string, intervalMs = 500) {
+  constructor(writer: Database.Database, intervalMs = 500) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(
       `
       const Database = require(${JSON.stringify(sqlite)});
-      const { workerData } = require('node:worker_threads');
+      const { workerData, parentPort } = require('node:worker_threads');
       const db = new Database(workerData.file, { fileMustExist: true, timeout: 1000 });
       setInterval(() => {
-        try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+          parentPort.postMessage('done');
+        } catch {}
       }, workerData.intervalMs);
       `,
-      { eval: true, workerData: { file, intervalMs } },
+      { eval: true, workerData: { file: writer.name, intervalMs } },
     );
+    this.worker.on('message', () => {
+      try {
+        if (writer.open) writer.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // Busy or closing: the next round finishes it.
+      }
+    });
     this.worker.unref();
   }
 

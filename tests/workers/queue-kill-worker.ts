@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const [dir] = process.argv.slice(2);
   const service = new DeliveryService({
     dataDir: dir,
-    settings: { feed: false, leaseMs: 400, backoff: { scheduleS: [0.05], jitter: 0.2 } },
+    settings: { feed: false, backoff: { scheduleS: [0.05], jitter: 0.2 } },
     worker: { pollMs: 50, log: (line) => process.stderr.write(`${line}\n`) },
   });
   service.start();
