@@ -9,7 +9,7 @@ import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
 import { QueueHistory, SAMPLE_MS } from './queue-history';
 import { signWebhook } from './signature';
-import { deliverWebhook } from './webhook-target';
+import { WebhookSender } from './webhook-target';
 
 export type Secrets = (name: string) => string | undefined;
 
@@ -60,6 +60,7 @@ export class DeliveryService {
   private archiveTimer?: NodeJS.Timeout;
   private archiving: Promise<{ events: number; parts: number }> = Promise.resolve({ events: 0, parts: 0 });
   private checkpointer?: Checkpointer;
+  private readonly webhooks = new WebhookSender();
 
   constructor(options: DeliveryServiceOptions) {
     this.dataDir = options.dataDir;
@@ -80,7 +81,7 @@ export class DeliveryService {
               latencyMs: 0,
               error: `signing secret "${target.secretRef}" not found: set ${secretEnvName(target.secretRef)} or store it in the keychain`,
             };
-          return deliverWebhook(target, item, secret, clock);
+          return this.webhooks.send(target, item, secret, clock);
         }
         case 'nats':
           return this.publisher ? this.publisher.deliver(target, item) : { status: 'failed', latencyMs: 0, error: 'no NATS server configured (nats.servers)' };
@@ -97,7 +98,7 @@ export class DeliveryService {
   }
 
   start(): void {
-    this.checkpointer ??= new Checkpointer(this.queue.file);
+    this.checkpointer ??= new Checkpointer(this.queue.db);
     this.worker.start();
     this.historyTimer = setInterval(() => {
       try {
@@ -140,6 +141,7 @@ export class DeliveryService {
     await this.worker.stop();
     await this.checkpointer?.stop();
     await this.publisher?.close();
+    await this.webhooks.close();
     this.queue.close();
   }
 
@@ -244,8 +246,6 @@ export class DeliveryService {
       attempts: 0,
       maxAttempts: 1,
       nextAttemptAt: now,
-      leaseOwner: null,
-      leaseExpiresAt: null,
       lastError: null,
       createdAt: now,
       updatedAt: now,
