@@ -8,8 +8,8 @@ type Sort = { by: DeadLetterSort; descending: boolean };
 
 const ROW_PX = 28;
 const VISIBLE = 14;
-/** Rows fetched ahead of the screen, so a steady scroll finds them there. */
-const AHEAD = ROWS_PER_PAGE / 2;
+/** Rows fetched ahead of the screen, so a fast scroll finds them there (half a page left blank frames at each page's start). */
+const AHEAD = ROWS_PER_PAGE;
 const COLUMNS: { name: string; sort?: DeadLetterSort; px: number }[] = [
   { name: '', px: 30 },
   { name: 'Failed at', sort: 'failed', px: 92 },
@@ -48,7 +48,7 @@ interface GridProps {
 
 /**
  * The dead letters as a grid of rows in the accessibility tree: only the rows on screen are in the page,
- * fetched a page of 100 at a time (and the next half page ahead) by `dlq.list` offsets. Scrolling
+ * fetched a page of 100 at a time (and the next page ahead) by `dlq.list` offsets. Scrolling
  * re-renders this grid alone; a row re-renders only when its item, tick or opening changes.
  */
 export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect, open, onOpen, first }: GridProps) {
