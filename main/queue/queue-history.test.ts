@@ -56,9 +56,9 @@ it('samples the backlog, rates, success and latency percentiles of each interval
     in_per_s: 10,
     out_per_s: 8,
   });
-  // A quiet interval: nothing in or out, success counts as whole.
+  // A quiet interval: nothing in or out, so no success rate or latency to speak of (a gap in the chart).
   now += SAMPLE_MS;
-  expect(history.sample()).toMatchObject({ pending: 20, in_per_s: 0, out_per_s: 0, success_rate_percent: 100, latency_p99_ms: 0 });
+  expect(history.sample()).toMatchObject({ pending: 20, in_per_s: 0, out_per_s: 0, success_rate_percent: null, latency_p99_ms: null });
   expect(history.samples('15m').samples).toHaveLength(2);
 
   // A minute on, the minute's sample goes to the file: its rates over the whole minute.

@@ -10,11 +10,12 @@ export interface QueueSample {
   pending: number;
   processing: number;
   dlq: number;
-  /** Of the attempts in the interval (100 when none). */
-  success_rate_percent: number;
-  latency_p50_ms: number;
-  latency_p95_ms: number;
-  latency_p99_ms: number;
+  /** Of the attempts in the interval; null when there were none (a gap in the chart, not 100 %). */
+  success_rate_percent: number | null;
+  /** Of the deliveries in the interval; null when there were none. */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
   /** Fence events recorded per second. */
   in_per_s: number;
   /** Deliveries to outside targets that succeeded, per second. */
@@ -84,10 +85,10 @@ export class DeliveryTally {
     const sorted = i.latencies.drain();
     const round = (x: number) => Math.round(x * 100) / 100;
     return {
-      success_rate_percent: round(i.attempts ? (100 * i.delivered) / i.attempts : 100),
-      latency_p50_ms: round(quantile(sorted, 0.5)),
-      latency_p95_ms: round(quantile(sorted, 0.95)),
-      latency_p99_ms: round(quantile(sorted, 0.99)),
+      success_rate_percent: i.attempts ? round((100 * i.delivered) / i.attempts) : null,
+      latency_p50_ms: sorted.length ? round(quantile(sorted, 0.5)) : null,
+      latency_p95_ms: sorted.length ? round(quantile(sorted, 0.95)) : null,
+      latency_p99_ms: sorted.length ? round(quantile(sorted, 0.99)) : null,
       in_per_s: round(i.recorded / seconds),
       out_per_s: round(i.delivered / seconds),
     };

@@ -106,10 +106,11 @@ export const QueueSampleSchema = z.object({
   pending: z.number(),
   processing: z.number(),
   dlq: z.number(),
-  success_rate_percent: z.number(),
-  latency_p50_ms: z.number(),
-  latency_p95_ms: z.number(),
-  latency_p99_ms: z.number(),
+  /** null when nothing was attempted (or delivered, for latency) in the interval: a gap, not a figure. */
+  success_rate_percent: z.number().nullable(),
+  latency_p50_ms: z.number().nullable(),
+  latency_p95_ms: z.number().nullable(),
+  latency_p99_ms: z.number().nullable(),
   in_per_s: z.number(),
   out_per_s: z.number(),
 });

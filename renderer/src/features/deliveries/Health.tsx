@@ -1,10 +1,11 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
 import { EmptyState } from '../../ui';
 
 const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
+const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
 type Range = keyof typeof RANGES;
 
 interface Series {
@@ -45,20 +46,21 @@ const CHARTS: { title: string; unit: string; series: Series[] }[] = [
 const COLOURS = ['var(--accent)', '#4e9af1', '#d9534f'];
 
 /** One chart of the queue over time: a line per series, each point titled with its value and time. */
-function Chart({ title, unit, series, samples }: { title: string; unit: string; series: Series[]; samples: QueueSample[] }) {
+function Chart({ title, unit, series, samples, span }: { title: string; unit: string; series: Series[]; samples: QueueSample[]; span: [Date, Date] }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     const style = getComputedStyle(el);
     const colours = COLOURS.map((c) => (c.startsWith('var(') ? style.getPropertyValue(c.slice(4, -1)).trim() || '#ff7a2f' : c));
-    const data = series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: Number(x[s.key]), s: s.name })));
+    // An interval with nothing to measure is a gap in its line, not a 0 or a 100.
+    const data = series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: x[s.key] ?? Number.NaN, s: s.name })));
     const chart = Plot.plot({
       width: Math.max(300, el.clientWidth),
       height: 150,
       marginLeft: 44,
       style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '11px' },
-      x: { type: 'time', label: null },
+      x: { type: 'time', label: null, domain: span },
       y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
       color: { domain: series.map((s) => s.name), range: colours, legend: series.length > 1 },
       marks: [
@@ -70,12 +72,25 @@ function Chart({ title, unit, series, samples }: { title: string; unit: string; 
     svg?.setAttribute('role', 'img');
     svg?.setAttribute('aria-label', `${title} over time`);
     el.replaceChildren(chart);
-  }, [samples, title, unit, series]);
+  }, [samples, title, unit, series, span]);
   return (
     <figure className="health-chart" aria-label={title}>
       <figcaption>{title}</figcaption>
       <div ref={host} />
     </figure>
+  );
+}
+
+/** Every chart over the whole range chosen, ending at the newest sample: where the data sits in time shows. */
+function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number }) {
+  const end = samples.at(-1)?.at ?? Date.now();
+  const span = useMemo((): [Date, Date] => [new Date(end - rangeMs), new Date(end)], [end, rangeMs]);
+  return (
+    <>
+      {CHARTS.map((c) => (
+        <Chart key={c.title} {...c} samples={samples} span={span} />
+      ))}
+    </>
   );
 }
 
@@ -109,7 +124,7 @@ export function Health() {
           appear shortly.
         </EmptyState>
       ) : (
-        history && CHARTS.map((c) => <Chart key={c.title} {...c} samples={history.samples} />)
+        history && <Charts samples={history.samples} rangeMs={RANGE_MS[range]} />
       )}
     </div>
   );
