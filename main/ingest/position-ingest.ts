@@ -1,12 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { indexPosition } from '../live';
-import { workerEntry } from '../worker-entry';
 import { decodePosition } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
 import type { RawBatch } from './batch-builder';
 import type { IngestState } from './nats-reader';
+import { ReaderThread } from './reader-thread';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
@@ -29,8 +28,6 @@ export interface IngestOptions {
   log?: (line: string) => void;
 }
 
-type FromWorker = { t: 'state'; state: IngestState; detail: string } | { t: 'batch'; batch: RawBatch } | { t: 'stopped' };
-
 /**
  * Positions from a durable JetStream pull consumer into the sink, exactly once in effect. A worker
  * thread consumes and acks (nats-reader.ts); this side decodes, indexes and commits each batch with
@@ -45,7 +42,7 @@ export class PositionIngest {
   skipped = 0;
   private ranges = new SeqRanges();
   private readonly scanned = newScannedPosition();
-  private worker: Worker | undefined;
+  private reader: ReaderThread | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queue: Decoded[] = [];
   private stopped = false;
@@ -58,38 +55,23 @@ export class PositionIngest {
   async start(): Promise<void> {
     const { nats, env, sink } = this.options;
     this.ranges = new SeqRanges(await sink.committedRanges(nats.stream));
-    const url = workerEntry(import.meta.url, './nats-worker.ts', 'ingest-worker.js');
-    // Only what the reader needs crosses over: the NATS settings and the two secret variables.
-    const secrets = { HEXWATCH_NATS_PASSWORD: env.HEXWATCH_NATS_PASSWORD, HEXWATCH_NATS_TOKEN: env.HEXWATCH_NATS_TOKEN };
-    const worker = (this.worker = new Worker(url, { workerData: { nats, env: secrets, warnShared: this.options.warnShared ?? false } }));
-    worker.on('message', (m: FromWorker) => {
-      if (m.t === 'state') this.setState(m.state, m.detail);
-      else if (m.t === 'batch') {
+    this.reader = new ReaderThread({
+      nats,
+      env,
+      warnShared: this.options.warnShared,
+      onState: (state, detail) => this.setState(state, detail),
+      onBatch: (batch) => {
         // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
         // batches that arrive while one commits are committed together (group commit).
-        this.queue.push(this.decode(m.batch));
+        this.queue.push(this.decode(batch));
         if (this.queue.length === 1) this.chain = this.chain.then(() => this.commitGuarded(this.queue.splice(0)));
-      }
-    });
-    worker.on('error', (err) => this.setState('error', `the NATS reader failed: ${err.message}`));
-    worker.on('exit', (code) => {
-      // After an 'error' event its message is the better one to show.
-      if (!this.stopped && this.state !== 'error') this.setState('error', `the NATS reader stopped (exit ${code})`);
+      },
     });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    const worker = this.worker;
-    if (worker) {
-      const done = new Promise<void>((resolve) => {
-        worker.on('message', (m: FromWorker) => m.t === 'stopped' && resolve());
-        worker.once('exit', () => resolve());
-      });
-      worker.postMessage({ t: 'stop' });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
-      await worker.terminate();
-    }
+    await this.reader?.stop();
     await this.chain;
     this.state = 'stopped';
   }
@@ -102,7 +84,7 @@ export class PositionIngest {
   }
 
   private settle(id: number, committed: boolean): void {
-    this.worker?.postMessage({ t: 'settle', id, committed });
+    this.reader?.settle(id, committed);
   }
 
   /** Decodes and indexes one batch; sequences already committed are left out (they are only acked). */
