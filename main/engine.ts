@@ -8,12 +8,13 @@ import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest } from './ingest';
-import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames } from './live';
+import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames, type FrameLayer } from './live';
+import { MarketService, marketHandlers, type SurgeCrossing } from './market';
 import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
 import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
 import { dispatch, type Handlers } from './rpc';
-import { Simulator } from './simulator';
+import { DemandSimulator, Simulator } from './simulator';
 import { DatabaseFileError } from './sqlite';
 import { engineStatus } from './status';
 
@@ -142,6 +143,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     }
     meter.add(rows.length, clock());
     fences.room?.ingest(fixes, mark);
+    market.room?.addPositions(rows);
   };
 
   // NATS: positions are committed to history first, then accepted, then acked.
@@ -166,21 +168,78 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         log,
       })
     : undefined;
+  // The market: supply from accepted positions, demand from its stream (NATS) or from the simulator.
+  const market = config.market.enabled
+    ? optional(
+        'the market',
+        () =>
+          new MarketService({
+            dataDir,
+            settings: config.market,
+            nats: useNats ? config.nats : undefined,
+            env,
+            maxMessageBytes: config.ingest.maxMessageBytes,
+            quarantine: history ? (stream, rows, committed) => history.commit({ stream, rows: new PositionBatch(0), quarantined: rows, committed }) : undefined,
+            onCrossings: (at, crossings) => surged(at, crossings),
+            clock,
+            log,
+          }),
+        log,
+      )
+    : {
+        room: undefined,
+        error: 'market.enabled is off',
+        need: (): MarketService => {
+          throw new RpcError({ code: 'unavailable', message: 'the market is off (market.enabled)' });
+        },
+      };
+  /** Crossings of the surge threshold: to every client, and as surge alerts to the targets that want them. */
+  const surged = (at: number, crossings: readonly SurgeCrossing[]) => {
+    const cells = crossings.map((c) => ({ hex: market.room!.hexOf(c.key), rising: c.rising, surge: c.surge, supply: c.supply, demand: c.demand }));
+    if (clients.size > 0) broadcast('market.changed', { at, threshold: config.market.surgeAlert, crossings: cells });
+    if (config.market.alertTargets.length === 0) return;
+    sinkEvents(
+      cells.map((c, i) => {
+        const [lat, lon] = market.room!.frames.centre(crossings[i]!.key);
+        return {
+          event_type: c.rising ? 'enter' : 'exit',
+          fence_id: 'surge',
+          device_id: c.hex,
+          position: { lat, lon },
+          timestamp: at,
+          group: `surge x${c.surge.toFixed(2)}`,
+          source: 'embedded' as const,
+          targets: config.market.alertTargets,
+        };
+      }),
+    );
+  };
   // Positions a crash left between their commit and their events' commit go through the fences first.
   if (history && delivery.room && fences.room)
     await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
   await nats?.start();
 
   const simulator = useNats ? undefined : new Simulator(config.simulator);
+  const { center, radiusKm, hotspots, seed, demandPerSec, fleet } = config.simulator;
+  const demand = simulator && market.room && demandPerSec > 0 ? new DemandSimulator({ center, radiusKm }, hotspots, seed, `req-${fleet}`) : undefined;
+  let demandOwed = 0;
+  let demandAt = clock();
   const cell = new Uint32Array(2);
   simulator?.start(
     (batch: readonly Position[]) => {
       const rows = new PositionBatch(batch.length);
       for (const p of batch) {
         indexPosition(p.lat, p.lon, cell);
-        rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, null);
+        rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, p.kind ?? null);
       }
       accept(rows);
+      if (!demand) return;
+      const now = clock();
+      demandOwed = Math.min(demandPerSec, demandOwed + ((now - demandAt) / 1000) * demandPerSec);
+      demandAt = now;
+      const n = Math.floor(demandOwed);
+      demandOwed -= n;
+      if (n > 0) market.room?.addDemand(demand.take(n, now));
     },
     100,
     clock,
@@ -213,6 +272,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     meter,
     ingest: nats,
     delivery: () => ({ service: delivery.room, error: delivery.error }),
+    market: () => market.room,
   });
 
   // The notebook thread starts when a notebook first runs a query (a DuckDB and a thread the engine needs only then).
@@ -241,20 +301,26 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       },
     ));
   let clientCount = 0;
+  // Views that colour by supply, demand, ratio or surge get the market's frames.
+  const marketFrames: FrameLayer = (viewport, resolution, now) =>
+    viewport.layer === 'market' && market.room
+      ? market.room.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells)
+      : undefined;
 
   const handlers: Handlers<ClientState> = {
     'engine.status': () => status(),
     // A server URL may carry user:password@; it stays in the engine.
     'config.get': () => ({ settingsPath, config: { ...config, dataDir, nats: { ...config.nats, servers: config.nats.servers.map(redactUrl) } } }),
-    ...heatmapHandlers<ClientState>(live, config.live, clock),
+    ...heatmapHandlers<ClientState>(live, config.live, clock, marketFrames),
     ...historyHandlers<ClientState>(needHistory, clock),
     ...queueHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
     ...basemapHandlers<ClientState>(),
     ...notebookHandlers<ClientState>(needNotebooks),
+    ...marketHandlers<ClientState>(market.need),
   };
 
-  const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0));
+  const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
   const statusTimer = setInterval(() => {
     if (clients.size > 0) broadcast('status', status());
   }, STATUS_INTERVAL_MS);
@@ -271,6 +337,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   });
   delivery.room?.start();
   await fences.room?.start();
+  market.room?.start();
 
   return {
     config,
@@ -310,6 +377,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       if (rollTimer) clearInterval(rollTimer);
       await nats?.stop();
       await fences.room?.stop();
+      await market.room?.stop();
       await delivery.room?.stop();
       await (await notebooks?.catch(() => undefined))?.close();
       await history?.close();

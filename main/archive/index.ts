@@ -9,3 +9,4 @@ export { durableRename, exists, rmdirIfEmpty, unlinkIfPresent } from './durable-
 export { archiveFenceEvents, type EventSource, type LoggedEvent } from './fence-events-writer';
 export { archivedEvents, countArchivedEvents, type ArchivedEventFilter } from './fence-events-reader';
 export { readArchivedPositions, type ArchivedPositionChunk } from './positions-reader';
+export { archiveMarketSnapshots, MARKET_TABLE, type MarketSnapshot } from './market-writer';

@@ -27,6 +27,9 @@ export const ConfigSchema = strict({
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('walkers'),
     seed: z.number().int().nonnegative().default(1),
+    // Ride requests around drifting hotspots (the market's demand) when the simulator runs; 0: none.
+    demandPerSec: z.number().min(0).max(1_000_000).default(10),
+    hotspots: z.number().int().min(1).max(100).default(3),
   }).prefault({}),
   live: strict({
     windowS: z.number().int().min(5).max(3600).default(60),
@@ -147,6 +150,29 @@ export const ConfigSchema = strict({
     degradedPending: z.number().int().min(0).default(1000),
     degradedOldestS: z.number().int().min(0).default(300),
     degradedSuccessPercent: z.number().min(0).max(100).default(95),
+  }).prefault({}),
+  market: strict({
+    // Supply, demand and surge per cell, from positions and the DEMAND stream; off: none of it is kept.
+    enabled: z.boolean().default(true),
+    resolution: z.number().int().min(0).max(15).default(8),
+    tickS: z.number().positive().max(3600).default(30),
+    // What each tick keeps: supply × 0.95, demand × 0.90 (then the whole part).
+    supplyDecay: z.number().gt(0).max(1).default(0.95),
+    demandDecay: z.number().gt(0).max(1).default(0.9),
+    // Kinds of position counted as supply; empty: every kind but "demand". A position whose props say "available": false never is.
+    supplyKinds: z.array(z.string().min(1).max(64)).default([]),
+    // market.changed (and a surge alert to alertTargets) when a cell's surge crosses this, up or down.
+    surgeAlert: z.number().gt(1).max(5).default(1.5),
+    alertTargets: z.array(z.string().min(1)).default([]),
+    demandStream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('DEMAND'),
+    demandSubjects: z.array(z.string().min(1)).min(1).default(['demand.>']),
+    demandConsumer: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('hexwatch-demand'),
   }).prefault({}),
   map: strict({
     // Off: the page fetches nothing from any host but the engine. On: a basemap style URL may be opened, and the page may fetch its tiles from the internet.

@@ -8,6 +8,8 @@ export interface RawBatch {
   /** Body i is data[offsets[i], offsets[i + 1]). */
   offsets: Uint32Array;
   data: ArrayBuffer;
+  /** The consumer's messages not yet delivered, as of the batch's last message (-1: not said). */
+  pending: number;
 }
 
 const ACK_HEAD = Buffer.from('PUB ');
@@ -19,6 +21,8 @@ const ACK_TAIL = Buffer.from(' 0\r\n\r\n');
  */
 export class BatchBuilder {
   count = 0;
+  /** The consumer's backlog as the last message gathered said it. */
+  pendingAfter = -1;
   private seqs = new Float64Array(1024);
   private starts = new Uint32Array(1024);
   private subjectOf = new Uint32Array(1024);
@@ -73,6 +77,7 @@ export class BatchBuilder {
       subjectOf: this.subjectOf.slice(0, n),
       offsets,
       data: this.data.buffer as ArrayBuffer,
+      pending: this.pendingAfter,
     };
     const acks = this.acks.subarray(0, this.acksLength);
     // The next batch is likely about as big as this one.

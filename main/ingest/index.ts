@@ -1,4 +1,4 @@
-export { decodePosition, type Decoded, type QuarantineReason } from './decode';
+export { decodePosition, nestingDepth, type Decoded, type QuarantineReason } from './decode';
 export { PositionIngest, type IngestOptions, type IngestSink } from './position-ingest';
 export type { RawBatch } from './batch-builder';
 export { NatsReader, type IngestState } from './nats-reader';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import {
   ackDeliverySequence,
+  ackPending,
   ackSequence,
   natsAuth,
   NatsServerError,
@@ -290,6 +291,7 @@ export class NatsReader {
     const now = this.socket?.lastHeard ?? Date.now();
     if (this.pending.count === 0) this.startPending(now);
     this.pending.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
+    this.pending.pendingAfter = ackPending(buf, replyStart, replyEnd);
     this.flushIfDue(now);
     this.topUp();
   };

@@ -325,7 +325,7 @@ class Accumulator {
  * Whether a cell, known by one of its fixes, may show inside the bounds. Padded by two edge lengths
  * of the frame's resolution, so a cell whose centre is just outside but whose area is inside still draws.
  */
-function viewTest(b: Bounds, res: number): (lat: number, lon: number) => boolean {
+export function viewTest(b: Bounds, res: number): (lat: number, lon: number) => boolean {
   const padLat = (EDGE_KM[res] * 2) / 111;
   const south = b.south - padLat;
   const north = b.north + padLat;

@@ -16,8 +16,13 @@ function resolutionOf(viewport: Viewport, settings: Config['live']): number {
   return viewport.resolution !== undefined ? Math.min(viewport.resolution, settings.maxResolution) : resolutionForZoom(viewport.zoom, settings.maxResolution);
 }
 
-/** The frame of one view: the cells at the view's resolution inside its bounds, over the live window. */
-function frameFor(live: LiveAggregator, settings: Config['live'], viewport: Viewport, now: number): ArrayBuffer {
+/** Another room's frames (the market's), for views that ask for them; undefined: the live window's. */
+export type FrameLayer = (viewport: Viewport, resolution: number, now: number) => ArrayBuffer | undefined;
+
+/** The frame of one view: the cells at the view's resolution inside its bounds, over the live window (or its layer's). */
+function frameFor(live: LiveAggregator, settings: Config['live'], viewport: Viewport, now: number, layer?: FrameLayer): ArrayBuffer {
+  const other = viewport.layer && viewport.layer !== 'live' ? layer?.(viewport, resolutionOf(viewport, settings), now) : undefined;
+  if (other) return other;
   return live.buildFrame({
     resolution: resolutionOf(viewport, settings),
     bounds: viewport.bounds,
@@ -32,13 +37,14 @@ export function heatmapHandlers<C extends HeatmapClient>(
   live: LiveAggregator,
   settings: Config['live'],
   clock: () => number,
+  layer?: FrameLayer,
 ): Pick<Handlers<C>, 'heatmap.viewport' | 'heatmap.snapshot' | 'heatmap.extent' | 'heatmap.cell' | 'heatmap.devices' | 'heatmap.track'> {
   return {
     'heatmap.viewport': (viewport, client) => {
       client.viewport = viewport;
       return { resolution: resolutionOf(viewport, settings), frameIntervalMs: settings.frameIntervalMs };
     },
-    'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock()),
+    'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock(), layer),
     'heatmap.cell': ({ hex }) => {
       const cell = [0, 0];
       hexToCell(hex.toLowerCase(), cell);
@@ -57,7 +63,13 @@ export function heatmapHandlers<C extends HeatmapClient>(
 }
 
 /** Every `live.frameIntervalMs`: old buckets evicted, and each client its view's frame (clients looking at the same view share one). */
-export function startFrames(live: LiveAggregator, settings: Config['live'], clock: () => number, clients: () => Iterable<HeatmapClient>): () => void {
+export function startFrames(
+  live: LiveAggregator,
+  settings: Config['live'],
+  clock: () => number,
+  clients: () => Iterable<HeatmapClient>,
+  layer?: FrameLayer,
+): () => void {
   const timer = setInterval(() => {
     const now = clock();
     live.evict(now);
@@ -66,7 +78,7 @@ export function startFrames(live: LiveAggregator, settings: Config['live'], cloc
       if (!client.viewport) continue;
       const key = JSON.stringify(client.viewport);
       let frame = built.get(key);
-      if (!frame) built.set(key, (frame = frameFor(live, settings, client.viewport, now)));
+      if (!frame) built.set(key, (frame = frameFor(live, settings, client.viewport, now, layer)));
       client.send(frame);
     }
   }, settings.frameIntervalMs);

@@ -1,4 +1,4 @@
-export { LiveAggregator, type AggregatorOptions, type FrameRequest } from './aggregator';
+export { LiveAggregator, viewTest, type AggregatorOptions, type FrameRequest } from './aggregator';
 export { indexPosition } from './h3-index';
 export { RateMeter } from './rate-meter';
-export { heatmapHandlers, startFrames, type HeatmapClient } from './heatmap-handlers';
+export { heatmapHandlers, startFrames, type FrameLayer, type HeatmapClient } from './heatmap-handlers';

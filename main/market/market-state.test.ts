@@ -94,3 +94,22 @@ describe('the surge of a cell', () => {
     expect(only.get(3)!.surge).toBe(5);
   });
 });
+
+describe('a snapshot', () => {
+  it('keeps what past ticks left, and a state restored from it goes on as the first would', () => {
+    const a = new MarketState();
+    for (let i = 0; i < 30; i++) a.addSupply(`car-${i}`, i % 3, i % 2 ? 'xl' : '');
+    a.addDemand(0, 'xl', 40);
+    a.addDemand(1, '', 9);
+    a.tick();
+    const b = new MarketState();
+    b.restore(a.bases());
+    for (const m of [a, b]) {
+      m.addDemand(2, 'xl', 5);
+      m.addSupply('late', 2);
+      m.tick();
+    }
+    for (const key of [0, 1, 2]) expect(b.get(key)).toEqual(a.get(key));
+    expect(b.size).toBe(a.size);
+  });
+});

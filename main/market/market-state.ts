@@ -29,6 +29,14 @@ export interface CellFigures {
   ratio: number;
 }
 
+/** Every cell's bases, column by column, and the kinds' as [cell, kind, supply, demand]. */
+export interface MarketBases {
+  keys: Float64Array;
+  supply: Float64Array;
+  demand: Float64Array;
+  kinds: [number, string, number, number][];
+}
+
 export interface MarketDecay {
   /** Supply kept per tick, 0–1 (0.95). */
   supply: number;
@@ -108,6 +116,32 @@ export class MarketState {
   /** Every cell holding anything, with its supply and demand now. */
   forEach(visit: (key: number, supply: number, demand: number) => void): void {
     for (const [key, c] of this.cells) visit(key, c.supplyBase + c.supplyNow, c.demandBase + c.demandNow);
+  }
+
+  /** What past ticks left in every cell (the tick under way not included): what a snapshot keeps. */
+  bases(): MarketBases {
+    const n = this.cells.size;
+    const out: MarketBases = { keys: new Float64Array(n), supply: new Float64Array(n), demand: new Float64Array(n), kinds: [] };
+    let i = 0;
+    for (const [key, c] of this.cells) {
+      out.keys[i] = key;
+      out.supply[i] = c.supplyBase;
+      out.demand[i++] = c.demandBase;
+      for (const [kind, k] of c.kinds ?? []) if (k.supplyBase || k.demandBase) out.kinds.push([key, kind, k.supplyBase, k.demandBase]);
+    }
+    return out;
+  }
+
+  /** Starts again from a snapshot's bases: nothing counted in the tick under way, no device seen yet. */
+  restore(b: MarketBases): void {
+    this.cells.clear();
+    this.devices.clear();
+    for (let i = 0; i < b.keys.length; i++) this.cells.set(b.keys[i], { ...counts(), supplyBase: b.supply[i], demandBase: b.demand[i] });
+    for (const [key, kind, supply, demand] of b.kinds) {
+      const cell = this.cells.get(key);
+      if (!cell) continue;
+      (cell.kinds ??= new Map()).set(kind, { ...counts(), supplyBase: supply, demandBase: demand });
+    }
   }
 
   private add(key: number, kind: string, supply: number, demand: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WireParser, WireProtocolError, ackDeliverySequence, ackSequence, pubCommand, readStatus, repliesWith } from './wire';
+import { WireParser, WireProtocolError, ackDeliverySequence, ackPending, ackSequence, pubCommand, readStatus, repliesWith } from './wire';
 
 type Seen = { op: string; subject?: string; reply?: string; headers?: string; data?: string; arg?: string };
 
@@ -93,6 +93,11 @@ describe('ackSequence', () => {
   it('reads a range inside a larger buffer', () => {
     const b = Buffer.from('xx $JS.ACK.S.C.1.55.1.1.0 yy');
     expect(ackSequence(b, 3, 3 + '$JS.ACK.S.C.1.55.1.1.0'.length)).toBe(55);
+  });
+  it('reads the consumer’s backlog (messages not yet delivered) at the end', () => {
+    const p = (s: string) => ackPending(Buffer.from(s), 0, s.length);
+    expect(p('$JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12')).toBe(12);
+    expect(p('$JS.ACK.hub.ACCHASH.POSITIONS.hexwatch.2.77.70.1704067200000000000.0.xyz')).toBe(0);
   });
   it('reads the consumer (delivery) sequence beside it', () => {
     const d = (s: string) => ackDeliverySequence(Buffer.from(s), 0, s.length);

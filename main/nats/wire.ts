@@ -141,6 +141,11 @@ export function ackDeliverySequence(buf: Uint8Array, s: number, e: number): numb
   return ackField(buf, s, e, 1);
 }
 
+/** Messages of the consumer not yet delivered, as of this delivery (its backlog), from an ack subject, or -1. */
+export function ackPending(buf: Uint8Array, s: number, e: number): number {
+  return ackField(buf, s, e, 3);
+}
+
 /** The number `after` fields past the stream sequence of an ack subject, or -1. */
 function ackField(buf: Uint8Array, s: number, e: number, after: number): number {
   let dots = 0;

@@ -2,6 +2,7 @@ import type { Status } from '../../shared/rpc';
 import type { Config } from '../config';
 import type { PositionIngest } from '../ingest';
 import type { LiveAggregator, RateMeter } from '../live';
+import type { MarketService } from '../market';
 import type { DeliveryService } from '../queue';
 
 /** The queue's figures are read at most this often (a few SQL counts). */
@@ -18,6 +19,8 @@ export interface StatusSources {
   ingest?: PositionIngest;
   /** The delivery queue, or why it could not open. */
   delivery: () => { service?: DeliveryService; error: string };
+  /** The market, when it runs. */
+  market?: () => MarketService | undefined;
 }
 
 /** What the status bar shows, assembled from the engine's rooms: `status()` answers `engine.status` and feeds the `status` channel. */
@@ -55,10 +58,23 @@ export function engineStatus(s: StatusSources): () => Status {
           },
         }
       : { source: 'simulator', sourceState: 'running', sourceDetail: `${s.config.simulator.devices} walkers` };
+    const market = s.market?.();
+    const m = market?.metrics();
     return {
       version: s.version,
       ...source,
       queue: queueSummary(now),
+      ...(m
+        ? {
+            market: {
+              cells: m.cells,
+              surging: m.surging,
+              eventsPerSec: m.events_per_second,
+              demand: m.demand_state,
+              ...(m.demand_detail ? { detail: m.demand_detail } : {}),
+            },
+          }
+        : {}),
       positionsPerSec: Math.round(s.meter.perSecond(now)),
       positionsTotal: s.meter.total,
       devices,

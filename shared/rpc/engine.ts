@@ -25,6 +25,8 @@ export const ViewportSchema = z
     resolution: z.number().int().min(0).max(15).optional(),
     /** k-ring smoothing, 0–3: each cell shows the total of its k-ring. */
     smoothing: z.number().int().min(0).max(3).optional(),
+    /** What the frames count: the live window's positions and devices (default), or the market's supply (positions column) and demand (devices column). */
+    layer: z.enum(['live', 'market']).optional(),
   })
   .strict();
 export type Viewport = z.infer<typeof ViewportSchema>;
@@ -48,6 +50,8 @@ export const StatusSchema = z.object({
   queue: z
     .object({ health: z.enum(['Healthy', 'Degraded', 'Unhealthy', 'Unavailable']), pending: z.number(), dlq: z.number(), detail: z.string().optional() })
     .optional(),
+  /** The market: cells holding supply or demand, those surging, events counted per second, and how its demand is read. */
+  market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

@@ -1,6 +1,6 @@
 /**
  * The one RPC contract both transports carry (Electron IPC and the web bridge's WebSocket), by area
- * (engine.ts, history.ts, queue.ts, fences.ts, basemap.ts: the same names as the engine's rooms). Each method
+ * (engine.ts, history.ts, queue.ts, fences.ts, basemap.ts, notebooks.ts, market.ts: the same names as the engine's rooms). Each method
  * names its params schema and result schema; each event channel names its payload. The engine's
  * dispatcher validates params against these; the renderer sees only `RpcClient`.
  */
@@ -10,6 +10,7 @@ import { basemapMethods } from './basemap';
 import { Binary, engineMethods, StatusSchema } from './engine';
 import { BacktestProgressSchema, fenceMethods } from './fences';
 import { historyMethods } from './history';
+import { marketChannels, marketMethods } from './market';
 import { notebookMethods, QueryProgressSchema } from './notebooks';
 import { queueMethods, ReplayProgressSchema } from './queue';
 
@@ -18,8 +19,17 @@ export type { Place } from './basemap';
 export type { QuarantineEntry } from './history';
 export type { QueueItemInfo, QueueSample, TargetInfo } from './queue';
 export type { OpenedView, ResultColumn } from './notebooks';
+export type { MarketCell, MarketMetrics } from './market';
 
-export const methods = { ...engineMethods, ...historyMethods, ...queueMethods, ...fenceMethods, ...basemapMethods, ...notebookMethods } as const;
+export const methods = {
+  ...engineMethods,
+  ...historyMethods,
+  ...queueMethods,
+  ...fenceMethods,
+  ...basemapMethods,
+  ...notebookMethods,
+  ...marketMethods,
+} as const;
 
 export const channels = {
   status: StatusSchema,
@@ -36,6 +46,7 @@ export const channels = {
   'queue.replay.progress': ReplayProgressSchema,
   /** Progress of this client's running backtests. */
   'fences.backtest.progress': BacktestProgressSchema,
+  ...marketChannels,
 } as const;
 
 export type MethodName = keyof typeof methods;

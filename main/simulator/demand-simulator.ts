@@ -1,0 +1,105 @@
+import type { DemandEvent } from '../../shared/demand';
+import { seededRandom, type WalkerArea } from './walker';
+
+const EARTH_M_PER_DEG = 111_320;
+/** Most requests come from around a hotspot; the rest from anywhere in the area. */
+const FROM_HOTSPOTS = 0.8;
+/** How far from its hotspot's centre a request is, typically (metres). */
+const SPREAD_M = 350;
+/** A hotspot waxes and wanes over this long, each at its own phase. */
+const PERIOD_MS = 6 * 60_000;
+/** How fast a hotspot drifts (m/s). */
+const DRIFT_MPS = 4;
+
+interface Hotspot {
+  lat: number;
+  lon: number;
+  heading: number;
+  phase: number;
+}
+
+/**
+ * Ride requests for the simulator's area: most gather around a few hotspots that drift across it and
+ * wax and wane (each a sine over six minutes), so surges form in their cells and fade; the rest fall
+ * anywhere. Pure and seeded over its clock argument, like the walkers.
+ */
+export class DemandSimulator {
+  private readonly random: () => number;
+  private readonly hotspots: Hotspot[];
+  private next = 0;
+  private lastTs = 0;
+
+  constructor(
+    private readonly area: WalkerArea,
+    hotspots: number,
+    seed: number,
+    private readonly prefix = 'req',
+  ) {
+    this.random = seededRandom(seed ^ 0x5eed);
+    this.hotspots = Array.from({ length: hotspots }, (_, i) => {
+      const [lon, lat] = this.anywhere(0.6);
+      return { lat, lon, heading: this.random() * 360, phase: (i / hotspots) * 2 * Math.PI };
+    });
+  }
+
+  /** Where the hotspots are now, and how strong each is (0–1). */
+  get spots(): { lat: number; lon: number; strength: number }[] {
+    return this.hotspots.map((h) => ({ lat: h.lat, lon: h.lon, strength: this.strength(h, this.lastTs) }));
+  }
+
+  /** The next `n` requests at time `now` (epoch ms). */
+  take(n: number, now: number): DemandEvent[] {
+    this.drift(now);
+    const weights = this.hotspots.map((h) => this.strength(h, now));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const out: DemandEvent[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      let lat: number;
+      let lon: number;
+      if (total > 0 && this.random() < FROM_HOTSPOTS) {
+        // A hotspot picked in proportion to its strength now.
+        let pick = this.random() * total;
+        let i = 0;
+        while (i < weights.length - 1 && (pick -= weights[i]!) > 0) i++;
+        const h = this.hotspots[i]!;
+        // A normal spread around it (Box–Muller).
+        const r = SPREAD_M * Math.sqrt(-2 * Math.log(1 - this.random()));
+        const a = this.random() * 2 * Math.PI;
+        lat = h.lat + (r * Math.cos(a)) / EARTH_M_PER_DEG;
+        lon = h.lon + (r * Math.sin(a)) / (EARTH_M_PER_DEG * Math.cos((h.lat * Math.PI) / 180));
+      } else [lon, lat] = this.anywhere(1);
+      out[k] = { id: `${this.prefix}-${this.next++}`, lat: Math.max(-90, Math.min(90, lat)), lon: ((((lon + 180) % 360) + 360) % 360) - 180, ts: now };
+    }
+    return out;
+  }
+
+  private strength(h: Hotspot, now: number): number {
+    return 0.5 + 0.5 * Math.sin((2 * Math.PI * now) / PERIOD_MS + h.phase);
+  }
+
+  /** Moves the hotspots by the time since the last call, turning back towards the centre near the edge. */
+  private drift(now: number): void {
+    const dtS = this.lastTs ? Math.min(60, (now - this.lastTs) / 1000) : 0;
+    this.lastTs = now;
+    if (dtS <= 0) return;
+    const [lon0, lat0] = this.area.center;
+    for (const h of this.hotspots) {
+      const mPerDegLon = EARTH_M_PER_DEG * Math.cos((h.lat * Math.PI) / 180);
+      const dx = (h.lon - lon0) * mPerDegLon;
+      const dy = (h.lat - lat0) * EARTH_M_PER_DEG;
+      h.heading += (this.random() - 0.5) * 20;
+      if (dx * dx + dy * dy > (0.7 * this.area.radiusKm * 1000) ** 2) h.heading = (Math.atan2(-dx, -dy) * 180) / Math.PI;
+      const rad = (h.heading * Math.PI) / 180;
+      h.lat += (DRIFT_MPS * dtS * Math.cos(rad)) / EARTH_M_PER_DEG;
+      h.lon += (DRIFT_MPS * dtS * Math.sin(rad)) / mPerDegLon;
+    }
+  }
+
+  /** A uniform point within `share` of the area's radius. */
+  private anywhere(share: number): [number, number] {
+    const [lon0, lat0] = this.area.center;
+    const r = Math.sqrt(this.random()) * this.area.radiusKm * 1000 * share;
+    const a = this.random() * 2 * Math.PI;
+    return [lon0 + (r * Math.sin(a)) / (EARTH_M_PER_DEG * Math.cos((lat0 * Math.PI) / 180)), lat0 + (r * Math.cos(a)) / EARTH_M_PER_DEG];
+  }
+}
