@@ -1,0 +1,169 @@
+// The market through a real nats-server and the engine in web mode: supply from positions and demand from
+// the DEMAND stream per cell, against a reference the test computes on its own; bad requests quarantined;
+// kill -9 while requests stream in, and after the restarts every request counted exactly once.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { cellToParent, latLngToCell } from 'h3-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer, type WebMode } from '../helpers';
+import { seededRandom } from '../../main/simulator';
+
+let nats: RunningServer;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await connect({ servers: nats.url });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: 'POSITIONS', subjects: ['pos.>'] });
+  await jsm.streams.add({ name: 'DEMAND', subjects: ['demand.>'] });
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.stop();
+});
+
+async function rpcOf(web: WebMode) {
+  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+  if (!c.ok) throw new Error(c.error);
+  return {
+    call: async <T>(method: string, params: unknown = {}): Promise<T> => {
+      const reply = await c.client.call(method, params);
+      if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+      return reply.result as T;
+    },
+    close: () => c.client.close(),
+  };
+}
+
+/** A point's market cell as hexwatch files every fix: the resolution-8 parent of its resolution-15 cell (the archive's `h3_parent(h3, 8)`). */
+const cellOf = (lat: number, lon: number) => cellToParent(latLngToCell(lat, lon, 15), 8);
+
+type Cells = { cells: { hex: string; supply: number; demand: number; surge: number; ratio: number }[] };
+
+/** The pricing curve as a table of its corners, interpolated: written apart from the engine's pieces. */
+function referenceSurge(supply: number, demand: number): number {
+  if (supply === 0) return 5;
+  const corners: [number, number][] = [
+    [0, 1],
+    [0.5, 1],
+    [1, 1.2],
+    [1.5, 1.5],
+    [2, 2],
+    [8, 5],
+  ];
+  const r = demand / supply;
+  if (r >= 8) return 5;
+  const i = corners.findIndex(([x], k) => k > 0 && r <= x);
+  const [x0, y0] = corners[i - 1]!;
+  const [x1, y1] = corners[i]!;
+  return y0 + ((r - x0) / (x1 - x0)) * (y1 - y0);
+}
+
+describe('the market from NATS', () => {
+  it('counts unique available devices and requests per cell as the test does, and quarantines bad requests', async () => {
+    const web = await startWebMode({ args: ['--nats', nats.url, '--market.tickS', '3600', '--market.resolution', '8'] });
+    const rpc = await rpcOf(web);
+    try {
+      const random = seededRandom(3);
+      const at = () => [40.7 + random() * 0.06, -74.0 + random() * 0.06] as const;
+      const supply = new Map<string, string>(); // device → the cell it was last seen in (as supply)
+      const demand = new Map<string, number>();
+      let positions = 0;
+      for (let round = 0; round < 5; round++)
+        for (let d = 0; d < 60; d++) {
+          const [lat, lon] = at();
+          // Every fifth is a rider (kind "demand"), every seventh off duty: neither is supply.
+          const kind = d % 5 === 0 ? 'demand' : d % 2 ? 'xl' : 'standard';
+          const props = d % 7 === 0 ? { available: false } : { shift: 'day' };
+          nc.publish('pos.city', JSON.stringify({ id: `car-${d}`, lat, lon, ts: Date.now(), kind, props }));
+          positions++;
+          if (kind !== 'demand' && d % 7 !== 0) supply.set(`car-${d}`, cellOf(lat, lon));
+        }
+      for (let i = 0; i < 400; i++) {
+        const [lat, lon] = at();
+        nc.publish('demand.city', JSON.stringify({ id: `req-${i}`, lat, lon, ts: Date.now(), ...(i % 3 ? {} : { kind: 'xl' }) }));
+        const cell = cellOf(lat, lon);
+        demand.set(cell, (demand.get(cell) ?? 0) + 1);
+      }
+      for (const bad of ['{"id":"req-x","lat":95,"lon":1,"ts":1}', 'not a request', '{"id":"req-y","lat":1,"lon":1}']) nc.publish('demand.city', bad);
+      await nc.flush();
+
+      const expected = new Map<string, { supply: number; demand: number }>();
+      for (const cell of supply.values()) expected.set(cell, { supply: (expected.get(cell)?.supply ?? 0) + 1, demand: 0 });
+      for (const [cell, n] of demand) expected.set(cell, { supply: expected.get(cell)?.supply ?? 0, demand: n });
+      const shown = await waitFor(
+        async () => {
+          const { cells } = await rpc.call<Cells>('market.cells', { limit: 10_000 });
+          const total = cells.reduce((n, c) => n + c.demand, 0);
+          return total === 400 && (await rpc.call<{ hot: number }>('history.counts')).hot === positions ? cells : undefined;
+        },
+        { timeoutMs: 30_000, what: 'every position and request counted', detail: () => web.proc.tail() },
+      );
+      expect(new Map(shown.map((c) => [c.hex, { supply: c.supply, demand: c.demand }]))).toEqual(expected);
+      for (const c of shown) {
+        expect(c.surge, c.hex).toBeCloseTo(referenceSurge(c.supply, c.demand), 9);
+        expect(c.ratio).toBeCloseTo(c.supply / Math.max(1, c.demand), 9);
+      }
+      // The surging cells come first.
+      expect(shown.map((c) => c.surge)).toEqual([...shown.map((c) => c.surge)].sort((a, b) => b - a));
+
+      // One cell in detail: its kinds, as published.
+      const busiest = [...demand].sort((a, b) => b[1] - a[1])[0]![0];
+      const detail = await rpc.call<{ now: { demand: number; kinds: Record<string, { demand: number }> } }>('market.cell', { hex: busiest });
+      expect(detail.now.demand).toBe(demand.get(busiest));
+
+      const quarantined = await rpc.call<Record<string, number>>('quarantine.counts');
+      expect(quarantined).toMatchObject({ invalid_lat: 1, invalid_json: 1, invalid_ts: 1 });
+      const metrics = await rpc.call<{ error_rate: number; events_processed: number; demand_state: string }>('market.metrics');
+      expect(metrics.error_rate).toBeCloseTo(3 / 403, 9);
+      expect(metrics.demand_state).toBe('running');
+    } finally {
+      await rpc.close();
+      await web.stop();
+    }
+  });
+
+  it('counts every request exactly once when the engine is killed while they stream in', async () => {
+    const dir = await makeTempDir('hexwatch-market-kill-');
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.purge('DEMAND');
+    const TOTAL = 30_000;
+    const args = ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'kill-test', '--nats.batch', '500'];
+    let published = 0;
+    const publishing = (async () => {
+      const random = seededRandom(5);
+      while (published < TOTAL) {
+        for (let k = 0; k < 500; k++, published++)
+          nc.publish('demand.k', JSON.stringify({ id: `k-${published}`, lat: 40.7 + random() * 0.1, lon: -74 + random() * 0.1, ts: Date.now() }));
+        await nc.flush();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    let kills = 0;
+    while (kills < 4) {
+      const web = await startWebMode({ dataDir: dir.path, args });
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
+      web.proc.child.kill('SIGKILL');
+      await web.proc.exited;
+      kills++;
+    }
+    await publishing;
+    const web = await startWebMode({ dataDir: dir.path, args });
+    const rpc = await rpcOf(web);
+    try {
+      const total = async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+      await waitFor(async () => (await total()) >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} requests counted`, detail: () => web.proc.tail() });
+      // Nothing left behind to come in later and count a second time.
+      await waitFor(async () => (await rpc.call<{ queue_depth: number }>('market.metrics')).queue_depth === 0, {
+        timeoutMs: 10_000,
+        what: 'the consumer drained',
+      });
+      expect(await total()).toBe(TOTAL);
+    } finally {
+      await rpc.close();
+      await web.stop();
+      await dir.remove();
+    }
+  });
+});
