@@ -23,6 +23,41 @@ export const VIRIDIS: ColorStops = [
 ];
 
 export const COLOR_SCALES = { thermal: THERMAL, viridis: VIRIDIS } as const;
+
+/**
+ * Two scales with a fixed domain, diverging at 1.0 on a log scale from 1/5 to 5. Balance (supply per
+ * demand): red where demand outruns supply, clear at 1, blue where supply is idle. Surge: clear at 1.0
+ * (no surge) rising through amber to deep red at the 5.0 cap — the upper arm of the same divergence,
+ * since a surge multiplier is never below 1.
+ */
+export const BALANCE: ColorStops = [
+  [0.0, [178, 24, 43, 230]],
+  [0.25, [239, 138, 98, 190]],
+  [0.5, [210, 210, 210, 70]],
+  [0.75, [103, 169, 207, 190]],
+  [1.0, [33, 102, 172, 230]],
+];
+export const SURGE: ColorStops = [
+  [0.0, [210, 210, 210, 70]],
+  [0.25, [253, 219, 119, 190]],
+  [0.5, [244, 130, 54, 215]],
+  [0.75, [215, 48, 39, 235]],
+  [1.0, [122, 1, 77, 255]],
+];
+const LOG5 = Math.log(5);
+
+/** A market metric's place along its fixed scale, 0–1: surge from 1 to 5, balance from 1/5 to 5 with 1 in the middle. */
+export function fixedScaleT(metric: 'surge' | 'ratio', value: number): number {
+  if (!(value > 0)) return 0;
+  const t = metric === 'surge' ? Math.log(value) / LOG5 : 0.5 + Math.log(value) / (2 * LOG5);
+  return Math.min(1, Math.max(0, t));
+}
+
+/** The legend's ticks of a fixed scale: [value, position 0–1 along the bar]. */
+export function fixedScaleTicks(metric: 'surge' | 'ratio'): [number, number][] {
+  const values = metric === 'surge' ? [1, 1.5, 2, 3, 5] : [0.2, 0.5, 1, 2, 5];
+  return values.map((v) => [v, fixedScaleT(metric, v)]);
+}
 export type ColorScaleName = keyof typeof COLOR_SCALES;
 
 export function colorAt(stops: ColorStops, t: number): [number, number, number, number] {

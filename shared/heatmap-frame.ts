@@ -8,6 +8,8 @@ export const FRAME_HEADER_BYTES = 32;
 
 export interface HeatmapFrame {
   resolution: number;
+  /** What the columns count: 0 the live window (positions, devices), 1 the market (supply, demand). */
+  layer: number;
   /** End of the sliding window, epoch ms. */
   windowEnd: number;
   windowMs: number;
@@ -34,6 +36,7 @@ function viewFrame(buffer: ArrayBuffer, count: number, byteOffset = 0): HeatmapF
   const at = (i: number) => new Uint32Array(buffer, byteOffset + FRAME_HEADER_BYTES + i * count * 4, count);
   return {
     resolution: 0,
+    layer: 0,
     windowEnd: 0,
     windowMs: 0,
     count,
@@ -52,7 +55,7 @@ export function sealFrame(buffer: ArrayBuffer, frame: HeatmapFrame): ArrayBuffer
   v.setUint32(0, FRAME_MAGIC, true);
   v.setUint32(4, frame.count, true);
   v.setUint8(8, frame.resolution);
-  v.setUint8(9, 0);
+  v.setUint8(9, frame.layer);
   v.setUint16(10, 0, true);
   v.setUint32(12, frame.windowMs, true);
   v.setFloat64(16, frame.windowEnd, true);
@@ -79,5 +82,8 @@ export function decodeFrame(buffer: ArrayBuffer, byteOffset = 0, byteLength = bu
   frame.windowEnd = v.getFloat64(16, true);
   frame.maxPositions = v.getUint32(24, true);
   frame.maxDevices = v.getUint32(28, true);
+  frame.layer = v.getUint8(9);
   return frame;
 }
+
+export const MARKET_LAYER = 1;

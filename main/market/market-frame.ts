@@ -1,6 +1,6 @@
 import { cellToLatLng } from 'h3-js';
 import type { Bounds } from '../../shared/rpc';
-import { allocateFrame, sealFrame } from '../../shared/heatmap-frame';
+import { allocateFrame, MARKET_LAYER, sealFrame } from '../../shared/heatmap-frame';
 import { MAX_RESOLUTION, cellToHex, keyToCell } from '../../shared/h3-cell';
 import { viewTest } from '../live';
 import type { MarketState } from './market-state';
@@ -50,6 +50,7 @@ export class MarketFrames {
       if (demand > frame.maxDevices) frame.maxDevices = demand;
     });
     frame.resolution = res;
+    frame.layer = MARKET_LAYER;
     frame.windowEnd = now;
     frame.windowMs = windowMs;
     if (this.centres.size > 4 * Math.max(1024, this.state.size)) this.centres.clear();

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { DemandEvent } from '../../shared/demand';
+import { surgeMultiplier } from '../../shared/surge';
 import { cellKey, cellParent, cellResolution, cellToHex, hexToCell, keyToCell } from '../../shared/h3-cell';
 import type { MarketCell, MarketMetrics } from '../../shared/rpc';
 import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
@@ -134,7 +135,8 @@ export class MarketService {
       const kind = rows.kind[i] ?? null;
       if (!this.isSupply(kind, rows.props[i] ?? null)) continue;
       cellParent(rows.h3hi[i], rows.h3lo[i], resolution, cell);
-      this.state.addSupply(rows.id[i], cellKey(cell[0], cell[1]), kind ?? '');
+      // "supply" names the role, not a kind of vehicle: such devices are counted, not broken down.
+      this.state.addSupply(rows.id[i], cellKey(cell[0], cell[1]), kind === null || kind === 'supply' ? '' : kind);
       counted++;
     }
     if (counted > 0) this.note(counted, 0, 0);
@@ -223,10 +225,20 @@ export class MarketService {
       cpu_usage_percent: this.cpuPercent(),
       queue_depth: Math.max(0, intake?.backlog ?? 0),
       cells: this.state.size,
-      surging: this.watch.count,
+      surging: this.surgingNow(),
       demand_state: intake ? intake.state : 'simulated',
       ...(intake?.detail ? { demand_detail: intake.detail } : {}),
     };
+  }
+
+  /** Cells at or over the surge threshold now (the tick under way included). */
+  private surgingNow(): number {
+    let n = 0;
+    const { surgeAlert } = this.settings;
+    this.state.forEach((_key, supply, demand) => {
+      if (surgeMultiplier(supply, demand) >= surgeAlert) n++;
+    });
+    return n;
   }
 
   /** A minute's snapshot: kept for the hour in memory, and written to the Parquet archive. */

@@ -49,7 +49,7 @@ describe('supply', () => {
     market.addSupply('car-1', 200);
     expect([market.get(100)!.supply, market.get(200)!.supply]).toEqual([1, 1]);
     market.addSupply('car-1', 100);
-    expect([market.get(100)!.supply, market.get(200)!.supply]).toEqual([2, 0]);
+    expect([market.get(100)!.supply, market.get(200)?.supply ?? 0]).toEqual([2, 0]);
     market.tick(); // int(2 × 0.95) = 1
     expect(market.get(100)!.supply).toBe(1);
     expect(market.get(200)).toBeUndefined();
@@ -73,7 +73,7 @@ describe('supply', () => {
     // A device that changes kind moves its unit with it.
     market.addSupply('std-0', 5, 'xl');
     expect(market.get(5)!.kinds.xl.supply).toBe(4);
-    expect(market.get(5)!.kinds.standard.supply).toBe(0);
+    expect(market.get(5)!.kinds.standard).toBeUndefined();
     market.tick();
     expect(market.get(5)!.kinds).toEqual({ xl: { supply: 3, demand: 6, surge: surgeMultiplier(3, 6), ratio: 0.5 } });
   });
@@ -111,5 +111,18 @@ describe('a snapshot', () => {
     }
     for (const key of [0, 1, 2]) expect(b.get(key)).toEqual(a.get(key));
     expect(b.size).toBe(a.size);
+  });
+});
+
+describe('a cell left with nothing', () => {
+  it('is gone at once, not kept at 0 supply and 0 demand (whose surge would read 5)', () => {
+    const market = new MarketState();
+    market.addSupply('car', 1, 'xl');
+    market.addSupply('car', 2, 'xl');
+    expect(market.get(1)).toBeUndefined();
+    expect(market.size).toBe(1);
+    const seen: number[] = [];
+    market.forEach((key) => seen.push(key));
+    expect(seen).toEqual([2]);
   });
 });

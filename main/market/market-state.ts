@@ -149,11 +149,15 @@ export class MarketState {
     if (!cell) this.cells.set(key, (cell = counts()));
     cell.supplyNow += supply;
     cell.demandNow += demand;
-    if (kind === '') return;
-    cell.kinds ??= new Map();
-    let k = cell.kinds.get(kind);
-    if (!k) cell.kinds.set(kind, (k = counts()));
-    k.supplyNow += supply;
-    k.demandNow += demand;
+    if (kind !== '') {
+      cell.kinds ??= new Map();
+      let k = cell.kinds.get(kind);
+      if (!k) cell.kinds.set(kind, (k = counts()));
+      k.supplyNow += supply;
+      k.demandNow += demand;
+      if (empty(k)) cell.kinds.delete(kind);
+    }
+    // A device that drove on leaves nothing behind: a cell holding nothing is no cell (its surge would read 5).
+    if (empty(cell)) this.cells.delete(key);
   }
 }

@@ -13,9 +13,14 @@ export const BoundsSchema = z
   .refine((b) => b.south <= b.north, { message: 'south must not be above north', path: ['south'] });
 export type Bounds = z.infer<typeof BoundsSchema>;
 
-/** What a cell's colour counts: unique devices, positions, or positions per device (how busy each device is there). */
-export const HeatmapMetricSchema = z.enum(['devices', 'positions', 'perDevice']);
+/**
+ * What a cell's colour counts: unique devices, positions, or positions per device (how busy each device is
+ * there), over the live window; or the market's supply, demand, supply/demand ratio or surge multiplier.
+ */
+export const HeatmapMetricSchema = z.enum(['devices', 'positions', 'perDevice', 'supply', 'demand', 'ratio', 'surge']);
 export type HeatmapMetric = z.infer<typeof HeatmapMetricSchema>;
+/** The metrics whose frames come from the market (viewport layer 'market'). */
+export const MARKET_METRICS: readonly HeatmapMetric[] = ['supply', 'demand', 'ratio', 'surge'];
 
 export const ViewportSchema = z
   .object({

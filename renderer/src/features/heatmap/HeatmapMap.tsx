@@ -1,3 +1,5 @@
+import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
+import { surgeMultiplier } from '../../../../shared/surge';
 import { useEffect, useRef, useState } from 'react';
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { resolutionForScreen } from '../../../../shared/zoom';
@@ -7,6 +9,7 @@ import { useConnection, useEngine } from '../../engine';
 import { HOME, useMapHandle } from '../../map';
 import { HEATMAP_LAYERS, HeatmapController, type CellInfo, type LayerStats } from './heatmap-controller';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
+import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
@@ -29,11 +32,16 @@ declare global {
       cellPoint(): { x: number; y: number; hex: string } | undefined;
       /** The ids of every deck.gl layer drawn now. */
       layerIds(): string[];
+      /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */
+      cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
     };
   }
 }
 
 /** The heatmap's part of the map: live frames for the view into its layer, the tooltip, the legend, its commands. */
+
+/** The order the `m` key steps through the measures. */
+const METRIC_ORDER: readonly HeatmapMetric[] = ['devices', 'positions', 'perDevice', 'supply', 'demand', 'ratio', 'surge'];
 export function HeatmapMap() {
   const { map, composer } = useMapHandle();
   const { client, onReopen } = useEngine();
@@ -85,6 +93,7 @@ export function HeatmapMap() {
         return undefined;
       },
       layerIds: () => composer.layerIds(),
+      cellColour: (hex) => c.colourOf(hex),
       hexWidthsPx: (n) =>
         c.sampleHexes(n).map((hex) => {
           const points = cellToBoundary(hex, true).map(([lon, lat]) => map.project([lon, lat]));
@@ -110,6 +119,7 @@ export function HeatmapMap() {
             zoom: map.getZoom(),
             ...(resolution === undefined ? {} : { resolution }),
             ...(ui.smoothing > 0 ? { smoothing: ui.smoothing } : {}),
+            ...(MARKET_METRICS.includes(ui.metric) ? { layer: 'market' as const } : {}),
           })
           .then((reply) => {
             requested = { resolution: reply.resolution, zoom };
@@ -127,10 +137,17 @@ export function HeatmapMap() {
     const offCommands = registerCommands([
       {
         id: 'heatmap.metric',
-        title: 'Heatmap: colour by unique devices / positions / positions per device',
+        title: 'Heatmap: colour by the next measure (devices, positions, per device, supply, demand, ratio, surge)',
         group: 'Heatmap',
         shortcut: 'm',
-        run: () => setUi((s) => ({ metric: s.metric === 'devices' ? 'positions' : s.metric === 'positions' ? 'perDevice' : 'devices' })),
+        run: () => setUi((s) => ({ metric: METRIC_ORDER[(METRIC_ORDER.indexOf(s.metric) + 1) % METRIC_ORDER.length]! })),
+      },
+      {
+        id: 'heatmap.surge',
+        title: 'Heatmap: colour by surge',
+        group: 'Heatmap',
+        shortcut: 'u',
+        run: () => setUi((s) => ({ metric: s.metric === 'surge' ? 'devices' : 'surge' })),
       },
       {
         id: 'heatmap.scale',
@@ -249,15 +266,24 @@ export function HeatmapMap() {
     map.easeTo({ pitch: extruded ? 50 : 0, duration: 600 });
   }, [map, extruded]);
 
-  // A new cell size or smoothing is a new view for the engine.
-  useEffect(() => sendViewportRef.current(), [detail, detailPreset, smoothing]);
+  // A new cell size or smoothing is a new view for the engine, and so is a switch between live and market frames.
+  const layer = MARKET_METRICS.includes(metric) ? 'market' : 'live';
+  useEffect(() => sendViewportRef.current(), [detail, detailPreset, smoothing, layer]);
 
   const windowS = Math.round(stats.windowMs / 1000) || 60;
   return (
     <>
       {stats.frames > 0 && stats.cells === 0 && (
         <div className="empty">
-          No positions in view for the last {windowS} s — press <kbd>0</kbd> to fit the data.
+          {layer === 'market' ? (
+            <>
+              No supply or demand in view — press <kbd>0</kbd> to fit the data.
+            </>
+          ) : (
+            <>
+              No positions in view for the last {windowS} s — press <kbd>0</kbd> to fit the data.
+            </>
+          )}
         </div>
       )}
       {stats.frames === 0 && connection.state === 'open' && <div className="empty">Waiting for positions…</div>}
@@ -270,15 +296,26 @@ export function HeatmapMap() {
         <div className="tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }} data-testid="tooltip" role="tooltip">
           <div className="mono">{hover.cell.hex}</div>
           <div>H3 resolution {hover.cell.resolution}</div>
-          <div>{hover.cell.devices.toLocaleString()} unique devices</div>
-          <div>
-            {hover.cell.positions.toLocaleString()} positions in {windowS} s
-          </div>
-          {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
+          {layer === 'market' ? (
+            <>
+              <div>
+                supply {hover.cell.positions.toLocaleString()} · demand {hover.cell.devices.toLocaleString()}
+              </div>
+              <div>surge ×{surgeMultiplier(hover.cell.positions, hover.cell.devices).toFixed(2)}</div>
+            </>
+          ) : (
+            <>
+              <div>{hover.cell.devices.toLocaleString()} unique devices</div>
+              <div>
+                {hover.cell.positions.toLocaleString()} positions in {windowS} s
+              </div>
+              {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
+            </>
+          )}
         </div>
       )}
       <Playback controller={controller} />
-      {selection?.kind === 'cell' && <PinnedCell hex={selection.hex} />}
+      {selection?.kind === 'cell' && (layer === 'market' ? <MarketCellCard hex={selection.hex} /> : <PinnedCell hex={selection.hex} />)}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
       <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} smoothing={smoothing} />
     </>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { setUi, useUi } from '../../app/ui-store';
 import { useEngine, useRpc } from '../../engine';
 import { Panel } from '../../ui';
+import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
 import { startAt } from './playback-clock';
 
@@ -17,6 +18,7 @@ export function HeatmapPanel() {
   const preset = useUi((s) => s.detailPreset);
   const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
+  const fixed = metric === 'surge' || metric === 'ratio';
   const { client } = useEngine();
   const playing = useUi((s) => s.playback !== null);
   const [query, setQuery] = useState('');
@@ -47,21 +49,41 @@ export function HeatmapPanel() {
       <label className="field">
         <span>Colour by</span>
         <select aria-label="Colour by" value={metric} onChange={(e) => setUi({ metric: e.target.value as HeatmapMetric })}>
-          <option value="devices">unique devices</option>
-          <option value="positions">positions</option>
-          <option value="perDevice">positions per device</option>
+          <optgroup label="Live window">
+            <option value="devices">unique devices</option>
+            <option value="positions">positions</option>
+            <option value="perDevice">positions per device</option>
+          </optgroup>
+          <optgroup label="Market">
+            <option value="supply">supply</option>
+            <option value="demand">demand</option>
+            <option value="ratio">supply per demand</option>
+            <option value="surge">surge (u)</option>
+          </optgroup>
         </select>
       </label>
       <label className="field">
         <span>Colours</span>
-        <select aria-label="Colour scale" value={scale} onChange={(e) => setUi({ scale: e.target.value as typeof scale })}>
+        <select
+          aria-label="Colour scale"
+          value={scale}
+          disabled={fixed}
+          title={fixed ? 'Surge and ratio have their own scale, centred on 1' : undefined}
+          onChange={(e) => setUi({ scale: e.target.value as typeof scale })}
+        >
           <option value="thermal">thermal</option>
           <option value="viridis">viridis</option>
         </select>
       </label>
       <label className="field">
         <span>Scale</span>
-        <select aria-label="Scale" value={scaleMode} onChange={(e) => setUi({ scaleMode: e.target.value as ScaleMode })}>
+        <select
+          aria-label="Scale"
+          value={scaleMode}
+          disabled={fixed}
+          title={fixed ? 'Surge and ratio are read on a log scale centred on 1' : undefined}
+          onChange={(e) => setUi({ scaleMode: e.target.value as ScaleMode })}
+        >
           <option value="log">log</option>
           <option value="linear">linear</option>
           <option value="quantile">quantile</option>
@@ -133,6 +155,7 @@ export function HeatmapPanel() {
           {playing ? 'Back to live' : 'Play back the archive'}
         </button>
       </div>
+      <MarketSection />
     </Panel>
   );
 }

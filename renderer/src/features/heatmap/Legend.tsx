@@ -1,10 +1,20 @@
-import { COLOR_SCALES, colorAt, type ColorScaleName, type ScaleMode } from '../../../../shared/color-scale';
-import type { HeatmapMetric } from '../../../../shared/rpc';
+import { BALANCE, COLOR_SCALES, colorAt, SURGE, type ColorScaleName, type ScaleMode } from '../../../../shared/color-scale';
+import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
 
 export const METRIC_LABELS: Record<HeatmapMetric, string> = {
   devices: 'unique devices per cell',
   positions: 'positions per cell',
   perDevice: 'positions per device in a cell',
+  supply: 'supply: available devices per cell',
+  demand: 'demand: requests per cell',
+  ratio: 'supply per unit of demand',
+  surge: 'surge multiplier',
+};
+
+/** What the middle of a fixed scale means, under its bar. */
+const CENTRE_NOTE: Partial<Record<HeatmapMetric, string>> = {
+  surge: '1.0: no surge · 5.0: the cap',
+  ratio: 'red: demand outruns supply · 1: balanced · blue: idle supply',
 };
 
 /** The colour scale with ticks placed as the scale mode places values, the metric, the resolution and the window. */
@@ -17,7 +27,9 @@ export function Legend(props: {
   windowS: number;
   smoothing: number;
 }) {
-  const stops = COLOR_SCALES[props.scale];
+  const stops = props.metric === 'surge' ? SURGE : props.metric === 'ratio' ? BALANCE : COLOR_SCALES[props.scale];
+  const market = MARKET_METRICS.includes(props.metric);
+  const fixed = props.metric === 'surge' || props.metric === 'ratio';
   const gradient = stops
     .map(([t]) => {
       const [r, g, b, a] = colorAt(stops, t);
@@ -38,8 +50,14 @@ export function Legend(props: {
           </span>
         ))}
       </div>
+      {fixed && <div className="legend-note">{CENTRE_NOTE[props.metric]}</div>}
       <div className="legend-note">
-        {props.mode} scale · H3 res {props.resolution} · {props.windowS > 0 ? `last ${props.windowS.toLocaleString()} s` : 'everything up to then'}
+        {fixed ? 'log scale centred on 1' : `${props.mode} scale`} · H3 res {props.resolution} ·{' '}
+        {market
+          ? `decaying every ${props.windowS.toLocaleString()} s`
+          : props.windowS > 0
+            ? `last ${props.windowS.toLocaleString()} s`
+            : 'everything up to then'}
       </div>
     </div>
   );

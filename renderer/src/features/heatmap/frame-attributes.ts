@@ -1,8 +1,9 @@
 import { cellToLatLng } from 'h3-js';
-import { scaleMapper, type ScaleMode } from '../../../../shared/color-scale';
+import { fixedScaleT, scaleMapper, type ScaleMode } from '../../../../shared/color-scale';
 import { cellKey } from '../../../../shared/h3-cell';
 import type { HeatmapFrame } from '../../../../shared/heatmap-frame';
 import type { HeatmapMetric } from '../../../../shared/rpc';
+import { supplyDemandRatio, surgeMultiplier } from '../../../../shared/surge';
 
 /**
  * Cell centres, computed once per cell: consecutive frames share most of their cells, and h3-js is the
@@ -57,24 +58,38 @@ export interface FrameAttributes {
   max: number;
 }
 
-/** The metric's value per cell: unique devices, positions, or positions per device. */
+/**
+ * The metric's value per cell: unique devices, positions, or positions per device (live frames); supply,
+ * demand, their ratio or the surge multiplier (market frames carry supply and demand in the positions
+ * and devices columns).
+ */
 export function metricValues(frame: HeatmapFrame, metric: HeatmapMetric): { values: ArrayLike<number>; max: number } {
-  if (metric === 'devices') return { values: frame.devices, max: frame.maxDevices };
-  if (metric === 'positions') return { values: frame.positions, max: frame.maxPositions };
+  if (metric === 'devices' || metric === 'demand') return { values: frame.devices, max: frame.maxDevices };
+  if (metric === 'positions' || metric === 'supply') return { values: frame.positions, max: frame.maxPositions };
+  const of =
+    metric === 'surge'
+      ? (s: number, d: number) => surgeMultiplier(s, d)
+      : metric === 'ratio'
+        ? (s: number, d: number) => supplyDemandRatio(s, d)
+        : (s: number, d: number) => (d > 0 ? s / d : 0);
   const values = new Float32Array(frame.count);
   let max = 0;
   for (let i = 0; i < frame.count; i++) {
-    const v = (values[i] = frame.devices[i] > 0 ? frame.positions[i] / frame.devices[i] : 0);
+    const v = (values[i] = of(frame.positions[i], frame.devices[i]));
     if (v > max) max = v;
   }
   return { values, max };
 }
 
+/** Surge and ratio are read against fixed scales centred on 1.0; every other metric against its frame's values. */
+export const fixedScaleOf = (metric: HeatmapMetric): 'surge' | 'ratio' | undefined => (metric === 'surge' || metric === 'ratio' ? metric : undefined);
+
 /** The deck.gl attributes of a frame: centres from the cache, colours from the LUT under the scale mode, heights on the same scale. */
 export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut: Uint8Array, cache: CenterCache, mode: ScaleMode = 'log'): FrameAttributes {
   const n = frame.count;
   const { values, max } = metricValues(frame, metric);
-  const index = scaleMapper(mode, values, max);
+  const fixed = fixedScaleOf(metric);
+  const index = fixed ? (v: number) => Math.round(fixedScaleT(fixed, v) * 255) : scaleMapper(mode, values, max);
   const positions = new Float64Array(2 * n);
   const colors = new Uint8Array(4 * n);
   const heights = new Float32Array(n);

@@ -1,11 +1,21 @@
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { COLOR_SCALES, colorLut, legendStops, scaleIndex, type ColorScaleName, type ScaleMode } from '../../../../shared/color-scale';
+import {
+  BALANCE,
+  COLOR_SCALES,
+  colorLut,
+  fixedScaleTicks,
+  legendStops,
+  scaleIndex,
+  SURGE,
+  type ColorScaleName,
+  type ScaleMode,
+} from '../../../../shared/color-scale';
 import { cellKey, cellToHex } from '../../../../shared/h3-cell';
-import { decodeFrame, type HeatmapFrame } from '../../../../shared/heatmap-frame';
-import type { HeatmapMetric } from '../../../../shared/rpc';
+import { decodeFrame, MARKET_LAYER, type HeatmapFrame } from '../../../../shared/heatmap-frame';
+import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
 import { ColourEase } from './colour-ease';
-import { CenterCache, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
+import { CenterCache, fixedScaleOf, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
 
 export interface LayerStats {
@@ -18,6 +28,8 @@ export interface LayerStats {
   windowMs: number;
   /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
   ticks: [number, number][];
+  /** What the last frame drawn counts: the live window, or the market. */
+  layer: 'live' | 'market';
 }
 
 export interface CellInfo {
@@ -38,6 +50,9 @@ export interface LayerSink {
  */
 const EASE_MAX_CELLS = 20_000;
 
+/** The colours of a metric: surge and ratio have their own diverging scales; the rest the scale chosen. */
+const lutOf = (metric: HeatmapMetric, scale: ColorScaleName) => colorLut(metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
+
 /** The heatmap's layers in the composer: below everything else a feature draws. */
 export const HEATMAP_LAYERS = 'heatmap';
 
@@ -51,7 +66,7 @@ export class HeatmapController {
   // Colour changes ease over 400 ms, unless the system asks for reduced motion.
   private readonly ease = new ColourEase(globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   private easing = 0;
-  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [] };
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [], layer: 'live' };
   mode: ScaleMode = 'log';
   extruded = false;
   private dimmed = false;
@@ -61,7 +76,7 @@ export class HeatmapController {
     public metric: HeatmapMetric = 'devices',
     public scale: ColorScaleName = 'thermal',
   ) {
-    this.lut = colorLut(COLOR_SCALES[scale]);
+    this.lut = lutOf(metric, scale);
   }
 
   onStats(listener: (s: LayerStats) => void): () => void {
@@ -72,7 +87,10 @@ export class HeatmapController {
   /** Applies a binary frame; returns the milliseconds from receipt to the layer's props set. */
   apply(buffer: ArrayBuffer): number {
     const t0 = performance.now();
-    this.frame = decodeFrame(buffer);
+    const frame = decodeFrame(buffer);
+    // Just after a switch between the live window and the market, a frame of the other kind may still come: it is not drawn in the wrong colours.
+    if ((frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(this.metric)) return 0;
+    this.frame = frame;
     this.render();
     const ms = performance.now() - t0;
     this.stats = { ...this.stats, frames: this.stats.frames + 1, lastApplyMs: ms };
@@ -115,7 +133,12 @@ export class HeatmapController {
     this.scale = scale;
     this.mode = mode;
     this.extruded = extruded;
-    this.lut = colorLut(COLOR_SCALES[scale]);
+    this.lut = lutOf(metric, scale);
+    if (this.frame && (this.frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(metric)) {
+      // The frame on screen counts something else: nothing is drawn until one of the right kind comes.
+      this.frame = undefined;
+      this.layers.set(HEATMAP_LAYERS, [], -1);
+    }
     if (this.frame) this.render();
     for (const l of this.listeners) l(this.stats);
   }
@@ -137,6 +160,17 @@ export class HeatmapController {
     return out;
   }
 
+  /** The colour a cell of the last frame is drawn in now, the colour it is easing to, and its value (tests). */
+  colourOf(hex: string): { shown: number[]; target: number[]; value: number } | undefined {
+    const f = this.frame;
+    const a = this.attrs;
+    if (!f || !a) return undefined;
+    for (let i = 0; i < f.count; i++)
+      if (cellToHex(f.cellHi[i], f.cellLo[i]) === hex)
+        return { shown: [...this.ease.shown.subarray(4 * i, 4 * i + 4)], target: [...a.colors.subarray(4 * i, 4 * i + 4)], value: a.values[i]! };
+    return undefined;
+  }
+
   cellAt(index: number): CellInfo | undefined {
     const f = this.frame;
     if (!f || index < 0 || index >= f.count) return undefined;
@@ -152,11 +186,24 @@ export class HeatmapController {
     this.ease.retarget(keys, attrs.colors, attrs.count, performance.now(), animated);
     this.draw();
     if (animated && !this.easing) this.easing = requestAnimationFrame(this.tick);
-    const ticks = legendStops(this.mode, attrs.values, attrs.max);
-    this.stats = { ...this.stats, cells: attrs.count, resolution: frame.resolution, max: attrs.max, windowMs: frame.windowMs, ticks };
+    const fixed = fixedScaleOf(this.metric);
+    const ticks = fixed ? fixedScaleTicks(fixed) : legendStops(this.mode, attrs.values, attrs.max);
+    this.stats = {
+      ...this.stats,
+      cells: attrs.count,
+      resolution: frame.resolution,
+      max: attrs.max,
+      windowMs: frame.windowMs,
+      ticks,
+      layer: frame.layer === MARKET_LAYER ? 'market' : 'live',
+    };
   }
 
   private readonly tick = (now: number): void => {
+    if (!this.frame) {
+      this.easing = 0;
+      return;
+    }
     const going = this.ease.step(now);
     this.draw();
     this.easing = going ? requestAnimationFrame(this.tick) : 0;

@@ -1,4 +1,5 @@
 import { useChannelValue, useConnection, useRpc } from '../../engine';
+import { setUi } from '../../app/ui-store';
 import { useHeatmapStats } from '../heatmap';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
@@ -30,6 +31,16 @@ export function StatusBar() {
         >
           queue {s.queue.health} · {fmt(s.queue.pending)} pending · {fmt(s.queue.dlq)} DLQ
         </span>
+      )}
+      {s?.market && (
+        <button
+          className={`pill market-${s.market.surging > 0 ? 'surging' : 'calm'}`}
+          data-testid="market-status"
+          title={`market: ${fmt(s.market.cells)} cells with supply or demand, ${fmt(s.market.eventsPerSec)} events/s; demand ${s.market.demand}${s.market.detail ? ` (${s.market.detail})` : ''} — open its figures`}
+          onClick={() => setUi((u) => ({ panel: 'heatmap', metric: u.metric === 'surge' ? u.metric : 'surge' }))}
+        >
+          market · {fmt(s.market.surging)} surging
+        </button>
       )}
       <span className={`link link-${connection.state}`}>engine {link}</span>
     </footer>

@@ -1,0 +1,69 @@
+import * as Plot from '@observablehq/plot';
+import { useEffect, useRef } from 'react';
+import { setUi } from '../../app/ui-store';
+import { useRpc } from '../../engine';
+
+/** A market cell picked on the map or in the list: supply, demand and surge now and per kind, and the hour behind them. */
+export function MarketCellCard({ hex }: { hex: string }) {
+  const { data, error } = useRpc('market.cell', { hex }, { refreshOn: ['status'] });
+  const chart = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = chart.current;
+    if (!el || !data) return;
+    const style = getComputedStyle(el);
+    const points = data.history.flatMap((p) => [
+      { t: new Date(p.at), v: p.supply, s: 'supply' },
+      { t: new Date(p.at), v: p.demand, s: 'demand' },
+    ]);
+    const plot = Plot.plot({
+      width: 240,
+      height: 90,
+      marginLeft: 32,
+      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '10px' },
+      x: { type: 'time', label: null, ticks: 3 },
+      y: { label: null, grid: true, zero: true, ticks: 3 },
+      color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
+      marks: [Plot.lineY(points, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 })],
+    });
+    plot.setAttribute('role', 'img');
+    plot.setAttribute('aria-label', `supply and demand in ${hex} over the last hour`);
+    el.replaceChildren(plot);
+  }, [data, hex]);
+  const kinds = Object.entries(data?.now.kinds ?? {});
+  return (
+    <section className="pinned" data-map-overlay role="region" aria-label={`Market cell ${hex}`}>
+      <header>
+        <span className="mono">{hex}</span>
+        <button aria-label="Unpin the cell" onClick={() => setUi({ selection: null })}>
+          ×
+        </button>
+      </header>
+      {error && <p role="alert">{error.message}</p>}
+      {data && (
+        <>
+          <div className="surge-now">
+            surge <b>×{data.now.surge.toFixed(2)}</b> · supply {data.now.supply.toLocaleString()} · demand {data.now.demand.toLocaleString()}
+          </div>
+          <div className="muted">
+            H3 resolution {data.resolution} · supply per demand {data.now.ratio.toFixed(2)}
+          </div>
+          {kinds.length > 0 && (
+            <table className="market-kinds" aria-label="Per kind">
+              <tbody>
+                {kinds.map(([kind, k]) => (
+                  <tr key={kind}>
+                    <th>{kind}</th>
+                    <td className="num">×{k.surge.toFixed(2)}</td>
+                    <td className="num">{k.supply} supply</td>
+                    <td className="num">{k.demand} demand</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {data.history.length > 1 ? <div ref={chart} className="market-history" /> : <p className="muted">The last hour fills in a point a minute.</p>}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import { setUi, useUi } from '../../app/ui-store';
+import { useRpc } from '../../engine';
+import { useMapBeside } from '../../map';
+
+const REFRESH = { refreshOn: ['status', 'market.changed'] as const };
+
+/**
+ * The market in the Heatmap panel: how its processing goes (the seed's figures), and the surging cells,
+ * most first; one picked goes on the map and into the cell card.
+ */
+export function MarketSection() {
+  const { data: metrics, error } = useRpc('market.metrics', {}, REFRESH);
+  const { data: top } = useRpc('market.cells', { limit: 8 }, REFRESH);
+  const selected = useUi((s) => (s.selection?.kind === 'cell' ? s.selection.hex : undefined));
+  const handle = useMapBeside();
+  if (error) return <p className="muted">{error.message}</p>;
+  if (!metrics || !top) return null;
+  const threshold = top.threshold;
+  return (
+    <section className="market" aria-label="Market">
+      <h3>Market</h3>
+      <dl className="figures">
+        <dt>Demand</dt>
+        <dd title={metrics.demand_detail}>{metrics.demand_state === 'simulated' ? 'simulated' : `${metrics.demand_state} (DEMAND stream)`}</dd>
+        <dt>Cells with supply or demand</dt>
+        <dd>{metrics.cells.toLocaleString()}</dd>
+        <dt>Surging (≥ ×{threshold})</dt>
+        <dd>{metrics.surging.toLocaleString()}</dd>
+        <dt>Events per second</dt>
+        <dd>{metrics.events_per_second.toLocaleString()}</dd>
+        <dt>Events processed</dt>
+        <dd>{metrics.events_processed.toLocaleString()}</dd>
+        <dt>Request to count</dt>
+        <dd>{metrics.average_latency_ms.toLocaleString()} ms</dd>
+        <dt>Error rate</dt>
+        <dd>{(metrics.error_rate * 100).toFixed(2)} %</dd>
+        <dt>Consumer backlog</dt>
+        <dd>{metrics.queue_depth.toLocaleString()}</dd>
+        <dt>Memory · CPU</dt>
+        <dd>
+          {metrics.memory_usage_mb.toLocaleString()} MB · {metrics.cpu_usage_percent} %
+        </dd>
+      </dl>
+      {top.cells.length === 0 ? (
+        <p className="muted">No supply or demand yet: requests come from the DEMAND stream (or the simulator), supply from positions.</p>
+      ) : (
+        <table className="market-top" aria-label="Surging cells">
+          <thead>
+            <tr>
+              <th>Cell</th>
+              <th className="num">Surge</th>
+              <th className="num">Supply</th>
+              <th className="num">Demand</th>
+            </tr>
+          </thead>
+          <tbody>
+            {top.cells.map((c) => (
+              <tr key={c.hex} aria-selected={selected === c.hex} className={c.surge >= threshold ? 'surging' : undefined}>
+                <td>
+                  <button
+                    className="link mono"
+                    aria-label={`Show cell ${c.hex}`}
+                    onClick={() => {
+                      setUi((s) => ({
+                        selection: { kind: 'cell', hex: c.hex },
+                        metric: s.metric === 'supply' || s.metric === 'demand' || s.metric === 'ratio' ? s.metric : 'surge',
+                      }));
+                      handle?.map.easeTo({ center: [c.lon, c.lat], zoom: Math.max(handle.map.getZoom(), 12), duration: 600 });
+                    }}
+                  >
+                    {c.hex}
+                  </button>
+                </td>
+                <td className="num">×{c.surge.toFixed(2)}</td>
+                <td className="num">{c.supply.toLocaleString()}</td>
+                <td className="num">{c.demand.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
