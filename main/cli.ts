@@ -19,12 +19,13 @@ const HELP = `hexwatch — live geofence workstation
 
 usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
-  hexwatch simulate [--count N] [--nats URL] [--section.key value ...]
+  hexwatch simulate [--count N] [--nats URL [--demand]] [--section.key value ...]
   hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet|geojson] [--out FILE]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
 simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
-           (--count N stops after N fixes; --rate N per second; --devices N walkers)
+           (--count N stops after N fixes; --rate N per second; --devices N walkers); with --demand, also
+           ride requests around drifting hotspots into the DEMAND stream (--simulator.demandPerSec N)
 sql        runs SQL over the views positions, fence_events, quarantine and fences, with the H3 functions
            h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon
 
@@ -62,15 +63,18 @@ async function serve(argv: string[]): Promise<void> {
 
 async function simulate(argv: string[]): Promise<void> {
   let count = Infinity;
+  let demand = false;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--count') count = Number(argv[++i]);
+    if (argv[i] === '--demand') demand = true;
+    else if (argv[i] === '--count') count = Number(argv[++i]);
     else if (argv[i].startsWith('--count=')) count = Number(argv[i].slice(8));
     else rest.push(argv[i]);
   }
   if (!(count > 0)) throw new ConfigError('invalid settings:\n  --count: expected a positive number');
   const { config } = loadConfig({ argv: rest });
-  if (config.nats.servers.length > 0) return publish(config, count);
+  if (config.nats.servers.length > 0) return publish(config, count, demand);
+  if (demand) throw new ConfigError('invalid settings:\n  --demand: requests go to the DEMAND stream; say where with --nats URL');
   const sim = new Simulator(config.simulator);
   const tickMs = 100;
   const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
@@ -89,23 +93,26 @@ async function simulate(argv: string[]): Promise<void> {
 }
 
 /** `simulate --nats URL`: the walkers into JetStream, until --count or Ctrl-C, then a summary. */
-async function publish(config: Config, count: number): Promise<void> {
+async function publish(config: Config, count: number, demand: boolean): Promise<void> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
   const where = config.nats.servers.map(redactUrl).join(', ');
   process.stderr.write(
-    `hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s\n`,
+    `hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s` +
+      (demand ? `, and ${config.simulator.demandPerSec} requests/s to demand.${config.simulator.fleet}` : '') +
+      '\n',
   );
   const s = await publishSimulation({
     config,
     env: process.env,
     count,
+    demand,
     signal: abort.signal,
     onProgress: (p) => process.stderr.write(`hexwatch: ${p.acked} acknowledged, ${p.failed} failed\n`),
   });
   process.stdout.write(
-    `hexwatch: published ${s.published}, acknowledged ${s.acked}, failed ${s.failed} in ${s.seconds.toFixed(1)} s (${s.perSecond}/s)${s.lastError ? `; last error: ${s.lastError}` : ''}\n`,
+    `hexwatch: published ${s.published}${s.requests ? ` fixes and ${s.requests} requests` : ''}, acknowledged ${s.acked}, failed ${s.failed} in ${s.seconds.toFixed(1)} s (${s.perSecond}/s)${s.lastError ? `; last error: ${s.lastError}` : ''}\n`,
   );
   if (s.failed > 0) process.exitCode = 1;
 }

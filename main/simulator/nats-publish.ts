@@ -1,10 +1,13 @@
 import type { PubAck } from '@nats-io/jetstream';
 import type { Config } from '../config';
 import { natsConnectionOptions } from '../nats';
+import { DemandSimulator } from './demand-simulator';
 import { Simulator } from './simulator';
 
 export interface PublishSummary {
   published: number;
+  /** Ride requests published to the demand stream (with `demand`), beside the positions. */
+  requests: number;
   acked: number;
   failed: number;
   seconds: number;
@@ -25,6 +28,8 @@ export async function publishSimulation(options: {
   window?: number;
   /** Publish as fast as the window allows, ignoring simulator.ratePerSec (benchmarks). */
   unpaced?: boolean;
+  /** Also ride requests around drifting hotspots, at simulator.demandPerSec, into the market's demand stream. */
+  demand?: boolean;
   onProgress?: (s: PublishSummary) => void;
   signal?: AbortSignal;
 }): Promise<PublishSummary> {
@@ -40,11 +45,24 @@ export async function publishSimulation(options: {
     } catch {
       await jsm.streams.add({ name: config.nats.stream, subjects: config.nats.subjects });
     }
+    if (options.demand) {
+      try {
+        await jsm.streams.info(config.market.demandStream);
+      } catch {
+        await jsm.streams.add({ name: config.market.demandStream, subjects: config.market.demandSubjects });
+      }
+    }
     const js = jetstream(nc);
     const subject = `pos.${config.simulator.fleet}`;
     const sim = new Simulator(config.simulator);
+    const { center, radiusKm, hotspots, seed, demandPerSec, fleet } = config.simulator;
+    const requests = options.demand ? new DemandSimulator({ center, radiusKm }, hotspots, seed, `req-${fleet}`) : undefined;
+    // Onto the demand stream's first subject, its wildcard taken by the fleet's name (demand.> → demand.<fleet>).
+    const first = config.market.demandSubjects[0]!;
+    const demandSubject = first.endsWith('.>') || first.endsWith('.*') ? `${first.slice(0, -1)}${fleet}` : first;
+    let owed = 0;
     const started = performance.now();
-    const summary: PublishSummary = { published: 0, acked: 0, failed: 0, seconds: 0, perSecond: 0 };
+    const summary: PublishSummary = { published: 0, requests: 0, acked: 0, failed: 0, seconds: 0, perSecond: 0 };
     const inFlight = new Set<Promise<PubAck | void>>();
     const tickMs = 100;
     const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
@@ -64,6 +82,25 @@ export async function publishSimulation(options: {
         void ack.finally(() => inFlight.delete(ack));
         summary.published++;
         if (inFlight.size >= window) await Promise.race(inFlight);
+      }
+      if (requests) {
+        owed += (demandPerSec * tickMs) / 1000;
+        const n = Math.floor(owed);
+        owed -= n;
+        for (const r of requests.take(n, Date.now())) {
+          // A request is a publish like a fix: confirmed or counted as failed, under the same window.
+          const ack: Promise<PubAck | void> = js.publish(demandSubject, JSON.stringify(r)).then(
+            () => void summary.acked++,
+            (err: Error) => {
+              summary.failed++;
+              summary.lastError = err.message;
+            },
+          );
+          inFlight.add(ack);
+          void ack.finally(() => inFlight.delete(ack));
+          summary.requests++;
+          if (inFlight.size >= window) await Promise.race(inFlight);
+        }
       }
       if (!options.unpaced) {
         due += tickMs;

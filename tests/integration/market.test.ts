@@ -5,7 +5,19 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer, type WebMode } from '../helpers';
+import {
+  connectRpc,
+  engineEnv,
+  hexwatchBin,
+  makeTempDir,
+  repoRoot,
+  runToExit,
+  startNats,
+  startWebMode,
+  waitFor,
+  type RunningServer,
+  type WebMode,
+} from '../helpers';
 import { seededRandom } from '../../main/simulator';
 
 let nats: RunningServer;
@@ -164,6 +176,34 @@ describe('the market from NATS', () => {
       await rpc.close();
       await web.stop();
       await dir.remove();
+    }
+  });
+});
+
+describe('hexwatch simulate --demand', () => {
+  it('publishes ride requests beside the fixes, and the engine counts every one of them', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.purge('DEMAND');
+    const dir = await makeTempDir('hexwatch-sim-demand-');
+    const run = await runToExit(
+      process.execPath,
+      [hexwatchBin, 'simulate', '--nats', nats.url, '--demand', '--count', '3000', '--rate', '3000', '--simulator.demandPerSec', '800', '--data-dir', dir.path],
+      { cwd: repoRoot, env: engineEnv(), timeoutMs: 60_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const requests = Number(/published 3000 fixes and (\d+) requests/.exec(run.stdout)?.[1]);
+    expect(requests).toBeGreaterThan(400);
+    expect((await jsm.streams.info('DEMAND')).state.messages).toBe(requests);
+    const web = await startWebMode({ dataDir: dir.path, args: ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'sim-test'] });
+    const rpc = await rpcOf(web);
+    try {
+      await waitFor(async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0) === requests, {
+        timeoutMs: 30_000,
+        what: `${requests} requests counted`,
+      });
+    } finally {
+      await rpc.close();
+      await web.stop();
     }
   });
 });
