@@ -26,7 +26,7 @@ serve      runs the engine and serves the workstation at a loopback URL carrying
 simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
            (--count N stops after N fixes; --rate N per second; --devices N walkers); with --demand, also
            ride requests around drifting hotspots into the DEMAND stream (--simulator.demandPerSec N)
-sql        runs SQL over the views positions, fence_events, quarantine and fences, with the H3 functions
+sql        runs SQL over the views positions, fence_events, quarantine, fences and market, with the H3 functions
            h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon
 
 Settings are layered: defaults, <data dir>/settings.json, HEXWATCH_* variables, then flags.`;

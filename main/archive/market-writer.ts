@@ -22,7 +22,7 @@ export interface MarketSnapshot {
 /**
  * Writes market snapshots into the Parquet archive (`market/date=…/hour=…/part-<uuid>.parquet`, ZSTD): a
  * row per cell and moment (`kind` NULL), and one per cell, moment and kind, each with its surge and ratio,
- * so a notebook asks how surge moved: `SELECT at, max(surge) FROM 'archive/market/**' GROUP BY 1`.
+ * so a notebook asks how surge moved: `SELECT ts, max(surge) FROM market GROUP BY 1`.
  */
 export async function archiveMarketSnapshots(dataDir: string, snapshots: readonly MarketSnapshot[]): Promise<{ rows: number; parts: number }> {
   const byHour = new Map<number, MarketSnapshot[]>();
@@ -31,7 +31,7 @@ export async function archiveMarketSnapshots(dataDir: string, snapshots: readonl
   await withScratchDuckDB(async (c) => {
     for (const [hour, list] of byHour) {
       await c.run(
-        `CREATE OR REPLACE TABLE m (at TIMESTAMP_MS, cell UBIGINT, resolution UTINYINT, kind VARCHAR, supply DOUBLE, demand DOUBLE, surge DOUBLE, ratio DOUBLE)`,
+        `CREATE OR REPLACE TABLE m (ts TIMESTAMP_MS, cell UBIGINT, resolution UTINYINT, kind VARCHAR, supply DOUBLE, demand DOUBLE, surge DOUBLE, ratio DOUBLE)`,
       );
       const appender = await c.createAppender('m');
       const cell = new Uint32Array(2);
@@ -58,7 +58,7 @@ export async function archiveMarketSnapshots(dataDir: string, snapshots: readonl
       const path = join(dataDir, 'archive', partPath(MARKET_TABLE, hour, randomUUID()));
       const tmp = tmpPathOf(path);
       mkdirSync(dirname(path), { recursive: true });
-      await c.run(`COPY (SELECT at::TIMESTAMPTZ AS at, * EXCLUDE (at) FROM m ORDER BY at, cell) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      await c.run(`COPY (SELECT ts::TIMESTAMPTZ AS ts, * EXCLUDE (ts) FROM m ORDER BY ts, cell) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
       renameSync(tmp, path);
     }
   });

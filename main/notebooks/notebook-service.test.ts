@@ -3,6 +3,9 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import { decodeFrame } from '../../shared/heatmap-frame';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRows, tempDir } from '../../tests/helpers/history-fixtures';
+import { archiveMarketSnapshots } from '../archive';
+import { cellKey, hexToCell } from '../../shared/h3-cell';
+import { surgeMultiplier } from '../../shared/surge';
 import { HistoryStore } from '../history';
 import { NotebookService } from './notebook-service';
 import { NotebookQueryError } from './notebook-thread';
@@ -48,6 +51,21 @@ describe('the notebook thread', () => {
     expect(Number(row!.n)).toBe(published.count);
     expect(Number(row!.seqs)).toBe(published.count);
     expect(row!.lat).toBeCloseTo(published.sumLat, 6);
+  });
+
+  it('reads the market’s minute snapshots as the market view', async () => {
+    const empty = await notebooks.run('market-empty', 'SELECT count(*) AS n FROM market');
+    expect(empty.rows).toBe(1);
+    const c = [0, 0];
+    hexToCell(latLngToCell(40.75, -73.98, 8), c);
+    await archiveMarketSnapshots(dir, [
+      { at: start, resolution: 8, keys: Float64Array.of(cellKey(c[0]!, c[1]!)), supply: Float64Array.of(4), demand: Float64Array.of(10), kinds: [] },
+    ]);
+    await notebooks.run('market', 'SELECT count(*) AS n, max(surge) AS surge, max(h3_string(cell)) AS cell FROM market WHERE kind IS NULL');
+    const [row] = tableFromIPC(await notebooks.page('market', 0, 1)).toArray() as { n: bigint; surge: number; cell: string }[];
+    expect(Number(row!.n)).toBe(1);
+    expect(row!.surge).toBe(surgeMultiplier(4, 10));
+    expect(row!.cell).toBe(latLngToCell(40.75, -73.98, 8));
   });
 
   it('keeps the first rows of a large result to page through, and says it was cut', async () => {

@@ -23,7 +23,7 @@ export interface OpenedView extends Omit<OpenedSource, 'sql'> {
   columns: { name: string; type: string }[];
 }
 
-const ENGINE_VIEWS = ['positions', 'fence_events', 'quarantine', 'fences'];
+const ENGINE_VIEWS = ['positions', 'fence_events', 'quarantine', 'fences', 'market'];
 
 /**
  * The engine's side of the notebooks: the notebook thread (notebook-worker.ts) and the snapshots its

@@ -54,6 +54,7 @@ export async function takeSnapshot(inputs: SnapshotInputs, dir: string, now = Da
     positions: history ? { parts: history.parts, hot: history.hot } : { parts: parquetFiles(join(archive, 'positions')) },
     ...(history ? { quarantine: history.quarantine } : {}),
     fenceEvents: { parts: parquetFiles(join(archive, 'fence_events')), mark, ...(logged.length ? { log } : {}) },
+    market: parquetFiles(join(archive, 'market')),
     ...(features.length ? { fences } : {}),
   };
 }

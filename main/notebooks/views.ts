@@ -13,6 +13,8 @@ export interface NotebookSources {
   fenceEvents: { parts: string[]; mark: number; log?: string };
   /** The fences now (NDJSON, geometry as GeoJSON text). */
   fences?: string;
+  /** The market's minute snapshots (Parquet parts). */
+  market?: string[];
 }
 
 const list = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;
@@ -28,13 +30,18 @@ const EMPTY_EVENTS =
 const EVENT_JSON = `{id: 'UBIGINT', event_type: 'VARCHAR', fence_id: 'VARCHAR', device_id: 'VARCHAR', ts: 'BIGINT', lat: 'DOUBLE', lon: 'DOUBLE', "group": 'VARCHAR', source: 'VARCHAR'}`;
 const EMPTY_QUARANTINE =
   'SELECT NULL::UBIGINT AS seq, NULL::VARCHAR AS stream, NULL::VARCHAR AS subject, NULL::VARCHAR AS reason, NULL::VARCHAR AS detail, NULL::TIMESTAMPTZ AS received, NULL::BIGINT AS bytes, NULL::BLOB AS raw WHERE false';
+const MARKET_COLUMNS =
+  'ts::TIMESTAMPTZ AS ts, cell::UBIGINT AS cell, resolution::UTINYINT AS resolution, kind::VARCHAR AS kind, supply::DOUBLE AS supply, demand::DOUBLE AS demand, surge::DOUBLE AS surge, ratio::DOUBLE AS ratio';
+const EMPTY_MARKET =
+  'SELECT NULL::TIMESTAMPTZ AS ts, NULL::UBIGINT AS cell, NULL::UTINYINT AS resolution, NULL::VARCHAR AS kind, NULL::DOUBLE AS supply, NULL::DOUBLE AS demand, NULL::DOUBLE AS surge, NULL::DOUBLE AS ratio WHERE false';
 const FENCE_JSON = `{id: 'VARCHAR', name: 'VARCHAR', geometry: 'VARCHAR', radius_m: 'DOUBLE', detect: 'VARCHAR[]', dwell_s: 'INTEGER', targets: 'VARCHAR[]', enabled: 'BOOLEAN', version: 'INTEGER', updated_at: 'BIGINT'}`;
 const EMPTY_FENCES =
   'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS name, NULL::VARCHAR AS geometry, NULL::DOUBLE AS radius_m, NULL::VARCHAR[] AS detect, NULL::INTEGER AS dwell_s, NULL::VARCHAR[] AS targets, NULL::BOOLEAN AS enabled, NULL::INTEGER AS version, NULL::TIMESTAMPTZ AS updated_at WHERE false';
 
 /**
  * The views every notebook and `hexwatch sql` query sees: `positions` (archive and hot rows as one, no
- * gap and no duplicate at the seam), `fence_events` (archive and queue log), `quarantine`, `fences`.
+ * gap and no duplicate at the seam), `fence_events` (archive and queue log), `quarantine`, `fences`,
+ * `market` (a row per cell and minute, and per kind: supply, demand, surge, ratio).
  */
 export function viewStatements(s: NotebookSources): string[] {
   const { parts, hot } = s.positions;
@@ -61,5 +68,6 @@ export function viewStatements(s: NotebookSources): string[] {
         ? `SELECT * EXCLUDE (updated_at), make_timestamptz(updated_at * 1000) AS updated_at FROM read_json(${sqlString(s.fences)}, format = 'newline_delimited', columns = ${FENCE_JSON})`
         : EMPTY_FENCES
     }`,
+    `CREATE OR REPLACE VIEW market AS ${s.market?.length ? `SELECT ${MARKET_COLUMNS} FROM read_parquet(${list(s.market)})` : EMPTY_MARKET}`,
   ];
 }

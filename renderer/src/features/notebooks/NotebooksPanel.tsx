@@ -130,8 +130,9 @@ export function NotebooksPanel() {
           <button onClick={() => addCell('markdown')}>Add notes</button>
         </div>
         <p className="muted">
-          Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>; H3: <code>h3_cell(lat, lon, res)</code>,{' '}
-          <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>. Drop files here to open them.
+          Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>, <code>market</code>; H3:{' '}
+          <code>h3_cell(lat, lon, res)</code>, <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>. Drop files here to open
+          them.
         </p>
       </div>
     </Panel>
