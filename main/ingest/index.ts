@@ -2,4 +2,5 @@ export { decodePosition, nestingDepth, type Decoded, type QuarantineReason } fro
 export { PositionIngest, type IngestOptions, type IngestSink } from './position-ingest';
 export type { RawBatch } from './batch-builder';
 export { NatsReader, type IngestState } from './nats-reader';
+export { newScannedPosition, scanPosition, type ScannedPosition } from './position-scan';
 export { ReaderThread, type ReaderThreadOptions } from './reader-thread';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDemand } from './demand-decode';
+import { badInputCorpus, corpusBytes } from '../../tests/helpers/bad-input';
+import { DemandSimulator } from '../simulator';
+import { decodeDemand, DemandReader } from './demand-decode';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -32,5 +34,23 @@ describe('a demand message', () => {
 
   it('is refused whole when over the size limit, before it is parsed', () => {
     expect(decodeDemand(bytes(`{"id":"${'r'.repeat(400)}","lat":1,"lon":1,"ts":1}`), 256)).toMatchObject({ ok: false, reason: 'oversize' });
+  });
+});
+
+describe('the fast way through requests', () => {
+  it('reads exactly what decodeDemand reads, or hands the message to it', () => {
+    const reader = new DemandReader();
+    const sim = new DemandSimulator({ center: [-73.98, 40.75], radiusKm: 8 }, 3, 1);
+    const corpus = [
+      ...sim.take(500, Date.UTC(2026, 11, 5)).map((r, i) => JSON.stringify(i % 3 ? r : { ...r, kind: i % 2 ? 'xl' : 'standard', rider: { vip: true } })),
+      '{"id":"r","lat":1,"lon":1,"ts":1,"kind":""}',
+      '{"id":"r","lat":1,"lon":1,"ts":1,"speed":-3}',
+      '{"id":"r\\u00e9","lat":1,"lon":1,"ts":1}',
+    ];
+    const all = [...corpus.map(bytes), ...badInputCorpus().map((c) => corpusBytes(c.body))];
+    for (const b of all) {
+      const fast = reader.read(b, 0, b.length, 65536);
+      expect(JSON.parse(JSON.stringify(fast)), Buffer.from(b).toString('utf8').slice(0, 80)).toEqual(decodeDemand(b, 65536));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { SeqRanges, type QuarantineRow, type Range } from '../history';
 import { ReaderThread, type IngestState, type RawBatch } from '../ingest';
-import { decodeDemand } from './demand-decode';
+import { DemandReader } from './demand-decode';
 import type { DemandCount, MarketJournal } from './market-journal';
 
 export interface DemandIntakeOptions {
@@ -39,6 +39,7 @@ export class DemandIntake {
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly log: (line: string) => void;
+  private readonly requests = new DemandReader();
 
   constructor(private readonly options: DemandIntakeOptions) {
     this.ranges = new SeqRanges(options.committed);
@@ -87,20 +88,22 @@ export class DemandIntake {
       }
       seen.add(seq);
       fresh.push(seq);
-      const raw = bytes.subarray(batch.offsets[i], batch.offsets[i + 1]);
-      const d = decodeDemand(raw, maxMessageBytes);
+      const start = batch.offsets[i];
+      const end = batch.offsets[i + 1];
+      const d = this.requests.read(bytes, start, end, maxMessageBytes);
       if (!d.ok) {
-        bad.push({ seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw: raw.slice(), reason: d.reason, detail: d.detail, received });
+        bad.push({ seq: BigInt(seq), subject: batch.subjects[batch.subjectOf[i]], raw: bytes.slice(start, end), reason: d.reason, detail: d.detail, received });
         continue;
       }
-      const key = cellOf(d.event.lat, d.event.lon);
-      const kind = d.event.kind ?? '';
+      const { event } = d;
+      const key = cellOf(event.lat, event.lon);
+      const kind = event.kind ?? '';
       const id = `${key}\u0000${kind}`;
       const c = counts.get(id);
       if (c) c.n++;
       else counts.set(id, { key, kind, n: 1 });
       requests++;
-      lagMs += received - d.event.ts;
+      lagMs += received - event.ts;
     }
     const next = this.ranges.with(fresh);
     try {
