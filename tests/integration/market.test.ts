@@ -13,11 +13,14 @@ import {
   repoRoot,
   runToExit,
   startNats,
+  startWebhookReceiver,
   startWebMode,
+  TEST_SECRET,
   waitFor,
   type RunningServer,
   type WebMode,
 } from '../helpers';
+import { startEngine } from '../../main';
 import { seededRandom } from '../../main/simulator';
 
 let nats: RunningServer;
@@ -204,6 +207,37 @@ describe('hexwatch simulate --demand', () => {
     } finally {
       await rpc.close();
       await web.stop();
+    }
+  });
+});
+
+describe('surge alerts', () => {
+  it('go out on market.changed and, as events of the fence "surge", to the targets that want them', async () => {
+    const receiver = await startWebhookReceiver();
+    const dir = await makeTempDir('hexwatch-surge-alerts-');
+    const engine = await startEngine({
+      argv: ['--data-dir', dir.path, '--market.tickS', '1', '--simulator.demandPerSec', '150', '--market.alertTargets', 'surge-hook'],
+      env: { HEXWATCH_SECRET_ALERTS: TEST_SECRET },
+      log: () => {},
+    });
+    const client = engine.connect();
+    const changes: { crossings: { hex: string; rising: boolean; surge: number }[] }[] = [];
+    client.onEvent((channel, payload) => channel === 'market.changed' && changes.push(payload as (typeof changes)[number]));
+    try {
+      await client.call('targets.upsert', { id: 'surge-hook', kind: 'webhook', url: receiver.url, secretRef: 'alerts', timeoutMs: 2000 });
+      await waitFor(() => receiver.delivered().some((r) => r.event.fence_id === 'surge'), { timeoutMs: 30_000, what: 'a surge alert delivered' });
+      const alert = receiver.delivered().find((r) => r.event.fence_id === 'surge')!;
+      expect(alert.verified).toBe(true);
+      expect(alert.event.event_type).toBe('enter');
+      expect(alert.event.device_id).toMatch(/^88[0-9a-f]{13}$/); // the cell, at the market's resolution
+      const rising = changes.flatMap((c) => c.crossings).filter((c) => c.rising && c.hex === alert.event.device_id);
+      expect(rising.length).toBeGreaterThan(0);
+      expect(rising[0]!.surge).toBeGreaterThanOrEqual(1.5);
+    } finally {
+      client.close();
+      await engine.stop();
+      await receiver.close();
+      await dir.remove();
     }
   });
 });
