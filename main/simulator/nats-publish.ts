@@ -68,38 +68,32 @@ export async function publishSimulation(options: {
     const perTick = Math.max(1, Math.round((config.simulator.ratePerSec * tickMs) / 1000));
     let due = Date.now();
     let lastProgress = 0;
+    /** One publish, confirmed or counted as failed; past the window, the next waits for one to end. */
+    const publish = async (to: string, body: string) => {
+      const ack: Promise<PubAck | void> = js.publish(to, body).then(
+        () => void summary.acked++,
+        (err: Error) => {
+          summary.failed++;
+          summary.lastError = err.message;
+        },
+      );
+      inFlight.add(ack);
+      void ack.finally(() => inFlight.delete(ack));
+      if (inFlight.size >= window) await Promise.race(inFlight);
+    };
     while (summary.published < count && !options.signal?.aborted) {
       const batch = sim.take(Math.min(options.unpaced ? 1000 : perTick, count - summary.published), Date.now());
       for (const p of batch) {
-        const ack: Promise<PubAck | void> = js.publish(subject, JSON.stringify(p)).then(
-          () => void summary.acked++,
-          (err: Error) => {
-            summary.failed++;
-            summary.lastError = err.message;
-          },
-        );
-        inFlight.add(ack);
-        void ack.finally(() => inFlight.delete(ack));
         summary.published++;
-        if (inFlight.size >= window) await Promise.race(inFlight);
+        await publish(subject, JSON.stringify(p));
       }
       if (requests) {
         owed += (demandPerSec * tickMs) / 1000;
         const n = Math.floor(owed);
         owed -= n;
         for (const r of requests.take(n, Date.now())) {
-          // A request is a publish like a fix: confirmed or counted as failed, under the same window.
-          const ack: Promise<PubAck | void> = js.publish(demandSubject, JSON.stringify(r)).then(
-            () => void summary.acked++,
-            (err: Error) => {
-              summary.failed++;
-              summary.lastError = err.message;
-            },
-          );
-          inFlight.add(ack);
-          void ack.finally(() => inFlight.delete(ack));
           summary.requests++;
-          if (inFlight.size >= window) await Promise.race(inFlight);
+          await publish(demandSubject, JSON.stringify(r));
         }
       }
       if (!options.unpaced) {

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectRpc,
+  engineRpc,
   engineEnv,
   hexwatchBin,
   makeTempDir,
@@ -18,7 +18,6 @@ import {
   TEST_SECRET,
   waitFor,
   type RunningServer,
-  type WebMode,
 } from '../helpers';
 import { startEngine } from '../../main';
 import { seededRandom } from '../../main/simulator';
@@ -37,19 +36,6 @@ afterAll(async () => {
   await nc?.close();
   await nats?.stop();
 });
-
-async function rpcOf(web: WebMode) {
-  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
-  if (!c.ok) throw new Error(c.error);
-  return {
-    call: async <T>(method: string, params: unknown = {}): Promise<T> => {
-      const reply = await c.client.call(method, params);
-      if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-      return reply.result as T;
-    },
-    close: () => c.client.close(),
-  };
-}
 
 /** A point's market cell as hexwatch files every fix: the resolution-8 parent of its resolution-15 cell (the archive's `h3_parent(h3, 8)`). */
 const cellOf = (lat: number, lon: number) => cellToParent(latLngToCell(lat, lon, 15), 8);
@@ -78,7 +64,7 @@ function referenceSurge(supply: number, demand: number): number {
 describe('the market from NATS', () => {
   it('counts unique available devices and requests per cell as the test does, and quarantines bad requests', async () => {
     const web = await startWebMode({ args: ['--nats', nats.url, '--market.tickS', '3600', '--market.resolution', '8'] });
-    const rpc = await rpcOf(web);
+    const rpc = await engineRpc(web);
     try {
       const random = seededRandom(3);
       const at = () => [40.7 + random() * 0.06, -74.0 + random() * 0.06] as const;
@@ -165,7 +151,7 @@ describe('the market from NATS', () => {
     }
     await publishing;
     const web = await startWebMode({ dataDir: dir.path, args });
-    const rpc = await rpcOf(web);
+    const rpc = await engineRpc(web);
     try {
       const total = async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
       await waitFor(async () => (await total()) >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} requests counted`, detail: () => web.proc.tail() });
@@ -198,7 +184,7 @@ describe('hexwatch simulate --demand', () => {
     expect(requests).toBeGreaterThan(400);
     expect((await jsm.streams.info('DEMAND')).state.messages).toBe(requests);
     const web = await startWebMode({ dataDir: dir.path, args: ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'sim-test'] });
-    const rpc = await rpcOf(web);
+    const rpc = await engineRpc(web);
     try {
       await waitFor(async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0) === requests, {
         timeoutMs: 30_000,

@@ -2,3 +2,4 @@
 export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
+export { CellCard } from './CellCard';

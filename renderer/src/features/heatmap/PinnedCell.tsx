@@ -1,5 +1,5 @@
-import { setUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
+import { CellCard } from '../../ui';
 
 /** A cell pinned by a click: its figures, and its positions over the window as a sparkline. */
 export function PinnedCell({ hex }: { hex: string }) {
@@ -12,13 +12,7 @@ export function PinnedCell({ hex }: { hex: string }) {
   const total = series.reduce((a, b) => a + b, 0);
   const windowS = data ? Math.round((series.length * data.bucketMs) / 1000) : 0;
   return (
-    <section className="pinned" data-map-overlay role="region" aria-label={`Cell ${hex}`}>
-      <header>
-        <span className="mono">{hex}</span>
-        <button aria-label="Unpin the cell" onClick={() => setUi({ selection: null })}>
-          ×
-        </button>
-      </header>
+    <CellCard hex={hex} label={`Cell ${hex}`}>
       {error && <p role="alert">{error.message}</p>}
       {data && (
         <>
@@ -30,6 +24,6 @@ export function PinnedCell({ hex }: { hex: string }) {
           </svg>
         </>
       )}
-    </section>
+    </CellCard>
   );
 }

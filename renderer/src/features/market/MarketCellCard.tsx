@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef } from 'react';
-import { setUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
+import { CellCard } from '../../ui';
 
 /** A market cell picked on the map or in the list: supply, demand and surge now and per kind, and the hour behind them. */
 export function MarketCellCard({ hex }: { hex: string }) {
@@ -31,13 +31,7 @@ export function MarketCellCard({ hex }: { hex: string }) {
   }, [data, hex]);
   const kinds = Object.entries(data?.now.kinds ?? {});
   return (
-    <section className="pinned" data-map-overlay role="region" aria-label={`Market cell ${hex}`}>
-      <header>
-        <span className="mono">{hex}</span>
-        <button aria-label="Unpin the cell" onClick={() => setUi({ selection: null })}>
-          ×
-        </button>
-      </header>
+    <CellCard hex={hex} label={`Market cell ${hex}`}>
       {error && <p role="alert">{error.message}</p>}
       {data && (
         <>
@@ -64,6 +58,6 @@ export function MarketCellCard({ hex }: { hex: string }) {
           {data.history.length > 1 ? <div ref={chart} className="market-history" /> : <p className="muted">The last hour fills in a point a minute.</p>}
         </>
       )}
-    </section>
+    </CellCard>
   );
 }
