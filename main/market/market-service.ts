@@ -8,6 +8,7 @@ import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
 import type { Config } from '../config';
 import type { PositionBatch, QuarantineRow, Range } from '../history';
 import { indexPosition } from '../live';
+import { Checkpointer } from '../sqlite';
 import { DemandIntake } from './demand-intake';
 import { MarketFrames } from './market-frame';
 import { MarketJournal } from './market-journal';
@@ -60,6 +61,7 @@ export class MarketService {
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   private intake?: DemandIntake;
+  private checkpointer?: Checkpointer;
   private tickTimer?: NodeJS.Timeout;
   private minuteTimer?: NodeJS.Timeout;
   private archiving: Promise<unknown> = Promise.resolve();
@@ -111,6 +113,8 @@ export class MarketService {
   }
 
   start(): void {
+    // Snapshots and journalled batches keep the WAL busy: copied back on its own thread, never in a tick.
+    this.checkpointer ??= new Checkpointer(this.journal.db);
     this.intake?.start();
     this.tickTimer = setInterval(() => this.safely('tick', () => this.tick()), this.settings.tickS * 1000);
     this.minuteTimer = setInterval(() => this.safely('minute snapshot', () => this.minute()), MINUTE_MS);
@@ -123,6 +127,7 @@ export class MarketService {
     clearInterval(this.minuteTimer);
     await this.intake?.stop();
     await this.archiving;
+    await this.checkpointer?.stop();
     this.journal.close();
   }
 

@@ -57,7 +57,7 @@ describe('the workbench', () => {
     const texts = await options.allInnerTexts();
     expect(texts.length).toBeGreaterThanOrEqual(10);
     expect(texts.some((t) => /Open or close the Deliveries panel/.test(t) && /\bd\b/.test(t))).toBe(true);
-    expect(texts.some((t) => /colour by unique devices \/ positions/.test(t) && /\bm\b/.test(t))).toBe(true);
+    expect(texts.some((t) => /colour by the next measure/.test(t) && /\bm\b/.test(t))).toBe(true);
     // Typed words narrow the list; Enter runs the first.
     await page.getByRole('combobox', { name: 'Search commands' }).fill('deliveries panel');
     await expect(options.count()).resolves.toBe(1);

@@ -26,13 +26,14 @@ describe('lost database files', () => {
       await expect(call('fences.list')).resolves.toEqual([]);
     });
     const manifest = JSON.parse(readFileSync(join(dir.path, 'hexwatch-files.json'), 'utf8')) as { files: Record<string, unknown> };
-    expect(Object.keys(manifest.files).sort()).toEqual(['fences.sqlite', 'queue.sqlite']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['fences.sqlite', 'market.sqlite', 'queue.sqlite']);
     await dir.remove();
   });
 
   for (const [file, method, what] of [
     ['queue.sqlite', 'queue.health', 'the delivery queue'],
     ['fences.sqlite', 'fences.list', 'fences'],
+    ['market.sqlite', 'market.metrics', 'the market'],
   ] as const) {
     for (const [how, damage, says] of [
       ['emptied', (p: string) => truncateSync(p, 0), /is empty \(0 bytes\), though this data dir has held it since \d{4}-/],
