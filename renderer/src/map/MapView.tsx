@@ -48,9 +48,13 @@ export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light';
     // The theme's first value only: later changes restyle the map below without rebuilding it.
   }, []);
 
+  // The style the map was made with: set again at once, it would be loaded twice (and everything on it restarted).
+  const made = useRef({ theme, basemap });
   useEffect(() => {
     if (!handle) return;
     const { map } = handle;
+    if (made.current.theme === theme && made.current.basemap === basemap) return;
+    made.current = { theme, basemap };
     let current = true;
     setBasemapError(undefined);
     // A style URL that fails (offline, refused by the CSP, not a style) says so instead of leaving a blank map.

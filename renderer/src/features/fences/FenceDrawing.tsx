@@ -145,11 +145,10 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       });
     };
     // terra-draw needs a loaded style; a new style (theme, basemap) drops its layers: start it again over it.
+    // Only then: a second start on the same style (it once also waited for 'idle') threw away a shape half drawn.
     if (map.isStyleLoaded()) start();
-    else map.once('idle', start);
     map.on('style.load', start);
     return () => {
-      map.off('idle', start);
       map.off('style.load', start);
       draw?.stop();
       ref.current = null;
