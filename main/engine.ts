@@ -303,9 +303,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
   const marketFrames: FrameLayer = (viewport, resolution, now) =>
-    viewport.layer === 'market' && market.room
-      ? market.room.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells)
-      : undefined;
+    market.room?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
 
   const handlers: Handlers<ClientState> = {
     'engine.status': () => status(),

@@ -7,12 +7,12 @@ import type { MarketCell, MarketMetrics } from '../../shared/rpc';
 import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
 import type { Config } from '../config';
 import type { PositionBatch, QuarantineRow, Range } from '../history';
-import { indexPosition } from '../live';
+import { indexPosition, viewTest } from '../live';
 import { Checkpointer } from '../sqlite';
 import { DemandIntake } from './demand-intake';
 import { MarketFrames } from './market-frame';
 import { MarketJournal } from './market-journal';
-import { figuresOf, MarketState, type CellFigures } from './market-state';
+import { figures, MarketState, type CellFigures } from './market-state';
 import { supplyFilter } from './supply-filter';
 import { SurgeWatch, type SurgeCrossing } from './surge-watch';
 
@@ -179,11 +179,10 @@ export class MarketService {
   } {
     const { resolution, tickS, surgeAlert } = this.settings;
     const all: MarketCell[] = [];
-    const b = options.bounds;
+    const inView = options.bounds ? viewTest(options.bounds, resolution) : () => true;
     this.state.forEach((key, supply, demand) => {
       const [lat, lon] = this.frames.centre(key);
-      if (b && (lat < b.south || lat > b.north || (((lon - b.west) % 360) + 360) % 360 > b.east - b.west)) return;
-      all.push({ hex: this.hexOf(key), lat, lon, ...figuresOf({ supplyBase: supply, demandBase: demand, supplyNow: 0, demandNow: 0 }) });
+      if (inView(lat, lon)) all.push({ hex: this.hexOf(key), lat, lon, ...figures(supply, demand) });
     });
     all.sort((x, y) => y.surge - x.surge || y.demand - x.demand);
     return { resolution, tickS, at: this.lastTickAt, threshold: surgeAlert, cells: all.slice(0, options.limit) };
@@ -202,17 +201,15 @@ export class MarketService {
     const res = Math.min(resolution, cellResolution(this.cell[0]));
     cellParent(this.cell[0], this.cell[1], res, this.cell);
     const key = cellKey(this.cell[0], this.cell[1]);
-    const now = this.state.get(key) ?? { ...figuresOf({ supplyBase: 0, demandBase: 0, supplyNow: 0, demandNow: 0 }), kinds: {} };
+    const now = this.state.get(key) ?? { ...figures(0, 0), kinds: {} };
     const history = this.minutes.map((m) => {
       const i = indexOf(m.keys, key);
-      const supply = i < 0 ? 0 : m.supply[i]!;
-      const demand = i < 0 ? 0 : m.demand[i]!;
-      return { at: m.at, ...figuresOf({ supplyBase: supply, demandBase: demand, supplyNow: 0, demandNow: 0 }) };
+      return { at: m.at, ...(i < 0 ? figures(0, 0) : figures(m.supply[i]!, m.demand[i]!)) };
     });
     return { hex: this.hexOf(key), resolution: res, now, history };
   }
 
-  /** The processing figures the seed's system reports. */
+  /** The processing figures: events counted and per second, request-to-count latency, error rate, memory, CPU, the consumer's backlog. */
   metrics(): MarketMetrics {
     const now = this.clock();
     this.recent = this.recent.filter((r) => r.at > now - RATE_WINDOW_MS);
@@ -257,14 +254,16 @@ export class MarketService {
     this.minutes.push(m);
     if (this.minutes.length > HOUR_OF_MINUTES) this.minutes.shift();
     if (entries.length === 0) return;
-    const bases = this.state.bases();
+    // The kinds as they stand now, like the cells' totals (a snapshot's bases would leave out the tick under way).
+    const kinds: MarketSnapshot['kinds'] = [];
+    this.state.forEachKind((key, kind, supply, demand) => kinds.push([key, kind, supply, demand]));
     const snapshot: MarketSnapshot = {
       at,
       resolution: this.settings.resolution,
       keys: m.keys,
-      supply: Float64Array.from(m.supply),
-      demand: Float64Array.from(m.demand),
-      kinds: bases.kinds,
+      supply: Float64Array.from(entries, (e) => e[1]),
+      demand: Float64Array.from(entries, (e) => e[2]),
+      kinds,
     };
     // One write at a time, off the tick: a slow disk delays the archive, never the market.
     this.archiving = this.archiving

@@ -4,10 +4,10 @@ import { seededRandom } from '../simulator/walker';
 import { MarketState } from './market-state';
 
 describe('decay', () => {
-  it('equals the seed’s arithmetic — count at once, then int(value × 0.95) and int(value × 0.90) at each tick', () => {
+  it('equals the reference arithmetic — count at once, then int(value × 0.95) and int(value × 0.90) at each tick', () => {
     const random = seededRandom(7);
     const market = new MarketState();
-    // The seed's state machine, written out as it is: a supply and a demand counter per cell.
+    // The reference state machine written out plainly: a supply and a demand counter per cell, truncated at each tick.
     let supply = 0;
     let demand = 0;
     for (let t = 0; t < 300; t++) {

@@ -47,11 +47,12 @@ export interface MarketDecay {
 const counts = (): Counts => ({ supplyBase: 0, demandBase: 0, supplyNow: 0, demandNow: 0 });
 const empty = (c: Counts) => c.supplyBase === 0 && c.demandBase === 0 && c.supplyNow === 0 && c.demandNow === 0;
 
-export function figuresOf(c: Counts): CellFigures {
-  const supply = c.supplyBase + c.supplyNow;
-  const demand = c.demandBase + c.demandNow;
+/** A cell's figures from its supply and demand. */
+export function figures(supply: number, demand: number): CellFigures {
   return { supply, demand, surge: surgeMultiplier(supply, demand), ratio: supplyDemandRatio(supply, demand) };
 }
+
+const figuresOf = (c: Counts) => figures(c.supplyBase + c.supplyNow, c.demandBase + c.demandNow);
 
 export class MarketState {
   private readonly cells = new Map<number, CellState>();
@@ -116,6 +117,11 @@ export class MarketState {
   /** Every cell holding anything, with its supply and demand now. */
   forEach(visit: (key: number, supply: number, demand: number) => void): void {
     for (const [key, c] of this.cells) visit(key, c.supplyBase + c.supplyNow, c.demandBase + c.demandNow);
+  }
+
+  /** Every kind of every cell, with its supply and demand now. */
+  forEachKind(visit: (key: number, kind: string, supply: number, demand: number) => void): void {
+    for (const [key, c] of this.cells) for (const [kind, k] of c.kinds ?? []) visit(key, kind, k.supplyBase + k.supplyNow, k.demandBase + k.demandNow);
   }
 
   /** What past ticks left in every cell (the tick under way not included): what a snapshot keeps. */

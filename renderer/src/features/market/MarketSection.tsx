@@ -5,7 +5,7 @@ import { useMapBeside } from '../../map';
 const REFRESH = { refreshOn: ['status', 'market.changed'] as const };
 
 /**
- * The market in the Heatmap panel: how its processing goes (the seed's figures), and the surging cells,
+ * The market in the Heatmap panel: how its processing goes (events, latency, errors, backlog), and the surging cells,
  * most first; one picked goes on the map and into the cell card.
  */
 export function MarketSection() {
