@@ -96,8 +96,20 @@ export default tseslint.config(
         { group: ['**/renderer/**', '**/electron/**'], message: 'main/ may import shared/ only, never the shell or the UI.' },
         {
           regex: '^\\.\\./(?!shared/)[^./][^/]*/|^\\./[^/]+/',
-          message: 'import another room through its index (`../queue`, not `../queue/delivery-queue`): see docs/architecture.md',
+          message: 'import another room through its index (`../deliveries`, not `../deliveries/delivery-queue`): see docs/architecture.md',
         },
+      ]),
+    },
+  },
+  {
+    // The desktop shell: Electron, the engine's public surface (main/index.ts) and the contract; never the UI.
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/renderer/**'], message: 'electron/ loads the renderer as files, never imports it.' },
+        { regex: '^\\.\\./main/.', message: 'electron/ imports the engine through main/index.ts (`../main`), not its rooms.' },
+        { regex: '^\\.\\./(?!main$|shared/)', message: 'electron/ may import `../main`, `../shared/…` and its own files only.' },
       ]),
     },
   },

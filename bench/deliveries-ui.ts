@@ -4,14 +4,14 @@
  * bridge: first paint of the Dead letters grid (rail button clicked → first row painted, fresh page
  * each run: the engine's query and the render), a filter applied (a fence typed → its rows painted),
  * scrolling the grid (frames per second while it scrolls five rows a frame, pages fetched as it goes),
- * and `dlq.requeue` of all 100,000 in the engine. Medians of several runs.
+ * and `deliveries.requeue` of all 100,000 in the engine. Medians of several runs.
  * Writes bench/results/deliveries-ui.json.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, startWebBridge } from '../main';
-import { DeliveryQueue } from '../main/queue';
+import { DeliveryQueue } from '../main/deliveries';
 import { launchChromium } from '../tests/helpers';
 import { fenceEventOf } from '../tests/helpers/queue-fixtures';
 import { median, round } from './stats';
@@ -170,7 +170,7 @@ async function main() {
 
     const client = engine.connect();
     const t = performance.now();
-    const { requeued } = (await client.call('dlq.requeue', {})) as { requeued: number };
+    const { requeued } = (await client.call('deliveries.requeue', {})) as { requeued: number };
     const requeueS = (performance.now() - t) / 1000;
     client.close();
     if (requeued !== ITEMS) throw new Error(`requeued ${requeued} of ${ITEMS}`);

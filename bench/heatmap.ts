@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { decodeFrame } from '../shared/heatmap-frame';
 import { startEngine, startWebBridge } from '../main';
-import { LiveAggregator, indexPosition } from '../main/live';
+import { LiveAggregator, indexPosition } from '../main/heatmap';
 import { createFleet, seededRandom, stepWalker } from '../main/simulator';
 import { launchChromium } from '../tests/helpers';
 import { median, percentile, round } from './stats';

@@ -185,7 +185,7 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
       if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
       return reply.result as T;
     };
-    await waitFor(async () => ((await call<Status>('engine.status')).ingest?.committed ?? 0) >= POSITIONS, {
+    await waitFor(async () => ((await call<Status>('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all positions committed',
@@ -243,8 +243,8 @@ async function freshness(nats: RunningServer, nc: NatsConnection, rate: number):
   });
   const rpc = await engineRpc(web);
   try {
-    const committed = async () => (await rpc.call<Status>('engine.status')).ingest?.committed ?? 0;
-    await waitFor(async () => (await rpc.call<Status>('engine.status')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
+    const committed = async () => (await rpc.call<Status>('status.get')).ingest?.committed ?? 0;
+    await waitFor(async () => (await rpc.call<Status>('status.get')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
     const watch = new CommitWatch(committed, 10);
     const publisher = new SteadyPublisher({ nc, subject: `${subject}.x`, ratePerSec: rate, devices: 10_000 });
     await publisher.runFor(FRESHNESS_S * 1000);

@@ -20,7 +20,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Status } from '../shared/rpc';
 import { cellKey, cellParent } from '../shared/h3-cell';
-import { indexPosition } from '../main/live';
+import { indexPosition } from '../main/heatmap';
 import { MarketService, MarketState } from '../main/market';
 import { DemandSimulator, Simulator } from '../main/simulator';
 import { ConfigSchema } from '../main/config';
@@ -79,7 +79,7 @@ async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run:
   const rpc = await engineRpc(web);
   try {
     const t = performance.now();
-    await waitFor(async () => ((await rpc.call<Status>('engine.status')).ingest?.committed ?? 0) >= POSITIONS, {
+    await waitFor(async () => ((await rpc.call<Status>('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all positions committed',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cellToBigInt } from '../shared/h3-cell';
 import { HistoryStore, type PositionRow } from '../main/history';
-import { indexPosition } from '../main/live';
+import { indexPosition } from '../main/heatmap';
 import { Simulator } from '../main/simulator';
 
 async function main(): Promise<void> {

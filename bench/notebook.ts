@@ -192,12 +192,12 @@ async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queri
       let stop = false;
       let loop: Promise<void> = Promise.resolve();
       if (query) {
-        const { view } = await call<{ view: string }>('notebook.open', { path: archive });
+        const { view } = await call<{ view: string }>('notebooks.open', { path: archive });
         const sql = AGG.replace('FROM positions', `FROM ${view}`);
-        await call('notebook.run', { queryId: 'load', sql }); // the thread is up and the files are warm
+        await call('notebooks.run', { queryId: 'load', sql }); // the thread is up and the files are warm
         loop = (async () => {
           while (!stop) {
-            await call('notebook.run', { queryId: 'load', sql });
+            await call('notebooks.run', { queryId: 'load', sql });
             out.queries++;
           }
         })();
@@ -208,7 +208,7 @@ async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queri
       }
       await nc.flush();
       let first = 0;
-      const committed = async () => (await call<Status>('engine.status')).ingest?.committed ?? 0;
+      const committed = async () => (await call<Status>('status.get')).ingest?.committed ?? 0;
       await waitFor(async () => (first ||= (await committed()) > 0 ? performance.now() : 0), { timeoutMs: 60_000, intervalMs: 10, what: 'the first commit' });
       await waitFor(async () => (await committed()) >= INGEST, { timeoutMs: 600_000, intervalMs: 10, what: 'every position committed' });
       const perS = INGEST / ((performance.now() - first) / 1000);

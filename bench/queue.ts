@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'undici';
 import type { FenceEvent } from '../shared/fence-event';
-import { DeliveryService, payloadOf } from '../main/queue';
+import { DeliveryService, payloadOf } from '../main/deliveries';
 import { makeTempDir, TEST_SECRET } from '../tests/helpers';
 import { median, percentile, round } from './stats';
 

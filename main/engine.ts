@@ -8,11 +8,13 @@ import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest } from './ingest';
-import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames, type FrameLayer } from './live';
+import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers, type SurgeCrossing } from './market';
 import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
-import { DeliveryService, queueHandlers, queueSettingsOf, type Secrets } from './queue';
+import { playbackHandlers } from './playback';
+import { quarantineHandlers } from './quarantine';
+import { DeliveryService, deliveryHandlers, queueSettingsOf, type Secrets } from './deliveries';
 import { dispatch, type Handlers } from './rpc';
 import { DemandSimulator, Simulator } from './simulator';
 import { DatabaseFileError } from './sqlite';
@@ -130,7 +132,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         log(`queue: ${(err as Error).message}: ${events.length} fence events reach the live feed only`);
       }
     }
-    for (const { targets: _targets, ...event } of events) broadcast('fence.event', { id: '', event });
+    for (const { targets: _targets, ...event } of events) broadcast('fences.event', { id: '', event });
   };
   const fences = optional('fences', () => new FenceService({ dataDir, sink: sinkEvents, tile38, nats: config.nats, env, clock, log }), log);
 
@@ -306,31 +308,33 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     market.room?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
 
   const handlers: Handlers<ClientState> = {
-    'engine.status': () => status(),
+    'status.get': () => status(),
     // A server URL may carry user:password@; it stays in the engine.
     'config.get': () => ({ settingsPath, config: { ...config, dataDir, nats: { ...config.nats, servers: config.nats.servers.map(redactUrl) } } }),
     ...heatmapHandlers<ClientState>(live, config.live, clock, marketFrames),
     ...historyHandlers<ClientState>(needHistory, clock),
-    ...queueHandlers<ClientState>(delivery.need),
+    ...quarantineHandlers<ClientState>(() => needHistory().quarantine, clock),
+    ...deliveryHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
     ...basemapHandlers<ClientState>(),
     ...notebookHandlers<ClientState>(needNotebooks),
+    ...playbackHandlers<ClientState>(needNotebooks),
     ...marketHandlers<ClientState>(market.need),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
   const statusTimer = setInterval(() => {
-    if (clients.size > 0) broadcast('status', status());
+    if (clients.size > 0) broadcast('status.changed', status());
   }, STATUS_INTERVAL_MS);
 
-  delivery.room?.onFeed((event, id) => broadcast('fence.event', { id, event }));
+  delivery.room?.onFeed((event, id) => broadcast('fences.event', { id, event }));
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   // Dead letters can change by the thousand a second: clients hear of it at most every QUEUE_CHANGED_MS.
   let queueChanged: NodeJS.Timeout | undefined;
   delivery.room?.queue.onChange(() => {
     queueChanged ??= setTimeout(() => {
       queueChanged = undefined;
-      if (delivery.room && clients.size > 0) broadcast('queue.changed', { dlq: delivery.room.queue.openCounts().dlq });
+      if (delivery.room && clients.size > 0) broadcast('deliveries.changed', { dlq: delivery.room.queue.openCounts().dlq });
     }, QUEUE_CHANGED_MS);
   });
   delivery.room?.start();

@@ -4,7 +4,7 @@
  *
  * client → engine   {"id": 7, "method": "heatmap.viewport", "params": {...}}
  * engine → client   {"id": 7, "result": ...} | {"id": 7, "error": {code, message, issues?}}
- *                   {"channel": "status", "payload": {...}}
+ *                   {"channel": "status.changed", "payload": {...}}
  * binary            header {"id": 7} (a binary result) or {"channel": "heatmap.frame"}
  */
 export interface WireHeader {

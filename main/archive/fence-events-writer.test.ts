@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import { tempDir } from '../../tests/helpers/history-fixtures';
-import { DeliveryQueue } from '../queue';
+import { DeliveryQueue } from '../deliveries';
 import { archiveFenceEvents } from './fence-events-writer';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
 import { HistoryStore, type PositionRow } from '../history';
 import { tempDir } from '../../tests/helpers/history-fixtures';
-import { DeliveryQueue } from '../queue';
+import { DeliveryQueue } from '../deliveries';
 import { catchUpFences } from './catch-up';
 import { FenceEngine } from './fence-engine';
 import { FenceService, type IngestMark, type RoutedFenceEvent } from './fence-service';

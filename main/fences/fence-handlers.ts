@@ -88,7 +88,7 @@ export function fenceHandlers<C extends BacktestClient>(service: () => FenceServ
               const now = Date.now();
               if (now - sent < PROGRESS_MS) return;
               sent = now;
-              client.emit('fences.backtest.progress', { runId, positions });
+              client.emit('fences.backtestProgress', { runId, positions });
             },
           },
         );

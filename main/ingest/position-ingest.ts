@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
-import { indexPosition } from '../live';
+import { indexPosition } from '../heatmap';
 import { decodePosition } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
 import type { RawBatch } from './batch-builder';

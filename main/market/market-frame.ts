@@ -2,7 +2,7 @@ import { cellToLatLng } from 'h3-js';
 import type { Bounds } from '../../shared/rpc';
 import { allocateFrame, MARKET_LAYER, sealFrame } from '../../shared/heatmap-frame';
 import { MAX_RESOLUTION, cellToHex, keyToCell } from '../../shared/h3-cell';
-import { viewTest } from '../live';
+import { viewTest } from '../heatmap';
 import type { MarketState } from './market-state';
 
 /**

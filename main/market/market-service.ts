@@ -7,7 +7,7 @@ import type { MarketCell, MarketMetrics } from '../../shared/rpc';
 import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
 import type { Config } from '../config';
 import type { PositionBatch, QuarantineRow, Range } from '../history';
-import { indexPosition, viewTest } from '../live';
+import { indexPosition, viewTest } from '../heatmap';
 import { Checkpointer } from '../sqlite';
 import { DemandIntake } from './demand-intake';
 import { MarketFrames } from './market-frame';

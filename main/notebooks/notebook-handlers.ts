@@ -5,16 +5,14 @@ import { NotebookQueryError } from './notebook-thread';
 import { SourceError } from './sources';
 
 type NotebookMethods =
-  | 'playback.range'
-  | 'playback.frame'
-  | 'notebook.open'
-  | 'notebook.sources'
-  | 'notebook.run'
-  | 'notebook.page'
-  | 'notebook.export'
-  | 'notebook.cancel'
-  | 'notebook.close'
-  | 'notebook.complete';
+  | 'notebooks.open'
+  | 'notebooks.sources'
+  | 'notebooks.run'
+  | 'notebooks.page'
+  | 'notebooks.export'
+  | 'notebooks.cancel'
+  | 'notebooks.close'
+  | 'notebooks.complete';
 
 /** A client that runs queries: their ids are its own (another client's "q1" is another query). */
 export interface NotebookClient {
@@ -36,7 +34,7 @@ function refused(err: unknown): never {
 export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
   const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
   return {
-    'notebook.open': async ({ path }) => {
+    'notebooks.open': async ({ path }) => {
       try {
         return await (await service()).open(path);
       } catch (err) {
@@ -45,15 +43,13 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         return refused(err);
       }
     },
-    'notebook.sources': async () => (await service()).sources(),
-    'playback.range': async () => (await service()).range(),
-    'playback.frame': async (request) => (await service()).frame(request),
-    'notebook.run': async ({ queryId, sql, name }, client) => {
+    'notebooks.sources': async () => (await service()).sources(),
+    'notebooks.run': async ({ queryId, sql, name }, client) => {
       const id = own(client, queryId);
       client.queries.add(id);
       const notebooks = await service();
       const off = notebooks.onProgress((p) => {
-        if (p.queryId === id) client.emit('notebook.progress', { ...p, queryId });
+        if (p.queryId === id) client.emit('notebooks.progress', { ...p, queryId });
       });
       try {
         return await notebooks.run(id, sql, name);
@@ -63,14 +59,14 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         off();
       }
     },
-    'notebook.page': async ({ queryId, offset, limit }, client) => {
+    'notebooks.page': async ({ queryId, offset, limit }, client) => {
       try {
         return await (await service()).page(own(client, queryId), offset, limit);
       } catch (err) {
         return refused(err);
       }
     },
-    'notebook.export': async ({ sql, format }) => {
+    'notebooks.export': async ({ sql, format }) => {
       try {
         const { bytes } = await (await service()).export(sql, format);
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -78,15 +74,15 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         return refused(err);
       }
     },
-    'notebook.complete': async ({ sql, cursor }) => {
+    'notebooks.complete': async ({ sql, cursor }) => {
       try {
         return await (await service()).complete(sql.slice(0, cursor));
       } catch (err) {
         return refused(err);
       }
     },
-    'notebook.cancel': async ({ queryId }, client) => ({ cancelled: await (await service()).cancel(own(client, queryId)) }),
-    'notebook.close': async ({ queryId }, client) => {
+    'notebooks.cancel': async ({ queryId }, client) => ({ cancelled: await (await service()).cancel(own(client, queryId)) }),
+    'notebooks.close': async ({ queryId }, client) => {
       const id = own(client, queryId);
       client.queries.delete(id);
       await (await service()).drop(id);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlaybackFrameRequest } from './playback-frame';
+import type { PlaybackFrameRequest } from '../playback';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
 import type { Completion } from './sql-completion';

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { registerH3 } from './h3-functions';
-import { playbackFrame, playbackRange } from './playback-frame';
+import { playbackFrame, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';

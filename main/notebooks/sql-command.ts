@@ -6,7 +6,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, UTC_SESSION } from '../archive';
 import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
-import { EventLog } from '../queue';
+import { EventLog } from '../deliveries';
 import { writeGeoJson } from './geojson-export';
 import { registerH3 } from './h3-functions';
 import { splitStatements } from './sql-statements';

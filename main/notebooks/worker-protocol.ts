@@ -1,4 +1,4 @@
-import type { PlaybackFrameRequest } from './playback-frame';
+import type { PlaybackFrameRequest } from '../playback';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import type { Completion } from './sql-completion';
 import type { NotebookSources } from './views';

@@ -17,7 +17,7 @@ const status = {
 const calls: unknown[] = [];
 // The dispatcher is the subject here, so only the services these tests call are given.
 const handlers = {
-  'engine.status': () => status,
+  'status.get': () => status,
   'heatmap.viewport': (v, client) => {
     calls.push([v, client]);
     return { resolution: 6, frameIntervalMs: 500 };
@@ -50,7 +50,7 @@ describe('dispatch', () => {
     expect(err.code).toBe('invalid_params');
     expect(err.issues.map((i) => i.path)).toEqual(['bounds.west', 'zoom']);
     expect(err.message).toContain('bounds.west');
-    const extra = await rejection(dispatch(handlers, 'engine.status', { verbose: true }, 'c'));
+    const extra = await rejection(dispatch(handlers, 'status.get', { verbose: true }, 'c'));
     expect(extra.issues[0].message).toContain('verbose');
   });
 
@@ -66,6 +66,6 @@ describe('dispatch', () => {
     expect(err.code).toBe('internal');
     expect(err.message).toBe('heatmap.snapshot failed: disk on fire');
     expect(lines[0]).toContain('disk on fire');
-    await expect(dispatch(handlers, 'engine.status', {}, 'c')).resolves.toEqual(status);
+    await expect(dispatch(handlers, 'status.get', {}, 'c')).resolves.toEqual(status);
   });
 });

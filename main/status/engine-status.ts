@@ -1,9 +1,9 @@
 import type { Status } from '../../shared/rpc';
 import type { Config } from '../config';
 import type { PositionIngest } from '../ingest';
-import type { LiveAggregator, RateMeter } from '../live';
+import type { LiveAggregator, RateMeter } from '../heatmap';
 import type { MarketService } from '../market';
-import type { DeliveryService } from '../queue';
+import type { DeliveryService } from '../deliveries';
 
 /** The queue's figures are read at most this often (a few SQL counts). */
 const QUEUE_SUMMARY_MS = 3000;
@@ -23,7 +23,7 @@ export interface StatusSources {
   market?: () => MarketService | undefined;
 }
 
-/** What the status bar shows, assembled from the engine's rooms: `status()` answers `engine.status` and feeds the `status` channel. */
+/** What the status bar shows, assembled from the engine's rooms: `status()` answers `status.get` and feeds the `status` channel. */
 export function engineStatus(s: StatusSources): () => Status {
   let summary: { at: number; value: Status['queue'] } = { at: -Infinity, value: undefined };
   const queueSummary = (now: number): Status['queue'] => {

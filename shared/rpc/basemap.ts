@@ -1,6 +1,6 @@
 /** The basemap's contract: populated places to label, from the gazetteer bundled with the engine. */
 import { z } from 'zod';
-import { BoundsSchema } from './engine';
+import { BoundsSchema } from './contract';
 
 export const PlaceSchema = z.object({ name: z.string(), lon: z.number(), lat: z.number(), population: z.number() });
 export type Place = z.infer<typeof PlaceSchema>;

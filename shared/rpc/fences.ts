@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FenceInputSchema, FenceSchema } from '../fence';
 import { FenceEventSchema } from '../fence-event';
-import { Epoch } from './queue';
+import { Epoch } from './contract';
 
 const FenceIdParam = z.string().min(1).max(128);
 const DeployStateSchema = z.object({ state: z.enum(['deployed', 'pending', 'error']), message: z.string().optional(), version: z.number() });
@@ -20,7 +20,7 @@ const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'),
 /** A running backtest's progress: positions read so far. */
 export const BacktestProgressSchema = z.object({ runId: z.string(), positions: z.number() });
 
-export const fenceMethods = {
+export const fencesMethods = {
   /** Every fence, with where it is deployed. */
   'fences.list': { params: z.object({}).strict(), result: z.array(FenceSchema) },
   /** One fence and every version of it. */
@@ -47,7 +47,7 @@ export const fenceMethods = {
         from: Epoch.optional(),
         to: Epoch.optional(),
         limit: z.number().int().min(1).max(10_000).default(100),
-        /** Names the run: its progress comes on `fences.backtest.progress`, and `fences.backtestCancel` stops it. */
+        /** Names the run: its progress comes on `fences.backtestProgress`, and `fences.backtestCancel` stops it. */
         runId: RunId.optional(),
       })
       .strict(),
@@ -81,4 +81,13 @@ export const fenceMethods = {
       waiting: z.number().optional(),
     }),
   },
+} as const;
+
+export const fencesChannels = {
+  /** The live event feed: every fence event as the built-in `feed` target delivers it. */
+  'fences.event': z.object({ id: z.string(), event: FenceEventSchema }),
+  /** A fence was saved, enabled, disabled, imported or deleted (by any client): lists refresh. */
+  'fences.changed': z.object({ fences: z.number() }),
+  /** Progress of this client's running backtests. */
+  'fences.backtestProgress': BacktestProgressSchema,
 } as const;

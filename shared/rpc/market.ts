@@ -1,8 +1,6 @@
 /** The market's contract: supply, demand and surge per cell, their history, and the processing figures. */
 import { z } from 'zod';
-import { BoundsSchema } from './engine';
-
-const HexSchema = z.string().regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex');
+import { BoundsSchema, HexSchema } from './contract';
 
 export const MarketFiguresSchema = z.object({
   supply: z.number(),

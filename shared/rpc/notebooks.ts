@@ -1,6 +1,6 @@
 /** Notebooks: SQL over the history and opened files, on the engine's notebook thread; results paged as Arrow IPC. */
 import { z } from 'zod';
-import { Binary } from './engine';
+import { Binary } from './contract';
 
 const QueryId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 
@@ -29,20 +29,20 @@ const OpenedViewSchema = z.object({
 });
 export type OpenedView = z.infer<typeof OpenedViewSchema>;
 
-export const notebookMethods = {
+export const notebooksMethods = {
   /**
    * Opens a file, a folder of Parquet (hive partitions too) or a glob as a view named after it: Parquet,
    * CSV, TSV, NDJSON, JSON or GeoJSON (a row per feature). Only inside `notebooks.roots`.
    */
-  'notebook.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema },
+  'notebooks.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema },
   /** The files opened so far. */
-  'notebook.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
+  'notebooks.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
   /**
    * Runs SQL over the views `positions`, `fence_events`, `quarantine` and `fences` (a snapshot at most a
    * few seconds old) and keeps its first rows (`notebooks.maxRows`) to page through. Resolves when the
    * query is done; rows can be paged while it runs. A SQL error is invalid params at `sql.<line>.<column>`.
    */
-  'notebook.run': {
+  'notebooks.run': {
     params: z
       .object({
         queryId: QueryId,
@@ -64,7 +64,7 @@ export const notebookMethods = {
     }),
   },
   /** Rows [offset, offset + limit) of a result as an Arrow IPC stream; waits for them while the query runs. */
-  'notebook.page': {
+  'notebooks.page': {
     params: z.object({ queryId: QueryId, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(100_000) }).strict(),
     result: Binary,
   },
@@ -72,39 +72,12 @@ export const notebookMethods = {
    * The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet, a JSON array, or
    * GeoJSON (a feature per row, placed by its h3/cell, lat and lon, or geometry column; the rest as properties).
    */
-  'notebook.export': {
+  'notebooks.export': {
     params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json', 'geojson']) }).strict(),
     result: Binary,
   },
-  /** The time range of `positions` (the archive and the hot rows), for the playback time bar; null when empty. */
-  'playback.range': { params: z.object({}).strict(), result: z.object({ from: z.number(), to: z.number(), positions: z.number() }).nullable() },
-  /**
-   * The positions of [t − windowMs, t) (or all up to t: cumulative) in bounds at an H3 resolution, as a
-   * heatmap frame in the live frames' codec (shared/heatmap-frame.ts).
-   */
-  'playback.frame': {
-    params: z
-      .object({
-        t: z.number(),
-        windowMs: z
-          .number()
-          .int()
-          .min(1000)
-          .max(366 * 86_400_000),
-        cumulative: z.boolean().default(false),
-        resolution: z.number().int().min(0).max(15),
-        bounds: z.object({
-          west: z.number().min(-180).max(180),
-          south: z.number().min(-90).max(90),
-          east: z.number().min(-180).max(180),
-          north: z.number().min(-90).max(90),
-        }),
-      })
-      .strict(),
-    result: Binary,
-  },
   /** DuckDB's completions at `cursor` (views, their columns, functions, keywords); `from` is where the word being completed starts. */
-  'notebook.complete': {
+  'notebooks.complete': {
     params: z.object({ sql: z.string().max(1_000_000), cursor: z.number().int().nonnegative() }).strict(),
     result: z.object({
       from: z.number(),
@@ -112,7 +85,12 @@ export const notebookMethods = {
     }),
   },
   /** Interrupts a running query of this client (its run then fails as cancelled). */
-  'notebook.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  'notebooks.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Lets a result go. */
-  'notebook.close': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ closed: z.boolean() }) },
+  'notebooks.close': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ closed: z.boolean() }) },
+} as const;
+
+export const notebooksChannels = {
+  /** Progress of this client's running notebook queries. */
+  'notebooks.progress': QueryProgressSchema,
 } as const;

@@ -71,8 +71,8 @@ beforeAll(async () => {
   const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
   if (!c.ok) throw new Error(c.error);
   rpc = c.client;
-  await call('targets.upsert', { id: 'hook', kind: 'webhook', url: failing.url, secretRef: 'signing', timeoutMs: 2000, concurrency: 4 });
-  await call('targets.upsert', { id: 'archive-hook', kind: 'webhook', url: second.url, secretRef: 'signing', timeoutMs: 2000, concurrency: 4 });
+  await call('deliveries.saveTarget', { id: 'hook', kind: 'webhook', url: failing.url, secretRef: 'signing', timeoutMs: 2000, concurrency: 4 });
+  await call('deliveries.saveTarget', { id: 'archive-hook', kind: 'webhook', url: second.url, secretRef: 'signing', timeoutMs: 2000, concurrency: 4 });
   await call('fences.save', {
     fence: { id: 'depot', name: 'Depot', geometry: { type: 'Rectangle', bbox: [13.4, 52.5, 13.42, 52.52] }, detect: ['enter'], targets: ['hook'] },
   });

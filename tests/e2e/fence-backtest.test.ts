@@ -113,7 +113,7 @@ describe('backtest before deploy', () => {
     const { version: _v, ...input } = fence;
     const runId = 'cancel-me';
     const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, runId }, 60_000);
-    await waitFor(() => rpc.events.some((e) => e.channel === 'fences.backtest.progress' && (e.payload as { runId: string }).runId === runId), {
+    await waitFor(() => rpc.events.some((e) => e.channel === 'fences.backtestProgress' && (e.payload as { runId: string }).runId === runId), {
       timeoutMs: 30_000,
       intervalMs: 1,
       what: 'the first progress of the run',
@@ -121,7 +121,7 @@ describe('backtest before deploy', () => {
     expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: true });
     const reply = await running;
     expect(reply.error).toMatchObject({ code: 'cancelled', message: 'backtest cancelled' });
-    const read = rpc.events.filter((e) => e.channel === 'fences.backtest.progress').map((e) => (e.payload as { positions: number }).positions);
+    const read = rpc.events.filter((e) => e.channel === 'fences.backtestProgress').map((e) => (e.payload as { positions: number }).positions);
     expect(Math.max(...read)).toBeLessThan(archived);
     expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: false });
   });

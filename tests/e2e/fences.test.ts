@@ -1,5 +1,5 @@
 // Fences on the map, in Chromium against web mode and the simulator: draw by clicking, name, save, and
-// see the events arrive — in the feed, on the `fence.event` channel and through the delivery queue; a
+// see the events arrive — in the feed, on the `fences.event` channel and through the delivery queue; a
 // crossing ring refused with the engine's message; a rectangle and a circle saved as what they are; a
 // vertex dragged into a new version; a delete undone.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,8 +78,8 @@ describe('fences on the map', () => {
     const feed = page.getByRole('region', { name: 'Fence events' });
     await waitFor(async () => (await feed.getByRole('listitem').count()) > 0, { timeoutMs: 30_000, what: 'events of Midtown in the feed' });
     expect(await feed.getByRole('listitem').first().textContent()).toMatch(/(enter|exit)Midtown/);
-    expect(rpc.events.some((e) => e.channel === 'fence.event' && (e.payload as { event: { fence_id: string } }).event.fence_id === saved!.id)).toBe(true);
-    const metrics = await call<{ targets: { target_id: string; delivered_last_hour: number }[] }>('queue.metrics');
+    expect(rpc.events.some((e) => e.channel === 'fences.event' && (e.payload as { event: { fence_id: string } }).event.fence_id === saved!.id)).toBe(true);
+    const metrics = await call<{ targets: { target_id: string; delivered_last_hour: number }[] }>('deliveries.metrics');
     expect(metrics.targets.find((t) => t.target_id === 'feed')!.delivered_last_hour).toBeGreaterThan(0);
   });
 

@@ -73,8 +73,8 @@ describe('a result in the notebook', () => {
     await cell.getByRole('combobox', { name: 'Draw points as' }).selectOption('density');
     await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toMatch(/2,000 points in [\d,]+ cells \(res \d+\), by points per cell/);
     const [, cells, res] = /in ([\d,]+) cells \(res (\d+)\)/.exec((await legend.textContent())!)!;
-    await nb.call('notebook.run', { queryId: 'density', sql: `SELECT count(DISTINCT h3_cell(lat, lon, ${res})) AS n FROM positions` });
-    const [row] = tableFromIPC(new Uint8Array(await nb.call<ArrayBuffer>('notebook.page', { queryId: 'density', offset: 0, limit: 1 }))).toArray() as {
+    await nb.call('notebooks.run', { queryId: 'density', sql: `SELECT count(DISTINCT h3_cell(lat, lon, ${res})) AS n FROM positions` });
+    const [row] = tableFromIPC(new Uint8Array(await nb.call<ArrayBuffer>('notebooks.page', { queryId: 'density', offset: 0, limit: 1 }))).toArray() as {
       n: bigint;
     }[];
     expect(Number(cells!.replace(/,/g, ''))).toBe(Number(row!.n));

@@ -38,8 +38,8 @@ describe('notebooks', () => {
     await expect.poll(async () => (await cellTexts(0))[0]?.[0]).not.toBe('…');
 
     // The same query over RPC, from another client.
-    await call('notebook.run', { queryId: 'check', sql: perDevice });
-    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebook.page', { queryId: 'check', offset: 0, limit: 12 })))
+    await call('notebooks.run', { queryId: 'check', sql: perDevice });
+    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebooks.page', { queryId: 'check', offset: 0, limit: 12 })))
       .toArray()
       .map((r: { device_id: string; n: bigint; lat: number }) => [r.device_id, String(r.n), String(r.lat)]);
     expect((await cellTexts(0)).slice(0, 12)).toEqual(want);
@@ -156,8 +156,8 @@ describe('notebooks', () => {
       .split('\n');
     expect(csv[0]).toBe('cell,n');
     expect(csv).toHaveLength(rows + 1);
-    await call('notebook.run', { queryId: 'hexes', sql: hexes });
-    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebook.page', { queryId: 'hexes', offset: 0, limit: 1000 })))
+    await call('notebooks.run', { queryId: 'hexes', sql: hexes });
+    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebooks.page', { queryId: 'hexes', offset: 0, limit: 1000 })))
       .toArray()
       .map((r: { cell: string; n: bigint }) => `${r.cell},${r.n}`);
     expect(csv.slice(1)).toEqual(want);

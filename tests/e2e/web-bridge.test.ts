@@ -73,7 +73,7 @@ describe('HTTP', () => {
     const c = await connectRpc(wsUrl(null), { headers: { Cookie: cookie } });
     expect(c.ok).toBe(true);
     if (c.ok) {
-      expect((await c.client.call('engine.status')).result).toMatchObject({ source: 'simulator' });
+      expect((await c.client.call('status.get')).result).toMatchObject({ source: 'simulator' });
       await c.client.close();
     }
   });
@@ -112,7 +112,7 @@ describe('WebSocket /rpc', () => {
     });
 
     it('answers engine.status', async () => {
-      const reply = await client.call('engine.status', {});
+      const reply = await client.call('status.get', {});
       expect(reply.error).toBeUndefined();
       expect(reply.result).toMatchObject({ source: 'simulator' });
     });
@@ -124,7 +124,7 @@ describe('WebSocket /rpc', () => {
       expect(reply.error?.issues?.map((i) => i.path)).toContain('bounds.south');
       expect(reply.error?.issues?.find((i) => i.path === 'bounds.south')?.message).toBeTruthy();
 
-      const after = await client.call('engine.status', {});
+      const after = await client.call('status.get', {});
       expect(after.error).toBeUndefined();
       expect(after.result).toMatchObject({ source: 'simulator' });
       expect(web.proc.hasExited()).toBe(false);
@@ -168,13 +168,13 @@ describe('WebSocket /rpc', () => {
       raw.resume();
       expect(await closed).toBe(1006); // dropped, not closed politely
       const other = await connectRpc(wsUrl(web.token));
-      expect(other.ok && (await other.client.call('engine.status')).result).toMatchObject({ source: 'simulator' });
+      expect(other.ok && (await other.client.call('status.get')).result).toMatchObject({ source: 'simulator' });
       if (other.ok) await other.client.close();
     });
 
     it('answers a malformed request with an error instead of closing', async () => {
       client.sendRaw('this is not json');
-      const after = await client.call('engine.status', {});
+      const after = await client.call('status.get', {});
       expect(after.result).toMatchObject({ source: 'simulator' });
     });
   });

@@ -8,7 +8,7 @@ import type { FenceEvent } from '../../shared/fence-event';
 import type { RpcError } from '../../shared/rpc';
 import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
-import { DeliveryQueue } from '../../main/queue';
+import { DeliveryQueue } from '../../main/deliveries';
 import {
   TEST_SECRET,
   engineEnv,
@@ -29,7 +29,7 @@ let client: EngineClient;
 let receiver: WebhookReceiver | undefined;
 let tile38: RunningServer | undefined;
 let nats: RunningServer | undefined;
-const feed: PayloadOf<'fence.event'>[] = [];
+const feed: PayloadOf<'fences.event'>[] = [];
 beforeEach(async () => {
   dir = await makeTempDir('hexwatch-fences-');
   feed.length = 0;
@@ -52,7 +52,7 @@ async function start(extra: string[] = []): Promise<void> {
     log: () => {},
   });
   client = engine.connect();
-  client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
+  client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
 }
 const call = <T>(method: string, params: unknown = {}) => client.call(method, params) as Promise<T>;
 const circle = (id: string, radius_m: number, targets: string[] = []) => ({
@@ -88,7 +88,7 @@ describe('fences in the embedded engine', () => {
       issues: [{ path: 'fence.geometry.coordinates.0', message: 'ring intersects itself: edges 1 and 3 meet near [1, 1]' }],
     });
 
-    await call('targets.upsert', { id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver' });
+    await call('deliveries.saveTarget', { id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver' });
     expect(await call('fences.save', { fence: circle('midtown', 1500, ['receiver']) })).toMatchObject({ id: 'midtown', version: 1 });
     expect(await call('fences.status')).toMatchObject({ engine: 'embedded', fences: 1 });
 
@@ -122,7 +122,7 @@ describe('fences on NATS positions', () => {
     nats = await startNats();
     engine = await startEngine({ argv: ['--data-dir', dir.path, '--nats', nats.url], env: engineEnv(), log: () => {} });
     client = engine.connect();
-    client.onEvent((channel, payload) => channel === 'fence.event' && feed.push(payload as PayloadOf<'fence.event'>));
+    client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
     await call('fences.save', { fence: circle('midtown', 500) });
     await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
     const nc = await connect({ servers: nats.url });

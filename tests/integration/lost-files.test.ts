@@ -22,7 +22,7 @@ describe('lost database files', () => {
   it('a fresh data dir starts with every file, and lists them', async () => {
     const dir = await makeTempDir('hexwatch-fresh-');
     await run(dir.path, async (call) => {
-      await expect(call('queue.health')).resolves.toMatchObject({ status: 'Healthy' });
+      await expect(call('deliveries.health')).resolves.toMatchObject({ status: 'Healthy' });
       await expect(call('fences.list')).resolves.toEqual([]);
     });
     const manifest = JSON.parse(readFileSync(join(dir.path, 'hexwatch-files.json'), 'utf8')) as { files: Record<string, unknown> };
@@ -31,7 +31,7 @@ describe('lost database files', () => {
   });
 
   for (const [file, method, what] of [
-    ['queue.sqlite', 'queue.health', 'the delivery queue'],
+    ['queue.sqlite', 'deliveries.health', 'the delivery queue'],
     ['fences.sqlite', 'fences.list', 'fences'],
     ['market.sqlite', 'market.metrics', 'the market'],
   ] as const) {
@@ -51,7 +51,7 @@ describe('lost database files', () => {
           await expect(call(method)).rejects.toThrow(says);
           await expect(call(method)).rejects.toThrow(/restore it from a backup, or remove "[a-z]+\.sqlite" from .*hexwatch-files\.json to start it empty/);
           // The engine itself runs on.
-          await expect(call('engine.status')).resolves.toMatchObject({ source: 'simulator' });
+          await expect(call('status.get')).resolves.toMatchObject({ source: 'simulator' });
         });
         if (how === 'emptied') expect(statSync(path).size).toBe(0);
         else expect(existsSync(path)).toBe(false);

@@ -210,7 +210,7 @@ describe('surge alerts', () => {
     const changes: { crossings: { hex: string; rising: boolean; surge: number }[] }[] = [];
     client.onEvent((channel, payload) => channel === 'market.changed' && changes.push(payload as (typeof changes)[number]));
     try {
-      await client.call('targets.upsert', { id: 'surge-hook', kind: 'webhook', url: receiver.url, secretRef: 'alerts', timeoutMs: 2000 });
+      await client.call('deliveries.saveTarget', { id: 'surge-hook', kind: 'webhook', url: receiver.url, secretRef: 'alerts', timeoutMs: 2000 });
       await waitFor(() => receiver.delivered().some((r) => r.event.fence_id === 'surge'), { timeoutMs: 30_000, what: 'a surge alert delivered' });
       const alert = receiver.delivered().find((r) => r.event.fence_id === 'surge')!;
       expect(alert.verified).toBe(true);

@@ -225,7 +225,7 @@ describe('NATS over TLS with a private CA', () => {
       expect(status.sourceDetail).toMatch(/certificate|self[- ]signed|unable to verify/i);
       expect(status.sourceDetail).toMatch(/retrying in \d+ s/);
       const client = engine.connect();
-      await expect(client.call('engine.status', {})).resolves.toMatchObject({ source: 'nats', sourceState: expect.any(String) });
+      await expect(client.call('status.get', {})).resolves.toMatchObject({ source: 'nats', sourceState: expect.any(String) });
       await expect(client.call('history.counts', {})).resolves.toEqual({ hot: 0, archived: 0, quarantined: 0 });
     });
   });

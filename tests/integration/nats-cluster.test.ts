@@ -24,7 +24,7 @@ for (const d of disruptions) {
     const nc = await connect({ servers: others.map((n) => n.url), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const web = await startWebMode({ args: ['--nats', seed.url, '--nats.streamReplicas', '3', '--history.graceS', '0'] });
     const rpc = await engineRpc(web);
-    const status = () => rpc.call<Status>('engine.status');
+    const status = () => rpc.call<Status>('status.get');
     const publisher = new SteadyPublisher({ nc, subject: 'pos.cluster', ratePerSec: 1000 });
     try {
       await waitFor(async () => (await status()).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running', detail: () => web.proc.tail() });

@@ -20,7 +20,7 @@ describe('NATS connection problems', () => {
       // Still retrying: a second attempt is logged.
       await waitFor(() => lines.filter((l) => /connecting to/.test(l)).length >= 2, { timeoutMs: 15_000, what: 'a retry' });
       const client = engine.connect();
-      await expect(client.call('engine.status', {})).resolves.toMatchObject({ source: 'nats', sourceState: expect.any(String) });
+      await expect(client.call('status.get', {})).resolves.toMatchObject({ source: 'nats', sourceState: expect.any(String) });
       await expect(client.call('history.counts', {})).resolves.toEqual({ hot: 0, archived: 0, quarantined: 0 });
     } finally {
       await engine.stop();

@@ -66,7 +66,7 @@ const published = () => ({ n: fixes.length, lat: fixes.reduce((s, p) => s + p.la
 
 it('reads archived and hot positions as one view on the notebook thread: every fix once', async () => {
   expect(await client.call('history.counts', {})).toEqual({ hot: 20_000, archived: 30_000, quarantined: 0 });
-  const summary = (await client.call('notebook.run', {
+  const summary = (await client.call('notebooks.run', {
     queryId: 'seam',
     sql: 'SELECT count(*) AS n, sum(lat) AS lat, count(DISTINCT seq) AS seqs FROM positions',
   })) as {
@@ -74,7 +74,7 @@ it('reads archived and hot positions as one view on the notebook thread: every f
     snapshotAt: number;
   };
   expect(summary.rows).toBe(1);
-  const [row] = tableFromIPC((await client.call('notebook.page', { queryId: 'seam', offset: 0, limit: 1 })) as ArrayBuffer).toArray() as {
+  const [row] = tableFromIPC((await client.call('notebooks.page', { queryId: 'seam', offset: 0, limit: 1 })) as ArrayBuffer).toArray() as {
     n: bigint;
     lat: number;
     seqs: bigint;

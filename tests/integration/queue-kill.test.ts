@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FenceEvent } from '../../shared/fence-event';
-import { DeliveryQueue } from '../../main/queue';
+import { DeliveryQueue } from '../../main/deliveries';
 import { TEST_SECRET, engineEnv, makeTempDir, repoRoot, startProcess, startWebhookReceiver, type TempDir, type WebhookReceiver } from '../helpers';
 
 const WORKER = join(repoRoot, 'tests', 'workers', 'queue-kill-worker.ts');

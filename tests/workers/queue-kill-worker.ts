@@ -3,7 +3,7 @@
  * targets with short leases, and exits when nothing is left to deliver.
  *   node --import tsx tests/workers/queue-kill-worker.ts <dir>
  */
-import { DeliveryService } from '../../main/queue';
+import { DeliveryService } from '../../main/deliveries';
 
 async function main(): Promise<void> {
   const [dir] = process.argv.slice(2);

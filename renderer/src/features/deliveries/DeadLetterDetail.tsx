@@ -5,11 +5,15 @@ import { focusEvent } from '../fences';
 
 /** One delivery opened: its event, the payload exactly as sent, its headers (signature masked), every attempt with the receiver's answer. */
 export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void }) {
-  const { data, error } = useRpc('dlq.get', { id }, { refreshOn: ['queue.changed'] });
+  const { data, error } = useRpc('deliveries.item', { id }, { refreshOn: ['deliveries.changed'] });
   const map = useMapBeside()?.map;
   const [pretty, setPretty] = useState(false);
-  const requeue = useMutation('dlq.requeue', { invalidates: ['dlq.list', 'dlq.counts', 'dlq.get', 'queue.health'] });
-  const discard = useMutation('dlq.discard', { invalidates: ['dlq.list', 'dlq.counts', 'dlq.get', 'queue.health'] });
+  const requeue = useMutation('deliveries.requeue', {
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+  });
+  const discard = useMutation('deliveries.discard', {
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+  });
   if (error) return <p role="alert">{error.message}</p>;
   if (!data) return null;
   const { item, payload, headers, attempts } = data;

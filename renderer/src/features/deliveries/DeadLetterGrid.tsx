@@ -23,7 +23,7 @@ const COLUMNS: { name: string; sort?: DeadLetterSort; px: number }[] = [
 // The last column takes what the panel has left.
 const TEMPLATE = COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? `minmax(${c.px}px, 1fr)` : `${c.px}px`)).join(' ');
 const WIDTH = COLUMNS.reduce((w, c) => w + c.px, 0);
-const REFRESH = { refreshOn: ['queue.changed'] as const };
+const REFRESH = { refreshOn: ['deliveries.changed'] as const };
 
 /** A time short enough for a grid cell: the time of day today, else the date and time. */
 function shortTime(ms: number): string {
@@ -48,7 +48,7 @@ interface GridProps {
 
 /**
  * The dead letters as a grid of rows in the accessibility tree: only the rows on screen are in the page,
- * fetched a page of 100 at a time (and the next page ahead) by `dlq.list` offsets. Scrolling
+ * fetched a page of 100 at a time (and the next page ahead) by `deliveries.deadLetters` offsets. Scrolling
  * re-renders this grid alone; a row re-renders only when its item, tick or opening changes.
  */
 export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect, open, onOpen, first }: GridProps) {
@@ -135,7 +135,7 @@ function Page(props: {
   firstPage?: { items: QueueItemInfo[] };
 }) {
   const { data } = useRpc(
-    'dlq.list',
+    'deliveries.deadLetters',
     { ...props.filter, sort: props.sort.by, descending: props.sort.descending, limit: ROWS_PER_PAGE, offset: props.page * ROWS_PER_PAGE },
     { ...REFRESH, enabled: !props.firstPage },
   );

@@ -6,7 +6,7 @@ import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
 
 type Sort = DeadLetterSort;
-const REFRESH = { refreshOn: ['queue.changed'] as const };
+const REFRESH = { refreshOn: ['deliveries.changed'] as const };
 
 /** Dead letters: filtered, counted per target and error, in a virtualised grid; requeued or discarded (with undo), one by one or all matching. */
 export function DeadLetters() {
@@ -17,12 +17,16 @@ export function DeadLetters() {
   const [open, setOpen] = useState<string>();
   const [asking, setAsking] = useState<'requeue' | 'discard'>();
   const [undo, setUndo] = useState<{ batch: number; count: number }>();
-  const { data: targets } = useRpc('targets.list', {}, REFRESH);
-  const { data: first, error } = useRpc('dlq.list', { ...filter, sort: sort.by, descending: sort.descending, limit: ROWS_PER_PAGE, offset: 0 }, REFRESH);
-  const { data: counts } = useRpc('dlq.counts', filter, REFRESH);
-  const requeue = useMutation('dlq.requeue', { invalidates: ['dlq.list', 'dlq.counts', 'queue.health'] });
-  const discard = useMutation('dlq.discard', { invalidates: ['dlq.list', 'dlq.counts', 'queue.health'] });
-  const restore = useMutation('dlq.undoDiscard', { invalidates: ['dlq.list', 'dlq.counts', 'queue.health'] });
+  const { data: targets } = useRpc('deliveries.targets', {}, REFRESH);
+  const { data: first, error } = useRpc(
+    'deliveries.deadLetters',
+    { ...filter, sort: sort.by, descending: sort.descending, limit: ROWS_PER_PAGE, offset: 0 },
+    REFRESH,
+  );
+  const { data: counts } = useRpc('deliveries.deadLetterCounts', filter, REFRESH);
+  const requeue = useMutation('deliveries.requeue', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
+  const discard = useMutation('deliveries.discard', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
+  const restore = useMutation('deliveries.undoDiscard', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
   const total = first?.total ?? 0;
   const scope = scopeOf(filter, selected, total);
 

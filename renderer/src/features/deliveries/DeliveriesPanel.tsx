@@ -3,7 +3,7 @@ import { Panel, Tabs } from '../../ui';
 import { DeadLetters } from './DeadLetters';
 import { deliveriesTab, TABS } from './deliveries-tab';
 import { Health } from './Health';
-import { Quarantine } from './Quarantine';
+import { Quarantine } from '../quarantine';
 import { Replay } from './Replay';
 import { Targets } from './Targets';
 
@@ -12,7 +12,7 @@ const VIEWS = { 'Dead letters': DeadLetters, Targets, Health, Replay, Quarantine
 /** The delivery queue: dead letters to inspect, fix and requeue; targets; health over time; replay; what ingest refused. */
 export function DeliveriesPanel() {
   const tab = deliveriesTab.use();
-  const { data: health } = useRpc('queue.health', {}, { refreshOn: ['status', 'queue.changed'] });
+  const { data: health } = useRpc('deliveries.health', {}, { refreshOn: ['status.changed', 'deliveries.changed'] });
   const View = VIEWS[tab];
   return (
     <Panel

@@ -97,8 +97,8 @@ function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number 
 /** The queue's health now (and the rule that set it) and over the last 15 minutes, hour or day. */
 export function Health() {
   const [range, setRange] = useState<Range>('15m');
-  const { data: health } = useRpc('queue.health', {}, { refreshOn: ['status'] });
-  const { data: history } = useRpc('queue.history', { range }, { refreshOn: ['status'] });
+  const { data: health } = useRpc('deliveries.health', {}, { refreshOn: ['status.changed'] });
+  const { data: history } = useRpc('deliveries.healthHistory', { range }, { refreshOn: ['status.changed'] });
   return (
     <div className="health">
       {health && (

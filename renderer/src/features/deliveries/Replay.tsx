@@ -3,7 +3,7 @@ import { FenceEventTypeSchema } from '../../../../shared/fence-event';
 import type { ParamsOf, PayloadOf, ResultOf } from '../../../../shared/rpc';
 import { useChannel, useEngine, useRpc } from '../../engine';
 
-type ReplayFilter = ParamsOf<'queue.replayPreview'>;
+type ReplayFilter = ParamsOf<'deliveries.replayPreview'>;
 const TYPES = FenceEventTypeSchema.options;
 
 /** The form's choices as the engine's filter: fences, devices (comma or newline separated), types, and a time range. */
@@ -26,16 +26,16 @@ export function replayFilterOf(form: { fences: string[]; devices: string; types:
 export function Replay() {
   const { client } = useEngine();
   const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
-  const { data: targets } = useRpc('targets.list', {}, { refreshOn: ['queue.changed'] });
+  const { data: targets } = useRpc('deliveries.targets', {}, { refreshOn: ['deliveries.changed'] });
   const [form, setForm] = useState({ fences: [] as string[], devices: '', types: [...TYPES] as string[], from: '', to: '', target: '' });
-  const [preview, setPreview] = useState<ResultOf<'queue.replayPreview'>>();
-  const [run, setRun] = useState<{ id: string; progress?: PayloadOf<'queue.replay.progress'>; result?: ResultOf<'queue.replay'>; error?: string }>();
+  const [preview, setPreview] = useState<ResultOf<'deliveries.replayPreview'>>();
+  const [run, setRun] = useState<{ id: string; progress?: PayloadOf<'deliveries.replayProgress'>; result?: ResultOf<'deliveries.replay'>; error?: string }>();
   const filter = useMemo(() => replayFilterOf(form), [form]);
   const set = (patch: Partial<typeof form>) => {
     setForm((f) => ({ ...f, ...patch }));
     setPreview(undefined);
   };
-  useChannel('queue.replay.progress', (p) => setRun((r) => (r && r.id === p.replayId && !r.result ? { ...r, progress: p } : r)));
+  useChannel('deliveries.replayProgress', (p) => setRun((r) => (r && r.id === p.replayId && !r.result ? { ...r, progress: p } : r)));
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const target = form.target || outside[0]?.id || '';
   const running = Boolean(run && !run.result && !run.error);
@@ -43,7 +43,7 @@ export function Replay() {
     const id = `replay-${Date.now().toString(36)}`;
     setRun({ id });
     try {
-      const result = await client.call('queue.replay', { ...filter, targetId: target, replayId: id });
+      const result = await client.call('deliveries.replay', { ...filter, targetId: target, replayId: id });
       setRun((r) => ({ ...r!, result }));
     } catch (err) {
       setRun((r) => ({ ...r!, error: (err as Error).message }));
@@ -110,14 +110,14 @@ export function Replay() {
         </select>
       </label>
       <div className="toolbar">
-        <button type="button" disabled={running} onClick={() => void client.call('queue.replayPreview', filter).then(setPreview)}>
+        <button type="button" disabled={running} onClick={() => void client.call('deliveries.replayPreview', filter).then(setPreview)}>
           Preview count
         </button>
         <button type="submit" className="primary" disabled={!target || running || form.types.length === 0}>
           Start replay
         </button>
         {running && (
-          <button type="button" onClick={() => void client.call('queue.replayCancel', { replayId: run!.id })}>
+          <button type="button" onClick={() => void client.call('deliveries.replayCancel', { replayId: run!.id })}>
             Cancel replay
           </button>
         )}

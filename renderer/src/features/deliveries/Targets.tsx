@@ -4,8 +4,8 @@ import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
 import { TargetForm } from './TargetForm';
 
-type TargetFigures = ResultOf<'queue.metrics'>['targets'][number];
-const REFRESH = { refreshOn: ['queue.changed', 'status'] as const };
+type TargetFigures = ResultOf<'deliveries.metrics'>['targets'][number];
+const REFRESH = { refreshOn: ['deliveries.changed', 'status.changed'] as const };
 
 /** Enabled, disabled (and why), or failing: what an operator sees first about a target. */
 export function targetState(t: TargetInfo, figures?: TargetFigures): { label: string; tone: 'good' | 'warn' | 'bad' } {
@@ -17,8 +17,8 @@ export function targetState(t: TargetInfo, figures?: TargetFigures): { label: st
 
 /** Delivery targets with their state and last hour's figures; added, edited, tested, disabled and removed here. */
 export function Targets() {
-  const { data: targets, error } = useRpc('targets.list', {}, REFRESH);
-  const { data: metrics } = useRpc('queue.metrics', {}, REFRESH);
+  const { data: targets, error } = useRpc('deliveries.targets', {}, REFRESH);
+  const { data: metrics } = useRpc('deliveries.metrics', {}, REFRESH);
   const [editing, setEditing] = useState<TargetInfo | 'new'>();
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const figures = new Map((metrics?.targets ?? []).map((t) => [t.target_id, t]));
@@ -47,10 +47,12 @@ export function Targets() {
 }
 
 function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures?: TargetFigures; onEdit(): void }) {
-  const test = useMutation('targets.test');
-  const upsert = useMutation('targets.upsert', { invalidates: ['targets.list', 'queue.metrics'] });
-  const remove = useMutation('targets.remove', { invalidates: ['targets.list', 'queue.metrics', 'dlq.list', 'dlq.counts'] });
-  const [answer, setAnswer] = useState<ResultOf<'targets.test'>>();
+  const test = useMutation('deliveries.testTarget');
+  const upsert = useMutation('deliveries.saveTarget', { invalidates: ['deliveries.targets', 'deliveries.metrics'] });
+  const remove = useMutation('deliveries.removeTarget', {
+    invalidates: ['deliveries.targets', 'deliveries.metrics', 'deliveries.deadLetters', 'deliveries.deadLetterCounts'],
+  });
+  const [answer, setAnswer] = useState<ResultOf<'deliveries.testTarget'>>();
   const [removing, setRemoving] = useState(false);
   const state = targetState(t, figures);
   const pending = figures?.pending_count ?? 0;

@@ -12,7 +12,7 @@ export interface DeadLetterForm {
 
 export const EMPTY_FORM: DeadLetterForm = { targetId: '', fenceId: '', deviceId: '', error: '', from: '', to: '' };
 
-export type DeadLetterFilter = Omit<ParamsOf<'dlq.requeue'>, 'ids'>;
+export type DeadLetterFilter = Omit<ParamsOf<'deliveries.requeue'>, 'ids'>;
 
 /** The form as the engine's filter: blanks left out, times as epoch ms (an unreadable time is left out too). */
 export function filterOf(form: DeadLetterForm): DeadLetterFilter {
@@ -37,7 +37,7 @@ export function scopeOf(
   filter: DeadLetterFilter,
   selected: ReadonlySet<string>,
   total: number,
-): { params: ParamsOf<'dlq.requeue'>; count: number; words: string } {
+): { params: ParamsOf<'deliveries.requeue'>; count: number; words: string } {
   if (selected.size > 0) return { params: { ids: [...selected] }, count: selected.size, words: `the ${selected.size} selected` };
   const filtered = Object.keys(filter).length > 0;
   return { params: filter, count: total, words: filtered ? `all ${total.toLocaleString()} matching the filter` : `all ${total.toLocaleString()}` };

@@ -15,7 +15,7 @@ const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon',
  * edit) is shown at the field it names.
  */
 export function FenceForm({ draft }: { draft: Draft }) {
-  const { data: targets } = useRpc('targets.list', {});
+  const { data: targets } = useRpc('deliveries.targets', {});
   const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   // Someone (another window, an import, the CLI) saved this fence since it was opened.
   const latest = draft.id !== undefined ? fences?.find((f) => f.id === draft.id) : undefined;

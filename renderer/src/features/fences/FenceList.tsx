@@ -19,7 +19,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const [sort, setSort] = useState<SortKey>('name');
   const [deleted, setDeleted] = useState<Fence>();
   const selected = useUi(selectedFence);
-  const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
+  const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });
   const enable = useMutation('fences.enable', { invalidates: ['fences.list', 'fences.status'] });
   const remove = useMutation('fences.remove', { invalidates: ['fences.list', 'fences.status'] });
   const restore = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status'] });

@@ -23,7 +23,7 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
   const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   const { client } = useEngine();
   const { map, composer } = useMapHandle();
-  useChannel('fence.event', onFenceEvent);
+  useChannel('fences.event', onFenceEvent);
   useEffect(() => installBenchHook(map, composer, onFenceEvent), [map, composer]);
 
   // A GeoJSON file dropped on the map is imported as fences.

@@ -17,7 +17,7 @@ const TOOLS = [
 /** Fences: draw one on the map and fill in its form, the saved fences, and their live events. */
 export function FencesPanel() {
   const { data: fences, error } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
-  const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status'] });
+  const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });
   const drawing = useUi((s) => s.drawing);
   const draft = useDraft();
   return (

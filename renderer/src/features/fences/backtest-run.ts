@@ -28,7 +28,7 @@ export async function runBacktest(client: RpcClient, fence: FenceInput, range: {
   if (store.get().runId) await cancelBacktest(client);
   const runId = `bt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   publish({ runId, positions: 0, range });
-  const off = client.subscribe('fences.backtest.progress', (p) => {
+  const off = client.subscribe('fences.backtestProgress', (p) => {
     if (p.runId === store.get().runId) publish({ ...store.get(), positions: p.positions });
   });
   try {

@@ -11,7 +11,7 @@ export interface FeedEntry {
 export const FEED_KEEP = 100_000;
 
 /**
- * The live event feed, outside React: every `fence.event` since the workstation opened (the last
+ * The live event feed, outside React: every `fences.event` since the workstation opened (the last
  * 100,000), collected whether or not the panel is open. Views re-render at most 4 times a second.
  */
 let entries: FeedEntry[] = [];

@@ -10,7 +10,7 @@ const FOLLOW_LAYERS = 'follow';
 export function FollowDevice({ id }: { id: string }) {
   const { map, composer } = useMapHandle();
   // The status channel ticks every second: the track refreshes with it.
-  const { data: track, error } = useRpc('heatmap.track', { id }, { refreshOn: ['status'] });
+  const { data: track, error } = useRpc('heatmap.track', { id }, { refreshOn: ['status.changed'] });
   const points = track?.points ?? [];
   const last = points.at(-1);
 

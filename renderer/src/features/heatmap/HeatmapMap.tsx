@@ -13,8 +13,7 @@ import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
-import { Playback } from './Playback';
-import { startAt } from './playback-clock';
+import { Playback, startAt } from '../playback';
 
 /** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
 declare global {
@@ -314,7 +313,7 @@ export function HeatmapMap() {
           )}
         </div>
       )}
-      <Playback controller={controller} />
+      <Playback onFrame={(buffer) => controller.current?.apply(buffer)} />
       {selection?.kind === 'cell' && (layer === 'market' ? <MarketCellCard hex={selection.hex} /> : <PinnedCell hex={selection.hex} />)}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
       <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} smoothing={smoothing} />

@@ -6,7 +6,7 @@ import { useEngine, useRpc } from '../../engine';
 import { Panel } from '../../ui';
 import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
-import { startAt } from './playback-clock';
+import { startAt } from '../playback';
 
 /** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {

@@ -3,7 +3,7 @@ import { CellCard } from '../../ui';
 
 /** A cell pinned by a click: its figures, and its positions over the window as a sparkline. */
 export function PinnedCell({ hex }: { hex: string }) {
-  const { data, error } = useRpc('heatmap.cell', { hex }, { refreshOn: ['status'] });
+  const { data, error } = useRpc('heatmap.cell', { hex }, { refreshOn: ['status.changed'] });
   const series = data?.positions ?? [];
   const max = Math.max(1, ...series);
   const w = 220;

@@ -5,7 +5,7 @@ import { CellCard } from '../../ui';
 
 /** A market cell picked on the map or in the list: supply, demand and surge now and per kind, and the hour behind them. */
 export function MarketCellCard({ hex }: { hex: string }) {
-  const { data, error } = useRpc('market.cell', { hex }, { refreshOn: ['status'] });
+  const { data, error } = useRpc('market.cell', { hex }, { refreshOn: ['status.changed'] });
   const chart = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = chart.current;

@@ -2,7 +2,7 @@ import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
 
-const REFRESH = { refreshOn: ['status', 'market.changed'] as const };
+const REFRESH = { refreshOn: ['status.changed', 'market.changed'] as const };
 
 /**
  * The market in the Heatmap panel: how its processing goes (events, latency, errors, backlog), and the surging cells,

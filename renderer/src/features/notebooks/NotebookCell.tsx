@@ -12,7 +12,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
   const { client } = useEngine();
   const [editing, setEditing] = useState(cell.kind === 'markdown' && !cell.source);
   const label = `Cell ${index + 1}`;
-  const { data: sources } = useRpc('notebook.sources', {});
+  const { data: sources } = useRpc('notebooks.sources', {});
   if (cell.kind === 'markdown')
     return (
       <section className="nb-cell nb-markdown" aria-label={label}>
@@ -51,7 +51,7 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         onRun={() => void runCell(client, cell.id)}
         error={run?.error}
         views={views}
-        complete={(sql, cursor) => client.call('notebook.complete', { sql, cursor })}
+        complete={(sql, cursor) => client.call('notebooks.complete', { sql, cursor })}
       />
       <div className="nb-actions">
         {running ? (

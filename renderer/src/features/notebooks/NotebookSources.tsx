@@ -6,8 +6,8 @@ import { addCell, editCell } from './notebook-state';
 /** Opens each path as a view; what could not be opened, with the engine's reason. */
 export async function openPaths(client: RpcClient, paths: readonly string[]): Promise<string[]> {
   const failed: string[] = [];
-  for (const path of paths) await client.call('notebook.open', { path }).catch((err: Error) => failed.push(`${path}: ${err.message}`));
-  if (paths.length) invalidate(client, ['notebook.sources']);
+  for (const path of paths) await client.call('notebooks.open', { path }).catch((err: Error) => failed.push(`${path}: ${err.message}`));
+  if (paths.length) invalidate(client, ['notebooks.sources']);
   return failed;
 }
 
@@ -17,9 +17,9 @@ export async function openPaths(client: RpcClient, paths: readonly string[]): Pr
  */
 export function NotebookSources({ opening, onClose }: { opening: boolean; onClose(): void }) {
   const { client, files } = useEngine();
-  const { data: sources } = useRpc('notebook.sources', {});
+  const { data: sources } = useRpc('notebooks.sources', {});
   const [chosenErrors, setChosenErrors] = useState<string[]>([]);
-  const open = useMutation('notebook.open', { invalidates: ['notebook.sources'] });
+  const open = useMutation('notebooks.open', { invalidates: ['notebooks.sources'] });
   const [path, setPath] = useState('');
   return (
     <>

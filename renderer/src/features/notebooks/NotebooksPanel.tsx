@@ -36,7 +36,7 @@ const commands = (client: RpcClient) => [
   { id: 'notebook.new', title: 'New notebook', group: 'Notebooks', run: newNotebook },
   { id: 'notebook.runAll', title: 'Run every cell of the notebook', group: 'Notebooks', shortcut: 'Mod+Shift+Enter', run: () => void runCells(client) },
   { id: 'notebook.save', title: 'Save the notebook as a .sql file', group: 'Notebooks', run: saveNotebook },
-  { id: 'notebook.open', title: 'Open a notebook (.sql file)', group: 'Notebooks', run: pickNotebook },
+  { id: 'notebooks.open', title: 'Open a notebook (.sql file)', group: 'Notebooks', run: pickNotebook },
   { id: 'notebook.addSql', title: 'Add a SQL cell to the notebook', group: 'Notebooks', run: () => void addCell('sql') },
 ];
 

@@ -4,7 +4,7 @@ import { newCellId, parseNotebook, serializeNotebook, type Cell } from './notebo
 import { recordQuery, rememberNotebook } from './notebook-history';
 import { dropPages } from './result-pages';
 
-export type RunSummary = ResultOf<'notebook.run'>;
+export type RunSummary = ResultOf<'notebooks.run'>;
 
 /** A cell's last run: running (rows so far, DuckDB's estimate), its result, or why it has none. */
 export interface CellRun {
@@ -108,13 +108,13 @@ export async function runCell(client: RpcClient, id: string): Promise<boolean> {
   const started = Date.now();
   dropPages(id);
   setRun(id, { status: 'running', rows: 0, started });
-  const off = client.subscribe('notebook.progress', (p) => {
+  const off = client.subscribe('notebooks.progress', (p) => {
     const run = store.get().runs[id];
     if (p.queryId === id && run?.status === 'running' && run.started === started)
       setRun(id, { ...run, rows: p.rows, percent: p.percent, ...(p.columns ? { columns: p.columns } : {}) });
   });
   try {
-    const summary = await client.call('notebook.run', { queryId: id, sql: cell.source, ...(cell.name ? { name: cell.name } : {}) });
+    const summary = await client.call('notebooks.run', { queryId: id, sql: cell.source, ...(cell.name ? { name: cell.name } : {}) });
     setRun(id, { status: 'done', rows: summary.rows, started, summary });
     recordQuery({ sql: cell.source, at: started, ms: summary.ms, rows: summary.rows });
     return true;
@@ -136,5 +136,5 @@ export async function runCells(client: RpcClient, from?: string): Promise<void> 
 }
 
 export async function cancelCell(client: RpcClient, id: string): Promise<void> {
-  await client.call('notebook.cancel', { queryId: id });
+  await client.call('notebooks.cancel', { queryId: id });
 }

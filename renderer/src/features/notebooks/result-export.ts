@@ -16,7 +16,7 @@ const MIME = { csv: 'text/csv', parquet: 'application/vnd.apache.parquet', geojs
 
 /** The whole result of a cell (run again by the engine, not only the rows kept to show) as a CSV, Parquet or GeoJSON file. */
 export async function exportResult(client: RpcClient, cell: Cell, format: keyof typeof MIME): Promise<void> {
-  const bytes = await client.call('notebook.export', { sql: cell.source, format });
+  const bytes = await client.call('notebooks.export', { sql: cell.source, format });
   const index = getNotebook().cells.findIndex((c) => c.id === cell.id) + 1;
   download(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, MIME[format]);
 }

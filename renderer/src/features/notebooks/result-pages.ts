@@ -28,7 +28,7 @@ export function pageOf(client: RpcClient, cellId: string, row: number): { table:
     mine.set(
       index,
       client
-        .call('notebook.page', { queryId: cellId, offset: index * PAGE_ROWS, limit: PAGE_ROWS })
+        .call('notebooks.page', { queryId: cellId, offset: index * PAGE_ROWS, limit: PAGE_ROWS })
         .then((buffer) => {
           if (pages.get(cellId) !== mine) return;
           mine.set(index, tableFromIPC(new Uint8Array(buffer)));
@@ -49,7 +49,7 @@ export function dropPages(cellId: string): void {
 export async function fetchRows(client: RpcClient, cellId: string, rows: number): Promise<Table> {
   let table: Table | undefined;
   for (let offset = 0; offset < Math.max(rows, 1); offset += 100_000) {
-    const page = tableFromIPC(new Uint8Array(await client.call('notebook.page', { queryId: cellId, offset, limit: 100_000 })));
+    const page = tableFromIPC(new Uint8Array(await client.call('notebooks.page', { queryId: cellId, offset, limit: 100_000 })));
     table = table ? table.concat(page) : page;
   }
   return table!;

@@ -6,8 +6,8 @@ const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 
 
 /** Source and its state, throughput, devices, cells on screen, and the link to the engine. */
 export function StatusBar() {
-  const first = useRpc('engine.status', {});
-  const s = useChannelValue('status') ?? first.data;
+  const first = useRpc('status.get', {});
+  const s = useChannelValue('status.changed') ?? first.data;
   const connection = useConnection();
   const { cells, resolution } = useHeatmapStats();
   const link = connection.state === 'open' ? 'connected' : connection.state === 'connecting' ? 'connecting…' : 'disconnected';

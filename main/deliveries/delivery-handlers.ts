@@ -4,23 +4,23 @@ import { eventOfPayload, type QueueItem } from './delivery-queue';
 import type { DeliveryService } from './delivery-service';
 
 type QueueMethods =
-  | 'queue.metrics'
-  | 'queue.health'
-  | 'queue.history'
-  | 'dlq.list'
-  | 'dlq.counts'
-  | 'dlq.get'
-  | 'dlq.requeue'
-  | 'dlq.discard'
-  | 'dlq.undoDiscard'
-  | 'queue.replayPreview'
-  | 'queue.replay'
-  | 'queue.replayCancel'
-  | 'targets.list'
-  | 'targets.upsert'
-  | 'targets.remove'
-  | 'targets.test'
-  | 'targets.setSecret';
+  | 'deliveries.metrics'
+  | 'deliveries.health'
+  | 'deliveries.healthHistory'
+  | 'deliveries.deadLetters'
+  | 'deliveries.deadLetterCounts'
+  | 'deliveries.item'
+  | 'deliveries.requeue'
+  | 'deliveries.discard'
+  | 'deliveries.undoDiscard'
+  | 'deliveries.replayPreview'
+  | 'deliveries.replay'
+  | 'deliveries.replayCancel'
+  | 'deliveries.targets'
+  | 'deliveries.saveTarget'
+  | 'deliveries.removeTarget'
+  | 'deliveries.testTarget'
+  | 'deliveries.setTargetSecret';
 
 /** A client that runs replays: it hears their progress and may cancel its own. */
 export interface QueueClient {
@@ -49,63 +49,63 @@ const notFound = (path: string, message: string) => new RpcError({ code: 'invali
  * The queue's RPC methods. `service` is a function so that a queue that could not open (a damaged or
  * locked file) answers every call with why, while the rest of the engine runs on.
  */
-export function queueHandlers<C extends QueueClient>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
+export function deliveryHandlers<C extends QueueClient>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
   const queue = () => service().queue;
   const target = (id: string) => {
     if (!queue().targets.get(id)) throw notFound('id', `no target "${id}"`);
   };
   return {
-    'queue.metrics': () => queue().metrics(),
-    'queue.health': () => queue().health(),
-    'queue.history': ({ range }) => service().history.samples(range),
-    'dlq.list': ({ limit, offset, sort, descending, ...filter }) => {
+    'deliveries.metrics': () => queue().metrics(),
+    'deliveries.health': () => queue().health(),
+    'deliveries.healthHistory': ({ range }) => service().history.samples(range),
+    'deliveries.deadLetters': ({ limit, offset, sort, descending, ...filter }) => {
       const page = queue().deadLetters.list(filter, { limit, offset, sort, descending });
       return { total: page.total, items: page.items.map(info) };
     },
-    'dlq.counts': (filter) => queue().deadLetters.counts(filter),
-    'dlq.get': ({ id }) => {
+    'deliveries.deadLetterCounts': (filter) => queue().deadLetters.counts(filter),
+    'deliveries.item': ({ id }) => {
       const found = queue().deadLetters.get(id);
       if (!found) throw notFound('id', `no delivery with id ${id}`);
       return { item: info(found.item), payload: found.item.payload, headers: service().headersOf(found.item), attempts: found.attempts };
     },
-    'dlq.requeue': (filter) => ({ requeued: queue().deadLetters.requeue(filter) }),
-    'dlq.discard': (filter) => queue().deadLetters.discard(filter),
-    'dlq.undoDiscard': ({ batch }) => ({ restored: queue().deadLetters.undoDiscard(batch) }),
-    'queue.replayPreview': (filter) => service().replayCount(filter),
-    'queue.replay': async ({ targetId, replayId, ...filter }, client) => {
+    'deliveries.requeue': (filter) => ({ requeued: queue().deadLetters.requeue(filter) }),
+    'deliveries.discard': (filter) => queue().deadLetters.discard(filter),
+    'deliveries.undoDiscard': ({ batch }) => ({ restored: queue().deadLetters.undoDiscard(batch) }),
+    'deliveries.replayPreview': (filter) => service().replayCount(filter),
+    'deliveries.replay': async ({ targetId, replayId, ...filter }, client) => {
       if (!queue().targets.get(targetId)) throw notFound('targetId', `no target "${targetId}"`);
       const abort = new AbortController();
       if (replayId) client.replays.set(replayId, abort);
       try {
         const r = await service().replay(filter, targetId, {
           signal: abort.signal,
-          onProgress: (p) => replayId && client.emit('queue.replay.progress', { replayId, ...p }),
+          onProgress: (p) => replayId && client.emit('deliveries.replayProgress', { replayId, ...p }),
         });
         return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length, cancelled: r.cancelled };
       } finally {
         if (replayId) client.replays.delete(replayId);
       }
     },
-    'queue.replayCancel': ({ replayId }, client) => {
+    'deliveries.replayCancel': ({ replayId }, client) => {
       const run = client.replays.get(replayId);
       run?.abort();
       return { cancelled: Boolean(run) };
     },
-    'targets.list': () =>
+    'deliveries.targets': () =>
       queue()
         .targets.list()
         .map((t) => (t.secretRef ? { ...t, secretFound: service().hasSecret(t.secretRef) } : t)),
-    'targets.upsert': (t) => queue().targets.upsert(t),
-    'targets.remove': ({ id }) => {
+    'deliveries.saveTarget': (t) => queue().targets.upsert(t),
+    'deliveries.removeTarget': ({ id }) => {
       target(id);
       return { movedToDlq: queue().targets.remove(id).dlq };
     },
-    'targets.test': async ({ id }) => {
+    'deliveries.testTarget': async ({ id }) => {
       target(id);
       const { gone: _gone, retryAfterMs: _retry, ...answer } = await service().sendTest(id);
       return answer;
     },
-    'targets.setSecret': ({ name, value }) => {
+    'deliveries.setTargetSecret': ({ name, value }) => {
       try {
         service().setSecret(name, value);
       } catch (err) {

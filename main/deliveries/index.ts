@@ -14,7 +14,7 @@ export {
 } from './delivery-queue';
 export { DeliveryWorker, type Deliver, type WorkerOptions } from './delivery-worker';
 export { EventLog } from './event-log';
-export { queueHandlers } from './queue-handlers';
+export { deliveryHandlers } from './delivery-handlers';
 export { queueSettingsOf } from './queue-settings';
 
 export { classifyHealth, type Health, type QueueMetrics } from './health';

@@ -4,7 +4,6 @@ import { registerCommands } from '../../app/commands';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useEngine, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
-import type { HeatmapController } from './heatmap-controller';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
 const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -14,7 +13,7 @@ const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0,
  * window or cumulative), each frame asked of the notebook thread for the view and drawn as live frames
  * are. Esc or "Back to live" returns to the live window.
  */
-export function Playback({ controller }: { controller: React.RefObject<HeatmapController | null> }) {
+export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }) {
   const { client } = useEngine();
   const { map } = useMapHandle();
   const playback = useUi((s) => s.playback);
@@ -45,7 +44,7 @@ export function Playback({ controller }: { controller: React.RefObject<HeatmapCo
           },
         })
         .then((buffer) => {
-          if (getUi().playback) controller.current?.apply(buffer);
+          if (getUi().playback) onFrame(buffer);
         })
         .catch(() => undefined)
         .finally(() => {

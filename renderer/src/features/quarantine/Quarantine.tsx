@@ -6,7 +6,7 @@ import { Confirm, EmptyState } from '../../ui';
 import { bytesOfBase64, hexDump, textOf } from './hex-dump';
 
 const PAGE = 50;
-const REFRESH = { refreshOn: ['status'] as const };
+const REFRESH = { refreshOn: ['status.changed'] as const };
 const keyOf = (e: Pick<QuarantineEntry, 'stream' | 'seq'>) => `${e.stream}/${e.seq}`;
 const AGES = { '1h': 3600_000, '1d': 86_400_000, '7d': 7 * 86_400_000 } as const;
 

@@ -1,6 +1,7 @@
-/** The delivery queue: its health and figures, dead letters, replay and targets. */
+/** Deliveries: the durable queue of fence events, its health and figures, dead letters, replay and targets. */
 import { z } from 'zod';
 import { FenceEventSchema, FenceEventTypeSchema } from '../fence-event';
+import { Epoch } from './contract';
 
 const QueueMetricsShape = {
   pending_count: z.number(),
@@ -76,8 +77,6 @@ const AttemptSchema = z.object({
   /** The first KB of the receiver's answer. */
   response: z.string().nullable(),
 });
-/** Epoch milliseconds. */
-export const Epoch = z.number().int().nonnegative();
 /** Which dead letters an operation applies to; empty means all. */
 const DlqFilterSchema = z
   .object({
@@ -123,9 +122,9 @@ export const ReplayProgressSchema = z.object({
   total: z.number(),
 });
 
-export const queueMethods = {
+export const deliveriesMethods = {
   /** The queue's metrics (pending, processing, DLQ, success rate, latency), plus figures per target. */
-  'queue.metrics': {
+  'deliveries.metrics': {
     params: z.object({}).strict(),
     result: z.object({
       ...QueueMetricsShape,
@@ -146,17 +145,17 @@ export const queueMethods = {
     }),
   },
   /** Healthy / Degraded / Unhealthy, every threshold crossed in words, and the metrics behind it. */
-  'queue.health': {
+  'deliveries.health': {
     params: z.object({}).strict(),
     result: z.object({ status: z.enum(['Healthy', 'Degraded', 'Unhealthy']), reasons: z.array(z.string()), metrics: z.object(QueueMetricsShape) }),
   },
   /** The queue's figures over the last 15 minutes or hour (a sample every 5 s), or day (a minute apart). */
-  'queue.history': {
+  'deliveries.healthHistory': {
     params: z.object({ range: z.enum(['15m', '1h', '1d']) }).strict(),
     result: z.object({ stepMs: z.number(), samples: z.array(QueueSampleSchema) }),
   },
   /** Dead letters matching a filter, most recently failed first (or by another order). */
-  'dlq.list': {
+  'deliveries.deadLetters': {
     params: DlqFilterSchema.extend({
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
@@ -166,36 +165,36 @@ export const queueMethods = {
     result: z.object({ total: z.number(), items: z.array(QueueItemSchema) }),
   },
   /** Dead letters matching a filter, counted per target and per error (the most frequent first). */
-  'dlq.counts': {
+  'deliveries.deadLetterCounts': {
     params: DlqFilterSchema,
     result: z.object({ byTarget: z.record(z.string(), z.number()), byError: z.array(z.object({ error: z.string(), count: z.number() })) }),
   },
   /** One delivery with its payload exactly as sent, the headers it goes with (signature masked), and every attempt, oldest first. */
-  'dlq.get': {
+  'deliveries.item': {
     params: z.object({ id: z.string().min(1).max(64) }).strict(),
     result: z.object({ item: QueueItemSchema, payload: z.string(), headers: z.record(z.string(), z.string()), attempts: z.array(AttemptSchema) }),
   },
   /** Back to pending with attempts reset (the attempt history stays); returns how many. */
-  'dlq.requeue': { params: DlqFilterSchema, result: z.object({ requeued: z.number() }) },
-  /** Takes dead letters out (their attempts stay in the audit log); `dlq.undoDiscard` with the batch puts them back within a minute. */
-  'dlq.discard': { params: DlqFilterSchema, result: z.object({ discarded: z.number(), batch: z.number() }) },
+  'deliveries.requeue': { params: DlqFilterSchema, result: z.object({ requeued: z.number() }) },
+  /** Takes dead letters out (their attempts stay in the audit log); `deliveries.undoDiscard` with the batch puts them back within a minute. */
+  'deliveries.discard': { params: DlqFilterSchema, result: z.object({ discarded: z.number(), batch: z.number() }) },
   /** Puts back what a discard took, as it was; returns how many. */
-  'dlq.undoDiscard': { params: z.object({ batch: z.number().int() }).strict(), result: z.object({ restored: z.number() }) },
+  'deliveries.undoDiscard': { params: z.object({ batch: z.number().int() }).strict(), result: z.object({ restored: z.number() }) },
   /** How many events a replay with this filter would re-deliver, from the log and from the archive. */
-  'queue.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
+  'deliveries.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
   /**
    * Re-delivers past events (from the queue's log, and the Parquet archive for older ones) to one target,
-   * as new deliveries marked replayed; progress on `queue.replay.progress`, `queue.replayCancel` stops it
+   * as new deliveries marked replayed; progress on `deliveries.replayProgress`, `deliveries.replayCancel` stops it
    * (what was queued by then stays queued).
    */
-  'queue.replay': {
+  'deliveries.replay': {
     params: z.object({ ...ReplayFilterShape, targetId: TargetIdSchema, replayId: ReplayId.optional() }).strict(),
     result: z.object({ fromLog: z.number(), fromArchive: z.number(), queued: z.number(), cancelled: z.boolean() }),
   },
-  'queue.replayCancel': { params: z.object({ replayId: ReplayId }).strict(), result: z.object({ cancelled: z.boolean() }) },
-  'targets.list': { params: z.object({}).strict(), result: z.array(TargetSchema) },
+  'deliveries.replayCancel': { params: z.object({ replayId: ReplayId }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  'deliveries.targets': { params: z.object({}).strict(), result: z.array(TargetSchema) },
   /** Sends a test event to a target now (not through the queue) and answers what the receiver said. */
-  'targets.test': {
+  'deliveries.testTarget': {
     params: z.object({ id: TargetIdSchema }).strict(),
     result: z.object({
       id: z.string(),
@@ -210,7 +209,7 @@ export const queueMethods = {
    * Stores a signing secret in the OS keychain (the desktop app; in web mode the engine's environment
    * holds secrets: HEXWATCH_SECRET_<NAME>). The value is never shown again nor written anywhere else.
    */
-  'targets.setSecret': {
+  'deliveries.setTargetSecret': {
     params: z
       .object({
         name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a secret name: letters, digits, _ . -'),
@@ -220,7 +219,14 @@ export const queueMethods = {
     result: z.object({ saved: z.boolean() }),
   },
   /** Creates or replaces a delivery target (re-enabling one that a 410 disabled). */
-  'targets.upsert': { params: TargetInputSchema, result: TargetSchema },
+  'deliveries.saveTarget': { params: TargetInputSchema, result: TargetSchema },
   /** Removes a target; its undelivered items go to the DLQ, never silently dropped. */
-  'targets.remove': { params: z.object({ id: TargetIdSchema }).strict(), result: z.object({ movedToDlq: z.number() }) },
+  'deliveries.removeTarget': { params: z.object({ id: TargetIdSchema }).strict(), result: z.object({ movedToDlq: z.number() }) },
+} as const;
+
+export const deliveriesChannels = {
+  /** Dead letters or targets changed (an item dead-lettered, requeued, discarded; a target edited): the Deliveries panel refreshes. */
+  'deliveries.changed': z.object({ dlq: z.number() }),
+  /** Progress of this client's running replays. */
+  'deliveries.replayProgress': ReplayProgressSchema,
 } as const;

@@ -1,17 +1,6 @@
-/** The engine's own contract: its status, the live heatmap, the configuration. */
+/** The live heatmap: viewports and their frames, a cell, a device's track, where the data is. */
 import { z } from 'zod';
-
-export const Binary = z.instanceof(ArrayBuffer);
-
-export const BoundsSchema = z
-  .object({
-    west: z.number().finite().min(-540).max(540),
-    south: z.number().finite().min(-90).max(90),
-    east: z.number().finite().min(-540).max(540),
-    north: z.number().finite().min(-90).max(90),
-  })
-  .refine((b) => b.south <= b.north, { message: 'south must not be above north', path: ['south'] });
-export type Bounds = z.infer<typeof BoundsSchema>;
+import { Binary, BoundsSchema, HexSchema } from './contract';
 
 /**
  * What a cell's colour counts: unique devices, positions, or positions per device (how busy each device is
@@ -26,7 +15,7 @@ export const ViewportSchema = z
   .object({
     bounds: BoundsSchema,
     zoom: z.number().finite().min(0).max(24),
-    /** The H3 resolution the client wants (cells sized for its screen); absent: the ADR's zoom table. Capped at live.maxResolution. */
+    /** The H3 resolution the client wants (cells sized for its screen); absent: the zoom table in shared/zoom.ts. Capped at live.maxResolution. */
     resolution: z.number().int().min(0).max(15).optional(),
     /** k-ring smoothing, 0–3: each cell shows the total of its k-ring. */
     smoothing: z.number().int().min(0).max(3).optional(),
@@ -36,33 +25,7 @@ export const ViewportSchema = z
   .strict();
 export type Viewport = z.infer<typeof ViewportSchema>;
 
-export const SourceKindSchema = z.enum(['simulator', 'nats']);
-export const StatusSchema = z.object({
-  version: z.string(),
-  source: SourceKindSchema,
-  sourceState: z.enum(['starting', 'running', 'reconnecting', 'error', 'stopped']),
-  sourceDetail: z.string().optional(),
-  positionsPerSec: z.number(),
-  positionsTotal: z.number(),
-  devices: z.number(),
-  cells: z.number(),
-  windowS: z.number(),
-  maxResolution: z.number(),
-  uptimeS: z.number(),
-  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined. */
-  ingest: z.object({ committed: z.number(), skipped: z.number(), quarantined: z.number() }).optional(),
-  /** The delivery queue: its health, what waits and what is dead-lettered (why, when it cannot open). */
-  queue: z
-    .object({ health: z.enum(['Healthy', 'Degraded', 'Unhealthy', 'Unavailable']), pending: z.number(), dlq: z.number(), detail: z.string().optional() })
-    .optional(),
-  /** The market: cells holding supply or demand, those surging, events counted per second, and how its demand is read. */
-  market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
-});
-export type Status = z.infer<typeof StatusSchema>;
-
-export const engineMethods = {
-  /** Engine and source health, the same figures the status bar shows. */
-  'engine.status': { params: z.object({}).strict(), result: StatusSchema },
+export const heatmapMethods = {
   /** Sets this client's viewport; frames for it then arrive on `heatmap.frame`. */
   'heatmap.viewport': {
     params: ViewportSchema,
@@ -75,7 +38,7 @@ export const engineMethods = {
   },
   /** One cell over the live window: fixes per time bucket (oldest first) and its unique devices now. */
   'heatmap.cell': {
-    params: z.object({ hex: z.string().regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex') }).strict(),
+    params: z.object({ hex: HexSchema }).strict(),
     result: z.object({ hex: z.string(), resolution: z.number(), bucketMs: z.number(), start: z.number(), positions: z.array(z.number()), devices: z.number() }),
   },
   /** Ids of devices seen in the live window that start with `prefix` (any case), sorted. */
@@ -90,9 +53,9 @@ export const engineMethods = {
   },
   /** One heatmap frame for a viewport, now (binary, see heatmap-frame.ts). */
   'heatmap.snapshot': { params: ViewportSchema, result: Binary },
-  /** The effective configuration (secrets redacted) and where the settings file lives. */
-  'config.get': {
-    params: z.object({}).strict(),
-    result: z.object({ settingsPath: z.string(), config: z.record(z.string(), z.unknown()) }),
-  },
+} as const;
+
+export const heatmapChannels = {
+  /** This client's heatmap frames (binary, see heatmap-frame.ts). */
+  'heatmap.frame': Binary,
 } as const;

@@ -1,0 +1,36 @@
+/** The engine's status: the figures the status bar shows, asked for and pushed every second. */
+import { z } from 'zod';
+
+export const SourceKindSchema = z.enum(['simulator', 'nats']);
+export const StatusSchema = z.object({
+  version: z.string(),
+  source: SourceKindSchema,
+  sourceState: z.enum(['starting', 'running', 'reconnecting', 'error', 'stopped']),
+  sourceDetail: z.string().optional(),
+  positionsPerSec: z.number(),
+  positionsTotal: z.number(),
+  devices: z.number(),
+  cells: z.number(),
+  windowS: z.number(),
+  maxResolution: z.number(),
+  uptimeS: z.number(),
+  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined. */
+  ingest: z.object({ committed: z.number(), skipped: z.number(), quarantined: z.number() }).optional(),
+  /** The delivery queue: its health, what waits and what is dead-lettered (why, when it cannot open). */
+  queue: z
+    .object({ health: z.enum(['Healthy', 'Degraded', 'Unhealthy', 'Unavailable']), pending: z.number(), dlq: z.number(), detail: z.string().optional() })
+    .optional(),
+  /** The market: cells holding supply or demand, those surging, events counted per second, and how its demand is read. */
+  market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export const statusMethods = {
+  /** Engine and source health, the same figures the status bar shows. */
+  'status.get': { params: z.object({}).strict(), result: StatusSchema },
+} as const;
+
+export const statusChannels = {
+  /** The status, every second while a client is connected (answers that follow the engine refresh on it). */
+  'status.changed': StatusSchema,
+} as const;
