@@ -6,6 +6,7 @@
  */
 import { goAsin, goAtan2, goCos, goSin } from './go-math';
 import type { FenceGeometry } from '../../shared/fence';
+import { circleRing, EARTH_RADIUS_M, rectangleRing, type Trig } from '../../shared/fence-rings';
 
 export interface Box {
   minX: number;
@@ -204,10 +205,9 @@ function polygonsShape(polygons: Polygon[]): Shape {
 }
 
 // geojson's geo package, with Go's sin, cos, asin and atan2 (go-math.ts): bit for bit what Tile38 computes.
-const EARTH_RADIUS = 6371e3;
 const RADIANS = Math.PI / 180;
-const DEGREES = 180 / Math.PI;
-const TWO_PI_R = 2 * Math.PI * EARTH_RADIUS;
+const TWO_PI_R = 2 * Math.PI * EARTH_RADIUS_M;
+const GO_TRIG: Trig = { sin: goSin, cos: goCos, asin: goAsin, atan2: goAtan2 };
 
 function haversine(latA: number, lonA: number, latB: number, lonB: number): number {
   const φ1 = latA * RADIANS;
@@ -219,40 +219,13 @@ function haversine(latA: number, lonA: number, latB: number, lonB: number): numb
   return sΔφ2 * sΔφ2 + goCos(φ1) * goCos(φ2) * sΔλ2 * sΔλ2;
 }
 
-/** Go's math.Mod for the non-negative operands used here. */
-const goMod = (x: number, y: number) => x % y;
-
-function destination(lat: number, lon: number, meters: number, bearing: number): [number, number] {
-  const δ = meters / EARTH_RADIUS;
-  const θ = bearing * RADIANS;
-  const φ1 = lat * RADIANS;
-  const λ1 = lon * RADIANS;
-  const φ2 = goAsin(goSin(φ1) * goCos(δ) + goCos(φ1) * goSin(δ) * goCos(θ));
-  let λ2 = λ1 + goAtan2(goSin(θ) * goSin(δ) * goCos(φ1), goCos(δ) - goSin(φ1) * goSin(φ2));
-  λ2 = goMod(λ2 + 3 * Math.PI, 2 * Math.PI) - Math.PI;
-  return [φ2 * DEGREES, λ2 * DEGREES];
-}
-
 /** The 64-step polygon Tile38 uses for a circle wherever it needs one (here: `cross`). */
 export function circlePolygon(cx: number, cy: number, radiusM: number, steps = 64): number[][] {
-  const meters = goMod(radiusM, TWO_PI_R);
-  const [maxY] = destination(cy, cx, meters, 0);
-  const [, maxX] = destination(cy, cx, meters, 90);
-  const [minY] = destination(cy, cx, meters, 180);
-  const [, minX] = destination(cy, cx, meters, 270);
-  const lons = (maxX - minX) / 2;
-  const lats = (maxY - minY) / 2;
-  const points: number[][] = [];
-  for (let th = 0; th <= 360; th += 360 / steps) {
-    const r = (Math.PI / 180) * th;
-    points.push([cx + lons * goCos(r), cy + lats * goSin(r)]);
-  }
-  points.push(points[0]);
-  return points;
+  return circleRing([cx, cy], radiusM, steps, GO_TRIG);
 }
 
 function circleShape(cx: number, cy: number, radiusM: number): Shape {
-  const sin = goSin((0.5 * goMod(radiusM, TWO_PI_R)) / EARTH_RADIUS);
+  const sin = goSin((0.5 * (radiusM % TWO_PI_R)) / EARTH_RADIUS_M);
   const limit = sin * sin;
   const poly: Polygon = { exterior: ringOf(circlePolygon(cx, cy, radiusM)), holes: [] };
   // Tile38 files a circle fence under its polygon's box, as here: a fix outside that box is not tested.
@@ -278,15 +251,4 @@ export function compileShape(g: FenceGeometry): Shape {
     case 'Circle':
       return circleShape(g.center[0], g.center[1], g.radius_m);
   }
-}
-
-/** A rectangle as the polygon ring Tile38 is given. */
-export function rectangleRing([w, s, e, n]: readonly [number, number, number, number]): number[][] {
-  return [
-    [w, s],
-    [e, s],
-    [e, n],
-    [w, n],
-    [w, s],
-  ];
 }

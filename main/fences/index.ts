@@ -1,7 +1,7 @@
 /** Geofences: the embedded engine (Tile38's semantics, plus dwell and synthetic exits). */
 export { FenceEngine, type Fix } from './fence-engine';
 export { detectEvents, type Tile38Detect } from './detect';
-export { circlePolygon, compileShape, rectangleRing, type Shape } from './geometry';
+export { circlePolygon, compileShape, type Shape } from './geometry';
 export { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
 export { eventOfMessage, fenceQuery, setCommand, tile38Detect } from './tile38-commands';
 export { FenceRegistry, FenceValidationError, parseFence } from './fence-registry';

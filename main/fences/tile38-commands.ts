@@ -5,7 +5,7 @@
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import { isFixTime } from '../../shared/position';
-import { rectangleRing } from './geometry';
+import { rectangleRing } from '../../shared/fence-rings';
 import type { Tile38Detect } from './detect';
 
 const TILE38_DETECT: readonly Tile38Detect[] = ['enter', 'exit', 'inside', 'outside', 'cross'];

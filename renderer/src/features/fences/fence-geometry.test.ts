@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ringSelfIntersection } from '../../../../shared/ring-check';
-import { circleRing, crossingEdges, drawnFeatureOf, fenceBounds, fenceGeometryOf, fencePolygons, formatDistance, simplifyRing } from './fence-geometry';
+import { circleRing } from '../../../../shared/fence-rings';
+import { crossingEdges, drawnFeatureOf, fenceBounds, fenceGeometryOf, fencePolygons, formatDistance, simplifyRing } from './fence-geometry';
 
 const square: [number, number][] = [
   [-74, 40.7],
@@ -37,12 +38,13 @@ describe('fence geometry from a drawing', () => {
     expect(fenceGeometryOf({ geometry: { type: 'LineString', coordinates: [] }, properties: {} })).toBeUndefined();
   });
 
-  it('draws a circle with points at its radius, and goes back into the drawing as the mode that made it', () => {
-    const ring = circleRing([0, 0], 1000, 32);
-    expect(ring).toHaveLength(33);
-    expect(ring[0]).toEqual(ring[32]);
-    // 1 km north of the equator is 0.008993° of latitude.
-    expect(ring[0]![1]).toBeCloseTo(0.008993, 5);
+  it('draws a circle as the engine tests it, and goes back into the drawing as the mode that made it', () => {
+    const [ring] = fencePolygons({ type: 'Circle', center: [0, 0], radius_m: 1000 })[0]!;
+    const engine = circleRing([0, 0], 1000);
+    // The engine's 64 points, rounded, each once, then closed.
+    expect(ring).toHaveLength(65);
+    expect(ring![0]).toEqual(ring![64]);
+    expect(ring![16]).toEqual([Math.round(engine[16]![0] * 1e7) / 1e7, Math.round(engine[16]![1] * 1e7) / 1e7]);
     expect(drawnFeatureOf({ type: 'Circle', center: [0, 0], radius_m: 1000 })[0]!.properties).toEqual({ mode: 'circle', radiusKilometers: 1 });
     expect(drawnFeatureOf({ type: 'Rectangle', bbox: [0, 0, 1, 1] })[0]!.properties.mode).toBe('rectangle');
     // terra-draw takes no holes: only the outer ring goes in.

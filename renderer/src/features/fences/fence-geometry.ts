@@ -1,4 +1,5 @@
 import type { FenceGeometry } from '../../../../shared/fence';
+import { circleRing, rectangleRing } from '../../../../shared/fence-rings';
 import { ringSelfIntersection } from '../../../../shared/ring-check';
 
 type Ring = [number, number][];
@@ -8,7 +9,6 @@ export interface DrawnFeature {
   properties: { mode?: unknown; radiusKilometers?: unknown };
 }
 
-const EARTH_M = 6_371_008.8;
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
 /**
@@ -26,29 +26,14 @@ export function fenceGeometryOf(feature: DrawnFeature): FenceGeometry | undefine
     return { type: 'Rectangle', bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
   }
   if (feature.properties.mode === 'circle' && typeof feature.properties.radiusKilometers === 'number' && rings.length === 1) {
-    // terra-draw keeps the radius; the centre is the mean of the (evenly spaced) vertices.
-    const corners = outer.slice(0, -1);
-    const lon = corners.reduce((s, p) => s + p[0], 0) / corners.length;
-    const lat = corners.reduce((s, p) => s + p[1], 0) / corners.length;
+    // terra-draw keeps the radius; the centre is the middle of the ring's box (its points need not be evenly spread).
+    const xs = outer.map((p) => p[0]);
+    const ys = outer.map((p) => p[1]);
+    const lon = (Math.min(...xs) + Math.max(...xs)) / 2;
+    const lat = (Math.min(...ys) + Math.max(...ys)) / 2;
     return { type: 'Circle', center: [round7(lon), round7(lat)], radius_m: Math.round(feature.properties.radiusKilometers * 1000 * 10) / 10 };
   }
   return { type: 'Polygon', coordinates: rings };
-}
-
-/** A circle as a polygon of `steps` points (for drawing; the engine tests the true circle). */
-export function circleRing([lon, lat]: [number, number], radiusM: number, steps = 64): Ring {
-  const ring: Ring = [];
-  const d = radiusM / EARTH_M;
-  const φ1 = (lat * Math.PI) / 180;
-  const λ1 = (lon * Math.PI) / 180;
-  for (let i = 0; i < steps; i++) {
-    const θ = (2 * Math.PI * i) / steps;
-    const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
-    const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
-    ring.push([round7((λ2 * 180) / Math.PI), round7((φ2 * 180) / Math.PI)]);
-  }
-  ring.push(ring[0]!);
-  return ring;
 }
 
 /** A fence's outline as polygons (rings of [lon, lat]), for the map. */
@@ -58,23 +43,19 @@ export function fencePolygons(g: FenceGeometry): Ring[][] {
       return [g.coordinates as Ring[]];
     case 'MultiPolygon':
       return g.coordinates as Ring[][];
-    case 'Rectangle': {
-      const [w, s, e, n] = g.bbox;
-      return [
-        [
-          [
-            [w, s],
-            [e, s],
-            [e, n],
-            [w, n],
-            [w, s],
-          ],
-        ],
-      ];
-    }
+    case 'Rectangle':
+      return [[rectangleRing(g.bbox)]];
     case 'Circle':
-      return [[circleRing(g.center, g.radius_m)]];
+      return [[closedOnce(circleRing(g.center, g.radius_m).map(([x, y]) => [round7(x), round7(y)] as [number, number]))]];
   }
+}
+
+/** A closed ring whose first point stands only at its ends (Tile38's circle comes back to 0° at 360° before it closes). */
+function closedOnce(ring: Ring): Ring {
+  const [x, y] = ring[0]!;
+  let end = ring.length;
+  while (end > 1 && ring[end - 1]![0] === x && ring[end - 1]![1] === y) end--;
+  return [...ring.slice(0, end), ring[0]!];
 }
 
 /** How a saved fence goes back into terra-draw for editing: its polygon, drawn by the mode that suits it. */
