@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, startWebBridge } from '../main';
 import { DeliveryQueue } from '../main/deliveries';
-import { launchChromium } from '../tests/helpers';
+import { launchChromium, typedCall } from '../tests/helpers';
 import { fenceEventOf } from '../tests/helpers/queue-fixtures';
 import { median, round } from './stats';
 
@@ -170,7 +170,7 @@ async function main() {
 
     const client = engine.connect();
     const t = performance.now();
-    const { requeued } = (await client.call('deliveries.requeue', {})) as { requeued: number };
+    const { requeued } = await typedCall((method, params) => client.call(method, params))('deliveries.requeue');
     const requeueS = (performance.now() - t) / 1000;
     client.close();
     if (requeued !== ITEMS) throw new Error(`requeued ${requeued} of ${ITEMS}`);

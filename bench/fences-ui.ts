@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Fence } from '../shared/fence';
 import { startEngine, startWebBridge } from '../main';
 import { seededRandom } from '../main/simulator';
-import { launchChromium } from '../tests/helpers';
+import { hasHook, launchChromium, openPage, waitFor } from '../tests/helpers';
 import { median, percentile, round } from './stats';
 
 const FENCES = 1000;
@@ -59,22 +59,22 @@ async function main() {
   const bridge = await startWebBridge({ engine, host: '127.0.0.1', port: 0, staticDir: join(process.cwd(), 'out', 'renderer') });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.url);
-    await page.waitForFunction(() => (globalThis as { __hexwatchFencesBench?: unknown }).__hexwatchFencesBench !== undefined, null, { timeout: 60_000 });
+    await waitFor(() => hasHook(page, 'benchDrawFences'), { timeoutMs: 60_000, what: 'the fences benchmark hooks' });
     await page.getByRole('button', { name: 'Fences' }).click();
     const list = fences();
 
     // Plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
     const draws = (await page.evaluate(`(async (list) => {
-      const hook = window.__hexwatchFencesBench;
+      const hook = window.__hexwatch;
       // In blocks, not alternating: switching layer kinds at every draw stalls SwiftShader on either.
       const ours = [], bare = [];
-      for (let i = 0; i < 8; i++) ours.push(await hook.draw(list.slice(), false));
-      const pan = await hook.pan(3000);
-      for (let i = 0; i < 8; i++) bare.push(await hook.draw(list.slice(), true));
-      const panBare = await hook.pan(3000);
-      hook.clear();
+      for (let i = 0; i < 8; i++) ours.push(await hook.benchDrawFences(list.slice(), false));
+      const pan = await hook.benchPan(3000);
+      for (let i = 0; i < 8; i++) bare.push(await hook.benchDrawFences(list.slice(), true));
+      const panBare = await hook.benchPan(3000);
+      hook.benchClear();
       return { ours, bare, pan, panBare };
     })(${JSON.stringify(list)})`)) as { ours: number[]; bare: number[]; pan: number[]; panBare: number[] };
     // The first draw of each builds fonts and shaders: the medians take the warm ones.
@@ -86,8 +86,8 @@ async function main() {
     log(`pan frame time: ours p50 ${round(median(draws.pan))} ms, p95 ${round(percentile(draws.pan, 95))} ms; bare p50 ${round(median(draws.panBare))} ms`);
 
     const feed = (await page.evaluate(`(async ({ rate, seconds, fences }) => {
-      const hook = window.__hexwatchFencesBench;
-      const before = hook.feedLength();
+      const hook = window.__hexwatch;
+      const before = hook.benchFeedLength();
       let long = 0;
       const observer = new PerformanceObserver((l) => { for (const e of l.getEntries()) long += e.duration; });
       observer.observe({ type: 'longtask', buffered: false });
@@ -98,7 +98,7 @@ async function main() {
           const due = Math.min(rate * seconds, Math.floor(((performance.now() - start) / 1000) * rate));
           for (; sent < due; sent++) {
             const f = fences[sent % fences.length];
-            hook.event({ id: 'e' + sent, event: { event_type: sent % 2 ? 'exit' : 'enter', fence_id: f, device_id: 'dev-' + (sent % 5000), position: { lat: 40.7589 + ((sent % 97) - 48) * 0.001, lon: -73.9851 + ((sent % 89) - 44) * 0.0012 }, timestamp: Date.now(), source: 'embedded' } });
+            hook.benchEvent({ id: 'e' + sent, event: { event_type: sent % 2 ? 'exit' : 'enter', fence_id: f, device_id: 'dev-' + (sent % 5000), position: { lat: 40.7589 + ((sent % 97) - 48) * 0.001, lon: -73.9851 + ((sent % 89) - 44) * 0.0012 }, timestamp: Date.now(), source: 'embedded' } });
           }
           if (sent >= rate * seconds) { clearInterval(timer); done(null); }
         }, 10);
@@ -106,7 +106,7 @@ async function main() {
       const wall = performance.now() - start;
       await new Promise((r) => setTimeout(r, 1500));
       observer.disconnect();
-      return { sent, kept: hook.feedLength() - before, wall, long };
+      return { sent, kept: hook.benchFeedLength() - before, wall, long };
     })(${JSON.stringify({ rate: FEED_RATE, seconds: FEED_SECONDS, fences: list.slice(0, 50).map((f) => f.id) })})`)) as {
       sent: number;
       kept: number;

@@ -14,13 +14,8 @@ import { decodeFrame } from '../shared/heatmap-frame';
 import { startEngine, startWebBridge } from '../main';
 import { LiveAggregator, indexPosition } from '../main/heatmap';
 import { createFleet, seededRandom, stepWalker } from '../main/simulator';
-import { launchChromium } from '../tests/helpers';
+import { hasHook, launchChromium, openPage, waitFor } from '../tests/helpers';
 import { median, percentile, round } from './stats';
-
-/** What the renderer exposes for tests and benchmarks (renderer/src, window.__hexwatch). */
-interface Page {
-  __hexwatch: { layer(): { cells: number; frames: number }; applyFrame(buffer: ArrayBuffer): number };
-}
 
 const DEVICES = 100_000;
 const ROUNDS = 10; // fixes per device in the aggregation run
@@ -137,9 +132,9 @@ async function measureApply(frames: ArrayBuffer[]) {
   const browser = await launchChromium();
 
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.url);
-    await page.waitForFunction(() => (globalThis as unknown as Page).__hexwatch !== undefined, null, { timeout: 60_000 });
+    await waitFor(() => hasHook(page, 'applyFrame'), { timeoutMs: 60_000, what: 'the heatmap ready' });
     const b64 = frames.map((f) => Buffer.from(f).toString('base64'));
     // Plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
     const script = `(async (encoded) => {

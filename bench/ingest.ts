@@ -17,19 +17,19 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
-import type { Status } from '../shared/rpc';
 import { Simulator } from '../main/simulator';
 import {
+  callOf,
   CommitWatch,
   connectRpc,
   engineRpc,
   makeTempDir,
   percentile,
+  type RunningServer,
   startNats,
   startWebMode,
   SteadyPublisher,
   waitFor,
-  type RunningServer,
 } from '../tests/helpers';
 import { median, round } from './stats';
 
@@ -180,12 +180,8 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
   try {
     const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
     if (!rpc.ok) throw new Error(rpc.error);
-    const call = async <T>(method: string): Promise<T> => {
-      const reply = await rpc.client.call(method, {}, 600_000);
-      if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-      return reply.result as T;
-    };
-    await waitFor(async () => ((await call<Status>('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
+    const call = callOf(rpc.client, 600_000);
+    await waitFor(async () => ((await call('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all positions committed',
@@ -194,7 +190,7 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
     const tCommitted = performance.now();
     const ingestRssMb = peakRss(web.proc.pid!);
     await call('history.roll');
-    const counts = await call<{ hot: number; archived: number }>('history.counts');
+    const counts = await call('history.counts');
     const tEnd = performance.now();
     if (counts.hot + counts.archived !== POSITIONS) throw new Error(`history holds ${counts.hot + counts.archived}, expected ${POSITIONS}`);
     const tFirst = await delivered;
@@ -243,8 +239,8 @@ async function freshness(nats: RunningServer, nc: NatsConnection, rate: number):
   });
   const rpc = await engineRpc(web);
   try {
-    const committed = async () => (await rpc.call<Status>('status.get')).ingest?.committed ?? 0;
-    await waitFor(async () => (await rpc.call<Status>('status.get')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
+    const committed = async () => (await rpc.call('status.get')).ingest?.committed ?? 0;
+    await waitFor(async () => (await rpc.call('status.get')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
     const watch = new CommitWatch(committed, 10);
     const publisher = new SteadyPublisher({ nc, subject: `${subject}.x`, ratePerSec: rate, devices: 10_000 });
     await publisher.runFor(FRESHNESS_S * 1000);

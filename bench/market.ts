@@ -18,7 +18,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Status } from '../shared/rpc';
 import { cellKey, cellParent } from '../shared/h3-cell';
 import { indexPosition } from '../main/heatmap';
 import { MarketService, MarketState } from '../main/market';
@@ -79,7 +78,7 @@ async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run:
   const rpc = await engineRpc(web);
   try {
     const t = performance.now();
-    await waitFor(async () => ((await rpc.call<Status>('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
+    await waitFor(async () => ((await rpc.call('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all positions committed',
@@ -107,14 +106,14 @@ async function demand(nats: RunningServer, run: number): Promise<number> {
   const rpc = await engineRpc(web);
   try {
     const t = performance.now();
-    await waitFor(async () => (await rpc.call<{ events_processed: number }>('market.metrics')).events_processed >= REQUESTS, {
+    await waitFor(async () => (await rpc.call('market.metrics')).events_processed >= REQUESTS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all requests counted',
       detail: () => web.proc.tail(),
     });
     const s = (performance.now() - t) / 1000;
-    const counted = (await rpc.call<{ cells: { demand: number }[] }>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+    const counted = (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
     if (counted !== REQUESTS) throw new Error(`counted ${counted} of ${REQUESTS} requests`);
     return REQUESTS / s;
   } finally {

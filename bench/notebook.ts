@@ -18,8 +18,7 @@ import { NotebookService } from '../main/notebooks/notebook-service';
 import { Simulator } from '../main/simulator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { Status } from '../shared/rpc';
-import { connectRpc, launchChromium, startNats, startWebMode, waitFor } from '../tests/helpers';
+import { callOf, connectRpc, launchChromium, openPage, startNats, startWebMode, waitFor } from '../tests/helpers';
 import { median, round } from './stats';
 
 const ROWS = 10_000_000;
@@ -114,7 +113,7 @@ async function firstPaint(): Promise<number[]> {
   const web = await startWebMode({ args: ['--notebooks.maxRows', '1000000', '--simulator.devices', '10', '--simulator.ratePerSec', '10'] });
   const browser = await launchChromium();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const page = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     await page.goto(web.url, { waitUntil: 'load' });
     await page.getByRole('button', { name: 'Notebooks' }).click();
     await page.getByRole('button', { name: 'New notebook' }).click();
@@ -184,15 +183,11 @@ async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queri
       });
       const rpc = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
       if (!rpc.ok) throw new Error(rpc.error);
-      const call = async <T>(method: string, params: unknown = {}): Promise<T> => {
-        const reply = await rpc.client.call(method, params, 600_000);
-        if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-        return reply.result as T;
-      };
+      const call = callOf(rpc.client, 600_000);
       let stop = false;
       let loop: Promise<void> = Promise.resolve();
       if (query) {
-        const { view } = await call<{ view: string }>('notebooks.open', { path: archive });
+        const { view } = await call('notebooks.open', { path: archive });
         const sql = AGG.replace('FROM positions', `FROM ${view}`);
         await call('notebooks.run', { queryId: 'load', sql }); // the thread is up and the files are warm
         loop = (async () => {
@@ -208,7 +203,7 @@ async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queri
       }
       await nc.flush();
       let first = 0;
-      const committed = async () => (await call<Status>('status.get')).ingest?.committed ?? 0;
+      const committed = async () => (await call('status.get')).ingest?.committed ?? 0;
       await waitFor(async () => (first ||= (await committed()) > 0 ? performance.now() : 0), { timeoutMs: 60_000, intervalMs: 10, what: 'the first commit' });
       await waitFor(async () => (await committed()) >= INGEST, { timeoutMs: 600_000, intervalMs: 10, what: 'every position committed' });
       const perS = INGEST / ((performance.now() - first) / 1000);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePng, launchChromium, startWebMode, waitFor, writeRasterPmtiles, type WebMode } from '../helpers';
+import { decodePng, hasHook, hook, launchChromium, openPage, startWebMode, waitFor, type WebMode, writeRasterPmtiles } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -14,7 +14,7 @@ let page: Page;
 const requests: string[] = [];
 const MAGENTA: [number, number, number] = [200, 40, 200];
 
-const places = () => page.evaluate(() => (globalThis as unknown as { __hexwatchPlaces?: () => string[] }).__hexwatchPlaces?.() ?? []);
+const places = () => hasHook(page, 'places').then((ready) => (ready ? hook(page, 'places') : []));
 /** The share of the map's pixels within a few levels of `rgb`. */
 async function shareOf([r, g, b]: [number, number, number]): Promise<number> {
   const img = decodePng(await page.getByRole('application', { name: 'Map' }).screenshot({ animations: 'disabled' }));
@@ -28,7 +28,7 @@ async function shareOf([r, g, b]: [number, number, number]): Promise<number> {
 beforeAll(async () => {
   web = await startWebMode();
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(web.url, { waitUntil: 'load' });
 });
@@ -43,7 +43,7 @@ describe('the basemap', () => {
     const names = await waitFor(async () => ((await places()).length > 5 ? places() : null), { timeoutMs: 30_000, what: 'place names on the map' });
     expect(names).toContain('New York City');
     // One click at a time: a click during the last one's animation zooms from where the animation had got to.
-    const zoom = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { view(): { zoom: number; moving: boolean } } }).__hexwatch.view());
+    const zoom = () => hook(page, 'view');
     for (let i = 0; i < 4; i++) {
       const before = (await zoom()).zoom;
       await page.getByRole('button', { name: 'Zoom out' }).click();

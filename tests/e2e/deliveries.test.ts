@@ -10,13 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectRpc,
   launchChromium,
+  openPage,
+  type RunningServer,
   startNats,
   startWebhookReceiver,
   startWebMode,
   TEST_SECRET,
-  waitFor,
-  type RunningServer,
   type TestRpcClient,
+  waitFor,
   type WebhookReceiver,
   type WebMode,
 } from '../helpers';
@@ -77,7 +78,7 @@ beforeAll(async () => {
     fence: { id: 'depot', name: 'Depot', geometry: { type: 'Rectangle', bbox: [13.4, 52.5, 13.42, 52.52] }, detect: ['enter'], targets: ['hook'] },
   });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true })).newPage();
+  page = await openPage(browser, { viewport: { width: 1500, height: 950 }, acceptDownloads: true });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Deliveries' }).click();
 }, 120_000);

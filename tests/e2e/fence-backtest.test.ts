@@ -6,7 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
 import { FenceEngine } from '../../main/fences/fence-engine';
 import { HistoryStore, type PositionRow } from '../../main/history';
-import { connectRpc, fenceScenario, launchChromium, startWebMode, tempDir, waitFor, type TestRpcClient, type WebMode } from '../helpers';
+import {
+  type Call,
+  callOf,
+  connectRpc,
+  fenceScenario,
+  hook,
+  launchChromium,
+  openPage,
+  payloadsOf,
+  startWebMode,
+  tempDir,
+  type TestRpcClient,
+  waitFor,
+  type WebMode,
+} from '../helpers';
 
 let web: WebMode;
 let rpc: TestRpcClient;
@@ -16,11 +30,7 @@ let cleanup: () => Promise<void>;
 let fence: Fence;
 let archived = 0;
 
-async function call<T>(method: string, params: unknown = {}): Promise<T> {
-  const reply = await rpc.call(method, params, 60_000);
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
-}
+const call: Call = (method, params, timeoutMs) => callOf(rpc, 60_000)(method, params, timeoutMs);
 
 beforeAll(async () => {
   const temp = await tempDir();
@@ -54,7 +64,7 @@ beforeAll(async () => {
   const { version: _v, ...input } = fence;
   await call('fences.save', { fence: { ...input, name: 'Backtested' } });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Fences' }).click();
 }, 120_000);
@@ -76,7 +86,7 @@ describe('backtest before deploy', () => {
 
     const now = Date.now();
     const { version: _v, ...input } = fence;
-    const expected = await call<{ positions: number; events: number; byType: Record<string, number>; byDevice: { device_id: string }[] }>('fences.backtest', {
+    const expected = await call('fences.backtest', {
       fence: { ...input, name: 'Backtested' },
       from: now - 24 * 3_600_000,
       to: now,
@@ -95,25 +105,23 @@ describe('backtest before deploy', () => {
         .map(([t, n]) => `${t}: ${n}`)
         .sort(),
     );
-    const ids = await page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+    const ids = await hook(page, 'layerIds');
     expect(ids).toContain('fences-backtest');
 
     // The device with most events, picked: its archived track through the fence is drawn.
     const top = expected.byDevice[0]!.device_id;
     await result.getByRole('button', { name: `Track of ${top}` }).click();
-    const track = await call<{ points: unknown[] }>('fences.backtestTrack', { device_id: top, from: now - 24 * 3_600_000, to: now });
+    const track = await call('fences.backtestTrack', { device_id: top, from: now - 24 * 3_600_000, to: now });
     expect(track.points.length).toBeGreaterThan(1);
     await expect.poll(() => result.getByRole('status').textContent()).toContain(`${top}: ${track.points.length.toLocaleString('en-US')} positions`);
-    await expect
-      .poll(() => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds()))
-      .toContain('fences-track');
+    await expect.poll(() => hook(page, 'layerIds')).toContain('fences-track');
   });
 
   it('stops a run when it is cancelled', async () => {
     const { version: _v, ...input } = fence;
     const runId = 'cancel-me';
     const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, runId }, 60_000);
-    await waitFor(() => rpc.events.some((e) => e.channel === 'fences.backtestProgress' && (e.payload as { runId: string }).runId === runId), {
+    await waitFor(() => payloadsOf(rpc, 'fences.backtestProgress').some((p) => p.runId === runId), {
       timeoutMs: 30_000,
       intervalMs: 1,
       what: 'the first progress of the run',
@@ -121,7 +129,7 @@ describe('backtest before deploy', () => {
     expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: true });
     const reply = await running;
     expect(reply.error).toMatchObject({ code: 'cancelled', message: 'backtest cancelled' });
-    const read = rpc.events.filter((e) => e.channel === 'fences.backtestProgress').map((e) => (e.payload as { positions: number }).positions);
+    const read = payloadsOf(rpc, 'fences.backtestProgress').map((p) => p.positions);
     expect(Math.max(...read)).toBeLessThan(archived);
     expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: false });
   });

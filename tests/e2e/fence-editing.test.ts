@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence, FenceInput } from '../../shared/fence';
 import { ringSelfIntersection } from '../../shared/ring-check';
-import { connectRpc, launchChromium, startWebMode, waitFor, type TestRpcClient, type WebMode } from '../helpers';
+import { type Call, callOf, connectRpc, hasHook, hook, launchChromium, openPage, startWebMode, type TestRpcClient, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let rpc: TestRpcClient;
@@ -14,21 +14,16 @@ let browser: Browser;
 let page: Page;
 let mapAt: { x: number; y: number };
 
-async function call<T>(method: string, params: unknown = {}): Promise<T> {
-  const reply = await rpc.call(method, params);
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
-}
-const fences = () => call<Fence[]>('fences.list');
+const call: Call = (method, params, timeoutMs) => callOf(rpc)(method, params, timeoutMs);
+const fences = () => call('fences.list');
 const fenceNamed = async (name: string) => (await fences()).find((f) => f.name === name);
-const drawingMode = () => page.evaluate(() => (globalThis as unknown as { __hexwatchDrawing?: () => { mode: string } }).__hexwatchDrawing?.().mode);
+const drawingMode = () => hasHook(page, 'drawing').then(async (ready) => (ready ? (await hook(page, 'drawing')).mode : undefined));
 const at = (x: number, y: number) => [mapAt.x + x, mapAt.y + y] as const;
 const click = (x: number, y: number) => page.mouse.click(...at(x, y));
 const outer = (f: Fence) => (f.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
-type DrawingHook = { __hexwatchDrawing: () => { project(p: [number, number]): [number, number] } };
 /** Where a [lon, lat] is on the page. */
 async function pixelOf(p: [number, number]): Promise<[number, number]> {
-  const [x, y] = await page.evaluate((p) => (globalThis as unknown as DrawingHook).__hexwatchDrawing().project(p), p);
+  const [x, y] = await hook(page, 'project', p);
   return [mapAt.x + x, mapAt.y + y];
 }
 
@@ -52,7 +47,7 @@ beforeAll(async () => {
   if (!c.ok) throw new Error(c.error);
   rpc = c.client;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Fences' }).click();
   await page.getByRole('region', { name: 'Fences' }).first().waitFor();

@@ -2,7 +2,7 @@
 // pending with the reason; restarted, deployed again — all without a reload.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startTile38, startWebMode, waitFor, type RunningServer, type WebMode } from '../helpers';
+import { hasHook, launchChromium, openPage, type RunningServer, startTile38, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let tile38: RunningServer;
 let web: WebMode;
@@ -13,10 +13,10 @@ beforeAll(async () => {
   tile38 = await startTile38();
   web = await startWebMode({ args: ['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port)] });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Fences' }).click();
-  await waitFor(async () => (await page.evaluate(() => (globalThis as unknown as { __hexwatchDrawing?: () => unknown }).__hexwatchDrawing?.())) !== undefined, {
+  await waitFor(() => hasHook(page, 'drawing'), {
     timeoutMs: 30_000,
     what: 'the drawing ready on the map',
   });

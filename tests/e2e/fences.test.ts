@@ -8,7 +8,20 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
-import { connectRpc, launchChromium, startWebMode, waitFor, type TestRpcClient, type WebMode } from '../helpers';
+import {
+  type Call,
+  callOf,
+  connectRpc,
+  hasHook,
+  hook,
+  launchChromium,
+  openPage,
+  payloadsOf,
+  startWebMode,
+  type TestRpcClient,
+  waitFor,
+  type WebMode,
+} from '../helpers';
 
 let web: WebMode;
 let rpc: TestRpcClient;
@@ -16,14 +29,10 @@ let browser: Browser;
 let page: Page;
 let mapAt: { x: number; y: number };
 
-async function call<T>(method: string, params: unknown = {}): Promise<T> {
-  const reply = await rpc.call(method, params);
-  if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result as T;
-}
-const fences = () => call<Fence[]>('fences.list');
-const drawingMode = () => page.evaluate(() => (globalThis as unknown as { __hexwatchDrawing?: () => { mode: string } }).__hexwatchDrawing?.().mode);
-const layerIds = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+const call: Call = (method, params, timeoutMs) => callOf(rpc)(method, params, timeoutMs);
+const fences = () => call('fences.list');
+const drawingMode = () => hasHook(page, 'drawing').then(async (ready) => (ready ? (await hook(page, 'drawing')).mode : undefined));
+const layerIds = () => hook(page, 'layerIds');
 /** A click on the map, `x` and `y` px from its top left. */
 const click = (x: number, y: number) => page.mouse.click(mapAt.x + x, mapAt.y + y);
 
@@ -40,7 +49,7 @@ beforeAll(async () => {
   if (!c.ok) throw new Error(c.error);
   rpc = c.client;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Fences' }).click();
   await page.getByRole('region', { name: 'Fences' }).first().waitFor();
@@ -78,8 +87,8 @@ describe('fences on the map', () => {
     const feed = page.getByRole('region', { name: 'Fence events' });
     await waitFor(async () => (await feed.getByRole('listitem').count()) > 0, { timeoutMs: 30_000, what: 'events of Midtown in the feed' });
     expect(await feed.getByRole('listitem').first().textContent()).toMatch(/(enter|exit)Midtown/);
-    expect(rpc.events.some((e) => e.channel === 'fences.event' && (e.payload as { event: { fence_id: string } }).event.fence_id === saved!.id)).toBe(true);
-    const metrics = await call<{ targets: { target_id: string; delivered_last_hour: number }[] }>('deliveries.metrics');
+    expect(payloadsOf(rpc, 'fences.event').some((p) => p.event.fence_id === saved!.id)).toBe(true);
+    const metrics = await call('deliveries.metrics');
     expect(metrics.targets.find((t) => t.target_id === 'feed')!.delivered_last_hour).toBeGreaterThan(0);
   });
 
@@ -141,7 +150,7 @@ describe('fences on the map', () => {
     const after = (await fences()).find((f) => f.name === 'Midtown')!;
     const ring = (g: Fence['geometry']) => (g as { coordinates: number[][][] }).coordinates[0]!;
     expect(ring(after.geometry)).not.toEqual(ring(before.geometry));
-    const { history } = await call<{ history: { version: number }[] }>('fences.get', { id: after.id });
+    const { history } = await call('fences.get', { id: after.id });
     expect(history.map((h) => h.version).sort()).toEqual([1, 2]);
   });
 
@@ -155,7 +164,7 @@ describe('fences on the map', () => {
 
   it('restores an older version into the draft, and saving it makes it the newest', async () => {
     const midtown = (await fences()).find((f) => f.name === 'Midtown')!;
-    const { history } = await call<{ history: { version: number; fence?: Fence }[] }>('fences.get', { id: midtown.id });
+    const { history } = await call('fences.get', { id: midtown.id });
     const first = history.find((h) => h.version === 1)!.fence!;
     await page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
     const versions = page.getByRole('region', { name: 'Versions' });

@@ -2,22 +2,14 @@
 // a detail control, 3D columns, metric and scale switches that change what is drawn, fit to the data.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedPixels, decodePng, engineRpc, launchChromium, startWebMode, waitFor, type WebMode } from '../helpers';
-
-interface Hook {
-  layer(): { cells: number; resolution: number; frames: number; extruded: boolean };
-  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
-  hexWidthsPx(n: number): number[];
-  cellPoint(): { x: number; y: number; hex: string } | undefined;
-  layerIds(): string[];
-}
+import { changedPixels, decodePng, engineRpc, hook, launchChromium, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
 let page: Page;
-const layer = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.layer());
-const view = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.view());
-const widths = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.hexWidthsPx(60));
+const layer = () => hook(page, 'layer');
+const view = () => hook(page, 'view');
+const widths = () => hook(page, 'hexWidthsPx', 60);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mapShot = async () => decodePng(await page.getByRole('application', { name: 'Map' }).screenshot({ animations: 'disabled' }));
 
@@ -30,7 +22,7 @@ beforeAll(async () => {
   // 3,000 walkers over 8 km: the map has data from city to street zoom.
   web = await startWebMode({ args: ['--simulator.devices', '3000', '--simulator.ratePerSec', '6000'] });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   await page.goto(web.url, { waitUntil: 'load' });
   await waitFor(async () => (await layer()).cells > 0, { timeoutMs: 60_000, intervalMs: 250, what: 'a first frame' });
 });
@@ -129,7 +121,7 @@ describe('the heatmap', () => {
   });
 
   it('pins a cell with a click: its figures and a sparkline of its last minute', async () => {
-    const point = await waitFor(() => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.cellPoint()), {
+    const point = await waitFor(() => hook(page, 'cellPoint'), {
       timeoutMs: 10_000,
       what: 'a cell on screen',
     });
@@ -144,19 +136,19 @@ describe('the heatmap', () => {
 
   it('finds a device by its id and follows it: its track as a path, the map on it', async () => {
     const rpc = await engineRpc(web);
-    const [id] = await rpc.call<string[]>('heatmap.devices', { prefix: '', limit: 1 });
+    const [id] = await rpc.call('heatmap.devices', { prefix: '', limit: 1 });
     // A search field with suggestions is a combobox.
     await page.getByRole('combobox', { name: 'Find a device' }).fill(id);
     await page.keyboard.press('Enter');
     await page.getByRole('status', { name: 'Following a device' }).getByText(`Following ${id}`).waitFor();
-    await waitFor(async () => (await page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.layerIds())).includes('follow-path'), {
+    await waitFor(async () => (await hook(page, 'layerIds')).includes('follow-path'), {
       timeoutMs: 10_000,
       what: 'the track drawn',
     });
     // The map follows it: its centre is where the device last was.
     await waitFor(
       async () => {
-        const track = await rpc.call<{ points: { lat: number; lon: number }[] } | null>('heatmap.track', { id });
+        const track = await rpc.call('heatmap.track', { id });
         const last = track!.points.at(-1)!;
         const v = await view();
         return Math.hypot(v.lat - last.lat, v.lon - last.lon) < 0.002;

@@ -4,27 +4,21 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colorAt, fixedScaleT, SURGE } from '../../shared/color-scale';
-import { engineRpc, launchChromium, startWebMode, waitFor, type WebMode } from '../helpers';
-
-interface Hook {
-  layer(): { cells: number; resolution: number; frames: number; layer: 'live' | 'market' };
-  cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
-}
-type MarketCells = { resolution: number; threshold: number; cells: { hex: string; supply: number; demand: number; surge: number; lat: number; lon: number }[] };
+import { type Call, engineRpc, hook, launchChromium, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
 let page: Page;
-let call: <T>(method: string, params?: unknown) => Promise<T>;
+let call: Call;
 let closeRpc: () => Promise<void>;
-const layer = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.layer());
+const layer = () => hook(page, 'layer');
 
 beforeAll(async () => {
   // Ticks of 2 s and plenty of requests: hotspots surge within seconds, not minutes.
   web = await startWebMode({ args: ['--market.tickS', '2', '--simulator.demandPerSec', '80', '--simulator.hotspots', '2'] });
   ({ call, close: closeRpc } = await engineRpc(web));
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page = await openPage(browser, { viewport: { width: 1400, height: 900 } });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Heatmap' }).waitFor();
 });
@@ -42,7 +36,7 @@ describe('the market on the map', () => {
     await expect.poll(() => legend.textContent()).toContain('surge multiplier');
     expect(await legend.textContent()).toContain('1.0: no surge');
     expect(await page.getByRole('combobox', { name: 'Colour scale' }).isDisabled()).toBe(true);
-    const hotspot = await waitFor(async () => (await call<MarketCells>('market.cells', { limit: 50 })).cells.find((c) => c.surge > 1.5 && c.supply > 0), {
+    const hotspot = await waitFor(async () => (await call('market.cells', { limit: 50 })).cells.find((c) => c.surge > 1.5 && c.supply > 0), {
       timeoutMs: 60_000,
       intervalMs: 500,
       what: 'a hotspot with drivers in it surging past 1.5',
@@ -53,12 +47,12 @@ describe('the market on the map', () => {
     // The page computes surge from the frame's supply and demand, and colours it on the surge scale.
     const colour = await waitFor(
       async () => {
-        const c = await page.evaluate((hex) => (globalThis as unknown as { __hexwatch: Hook }).__hexwatch.cellColour(hex), hotspot.hex);
+        const c = await hook(page, 'cellColour', hotspot.hex);
         return c && c.value > 1.5 ? c : undefined;
       },
       { timeoutMs: 15_000, what: `${hotspot.hex} surging on the map` },
     );
-    const now = (await call<MarketCells>('market.cells', { limit: 1000 })).cells.find((c) => c.hex === hotspot.hex)!;
+    const now = (await call('market.cells', { limit: 1000 })).cells.find((c) => c.hex === hotspot.hex)!;
     const expected = colorAt(SURGE, fixedScaleT('surge', colour.value));
     const neutral = colorAt(SURGE, 0);
     expect(colour.target).not.toEqual(neutral);
@@ -76,7 +70,7 @@ describe('the market on the map', () => {
     await expect
       .poll(
         async () => {
-          const engine = await call<{ now: { surge: number } }>('market.cell', { hex: first });
+          const engine = await call('market.cell', { hex: first });
           return (await card.textContent())?.includes(`surge ×${engine.now.surge.toFixed(2)}`);
         },
         { timeout: 15_000 },

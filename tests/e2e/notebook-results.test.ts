@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNotebookPage, type NotebookPage } from '../helpers';
+import { hook, type NotebookPage, openNotebookPage } from '../helpers';
 
 let nb: NotebookPage;
 let page: Page;
@@ -74,11 +74,11 @@ describe('a result in the notebook', () => {
     await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toMatch(/2,000 points in [\d,]+ cells \(res \d+\), by points per cell/);
     const [, cells, res] = /in ([\d,]+) cells \(res (\d+)\)/.exec((await legend.textContent())!)!;
     await nb.call('notebooks.run', { queryId: 'density', sql: `SELECT count(DISTINCT h3_cell(lat, lon, ${res})) AS n FROM positions` });
-    const [row] = tableFromIPC(new Uint8Array(await nb.call<ArrayBuffer>('notebooks.page', { queryId: 'density', offset: 0, limit: 1 }))).toArray() as {
+    const [row] = tableFromIPC(new Uint8Array(await nb.call('notebooks.page', { queryId: 'density', offset: 0, limit: 1 }))).toArray() as {
       n: bigint;
     }[];
     expect(Number(cells!.replace(/,/g, ''))).toBe(Number(row!.n));
-    const layers = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+    const layers = () => hook(page, 'layerIds');
     await expect.poll(async () => (await layers()).some((id) => /^notebook-.*-density/.test(id))).toBe(true);
     await cell.getByRole('button', { name: 'Show on map' }).click();
   });

@@ -8,11 +8,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNotebookPage, type NotebookPage } from '../helpers';
+import { type Call, hook, type NotebookPage, openNotebookPage } from '../helpers';
 
 let nb: NotebookPage;
 let page: Page;
-const call = <T>(method: string, params?: unknown) => nb.call<T>(method, params);
+const call: Call = (method, params) => nb.call(method, params);
 const typeSql = (n: number, sql: string) => nb.typeSql(n, sql);
 const cellTexts = (n: number) => nb.cellTexts(n);
 
@@ -39,7 +39,7 @@ describe('notebooks', () => {
 
     // The same query over RPC, from another client.
     await call('notebooks.run', { queryId: 'check', sql: perDevice });
-    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebooks.page', { queryId: 'check', offset: 0, limit: 12 })))
+    const want = tableFromIPC(new Uint8Array(await call('notebooks.page', { queryId: 'check', offset: 0, limit: 12 })))
       .toArray()
       .map((r: { device_id: string; n: bigint; lat: number }) => [r.device_id, String(r.n), String(r.lat)]);
     expect((await cellTexts(0)).slice(0, 12)).toEqual(want);
@@ -140,7 +140,7 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Show on map' }).click();
     const legend = page.getByRole('figure', { name: `Legend: ${label}` });
     await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label}: ${rows} cells by n`);
-    const layers = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layerIds(): string[] } }).__hexwatch.layerIds());
+    const layers = () => hook(page, 'layerIds');
     await expect.poll(async () => (await layers()).some((id) => /^notebook-.*-hexes/.test(id))).toBe(true);
 
     await cell.getByRole('button', { name: 'Chart' }).click();
@@ -157,7 +157,7 @@ describe('notebooks', () => {
     expect(csv[0]).toBe('cell,n');
     expect(csv).toHaveLength(rows + 1);
     await call('notebooks.run', { queryId: 'hexes', sql: hexes });
-    const want = tableFromIPC(new Uint8Array(await call<ArrayBuffer>('notebooks.page', { queryId: 'hexes', offset: 0, limit: 1000 })))
+    const want = tableFromIPC(new Uint8Array(await call('notebooks.page', { queryId: 'hexes', offset: 0, limit: 1000 })))
       .toArray()
       .map((r: { cell: string; n: bigint }) => `${r.cell},${r.n}`);
     expect(csv.slice(1)).toEqual(want);
@@ -227,8 +227,7 @@ describe('notebooks', () => {
   });
 
   it('plays the archive back on the heatmap: the Time slider moves the frames, Esc returns to live', async () => {
-    type Stats = { frames: number; max: number; windowMs: number; cells: number };
-    const stats = () => page.evaluate(() => (globalThis as unknown as { __hexwatch: { layer(): Stats } }).__hexwatch.layer());
+    const stats = () => hook(page, 'layer');
     // Colour by positions per device in a cell: a device has had 5–6 fixes five seconds in, up to 50 at the end.
     await page.locator('body').press('m');
     await page.locator('body').press('m');

@@ -5,18 +5,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedPixels, decodePng, launchChromium, pixelStats, repoRoot, resultsDir, startWebMode, waitFor, type WebMode } from '../helpers';
-
-/** The renderer's test hook (window.__hexwatch). */
-interface LayerInfo {
-  cells: number;
-  resolution: number;
-  frames: number;
-  lastApplyMs: number;
-}
-interface HexwatchHook {
-  layer(): LayerInfo;
-}
+import {
+  changedPixels,
+  decodePng,
+  hasHook,
+  hook,
+  launchChromium,
+  openPage,
+  pixelStats,
+  repoRoot,
+  resultsDir,
+  startWebMode,
+  waitFor,
+  type WebMode,
+} from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -24,7 +26,7 @@ let page: Page;
 const requests: string[] = [];
 const consoleErrors: string[] = [];
 
-const readLayer = () => page.evaluate(() => (globalThis as unknown as { __hexwatch?: HexwatchHook }).__hexwatch?.layer() ?? null);
+const readLayer = async () => ((await hasHook(page, 'layer')) ? hook(page, 'layer') : null);
 const readCspViolations = () => page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 
 /** The status bar's text: a marked element when the renderer has one, else the whole page. */
@@ -61,8 +63,7 @@ async function mapScreenshot(): Promise<Buffer> {
 beforeAll(async () => {
   web = await startWebMode();
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
   page.on('request', (r) => requests.push(r.url()));
   page.on('websocket', (ws) => requests.push(ws.url()));
   page.on('console', (msg) => {
@@ -94,7 +95,7 @@ describe('web mode in Chromium', () => {
       {
         timeoutMs: 60_000,
         intervalMs: 250,
-        what: 'window.__hexwatch.layer() with cells > 0 and frames >= 2',
+        what: 'the heatmap layer with cells > 0 and frames >= 2',
         detail: () => `console errors: ${consoleErrors.join('\n') || 'none'}\n${web.proc.tail()}`,
       },
     );

@@ -3,7 +3,7 @@
 // Controls are found by role and accessible name, as a person (or a screen reader) finds them.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startWebMode, type WebMode } from '../helpers';
+import { launchChromium, openPage, startWebMode, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -12,7 +12,7 @@ let page: Page;
 beforeAll(async () => {
   web = await startWebMode({ args: ['--simulator.devices', '300'] });
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })).newPage();
+  page = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   await page.goto(web.url, { waitUntil: 'load' });
 });
 

@@ -15,3 +15,4 @@ export * from './fence-events';
 export * from './pmtiles-writer';
 export * from './notebook-page';
 export * from './queue-fixtures';
+export * from './typed-call';

@@ -4,8 +4,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Locator, Page } from 'playwright-core';
 import { Simulator } from '../../main/simulator';
-import { launchChromium } from './chromium';
-import { connectRpc } from './rpc-client';
+import { launchChromium, openPage } from './chromium';
+import { callOf, connectRpc } from './rpc-client';
+import type { Call } from './typed-call';
 import { startNats } from './servers';
 import { waitFor } from './process';
 import { startWebMode, type WebMode } from './web-mode';
@@ -14,7 +15,7 @@ export interface NotebookPage {
   page: Page;
   web: WebMode;
   /** An RPC call from a second client (the engine's answer, to compare with what the page shows). */
-  call<T>(method: string, params?: unknown): Promise<T>;
+  call: Call;
   /** Replaces the SQL of cell `n` (0-based) as a person would: click, select all, type. */
   typeSql(n: number, sql: string): Promise<void>;
   /** Adds a SQL cell at the end with this SQL typed in; its region. */
@@ -35,14 +36,10 @@ export async function openNotebookPage(): Promise<NotebookPage> {
   const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
   if (!c.ok) throw new Error(c.error);
   const rpc = c.client;
-  const call = async <T>(method: string, params: unknown = {}): Promise<T> => {
-    const reply = await rpc.call(method, params);
-    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-    return reply.result as T;
-  };
-  await waitFor(async () => (await call<{ hot: number }>('history.counts')).hot === 2000, { timeoutMs: 60_000, what: '2000 positions committed' });
+  const call = callOf(rpc);
+  await waitFor(async () => (await call('history.counts')).hot === 2000, { timeoutMs: 60_000, what: '2000 positions committed' });
   const browser = await launchChromium();
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
+  const page = await openPage(browser, { viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   await page.goto(web.url, { waitUntil: 'load' });
   await page.getByRole('button', { name: 'Notebooks' }).click();
   await page.getByRole('button', { name: 'New notebook' }).click();

@@ -3,7 +3,9 @@
  * apart, and reports a refused upgrade with its HTTP status.
  */
 import WebSocket from 'ws';
+import type { ChannelName, PayloadOf } from '../../shared/rpc';
 import { decodeBinary } from '../../shared/wire';
+import { typedCall, type Call } from './typed-call';
 
 export interface RpcReply {
   id: number | null;
@@ -93,4 +95,18 @@ function wrap(socket: WebSocket): TestRpcClient {
         socket.close();
       }),
   };
+}
+
+/** A client's calls typed from the contract, resolving with the result and rejecting with an error reply's message. */
+export function callOf(client: TestRpcClient, timeoutMs?: number): Call {
+  return typedCall(async (method, params, ms) => {
+    const reply = await client.call(method, params, ms ?? timeoutMs);
+    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+    return reply.result;
+  });
+}
+
+/** The payloads a client has heard on `channel` so far, typed from the contract. */
+export function payloadsOf<C extends ChannelName>(client: TestRpcClient, channel: C): PayloadOf<C>[] {
+  return client.events.filter((e) => e.channel === channel).map((e) => e.payload as PayloadOf<C>);
 }

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineEnv, hexwatchBin, makeTempDir, repoRoot, type TempDir } from './paths';
 import { startProcess, waitFor, WaitAborted, type ManagedProcess } from './process';
-import { connectRpc } from './rpc-client';
+import { callOf, connectRpc } from './rpc-client';
+import type { Call } from './typed-call';
 
 export interface WebMode {
   /** The URL the engine printed, token included. */
@@ -95,7 +96,7 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
 
 export interface EngineRpc {
   /** Calls a method and resolves with its result; an error reply rejects with its message. */
-  call<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>;
+  call: Call;
   close(): Promise<void>;
 }
 
@@ -104,11 +105,7 @@ export async function engineRpc(web: WebMode): Promise<EngineRpc> {
   const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
   if (!c.ok) throw new Error(`cannot reach the engine's RPC: ${c.error}`);
   return {
-    async call<T>(method: string, params: unknown = {}, timeoutMs?: number): Promise<T> {
-      const reply = await c.client.call(method, params, timeoutMs);
-      if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-      return reply.result as T;
-    },
+    call: callOf(c.client),
     close: () => c.client.close(),
   };
 }

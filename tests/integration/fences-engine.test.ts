@@ -4,22 +4,24 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FenceInput } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { RpcError } from '../../shared/rpc';
 import { type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
 import { DeliveryQueue } from '../../main/deliveries';
 import {
-  TEST_SECRET,
   engineEnv,
   makeTempDir,
+  type RunningServer,
   startNats,
   startTile38,
   startWebhookReceiver,
-  tile38ServerPath,
-  waitFor,
-  type RunningServer,
   type TempDir,
+  TEST_SECRET,
+  tile38ServerPath,
+  typedCall,
+  waitFor,
   type WebhookReceiver,
 } from '../helpers';
 
@@ -54,8 +56,8 @@ async function start(extra: string[] = []): Promise<void> {
   client = engine.connect();
   client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
 }
-const call = <T>(method: string, params: unknown = {}) => client.call(method, params) as Promise<T>;
-const circle = (id: string, radius_m: number, targets: string[] = []) => ({
+const call = typedCall((method, params) => client.call(method, params));
+const circle = (id: string, radius_m: number, targets: string[] = []): FenceInput => ({
   id,
   name: id,
   geometry: { type: 'Circle', center: [-73.9851, 40.7589], radius_m },
@@ -67,7 +69,7 @@ describe('fences in the embedded engine', () => {
   it('are saved over RPC, fire on live positions, reach their target signed and the live feed; deleting one exits the devices inside', async () => {
     await start();
     receiver = await startWebhookReceiver();
-    const bowtie = {
+    const bowtie: FenceInput = {
       ...circle('bow', 1),
       geometry: {
         type: 'Polygon',
@@ -159,7 +161,7 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
     tile38 = await startTile38();
     await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port)]);
     await call('fences.save', { fence: circle('midtown', 1500) });
-    await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
+    await waitFor(async () => (await call('fences.status')).deploy?.midtown?.state === 'deployed', {
       timeoutMs: 10_000,
       what: 'the fence deployed',
     });
@@ -173,7 +175,7 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
     tile38 = await startTile38();
     await start(['--tile38.host', '127.0.0.1', '--tile38.port', String(tile38.port), '--tile38.mode', 'hook', '--nats.servers', nats.url]);
     await call('fences.save', { fence: circle('midtown', 1500) });
-    await waitFor(async () => (await call<{ deploy?: Record<string, { state: string }> }>('fences.status')).deploy?.midtown?.state === 'deployed', {
+    await waitFor(async () => (await call('fences.status')).deploy?.midtown?.state === 'deployed', {
       timeoutMs: 10_000,
       what: 'the hook deployed',
     });

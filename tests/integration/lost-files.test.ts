@@ -5,13 +5,13 @@ import { existsSync, readFileSync, statSync, truncateSync, unlinkSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../main';
-import { makeTempDir } from '../helpers';
+import { makeTempDir, typedCall, type Call } from '../helpers';
 
-async function run(dataDir: string, check: (call: (method: string, params?: unknown) => Promise<unknown>) => Promise<void>): Promise<void> {
+async function run(dataDir: string, check: (call: Call) => Promise<void>): Promise<void> {
   const engine = await startEngine({ argv: ['--data-dir', dataDir], env: {}, log: () => {} });
   const client = engine.connect();
   try {
-    await check((method, params = {}) => client.call(method, params));
+    await check(typedCall((method, params) => client.call(method, params)));
   } finally {
     client.close();
     await engine.stop();

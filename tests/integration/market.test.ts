@@ -40,8 +40,6 @@ afterAll(async () => {
 /** A point's market cell as hexwatch files every fix: the resolution-8 parent of its resolution-15 cell (the archive's `h3_parent(h3, 8)`). */
 const cellOf = (lat: number, lon: number) => cellToParent(latLngToCell(lat, lon, 15), 8);
 
-type Cells = { cells: { hex: string; supply: number; demand: number; surge: number; ratio: number }[] };
-
 /** The pricing curve as a table of its corners, interpolated: written apart from the engine's pieces. */
 function referenceSurge(supply: number, demand: number): number {
   if (supply === 0) return 5;
@@ -95,9 +93,9 @@ describe('the market from NATS', () => {
       for (const [cell, n] of demand) expected.set(cell, { supply: expected.get(cell)?.supply ?? 0, demand: n });
       const shown = await waitFor(
         async () => {
-          const { cells } = await rpc.call<Cells>('market.cells', { limit: 10_000 });
+          const { cells } = await rpc.call('market.cells', { limit: 10_000 });
           const total = cells.reduce((n, c) => n + c.demand, 0);
-          return total === 400 && (await rpc.call<{ hot: number }>('history.counts')).hot === positions ? cells : undefined;
+          return total === 400 && (await rpc.call('history.counts')).hot === positions ? cells : undefined;
         },
         { timeoutMs: 30_000, what: 'every position and request counted', detail: () => web.proc.tail() },
       );
@@ -111,12 +109,12 @@ describe('the market from NATS', () => {
 
       // One cell in detail: its kinds, as published.
       const busiest = [...demand].sort((a, b) => b[1] - a[1])[0]![0];
-      const detail = await rpc.call<{ now: { demand: number; kinds: Record<string, { demand: number }> } }>('market.cell', { hex: busiest });
+      const detail = await rpc.call('market.cell', { hex: busiest });
       expect(detail.now.demand).toBe(demand.get(busiest));
 
-      const quarantined = await rpc.call<Record<string, number>>('quarantine.counts');
+      const quarantined = await rpc.call('quarantine.counts');
       expect(quarantined).toMatchObject({ invalid_lat: 1, invalid_json: 1, invalid_ts: 1 });
-      const metrics = await rpc.call<{ error_rate: number; events_processed: number; demand_state: string }>('market.metrics');
+      const metrics = await rpc.call('market.metrics');
       expect(metrics.error_rate).toBeCloseTo(3 / 403, 9);
       expect(metrics.demand_state).toBe('running');
     } finally {
@@ -153,10 +151,10 @@ describe('the market from NATS', () => {
     const web = await startWebMode({ dataDir: dir.path, args });
     const rpc = await engineRpc(web);
     try {
-      const total = async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+      const total = async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
       await waitFor(async () => (await total()) >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} requests counted`, detail: () => web.proc.tail() });
       // Nothing left behind to come in later and count a second time.
-      await waitFor(async () => (await rpc.call<{ queue_depth: number }>('market.metrics')).queue_depth === 0, {
+      await waitFor(async () => (await rpc.call('market.metrics')).queue_depth === 0, {
         timeoutMs: 10_000,
         what: 'the consumer drained',
       });
@@ -186,7 +184,7 @@ describe('hexwatch simulate --demand', () => {
     const web = await startWebMode({ dataDir: dir.path, args: ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'sim-test'] });
     const rpc = await engineRpc(web);
     try {
-      await waitFor(async () => (await rpc.call<Cells>('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0) === requests, {
+      await waitFor(async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0) === requests, {
         timeoutMs: 30_000,
         what: `${requests} requests counted`,
       });

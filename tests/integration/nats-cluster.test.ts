@@ -4,7 +4,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
-import type { Status } from '../../shared/rpc';
 import { engineRpc, readHistoryElsewhere, settledStreamCount, startNatsCluster, startWebMode, SteadyPublisher, waitFor, type NatsNode } from '../helpers';
 
 type Disruption = { name: string; does: string; apply: (node: NatsNode) => void };
@@ -24,7 +23,7 @@ for (const d of disruptions) {
     const nc = await connect({ servers: others.map((n) => n.url), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const web = await startWebMode({ args: ['--nats', seed.url, '--nats.streamReplicas', '3', '--history.graceS', '0'] });
     const rpc = await engineRpc(web);
-    const status = () => rpc.call<Status>('status.get');
+    const status = () => rpc.call('status.get');
     const publisher = new SteadyPublisher({ nc, subject: 'pos.cluster', ratePerSec: 1000 });
     try {
       await waitFor(async () => (await status()).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running', detail: () => web.proc.tail() });

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { badInputCorpus, corpusBytes, makeTempDir, readHistoryElsewhere, startNats, startRestartableNats, waitFor, type RunningServer } from '../helpers';
+import {
+  badInputCorpus,
+  corpusBytes,
+  makeTempDir,
+  readHistoryElsewhere,
+  type RunningServer,
+  startNats,
+  startRestartableNats,
+  typedCall,
+  waitFor,
+} from '../helpers';
 
 const HOUR = 3_600_000;
 
@@ -102,7 +112,7 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       expect(engine.status().source).toBe('nats');
       expect(engine.status().sourceState).toBe('running');
       const client = engine.connect();
-      await waitFor(async () => ((await client.call('history.counts', {})) as { archived: number }).archived >= 100_000, {
+      await waitFor(async () => (await typedCall((method, params) => client.call(method, params))('history.counts')).archived >= 100_000, {
         timeoutMs: 60_000,
         what: 'the old hours archived',
       });
@@ -158,18 +168,14 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       });
       const client = engine.connect();
       expect(await client.call('quarantine.counts', {})).toEqual(expected);
-      const page = (await client.call('quarantine.list', { reason: 'invalid_lat', limit: 10 })) as {
-        total: number;
-        items: { seq: string; detail: string; subject: string }[];
-      };
+      const call = typedCall((method, params) => client.call(method, params));
+      const page = await call('quarantine.list', { reason: 'invalid_lat', limit: 10 });
       expect(page.total).toBe(expected.invalid_lat);
-      expect(page.items[0].subject).toMatch(/^corpus\.\d$/);
-      const one = (await client.call('quarantine.get', { seq: page.items[0].seq })) as { rawBase64: string; detail: string };
+      expect(page.items[0]!.subject).toMatch(/^corpus\.\d$/);
+      const one = await call('quarantine.get', { seq: page.items[0]!.seq });
       expect(Buffer.from(one.rawBase64, 'base64').toString()).toContain('"lat"');
       expect(one.detail).toMatch(/^lat must be a number in \[-90, 90\]/);
-      expect(
-        ((await client.call('history.counts', {})) as { hot: number }).hot + ((await client.call('history.counts', {})) as { archived: number }).archived,
-      ).toBe(validCount);
+      expect(((c) => c.hot + c.archived)(await call('history.counts'))).toBe(validCount);
       // Nothing waits behind a bad message: every one is acked, and the engine still runs.
       await waitFor(async () => (await jsm.consumers.info(stream, 'corpus')).ack_floor.stream_seq === bodies.length, {
         timeoutMs: 10_000,
@@ -177,7 +183,7 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
       });
       expect(engine.status().sourceState).toBe('running');
       expect(await client.call('quarantine.purge', { reason: 'oversize' })).toEqual({ purged: 1 });
-      expect(((await client.call('quarantine.counts', {})) as Record<string, number>).oversize).toBeUndefined();
+      expect((await call('quarantine.counts')).oversize).toBeUndefined();
     } finally {
       await engine.stop();
       await dir.remove();

@@ -4,7 +4,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expect, it } from 'vitest';
-import type { Status } from '../../shared/rpc';
 import {
   CommitWatch,
   engineRpc,
@@ -31,7 +30,7 @@ it('ingests with a password and refuses a wrong one, against the oldest supporte
     const rpc = await engineRpc(wrong);
     const s = await waitFor(
       async () => {
-        const status = await rpc.call<Status>('status.get');
+        const status = await rpc.call('status.get');
         return status.sourceState === 'error' ? status : null;
       },
       { timeoutMs: 15_000, what: 'an error state' },
@@ -45,12 +44,12 @@ it('ingests with a password and refuses a wrong one, against the oldest supporte
   const web = await startWebMode({ args: ['--nats', nats.url, '--nats.user', 'fleet'], env: { HEXWATCH_NATS_PASSWORD: 'old-Pa55' } });
   const rpc = await engineRpc(web);
   try {
-    await waitFor(async () => (await rpc.call<Status>('status.get')).sourceState === 'running', {
+    await waitFor(async () => (await rpc.call('status.get')).sourceState === 'running', {
       timeoutMs: 20_000,
       what: 'ingest running',
       detail: () => web.proc.tail(),
     });
-    const watch = new CommitWatch(async () => (await rpc.call<Status>('status.get')).ingest?.committed ?? 0);
+    const watch = new CommitWatch(async () => (await rpc.call('status.get')).ingest?.committed ?? 0);
     const publisher = new SteadyPublisher({ nc, subject: 'pos.old', ratePerSec: 1000 });
     await publisher.runFor(5000);
     const jsm = await jetstreamManager(nc);

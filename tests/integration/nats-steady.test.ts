@@ -4,7 +4,6 @@
 // than the consumer's ack wait.
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../shared/rpc';
 import {
   CommitWatch,
   engineRpc,
@@ -34,8 +33,8 @@ describe.concurrent('a steady stream', () => {
       const web = await startWebMode({ args: ['--nats', nats.url, ...ENGINE_ARGS] });
       const rpc = await engineRpc(web);
       try {
-        await waitFor(async () => (await rpc.call<Status>('status.get')).sourceState === 'running', { timeoutMs: 20_000, what: 'ingest running' });
-        const watch = new CommitWatch(async () => (await rpc.call<Status>('status.get')).ingest?.committed ?? 0);
+        await waitFor(async () => (await rpc.call('status.get')).sourceState === 'running', { timeoutMs: 20_000, what: 'ingest running' });
+        const watch = new CommitWatch(async () => (await rpc.call('status.get')).ingest?.committed ?? 0);
         const publisher = new SteadyPublisher({ nc, subject: 'pos.steady', ratePerSec: rate });
         await publisher.runFor(60_000);
         const stored = await settledStreamCount(nc);
@@ -81,7 +80,7 @@ describe('an outage longer than the ack wait', () => {
     const url = nats.url;
     const web = await startWebMode({ args: ['--nats', url, '--nats.ackWaitS', '5', ...ENGINE_ARGS] });
     const rpc = await engineRpc(web);
-    const status = () => rpc.call<Status>('status.get');
+    const status = () => rpc.call('status.get');
     // The publisher rides the outage out on its own reconnects, as a fleet's gateway would.
     const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const publisher = new SteadyPublisher({ nc, subject: 'pos.outage', ratePerSec: 1000 }).start();

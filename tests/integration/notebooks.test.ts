@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Position } from '../../shared/position';
 import { startEngine, type Engine, type EngineClient } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { engineEnv, hexwatchBin, makeTempDir, runToExit, startNats, waitFor, type RunningServer, type TempDir } from '../helpers';
+import { type Call, engineEnv, hexwatchBin, makeTempDir, type RunningServer, runToExit, startNats, type TempDir, typedCall, waitFor } from '../helpers';
 
 const HOUR = 3_600_000;
 let nats: RunningServer;
@@ -17,6 +17,7 @@ let nc: NatsConnection;
 let dir: TempDir;
 let engine: Engine | undefined;
 let client: EngineClient;
+let call: Call;
 let fixes: Position[];
 
 function walkers(n: number, start: number, spanMs: number, seed: number): Position[] {
@@ -48,7 +49,8 @@ beforeAll(async () => {
     log: () => {},
   });
   client = engine.connect();
-  await waitFor(async () => ((await client.call('history.counts', {})) as { archived: number }).archived === 30_000, {
+  call = typedCall((method, params) => client.call(method, params));
+  await waitFor(async () => (await call('history.counts')).archived === 30_000, {
     timeoutMs: 90_000,
     what: 'the old hours archived',
     detail: () => JSON.stringify(engine?.status()),
@@ -66,15 +68,12 @@ const published = () => ({ n: fixes.length, lat: fixes.reduce((s, p) => s + p.la
 
 it('reads archived and hot positions as one view on the notebook thread: every fix once', async () => {
   expect(await client.call('history.counts', {})).toEqual({ hot: 20_000, archived: 30_000, quarantined: 0 });
-  const summary = (await client.call('notebooks.run', {
+  const summary = await call('notebooks.run', {
     queryId: 'seam',
     sql: 'SELECT count(*) AS n, sum(lat) AS lat, count(DISTINCT seq) AS seqs FROM positions',
-  })) as {
-    rows: number;
-    snapshotAt: number;
-  };
+  });
   expect(summary.rows).toBe(1);
-  const [row] = tableFromIPC((await client.call('notebooks.page', { queryId: 'seam', offset: 0, limit: 1 })) as ArrayBuffer).toArray() as {
+  const [row] = tableFromIPC(await call('notebooks.page', { queryId: 'seam', offset: 0, limit: 1 })).toArray() as {
     n: bigint;
     lat: number;
     seqs: bigint;

@@ -12,7 +12,7 @@ import { startEngine, type Engine, type EngineClient } from '../../main';
 import { ConfigSchema } from '../../main/config/schema';
 import { DeliveryQueue, DeliveryService } from '../../main/deliveries';
 import { NatsPublisher } from '../../main/deliveries/nats-target';
-import { TEST_SECRET, engineEnv, makeTempDir, startNats, startWebhookReceiver, waitFor, type TempDir, type WebhookReceiver } from '../helpers';
+import { engineEnv, makeTempDir, startNats, startWebhookReceiver, type TempDir, TEST_SECRET, typedCall, waitFor, type WebhookReceiver } from '../helpers';
 
 let dir: TempDir;
 let receiver: WebhookReceiver | undefined;
@@ -191,7 +191,7 @@ describe('through the engine', () => {
     });
     client = engine.connect();
   }
-  const call = <T>(method: string, params: unknown = {}) => client.call(method, params) as Promise<T>;
+  const call = typedCall((method, params) => client.call(method, params));
 
   it('manages targets, dead letters, requeue, replay and health over RPC, and feeds the live event channel', async () => {
     await start();
@@ -201,7 +201,7 @@ describe('through the engine', () => {
     const refused = await call('deliveries.saveTarget', { id: 'receiver', kind: 'webhook', secretRef: 'receiver' }).catch((e: RpcError) => e);
     expect(refused).toMatchObject({ code: 'invalid_params', issues: [{ path: 'url', message: 'a webhook target needs a url' }] });
     await call('deliveries.saveTarget', { id: 'receiver', kind: 'webhook', url: receiver.url, secretRef: 'receiver', timeoutMs: 2000 });
-    expect((await call<{ id: string }[]>('deliveries.targets')).map((t) => t.id)).toEqual(['feed', 'receiver']);
+    expect((await call('deliveries.targets')).map((t) => t.id)).toEqual(['feed', 'receiver']);
 
     const feed: PayloadOf<'fences.event'>[] = [];
     client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
@@ -214,9 +214,7 @@ describe('through the engine', () => {
 
     const dlq = await waitFor(
       async () =>
-        (await call<{ total: number }>('deliveries.deadLetters', {})).total === batch.length
-          ? call<{ total: number; items: { id: string; fenceId: string; lastError: string }[] }>('deliveries.deadLetters', { fenceId: 'fence-1', limit: 2 })
-          : undefined,
+        (await call('deliveries.deadLetters', {})).total === batch.length ? call('deliveries.deadLetters', { fenceId: 'fence-1', limit: 2 }) : undefined,
       {
         timeoutMs: 30_000,
         what: 'every event in the DLQ',
@@ -225,26 +223,26 @@ describe('through the engine', () => {
     expect(dlq.total).toBe(4);
     expect(dlq.items).toHaveLength(2);
     expect(dlq.items[0]).toMatchObject({ fenceId: 'fence-1', lastError: expect.stringMatching(/^HTTP 503/) });
-    const inspected = await call<{ attempts: { status: string; httpStatus: number }[]; payload: string }>('deliveries.item', { id: dlq.items[0].id });
+    const inspected = await call('deliveries.item', { id: dlq.items[0].id });
     expect(inspected.attempts.map((a) => a.httpStatus)).toEqual([503, 503]);
     expect(JSON.parse(inspected.payload)).toMatchObject({ type: expect.stringMatching(/^fence\.(enter|exit)$/), data: { fence_id: 'fence-1' } });
     expect(feed.map((f) => keyOf(f.event)).sort()).toEqual(batch.map(keyOf).sort());
 
-    const health = await call<{ status: string; reasons: string[] }>('deliveries.health');
+    const health = await call('deliveries.health');
     expect(health.status).toBe('Degraded'); // the success rate is 0 %; 12 dead letters are not yet > 100
     expect(health.reasons.join(' ')).toMatch(/success rate 0\.0 %/);
 
     failing = false;
     expect(await call('deliveries.requeue', { fenceId: 'fence-0' })).toEqual({ requeued: 4 });
     expect(await call('deliveries.requeue', {})).toEqual({ requeued: 8 });
-    await waitFor(async () => (await call<{ completed_count: number }>('deliveries.metrics')).completed_count >= batch.length * 2, {
+    await waitFor(async () => (await call('deliveries.metrics')).completed_count >= batch.length * 2, {
       timeoutMs: 30_000,
       what: 'requeued items delivered',
     });
-    const again = await call<{ attempts: { httpStatus: number }[] }>('deliveries.item', { id: dlq.items[0].id });
+    const again = await call('deliveries.item', { id: dlq.items[0].id });
     expect(again.attempts.map((a) => a.httpStatus)).toEqual([503, 503, 200]); // history kept
 
-    const replay = await call<{ fromLog: number; fromArchive: number; queued: number }>('deliveries.replay', {
+    const replay = await call('deliveries.replay', {
       targetId: 'receiver',
       fenceIds: ['fence-2'],
       types: ['enter'],
@@ -268,10 +266,10 @@ describe('through the engine', () => {
     expect(await call('deliveries.removeTarget', { id: 'receiver' })).toEqual({ movedToDlq: 0 });
     const missing = await call('deliveries.replay', { targetId: 'receiver' }).catch((e: RpcError) => e);
     expect(missing).toMatchObject({ code: 'invalid_params', message: 'no target "receiver"' });
-    const m = await call<{ targets: { target_id: string }[]; pending_count: number }>('deliveries.metrics');
+    const m = await call('deliveries.metrics');
     expect(m.pending_count).toBe(0);
     // The status bar's figures follow within a few seconds: nothing waits, nothing is dead, but the hour's success rate is still low.
-    const after = await call<{ status: string; reasons: string[] }>('deliveries.health');
+    const after = await call('deliveries.health');
     expect(after.status).toBe('Degraded');
     await waitFor(
       () => {
@@ -291,7 +289,7 @@ describe('through the engine', () => {
     expect(err).toBeInstanceOf(RpcError);
     expect(err).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/delivery queue is unavailable: .*queue\.sqlite .*left it untouched/) });
     expect(engine!.status().queue).toMatchObject({ health: 'Unavailable', detail: expect.stringMatching(/queue\.sqlite/) });
-    expect((await call<{ source: string }>('status.get')).source).toBe('simulator');
+    expect((await call('status.get')).source).toBe('simulator');
     await engine!.stop();
     engine = undefined;
     expect(readFileSync(file).equals(junk)).toBe(true);

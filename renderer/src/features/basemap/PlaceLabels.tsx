@@ -1,18 +1,13 @@
 import '@fontsource/noto-sans/400.css';
 import { TextLayer } from '@deck.gl/layers';
 import { useEffect } from 'react';
+import { exposeForTests } from '../../app/test-hooks';
 import { useEngine } from '../../engine';
 import { glyphsFor, useMapHandle } from '../../map';
 import { placeLabels, type Box, type PlacedLabel } from './label-placement';
 
 const LABEL_LAYERS = 'places';
 
-/** The names drawn now, for tests (tests/e2e/basemap.test.ts): labels are pixels on a canvas. */
-declare global {
-  interface Window {
-    __hexwatchPlaces?: () => string[];
-  }
-}
 const FONT = '"Noto Sans", sans-serif';
 const COLOURS = {
   dark: { text: [214, 222, 235, 235], halo: [11, 19, 34, 255] },
@@ -51,7 +46,7 @@ export function PlaceLabels({ theme }: { theme: 'dark' | 'light' }) {
       });
       const placed = placeLabels(places, (lon, lat) => map.project([lon, lat]), frame, covered);
       const c = COLOURS[theme];
-      window.__hexwatchPlaces = () => placed.map((l) => l.place.name);
+      exposeForTests({ places: () => placed.map((l) => l.place.name) });
       composer.set(
         LABEL_LAYERS,
         [

@@ -12,6 +12,7 @@ import {
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { registerCommands } from '../../app/commands';
+import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useMapHandle } from '../../map';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
@@ -26,11 +27,6 @@ const ACCENT = '#ff7a2f';
 const SNAP_PX = 10;
 
 /** Exposed for tests: where the drawing is (terra-draw's features) — the map draws it on a canvas. */
-declare global {
-  interface Window {
-    __hexwatchDrawing?: () => { mode: string; features: number; project(p: [number, number]): [number, number] };
-  }
-}
 
 /**
  * The map's drawing of the draft fence, through terra-draw: polygon, rectangle, circle and freehand
@@ -135,9 +131,8 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       const current = getDraft();
       if (current?.geometry) load(d, current.geometry);
       d.setMode(getUi().drawing ?? 'static');
-      window.__hexwatchDrawing = () => ({
-        mode: d.getMode(),
-        features: shapesOf(d).length,
+      exposeForTests({
+        drawing: () => ({ mode: d.getMode(), features: shapesOf(d).length }),
         project: (p) => {
           const s = map.project(p);
           return [s.x, s.y];

@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { registerCommands } from '../../app/commands';
+import { exposeForTests, testHooksOn } from '../../app/test-hooks';
 import { setUi } from '../../app/ui-store';
 import { useChannel, useEngine, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
-import { installBenchHook } from './bench-hook';
 import { receive, type FeedEntry } from './event-feed';
 import { flash } from './event-flashes';
 import { DrawHint } from './DrawHint';
@@ -24,7 +24,10 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
   const { client } = useEngine();
   const { map, composer } = useMapHandle();
   useChannel('fences.event', onFenceEvent);
-  useEffect(() => installBenchHook(map, composer, onFenceEvent), [map, composer]);
+  // The benchmark's drivers, in a chunk of their own that only a test harness loads.
+  useEffect(() => {
+    if (testHooksOn()) void import('./fences-bench-hooks').then(({ fencesBenchHooks }) => exposeForTests(fencesBenchHooks(map, composer, onFenceEvent)));
+  }, [map, composer]);
 
   // A GeoJSON file dropped on the map is imported as fences.
   useEffect(() => {

@@ -4,38 +4,17 @@ import { useEffect, useRef, useState } from 'react';
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { resolutionForScreen } from '../../../../shared/zoom';
 import { registerCommands } from '../../app/commands';
+import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useConnection, useEngine } from '../../engine';
 import { HOME, useMapHandle } from '../../map';
-import { HEATMAP_LAYERS, HeatmapController, type CellInfo, type LayerStats } from './heatmap-controller';
+import { HEATMAP_LAYERS, HeatmapController, type CellInfo } from './heatmap-controller';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
 import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
 import { Playback, startAt } from '../playback';
-
-/** What tests and benchmarks read and drive (see tests/e2e and bench/heatmap.ts). */
-declare global {
-  interface Window {
-    __hexwatch?: {
-      layer(): LayerStats & { extruded: boolean };
-      applyFrame(buffer: ArrayBuffer): number;
-      applyBaseline(buffer: ArrayBuffer): number;
-      /** The map's zoom, centre latitude and pitch. */
-      /** `requested`: the resolution the engine frames the last view at, and that view's zoom. */
-      view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
-      /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
-      hexWidthsPx(n: number): number[];
-      /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
-      cellPoint(): { x: number; y: number; hex: string } | undefined;
-      /** The ids of every deck.gl layer drawn now. */
-      layerIds(): string[];
-      /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */
-      cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
-    };
-  }
-}
 
 /** The heatmap's part of the map: live frames for the view into its layer, the tooltip, the legend, its commands. */
 
@@ -77,7 +56,7 @@ export function HeatmapMap() {
         if (cell) setUi({ selection: { kind: 'cell', hex: cell.hex } });
       },
     });
-    window.__hexwatch = {
+    exposeForTests({
       layer: () => ({ ...c.stats, extruded: c.extruded }),
       applyFrame: (b) => c.apply(b),
       applyBaseline: (b) => c.applyBaseline(b),
@@ -100,7 +79,7 @@ export function HeatmapMap() {
           for (const a of points) for (const b of points) widest = Math.max(widest, Math.hypot(a.x - b.x, a.y - b.y));
           return widest;
         }),
-    };
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     /** The resolution the engine said it frames the last view at (tests wait for frames of it). */
     let requested: { resolution: number; zoom: number } | undefined;

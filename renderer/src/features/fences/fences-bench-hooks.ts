@@ -1,31 +1,23 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type maplibregl from 'maplibre-gl';
 import type { Fence } from '../../../../shared/fence';
+import type { TestHooks } from '../../../../shared/test-hooks';
 import type { LayerComposer } from '../../map';
 import { feedEntries, type FeedEntry } from './event-feed';
 import { fenceLayers } from './fence-layers';
 import { fencePolygons } from './fence-geometry';
 
-/** What bench/fences-ui.ts drives: fences drawn by our layers or a bare GeoJsonLayer, map frames while panning, events into the feed. */
-declare global {
-  interface Window {
-    __hexwatchFencesBench?: {
-      /** Draws `fences` (ours, or a bare GeoJsonLayer of the same polygons); resolves with ms to the next paint (a new array each time: nothing cached). */
-      draw(fences: Fence[], bare: boolean): Promise<number>;
-      /** Frame intervals (ms) while the map glides for `ms`, as under a drag (one move, many frames). */
-      pan(ms: number): Promise<number[]>;
-      clear(): void;
-      event(entry: FeedEntry): void;
-      feedLength(): number;
-    };
-  }
-}
-
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
-export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, onEvent: (entry: FeedEntry) => void): void {
-  window.__hexwatchFencesBench = {
-    async draw(fences, bare) {
+/** What bench/fences-ui.ts drives: fences drawn by our layers or a bare GeoJsonLayer, map frames while panning, events into the feed. */
+export function fencesBenchHooks(
+  map: maplibregl.Map,
+  composer: LayerComposer,
+  onEvent: (entry: FeedEntry) => void,
+): Pick<TestHooks, 'benchDrawFences' | 'benchPan' | 'benchClear' | 'benchEvent' | 'benchFeedLength'> {
+  return {
+    async benchDrawFences(benchFences, bare) {
+      const fences = benchFences as Fence[];
       const collection = {
         type: 'FeatureCollection' as const,
         features: fences.map((f) => ({
@@ -59,7 +51,7 @@ export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, o
       await nextFrame();
       return performance.now() - t0;
     },
-    async pan(ms) {
+    async benchPan(ms) {
       const gaps: number[] = [];
       // essential: headless browsers may ask for reduced motion, which would make the glide a jump.
       map.panBy([400, 200], { duration: ms, easing: (t) => t, essential: true });
@@ -73,8 +65,8 @@ export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, o
       map.panBy([-400, -200], { duration: 0 });
       return gaps;
     },
-    clear: () => composer.set('bench', []),
-    event: onEvent,
-    feedLength: () => feedEntries().length,
+    benchClear: () => composer.set('bench', []),
+    benchEvent: (entry) => onEvent(entry as FeedEntry),
+    benchFeedLength: () => feedEntries().length,
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * What the workstation lets the end-to-end tests and the benchmarks read and drive, as `window.__hexwatch`,
+ * and only when the harness asks for it before the page loads (`window.__hexwatchTestHooks = true`): a
+ * user's window exposes none of it. The renderer fills it in (renderer/src/app/test-hooks.ts).
+ */
+
+/** A fence as the fences benchmark draws it (the fields fence-layers.ts reads). */
+export interface BenchFence {
+  id: string;
+  name: string;
+  enabled: boolean;
+  geometry: unknown;
+}
+
+export interface TestHooks {
+  /** The heatmap layer's figures after its last frame: cells, resolution, frames drawn, ms of the last apply, the legend's ticks. */
+  layer(): {
+    cells: number;
+    resolution: number;
+    frames: number;
+    lastApplyMs: number;
+    max: number;
+    windowMs: number;
+    ticks: [number, number][];
+    layer: 'live' | 'market';
+    extruded: boolean;
+  };
+  /** Draws a frame (the live frames' codec) as the engine's would be; returns ms spent. */
+  applyFrame(buffer: ArrayBuffer): number;
+  /** The same frame into a bare deck.gl layer, for the benchmark's baseline; returns ms spent. */
+  applyBaseline(buffer: ArrayBuffer): number;
+  /** The map's zoom, centre and pitch; `requested`: the resolution the engine frames the last view at, and that view's zoom. */
+  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
+  /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
+  hexWidthsPx(n: number): number[];
+  /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
+  cellPoint(): { x: number; y: number; hex: string } | undefined;
+  /** The ids of every deck.gl layer drawn now. */
+  layerIds(): string[];
+  /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */
+  cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
+  /** The drawing tool's mode ('static' when nothing is drawn) and how many shapes it holds. */
+  drawing(): { mode: string; features: number };
+  /** Where [lon, lat] is on the map, px from its top left. */
+  project(p: [number, number]): [number, number];
+  /** The place names drawn on the map now. */
+  places(): string[];
+  /** Draws `fences` (ours, or a bare GeoJsonLayer of the same polygons); resolves with ms to the next paint. */
+  benchDrawFences(fences: BenchFence[], bare: boolean): Promise<number>;
+  /** Frame intervals (ms) while the map glides for `ms`, as under a drag (one move, many frames). */
+  benchPan(ms: number): Promise<number[]>;
+  benchClear(): void;
+  /** Puts an event into the live feed as the engine's channel would; and how long the feed is. */
+  benchEvent(entry: unknown): void;
+  benchFeedLength(): number;
+}
+
+export type TestHookName = keyof TestHooks;
