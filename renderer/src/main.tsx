@@ -1,8 +1,8 @@
 import './zod-jitless';
+import './styles.css';
 import { createRoot } from 'react-dom/client';
 import { Workbench } from './app';
 import { EngineProvider, connectEngine } from './engine';
-import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <EngineProvider engine={connectEngine()}>

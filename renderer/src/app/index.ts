@@ -1,2 +1,3 @@
 /** The workbench: layout, rail, command palette and shortcuts, the UI store shared by map and panels. */
+import './workbench.css';
 export { Workbench } from './Workbench';

@@ -5,3 +5,4 @@ export type { LayerComposer } from './layer-composer';
 export type { Basemap } from './basemap-style';
 export { openPmtilesFile } from './pmtiles-basemap';
 export { glyphsFor } from './glyphs';
+import './map.css'; // after MapView's import of maplibre-gl.css, which it overrides

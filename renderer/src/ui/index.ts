@@ -1,4 +1,5 @@
 /** Widgets every feature uses. */
+import './ui.css';
 export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';

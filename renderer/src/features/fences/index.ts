@@ -2,3 +2,4 @@
 export { FencesPanel } from './FencesPanel';
 export { FencesMap } from './FencesMap';
 export { focusEvent } from './event-focus';
+import './fences.css'; // after the exports: it follows the ui/ and map/ sheets they import

@@ -2,3 +2,4 @@
 export { HeatmapMap } from './HeatmapMap';
 export { HeatmapPanel } from './HeatmapPanel';
 export { useHeatmapStats } from './heatmap-stats';
+import './heatmap.css'; // after the exports: it follows the ui/ and map/ sheets they import
