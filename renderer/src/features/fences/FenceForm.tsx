@@ -20,7 +20,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
   // Someone (another window, an import, the CLI) saved this fence since it was opened.
   const latest = draft.id !== undefined ? fences?.find((f) => f.id === draft.id) : undefined;
   const conflict = latest && draft.openedVersion !== undefined && latest.version !== draft.openedVersion ? latest : undefined;
-  const save = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status', 'fences.get'] });
+  const save = useMutation('fences.save');
   const [refused, setRefused] = useState<Record<string, string>>({});
   const [tried, setTried] = useState(false);
   const form = useRef<HTMLFormElement>(null);

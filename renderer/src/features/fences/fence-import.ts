@@ -1,6 +1,6 @@
 import type { RpcClient } from '../../../../shared/rpc';
 import { createStore } from '../../app/store';
-import { invalidate } from '../../engine';
+import { mutate } from '../../engine';
 
 /** What the last import did: the file, the fences saved, and each refused feature by index with its reason. */
 export interface ImportReport {
@@ -29,9 +29,8 @@ export async function importFenceFile(client: RpcClient, file: File): Promise<vo
   if (c?.type !== 'FeatureCollection' || !Array.isArray(c.features))
     return publish({ file: file.name, saved: [], errors: [], failed: `${file.name} is not a GeoJSON FeatureCollection` });
   try {
-    const result = await client.call('fences.import', { collection: { type: 'FeatureCollection', features: c.features } });
+    const result = await mutate(client, 'fences.import', { collection: { type: 'FeatureCollection', features: c.features } });
     publish({ file: file.name, ...result });
-    invalidate(client, ['fences.list', 'fences.status']);
   } catch (err) {
     publish({ file: file.name, saved: [], errors: [], failed: (err as Error).message });
   }

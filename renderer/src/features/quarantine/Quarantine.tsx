@@ -67,7 +67,7 @@ export function Quarantine() {
   const [purging, setPurging] = useState<{ reason?: string; age?: keyof typeof AGES }>();
   const { data: counts, error } = useRpc('quarantine.counts', {}, REFRESH);
   const { data: page } = useRpc('quarantine.list', { ...(reason ? { reason } : {}), limit: PAGE, offset }, REFRESH);
-  const purge = useMutation('quarantine.purge', { invalidates: ['quarantine.list', 'quarantine.counts', 'quarantine.timeline'] });
+  const purge = useMutation('quarantine.purge');
   if (error) return <p role="alert">{error.message}</p>;
   const total = Object.values(counts ?? {}).reduce((a, n) => a + n, 0);
   if (counts && total === 0)
