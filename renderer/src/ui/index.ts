@@ -3,3 +3,4 @@ export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
 export { CellCard } from './CellCard';
+export { saveFile } from './save-file';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { RpcClient } from '../../../../shared/rpc';
 import { registerCommands } from '../../app/commands';
 import { useEngine } from '../../engine';
-import { Panel } from '../../ui';
+import { Panel, saveFile } from '../../ui';
 import { serializeNotebook } from './notebook-file';
 import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
 import { NotebookCell } from './NotebookCell';
@@ -13,11 +13,7 @@ import { planDrop } from './dropped-files';
 /** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
 function saveNotebook(): void {
   const { name, cells } = getNotebook();
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([serializeNotebook(cells)], { type: 'application/sql' }));
-  a.download = `${name || 'notebook'}.sql`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  saveFile(serializeNotebook(cells), `${name || 'notebook'}.sql`, 'application/sql');
   markSaved(name);
 }
 

@@ -2,21 +2,13 @@ import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, useState } from 'react';
 import type { QuarantineEntry } from '../../../../shared/rpc';
 import { useEngine, useMutation, useRpc } from '../../engine';
-import { Confirm, EmptyState } from '../../ui';
+import { Confirm, EmptyState, saveFile } from '../../ui';
 import { bytesOfBase64, hexDump, textOf } from './hex-dump';
 
 const PAGE = 50;
 const REFRESH = { refreshOn: ['status.changed'] as const };
 const keyOf = (e: Pick<QuarantineEntry, 'stream' | 'seq'>) => `${e.stream}/${e.seq}`;
 const AGES = { '1h': 3600_000, '1d': 86_400_000, '7d': 7 * 86_400_000 } as const;
-
-function download(text: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
 
 /** Messages per reason per hour over the last day, stacked. */
 function Timeline() {
@@ -106,7 +98,7 @@ export function Quarantine() {
               return { stream, seq };
             });
             const bytes = await client.call('quarantine.export', { messages });
-            download(new TextDecoder().decode(bytes), `quarantine-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`);
+            saveFile(bytes, `quarantine-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`, 'application/x-ndjson');
           }}
         >
           Export selected as NDJSON
