@@ -4,3 +4,4 @@ export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
 export { CellCard } from './CellCard';
 export { saveFile } from './save-file';
+export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure';

@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { QuarantineEntry } from '../../../../shared/rpc';
 import { useEngine, useMutation, useRpc } from '../../engine';
-import { Confirm, EmptyState, saveFile } from '../../ui';
+import { Confirm, EmptyState, PlotFigure, saveFile } from '../../ui';
 import { bytesOfBase64, hexDump, textOf } from './hex-dump';
 
 const PAGE = 50;
@@ -14,37 +14,34 @@ const AGES = { '1h': 3600_000, '1d': 86_400_000, '7d': 7 * 86_400_000 } as const
 function Timeline() {
   // The last day, whatever it holds: one busy hour shows as one bar, not as the whole axis.
   const { data } = useRpc('quarantine.timeline', { bucketMs: 3_600_000 }, REFRESH);
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = host.current;
-    if (!el || !data) return;
-    const style = getComputedStyle(el);
-    const chart = Plot.plot({
-      width: Math.max(300, el.clientWidth),
-      height: 130,
-      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '11px' },
-      x: { type: 'time', label: null, domain: [new Date(Date.now() - 86_400_000), new Date()] },
-      y: { label: 'messages', grid: true },
-      color: { legend: true, scheme: 'tableau10' },
-      marks: [
-        Plot.rectY(
-          data.map((d) => ({ ...d, t: new Date(d.at), t2: new Date(d.at + 3_600_000) })),
-          {
-            x1: 't',
-            x2: 't2',
-            y: 'count',
-            fill: 'reason',
-            title: (d: { reason: string; count: number; t: Date }) => `${d.reason}: ${d.count} at ${d.t.toLocaleString()}`,
-          },
-        ),
-      ],
-    });
-    el.replaceChildren(chart);
-  }, [data]);
   return (
     <figure className="health-chart" aria-label="Quarantined per hour">
       <figcaption>Quarantined per hour, by reason</figcaption>
-      <div ref={host} />
+      <PlotFigure
+        deps={[data]}
+        plot={
+          data &&
+          (({ width }) => ({
+            width: Math.max(300, width),
+            height: 130,
+            x: { type: 'time', label: null, domain: [new Date(Date.now() - 86_400_000), new Date()] },
+            y: { label: 'messages', grid: true },
+            color: { legend: true, scheme: 'tableau10' },
+            marks: [
+              Plot.rectY(
+                data.map((d) => ({ ...d, t: new Date(d.at), t2: new Date(d.at + 3_600_000) })),
+                {
+                  x1: 't',
+                  x2: 't2',
+                  y: 'count',
+                  fill: 'reason',
+                  title: (d: { reason: string; count: number; t: Date }) => `${d.reason}: ${d.count} at ${d.t.toLocaleString()}`,
+                },
+              ),
+            ],
+          }))
+        }
+      />
     </figure>
   );
 }
