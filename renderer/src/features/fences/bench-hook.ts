@@ -34,12 +34,13 @@ export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, o
           geometry: { type: 'MultiPolygon' as const, coordinates: fencePolygons(f.geometry) },
         })),
       };
-      composer.set('bench', []);
+      composer.set('bench', 'fences', []);
       await nextFrame();
       const t0 = performance.now();
       const layers = bare ? null : fenceLayers({ fences, theme: 'dark', id: 'bench' });
       composer.set(
         'bench',
+        'fences',
         bare
           ? [
               new GeoJsonLayer({
@@ -54,7 +55,6 @@ export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, o
               }),
             ]
           : layers!,
-        6,
       );
       await nextFrame();
       return performance.now() - t0;
@@ -73,7 +73,7 @@ export function installBenchHook(map: maplibregl.Map, composer: LayerComposer, o
       map.panBy([-400, -200], { duration: 0 });
       return gaps;
     },
-    clear: () => composer.set('bench', []),
+    clear: () => composer.set('bench', 'fences', []),
     event: onEvent,
     feedLength: () => feedEntries().length,
   };

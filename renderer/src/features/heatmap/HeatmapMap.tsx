@@ -249,7 +249,7 @@ export function HeatmapMap() {
       offs.forEach((off) => off());
       map.off('load', sendViewport);
       map.off('moveend', sendViewport);
-      composer.set(HEATMAP_LAYERS, []);
+      composer.set(HEATMAP_LAYERS, 'heat', []);
     };
   }, [map, composer, client, onReopen]);
 
