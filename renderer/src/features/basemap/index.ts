@@ -1,3 +1,4 @@
 /** The map under the data: place names from the engine's gazetteer, and choosing a basemap (offline, PMTiles, style URL). */
 export { BasemapPicker } from './BasemapPicker';
 export { PlaceLabels } from './PlaceLabels';
+export { basemapCommands } from './basemap-commands';

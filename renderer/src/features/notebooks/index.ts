@@ -1,2 +1,3 @@
 /** Notebooks: SQL over the history on the engine's notebook thread, cells saved as a plain .sql file. */
 export { NotebooksPanel } from './NotebooksPanel';
+export { notebooksCommands } from './notebook-commands';

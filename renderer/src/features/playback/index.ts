@@ -1,3 +1,3 @@
-/** Playback: the archive on the heatmap at a moment, with its time bar. */
+/** Playback: the archive on the heatmap at a moment, with its time bar and its commands. */
 export { Playback } from './Playback';
-export { startAt } from './playback-clock';
+export { playbackCommands, startPlayback } from './playback-commands';
