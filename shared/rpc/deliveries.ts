@@ -175,11 +175,23 @@ export const deliveriesMethods = {
     result: z.object({ item: QueueItemSchema, payload: z.string(), headers: z.record(z.string(), z.string()), attempts: z.array(AttemptSchema) }),
   },
   /** Back to pending with attempts reset (the attempt history stays); returns how many. */
-  'deliveries.requeue': { params: DlqFilterSchema, result: z.object({ requeued: z.number() }) },
+  'deliveries.requeue': {
+    params: DlqFilterSchema,
+    result: z.object({ requeued: z.number() }),
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+  },
   /** Takes dead letters out (their attempts stay in the audit log); `deliveries.undoDiscard` with the batch puts them back within a minute. */
-  'deliveries.discard': { params: DlqFilterSchema, result: z.object({ discarded: z.number(), batch: z.number() }) },
+  'deliveries.discard': {
+    params: DlqFilterSchema,
+    result: z.object({ discarded: z.number(), batch: z.number() }),
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+  },
   /** Puts back what a discard took, as it was; returns how many. */
-  'deliveries.undoDiscard': { params: z.object({ batch: z.number().int() }).strict(), result: z.object({ restored: z.number() }) },
+  'deliveries.undoDiscard': {
+    params: z.object({ batch: z.number().int() }).strict(),
+    result: z.object({ restored: z.number() }),
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'],
+  },
   /** How many events a replay with this filter would re-deliver, from the log and from the archive. */
   'deliveries.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
   /**
@@ -217,11 +229,16 @@ export const deliveriesMethods = {
       })
       .strict(),
     result: z.object({ saved: z.boolean() }),
+    invalidates: ['deliveries.targets'],
   },
   /** Creates or replaces a delivery target (re-enabling one that a 410 disabled). */
-  'deliveries.saveTarget': { params: TargetInputSchema, result: TargetSchema },
+  'deliveries.saveTarget': { params: TargetInputSchema, result: TargetSchema, invalidates: ['deliveries.targets', 'deliveries.metrics'] },
   /** Removes a target; its undelivered items go to the DLQ, never silently dropped. */
-  'deliveries.removeTarget': { params: z.object({ id: TargetIdSchema }).strict(), result: z.object({ movedToDlq: z.number() }) },
+  'deliveries.removeTarget': {
+    params: z.object({ id: TargetIdSchema }).strict(),
+    result: z.object({ movedToDlq: z.number() }),
+    invalidates: ['deliveries.targets', 'deliveries.metrics', 'deliveries.deadLetters', 'deliveries.deadLetterCounts'],
+  },
 } as const;
 
 export const deliveriesChannels = {

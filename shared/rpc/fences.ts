@@ -29,14 +29,27 @@ export const fencesMethods = {
     result: z.object({ fence: FenceSchema, history: z.array(z.object({ version: z.number(), at: z.number(), fence: FenceSchema.optional() })) }),
   },
   /** Creates a fence or saves its next version (`expectedVersion` refuses a stale edit). Each problem of an invalid fence is named. */
-  'fences.save': { params: z.object({ fence: FenceInputSchema, expectedVersion: z.number().int().nonnegative().optional() }).strict(), result: FenceSchema },
-  'fences.enable': { params: z.object({ id: FenceIdParam, enabled: z.boolean() }).strict(), result: FenceSchema },
+  'fences.save': {
+    params: z.object({ fence: FenceInputSchema, expectedVersion: z.number().int().nonnegative().optional() }).strict(),
+    result: FenceSchema,
+    invalidates: ['fences.list', 'fences.status', 'fences.get'],
+  },
+  'fences.enable': {
+    params: z.object({ id: FenceIdParam, enabled: z.boolean() }).strict(),
+    result: FenceSchema,
+    invalidates: ['fences.list', 'fences.status'],
+  },
   /** Deletes a fence (devices inside it get a synthetic exit). */
-  'fences.remove': { params: z.object({ id: FenceIdParam }).strict(), result: z.object({ removed: z.boolean() }) },
+  'fences.remove': {
+    params: z.object({ id: FenceIdParam }).strict(),
+    result: z.object({ removed: z.boolean() }),
+    invalidates: ['fences.list', 'fences.status'],
+  },
   /** Imports a GeoJSON FeatureCollection: valid features are saved, invalid ones reported by index. */
   'fences.import': {
     params: z.object({ collection: FeatureCollectionSchema }).strict(),
     result: z.object({ saved: z.array(z.string()), errors: z.array(z.object({ index: z.number(), id: z.string().optional(), message: z.string() })) }),
+    invalidates: ['fences.list', 'fences.status'],
   },
   'fences.export': { params: z.object({}).strict(), result: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) },
   /** What a draft fence would have fired over a time range of the archive, without deploying it. */

@@ -2,8 +2,9 @@
  * The one RPC contract both transports carry (Electron IPC and the web bridge's WebSocket). Each file here
  * is one capability, named as its engine room (`main/<name>/`) and its screen (`renderer/src/features/<name>/`)
  * are, and its methods and channels are prefixed `<name>.`; `contract.ts` holds the pieces they share. Each
- * method names its params schema and result schema; each channel names its payload. The engine's
- * dispatcher validates params against these; the renderer sees only `RpcClient`.
+ * method names its params schema and result schema, and a method that changes something lists in `invalidates`
+ * the methods whose cached answers it makes stale; each channel names its payload. The engine's dispatcher
+ * validates params against these; the renderer sees only `RpcClient`.
  */
 import { basemapMethods } from './basemap';
 import { configMethods } from './config';
@@ -55,6 +56,15 @@ export type ChannelName = keyof typeof channels;
 export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type PayloadOf<C extends ChannelName> = z.output<(typeof channels)[C]>;
+
+type InvalidatedName = { [M in MethodName]: (typeof methods)[M] extends { invalidates: readonly (infer N)[] } ? N : never }[MethodName];
+// A misspelt name in an `invalidates` list fails the typecheck (and shared/rpc/invalidates.test.ts).
+const _invalidatesNameMethods: [InvalidatedName] extends [MethodName] ? true : never = true;
+
+/** The methods whose cached answers a call of `method` makes stale (its entry's `invalidates`); none for a method that changes nothing. */
+export function invalidatesOf(method: MethodName): readonly MethodName[] {
+  return (methods[method] as { invalidates?: readonly MethodName[] }).invalidates ?? [];
+}
 
 /** What the renderer holds; picked at start (IPC in Electron, WebSocket in web mode). */
 export interface RpcClient {

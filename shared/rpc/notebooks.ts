@@ -34,7 +34,7 @@ export const notebooksMethods = {
    * Opens a file, a folder of Parquet (hive partitions too) or a glob as a view named after it: Parquet,
    * CSV, TSV, NDJSON, JSON or GeoJSON (a row per feature). Only inside `notebooks.roots`.
    */
-  'notebooks.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema },
+  'notebooks.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema, invalidates: ['notebooks.sources'] },
   /** The files opened so far. */
   'notebooks.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
   /**

@@ -35,6 +35,7 @@ export const quarantineMethods = {
   'quarantine.purge': {
     params: z.object({ reason: z.string().max(64).optional(), before: z.number().int().nonnegative().optional() }).strict(),
     result: z.object({ purged: z.number() }),
+    invalidates: ['quarantine.list', 'quarantine.counts', 'quarantine.timeline'],
   },
   /** Quarantined messages per reason. */
   'quarantine.counts': { params: z.object({}).strict(), result: z.record(z.string(), z.number()) },

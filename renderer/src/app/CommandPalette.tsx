@@ -1,19 +1,23 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { shortcutLabel, useCommands, type Command } from './commands';
-import { setUi } from './ui-store';
+import { useEngine } from '../engine';
+import { applies, shortcutLabel, useCommands, type Command } from './commands';
+import { setUi, useUi } from './ui-store';
 
 /** Every action of the workstation, found by typing: Enter runs the highlighted one, Escape closes. */
 export function CommandPalette() {
   const commands = useCommands();
+  const { client } = useEngine();
+  // What applies follows the UI state (a panel, a mode): the list is worked out again when it changes.
+  const ui = useUi((s) => s);
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return commands
-      .filter((c) => words.every((w) => `${c.group} ${c.title}`.toLowerCase().includes(w)))
+      .filter((c) => applies(c) && words.every((w) => `${c.group} ${c.title}`.toLowerCase().includes(w)))
       .sort((a, b) => a.group.localeCompare(b.group) || a.title.localeCompare(b.title));
-  }, [commands, query]);
+  }, [commands, query, ui]);
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setIndex(0), [query]);
 
@@ -21,7 +25,7 @@ export function CommandPalette() {
   const run = (c: Command | undefined) => {
     if (!c) return;
     close();
-    c.run();
+    c.run({ client });
   };
   return (
     <div className="palette-backdrop" onMouseDown={close}>

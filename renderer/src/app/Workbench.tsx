@@ -1,16 +1,18 @@
 import { useEffect, useState } from 'react';
-import { useConnection } from '../engine';
-import { BasemapPicker, PlaceLabels } from '../features/basemap';
+import { useConnection, useEngine } from '../engine';
+import { basemapCommands, BasemapPicker, PlaceLabels } from '../features/basemap';
 import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
-import { FencesMap, FencesPanel } from '../features/fences';
-import { HeatmapMap, HeatmapPanel } from '../features/heatmap';
-import { NotebooksPanel } from '../features/notebooks';
+import { fencesCommands, FencesMap, FencesPanel } from '../features/fences';
+import { heatmapCommands, HeatmapMap, HeatmapPanel } from '../features/heatmap';
+import { notebooksCommands, NotebooksPanel } from '../features/notebooks';
+import { playbackCommands } from '../features/playback';
 import { StatusBar } from '../features/status';
 import { MapView } from '../map';
 import { CommandPalette } from './CommandPalette';
-import { commandForKey, registerCommands } from './commands';
-import { PANELS, Rail, togglePanel } from './Rail';
+import { commandForKey, registerCommands, type Command } from './commands';
+import { Rail } from './Rail';
 import { getUi, setUi, useUi, type PanelId } from './ui-store';
+import { workbenchCommands } from './workbench-commands';
 
 const PANEL_VIEWS: Record<PanelId, () => React.JSX.Element> = {
   heatmap: HeatmapPanel,
@@ -19,50 +21,46 @@ const PANEL_VIEWS: Record<PanelId, () => React.JSX.Element> = {
   notebooks: NotebooksPanel,
 };
 
+/**
+ * Every command, whatever is mounted (each says when it applies). A shared key goes to the latest that applies:
+ * Escape is the drawing's, then playback's, then the heatmap's (unpin).
+ */
+const allCommands = (): Command[] => [
+  ...workbenchCommands(),
+  ...heatmapCommands(),
+  ...playbackCommands(),
+  ...fencesCommands(),
+  ...basemapCommands(),
+  ...notebooksCommands(),
+  ...deliveriesCommands(),
+];
+
 /** The workstation: the rail of panels on the left, the open panel, the map in the centre, the status bar below. */
 export function Workbench() {
   const panel = useUi((s) => s.panel);
   const theme = useUi((s) => s.theme);
   const paletteOpen = useUi((s) => s.paletteOpen);
   const basemap = useUi((s) => s.basemap);
+  const { client } = useEngine();
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
   useEffect(() => {
-    const off = registerCommands([
-      { id: 'palette', title: 'Show every command', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
-      { id: 'palette.help', title: 'Show every command and its shortcut', group: 'Workbench', shortcut: '?', run: () => setUi({ paletteOpen: true }) },
-      {
-        id: 'theme',
-        title: 'Switch between the dark and the light theme',
-        group: 'Workbench',
-        shortcut: 't',
-        run: () => setUi((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
-      },
-      { id: 'panel.close', title: 'Close the side panel', group: 'Workbench', run: () => setUi({ panel: null }) },
-      ...PANELS.map((p) => ({
-        id: `panel.${p.id}`,
-        title: `Open or close the ${p.title} panel`,
-        group: 'Workbench',
-        shortcut: p.shortcut,
-        run: () => togglePanel(p.id),
-      })),
-      ...deliveriesCommands(),
-    ]);
+    const off = registerCommands(allCommands());
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && getUi().paletteOpen) return setUi({ paletteOpen: false });
       const c = commandForKey(e);
       if (!c) return;
       e.preventDefault();
-      c.run();
+      c.run({ client });
     };
     window.addEventListener('keydown', onKey);
     return () => {
       off();
       window.removeEventListener('keydown', onKey);
     };
-  }, []);
+  }, [client]);
 
   const PanelView = panel ? PANEL_VIEWS[panel] : undefined;
   return (

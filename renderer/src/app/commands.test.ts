@@ -35,3 +35,23 @@ it('gives single keys to fields, Mod chords to commands, but the chords a field 
   // A checkbox takes no text: the drawing's undo still works there.
   expect(commandForKey(key('z', { tagName: 'INPUT', type: 'checkbox' }, { ctrl: true }))?.id).toBe('c');
 });
+
+it('gives a shared key to the latest registered command that applies now, and none when none does', () => {
+  let drawing = false;
+  let playing = false;
+  const run = () => {};
+  off = registerCommands([
+    { id: 'unpin', title: 'unpin', group: 't', shortcut: 'Escape', run },
+    { id: 'live', title: 'back to live', group: 't', shortcut: 'Escape', enabled: () => playing, run },
+    { id: 'cancel', title: 'cancel drawing', group: 't', shortcut: 'Escape', enabled: () => drawing, run },
+    { id: 'undo', title: 'undo drawing', group: 't', shortcut: 'Mod+Z', enabled: () => drawing, run },
+  ]);
+  expect(commandForKey(key('Escape', page))?.id).toBe('unpin');
+  playing = true;
+  expect(commandForKey(key('Escape', page))?.id).toBe('live');
+  drawing = true;
+  expect(commandForKey(key('Escape', page))?.id).toBe('cancel');
+  expect(commandForKey(key('z', page, { ctrl: true }))?.id).toBe('undo');
+  drawing = false;
+  expect(commandForKey(key('z', page, { ctrl: true }))).toBeUndefined();
+});

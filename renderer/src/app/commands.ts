@@ -1,4 +1,10 @@
-import { useSyncExternalStore } from 'react';
+import type { RpcClient } from '../../../shared/rpc';
+import { createStore } from './store';
+
+/** What a command runs with: the engine (commands are registered once, before any feature mounts). */
+export interface CommandContext {
+  client: RpcClient;
+}
 
 /** An action of the workstation: the palette lists it, its shortcut runs it. */
 export interface Command {
@@ -8,37 +14,24 @@ export interface Command {
   group: string;
   /** A single key ("m", "0", "[") or a chord with Mod (Ctrl, ⌘ on macOS) and maybe Shift: "Mod+K", "Mod+Shift+Z". */
   shortcut?: string;
-  run(): void;
+  /** Whether it applies now (a mode: drawing, playback, a panel open); when it does not, the palette leaves it out and its key does nothing. */
+  enabled?(): boolean;
+  run(ctx: CommandContext): void;
 }
 
-const commands = new Map<string, Command>();
-let snapshot: Command[] = [];
-const listeners = new Set<() => void>();
+const registry = createStore<readonly Command[]>([]);
 
-function changed(): void {
-  snapshot = [...commands.values()];
-  for (const l of listeners) l();
-}
-
-/** Adds commands (a feature calls this when it mounts); returns how to take them away again. */
+/** Adds commands (the workbench adds every feature's at start); returns how to take them away again. */
 export function registerCommands(list: readonly Command[]): () => void {
-  for (const c of list) commands.set(c.id, c);
-  changed();
-  return () => {
-    for (const c of list) if (commands.get(c.id) === c) commands.delete(c.id);
-    changed();
-  };
+  const ids = new Set(list.map((c) => c.id));
+  registry.set([...registry.get().filter((c) => !ids.has(c.id)), ...list]);
+  return () => registry.set(registry.get().filter((c) => !list.includes(c)));
 }
 
-export function useCommands(): Command[] {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => snapshot,
-  );
-}
+export const useCommands = registry.use;
+
+/** Whether a command applies now. */
+export const applies = (c: Command): boolean => c.enabled?.() ?? true;
 
 const isMac = () => /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '');
 
@@ -51,15 +44,15 @@ export function shortcutLabel(shortcut: string): string {
 
 /**
  * The command a key press means, if any (keys typed into a field are the field's, and so are the
- * chords a field owns: undo, redo, select all, copy, cut, paste). The latest
- * registered wins a shared key: a mode that mounts on top (drawing) takes Escape from the heatmap.
+ * chords a field owns: undo, redo, select all, copy, cut, paste). Of the commands that apply now, the
+ * latest registered wins a shared key: a mode registered after (drawing) takes Escape from the heatmap.
  */
 export function commandForKey(e: KeyboardEvent): Command | undefined {
   const target = e.target as HTMLElement | null;
   const typing = target !== null && isTextEntry(target);
   const mod = e.ctrlKey || e.metaKey;
-  for (const c of [...commands.values()].reverse()) {
-    if (!c.shortcut) continue;
+  for (const c of [...registry.get()].reverse()) {
+    if (!c.shortcut || !applies(c)) continue;
     const parts = c.shortcut.split('+');
     const key = parts.pop()!;
     if (parts.includes('Mod')) {

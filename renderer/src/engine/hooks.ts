@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient } from '../../../shared/rpc';
+import { invalidatesOf, RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient } from '../../../shared/rpc';
 import type { ConnectionState } from './connect';
 import { useEngine } from './EngineContext';
 
@@ -57,6 +57,13 @@ export function invalidate(client: RpcClient, methods?: readonly MethodName[]): 
     if (e.listeners.size > 0) load(client, key, method, JSON.parse(key.slice(key.indexOf(' ') + 1)));
     else cache.delete(key);
   }
+}
+
+/** Calls a method that changes something, then refreshes the answers its contract entry says it makes stale (`invalidates`). */
+export async function mutate<M extends MethodName>(client: RpcClient, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  const result = await client.call(method, params);
+  invalidate(client, invalidatesOf(method));
+  return result;
 }
 
 export interface RpcState<M extends MethodName> {
@@ -120,17 +127,16 @@ export interface Mutation<M extends MethodName> {
   error?: RpcError;
 }
 
-/** A call that changes something: pending and error state for the UI, and the answers it makes stale refreshed after. */
-export function useMutation<M extends MethodName>(method: M, options: { invalidates?: readonly MethodName[] } = {}): Mutation<M> {
+/** A call that changes something: pending and error state for the UI, and the answers its contract entry says it makes stale refreshed after. */
+export function useMutation<M extends MethodName>(method: M): Mutation<M> {
   const { client } = useEngine();
   const [state, setState] = useState<{ pending: boolean; error?: RpcError }>({ pending: false });
   const run = useCallback(
     async (params: ParamsOf<M>) => {
       setState({ pending: true });
       try {
-        const result = await client.call(method, params);
+        const result = await mutate(client, method, params);
         setState({ pending: false });
-        invalidate(client, options.invalidates);
         return result;
       } catch (err) {
         const error = err instanceof RpcError ? err : new RpcError({ code: 'internal', message: String(err) });
@@ -138,7 +144,7 @@ export function useMutation<M extends MethodName>(method: M, options: { invalida
         throw error;
       }
     },
-    [client, method, (options.invalidates ?? []).join()],
+    [client, method],
   );
   return { run, ...state };
 }

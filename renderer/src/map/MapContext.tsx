@@ -1,5 +1,6 @@
 import type maplibregl from 'maplibre-gl';
-import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createContext, useContext } from 'react';
+import { createStore } from '../app/store';
 import type { LayerComposer } from './layer-composer';
 
 export interface MapHandle {
@@ -16,22 +17,13 @@ export function useMapHandle(): MapHandle {
   return handle;
 }
 
-// The same handle for panels beside the map (zoom to a fence, go to an event): null until the map exists.
-let current: MapHandle | null = null;
-const listeners = new Set<() => void>();
+// The same handle for panels beside the map (zoom to a fence, go to an event) and commands: null until the map exists.
+const current = createStore<MapHandle | null>(null);
 
-export function publishMap(handle: MapHandle | null): void {
-  current = handle;
-  for (const l of listeners) l();
-}
+export const publishMap = current.set;
+
+/** The map for a command or code outside React, or null while there is none. */
+export const getMapHandle = current.get;
 
 /** The map for a panel beside it (outside <MapView>), or null while there is none. */
-export function useMapBeside(): MapHandle | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => current,
-  );
-}
+export const useMapBeside = current.use;

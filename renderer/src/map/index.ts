@@ -1,7 +1,7 @@
 /** The map in the centre of the workbench, its basemaps, and the layer composer features put their layers into. */
 export { HOME, MapView } from './MapView';
-export { useMapBeside, useMapHandle, type MapHandle } from './MapContext';
-export type { LayerComposer } from './layer-composer';
+export { getMapHandle, useMapBeside, useMapHandle, type MapHandle } from './MapContext';
+export { MAP_SLOTS, type LayerComposer, type MapSlot } from './layer-composer';
 export type { Basemap } from './basemap-style';
 export { openPmtilesFile } from './pmtiles-basemap';
 export { glyphsFor } from './glyphs';

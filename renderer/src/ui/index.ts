@@ -4,3 +4,5 @@ export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
 export { CellCard } from './CellCard';
+export { saveFile } from './save-file';
+export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure';

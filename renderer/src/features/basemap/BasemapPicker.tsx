@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { registerCommands } from '../../app/commands';
 import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { openPmtilesFile } from '../../map';
+import { basemapMenu, pmtilesInput } from './basemap-commands';
 
 /**
  * Choosing the map under the data: the bundled offline map, a PMTiles file from this machine (read in
@@ -11,21 +11,17 @@ import { openPmtilesFile } from '../../map';
  */
 export function BasemapPicker() {
   const basemap = useUi((s) => s.basemap);
-  const [open, setOpen] = useState(false);
+  const open = basemapMenu.use();
+  const setOpen = basemapMenu.set;
   const [url, setUrl] = useState(basemap.kind === 'style' ? basemap.url : '');
   const file = useRef<HTMLInputElement>(null);
   const { data: config } = useRpc('config.get', {});
   const online = (config?.config.map as { onlineBasemaps?: boolean } | undefined)?.onlineBasemaps === true;
 
-  useEffect(
-    () =>
-      registerCommands([
-        { id: 'basemap.choose', title: 'Choose the basemap', group: 'Map', shortcut: 'b', run: () => setOpen((o) => !o) },
-        { id: 'basemap.offline', title: 'Use the offline basemap', group: 'Map', run: () => setUi({ basemap: { kind: 'offline' } }) },
-        { id: 'basemap.pmtiles', title: 'Open a PMTiles file as the basemap…', group: 'Map', run: () => file.current?.click() },
-      ]),
-    [],
-  );
+  useEffect(() => {
+    pmtilesInput.set(file.current);
+    return () => pmtilesInput.set(null);
+  }, []);
 
   const current = basemap.kind === 'offline' ? 'Offline map' : basemap.kind === 'pmtiles' ? basemap.name : new URL(basemap.url).host;
   return (

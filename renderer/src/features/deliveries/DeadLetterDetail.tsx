@@ -8,12 +8,8 @@ export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void 
   const { data, error } = useRpc('deliveries.item', { id }, { refreshOn: ['deliveries.changed'] });
   const map = useMapBeside()?.map;
   const [pretty, setPretty] = useState(false);
-  const requeue = useMutation('deliveries.requeue', {
-    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
-  });
-  const discard = useMutation('deliveries.discard', {
-    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
-  });
+  const requeue = useMutation('deliveries.requeue');
+  const discard = useMutation('deliveries.discard');
   if (error) return <p role="alert">{error.message}</p>;
   if (!data) return null;
   const { item, payload, headers, attempts } = data;

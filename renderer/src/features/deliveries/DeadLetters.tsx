@@ -24,9 +24,9 @@ export function DeadLetters() {
     REFRESH,
   );
   const { data: counts } = useRpc('deliveries.deadLetterCounts', filter, REFRESH);
-  const requeue = useMutation('deliveries.requeue', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
-  const discard = useMutation('deliveries.discard', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
-  const restore = useMutation('deliveries.undoDiscard', { invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'] });
+  const requeue = useMutation('deliveries.requeue');
+  const discard = useMutation('deliveries.discard');
+  const restore = useMutation('deliveries.undoDiscard');
   const total = first?.total ?? 0;
   const scope = scopeOf(filter, selected, total);
 

@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
-import { EmptyState } from '../../ui';
+import { EmptyState, PlotFigure } from '../../ui';
 
 const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
 const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
@@ -43,40 +43,38 @@ const CHARTS: { title: string; unit: string; series: Series[] }[] = [
   },
 ];
 
-const COLOURS = ['var(--accent)', '#4e9af1', '#d9534f'];
+/** The first series in the theme's accent. */
+const COLOURS = ['#4e9af1', '#d9534f'];
 
 /** One chart of the queue over time: a line per series, each point titled with its value and time. */
 function Chart({ title, unit, series, samples, span }: { title: string; unit: string; series: Series[]; samples: QueueSample[]; span: [Date, Date] }) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const style = getComputedStyle(el);
-    const colours = COLOURS.map((c) => (c.startsWith('var(') ? style.getPropertyValue(c.slice(4, -1)).trim() || '#ff7a2f' : c));
-    // An interval with nothing to measure is a gap in its line, not a 0 or a 100.
-    const data = series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: x[s.key] ?? Number.NaN, s: s.name })));
-    const chart = Plot.plot({
-      width: Math.max(300, el.clientWidth),
-      height: 150,
-      marginLeft: 44,
-      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '11px' },
-      x: { type: 'time', label: null, domain: span },
-      y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
-      color: { domain: series.map((s) => s.name), range: colours, legend: series.length > 1 },
-      marks: [
-        Plot.lineY(data, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 }),
-        Plot.dot(data, { x: 't', y: 'v', fill: 's', r: 1.5, title: (d: { t: Date; v: number; s: string }) => `${d.s} ${d.v} at ${d.t.toLocaleTimeString()}` }),
-      ],
-    });
-    const svg = chart.tagName === 'svg' ? chart : chart.querySelector('svg');
-    svg?.setAttribute('role', 'img');
-    svg?.setAttribute('aria-label', `${title} over time`);
-    el.replaceChildren(chart);
-  }, [samples, title, unit, series, span]);
+  // An interval with nothing to measure is a gap in its line, not a 0 or a 100.
+  const data = useMemo(() => series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: x[s.key] ?? Number.NaN, s: s.name }))), [series, samples]);
   return (
     <figure className="health-chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      <div ref={host} />
+      <PlotFigure
+        label={`${title} over time`}
+        deps={[data, unit, span]}
+        plot={({ width, accent }) => ({
+          width: Math.max(300, width),
+          height: 150,
+          marginLeft: 44,
+          x: { type: 'time', label: null, domain: span },
+          y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
+          color: { domain: series.map((s) => s.name), range: [accent, ...COLOURS], legend: series.length > 1 },
+          marks: [
+            Plot.lineY(data, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 }),
+            Plot.dot(data, {
+              x: 't',
+              y: 'v',
+              fill: 's',
+              r: 1.5,
+              title: (d: { t: Date; v: number; s: string }) => `${d.s} ${d.v} at ${d.t.toLocaleTimeString()}`,
+            }),
+          ],
+        })}
+      />
     </figure>
   );
 }

@@ -21,8 +21,8 @@ export function TargetForm({ target, onDone }: { target?: TargetInfo; onDone(): 
     concurrency: target?.concurrency ?? 8,
   });
   const [secret, setSecret] = useState('');
-  const upsert = useMutation('deliveries.saveTarget', { invalidates: ['deliveries.targets', 'deliveries.metrics'] });
-  const saveSecret = useMutation('deliveries.setTargetSecret', { invalidates: ['deliveries.targets'] });
+  const upsert = useMutation('deliveries.saveTarget');
+  const saveSecret = useMutation('deliveries.setTargetSecret');
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const issue = (path: string) => upsert.error?.issues?.find((i) => i.path === path)?.message;
   return (

@@ -48,10 +48,8 @@ export function Targets() {
 
 function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures?: TargetFigures; onEdit(): void }) {
   const test = useMutation('deliveries.testTarget');
-  const upsert = useMutation('deliveries.saveTarget', { invalidates: ['deliveries.targets', 'deliveries.metrics'] });
-  const remove = useMutation('deliveries.removeTarget', {
-    invalidates: ['deliveries.targets', 'deliveries.metrics', 'deliveries.deadLetters', 'deliveries.deadLetterCounts'],
-  });
+  const upsert = useMutation('deliveries.saveTarget');
+  const remove = useMutation('deliveries.removeTarget');
   const [answer, setAnswer] = useState<ResultOf<'deliveries.testTarget'>>();
   const [removing, setRemoving] = useState(false);
   const state = targetState(t, figures);

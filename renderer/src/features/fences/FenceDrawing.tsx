@@ -11,16 +11,15 @@ import {
   type GeoJSONStoreFeatures,
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { registerCommands } from '../../app/commands';
 import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useMapHandle } from '../../map';
 import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
 import type { FenceGeometry } from '../../../../shared/fence';
 import { setDrawHint } from './DrawHint';
+import { drawingHistory } from './fence-commands';
 import { drawnFeatureOf, fenceGeometryOf, formatDistance, simplifyRing, type DrawnFeature } from './fence-geometry';
 
-const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
 const ACCENT = '#ff7a2f';
 
 /** A vertex of another fence within this many pixels pulls the pointer onto it. */
@@ -143,7 +142,9 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
     // Only then: a second start on the same style (it once also waited for 'idle') threw away a shape half drawn.
     if (map.isStyleLoaded()) start();
     map.on('style.load', start);
+    drawingHistory.set({ step: (step) => stepHistory(ref.current, step) });
     return () => {
+      drawingHistory.set(null);
       map.off('style.load', start);
       draw?.stop();
       ref.current = null;
@@ -175,42 +176,6 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       if (ids[0] !== undefined) d.selectFeature(ids[0]);
     }
   }, [draft]);
-
-  useEffect(
-    () =>
-      registerCommands([
-        ...DRAW_MODES.map((mode, i) => ({
-          id: `fences.draw.${mode}`,
-          title: mode === 'freehand' ? 'Draw a fence freehand (lasso)' : `Draw a ${mode} fence`,
-          group: 'Fences',
-          shortcut: ['p', 'r', 'o', 'l'][i],
-          run: () => {
-            setUi({ panel: 'fences', drawing: mode, selection: null });
-            if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
-          },
-        })),
-        { id: 'fences.undo', title: 'Undo the last drawing step', group: 'Fences', shortcut: 'Mod+Z', run: () => stepHistory(ref.current, 'undo') },
-        { id: 'fences.redo', title: 'Redo the drawing step undone', group: 'Fences', shortcut: 'Mod+Shift+Z', run: () => stepHistory(ref.current, 'redo') },
-      ]),
-    [],
-  );
-
-  // Escape cancels the drawing, but only while there is one: otherwise the key is the heatmap's (unpin).
-  useEffect(() => {
-    if (!draft && !drawing) return;
-    return registerCommands([
-      {
-        id: 'fences.cancel',
-        title: 'Cancel the fence being drawn',
-        group: 'Fences',
-        shortcut: 'Escape',
-        run: () => {
-          setDraft(null);
-          setUi({ drawing: null });
-        },
-      },
-    ]);
-  }, [!draft && !drawing]);
 
   return null;
 }

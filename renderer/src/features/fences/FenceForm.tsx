@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { registerCommands } from '../../app/commands';
 import { DetectSchema, type FenceGeometry } from '../../../../shared/fence';
 import { setUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { checkDraft, draftOf, fieldOf, setDraft, type Draft } from './fence-draft';
 import { BacktestPanel } from './BacktestPanel';
+import { fenceFormSubmit } from './fence-commands';
 import { FenceHistory } from './FenceHistory';
 
 const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon', MultiPolygon: 'multipolygon', Rectangle: 'rectangle', Circle: 'circle' };
@@ -20,17 +20,15 @@ export function FenceForm({ draft }: { draft: Draft }) {
   // Someone (another window, an import, the CLI) saved this fence since it was opened.
   const latest = draft.id !== undefined ? fences?.find((f) => f.id === draft.id) : undefined;
   const conflict = latest && draft.openedVersion !== undefined && latest.version !== draft.openedVersion ? latest : undefined;
-  const save = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status', 'fences.get'] });
+  const save = useMutation('fences.save');
   const [refused, setRefused] = useState<Record<string, string>>({});
   const [tried, setTried] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  useEffect(
-    () =>
-      registerCommands([
-        { id: 'fences.save', title: 'Save the fence being drawn', group: 'Fences', shortcut: 'Mod+S', run: () => form.current?.requestSubmit() },
-      ]),
-    [],
-  );
+  // Mod+S (fences.save) submits this form while it is shown.
+  useEffect(() => {
+    fenceFormSubmit.set(() => form.current?.requestSubmit());
+    return () => fenceFormSubmit.set(null);
+  }, []);
   const { fence, problems } = checkDraft(draft);
   // A name is asked for once Save is pressed, not while the analyst is still drawing.
   const { name: nameProblem, ...live } = problems;

@@ -20,9 +20,9 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const [deleted, setDeleted] = useState<Fence>();
   const selected = useUi(selectedFence);
   const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });
-  const enable = useMutation('fences.enable', { invalidates: ['fences.list', 'fences.status'] });
-  const remove = useMutation('fences.remove', { invalidates: ['fences.list', 'fences.status'] });
-  const restore = useMutation('fences.save', { invalidates: ['fences.list', 'fences.status'] });
+  const enable = useMutation('fences.enable');
+  const remove = useMutation('fences.remove');
+  const restore = useMutation('fences.save');
   useEventRates();
   // A switch flips at once; the list from the engine confirms it (or, refused, puts it back).
   const [switching, setSwitching] = useState<Record<string, boolean>>({});

@@ -20,7 +20,7 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
       const now = performance.now();
       const flashes = liveFlashes(now);
       const track = draft ? backtest.track?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
-      composer.set(FENCE_LAYERS, fenceLayers({ fences, theme, draft, backtest: draft ? backtest.result?.first : [], track, selected, flashes, now }), 5);
+      composer.set(FENCE_LAYERS, 'fences', fenceLayers({ fences, theme, draft, backtest: draft ? backtest.result?.first : [], track, selected, flashes, now }));
       // Flashes fade: redraw ten times a second while any is on the map.
       window.clearTimeout(timer);
       if (flashes.length) timer = window.setTimeout(build, 100);
@@ -33,7 +33,7 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
     };
   }, [composer, fences, draft, theme, backtest, selected]);
 
-  useEffect(() => () => composer.set(FENCE_LAYERS, []), [composer]);
+  useEffect(() => () => composer.set(FENCE_LAYERS, 'fences', []), [composer]);
 
   // A backtest belongs to its draft.
   useEffect(() => {

@@ -1,5 +1,4 @@
 import { useEffect, useMemo } from 'react';
-import { registerCommands } from '../../app/commands';
 import { exposeForTests, testHooksOn } from '../../app/test-hooks';
 import { setUi } from '../../app/ui-store';
 import { useChannel, useEngine, useRpc } from '../../engine';
@@ -9,7 +8,7 @@ import { flash } from './event-flashes';
 import { DrawHint } from './DrawHint';
 import { FenceDrawing } from './FenceDrawing';
 import { fencePolygons } from './fence-geometry';
-import { exportFences, importFenceFile, pickFenceFile } from './fence-import';
+import { importFenceFile } from './fence-import';
 import { FencesLayer } from './FencesLayer';
 
 /** A fence event from the engine: into the feed (and the rates), and flashed on the map. */
@@ -49,22 +48,6 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
       el.removeEventListener('drop', drop);
     };
   }, [map, client]);
-  useEffect(
-    () =>
-      registerCommands([
-        {
-          id: 'fences.import',
-          title: 'Import fences from a GeoJSON file',
-          group: 'Fences',
-          run: () => {
-            setUi({ panel: 'fences' });
-            pickFenceFile(client);
-          },
-        },
-        { id: 'fences.export', title: 'Export every fence as GeoJSON', group: 'Fences', run: () => void exportFences(client) },
-      ]),
-    [client],
-  );
   // Vertices of the saved fences, for snapping a drawing onto them.
   const vertices = useMemo(() => (fences ?? []).flatMap((f) => fencePolygons(f.geometry).flatMap((p) => p.flat())), [fences]);
   return (

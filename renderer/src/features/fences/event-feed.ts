@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { createStore } from '../../app/store';
 import type { FenceEvent } from '../../../../shared/fence-event';
 import { countEvent } from './event-rates';
 
@@ -15,21 +15,14 @@ export const FEED_KEEP = 100_000;
  * 100,000), collected whether or not the panel is open. Views re-render at most 4 times a second.
  */
 let entries: FeedEntry[] = [];
-let received = 0;
-let scheduled = false;
-const listeners = new Set<() => void>();
+/** How many events have arrived in all: the views' version. */
+const received = createStore(0, { throttleMs: 250 });
 
 export function receive(entry: FeedEntry): void {
   entries.push(entry);
   if (entries.length > FEED_KEEP * 1.5) entries = entries.slice(-FEED_KEEP);
-  received++;
+  received.set(received.get() + 1);
   countEvent(entry.event.fence_id, entry.event.timestamp);
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => {
-    scheduled = false;
-    for (const l of listeners) l();
-  }, 250);
 }
 
 /** Newest last; at most FEED_KEEP. */
@@ -38,12 +31,4 @@ export function feedEntries(): readonly FeedEntry[] {
 }
 
 /** How many events have arrived in all (the view's version). */
-export function useFeedVersion(): number {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => received,
-  );
-}
+export const useFeedVersion = received.use;

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { createStore } from '../../app/store';
 
 const MINUTES = 15;
 
@@ -8,9 +8,8 @@ const MINUTES = 15;
  */
 const buckets = new Map<string, { minute: number; counts: number[] }>();
 const hour = new Map<string, number[]>();
-let version = 0;
-let scheduled = false;
-const listeners = new Set<() => void>();
+// At most one re-render a second, whatever the event rate.
+const version = createStore(0, { throttleMs: 1000 });
 
 export function countEvent(fenceId: string, ts: number): void {
   const minute = Math.floor(ts / 60_000);
@@ -28,14 +27,7 @@ export function countEvent(fenceId: string, ts: number): void {
   times.push(ts);
   while (times.length && times[0]! < ts - 3_600_000) times.shift();
   hour.set(fenceId, times);
-  version++;
-  // At most one re-render a second, whatever the event rate.
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => {
-    scheduled = false;
-    for (const l of listeners) l();
-  }, 1000);
+  version.set(version.get() + 1);
 }
 
 /** Per minute, oldest first: the last 15 minutes of a fence's events. */
@@ -50,12 +42,4 @@ export function lastHour(fenceId: string, now = Date.now()): number {
   return (hour.get(fenceId) ?? []).filter((t) => t >= now - 3_600_000).length;
 }
 
-export function useEventRates(): number {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => version,
-  );
-}
+export const useEventRates = version.use;

@@ -1,6 +1,7 @@
 import type { RpcClient } from '../../../../shared/rpc';
 import { createStore } from '../../app/store';
-import { invalidate } from '../../engine';
+import { mutate } from '../../engine';
+import { saveFile } from '../../ui';
 
 /** What the last import did: the file, the fences saved, and each refused feature by index with its reason. */
 export interface ImportReport {
@@ -29,9 +30,8 @@ export async function importFenceFile(client: RpcClient, file: File): Promise<vo
   if (c?.type !== 'FeatureCollection' || !Array.isArray(c.features))
     return publish({ file: file.name, saved: [], errors: [], failed: `${file.name} is not a GeoJSON FeatureCollection` });
   try {
-    const result = await client.call('fences.import', { collection: { type: 'FeatureCollection', features: c.features } });
+    const result = await mutate(client, 'fences.import', { collection: { type: 'FeatureCollection', features: c.features } });
     publish({ file: file.name, ...result });
-    invalidate(client, ['fences.list', 'fences.status']);
   } catch (err) {
     publish({ file: file.name, saved: [], errors: [], failed: (err as Error).message });
   }
@@ -53,11 +53,7 @@ export function pickFenceFile(client: RpcClient): void {
 export async function exportFences(client: RpcClient, ids?: readonly string[]): Promise<number> {
   const all = await client.call('fences.export', {});
   const features = ids ? all.features.filter((f) => ids.includes(String((f as { id?: unknown }).id))) : all.features;
-  const blob = new Blob([JSON.stringify({ type: 'FeatureCollection', features }, null, 2)], { type: 'application/geo+json' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = ids?.length === 1 ? `${ids[0]}.geojson` : 'fences.geojson';
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  const text = JSON.stringify({ type: 'FeatureCollection', features }, null, 2);
+  saveFile(text, ids?.length === 1 ? `${ids[0]}.geojson` : 'fences.geojson', 'application/geo+json');
   return features.length;
 }

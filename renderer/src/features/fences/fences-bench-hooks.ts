@@ -26,12 +26,13 @@ export function fencesBenchHooks(
           geometry: { type: 'MultiPolygon' as const, coordinates: fencePolygons(f.geometry) },
         })),
       };
-      composer.set('bench', []);
+      composer.set('bench', 'fences', []);
       await nextFrame();
       const t0 = performance.now();
       const layers = bare ? null : fenceLayers({ fences, theme: 'dark', id: 'bench' });
       composer.set(
         'bench',
+        'fences',
         bare
           ? [
               new GeoJsonLayer({
@@ -46,7 +47,6 @@ export function fencesBenchHooks(
               }),
             ]
           : layers!,
-        6,
       );
       await nextFrame();
       return performance.now() - t0;
@@ -65,7 +65,7 @@ export function fencesBenchHooks(
       map.panBy([-400, -200], { duration: 0 });
       return gaps;
     },
-    benchClear: () => composer.set('bench', []),
+    benchClear: () => composer.set('bench', 'fences', []),
     benchEvent: (entry) => onEvent(entry as FeedEntry),
     benchFeedLength: () => feedEntries().length,
   };

@@ -15,43 +15,39 @@ export function FollowDevice({ id }: { id: string }) {
   const last = points.at(-1);
 
   useEffect(() => {
-    if (points.length === 0) return composer.set(FOLLOW_LAYERS, []);
+    if (points.length === 0) return composer.set(FOLLOW_LAYERS, 'selection', []);
     const path = points.map((p) => [p.lon, p.lat] as [number, number]);
-    composer.set(
-      FOLLOW_LAYERS,
-      [
-        new PathLayer({
-          id: `${FOLLOW_LAYERS}-path`,
-          data: [{ path }],
-          getPath: (d: { path: [number, number][] }) => d.path,
-          getColor: [255, 255, 255, 220],
-          getWidth: 3,
-          widthUnits: 'pixels',
-          jointRounded: true,
-          capRounded: true,
-        }),
-        new ScatterplotLayer({
-          id: `${FOLLOW_LAYERS}-now`,
-          data: [path.at(-1)!],
-          getPosition: (d: [number, number]) => d,
-          getRadius: 7,
-          radiusUnits: 'pixels',
-          getFillColor: [255, 122, 47, 255],
-          getLineColor: [255, 255, 255, 255],
-          stroked: true,
-          lineWidthUnits: 'pixels',
-          getLineWidth: 2,
-        }),
-      ],
-      10,
-    );
+    composer.set(FOLLOW_LAYERS, 'selection', [
+      new PathLayer({
+        id: `${FOLLOW_LAYERS}-path`,
+        data: [{ path }],
+        getPath: (d: { path: [number, number][] }) => d.path,
+        getColor: [255, 255, 255, 220],
+        getWidth: 3,
+        widthUnits: 'pixels',
+        jointRounded: true,
+        capRounded: true,
+      }),
+      new ScatterplotLayer({
+        id: `${FOLLOW_LAYERS}-now`,
+        data: [path.at(-1)!],
+        getPosition: (d: [number, number]) => d,
+        getRadius: 7,
+        radiusUnits: 'pixels',
+        getFillColor: [255, 122, 47, 255],
+        getLineColor: [255, 255, 255, 255],
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2,
+      }),
+    ]);
   }, [composer, track]);
 
   useEffect(() => {
     if (last) map.easeTo({ center: [last.lon, last.lat], duration: 500 });
   }, [map, last?.ts]);
 
-  useEffect(() => () => composer.set(FOLLOW_LAYERS, []), [composer]);
+  useEffect(() => () => composer.set(FOLLOW_LAYERS, 'selection', []), [composer]);
 
   return (
     <div className="chip" data-map-overlay role="status" aria-label="Following a device">

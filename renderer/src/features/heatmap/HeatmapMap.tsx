@@ -1,25 +1,21 @@
-import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
+import { MARKET_METRICS } from '../../../../shared/rpc';
 import { surgeMultiplier } from '../../../../shared/surge';
 import { useEffect, useRef, useState } from 'react';
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import { resolutionForScreen } from '../../../../shared/zoom';
-import { registerCommands } from '../../app/commands';
 import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useConnection, useEngine } from '../../engine';
-import { HOME, useMapHandle } from '../../map';
+import { useMapHandle } from '../../map';
 import { HEATMAP_LAYERS, HeatmapController, type CellInfo } from './heatmap-controller';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
 import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
 import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
-import { Playback, startAt } from '../playback';
+import { Playback } from '../playback';
 
-/** The heatmap's part of the map: live frames for the view into its layer, the tooltip, the legend, its commands. */
-
-/** The order the `m` key steps through the measures. */
-const METRIC_ORDER: readonly HeatmapMetric[] = ['devices', 'positions', 'perDevice', 'supply', 'demand', 'ratio', 'surge'];
+/** The heatmap's part of the map: live frames for the view into its layer, the tooltip, the legend. */
 export function HeatmapMap() {
   const { map, composer } = useMapHandle();
   const { client, onReopen } = useEngine();
@@ -112,123 +108,14 @@ export function HeatmapMap() {
     map.on('moveend', sendViewport);
     // While the archive plays back, its frames are drawn instead of the live ones.
     const offs = [client.subscribe('heatmap.frame', (buffer) => getUi().playback || c.apply(buffer)), onReopen(sendViewport)];
-    const offCommands = registerCommands([
-      {
-        id: 'heatmap.metric',
-        title: 'Heatmap: colour by the next measure (devices, positions, per device, supply, demand, ratio, surge)',
-        group: 'Heatmap',
-        shortcut: 'm',
-        run: () => setUi((s) => ({ metric: METRIC_ORDER[(METRIC_ORDER.indexOf(s.metric) + 1) % METRIC_ORDER.length]! })),
-      },
-      {
-        id: 'heatmap.surge',
-        title: 'Heatmap: colour by surge',
-        group: 'Heatmap',
-        shortcut: 'u',
-        run: () => setUi((s) => ({ metric: s.metric === 'surge' ? 'devices' : 'surge' })),
-      },
-      {
-        id: 'heatmap.scale',
-        title: 'Heatmap: thermal / viridis colour scale',
-        group: 'Heatmap',
-        shortcut: 'c',
-        run: () => setUi((s) => ({ scale: s.scale === 'thermal' ? 'viridis' : 'thermal' })),
-      },
-      {
-        id: 'heatmap.fit',
-        title: 'Heatmap: fit the map to the data',
-        group: 'Heatmap',
-        shortcut: '0',
-        run: () => {
-          void client.call('heatmap.extent', {}).then((box) => {
-            if (!box) return map.flyTo(HOME);
-            map.fitBounds(
-              [
-                [box.west, box.south],
-                [box.east, box.north],
-              ],
-              { padding: 60, maxZoom: 16 },
-            );
-          });
-        },
-      },
-      {
-        id: 'heatmap.playback',
-        title: 'Heatmap: play back the archive (time playback)',
-        group: 'Heatmap',
-        shortcut: 'y',
-        run: () => {
-          void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }) }));
-        },
-      },
-      {
-        id: 'heatmap.find',
-        title: 'Heatmap: find a device and follow it',
-        group: 'Heatmap',
-        shortcut: '/',
-        run: () => {
-          setUi({ panel: 'heatmap' });
-          setTimeout(() => document.getElementById('device-search')?.focus(), 0);
-        },
-      },
-      {
-        id: 'selection.clear',
-        title: 'Unpin the cell / stop following the device',
-        group: 'Heatmap',
-        shortcut: 'Escape',
-        run: () => setUi({ selection: null }),
-      },
-      {
-        id: 'heatmap.finer',
-        title: 'Heatmap: finer cells',
-        group: 'Heatmap',
-        shortcut: ']',
-        run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.min(3, s.detail + 1) })),
-      },
-      {
-        id: 'heatmap.coarser',
-        title: 'Heatmap: coarser cells',
-        group: 'Heatmap',
-        shortcut: '[',
-        run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.max(-3, s.detail - 1) })),
-      },
-      {
-        id: 'heatmap.adr',
-        title: 'Heatmap: cell size by the zoom table / by the screen',
-        group: 'Heatmap',
-        run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'adr' ? 'screen' : 'adr', detail: 0 })),
-      },
-      {
-        id: 'heatmap.smooth',
-        title: 'Heatmap: k-ring smoothing 0 → 1 → 2 → 3',
-        group: 'Heatmap',
-        shortcut: 'k',
-        run: () => setUi((s) => ({ smoothing: (s.smoothing + 1) % 4 })),
-      },
-      {
-        id: 'heatmap.extrude',
-        title: 'Heatmap: 3D columns by value (right-drag tilts the map)',
-        group: 'Heatmap',
-        shortcut: 'e',
-        run: () => setUi((s) => ({ extruded: !s.extruded })),
-      },
-      {
-        id: 'heatmap.mode',
-        title: 'Heatmap: log / linear / quantile scale',
-        group: 'Heatmap',
-        shortcut: 's',
-        run: () => setUi((s) => ({ scaleMode: s.scaleMode === 'log' ? 'linear' : s.scaleMode === 'linear' ? 'quantile' : 'log' })),
-      },
-    ]);
     return () => {
       clearTimeout(timer);
       offStats();
       offPointer();
-      offCommands();
       offs.forEach((off) => off());
       map.off('load', sendViewport);
       map.off('moveend', sendViewport);
-      composer.set(HEATMAP_LAYERS, []);
+      composer.set(HEATMAP_LAYERS, 'heat', []);
     };
   }, [map, composer, client, onReopen]);
 

@@ -6,7 +6,7 @@ import { useEngine, useRpc } from '../../engine';
 import { Panel } from '../../ui';
 import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
-import { startAt } from '../playback';
+import { startPlayback } from '../playback';
 
 /** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {
@@ -146,11 +146,7 @@ export function HeatmapPanel() {
         <button
           aria-pressed={playing}
           title="Play the archive back on the map (y); Esc returns to live"
-          onClick={() =>
-            playing
-              ? setUi({ playback: null })
-              : void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }) }))
-          }
+          onClick={() => (playing ? setUi({ playback: null }) : startPlayback(client))}
         >
           {playing ? 'Back to live' : 'Play back the archive'}
         </button>

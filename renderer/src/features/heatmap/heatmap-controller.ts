@@ -14,6 +14,7 @@ import {
 import { cellKey, cellToHex } from '../../../../shared/h3-cell';
 import { decodeFrame, MARKET_LAYER, type HeatmapFrame } from '../../../../shared/heatmap-frame';
 import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
+import type { MapSlot } from '../../map';
 import { ColourEase } from './colour-ease';
 import { CenterCache, fixedScaleOf, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
@@ -41,7 +42,7 @@ export interface CellInfo {
 
 /** Where the heatmap's layers go (the map's layer composer). */
 export interface LayerSink {
-  set(id: string, layers: Layer[], order?: number): void;
+  set(id: string, slot: MapSlot, layers: Layer[]): void;
 }
 
 /**
@@ -53,7 +54,7 @@ const EASE_MAX_CELLS = 20_000;
 /** The colours of a metric: surge and ratio have their own diverging scales; the rest the scale chosen. */
 const lutOf = (metric: HeatmapMetric, scale: ColorScaleName) => colorLut(metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
 
-/** The heatmap's layers in the composer: below everything else a feature draws. */
+/** The heatmap's layers in the composer (in its 'heat' slot, below everything else a feature draws). */
 export const HEATMAP_LAYERS = 'heatmap';
 
 /** Frames in, deck.gl layer out; outside React so a 100k-cell frame costs no re-render. */
@@ -108,23 +109,19 @@ export class HeatmapController {
     const { values, max } = metricValues(f, this.metric);
     const data = Array.from({ length: f.count }, (_, i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), v: values[i] }));
     const lut = this.lut;
-    this.layers.set(
-      HEATMAP_LAYERS,
-      [
-        new H3HexagonLayer<{ hex: string; v: number }>({
-          id: 'heatmap-baseline',
-          data,
-          getHexagon: (d) => d.hex,
-          getFillColor: (d) => {
-            const c = scaleIndex(d.v, max) * 4;
-            return [lut[c], lut[c + 1], lut[c + 2], lut[c + 3]];
-          },
-          extruded: false,
-          stroked: false,
-        }),
-      ],
-      -1,
-    );
+    this.layers.set(HEATMAP_LAYERS, 'heat', [
+      new H3HexagonLayer<{ hex: string; v: number }>({
+        id: 'heatmap-baseline',
+        data,
+        getHexagon: (d) => d.hex,
+        getFillColor: (d) => {
+          const c = scaleIndex(d.v, max) * 4;
+          return [lut[c], lut[c + 1], lut[c + 2], lut[c + 3]];
+        },
+        extruded: false,
+        stroked: false,
+      }),
+    ]);
     return performance.now() - t0;
   }
 
@@ -137,7 +134,7 @@ export class HeatmapController {
     if (this.frame && (this.frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(metric)) {
       // The frame on screen counts something else: nothing is drawn until one of the right kind comes.
       this.frame = undefined;
-      this.layers.set(HEATMAP_LAYERS, [], -1);
+      this.layers.set(HEATMAP_LAYERS, 'heat', []);
     }
     if (this.frame) this.render();
     for (const l of this.listeners) l(this.stats);
@@ -212,20 +209,16 @@ export class HeatmapController {
   /** The layer for the last frame with the colours the ease has reached. */
   private draw(): void {
     const frame = this.frame!;
-    this.layers.set(
-      HEATMAP_LAYERS,
-      [
-        new HexHeatLayer({
-          id: HEATMAP_LAYERS,
-          attrs: this.attrs!,
-          colors: this.ease.shown,
-          resolution: frame.resolution,
-          hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
-          extruded: this.extruded,
-          opacity: this.dimmed ? 0.3 : 1,
-        }),
-      ],
-      -1,
-    );
+    this.layers.set(HEATMAP_LAYERS, 'heat', [
+      new HexHeatLayer({
+        id: HEATMAP_LAYERS,
+        attrs: this.attrs!,
+        colors: this.ease.shown,
+        resolution: frame.resolution,
+        hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
+        extruded: this.extruded,
+        opacity: this.dimmed ? 0.3 : 1,
+      }),
+    ]);
   }
 }

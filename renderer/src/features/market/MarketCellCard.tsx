@@ -1,34 +1,10 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef } from 'react';
 import { useRpc } from '../../engine';
-import { CellCard } from '../../ui';
+import { CellCard, PlotFigure } from '../../ui';
 
 /** A market cell picked on the map or in the list: supply, demand and surge now and per kind, and the hour behind them. */
 export function MarketCellCard({ hex }: { hex: string }) {
   const { data, error } = useRpc('market.cell', { hex }, { refreshOn: ['status.changed'] });
-  const chart = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = chart.current;
-    if (!el || !data) return;
-    const style = getComputedStyle(el);
-    const points = data.history.flatMap((p) => [
-      { t: new Date(p.at), v: p.supply, s: 'supply' },
-      { t: new Date(p.at), v: p.demand, s: 'demand' },
-    ]);
-    const plot = Plot.plot({
-      width: 240,
-      height: 90,
-      marginLeft: 32,
-      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '10px' },
-      x: { type: 'time', label: null, ticks: 3 },
-      y: { label: null, grid: true, zero: true, ticks: 3 },
-      color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
-      marks: [Plot.lineY(points, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 })],
-    });
-    plot.setAttribute('role', 'img');
-    plot.setAttribute('aria-label', `supply and demand in ${hex} over the last hour`);
-    el.replaceChildren(plot);
-  }, [data, hex]);
   const kinds = Object.entries(data?.now.kinds ?? {});
   return (
     <CellCard hex={hex} label={`Market cell ${hex}`}>
@@ -55,7 +31,33 @@ export function MarketCellCard({ hex }: { hex: string }) {
               </tbody>
             </table>
           )}
-          {data.history.length > 1 ? <div ref={chart} className="market-history" /> : <p className="muted">The last hour fills in a point a minute.</p>}
+          {data.history.length > 1 ? (
+            <PlotFigure
+              className="market-history"
+              label={`supply and demand in ${hex} over the last hour`}
+              deps={[data, hex]}
+              plot={() => ({
+                width: 240,
+                height: 90,
+                marginLeft: 32,
+                style: { fontSize: '10px' },
+                x: { type: 'time', label: null, ticks: 3 },
+                y: { label: null, grid: true, zero: true, ticks: 3 },
+                color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
+                marks: [
+                  Plot.lineY(
+                    data.history.flatMap((p) => [
+                      { t: new Date(p.at), v: p.supply, s: 'supply' },
+                      { t: new Date(p.at), v: p.demand, s: 'demand' },
+                    ]),
+                    { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 },
+                  ),
+                ],
+              })}
+            />
+          ) : (
+            <p className="muted">The last hour fills in a point a minute.</p>
+          )}
         </>
       )}
     </CellCard>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RpcClient } from '../../../../shared/rpc';
+import { invalidatesOf, type RpcClient } from '../../../../shared/rpc';
 import { invalidate, useEngine, useMutation, useRpc } from '../../engine';
 import { addCell, editCell } from './notebook-state';
 
@@ -7,7 +7,8 @@ import { addCell, editCell } from './notebook-state';
 export async function openPaths(client: RpcClient, paths: readonly string[]): Promise<string[]> {
   const failed: string[] = [];
   for (const path of paths) await client.call('notebooks.open', { path }).catch((err: Error) => failed.push(`${path}: ${err.message}`));
-  if (paths.length) invalidate(client, ['notebooks.sources']);
+  // Once after them all: a refresh asked while one is in flight would be dropped.
+  if (paths.length) invalidate(client, invalidatesOf('notebooks.open'));
   return failed;
 }
 
@@ -19,7 +20,7 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
   const { client, files } = useEngine();
   const { data: sources } = useRpc('notebooks.sources', {});
   const [chosenErrors, setChosenErrors] = useState<string[]>([]);
-  const open = useMutation('notebooks.open', { invalidates: ['notebooks.sources'] });
+  const open = useMutation('notebooks.open');
   const [path, setPath] = useState('');
   return (
     <>

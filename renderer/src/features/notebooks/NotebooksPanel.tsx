@@ -1,50 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { RpcClient } from '../../../../shared/rpc';
-import { registerCommands } from '../../app/commands';
 import { useEngine } from '../../engine';
 import { Panel } from '../../ui';
-import { serializeNotebook } from './notebook-file';
-import { addCell, getNotebook, markSaved, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
+import { openFileForm, pickNotebook, saveNotebook } from './notebook-commands';
+import { addCell, newNotebook, openNotebook, runCells, useNotebook } from './notebook-state';
 import { NotebookCell } from './NotebookCell';
 import { NotebookHistory } from './NotebookHistory';
 import { NotebookSources, openPaths } from './NotebookSources';
 import { planDrop } from './dropped-files';
 
-/** Saves the notebook as a `.sql` file (the browser's download; the desktop's save dialog does the same). */
-function saveNotebook(): void {
-  const { name, cells } = getNotebook();
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([serializeNotebook(cells)], { type: 'application/sql' }));
-  a.download = `${name || 'notebook'}.sql`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  markSaved(name);
-}
-
-function pickNotebook(): void {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.sql,text/plain,application/sql';
-  input.onchange = async () => {
-    const file = input.files?.[0];
-    if (file) openNotebook(file.name, await file.text());
-  };
-  input.click();
-}
-
-const commands = (client: RpcClient) => [
-  { id: 'notebook.new', title: 'New notebook', group: 'Notebooks', run: newNotebook },
-  { id: 'notebook.runAll', title: 'Run every cell of the notebook', group: 'Notebooks', shortcut: 'Mod+Shift+Enter', run: () => void runCells(client) },
-  { id: 'notebook.save', title: 'Save the notebook as a .sql file', group: 'Notebooks', run: saveNotebook },
-  { id: 'notebooks.open', title: 'Open a notebook (.sql file)', group: 'Notebooks', run: pickNotebook },
-  { id: 'notebook.addSql', title: 'Add a SQL cell to the notebook', group: 'Notebooks', run: () => void addCell('sql') },
-];
-
 /** SQL notebooks over the history: cells of SQL and notes, run on the engine's notebook thread, answers as grids. */
 export function NotebooksPanel() {
   const { client, files } = useEngine();
   const notebook = useNotebook();
-  const [opening, setOpening] = useState(false);
+  const opening = openFileForm.use();
+  const setOpening = openFileForm.set;
   const [dragging, setDragging] = useState(false);
   const [dropped, setDropped] = useState<{ text: string; error: boolean }>();
   const drop = async (list: readonly File[]) => {
@@ -65,14 +34,8 @@ export function NotebooksPanel() {
         : { text: `Opened ${opened ? `${opened} file${opened === 1 ? '' : 's'} as views` : plan.notebook?.name}.`, error: false },
     );
   };
-  useEffect(
-    () =>
-      registerCommands([
-        ...commands(client),
-        { id: 'notebook.openFile', title: 'Open a Parquet, CSV or GeoJSON file as a view', group: 'Notebooks', run: () => setOpening(true) },
-      ]),
-    [client],
-  );
+  // The form starts closed each time the panel opens.
+  useEffect(() => () => setOpening(false), []);
   return (
     <Panel title="Notebooks">
       <div

@@ -1,8 +1,9 @@
 import * as Plot from '@observablehq/plot';
 import type { Table } from 'apache-arrow';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ResultColumn } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
+import { PlotFigure } from '../../ui';
 import { fetchRows } from './result-pages';
 
 export const CHART_TYPES = ['line', 'bar', 'area', 'scatter', 'histogram'] as const;
@@ -57,7 +58,6 @@ function marks(spec: ChartSpec, data: Record<string, unknown>[], accent: string)
 /** A result as a chart (Observable Plot): line, bar, area, scatter or histogram over the kept rows; the spec is saved with the cell. */
 export function ResultChart(props: { cellId: string; columns: ResultColumn[]; rows: number; spec: ChartSpec; onSpec(spec: ChartSpec): void }) {
   const { client } = useEngine();
-  const host = useRef<HTMLDivElement>(null);
   const [data, setData] = useState<Record<string, unknown>[]>();
   const { spec, columns } = props;
 
@@ -68,23 +68,6 @@ export function ResultChart(props: { cellId: string; columns: ResultColumn[]; ro
       live = false;
     };
   }, [client, props.cellId, props.rows]);
-
-  useEffect(() => {
-    const el = host.current;
-    if (!el || !data) return;
-    const chart = Plot.plot({
-      width: Math.max(320, el.clientWidth),
-      height: 240,
-      style: { background: 'transparent', color: getComputedStyle(el).getPropertyValue('--text').trim(), fontSize: '11px' },
-      x: { label: spec.x },
-      y: { label: spec.type === 'histogram' ? 'count' : spec.y, grid: true },
-      // Plot takes a colour, not a CSS variable: the theme's accent as it is now.
-      marks: marks(spec, data, getComputedStyle(el).getPropertyValue('--accent').trim() || '#ff7a2f'),
-    });
-    chart.setAttribute('role', 'img');
-    chart.setAttribute('aria-label', `${spec.type} chart of ${spec.type === 'histogram' ? spec.x : `${spec.y} by ${spec.x}`}`);
-    el.replaceChildren(chart);
-  }, [data, spec.type, spec.x, spec.y]);
 
   const pick = (name: keyof ChartSpec, options: readonly string[], label: string) => (
     <select aria-label={label} value={spec[name] ?? ''} onChange={(e) => props.onSpec({ ...spec, [name]: e.target.value })}>
@@ -109,9 +92,23 @@ export function ResultChart(props: { cellId: string; columns: ResultColumn[]; ro
             'Chart y',
           )}
       </div>
-      <div ref={host} className="nb-chart-plot">
-        {!data && <p className="muted">Drawing…</p>}
-      </div>
+      <PlotFigure
+        className="nb-chart-plot"
+        label={`${spec.type} chart of ${spec.type === 'histogram' ? spec.x : `${spec.y} by ${spec.x}`}`}
+        deps={[data, spec.type, spec.x, spec.y]}
+        plot={
+          data &&
+          (({ width, accent }) => ({
+            width: Math.max(320, width),
+            height: 240,
+            x: { label: spec.x },
+            y: { label: spec.type === 'histogram' ? 'count' : spec.y, grid: true },
+            marks: marks(spec, data, accent),
+          }))
+        }
+      >
+        <p className="muted">Drawing…</p>
+      </PlotFigure>
     </div>
   );
 }

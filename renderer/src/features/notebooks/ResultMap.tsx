@@ -187,7 +187,7 @@ export function ResultMap(props: {
   useEffect(() => {
     if (!handle || !table) return;
     const d = build(source, table, props.spec, props.value, Boolean(props.density));
-    handle.composer.set(source, d.layers, 7);
+    handle.composer.set(source, 'results', d.layers);
     setDrawn(d);
   }, [handle, table, props.spec, props.value, props.density]);
 
@@ -196,7 +196,7 @@ export function ResultMap(props: {
     if (handle && drawn?.bounds) handle.map.fitBounds(drawn.bounds, { padding: 60, maxZoom: 15, duration: 600 });
   }, [handle, drawn?.bounds?.join()]);
 
-  useEffect(() => () => handle?.composer.set(source, []), [handle, source]);
+  useEffect(() => () => handle?.composer.set(source, 'results', []), [handle, source]);
 
   if (error) return <p role="alert">Cannot draw the result: {error}</p>;
   if (!handle || !drawn) return null;

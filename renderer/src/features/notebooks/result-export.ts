@@ -1,16 +1,9 @@
 import type { RpcClient } from '../../../../shared/rpc';
+import { saveFile } from '../../ui';
 import type { Cell } from './notebook-file';
 import { getNotebook, type RunSummary } from './notebook-state';
 import { fetchRows } from './result-pages';
 import { cellText } from './cell-text';
-
-function download(bytes: ArrayBuffer, name: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([bytes], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
 
 const MIME = { csv: 'text/csv', parquet: 'application/vnd.apache.parquet', geojson: 'application/geo+json' };
 
@@ -18,7 +11,7 @@ const MIME = { csv: 'text/csv', parquet: 'application/vnd.apache.parquet', geojs
 export async function exportResult(client: RpcClient, cell: Cell, format: keyof typeof MIME): Promise<void> {
   const bytes = await client.call('notebooks.export', { sql: cell.source, format });
   const index = getNotebook().cells.findIndex((c) => c.id === cell.id) + 1;
-  download(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, MIME[format]);
+  saveFile(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, MIME[format]);
 }
 
 /** The kept rows as a Markdown table, for notes and tickets. */

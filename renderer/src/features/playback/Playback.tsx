@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import { resolutionForScreen } from '../../../../shared/zoom';
-import { registerCommands } from '../../app/commands';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useEngine, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
@@ -78,19 +77,6 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
     raf = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf);
   }, [playback?.playing, range]);
-
-  useEffect(() => {
-    if (!playback) return;
-    return registerCommands([
-      { id: 'playback.exit', title: 'Back to the live heatmap', group: 'Heatmap', shortcut: 'Escape', run: () => setUi({ playback: null }) },
-      {
-        id: 'playback.toggle',
-        title: 'Play or pause the archive',
-        group: 'Heatmap',
-        run: () => setUi((s) => ({ playback: s.playback && { ...s.playback, playing: !s.playback.playing } })),
-      },
-    ]);
-  }, [playback === null]);
 
   if (!playback) return null;
   if (!range)

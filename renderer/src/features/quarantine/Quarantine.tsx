@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { QuarantineEntry } from '../../../../shared/rpc';
 import { useEngine, useMutation, useRpc } from '../../engine';
-import { Confirm, EmptyState } from '../../ui';
+import { Confirm, EmptyState, PlotFigure, saveFile } from '../../ui';
 import { bytesOfBase64, hexDump, textOf } from './hex-dump';
 
 const PAGE = 50;
@@ -10,49 +10,38 @@ const REFRESH = { refreshOn: ['status.changed'] as const };
 const keyOf = (e: Pick<QuarantineEntry, 'stream' | 'seq'>) => `${e.stream}/${e.seq}`;
 const AGES = { '1h': 3600_000, '1d': 86_400_000, '7d': 7 * 86_400_000 } as const;
 
-function download(text: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
 /** Messages per reason per hour over the last day, stacked. */
 function Timeline() {
   // The last day, whatever it holds: one busy hour shows as one bar, not as the whole axis.
   const { data } = useRpc('quarantine.timeline', { bucketMs: 3_600_000 }, REFRESH);
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = host.current;
-    if (!el || !data) return;
-    const style = getComputedStyle(el);
-    const chart = Plot.plot({
-      width: Math.max(300, el.clientWidth),
-      height: 130,
-      style: { background: 'transparent', color: style.getPropertyValue('--text').trim(), fontSize: '11px' },
-      x: { type: 'time', label: null, domain: [new Date(Date.now() - 86_400_000), new Date()] },
-      y: { label: 'messages', grid: true },
-      color: { legend: true, scheme: 'tableau10' },
-      marks: [
-        Plot.rectY(
-          data.map((d) => ({ ...d, t: new Date(d.at), t2: new Date(d.at + 3_600_000) })),
-          {
-            x1: 't',
-            x2: 't2',
-            y: 'count',
-            fill: 'reason',
-            title: (d: { reason: string; count: number; t: Date }) => `${d.reason}: ${d.count} at ${d.t.toLocaleString()}`,
-          },
-        ),
-      ],
-    });
-    el.replaceChildren(chart);
-  }, [data]);
   return (
     <figure className="health-chart" aria-label="Quarantined per hour">
       <figcaption>Quarantined per hour, by reason</figcaption>
-      <div ref={host} />
+      <PlotFigure
+        deps={[data]}
+        plot={
+          data &&
+          (({ width }) => ({
+            width: Math.max(300, width),
+            height: 130,
+            x: { type: 'time', label: null, domain: [new Date(Date.now() - 86_400_000), new Date()] },
+            y: { label: 'messages', grid: true },
+            color: { legend: true, scheme: 'tableau10' },
+            marks: [
+              Plot.rectY(
+                data.map((d) => ({ ...d, t: new Date(d.at), t2: new Date(d.at + 3_600_000) })),
+                {
+                  x1: 't',
+                  x2: 't2',
+                  y: 'count',
+                  fill: 'reason',
+                  title: (d: { reason: string; count: number; t: Date }) => `${d.reason}: ${d.count} at ${d.t.toLocaleString()}`,
+                },
+              ),
+            ],
+          }))
+        }
+      />
     </figure>
   );
 }
@@ -67,7 +56,7 @@ export function Quarantine() {
   const [purging, setPurging] = useState<{ reason?: string; age?: keyof typeof AGES }>();
   const { data: counts, error } = useRpc('quarantine.counts', {}, REFRESH);
   const { data: page } = useRpc('quarantine.list', { ...(reason ? { reason } : {}), limit: PAGE, offset }, REFRESH);
-  const purge = useMutation('quarantine.purge', { invalidates: ['quarantine.list', 'quarantine.counts', 'quarantine.timeline'] });
+  const purge = useMutation('quarantine.purge');
   if (error) return <p role="alert">{error.message}</p>;
   const total = Object.values(counts ?? {}).reduce((a, n) => a + n, 0);
   if (counts && total === 0)
@@ -106,7 +95,7 @@ export function Quarantine() {
               return { stream, seq };
             });
             const bytes = await client.call('quarantine.export', { messages });
-            download(new TextDecoder().decode(bytes), `quarantine-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`);
+            saveFile(bytes, `quarantine-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.ndjson`, 'application/x-ndjson');
           }}
         >
           Export selected as NDJSON

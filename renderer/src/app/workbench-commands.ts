@@ -1,0 +1,26 @@
+import type { Command } from './commands';
+import { PANELS, togglePanel } from './Rail';
+import { setUi } from './ui-store';
+
+/** The workbench's own commands: the palette, the theme, the side panels. */
+export function workbenchCommands(): Command[] {
+  return [
+    { id: 'palette', title: 'Show every command', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
+    { id: 'palette.help', title: 'Show every command and its shortcut', group: 'Workbench', shortcut: '?', run: () => setUi({ paletteOpen: true }) },
+    {
+      id: 'theme',
+      title: 'Switch between the dark and the light theme',
+      group: 'Workbench',
+      shortcut: 't',
+      run: () => setUi((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
+    },
+    { id: 'panel.close', title: 'Close the side panel', group: 'Workbench', run: () => setUi({ panel: null }) },
+    ...PANELS.map((p) => ({
+      id: `panel.${p.id}`,
+      title: `Open or close the ${p.title} panel`,
+      group: 'Workbench',
+      shortcut: p.shortcut,
+      run: () => togglePanel(p.id),
+    })),
+  ];
+}

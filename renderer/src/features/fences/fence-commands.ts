@@ -1,0 +1,76 @@
+import type { Command } from '../../app/commands';
+import { createStore } from '../../app/store';
+import { getUi, setUi } from '../../app/ui-store';
+import { EMPTY_DRAFT, getDraft, setDraft } from './fence-draft';
+import { exportFences, pickFenceFile } from './fence-import';
+
+const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
+
+/** The drawing's undo and redo, published by FenceDrawing while it is on the map. */
+export const drawingHistory = createStore<{ step(step: 'undo' | 'redo'): void } | null>(null);
+/** Submits the fence form, published by FenceForm while it is shown. */
+export const fenceFormSubmit = createStore<(() => void) | null>(null);
+
+/** A fence is being drawn or edited: Escape, undo and redo are the drawing's (otherwise Escape is the heatmap's). */
+const editing = () => getDraft() !== null || getUi().drawing !== null;
+
+/** The fences' commands: import and export, a drawing tool each, and while a fence is drawn, undo, redo, cancel and save. */
+export function fencesCommands(): Command[] {
+  return [
+    {
+      id: 'fences.import',
+      title: 'Import fences from a GeoJSON file',
+      group: 'Fences',
+      run: ({ client }) => {
+        setUi({ panel: 'fences' });
+        pickFenceFile(client);
+      },
+    },
+    { id: 'fences.export', title: 'Export every fence as GeoJSON', group: 'Fences', run: ({ client }) => void exportFences(client) },
+    ...DRAW_MODES.map((mode, i): Command => ({
+      id: `fences.draw.${mode}`,
+      title: mode === 'freehand' ? 'Draw a fence freehand (lasso)' : `Draw a ${mode} fence`,
+      group: 'Fences',
+      shortcut: ['p', 'r', 'o', 'l'][i],
+      run: () => {
+        setUi({ panel: 'fences', drawing: mode, selection: null });
+        if (!getDraft()) setDraft({ ...EMPTY_DRAFT });
+      },
+    })),
+    {
+      id: 'fences.undo',
+      title: 'Undo the last drawing step',
+      group: 'Fences',
+      shortcut: 'Mod+Z',
+      enabled: editing,
+      run: () => drawingHistory.get()?.step('undo'),
+    },
+    {
+      id: 'fences.redo',
+      title: 'Redo the drawing step undone',
+      group: 'Fences',
+      shortcut: 'Mod+Shift+Z',
+      enabled: editing,
+      run: () => drawingHistory.get()?.step('redo'),
+    },
+    {
+      id: 'fences.cancel',
+      title: 'Cancel the fence being drawn',
+      group: 'Fences',
+      shortcut: 'Escape',
+      enabled: editing,
+      run: () => {
+        setDraft(null);
+        setUi({ drawing: null });
+      },
+    },
+    {
+      id: 'fences.save',
+      title: 'Save the fence being drawn',
+      group: 'Fences',
+      shortcut: 'Mod+S',
+      enabled: () => fenceFormSubmit.get() !== null,
+      run: () => fenceFormSubmit.get()?.(),
+    },
+  ];
+}
