@@ -5,10 +5,10 @@ import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
-import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
+import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type IngestMark, type RoutedFenceEvent } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
-import { PositionIngest } from './ingest';
-import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames, type FrameLayer } from './heatmap';
+import { PositionIngest, PositionSinks } from './ingest';
+import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, indexPosition, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers, type SurgeCrossing } from './market';
 import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
@@ -87,8 +87,9 @@ function optional<T>(what: string, open: () => T, log: (line: string) => void): 
 
 /**
  * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
- * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions
- * (live heatmap, rate, fences), fence events into the delivery queue, and the RPC handlers of each room.
+ * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions to
+ * the sinks the rooms register (heatmap and rate, fences, market), fence events into the delivery
+ * queue, and the RPC handlers of each room.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const { config, dataDir, settingsPath } = loadConfig(options);
@@ -103,6 +104,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   const live = new LiveAggregator({ windowMs: config.live.windowS * 1000, bucketMs: config.live.bucketS * 1000, resolution: config.live.maxResolution });
   const meter = new RateMeter();
+  // One fan-out for every accepted position, from whichever source: each room registers its sink.
+  const positions = new PositionSinks();
+  positions.add(heatmapSink(live, meter, clock));
   const clients = new Set<ClientState>();
   const broadcast = (channel: ChannelName, payload: PayloadOf<ChannelName>) => {
     for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
@@ -135,18 +139,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     for (const { targets: _targets, ...event } of events) broadcast('fences.event', { id: '', event });
   };
   const fences = optional('fences', () => new FenceService({ dataDir, sink: sinkEvents, tile38, nats: config.nats, env, clock, log }), log);
-
-  /** One fan-out for every accepted position, from whichever source. */
-  const accept = (rows: PositionBatch, mark?: IngestMark) => {
-    const fixes: Fix[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      live.add(rows.id[i], rows.ts[i], rows.lat[i], rows.lon[i], rows.h3hi[i], rows.h3lo[i]);
-      fixes[i] = { id: rows.id[i], ts: rows.ts[i], lat: rows.lat[i], lon: rows.lon[i] };
-    }
-    meter.add(rows.length, clock());
-    fences.room?.ingest(fixes, mark);
-    market.room?.addPositions(rows);
-  };
+  if (fences.room) positions.add(fences.room.acceptPositions);
 
   // NATS: positions are committed to history first, then accepted, then acked.
   const history = useNats
@@ -166,7 +159,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         sink: history,
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
         warnShared: !tile38,
-        onCommitted: (rows, highWater) => accept(rows, { stream: config.nats.stream, seq: highWater }),
+        onCommitted: (rows, highWater) => positions.accept(rows, { stream: config.nats.stream, seq: highWater }),
         log,
       })
     : undefined;
@@ -195,6 +188,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           throw new RpcError({ code: 'unavailable', message: 'the market is off (market.enabled)' });
         },
       };
+  if (market.room) positions.add(market.room.addPositions);
   /** Crossings of the surge threshold: to every client, and as surge alerts to the targets that want them. */
   const surged = (at: number, crossings: readonly SurgeCrossing[]) => {
     const cells = crossings.map((c) => ({ hex: market.room!.hexOf(c.key), rising: c.rising, surge: c.surge, supply: c.supply, demand: c.demand }));
@@ -234,7 +228,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         indexPosition(p.lat, p.lon, cell);
         rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, p.kind ?? null);
       }
-      accept(rows);
+      positions.accept(rows);
       if (!demand) return;
       const now = clock();
       demandOwed = Math.min(demandPerSec, demandOwed + ((now - demandAt) / 1000) * demandPerSec);

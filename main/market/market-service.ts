@@ -131,8 +131,8 @@ export class MarketService {
     this.journal.close();
   }
 
-  /** Accepted positions: the available ones count as supply in their cell. */
-  addPositions(rows: PositionBatch): void {
+  /** Accepted positions: the available ones count as supply in their cell (bound: registered as is in the engine's fan-out). */
+  readonly addPositions = (rows: PositionBatch): void => {
     const { resolution } = this.settings;
     const cell = this.cell;
     let counted = 0;
@@ -145,7 +145,7 @@ export class MarketService {
       counted++;
     }
     if (counted > 0) this.note(counted, 0, 0);
-  }
+  };
 
   /** Requests made up by the simulator (with no demand stream to read). */
   addDemand(events: readonly DemandEvent[]): void {
