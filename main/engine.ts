@@ -5,7 +5,7 @@ import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
-import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type IngestMark, type RoutedFenceEvent } from './fences';
+import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, indexPosition, startFrames, type FrameLayer } from './heatmap';
@@ -14,7 +14,7 @@ import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
 import { playbackHandlers } from './playback';
 import { quarantineHandlers } from './quarantine';
-import { DeliveryService, deliveryHandlers, queueSettingsOf, type Secrets } from './deliveries';
+import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
 import { dispatch, type Handlers } from './rpc';
 import { DemandSimulator, Simulator } from './simulator';
 import { DatabaseFileError } from './sqlite';
@@ -126,19 +126,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       }),
     log,
   );
-  // Fence events are recorded and queued durably; without a queue they still reach the live feed.
-  const sinkEvents = (events: RoutedFenceEvent[], mark?: IngestMark) => {
-    if (delivery.room) {
-      try {
-        delivery.room.queue.enqueue(events, mark ? { highWater: mark } : {});
-        return;
-      } catch (err) {
-        log(`queue: ${(err as Error).message}: ${events.length} fence events reach the live feed only`);
-      }
-    }
-    for (const { targets: _targets, ...event } of events) broadcast('fences.event', { id: '', event });
-  };
-  const fences = optional('fences', () => new FenceService({ dataDir, sink: sinkEvents, tile38, nats: config.nats, env, clock, log }), log);
+  // Fence events have one path: the delivery queue, or the live feed when it is closed.
+  const fenceEvents = fenceEventSink(delivery.room, (event, id) => broadcast('fences.event', { id, event }), log);
+  const fences = optional('fences', () => new FenceService({ dataDir, sink: fenceEvents, tile38, nats: config.nats, env, clock, log }), log);
   if (fences.room) positions.add(fences.room.acceptPositions);
 
   // NATS: positions are committed to history first, then accepted, then acked.
@@ -194,7 +184,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     const cells = crossings.map((c) => ({ hex: market.room!.hexOf(c.key), rising: c.rising, surge: c.surge, supply: c.supply, demand: c.demand }));
     if (clients.size > 0) broadcast('market.changed', { at, threshold: config.market.surgeAlert, crossings: cells });
     if (config.market.alertTargets.length === 0) return;
-    sinkEvents(
+    fenceEvents(
       cells.map((c, i) => {
         const [lat, lon] = market.room!.frames.centre(crossings[i]!.key);
         return {
@@ -321,7 +311,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     if (clients.size > 0) broadcast('status.changed', status());
   }, STATUS_INTERVAL_MS);
 
-  delivery.room?.onFeed((event, id) => broadcast('fences.event', { id, event }));
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   // Dead letters can change by the thousand a second: clients hear of it at most every QUEUE_CHANGED_MS.
   let queueChanged: NodeJS.Timeout | undefined;
