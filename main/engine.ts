@@ -9,7 +9,7 @@ import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fe
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, indexPosition, startFrames, type FrameLayer } from './heatmap';
-import { MarketService, marketHandlers, type SurgeCrossing } from './market';
+import { MarketService, marketHandlers } from './market';
 import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
 import { playbackHandlers } from './playback';
@@ -88,8 +88,8 @@ function optional<T>(what: string, open: () => T, log: (line: string) => void): 
 /**
  * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
  * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions to
- * the sinks the rooms register (heatmap and rate, fences, market), fence events into the delivery
- * queue, and the RPC handlers of each room.
+ * the sinks the rooms register (heatmap and rate, fences, market), one path of fence events (fences and
+ * surge alerts into the delivery queue, the live feed behind it), and the RPC handlers of each room.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const { config, dataDir, settingsPath } = loadConfig(options);
@@ -165,7 +165,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
             env,
             maxMessageBytes: config.ingest.maxMessageBytes,
             quarantine: history ? (stream, rows, committed) => history.commit({ stream, rows: new PositionBatch(0), quarantined: rows, committed }) : undefined,
-            onCrossings: (at, crossings) => surged(at, crossings),
+            onChanged: (change) => broadcast('market.changed', change),
+            alerts: fenceEvents,
             clock,
             log,
           }),
@@ -179,27 +180,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
       };
   if (market.room) positions.add(market.room.addPositions);
-  /** Crossings of the surge threshold: to every client, and as surge alerts to the targets that want them. */
-  const surged = (at: number, crossings: readonly SurgeCrossing[]) => {
-    const cells = crossings.map((c) => ({ hex: market.room!.hexOf(c.key), rising: c.rising, surge: c.surge, supply: c.supply, demand: c.demand }));
-    if (clients.size > 0) broadcast('market.changed', { at, threshold: config.market.surgeAlert, crossings: cells });
-    if (config.market.alertTargets.length === 0) return;
-    fenceEvents(
-      cells.map((c, i) => {
-        const [lat, lon] = market.room!.frames.centre(crossings[i]!.key);
-        return {
-          event_type: c.rising ? 'enter' : 'exit',
-          fence_id: 'surge',
-          device_id: c.hex,
-          position: { lat, lon },
-          timestamp: at,
-          group: `surge x${c.surge.toFixed(2)}`,
-          source: 'embedded' as const,
-          targets: config.market.alertTargets,
-        };
-      }),
-    );
-  };
   // Positions a crash left between their commit and their events' commit go through the fences first.
   if (history && delivery.room && fences.room)
     await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
