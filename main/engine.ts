@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import type { Position } from '../shared/position';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
@@ -8,7 +7,7 @@ import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
-import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, indexPosition, startFrames, type FrameLayer } from './heatmap';
+import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers } from './market';
 import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
@@ -16,7 +15,7 @@ import { playbackHandlers } from './playback';
 import { quarantineHandlers } from './quarantine';
 import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
 import { dispatch, type Handlers } from './rpc';
-import { DemandSimulator, Simulator } from './simulator';
+import { SimulatedSource } from './simulator';
 import { DatabaseFileError } from './sqlite';
 import { engineStatus } from './status';
 
@@ -185,31 +184,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
   await nats?.start();
 
-  const simulator = useNats ? undefined : new Simulator(config.simulator);
-  const { center, radiusKm, hotspots, seed, demandPerSec, fleet } = config.simulator;
-  const demand = simulator && market.room && demandPerSec > 0 ? new DemandSimulator({ center, radiusKm }, hotspots, seed, `req-${fleet}`) : undefined;
-  let demandOwed = 0;
-  let demandAt = clock();
-  const cell = new Uint32Array(2);
-  simulator?.start(
-    (batch: readonly Position[]) => {
-      const rows = new PositionBatch(batch.length);
-      for (const p of batch) {
-        indexPosition(p.lat, p.lon, cell);
-        rows.add(0, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], NaN, NaN, NaN, p.kind ?? null);
-      }
-      positions.accept(rows);
-      if (!demand) return;
-      const now = clock();
-      demandOwed = Math.min(demandPerSec, demandOwed + ((now - demandAt) / 1000) * demandPerSec);
-      demandAt = now;
-      const n = Math.floor(demandOwed);
-      demandOwed -= n;
-      if (n > 0) market.room?.addDemand(demand.take(n, now));
-    },
-    100,
-    clock,
-  );
+  // Without NATS the simulator is the source, and makes up the market's demand too.
+  const simulator = useNats ? undefined : new SimulatedSource(config.simulator, { positions: positions.accept, demand: market.room?.addDemand, clock });
+  simulator?.start();
 
   let rolling = false;
   const rollTimer = history

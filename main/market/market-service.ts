@@ -151,8 +151,8 @@ export class MarketService {
     if (counted > 0) this.note(counted, 0, 0);
   };
 
-  /** Requests made up by the simulator (with no demand stream to read). */
-  addDemand(events: readonly DemandEvent[]): void {
+  /** Requests made up by the simulator (with no demand stream to read); bound, handed to it as is. */
+  readonly addDemand = (events: readonly DemandEvent[]): void => {
     const now = this.clock();
     let lagMs = 0;
     for (const e of events) {
@@ -160,7 +160,7 @@ export class MarketService {
       lagMs += now - e.ts;
     }
     this.note(events.length, events.length, lagMs);
-  }
+  };
 
   /** The end of a tick: decay, the snapshot that makes a restart exact, and the crossings. */
   tick(): SurgeCrossing[] {
