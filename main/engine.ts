@@ -5,7 +5,7 @@ import { RpcError } from '../shared/rpc';
 import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
-import { HistoryStore, PositionBatch, historyHandlers } from './history';
+import { HistoryStore, PositionBatch, RollSchedule, historyHandlers } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers } from './market';
@@ -188,19 +188,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const simulator = useNats ? undefined : new SimulatedSource(config.simulator, { positions: positions.accept, demand: market.room?.addDemand, clock });
   simulator?.start();
 
-  let rolling = false;
-  const rollTimer = history
-    ? setInterval(() => {
-        if (rolling) return;
-        rolling = true;
-        const now = clock();
-        history
-          .roll(now)
-          .then(() => history.applyRetention(now))
-          .catch((err: Error) => log(`history: roll failed: ${err.message}`))
-          .finally(() => (rolling = false));
-      }, config.history.rollIntervalS * 1000)
-    : undefined;
+  const roll = history && new RollSchedule(history, config.history.rollIntervalS * 1000, clock, log);
+  roll?.start();
   const needHistory = (): HistoryStore => {
     if (!history) throw new RpcError({ code: 'unavailable', message: 'history is kept for NATS ingest: set nats.servers' });
     return history;
@@ -316,7 +305,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
     async stop() {
       simulator?.stop();
-      if (rollTimer) clearInterval(rollTimer);
+      roll?.stop();
       await nats?.stop();
       await fences.room?.stop();
       await market.room?.stop();
