@@ -64,7 +64,6 @@ interface ClientState {
 }
 
 const STATUS_INTERVAL_MS = 1000;
-const QUEUE_CHANGED_MS = 250;
 
 /** A room that may fail to open (a damaged or locked file): the engine runs on, and its methods say why. */
 function optional<T>(what: string, open: () => T, log: (line: string) => void): { room?: T; need: () => T; error: string } {
@@ -258,14 +257,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   }, STATUS_INTERVAL_MS);
 
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
-  // Dead letters can change by the thousand a second: clients hear of it at most every QUEUE_CHANGED_MS.
-  let queueChanged: NodeJS.Timeout | undefined;
-  delivery.room?.queue.onChange(() => {
-    queueChanged ??= setTimeout(() => {
-      queueChanged = undefined;
-      if (delivery.room && clients.size > 0) broadcast('deliveries.changed', { dlq: delivery.room.queue.openCounts().dlq });
-    }, QUEUE_CHANGED_MS);
-  });
+  delivery.room?.onChanged((change) => broadcast('deliveries.changed', change));
   delivery.room?.start();
   await fences.room?.start();
   market.room?.start();
@@ -314,7 +306,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await history?.close();
       stopFrames();
       clearInterval(statusTimer);
-      clearTimeout(queueChanged);
       clients.clear();
     },
   };
