@@ -2,14 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { RpcError } from '../shared/rpc';
-import { ConfigError, loadConfig, type Config, type LoadOptions } from './config';
+import { ConfigError, configHandlers, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { HistoryStore, PositionBatch, RollSchedule, historyHandlers } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers } from './market';
-import { redactUrl } from './nats';
 import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
 import { playbackHandlers } from './playback';
 import { quarantineHandlers } from './quarantine';
@@ -17,7 +16,7 @@ import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, typ
 import { dispatch, type Handlers } from './rpc';
 import { SimulatedSource } from './simulator';
 import { DatabaseFileError } from './sqlite';
-import { engineStatus } from './status';
+import { engineStatus, startStatusChannel, statusHandlers } from './status';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
 
@@ -62,8 +61,6 @@ interface ClientState {
   id: string;
   queries: Set<string>;
 }
-
-const STATUS_INTERVAL_MS = 1000;
 
 /** A room that may fail to open (a damaged or locked file): the engine runs on, and its methods say why. */
 function optional<T>(what: string, open: () => T, log: (line: string) => void): { room?: T; need: () => T; error: string } {
@@ -237,9 +234,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     market.room?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
 
   const handlers: Handlers<ClientState> = {
-    'status.get': () => status(),
-    // A server URL may carry user:password@; it stays in the engine.
-    'config.get': () => ({ settingsPath, config: { ...config, dataDir, nats: { ...config.nats, servers: config.nats.servers.map(redactUrl) } } }),
+    ...statusHandlers<ClientState>(status),
+    ...configHandlers<ClientState>(config, dataDir, settingsPath),
     ...heatmapHandlers<ClientState>(live, config.live, clock, marketFrames),
     ...historyHandlers<ClientState>(needHistory, clock),
     ...quarantineHandlers<ClientState>(() => needHistory().quarantine, clock),
@@ -252,9 +248,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
-  const statusTimer = setInterval(() => {
-    if (clients.size > 0) broadcast('status.changed', status());
-  }, STATUS_INTERVAL_MS);
+  const stopStatus = startStatusChannel(
+    status,
+    (current) => broadcast('status.changed', current),
+    () => clients.size > 0,
+  );
 
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   delivery.room?.onChanged((change) => broadcast('deliveries.changed', change));
@@ -305,7 +303,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await (await notebooks?.catch(() => undefined))?.close();
       await history?.close();
       stopFrames();
-      clearInterval(statusTimer);
+      stopStatus();
       clients.clear();
     },
   };
