@@ -1,21 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
-import { RpcError } from '../shared/rpc';
 import { ConfigError, configHandlers, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
-import { HistoryStore, PositionBatch, RollSchedule, historyHandlers } from './history';
+import { HistoryStore, PositionBatch, RollSchedule, historyHandlers, historyOptionsOf } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers } from './market';
-import { NotebookService, dropClientQueries, notebookHandlers } from './notebooks';
+import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
 import { playbackHandlers } from './playback';
 import { quarantineHandlers } from './quarantine';
 import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
-import { dispatch, type Handlers } from './rpc';
+import { dispatch, optionalRoom, roomOff, type Handlers } from './rpc';
 import { SimulatedSource } from './simulator';
-import { DatabaseFileError } from './sqlite';
 import { engineStatus, startStatusChannel, statusHandlers } from './status';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
@@ -62,29 +59,12 @@ interface ClientState {
   queries: Set<string>;
 }
 
-/** A room that may fail to open (a damaged or locked file): the engine runs on, and its methods say why. */
-function optional<T>(what: string, open: () => T, log: (line: string) => void): { room?: T; need: () => T; error: string } {
-  try {
-    const room = open();
-    return { room, need: () => room, error: '' };
-  } catch (err) {
-    if (!(err instanceof DatabaseFileError)) throw err;
-    log(`${what}: ${err.message}`);
-    const error = err.message;
-    return {
-      error,
-      need: () => {
-        throw new RpcError({ code: 'unavailable', message: `${what} ${what.endsWith('s') ? 'are' : 'is'} unavailable: ${error}` });
-      },
-    };
-  }
-}
-
 /**
  * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
  * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions to
  * the sinks the rooms register (heatmap and rate, fences, market), one path of fence events (fences and
- * surge alerts into the delivery queue, the live feed behind it), and the RPC handlers of each room.
+ * surge alerts into the delivery queue, the live feed behind it), each room's channels and RPC handlers.
+ * Each room runs its own timers; the engine starts and stops them in order.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const { config, dataDir, settingsPath } = loadConfig(options);
@@ -107,35 +87,19 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
   };
 
-  const delivery = optional(
+  const { secrets, saveSecret } = options;
+  const delivery = optionalRoom(
     'the delivery queue',
-    () =>
-      new DeliveryService({
-        dataDir,
-        nats: config.nats,
-        env,
-        secrets: options.secrets,
-        saveSecret: options.saveSecret,
-        settings: queueSettingsOf(config.queue),
-        worker: { log },
-      }),
+    () => new DeliveryService({ dataDir, nats: config.nats, env, secrets, saveSecret, settings: queueSettingsOf(config.queue), worker: { log } }),
     log,
   );
   // Fence events have one path: the delivery queue, or the live feed when it is closed.
   const fenceEvents = fenceEventSink(delivery.room, (event, id) => broadcast('fences.event', { id, event }), log);
-  const fences = optional('fences', () => new FenceService({ dataDir, sink: fenceEvents, tile38, nats: config.nats, env, clock, log }), log);
+  const fences = optionalRoom('fences', () => new FenceService({ dataDir, sink: fenceEvents, tile38, nats: config.nats, env, clock, log }), log);
   if (fences.room) positions.add(fences.room.acceptPositions);
 
   // NATS: positions are committed to history first, then accepted, then acked.
-  const history = useNats
-    ? await HistoryStore.open({
-        dataDir,
-        retentionDays: config.history.retentionDays,
-        graceMs: config.history.graceS * 1000,
-        memoryLimit: `${config.history.memoryLimitMb}MB`,
-        log,
-      })
-    : undefined;
+  const history = useNats ? await HistoryStore.open({ dataDir, ...historyOptionsOf(config.history), log }) : undefined;
   const nats = history
     ? new PositionIngest({
         nats: config.nats,
@@ -150,7 +114,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     : undefined;
   // The market: supply from accepted positions, demand from its stream (NATS) or from the simulator.
   const market = config.market.enabled
-    ? optional(
+    ? optionalRoom(
         'the market',
         () =>
           new MarketService({
@@ -167,13 +131,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
           }),
         log,
       )
-    : {
-        room: undefined,
-        error: 'market.enabled is off',
-        need: (): MarketService => {
-          throw new RpcError({ code: 'unavailable', message: 'the market is off (market.enabled)' });
-        },
-      };
+    : roomOff<MarketService>('the market is off (market.enabled)');
   if (market.room) positions.add(market.room.addPositions);
   // Positions a crash left between their commit and their events' commit go through the fences first.
   if (history && delivery.room && fences.room)
@@ -186,10 +144,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   const roll = history && new RollSchedule(history, config.history.rollIntervalS * 1000, clock, log);
   roll?.start();
-  const needHistory = (): HistoryStore => {
-    if (!history) throw new RpcError({ code: 'unavailable', message: 'history is kept for NATS ingest: set nats.servers' });
-    return history;
-  };
+  const needHistory = history ? () => history : roomOff<HistoryStore>('history is kept for NATS ingest: set nats.servers').need;
 
   const status = engineStatus({
     version: options.version ?? '0.1.0',
@@ -203,31 +158,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     market: () => market.room,
   });
 
-  // The notebook thread starts when a notebook first runs a query (a DuckDB and a thread the engine needs only then).
-  let notebooks: Promise<NotebookService> | undefined;
+  // The notebook thread starts when a notebook first runs a query; a client that goes drops its queries there.
   let notebookRoom: NotebookService | undefined;
-  const needNotebooks = (): Promise<NotebookService> =>
-    (notebooks ??= NotebookService.start(
-      dataDir,
-      {
-        ...config.notebooks,
-        threads: config.notebooks.threads || Math.max(1, Math.floor(availableParallelism() / 2)),
-        snapshotMaxAgeMs: config.notebooks.snapshotMaxAgeS * 1000,
-        roots: config.notebooks.roots.length ? config.notebooks.roots : [dataDir, homedir()],
-      },
-      () => ({
-        dataDir,
-        history,
-        events: delivery.room?.queue.log,
-        fences: fences.room ? () => fences.room!.registry.exportCollection().features : undefined,
-      }),
-    ).then(
-      (room) => (notebookRoom = room),
-      (err: Error) => {
-        notebooks = undefined;
-        throw new RpcError({ code: 'unavailable', message: `notebooks cannot start: ${err.message}` });
-      },
-    ));
+  const notebooks = new LazyNotebooks(
+    dataDir,
+    config.notebooks,
+    () => ({ dataDir, history, events: delivery.room?.queue.log, fences: fences.room && (() => fences.room!.registry.exportCollection().features) }),
+    (room) => (notebookRoom = room),
+  );
   let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
   const marketFrames: FrameLayer = (viewport, resolution, now) =>
@@ -242,8 +180,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...deliveryHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
     ...basemapHandlers<ClientState>(),
-    ...notebookHandlers<ClientState>(needNotebooks),
-    ...playbackHandlers<ClientState>(needNotebooks),
+    ...notebookHandlers<ClientState>(notebooks.need),
+    ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
   };
 
@@ -300,7 +238,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await fences.room?.stop();
       await market.room?.stop();
       await delivery.room?.stop();
-      await (await notebooks?.catch(() => undefined))?.close();
+      await notebooks.close();
       await history?.close();
       stopFrames();
       stopStatus();

@@ -14,5 +14,6 @@ export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
 export { historyHandlers } from './history-handlers';
 export { RollSchedule } from './roll-schedule';
+export { historyOptionsOf } from './history-settings';
 export { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 export { Session } from './session';
