@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
+import type { PayloadOf } from '../../shared/rpc';
 import type { Config } from '../config';
 import { archivedEvents, archiveFenceEvents, countArchivedEvents, hourStart, type ArchivedEventFilter } from '../archive';
 import { Checkpointer } from '../sqlite';
+import { ChangeThrottle } from './change-throttle';
 import { DeliveryQueue, eventOfPayload, type AttemptOutcome, type DeliveryQueueOptions, type QueueItem, type Target } from './delivery-queue';
 import { DeliveryWorker, type WorkerOptions } from './delivery-worker';
 import { NatsPublisher } from './nats-target';
@@ -30,6 +32,8 @@ export interface ReplayProgress {
   total: number;
 }
 const ARCHIVE_INTERVAL_MS = 60_000;
+/** Dead letters can change by the thousand a second: listeners hear of it at most this often. */
+const CHANGED_MS = 250;
 
 export interface DeliveryServiceOptions extends DeliveryQueueOptions {
   dataDir: string;
@@ -61,6 +65,11 @@ export class DeliveryService {
   private archiving: Promise<{ events: number; parts: number }> = Promise.resolve({ events: 0, parts: 0 });
   private checkpointer?: Checkpointer;
   private readonly webhooks = new WebhookSender();
+  private readonly changeListeners = new Set<(change: PayloadOf<'deliveries.changed'>) => void>();
+  private readonly changes = new ChangeThrottle(CHANGED_MS, () => {
+    const change = { dlq: this.queue.openCounts().dlq };
+    for (const listener of this.changeListeners) listener(change);
+  });
 
   constructor(options: DeliveryServiceOptions) {
     this.dataDir = options.dataDir;
@@ -95,6 +104,9 @@ export class DeliveryService {
     this.deliver = deliver;
     this.worker = new DeliveryWorker(this.queue, deliver, options.worker);
     this.history = new QueueHistory(this.queue.db, this.queue.tally, () => this.queue.openCounts(), clock);
+    this.queue.onChange(() => {
+      if (this.changeListeners.size > 0) this.changes.changed();
+    });
   }
 
   start(): void {
@@ -134,6 +146,7 @@ export class DeliveryService {
   }
 
   async stop(): Promise<void> {
+    this.changes.cancel();
     clearInterval(this.retentionTimer);
     clearInterval(this.archiveTimer);
     clearInterval(this.historyTimer);
@@ -149,6 +162,12 @@ export class DeliveryService {
   onFeed(listener: (event: FenceEvent, id: string) => void): () => void {
     this.feed.add(listener);
     return () => this.feed.delete(listener);
+  }
+
+  /** Dead letters or targets changed (`deliveries.changed`): heard at most every CHANGED_MS, with the dead letters' count then. */
+  onChanged(listener: (change: PayloadOf<'deliveries.changed'>) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** The archive's share of a replay: events older than the log's oldest (undefined when the log covers the range). */

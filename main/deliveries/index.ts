@@ -15,6 +15,7 @@ export {
 export { DeliveryWorker, type Deliver, type WorkerOptions } from './delivery-worker';
 export { EventLog } from './event-log';
 export { deliveryHandlers } from './delivery-handlers';
+export { fenceEventSink, type FenceEventFeed, type FenceEventSink } from './fence-event-sink';
 export { queueSettingsOf } from './queue-settings';
 
 export { classifyHealth, type Health, type QueueMetrics } from './health';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import type { Config } from '../config';
+import type { PositionBatch } from '../history';
 import { FenceEngine, type Fix } from './fence-engine';
 import { FenceRegistry } from './fence-registry';
 import { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
@@ -89,6 +90,13 @@ export class FenceService {
   seed(fixes: readonly Fix[]): void {
     if (!this.tile38) this.engine.seed(fixes);
   }
+
+  /** The fences' share of accepted positions (bound: registered as is in the engine's fan-out); a batch with no rows still carries its mark. */
+  readonly acceptPositions = (rows: PositionBatch, mark?: IngestMark): void => {
+    const fixes: Fix[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) fixes[i] = { id: rows.id[i], ts: rows.ts[i], lat: rows.lat[i], lon: rows.lon[i] };
+    this.ingest(fixes, mark);
+  };
 
   /** Positions from the pipeline, in order; the embedded engine's events are recorded with `mark`. */
   ingest(fixes: readonly Fix[], mark?: IngestMark): void {

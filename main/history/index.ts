@@ -13,5 +13,7 @@ export { type QuarantineEntry, type QuarantineFilter, type QuarantineMessage, ty
 export { type SeqRange, highWaterOf, mergeRanges } from './committed-ranges';
 export { SeqRanges, type Range } from './seq-ranges';
 export { historyHandlers } from './history-handlers';
+export { RollSchedule } from './roll-schedule';
+export { historyOptionsOf } from './history-settings';
 export { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 export { Session } from './session';

@@ -4,3 +4,4 @@ export type { RawBatch } from './batch-builder';
 export { NatsReader, type IngestState } from './nats-reader';
 export { newScannedPosition, scanPosition, type ScannedPosition } from './position-scan';
 export { ReaderThread, type ReaderThreadOptions } from './reader-thread';
+export { PositionSinks, type PositionSink } from './position-sinks';

@@ -6,6 +6,7 @@ import { cellKey, cellParent, cellResolution, cellToHex, hexToCell, keyToCell } 
 import type { MarketCell, MarketMetrics } from '../../shared/rpc';
 import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
 import type { Config } from '../config';
+import type { RoutedFenceEvent } from '../fences';
 import type { PositionBatch, QuarantineRow, Range } from '../history';
 import { indexPosition, viewTest } from '../heatmap';
 import { Checkpointer } from '../sqlite';
@@ -14,6 +15,7 @@ import { MarketFrames } from './market-frame';
 import { MarketJournal } from './market-journal';
 import { figures, MarketState, type CellFigures } from './market-state';
 import { supplyFilter } from './supply-filter';
+import { surgeAlerts, surgeChange, type MarketChange } from './surge-alerts';
 import { SurgeWatch, type SurgeCrossing } from './surge-watch';
 
 const MINUTE_MS = 60_000;
@@ -33,8 +35,10 @@ export interface MarketServiceOptions {
   maxMessageBytes?: number;
   /** Keeps bad requests for inspection beside bad positions (the history's quarantine). */
   quarantine?: (stream: string, rows: QuarantineRow[], committed: Range[]) => Promise<void>;
-  /** Cells whose surge crossed the threshold at a tick (for market.changed and surge alerts). */
-  onCrossings?: (at: number, crossings: readonly SurgeCrossing[]) => void;
+  /** The cells whose surge crossed the threshold at a tick, as `market.changed` says them. */
+  onChanged?: (change: MarketChange) => void;
+  /** Where surge alerts go (the fence events' path), when `market.alertTargets` names any. */
+  alerts?: (events: RoutedFenceEvent[]) => void;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -131,8 +135,8 @@ export class MarketService {
     this.journal.close();
   }
 
-  /** Accepted positions: the available ones count as supply in their cell. */
-  addPositions(rows: PositionBatch): void {
+  /** Accepted positions: the available ones count as supply in their cell (bound: registered as is in the engine's fan-out). */
+  readonly addPositions = (rows: PositionBatch): void => {
     const { resolution } = this.settings;
     const cell = this.cell;
     let counted = 0;
@@ -145,10 +149,10 @@ export class MarketService {
       counted++;
     }
     if (counted > 0) this.note(counted, 0, 0);
-  }
+  };
 
-  /** Requests made up by the simulator (with no demand stream to read). */
-  addDemand(events: readonly DemandEvent[]): void {
+  /** Requests made up by the simulator (with no demand stream to read); bound, handed to it as is. */
+  readonly addDemand = (events: readonly DemandEvent[]): void => {
     const now = this.clock();
     let lagMs = 0;
     for (const e of events) {
@@ -156,7 +160,7 @@ export class MarketService {
       lagMs += now - e.ts;
     }
     this.note(events.length, events.length, lagMs);
-  }
+  };
 
   /** The end of a tick: decay, the snapshot that makes a restart exact, and the crossings. */
   tick(): SurgeCrossing[] {
@@ -165,8 +169,16 @@ export class MarketService {
     this.lastTickAt = now;
     this.journal.snapshot(now, this.state.bases());
     const crossings = this.watch.update(this.state);
-    if (crossings.length > 0) this.options.onCrossings?.(now, crossings);
+    if (crossings.length > 0) this.announce(now, crossings);
     return crossings;
+  }
+
+  /** Crossings of the surge threshold: to every client, and as surge alerts to the targets that want them. */
+  private announce(at: number, crossings: readonly SurgeCrossing[]): void {
+    const { surgeAlert, alertTargets } = this.settings;
+    const hexOf = (key: number) => this.hexOf(key);
+    this.options.onChanged?.(surgeChange(at, surgeAlert, crossings, hexOf));
+    if (alertTargets.length > 0) this.options.alerts?.(surgeAlerts(at, crossings, { hexOf, centre: (key) => this.frames.centre(key) }, alertTargets));
   }
 
   /** Cells by surge (most first), or those inside bounds. */

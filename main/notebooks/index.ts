@@ -1,5 +1,6 @@
 /** Notebooks: SQL over the history and opened files on a DuckDB of their own, in a worker thread. */
 export { NotebookService, type NotebookSettings } from './notebook-service';
+export { LazyNotebooks, notebookSettingsOf } from './lazy-notebooks';
 export { NotebookQueryError } from './notebook-thread';
 export { notebookHandlers, dropClientQueries, type NotebookClient } from './notebook-handlers';
 export { takeSnapshot, parquetFiles, type SnapshotInputs } from './snapshot';

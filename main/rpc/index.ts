@@ -1,1 +1,2 @@
 export { dispatch, type Handlers } from './dispatcher';
+export { optionalRoom, roomOff, type OptionalRoom } from './optional-room';

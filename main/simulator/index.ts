@@ -2,3 +2,4 @@ export { Simulator, type SimulatorOptions } from './simulator';
 export { createFleet, seededRandom, stepWalker, type Fleet, type WalkerArea } from './walker';
 export { publishSimulation, type PublishSummary } from './nats-publish';
 export { DemandSimulator } from './demand-simulator';
+export { SimulatedSource, type SimulatedSourceOptions } from './simulated-source';

@@ -1,1 +1,2 @@
 export { engineStatus, type StatusSources } from './engine-status';
+export { startStatusChannel, statusHandlers } from './status-handlers';

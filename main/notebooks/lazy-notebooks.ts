@@ -1,0 +1,48 @@
+import { availableParallelism, homedir } from 'node:os';
+import { RpcError } from '../../shared/rpc';
+import type { Config } from '../config';
+import { NotebookService, type NotebookSettings } from './notebook-service';
+import type { SnapshotInputs } from './snapshot';
+
+/** The `notebooks` section as the thread takes it: 0 threads is half the cores (ingest keeps the rest), no roots is the data dir and home. */
+export function notebookSettingsOf(settings: Config['notebooks'], dataDir: string): NotebookSettings {
+  return {
+    ...settings,
+    threads: settings.threads || Math.max(1, Math.floor(availableParallelism() / 2)),
+    snapshotMaxAgeMs: settings.snapshotMaxAgeS * 1000,
+    roots: settings.roots.length ? settings.roots : [dataDir, homedir()],
+  };
+}
+
+/**
+ * The notebook thread, started when a notebook first runs a query (a DuckDB and a thread the engine needs
+ * only then); a start that failed is tried again by the next query.
+ */
+export class LazyNotebooks {
+  private starting?: Promise<NotebookService>;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly settings: Config['notebooks'],
+    private readonly inputs: () => SnapshotInputs,
+    private readonly onStarted: (service: NotebookService) => void = () => {},
+  ) {}
+
+  /** The running service, started now if it is not (bound: the handlers take it as is). */
+  readonly need = (): Promise<NotebookService> =>
+    (this.starting ??= NotebookService.start(this.dataDir, notebookSettingsOf(this.settings, this.dataDir), this.inputs).then(
+      (service) => {
+        this.onStarted(service);
+        return service;
+      },
+      (err: Error) => {
+        this.starting = undefined;
+        throw new RpcError({ code: 'unavailable', message: `notebooks cannot start: ${err.message}` });
+      },
+    ));
+
+  /** Closes the thread if it started (waiting for a start under way). */
+  async close(): Promise<void> {
+    await (await this.starting?.catch(() => undefined))?.close();
+  }
+}
