@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config, type LoadOptions } from './config
 import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings, type Fix, type IngestMark, type RoutedFenceEvent } from './fences';
 import { HistoryStore, PositionBatch, historyHandlers } from './history';
+import { ClientJobs, jobsHandlers } from './jobs';
 import { PositionIngest } from './ingest';
 import { LiveAggregator, RateMeter, heatmapHandlers, indexPosition, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers, type SurgeCrossing } from './market';
@@ -59,6 +60,8 @@ interface ClientState {
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
   backtests: Map<string, AbortController>;
   replays: Map<string, AbortController>;
+  /** The long calls this client started: cancelled when it goes. */
+  jobs: ClientJobs;
   /** Names this client's notebook queries apart from another's. */
   id: string;
   queries: Set<string>;
@@ -320,6 +323,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(needNotebooks),
     ...playbackHandlers<ClientState>(needNotebooks),
     ...marketHandlers<ClientState>(market.need),
+    ...jobsHandlers<ClientState>(),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
@@ -347,6 +351,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     settingsPath,
     status,
     connect(): EngineClient {
+      const id = `c${++clientCount}`;
       const state: ClientState = {
         listeners: new Set(),
         send: (frame) => state.emit('heatmap.frame', frame),
@@ -355,7 +360,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
         backtests: new Map(),
         replays: new Map(),
-        id: `c${++clientCount}`,
+        jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
+        id,
         queries: new Set(),
       };
       clients.add(state);
@@ -368,6 +374,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         close() {
           // A client that goes stops what it started.
           for (const run of [...state.backtests.values(), ...state.replays.values()]) run.abort();
+          state.jobs.cancelAll();
           dropClientQueries(notebookRoom, state);
           state.listeners.clear();
           clients.delete(state);

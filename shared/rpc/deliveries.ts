@@ -115,12 +115,13 @@ export const QueueSampleSchema = z.object({
 });
 export type QueueSample = z.infer<typeof QueueSampleSchema>;
 
-export const ReplayProgressSchema = z.object({
-  replayId: z.string(),
+/** How far a running replay is: reading the events, then queueing them (`queued` of `total`). */
+export const ReplayFiguresSchema = z.object({
   phase: z.enum(['reading', 'queueing']),
   queued: z.number(),
   total: z.number(),
 });
+export const ReplayProgressSchema = ReplayFiguresSchema.extend({ replayId: z.string() });
 
 export const deliveriesMethods = {
   /** The queue's metrics (pending, processing, DLQ, success rate, latency), plus figures per target. */

@@ -17,8 +17,10 @@ const BacktestResultSchema = z.object({
 const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
 
+/** How far a running backtest is: positions read so far. */
+export const BacktestFiguresSchema = z.object({ positions: z.number() });
 /** A running backtest's progress: positions read so far. */
-export const BacktestProgressSchema = z.object({ runId: z.string(), positions: z.number() });
+export const BacktestProgressSchema = BacktestFiguresSchema.extend({ runId: z.string() });
 
 export const fencesMethods = {
   /** Every fence, with where it is deployed. */

@@ -11,6 +11,7 @@ import { deliveriesChannels, deliveriesMethods } from './deliveries';
 import { fencesChannels, fencesMethods } from './fences';
 import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
+import { jobsChannels, jobsMethods } from './jobs';
 import { marketChannels, marketMethods } from './market';
 import { notebooksChannels, notebooksMethods } from './notebooks';
 import { playbackMethods } from './playback';
@@ -25,6 +26,7 @@ export type { Place } from './basemap';
 export type { QuarantineEntry } from './quarantine';
 export type { QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
 export type { OpenedView, ResultColumn } from './notebooks';
+export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
 
 export const methods = {
@@ -39,6 +41,7 @@ export const methods = {
   ...notebooksMethods,
   ...playbackMethods,
   ...marketMethods,
+  ...jobsMethods,
 } as const;
 
 export const channels = {
@@ -48,6 +51,7 @@ export const channels = {
   ...deliveriesChannels,
   ...notebooksChannels,
   ...marketChannels,
+  ...jobsChannels,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -55,6 +59,10 @@ export type ChannelName = keyof typeof channels;
 export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type PayloadOf<C extends ChannelName> = z.output<(typeof channels)[C]>;
+/** The methods that run as jobs: they take a `jobId`, and may be followed on `jobs.progress` and stopped by `jobs.cancel`. */
+export type JobMethod = { [M in MethodName]: 'jobId' extends keyof ParamsOf<M> ? M : never }[MethodName];
+/** The progress a job of `M` reports on `jobs.progress` (never for a method that reports none). */
+export type ProgressOf<M extends MethodName> = Extract<PayloadOf<'jobs.progress'>, { method: M }>;
 
 /** What the renderer holds; picked at start (IPC in Electron, WebSocket in web mode). */
 export interface RpcClient {

@@ -13,13 +13,14 @@ export const ResultColumnSchema = z.object({
 });
 export type ResultColumn = z.infer<typeof ResultColumnSchema>;
 
-/** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
-export const QueryProgressSchema = z.object({
-  queryId: z.string(),
+/** How far a running query is: rows read so far, DuckDB's estimate (0–100) when it has one, and the result's columns once known. */
+export const QueryFiguresSchema = z.object({
   rows: z.number(),
   percent: z.number().optional(),
   columns: z.array(ResultColumnSchema).optional(),
 });
+/** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
+export const QueryProgressSchema = QueryFiguresSchema.extend({ queryId: z.string() });
 
 const OpenedViewSchema = z.object({
   view: z.string(),
