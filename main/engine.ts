@@ -58,7 +58,6 @@ interface ClientState {
   send(frame: ArrayBuffer): void;
   /** A channel payload for this client only (a backtest's progress). */
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
-  backtests: Map<string, AbortController>;
   replays: Map<string, AbortController>;
   /** The long calls this client started: cancelled when it goes. */
   jobs: ClientJobs;
@@ -358,7 +357,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         emit: (channel, payload) => {
           for (const listener of state.listeners) listener(channel, payload);
         },
-        backtests: new Map(),
         replays: new Map(),
         jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
         id,
@@ -373,7 +371,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
         close() {
           // A client that goes stops what it started.
-          for (const run of [...state.backtests.values(), ...state.replays.values()]) run.abort();
+          for (const run of state.replays.values()) run.abort();
           state.jobs.cancelAll();
           dropClientQueries(notebookRoom, state);
           state.listeners.clear();

@@ -111,18 +111,19 @@ describe('backtest before deploy', () => {
 
   it('stops a run when it is cancelled', async () => {
     const { version: _v, ...input } = fence;
-    const runId = 'cancel-me';
-    const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, runId }, 60_000);
-    await waitFor(() => rpc.events.some((e) => e.channel === 'fences.backtestProgress' && (e.payload as { runId: string }).runId === runId), {
-      timeoutMs: 30_000,
-      intervalMs: 1,
-      what: 'the first progress of the run',
-    });
-    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: true });
+    const jobId = 'cancel-me';
+    const progressOf = () =>
+      rpc.events
+        .filter((e) => e.channel === 'jobs.progress')
+        .map((e) => e.payload as { method: string; jobId: string; positions: number })
+        .filter((p) => p.jobId === jobId);
+    const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, jobId }, 60_000);
+    await waitFor(() => progressOf().length > 0, { timeoutMs: 30_000, intervalMs: 1, what: 'the first progress of the run' });
+    expect(await call('jobs.cancel', { jobId })).toEqual({ cancelled: true });
     const reply = await running;
     expect(reply.error).toMatchObject({ code: 'cancelled', message: 'backtest cancelled' });
-    const read = rpc.events.filter((e) => e.channel === 'fences.backtestProgress').map((e) => (e.payload as { positions: number }).positions);
-    expect(Math.max(...read)).toBeLessThan(archived);
-    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: false });
+    expect(progressOf().every((p) => p.method === 'fences.backtest')).toBe(true);
+    expect(Math.max(...progressOf().map((p) => p.positions))).toBeLessThan(archived);
+    expect(await call('jobs.cancel', { jobId })).toEqual({ cancelled: false });
   });
 });
