@@ -56,9 +56,8 @@ interface ClientState {
   viewport?: Viewport;
   listeners: Set<EventListener>;
   send(frame: ArrayBuffer): void;
-  /** A channel payload for this client only (a backtest's progress). */
+  /** A channel payload for this client only (its jobs' progress). */
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
-  replays: Map<string, AbortController>;
   /** The long calls this client started: cancelled when it goes. */
   jobs: ClientJobs;
   /** Names this client's notebook queries apart from another's. */
@@ -357,7 +356,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         emit: (channel, payload) => {
           for (const listener of state.listeners) listener(channel, payload);
         },
-        replays: new Map(),
         jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
         id,
         queries: new Set(),
@@ -371,7 +369,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
         close() {
           // A client that goes stops what it started.
-          for (const run of state.replays.values()) run.abort();
           state.jobs.cancelAll();
           dropClientQueries(notebookRoom, state);
           state.listeners.clear();
