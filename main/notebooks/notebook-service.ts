@@ -55,16 +55,23 @@ export class NotebookService {
     return this.thread.onProgress(listener);
   }
 
-  /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old. */
-  async run(queryId: string, sql: string, name?: string): Promise<QuerySummary & { snapshotAt: number }> {
+  /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old; `signal` interrupts it (it then fails as cancelled). */
+  async run(queryId: string, sql: string, name?: string, signal?: AbortSignal): Promise<QuerySummary & { snapshotAt: number }> {
     if (name && ENGINE_VIEWS.includes(name.toLowerCase()))
       throw new NotebookQueryError({ message: `"${name}" is one of the engine's views: name the result otherwise` });
     const { n, at } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
+    const stop = () => void this.cancel(queryId).catch(() => undefined);
     try {
-      const m = await this.thread.ask('ran', { t: 'run', queryId, sql, ...(name ? { name } : {}) });
+      // Cancelled while the snapshot was taken: it never starts.
+      if (signal?.aborted) throw new NotebookQueryError({ message: 'query cancelled', cancelled: true });
+      const ran = this.thread.ask('ran', { t: 'run', queryId, sql, ...(name ? { name } : {}) });
+      // Asked after the run, so the thread knows the query when the cancel reaches it.
+      signal?.addEventListener('abort', stop, { once: true });
+      const m = await ran;
       return { ...m.summary, snapshotAt: at };
     } finally {
+      signal?.removeEventListener('abort', stop);
       this.reading.set(n, this.reading.get(n)! - 1);
       this.prune();
     }

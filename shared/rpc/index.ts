@@ -13,7 +13,7 @@ import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
 import { jobsChannels, jobsMethods } from './jobs';
 import { marketChannels, marketMethods } from './market';
-import { notebooksChannels, notebooksMethods } from './notebooks';
+import { notebooksMethods } from './notebooks';
 import { playbackMethods } from './playback';
 import { quarantineMethods } from './quarantine';
 import { statusChannels, statusMethods } from './status';
@@ -49,7 +49,6 @@ export const channels = {
   ...heatmapChannels,
   ...fencesChannels,
   ...deliveriesChannels,
-  ...notebooksChannels,
   ...marketChannels,
   ...jobsChannels,
 } as const;
