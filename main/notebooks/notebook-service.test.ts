@@ -158,6 +158,17 @@ describe('the notebook thread', () => {
     ).toBe(0);
   });
 
+  it('never builds a playback frame whose signal aborted before it reached the thread', async () => {
+    const abort = new AbortController();
+    const building = notebooks.frame(
+      { t: start + HOUR, windowMs: 60_000, cumulative: true, resolution: 8, bounds: { west: -180, south: -90, east: 180, north: 90 } },
+      { uid: 'c1-1', signal: abort.signal },
+    );
+    abort.abort();
+    const err = await building.catch((e: unknown) => e);
+    expect((err as NotebookQueryError).failure.cancelled).toBe(true);
+  });
+
   it('gives a named result to later queries by its name, with errors still pointing into the cell', async () => {
     await notebooks.run('busy', 'SET threads = 1;\nSELECT device_id, count(*) AS n FROM positions GROUP BY ALL', 'busy');
     await notebooks.run('later', 'SELECT count(*) AS devices, sum(n) AS fixes FROM busy');

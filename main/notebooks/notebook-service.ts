@@ -33,6 +33,7 @@ export class NotebookService {
   private snapshot?: Promise<{ n: number; at: number }>;
   private snapshotCount = 0;
   private exports = 0;
+  private frames = 0;
   /** Snapshots a running query reads: not deleted until it ends. */
   private readonly reading = new Map<number, number>();
   private readonly opened: OpenedView[] = [];
@@ -115,10 +116,20 @@ export class NotebookService {
     return [...this.opened];
   }
 
-  /** The archive at time t as a heatmap frame (playback-frame.ts). */
-  async frame(request: PlaybackFrameRequest): Promise<ArrayBuffer> {
+  /** The archive at time t as a heatmap frame (playback-frame.ts); `job.signal` interrupts it (it then fails as cancelled). */
+  async frame(request: PlaybackFrameRequest, job?: { uid: string; signal: AbortSignal }): Promise<ArrayBuffer> {
     await this.fresh(Math.max(PLAYBACK_SNAPSHOT_MS, this.settings.snapshotMaxAgeMs));
-    return (await this.thread.ask('frame', { t: 'frame', request })).buffer;
+    if (job?.signal.aborted) throw new NotebookQueryError({ message: 'playback frame cancelled', cancelled: true });
+    const frameId = job?.uid ?? `frame-${++this.frames}`;
+    const built = this.thread.ask('frame', { t: 'frame', frameId, request });
+    // Asked after the frame, so the thread knows it when the cancel reaches it.
+    const stop = () => void this.thread.ask('cancelled', { t: 'cancelFrame', frameId }).catch(() => undefined);
+    job?.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return (await built).buffer;
+    } finally {
+      job?.signal.removeEventListener('abort', stop);
+    }
   }
 
   /** The time range of positions, for the time bar (null when there are none). */
