@@ -5,6 +5,7 @@ import { basemapHandlers } from './basemap';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { HistoryStore, PositionBatch, RollSchedule, historyHandlers, historyOptionsOf } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
+import { ClientJobs, jobsHandlers } from './jobs';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
 import { MarketService, marketHandlers } from './market';
 import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
@@ -50,10 +51,10 @@ interface ClientState {
   viewport?: Viewport;
   listeners: Set<EventListener>;
   send(frame: ArrayBuffer): void;
-  /** A channel payload for this client only (a backtest's progress). */
+  /** A channel payload for this client only (its jobs' progress). */
   emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
-  backtests: Map<string, AbortController>;
-  replays: Map<string, AbortController>;
+  /** The long calls this client started: cancelled when it goes. */
+  jobs: ClientJobs;
   /** Names this client's notebook queries apart from another's. */
   id: string;
   queries: Set<string>;
@@ -183,6 +184,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
+    ...jobsHandlers<ClientState>(),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
@@ -204,15 +206,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     settingsPath,
     status,
     connect(): EngineClient {
+      const id = `c${++clientCount}`;
       const state: ClientState = {
         listeners: new Set(),
         send: (frame) => state.emit('heatmap.frame', frame),
         emit: (channel, payload) => {
           for (const listener of state.listeners) listener(channel, payload);
         },
-        backtests: new Map(),
-        replays: new Map(),
-        id: `c${++clientCount}`,
+        jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
+        id,
         queries: new Set(),
       };
       clients.add(state);
@@ -224,7 +226,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         },
         close() {
           // A client that goes stops what it started.
-          for (const run of [...state.backtests.values(), ...state.replays.values()]) run.abort();
+          state.jobs.cancelAll();
           dropClientQueries(notebookRoom, state);
           state.listeners.clear();
           clients.delete(state);

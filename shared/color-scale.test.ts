@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { THERMAL, VIRIDIS, colorAt, colorLut, legendTicks, scaleIndex, legendStops, scaleMapper } from './color-scale';
 
 describe('colour scales', () => {
-  it('hits the ADR thermal stops exactly and interpolates between them', () => {
+  it('hits the thermal stops exactly and interpolates between them', () => {
     expect(colorAt(THERMAL, 0)).toEqual([0, 0, 139, 50]);
     expect(colorAt(THERMAL, 0.6)).toEqual([0, 255, 0, 200]);
     expect(colorAt(THERMAL, 1)).toEqual([255, 0, 0, 255]);

@@ -3,7 +3,7 @@
 export type Rgba = readonly [number, number, number, number];
 export type ColorStops = readonly (readonly [number, Rgba])[];
 
-/** The heatmap ADR's thermal scale; low values are more transparent, so quiet cells fade into the map. */
+/** The heatmap's thermal scale; low values are more transparent, so quiet cells fade into the map. */
 export const THERMAL: ColorStops = [
   [0.0, [0, 0, 139, 50]],
   [0.2, [0, 0, 255, 100]],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hexWidthPx, resolutionForScreen, resolutionForZoom, zoomRangeForResolution } from './zoom';
 
-describe('zoom → H3 resolution (heatmap ADR table)', () => {
+describe('zoom → H3 resolution (the zoom table)', () => {
   it('follows the table: 0–2 → 1, 3–4 → 2, 5–6 → 3, 7–8 → 4, 9–10 → 5, 11–12 → 6, 13+ → 7', () => {
     const table: [number, number][] = [
       [0, 1],

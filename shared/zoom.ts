@@ -1,5 +1,6 @@
 /**
- * Map zoom → H3 resolution, as the heatmap ADR tabulates it: zoom 0–2 → 1, 3–4 → 2, 5–6 → 3, 7–8 → 4,
+ * The zoom table, a preset of the heatmap's cell size (the default sizes cells for the screen, below):
+ * map zoom → H3 resolution, zoom 0–2 → 1, 3–4 → 2, 5–6 → 3, 7–8 → 4,
  * 9–10 → 5, 11–12 → 6, 13–14 → 7, and one resolution finer per two zoom levels after that, up to `maxRes`.
  */
 export function resolutionForZoom(zoom: number, maxRes: number): number {

@@ -1,4 +1,5 @@
-import { RpcError, type ChannelName, type PayloadOf, type QueueItemInfo } from '../../shared/rpc';
+import { RpcError, type QueueItemInfo } from '../../shared/rpc';
+import type { JobsClient } from '../jobs';
 import type { Handlers } from '../rpc';
 import { eventOfPayload, type QueueItem } from './delivery-queue';
 import type { DeliveryService } from './delivery-service';
@@ -15,18 +16,11 @@ type QueueMethods =
   | 'deliveries.undoDiscard'
   | 'deliveries.replayPreview'
   | 'deliveries.replay'
-  | 'deliveries.replayCancel'
   | 'deliveries.targets'
   | 'deliveries.saveTarget'
   | 'deliveries.removeTarget'
   | 'deliveries.testTarget'
   | 'deliveries.setTargetSecret';
-
-/** A client that runs replays: it hears their progress and may cancel its own. */
-export interface QueueClient {
-  replays: Map<string, AbortController>;
-  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
-}
 
 const info = (item: QueueItem): QueueItemInfo => ({
   id: item.id,
@@ -49,7 +43,7 @@ const notFound = (path: string, message: string) => new RpcError({ code: 'invali
  * The queue's RPC methods. `service` is a function so that a queue that could not open (a damaged or
  * locked file) answers every call with why, while the rest of the engine runs on.
  */
-export function deliveryHandlers<C extends QueueClient>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
+export function deliveryHandlers<C extends JobsClient>(service: () => DeliveryService): Pick<Handlers<C>, QueueMethods> {
   const queue = () => service().queue;
   const target = (id: string) => {
     if (!queue().targets.get(id)) throw notFound('id', `no target "${id}"`);
@@ -72,24 +66,19 @@ export function deliveryHandlers<C extends QueueClient>(service: () => DeliveryS
     'deliveries.discard': (filter) => queue().deadLetters.discard(filter),
     'deliveries.undoDiscard': ({ batch }) => ({ restored: queue().deadLetters.undoDiscard(batch) }),
     'deliveries.replayPreview': (filter) => service().replayCount(filter),
-    'deliveries.replay': async ({ targetId, replayId, ...filter }, client) => {
+    'deliveries.replay': ({ targetId, jobId, ...filter }, client) => {
       if (!queue().targets.get(targetId)) throw notFound('targetId', `no target "${targetId}"`);
-      const abort = new AbortController();
-      if (replayId) client.replays.set(replayId, abort);
-      try {
-        const r = await service().replay(filter, targetId, {
-          signal: abort.signal,
-          onProgress: (p) => replayId && client.emit('deliveries.replayProgress', { replayId, ...p }),
-        });
-        return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued: r.ids.length, cancelled: r.cancelled };
-      } finally {
-        if (replayId) client.replays.delete(replayId);
-      }
-    },
-    'deliveries.replayCancel': ({ replayId }, client) => {
-      const run = client.replays.get(replayId);
-      run?.abort();
-      return { cancelled: Boolean(run) };
+      return client.jobs.run({ method: 'deliveries.replay', id: jobId, what: 'replay' }, async (job) => {
+        const r = await service().replay(filter, targetId, { signal: job.signal, onProgress: (p) => job.progress(p) });
+        const queued = r.ids.length;
+        // Stopped between chunks: what was queued is not taken back.
+        if (r.cancelled)
+          throw new RpcError({
+            code: 'cancelled',
+            message: `replay cancelled: ${queued} event${queued === 1 ? '' : 's'} queued before the cancel stay queued`,
+          });
+        return { fromLog: r.fromLog, fromArchive: r.fromArchive, queued };
+      });
     },
     'deliveries.targets': () =>
       queue()

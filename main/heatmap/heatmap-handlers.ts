@@ -11,7 +11,7 @@ export interface HeatmapClient {
   send(frame: ArrayBuffer): void;
 }
 
-/** The resolution a view gets: the one its client asked for (sized for its screen), else the ADR's zoom table; never finer than what is kept. */
+/** The resolution a view gets: the one its client asked for (sized for its screen), else the zoom table (shared/zoom.ts); never finer than what is kept. */
 function resolutionOf(viewport: Viewport, settings: Config['live']): number {
   return viewport.resolution !== undefined ? Math.min(viewport.resolution, settings.maxResolution) : resolutionForZoom(viewport.zoom, settings.maxResolution);
 }

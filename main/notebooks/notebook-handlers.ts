@@ -1,24 +1,17 @@
-import { RpcError, type ChannelName, type PayloadOf } from '../../shared/rpc';
+import { RpcError, type ResultColumn } from '../../shared/rpc';
+import type { JobsClient } from '../jobs';
 import type { Handlers } from '../rpc';
 import type { NotebookService } from './notebook-service';
 import { NotebookQueryError } from './notebook-thread';
 import { SourceError } from './sources';
 
 type NotebookMethods =
-  | 'notebooks.open'
-  | 'notebooks.sources'
-  | 'notebooks.run'
-  | 'notebooks.page'
-  | 'notebooks.export'
-  | 'notebooks.cancel'
-  | 'notebooks.close'
-  | 'notebooks.complete';
+  'notebooks.open' | 'notebooks.sources' | 'notebooks.run' | 'notebooks.page' | 'notebooks.export' | 'notebooks.close' | 'notebooks.complete';
 
-/** A client that runs queries: their ids are its own (another client's "q1" is another query). */
-export interface NotebookClient {
+/** A client that runs queries: their results' ids are its own (another client's "q1" is another result). */
+export interface NotebookClient extends JobsClient {
   id: string;
   queries: Set<string>;
-  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
 }
 
 /** A failed query as the RPC error the renderer shows: DuckDB's message at `sql.<line>.<column>`, or cancelled. */
@@ -44,21 +37,26 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
       }
     },
     'notebooks.sources': async () => (await service()).sources(),
-    'notebooks.run': async ({ queryId, sql, name }, client) => {
-      const id = own(client, queryId);
-      client.queries.add(id);
-      const notebooks = await service();
-      const off = notebooks.onProgress((p) => {
-        if (p.queryId === id) client.emit('notebooks.progress', { ...p, queryId });
-      });
-      try {
-        return await notebooks.run(id, sql, name);
-      } catch (err) {
-        return refused(err);
-      } finally {
-        off();
-      }
-    },
+    'notebooks.run': ({ queryId, sql, name, jobId }, client) =>
+      client.jobs.run({ method: 'notebooks.run', id: jobId, what: 'query' }, async (job) => {
+        const id = own(client, queryId);
+        client.queries.add(id);
+        const notebooks = await service();
+        // The columns come once, as soon as DuckDB knows them: every later report carries them, so its latest says all.
+        let columns: ResultColumn[] | undefined;
+        const off = notebooks.onProgress((p) => {
+          if (p.queryId !== id) return;
+          columns = p.columns ?? columns;
+          job.progress({ rows: p.rows, ...(p.percent !== undefined ? { percent: p.percent } : {}), ...(columns ? { columns } : {}) });
+        });
+        try {
+          return await notebooks.run(id, sql, name, job.signal);
+        } catch (err) {
+          return refused(err);
+        } finally {
+          off();
+        }
+      }),
     'notebooks.page': async ({ queryId, offset, limit }, client) => {
       try {
         return await (await service()).page(own(client, queryId), offset, limit);
@@ -81,7 +79,6 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         return refused(err);
       }
     },
-    'notebooks.cancel': async ({ queryId }, client) => ({ cancelled: await (await service()).cancel(own(client, queryId)) }),
     'notebooks.close': async ({ queryId }, client) => {
       const id = own(client, queryId);
       client.queries.delete(id);

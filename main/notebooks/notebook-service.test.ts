@@ -108,6 +108,22 @@ describe('the notebook thread', () => {
     ).toBe(42);
   });
 
+  it('interrupts a query when its signal aborts, and never starts one aborted before it reached the thread', async () => {
+    const abort = new AbortController();
+    const off = notebooks.onProgress((p) => p.queryId === 'signalled' && abort.abort());
+    const err = await notebooks
+      .run('signalled', 'SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1', undefined, abort.signal)
+      .catch((e: unknown) => e);
+    off();
+    expect((err as NotebookQueryError).failure.cancelled).toBe(true);
+
+    const early = new AbortController();
+    const ran = notebooks.run('early', 'SELECT 42 AS x', undefined, early.signal);
+    early.abort();
+    expect(((await ran.catch((e: unknown) => e)) as NotebookQueryError).failure.cancelled).toBe(true);
+    await expect(notebooks.page('early', 0, 1)).rejects.toThrow(/no result "early"/);
+  });
+
   it('plays the archive back as heatmap frames in the live codec: the window’s positions per cell, and cumulative', async () => {
     expect(await notebooks.range()).toEqual({ from: rows[0]!.ts, to: Math.max(...rows.map((r) => r.ts)), positions: rows.length });
     const t = start + 80 * 60_000;
@@ -140,6 +156,17 @@ describe('the notebook thread', () => {
     expect(
       decodeFrame(await notebooks.frame({ t, windowMs: 60_000, cumulative: true, resolution: 8, bounds: { west: 0, south: 0, east: 1, north: 1 } })).count,
     ).toBe(0);
+  });
+
+  it('never builds a playback frame whose signal aborted before it reached the thread', async () => {
+    const abort = new AbortController();
+    const building = notebooks.frame(
+      { t: start + HOUR, windowMs: 60_000, cumulative: true, resolution: 8, bounds: { west: -180, south: -90, east: 180, north: 90 } },
+      { uid: 'c1-1', signal: abort.signal },
+    );
+    abort.abort();
+    const err = await building.catch((e: unknown) => e);
+    expect((err as NotebookQueryError).failure.cancelled).toBe(true);
   });
 
   it('gives a named result to later queries by its name, with errors still pointing into the cell', async () => {

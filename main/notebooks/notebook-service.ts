@@ -33,6 +33,7 @@ export class NotebookService {
   private snapshot?: Promise<{ n: number; at: number }>;
   private snapshotCount = 0;
   private exports = 0;
+  private frames = 0;
   /** Snapshots a running query reads: not deleted until it ends. */
   private readonly reading = new Map<number, number>();
   private readonly opened: OpenedView[] = [];
@@ -55,16 +56,23 @@ export class NotebookService {
     return this.thread.onProgress(listener);
   }
 
-  /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old. */
-  async run(queryId: string, sql: string, name?: string): Promise<QuerySummary & { snapshotAt: number }> {
+  /** Runs SQL over a snapshot at most `snapshotMaxAgeMs` old; `signal` interrupts it (it then fails as cancelled). */
+  async run(queryId: string, sql: string, name?: string, signal?: AbortSignal): Promise<QuerySummary & { snapshotAt: number }> {
     if (name && ENGINE_VIEWS.includes(name.toLowerCase()))
       throw new NotebookQueryError({ message: `"${name}" is one of the engine's views: name the result otherwise` });
     const { n, at } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
+    const stop = () => void this.cancel(queryId).catch(() => undefined);
     try {
-      const m = await this.thread.ask('ran', { t: 'run', queryId, sql, ...(name ? { name } : {}) });
+      // Cancelled while the snapshot was taken: it never starts.
+      if (signal?.aborted) throw new NotebookQueryError({ message: 'query cancelled', cancelled: true });
+      const ran = this.thread.ask('ran', { t: 'run', queryId, sql, ...(name ? { name } : {}) });
+      // Asked after the run, so the thread knows the query when the cancel reaches it.
+      signal?.addEventListener('abort', stop, { once: true });
+      const m = await ran;
       return { ...m.summary, snapshotAt: at };
     } finally {
+      signal?.removeEventListener('abort', stop);
       this.reading.set(n, this.reading.get(n)! - 1);
       this.prune();
     }
@@ -108,10 +116,20 @@ export class NotebookService {
     return [...this.opened];
   }
 
-  /** The archive at time t as a heatmap frame (playback-frame.ts). */
-  async frame(request: PlaybackFrameRequest): Promise<ArrayBuffer> {
+  /** The archive at time t as a heatmap frame (playback-frame.ts); `job.signal` interrupts it (it then fails as cancelled). */
+  async frame(request: PlaybackFrameRequest, job?: { uid: string; signal: AbortSignal }): Promise<ArrayBuffer> {
     await this.fresh(Math.max(PLAYBACK_SNAPSHOT_MS, this.settings.snapshotMaxAgeMs));
-    return (await this.thread.ask('frame', { t: 'frame', request })).buffer;
+    if (job?.signal.aborted) throw new NotebookQueryError({ message: 'playback frame cancelled', cancelled: true });
+    const frameId = job?.uid ?? `frame-${++this.frames}`;
+    const built = this.thread.ask('frame', { t: 'frame', frameId, request });
+    // Asked after the frame, so the thread knows it when the cancel reaches it.
+    const stop = () => void this.thread.ask('cancelled', { t: 'cancelFrame', frameId }).catch(() => undefined);
+    job?.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return (await built).buffer;
+    } finally {
+      job?.signal.removeEventListener('abort', stop);
+    }
   }
 
   /** The time range of positions, for the time bar (null when there are none). */

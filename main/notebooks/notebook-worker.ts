@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { registerH3 } from './h3-functions';
-import { playbackFrame, playbackRange } from '../playback';
+import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
@@ -27,12 +27,15 @@ const admin = await instance.connect();
 await admin.run("SET TimeZone = 'UTC'");
 await registerH3(admin);
 const runner = new QueryRunner(instance, maxRows);
-// Playback frames come one after another on their own connection, beside any notebook query.
+// Playback's time range on a connection of its own; its frames each on one, so a cancel stops only that frame.
 const playback = await instance.connect();
 await playback.run("SET TimeZone = 'UTC'");
+const frames = new PlaybackFrames(instance);
 
 const failure = (err: unknown) =>
-  err instanceof QueryError ? { message: err.message, at: err.at, cancelled: err.cancelled } : { message: (err as Error).message };
+  err instanceof QueryError
+    ? { message: err.message, at: err.at, cancelled: err.cancelled }
+    : { message: (err as Error).message, ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
 
 port.on('message', (m: ToNotebookWorker) => {
   void (async () => {
@@ -65,9 +68,11 @@ port.on('message', (m: ToNotebookWorker) => {
           }
         }
         case 'frame': {
-          const buffer = await playbackFrame(playback, m.request);
+          const buffer = await frames.build(m.frameId, m.request);
           return send({ t: 'frame', id: m.id, buffer }, [buffer]);
         }
+        case 'cancelFrame':
+          return send({ t: 'cancelled', id: m.id, cancelled: frames.cancel(m.frameId) });
         case 'complete':
           return send({ t: 'completed', id: m.id, ...(await completeSql(admin, m.before)) });
         case 'range':

@@ -37,7 +37,8 @@ export class QueryError extends Error {
 }
 
 interface Result {
-  connection: DuckDBConnection;
+  /** Opened once the query is known: a cancel may come before. */
+  connection?: DuckDBConnection;
   columns: ResultColumn[];
   data: unknown[][];
   nulls: number[];
@@ -70,34 +71,48 @@ export class QueryRunner {
   async run(queryId: string, sql: string, onProgress: (p: QueryProgress) => void, name?: string): Promise<QuerySummary> {
     this.drop(queryId);
     const started = performance.now();
-    const connection = await this.instance.connect();
-    await connection.run("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false");
-    const r: Result = { connection, columns: [], data: [], nulls: [], rows: 0, done: false, cancelled: false, wake: [] };
+    // Known before its connection opens, so a cancel that comes meanwhile is not lost.
+    const r: Result = { columns: [], data: [], nulls: [], rows: 0, done: false, cancelled: false, wake: [] };
     this.results.set(queryId, r);
-    const timer = setInterval(() => {
-      const { percentage } = connection.progress;
-      onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
-    }, PROGRESS_MS);
+    const connection = (r.connection = await this.instance.connect());
+    // Dropped while it connected: drop() had no connection to close.
+    if (this.results.get(queryId) !== r) connection.closeSync();
+    let timer: ReturnType<typeof setInterval> | undefined;
     let truncated = false;
     let shift = { lines: 0, columns: 0 };
     let ran = sql;
+    // A cancel between statements finds none to interrupt: asked before each.
+    const stopIfCancelled = () => {
+      if (r.cancelled) throw new QueryError('query cancelled', undefined, true);
+    };
     try {
+      stopIfCancelled();
+      await connection.run("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+      timer = setInterval(() => {
+        const { percentage } = connection.progress;
+        onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
+      }, PROGRESS_MS);
       let query = sql;
       if (name) {
         const statements = splitStatements(sql);
         const last = statements.pop();
         if (!last) throw new QueryError('nothing to run: the cell has no statement');
-        for (const s of statements) await connection.run(s);
+        for (const s of statements) {
+          stopIfCancelled();
+          await connection.run(s);
+        }
         const view = `CREATE OR REPLACE VIEW "${name}" AS `;
         // DuckDB points into the CREATE VIEW statement: its positions are moved back onto the cell's text.
         const at = sql.lastIndexOf(last);
         const before = sql.slice(0, at).split('\n');
         shift = { lines: before.length - 1, columns: before.at(-1)!.length - view.length };
         ran = `${view}${last}`;
+        stopIfCancelled();
         await connection.run(ran);
         shift = { lines: 0, columns: 0 };
         ran = query = `SELECT * FROM "${name}"`;
       }
+      stopIfCancelled();
       const stream = await connection.stream(query);
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
@@ -178,7 +193,7 @@ export class QueryRunner {
     const r = this.results.get(queryId);
     if (!r || r.done) return false;
     r.cancelled = true;
-    r.connection.interrupt();
+    r.connection?.interrupt();
     return true;
   }
 
@@ -188,7 +203,7 @@ export class QueryRunner {
     if (!r) return;
     this.results.delete(queryId);
     if (!r.done) this.cancel(queryId);
-    r.connection.closeSync();
+    r.connection?.closeSync();
   }
 
   close(): void {

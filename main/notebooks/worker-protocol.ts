@@ -21,7 +21,8 @@ export type ToNotebookWorker =
   | { t: 'export'; id: number; sql: string; format: ExportFormat; file: string }
   | { t: 'close'; id: number }
   | { t: 'open'; id: number; view: string; sql: string }
-  | { t: 'frame'; id: number; request: PlaybackFrameRequest }
+  | { t: 'frame'; id: number; frameId: string; request: PlaybackFrameRequest }
+  | { t: 'cancelFrame'; id: number; frameId: string }
   | { t: 'range'; id: number }
   | { t: 'complete'; id: number; before: string };
 

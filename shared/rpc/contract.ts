@@ -19,6 +19,9 @@ export type Bounds = z.infer<typeof BoundsSchema>;
 
 export const HexSchema = z.string().regex(/^[0-9a-f]{15,16}$/i, 'must be an H3 cell in hex');
 
+/** A job's id, chosen by the client that starts it: its progress comes on `jobs.progress` under it, and `jobs.cancel` stops it. */
+export const JobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
+
 export const RpcErrorCodeSchema = z.enum(['invalid_params', 'unknown_method', 'unauthorized', 'unavailable', 'cancelled', 'internal']);
 export type RpcErrorCode = z.infer<typeof RpcErrorCodeSchema>;
 export interface RpcErrorBody {

@@ -1,7 +1,7 @@
 /** Deliveries: the durable queue of fence events, its health and figures, dead letters, replay and targets. */
 import { z } from 'zod';
 import { FenceEventSchema, FenceEventTypeSchema } from '../fence-event';
-import { Epoch } from './contract';
+import { Epoch, JobIdSchema } from './contract';
 
 const QueueMetricsShape = {
   pending_count: z.number(),
@@ -98,7 +98,6 @@ const ReplayFilterShape = {
   types: z.array(FenceEventTypeSchema).max(6).optional(),
   limit: z.number().int().min(1).max(1_000_000).default(100_000),
 };
-const ReplayId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 
 export const QueueSampleSchema = z.object({
   at: z.number(),
@@ -115,8 +114,8 @@ export const QueueSampleSchema = z.object({
 });
 export type QueueSample = z.infer<typeof QueueSampleSchema>;
 
-export const ReplayProgressSchema = z.object({
-  replayId: z.string(),
+/** How far a running replay is (its progress on `jobs.progress`): reading the events, then queueing them (`queued` of `total`). */
+export const ReplayFiguresSchema = z.object({
   phase: z.enum(['reading', 'queueing']),
   queued: z.number(),
   total: z.number(),
@@ -196,14 +195,14 @@ export const deliveriesMethods = {
   'deliveries.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
   /**
    * Re-delivers past events (from the queue's log, and the Parquet archive for older ones) to one target,
-   * as new deliveries marked replayed; progress on `deliveries.replayProgress`, `deliveries.replayCancel` stops it
-   * (what was queued by then stays queued).
+   * as new deliveries marked replayed. A job: with a `jobId` its progress comes on `jobs.progress`, and
+   * `jobs.cancel` stops it between chunks — it then rejects as cancelled, saying how many were queued by
+   * then (they stay queued).
    */
   'deliveries.replay': {
-    params: z.object({ ...ReplayFilterShape, targetId: TargetIdSchema, replayId: ReplayId.optional() }).strict(),
-    result: z.object({ fromLog: z.number(), fromArchive: z.number(), queued: z.number(), cancelled: z.boolean() }),
+    params: z.object({ ...ReplayFilterShape, targetId: TargetIdSchema, jobId: JobIdSchema.optional() }).strict(),
+    result: z.object({ fromLog: z.number(), fromArchive: z.number(), queued: z.number() }),
   },
-  'deliveries.replayCancel': { params: z.object({ replayId: ReplayId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   'deliveries.targets': { params: z.object({}).strict(), result: z.array(TargetSchema) },
   /** Sends a test event to a target now (not through the queue) and answers what the receiver said. */
   'deliveries.testTarget': {
@@ -244,6 +243,4 @@ export const deliveriesMethods = {
 export const deliveriesChannels = {
   /** Dead letters or targets changed (an item dead-lettered, requeued, discarded; a target edited): the Deliveries panel refreshes. */
   'deliveries.changed': z.object({ dlq: z.number() }),
-  /** Progress of this client's running replays. */
-  'deliveries.replayProgress': ReplayProgressSchema,
 } as const;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FenceInputSchema, FenceSchema } from '../fence';
 import { FenceEventSchema } from '../fence-event';
-import { Epoch } from './contract';
+import { Epoch, JobIdSchema } from './contract';
 
 const FenceIdParam = z.string().min(1).max(128);
 const DeployStateSchema = z.object({ state: z.enum(['deployed', 'pending', 'error']), message: z.string().optional(), version: z.number() });
@@ -14,11 +14,10 @@ const BacktestResultSchema = z.object({
   first: z.array(FenceEventSchema),
   timeline: z.object({ from: z.number(), to: z.number(), counts: z.array(z.number()) }),
 });
-const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
 
-/** A running backtest's progress: positions read so far. */
-export const BacktestProgressSchema = z.object({ runId: z.string(), positions: z.number() });
+/** How far a running backtest is (its progress on `jobs.progress`): positions read so far. */
+export const BacktestFiguresSchema = z.object({ positions: z.number() });
 
 export const fencesMethods = {
   /** Every fence, with where it is deployed. */
@@ -60,8 +59,8 @@ export const fencesMethods = {
         from: Epoch.optional(),
         to: Epoch.optional(),
         limit: z.number().int().min(1).max(10_000).default(100),
-        /** Names the run: its progress comes on `fences.backtestProgress`, and `fences.backtestCancel` stops it. */
-        runId: RunId.optional(),
+        /** Runs it as a job: its progress comes on `jobs.progress`, and `jobs.cancel` stops it. */
+        jobId: JobIdSchema.optional(),
       })
       .strict(),
     result: BacktestResultSchema,
@@ -78,8 +77,6 @@ export const fencesMethods = {
       .strict(),
     result: z.object({ points: z.array(z.object({ ts: z.number(), lat: z.number(), lon: z.number() })), truncated: z.boolean() }),
   },
-  /** Stops a running backtest of this client (its call then fails with "backtest cancelled"). */
-  'fences.backtestCancel': { params: z.object({ runId: RunId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Which engine decides events, and for Tile38 the connection and each fence's deployment. */
   'fences.status': {
     params: z.object({}).strict(),
@@ -101,6 +98,4 @@ export const fencesChannels = {
   'fences.event': z.object({ id: z.string(), event: FenceEventSchema }),
   /** A fence was saved, enabled, disabled, imported or deleted (by any client): lists refresh. */
   'fences.changed': z.object({ fences: z.number() }),
-  /** Progress of this client's running backtests. */
-  'fences.backtestProgress': BacktestProgressSchema,
 } as const;

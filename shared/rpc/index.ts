@@ -12,8 +12,9 @@ import { deliveriesChannels, deliveriesMethods } from './deliveries';
 import { fencesChannels, fencesMethods } from './fences';
 import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
+import { jobsChannels, jobsMethods } from './jobs';
 import { marketChannels, marketMethods } from './market';
-import { notebooksChannels, notebooksMethods } from './notebooks';
+import { notebooksMethods } from './notebooks';
 import { playbackMethods } from './playback';
 import { quarantineMethods } from './quarantine';
 import { statusChannels, statusMethods } from './status';
@@ -26,6 +27,7 @@ export type { Place } from './basemap';
 export type { QuarantineEntry } from './quarantine';
 export type { QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
 export type { OpenedView, ResultColumn } from './notebooks';
+export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
 
 export const methods = {
@@ -40,6 +42,7 @@ export const methods = {
   ...notebooksMethods,
   ...playbackMethods,
   ...marketMethods,
+  ...jobsMethods,
 } as const;
 
 export const channels = {
@@ -47,8 +50,8 @@ export const channels = {
   ...heatmapChannels,
   ...fencesChannels,
   ...deliveriesChannels,
-  ...notebooksChannels,
   ...marketChannels,
+  ...jobsChannels,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -56,6 +59,10 @@ export type ChannelName = keyof typeof channels;
 export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type PayloadOf<C extends ChannelName> = z.output<(typeof channels)[C]>;
+/** The methods that run as jobs: they take a `jobId`, and may be followed on `jobs.progress` and stopped by `jobs.cancel`. */
+export type JobMethod = { [M in MethodName]: 'jobId' extends keyof ParamsOf<M> ? M : never }[MethodName];
+/** The progress a job of `M` reports on `jobs.progress` (never for a method that reports none). */
+export type ProgressOf<M extends MethodName> = Extract<PayloadOf<'jobs.progress'>, { method: M }>;
 
 type InvalidatedName = { [M in MethodName]: (typeof methods)[M] extends { invalidates: readonly (infer N)[] } ? N : never }[MethodName];
 // A misspelt name in an `invalidates` list fails the typecheck (and shared/rpc/invalidates.test.ts).

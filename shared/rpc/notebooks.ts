@@ -1,6 +1,6 @@
 /** Notebooks: SQL over the history and opened files, on the engine's notebook thread; results paged as Arrow IPC. */
 import { z } from 'zod';
-import { Binary } from './contract';
+import { Binary, JobIdSchema } from './contract';
 
 const QueryId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
 
@@ -13,9 +13,11 @@ export const ResultColumnSchema = z.object({
 });
 export type ResultColumn = z.infer<typeof ResultColumnSchema>;
 
-/** A running query's progress: rows read so far, and DuckDB's estimate (0–100) when it has one. */
-export const QueryProgressSchema = z.object({
-  queryId: z.string(),
+/**
+ * How far a running query is (its progress on `jobs.progress`): rows read so far, DuckDB's estimate (0–100)
+ * when it has one, and the result's columns once DuckDB knows them (its first rows can be paged meanwhile).
+ */
+export const QueryFiguresSchema = z.object({
   rows: z.number(),
   percent: z.number().optional(),
   columns: z.array(ResultColumnSchema).optional(),
@@ -39,13 +41,17 @@ export const notebooksMethods = {
   'notebooks.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
   /**
    * Runs SQL over the views `positions`, `fence_events`, `quarantine` and `fences` (a snapshot at most a
-   * few seconds old) and keeps its first rows (`notebooks.maxRows`) to page through. Resolves when the
-   * query is done; rows can be paged while it runs. A SQL error is invalid params at `sql.<line>.<column>`.
+   * few seconds old) and keeps its first rows (`notebooks.maxRows`) to page through under `queryId`. Resolves
+   * when the query is done; rows can be paged while it runs. A SQL error is invalid params at
+   * `sql.<line>.<column>`. A job: with a `jobId` its progress comes on `jobs.progress`, and `jobs.cancel`
+   * interrupts it (it then rejects as cancelled).
    */
   'notebooks.run': {
     params: z
       .object({
+        /** Names the result: its rows are paged, and let go, under this id. */
         queryId: QueryId,
+        jobId: JobIdSchema.optional(),
         sql: z.string().min(1).max(1_000_000),
         /** The result becomes a view of this name too: later cells query it. */
         name: z
@@ -84,13 +90,6 @@ export const notebooksMethods = {
       options: z.array(z.object({ label: z.string(), type: z.enum(['table', 'column', 'function', 'keyword']) })),
     }),
   },
-  /** Interrupts a running query of this client (its run then fails as cancelled). */
-  'notebooks.cancel': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ cancelled: z.boolean() }) },
   /** Lets a result go. */
   'notebooks.close': { params: z.object({ queryId: QueryId }).strict(), result: z.object({ closed: z.boolean() }) },
-} as const;
-
-export const notebooksChannels = {
-  /** Progress of this client's running notebook queries. */
-  'notebooks.progress': QueryProgressSchema,
 } as const;

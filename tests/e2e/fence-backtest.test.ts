@@ -119,18 +119,15 @@ describe('backtest before deploy', () => {
 
   it('stops a run when it is cancelled', async () => {
     const { version: _v, ...input } = fence;
-    const runId = 'cancel-me';
-    const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, runId }, 60_000);
-    await waitFor(() => payloadsOf(rpc, 'fences.backtestProgress').some((p) => p.runId === runId), {
-      timeoutMs: 30_000,
-      intervalMs: 1,
-      what: 'the first progress of the run',
-    });
-    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: true });
+    const jobId = 'cancel-me';
+    const progressOf = () => payloadsOf(rpc, 'jobs.progress').filter((p) => p.jobId === jobId);
+    const running = rpc.call('fences.backtest', { fence: { ...input, name: 'Backtested' }, jobId }, 60_000);
+    await waitFor(() => progressOf().length > 0, { timeoutMs: 30_000, intervalMs: 1, what: 'the first progress of the run' });
+    expect(await call('jobs.cancel', { jobId })).toEqual({ cancelled: true });
     const reply = await running;
     expect(reply.error).toMatchObject({ code: 'cancelled', message: 'backtest cancelled' });
-    const read = payloadsOf(rpc, 'fences.backtestProgress').map((p) => p.positions);
-    expect(Math.max(...read)).toBeLessThan(archived);
-    expect(await call('fences.backtestCancel', { runId })).toEqual({ cancelled: false });
+    expect(progressOf().every((p) => p.method === 'fences.backtest')).toBe(true);
+    expect(Math.max(...progressOf().map((p) => (p.method === 'fences.backtest' ? p.positions : 0)))).toBeLessThan(archived);
+    expect(await call('jobs.cancel', { jobId })).toEqual({ cancelled: false });
   });
 });

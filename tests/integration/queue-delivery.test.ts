@@ -10,7 +10,9 @@ import type { FenceEvent } from '../../shared/fence-event';
 import { RpcError, type PayloadOf } from '../../shared/rpc';
 import { startEngine, type Engine, type EngineClient } from '../../main';
 import { ConfigSchema } from '../../main/config/schema';
-import { DeliveryQueue, DeliveryService } from '../../main/deliveries';
+import { DeliveryQueue, DeliveryService, deliveryHandlers } from '../../main/deliveries';
+import { ClientJobs } from '../../main/jobs';
+import { dispatch, type Handlers } from '../../main/rpc';
 import { NatsPublisher } from '../../main/deliveries/nats-target';
 import { engineEnv, makeTempDir, startNats, startWebhookReceiver, type TempDir, TEST_SECRET, typedCall, waitFor, type WebhookReceiver } from '../helpers';
 
@@ -247,7 +249,7 @@ describe('through the engine', () => {
       fenceIds: ['fence-2'],
       types: ['enter'],
     });
-    expect(replay).toEqual({ fromLog: 2, fromArchive: 0, queued: 2, cancelled: false });
+    expect(replay).toEqual({ fromLog: 2, fromArchive: 0, queued: 2 });
     await waitFor(() => receiver!.delivered().length === batch.length + 2, { timeoutMs: 30_000, what: 'the replayed events' });
     const replayed = receiver.delivered().slice(-2);
     expect(replayed.map((r) => [r.event.fence_id, r.event.event_type])).toEqual([
@@ -381,6 +383,36 @@ describe('replay', () => {
         ['dev-7', 'exit', '2026-01-01T00:00:01.000Z'],
       ]);
       expect(JSON.parse(receiver.delivered()[3].body).data).toMatchObject({ group: 'north', source: 'tile38', position: { lat: 40.2, lon: -73.2 } });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('stops a replay cancelled between chunks: it rejects as cancelled, saying how many it queued, and those stay queued', async () => {
+    const service = new DeliveryService({ dataDir: dir.path, settings: { feed: false }, worker: { pollMs: 50 } });
+    try {
+      // Never started: what is queued stays pending, to be counted.
+      service.queue.targets.upsert({ id: 'receiver', kind: 'webhook', url: 'http://127.0.0.1:9/', timeoutMs: 2000, concurrency: 1 });
+      service.queue.enqueue(events(1, 12_000));
+      const before = service.queue.metrics().pending_count;
+      const heard: string[] = [];
+      // Progress unthrottled, so the cancel comes right after the first chunk.
+      const jobs: ClientJobs = new ClientJobs(
+        'c1',
+        (p) => {
+          if (p.method !== 'deliveries.replay') return;
+          heard.push(`${p.phase} ${p.queued}/${p.total}`);
+          if (p.phase === 'queueing') jobs.cancel('r1');
+        },
+        0,
+      );
+      // The queue's handlers alone, as the engine dispatches to them.
+      const handlers = deliveryHandlers(() => service) as Handlers<{ jobs: ClientJobs }>;
+      const err = await dispatch(handlers, 'deliveries.replay', { targetId: 'receiver', jobId: 'r1' }, { jobs }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RpcError);
+      expect((err as RpcError).toBody()).toEqual({ code: 'cancelled', message: 'replay cancelled: 5000 events queued before the cancel stay queued' });
+      expect(heard).toEqual(['reading 0/0', 'queueing 5000/12000']);
+      expect(service.queue.metrics().pending_count - before).toBe(5000);
     } finally {
       await service.stop();
     }

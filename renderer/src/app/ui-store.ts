@@ -28,9 +28,9 @@ export interface UiState {
   scaleMode: ScaleMode;
   /** Columns whose height follows the value. */
   extruded: boolean;
-  /** Cell size: sized for the screen, moved `detail` steps finer (+) or coarser (−); or the ADR's zoom table. */
+  /** Cell size: sized for the screen, moved `detail` steps finer (+) or coarser (−); or the zoom table (shared/zoom.ts). */
   detail: number;
-  detailPreset: 'screen' | 'adr';
+  detailPreset: 'screen' | 'table';
   /** k-ring smoothing, 0–3. */
   smoothing: number;
   /** What the analyst has selected on the map or in a panel. */

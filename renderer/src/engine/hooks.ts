@@ -1,7 +1,19 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { invalidatesOf, RpcError, type ChannelName, type MethodName, type ParamsOf, type PayloadOf, type ResultOf, type RpcClient } from '../../../shared/rpc';
+import {
+  invalidatesOf,
+  RpcError,
+  type ChannelName,
+  type JobMethod,
+  type MethodName,
+  type ParamsOf,
+  type PayloadOf,
+  type ResultOf,
+  type RpcClient,
+} from '../../../shared/rpc';
+import { createStore } from '../app/store';
 import type { ConnectionState } from './connect';
 import { useEngine } from './EngineContext';
+import { cancelJob, idleJob, jobStore, runJob, type JobOutcome, type JobParams, type JobState } from './jobs';
 
 /**
  * The renderer's one way to read the engine: `useRpc` caches each answer by method and params (every
@@ -147,6 +159,30 @@ export function useMutation<M extends MethodName>(method: M): Mutation<M> {
     [client, method],
   );
   return { run, ...state };
+}
+
+export interface Job<M extends JobMethod> extends JobState<M> {
+  running: boolean;
+  /** Starts the job (cancelling the one still running here): resolves with how it ended, never rejects. */
+  start(params: JobParams<M>): Promise<JobOutcome<M>>;
+  /** Asks the engine to stop it: it then ends as cancelled. */
+  cancel(): Promise<boolean>;
+}
+
+/**
+ * A long call as a job (jobs.ts): its id made here, its progress followed, cancelled on demand, and a
+ * cancel told from a failure by the error's code. With a `key`, its state lives outside React under it,
+ * so a job whose screen closes while it runs is there again when the screen reopens (the backtest);
+ * without, it lives and goes with the component.
+ */
+export function useJob<M extends JobMethod>(method: M, key?: string): Job<M> {
+  const { client } = useEngine();
+  const [own] = useState(() => createStore<JobState<M>>(idleJob<M>()));
+  const store = key === undefined ? own : jobStore<M>(key);
+  const state = store.use();
+  const start = useCallback((params: JobParams<M>) => runJob(client, store, method, params), [client, store, method]);
+  const cancel = useCallback(() => cancelJob(client, store), [client, store]);
+  return { ...state, running: state.status === 'running', start, cancel };
 }
 
 /** The connection to the engine: open, connecting, or closed with when it retries. */

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { FenceEventTypeSchema } from '../../../../shared/fence-event';
-import type { ParamsOf, PayloadOf, ResultOf } from '../../../../shared/rpc';
-import { useChannel, useEngine, useRpc } from '../../engine';
+import type { ParamsOf, ResultOf } from '../../../../shared/rpc';
+import { useEngine, useJob, useRpc } from '../../engine';
 
 type ReplayFilter = ParamsOf<'deliveries.replayPreview'>;
 const TYPES = FenceEventTypeSchema.options;
@@ -29,26 +29,17 @@ export function Replay() {
   const { data: targets } = useRpc('deliveries.targets', {}, { refreshOn: ['deliveries.changed'] });
   const [form, setForm] = useState({ fences: [] as string[], devices: '', types: [...TYPES] as string[], from: '', to: '', target: '' });
   const [preview, setPreview] = useState<ResultOf<'deliveries.replayPreview'>>();
-  const [run, setRun] = useState<{ id: string; progress?: PayloadOf<'deliveries.replayProgress'>; result?: ResultOf<'deliveries.replay'>; error?: string }>();
+  const run = useJob('deliveries.replay');
   const filter = useMemo(() => replayFilterOf(form), [form]);
   const set = (patch: Partial<typeof form>) => {
     setForm((f) => ({ ...f, ...patch }));
     setPreview(undefined);
   };
-  useChannel('deliveries.replayProgress', (p) => setRun((r) => (r && r.id === p.replayId && !r.result ? { ...r, progress: p } : r)));
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const target = form.target || outside[0]?.id || '';
-  const running = Boolean(run && !run.result && !run.error);
-  const start = async () => {
-    const id = `replay-${Date.now().toString(36)}`;
-    setRun({ id });
-    try {
-      const result = await client.call('deliveries.replay', { ...filter, targetId: target, replayId: id });
-      setRun((r) => ({ ...r!, result }));
-    } catch (err) {
-      setRun((r) => ({ ...r!, error: (err as Error).message }));
-    }
-  };
+  const running = run.running;
+  // A cancelled replay keeps what it queued: its last progress says how many.
+  const queued = run.status === 'done' ? run.result?.queued : run.status === 'cancelled' ? (run.progress?.queued ?? 0) : undefined;
   const total = preview ? preview.fromLog + preview.fromArchive : undefined;
   return (
     <form
@@ -56,7 +47,7 @@ export function Replay() {
       aria-label="Replay events"
       onSubmit={(e) => {
         e.preventDefault();
-        void start();
+        void run.start({ ...filter, targetId: target });
       }}
     >
       <label>
@@ -117,7 +108,7 @@ export function Replay() {
           Start replay
         </button>
         {running && (
-          <button type="button" onClick={() => void client.call('deliveries.replayCancel', { replayId: run!.id })}>
+          <button type="button" onClick={() => void run.cancel()}>
             Cancel replay
           </button>
         )}
@@ -130,20 +121,20 @@ export function Replay() {
       )}
       {running && (
         <p role="status" aria-label="Replay progress">
-          <progress max={run!.progress?.total || 1} value={run!.progress?.queued ?? 0} />{' '}
-          {run!.progress?.phase === 'queueing'
-            ? `${run!.progress.queued.toLocaleString()} of ${run!.progress.total.toLocaleString()} queued`
+          <progress max={run.progress?.total || 1} value={run.progress?.queued ?? 0} />{' '}
+          {run.progress?.phase === 'queueing'
+            ? `${run.progress.queued.toLocaleString()} of ${run.progress.total.toLocaleString()} queued`
             : 'Reading the events…'}
         </p>
       )}
-      {run?.result && (
+      {queued !== undefined && (
         <p role="status" aria-label="Replay result" className="toast">
-          {run.result.cancelled ? 'Cancelled: ' : ''}
-          {run.result.queued.toLocaleString()} event{run.result.queued === 1 ? '' : 's'} queued for {target} as new deliveries (marked replayed)
-          {run.result.cancelled ? ' before the cancel; they stay queued.' : '.'}
+          {run.status === 'cancelled' ? 'Cancelled: ' : ''}
+          {queued.toLocaleString()} event{queued === 1 ? '' : 's'} queued for {target} as new deliveries (marked replayed)
+          {run.status === 'cancelled' ? ' before the cancel; they stay queued.' : '.'}
         </p>
       )}
-      {run?.error && <p role="alert">{run.error}</p>}
+      {run.status === 'failed' && <p role="alert">{run.error?.message}</p>}
       {outside.length === 0 && <p className="muted">Add a target first: a replay delivers to one.</p>}
     </form>
   );

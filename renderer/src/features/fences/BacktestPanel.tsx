@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { useEngine } from '../../engine';
+import type { ResultOf } from '../../../../shared/rpc';
+import { useEngine, useJob } from '../../engine';
 import { EVENT_COLOURS } from './event-colours';
 import { checkDraft, type Draft } from './fence-draft';
-import { cancelBacktest, runBacktest, toggleBacktestTrack, useBacktest, type BacktestState } from './backtest-run';
+import { BACKTEST_JOB, backtestParams, toggleBacktestTrack, useBacktestExtras, type BacktestExtras } from './backtest-run';
 
 const HOUR = 3_600_000;
 const PRESETS = { hour: ['last hour', HOUR], day: ['last day', 24 * HOUR], week: ['last week', 7 * 24 * HOUR], all: ['the whole archive', 0] } as const;
@@ -16,9 +17,10 @@ type Preset = keyof typeof PRESETS;
  * (the events are drawn on the map too).
  */
 export function BacktestPanel({ draft }: { draft: Draft }) {
-  const { client } = useEngine();
   const [preset, setPreset] = useState<Preset>('day');
-  const run = useBacktest();
+  const run = useJob('fences.backtest', BACKTEST_JOB);
+  const extras = useBacktestExtras();
+  const positions = run.progress?.positions ?? 0;
   const { fence, problems } = checkDraft({ ...draft, name: draft.name || 'draft' });
   const ready = Object.keys(problems).length === 0;
   return (
@@ -31,8 +33,8 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
             </option>
           ))}
         </select>
-        {run.runId ? (
-          <button type="button" onClick={() => void cancelBacktest(client)}>
+        {run.running ? (
+          <button type="button" onClick={() => void run.cancel()}>
             Cancel backtest
           </button>
         ) : (
@@ -43,29 +45,29 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
             onClick={() => {
               const span = PRESETS[preset][1];
               const to = Date.now();
-              void runBacktest(client, fence, span ? { from: to - span, to } : {});
+              void run.start(backtestParams(fence, span ? { from: to - span, to } : {}));
             }}
           >
             Backtest
           </button>
         )}
       </div>
-      {run.runId && (
+      {run.running && (
         <p role="status" className="muted">
-          <progress aria-label="Backtest progress" /> {run.positions.toLocaleString()} positions read…
+          <progress aria-label="Backtest progress" /> {positions.toLocaleString()} positions read…
         </p>
       )}
-      {run.cancelled && <p className="muted">Backtest cancelled after {run.positions.toLocaleString()} positions.</p>}
-      {run.error && <p role="alert">{run.error}</p>}
-      {run.result && <BacktestResultView run={run} />}
+      {run.status === 'cancelled' && <p className="muted">Backtest cancelled after {positions.toLocaleString()} positions.</p>}
+      {run.status === 'failed' && <p role="alert">{run.error?.message}</p>}
+      {extras.trackError && <p role="alert">{extras.trackError}</p>}
+      {run.result && <BacktestResultView result={run.result} track={extras.track} />}
     </section>
   );
 }
 
-/** The result of a finished run (`run.result` set); a device picked shows its track on the map. */
-function BacktestResultView({ run }: { run: BacktestState }) {
+/** The result of a finished run; a device picked shows its track on the map. */
+function BacktestResultView({ result, track }: { result: ResultOf<'fences.backtest'>; track: BacktestExtras['track'] }) {
   const { client } = useEngine();
-  const result = run.result!;
   const max = Math.max(1, ...result.timeline.counts);
   return (
     <section role="region" aria-label="Backtest result" className="backtest-result">
@@ -122,7 +124,7 @@ function BacktestResultView({ run }: { run: BacktestState }) {
                 <button
                   type="button"
                   className="chip-button mono"
-                  aria-pressed={run.track?.device === d.device_id}
+                  aria-pressed={track?.device === d.device_id}
                   aria-label={`Track of ${d.device_id}`}
                   onClick={() => void toggleBacktestTrack(client, d.device_id)}
                 >
@@ -131,9 +133,9 @@ function BacktestResultView({ run }: { run: BacktestState }) {
               </li>
             ))}
           </ul>
-          {run.track && (
+          {track && (
             <p role="status" className="muted">
-              {run.track.device}: {run.track.points.length.toLocaleString()} positions{run.track.truncated ? ' (the first of more)' : ''} drawn on the map
+              {track.device}: {track.points.length.toLocaleString()} positions{track.truncated ? ' (the first of more)' : ''} drawn on the map
             </p>
           )}
         </div>

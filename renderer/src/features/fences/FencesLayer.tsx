@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import type { Fence } from '../../../../shared/fence';
 import { getUi, selectedFence, setUi, useUi } from '../../app/ui-store';
+import { useJob } from '../../engine';
 import { useMapHandle } from '../../map';
-import { clearBacktest, useBacktest } from './backtest-run';
+import { BACKTEST_JOB, clearBacktest, useBacktestExtras } from './backtest-run';
 import { liveFlashes, onFirstFlash } from './event-flashes';
 import { draftOf, getDraft, setDraft, useDraft } from './fence-draft';
 import { FENCE_LAYERS, fenceLayers, type FenceShape } from './fence-layers';
@@ -11,7 +12,8 @@ import { FENCE_LAYERS, fenceLayers, type FenceShape } from './fence-layers';
 export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme: 'dark' | 'light' }) {
   const { composer } = useMapHandle();
   const draft = useDraft();
-  const backtest = useBacktest();
+  const backtest = useJob('fences.backtest', BACKTEST_JOB).result;
+  const { track: backtestTrack } = useBacktestExtras();
   const selected = useUi(selectedFence);
 
   useEffect(() => {
@@ -19,8 +21,8 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
     const build = () => {
       const now = performance.now();
       const flashes = liveFlashes(now);
-      const track = draft ? backtest.track?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
-      composer.set(FENCE_LAYERS, 'fences', fenceLayers({ fences, theme, draft, backtest: draft ? backtest.result?.first : [], track, selected, flashes, now }));
+      const track = draft ? backtestTrack?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
+      composer.set(FENCE_LAYERS, 'fences', fenceLayers({ fences, theme, draft, backtest: draft ? backtest?.first : [], track, selected, flashes, now }));
       // Flashes fade: redraw ten times a second while any is on the map.
       window.clearTimeout(timer);
       if (flashes.length) timer = window.setTimeout(build, 100);
@@ -31,7 +33,7 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
       off();
       window.clearTimeout(timer);
     };
-  }, [composer, fences, draft, theme, backtest, selected]);
+  }, [composer, fences, draft, theme, backtest, backtestTrack, selected]);
 
   useEffect(() => () => composer.set(FENCE_LAYERS, 'fences', []), [composer]);
 

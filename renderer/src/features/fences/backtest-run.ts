@@ -1,62 +1,47 @@
 import type { FenceInput } from '../../../../shared/fence';
-import type { ResultOf, RpcClient } from '../../../../shared/rpc';
+import type { RpcClient } from '../../../../shared/rpc';
 import { createStore } from '../../app/store';
+import { resetJob } from '../../engine';
 
-export type BacktestResult = ResultOf<'fences.backtest'>;
+/**
+ * The backtest of the draft runs as a job under this key (`useJob('fences.backtest', BACKTEST_JOB)`): running
+ * (positions read so far), its result (drawn on the map too), or why it stopped. It runs on while the Fences
+ * panel is closed, and shows again when it reopens.
+ */
+export const BACKTEST_JOB = 'fences.backtest';
 
-/** The backtest of the draft: running (positions read so far), its result (drawn on the map too), or why it stopped. */
-export interface BacktestState {
-  runId?: string;
-  positions: number;
-  result?: BacktestResult;
-  error?: string;
-  cancelled?: boolean;
-  /** The range it ran over (a device's track is read over the same). */
+/** What goes with a run: the range it ran over (a device's track is read over the same), and a device picked from its result. */
+export interface BacktestExtras {
   range?: { from?: number; to?: number };
   /** A device picked from the result: its archived track over the range, drawn through the fence. */
   track?: { device: string; points: { lat: number; lon: number }[]; truncated: boolean };
+  /** Why a device's track could not be read. */
+  trackError?: string;
 }
 
-const store = createStore<BacktestState>({ positions: 0 });
-const publish = store.set;
-export const useBacktest = store.use;
+const store = createStore<BacktestExtras>({});
+export const useBacktestExtras = store.use;
 
-export const clearBacktest = () => publish({ positions: 0 });
-
-/** Runs a backtest of `fence` over [from, to): progress from the engine's channel, one run at a time. */
-export async function runBacktest(client: RpcClient, fence: FenceInput, range: { from?: number; to?: number }): Promise<void> {
-  if (store.get().runId) await cancelBacktest(client);
-  const runId = `bt-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-  publish({ runId, positions: 0, range });
-  const off = client.subscribe('fences.backtestProgress', (p) => {
-    if (p.runId === store.get().runId) publish({ ...store.get(), positions: p.positions });
-  });
-  try {
-    const result = await client.call('fences.backtest', { fence, ...range, limit: 1000, runId });
-    if (store.get().runId === runId) publish({ positions: result.positions, result, range });
-  } catch (err) {
-    if (store.get().runId === runId) {
-      const message = (err as Error).message;
-      publish({ positions: store.get().positions, ...(/cancelled/.test(message) ? { cancelled: true } : { error: message }) });
-    }
-  } finally {
-    off();
-  }
+/** A backtest belongs to its draft: when the draft goes, so does what it showed. */
+export function clearBacktest(): void {
+  resetJob(BACKTEST_JOB);
+  store.set({});
 }
 
-export async function cancelBacktest(client: RpcClient): Promise<void> {
-  const { runId } = store.get();
-  if (runId) await client.call('fences.backtestCancel', { runId });
+/** A new run over `range`: its params, and a fresh start for what goes with it. */
+export function backtestParams(fence: FenceInput, range: { from?: number; to?: number }) {
+  store.set({ range });
+  return { fence, ...range, limit: 1000 };
 }
 
 /** Shows (or, picked again, hides) a device's track over the backtest's range. */
 export async function toggleBacktestTrack(client: RpcClient, device: string): Promise<void> {
-  const state = store.get();
-  if (state.track?.device === device) return publish({ ...state, track: undefined });
+  const extras = store.get();
+  if (extras.track?.device === device) return store.set({ ...extras, track: undefined });
   try {
-    const { points, truncated } = await client.call('fences.backtestTrack', { device_id: device, ...state.range });
-    if (store.get().result === state.result) publish({ ...store.get(), track: { device, points, truncated } });
+    const { points, truncated } = await client.call('fences.backtestTrack', { device_id: device, ...extras.range });
+    if (store.get().range === extras.range) store.set({ ...store.get(), track: { device, points, truncated }, trackError: undefined });
   } catch (err) {
-    publish({ ...store.get(), error: `Cannot read ${device}'s track: ${(err as Error).message}` });
+    store.set({ ...store.get(), trackError: `Cannot read ${device}'s track: ${(err as Error).message}` });
   }
 }

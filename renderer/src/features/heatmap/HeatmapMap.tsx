@@ -85,7 +85,7 @@ export function HeatmapMap() {
         const b = map.getBounds();
         const zoom = map.getZoom();
         const ui = getUi();
-        // Cells sized for the screen (about 30 px across), moved by the detail setting; or the ADR's zoom table.
+        // Cells sized for the screen (about 30 px across), moved by the detail setting; or the zoom table (shared/zoom.ts).
         const resolution = ui.detailPreset === 'screen' ? resolutionForScreen(map.getZoom(), map.getCenter().lat, 15, ui.detail) : undefined;
         client
           .call('heatmap.viewport', {

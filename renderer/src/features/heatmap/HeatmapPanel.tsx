@@ -99,7 +99,7 @@ export function HeatmapPanel() {
           >
             −
           </button>
-          <output aria-label="Detail">{preset === 'adr' ? 'zoom table' : detail === 0 ? 'fits the screen' : `${detail > 0 ? '+' : ''}${detail}`}</output>
+          <output aria-label="Detail">{preset === 'table' ? 'zoom table' : detail === 0 ? 'fits the screen' : `${detail > 0 ? '+' : ''}${detail}`}</output>
           <button
             aria-label="Finer cells"
             title="Finer cells (])"
@@ -114,8 +114,8 @@ export function HeatmapPanel() {
         <input
           type="checkbox"
           aria-label="Cell sizes by the zoom table"
-          checked={preset === 'adr'}
-          onChange={(e) => setUi({ detailPreset: e.target.checked ? 'adr' : 'screen', detail: 0 })}
+          checked={preset === 'table'}
+          onChange={(e) => setUi({ detailPreset: e.target.checked ? 'table' : 'screen', detail: 0 })}
         />
       </label>
       <label className="field">

@@ -85,7 +85,7 @@ export function heatmapCommands(): Command[] {
       id: 'heatmap.adr',
       title: 'Heatmap: cell size by the zoom table / by the screen',
       group: 'Heatmap',
-      run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'adr' ? 'screen' : 'adr', detail: 0 })),
+      run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'table' ? 'screen' : 'table', detail: 0 })),
     },
     {
       id: 'heatmap.smooth',

@@ -1,15 +1,16 @@
 import { useState } from 'react';
-import { useEngine, useRpc } from '../../engine';
+import { useEngine, useJob, useRpc, type Job } from '../../engine';
 import type { Cell } from './notebook-file';
-import { cancelCell, editCell, removeCell, runCell, runCells, type CellRun } from './notebook-state';
+import { cellError, cellJob, editCell, removeCell, runCell, runCells } from './notebook-state';
 import { MarkdownView } from './MarkdownView';
 import { ResultGrid } from './ResultGrid';
 import { ResultViews } from './ResultViews';
 import { SqlEditor } from './SqlEditor';
 
 /** One cell: SQL with its run, progress and result; or Markdown, edited in place and read rendered. */
-export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; index: number }) {
+export function NotebookCell({ cell, index }: { cell: Cell; index: number }) {
   const { client } = useEngine();
+  const run = useJob('notebooks.run', cellJob(cell.id));
   const [editing, setEditing] = useState(cell.kind === 'markdown' && !cell.source);
   const label = `Cell ${index + 1}`;
   const { data: sources } = useRpc('notebooks.sources', {});
@@ -41,7 +42,9 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         </div>
       </section>
     );
-  const running = run?.status === 'running';
+  const running = run.running;
+  const error = run.status === 'failed' && run.error ? cellError(run.error) : undefined;
+  const rows = run.progress?.rows ?? 0;
   const views = Object.fromEntries((sources ?? []).map((s) => [s.view, s.columns.map((c) => c.name)]));
   return (
     <section className="nb-cell" aria-label={label} aria-busy={running}>
@@ -49,13 +52,13 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         value={cell.source}
         onChange={(source) => editCell(cell.id, { source })}
         onRun={() => void runCell(client, cell.id)}
-        error={run?.error}
+        error={error}
         views={views}
         complete={(sql, cursor) => client.call('notebooks.complete', { sql, cursor })}
       />
       <div className="nb-actions">
         {running ? (
-          <button onClick={() => void cancelCell(client, cell.id)}>Cancel query</button>
+          <button onClick={() => void run.cancel()}>Cancel query</button>
         ) : (
           <button className="primary" title="Run cell (Ctrl/⌘+Enter)" onClick={() => void runCell(client, cell.id)}>
             Run cell
@@ -75,34 +78,35 @@ export function NotebookCell({ cell, run, index }: { cell: Cell; run?: CellRun; 
         />
         <RunStatus run={run} />
       </div>
-      {run?.status === 'error' && (
+      {error && (
         <pre className="nb-error" role="alert">
-          {run.error?.message}
+          {error.message}
         </pre>
       )}
-      {run?.summary && run.status === 'done' && <ResultViews cell={cell} label={label} summary={run.summary} />}
-      {running && run.columns && run.rows > 0 && <ResultGrid cellId={cell.id} columns={run.columns} rows={run.rows} />}
+      {run.result && run.status === 'done' && <ResultViews cell={cell} label={label} summary={run.result} />}
+      {running && run.progress?.columns && rows > 0 && <ResultGrid cellId={cell.id} columns={run.progress.columns} rows={rows} />}
     </section>
   );
 }
 
-function RunStatus({ run }: { run?: CellRun }) {
-  if (!run) return null;
-  if (run.status === 'running')
+function RunStatus({ run }: { run: Job<'notebooks.run'> }) {
+  if (run.status === 'running') {
+    const percent = run.progress?.percent;
     return (
       <span className="muted" role="status">
-        <progress aria-label="Query progress" max={100} value={run.percent} /> {run.rows.toLocaleString()} rows
-        {run.percent !== undefined ? ` · ${Math.round(run.percent)} %` : ''}
+        <progress aria-label="Query progress" max={100} value={percent} /> {(run.progress?.rows ?? 0).toLocaleString()} rows
+        {percent !== undefined ? ` · ${Math.round(percent)} %` : ''}
       </span>
     );
+  }
   if (run.status === 'cancelled')
     return (
       <span className="muted" role="status">
         Cancelled.
       </span>
     );
-  if (run.status === 'error' || !run.summary) return null;
-  const s = run.summary;
+  if (run.status !== 'done' || !run.result) return null;
+  const s = run.result;
   return (
     <span className="muted" role="status">
       {s.rows.toLocaleString()} row{s.rows === 1 ? '' : 's'}

@@ -86,7 +86,7 @@ export function NotebooksPanel() {
           </p>
         )}
         {notebook.cells.map((cell, i) => (
-          <NotebookCell key={cell.id} cell={cell} index={i} run={notebook.runs[cell.id]} />
+          <NotebookCell key={cell.id} cell={cell} index={i} />
         ))}
         <div className="toolbar">
           <button onClick={() => addCell('sql')}>Add SQL cell</button>

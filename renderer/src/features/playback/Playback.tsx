@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { resolutionForScreen } from '../../../../shared/zoom';
 import { getUi, setUi, useUi } from '../../app/ui-store';
-import { useEngine, useRpc } from '../../engine';
+import { useJob, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
@@ -13,14 +13,15 @@ const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0,
  * are. Esc or "Back to live" returns to the live window.
  */
 export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }) {
-  const { client } = useEngine();
   const { map } = useMapHandle();
   const playback = useUi((s) => s.playback);
   const { data: range } = useRpc('playback.range', {});
+  const frames = useJob('playback.frame');
   const inflight = useRef(false);
   const again = useRef(false);
 
-  // Frames for t and the view, one request at a time (the latest wins while one is out).
+  // Frames for t and the view, one job at a time, the latest asked for when it ends: were a newer one to
+  // cancel the older, playing would draw nothing whenever a frame takes longer than a step.
   useEffect(() => {
     if (!playback) return;
     const request = () => {
@@ -29,8 +30,8 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
       if (inflight.current) return void (again.current = true);
       inflight.current = true;
       const b = map.getBounds();
-      void client
-        .call('playback.frame', {
+      void frames
+        .start({
           t: s.t,
           windowMs: s.windowMs,
           cumulative: s.cumulative,
@@ -42,10 +43,9 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
             north: Math.min(90, b.getNorth()),
           },
         })
-        .then((buffer) => {
-          if (getUi().playback) onFrame(buffer);
+        .then((ended) => {
+          if (ended.status === 'done' && getUi().playback) onFrame(ended.result);
         })
-        .catch(() => undefined)
         .finally(() => {
           inflight.current = false;
           if (again.current) {
@@ -57,7 +57,13 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
     request();
     map.on('moveend', request);
     return () => void map.off('moveend', request);
-  }, [playback?.t, playback?.windowMs, playback?.cumulative, playback === null, map, client]);
+  }, [playback?.t, playback?.windowMs, playback?.cumulative, playback === null, map, frames.start]);
+
+  // Back to live (or gone): the frame still out is not wanted.
+  useEffect(() => {
+    if (!playback) return;
+    return () => void frames.cancel();
+  }, [playback === null, frames.cancel]);
 
   // Playing: t runs with the wall clock at the chosen speed.
   useEffect(() => {
