@@ -7,13 +7,14 @@
  * and `deliveries.requeue` of all 100,000 in the engine. Medians of several runs.
  * Writes bench/results/deliveries-ui.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, startWebBridge } from '../main';
 import { DeliveryQueue } from '../main/deliveries';
 import { launchChromium, typedCall } from '../tests/helpers';
 import { fenceEventOf } from '../tests/helpers/queue-fixtures';
+import { writeResult, runBench } from './results';
 import { median, round } from './stats';
 
 const ITEMS = 100_000;
@@ -196,8 +197,7 @@ async function main() {
       targets: { first_paint_ms: 300, filter_ms: 300, scroll_fps: 50, requeue_100k_s: 2 },
       renderer: 'Chromium, WebGL through SwiftShader',
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/deliveries-ui.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('deliveries-ui', result);
     log('wrote bench/results/deliveries-ui.json');
   } finally {
     await browser.close();
@@ -206,7 +206,4 @@ async function main() {
   }
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

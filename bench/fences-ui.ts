@@ -7,13 +7,14 @@
  * panel open: events kept in its list (none may drop) and the main thread's long tasks.
  * Writes bench/results/fences-ui.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fence } from '../shared/fence';
 import { startEngine, startWebBridge } from '../main';
 import { seededRandom } from '../main/simulator';
 import { hasHook, launchChromium, openPage, waitFor } from '../tests/helpers';
+import { writeResult, runBench } from './results';
 import { median, percentile, round } from './stats';
 
 const FENCES = 1000;
@@ -138,8 +139,7 @@ async function main() {
       main_thread_busy: busy,
       renderer: 'Chromium, WebGL through SwiftShader',
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/fences-ui.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('fences-ui', result);
     log('wrote bench/results/fences-ui.json');
   } finally {
     await browser.close();
@@ -148,7 +148,4 @@ async function main() {
   }
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -5,12 +5,13 @@
  * place as channels (the baseline; skipped, with the reason, when tile38-server is not available).
  * Writes bench/results/fences.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { cpus } from 'node:os';
 import type { Fence } from '../shared/fence';
 import { FenceEngine, Tile38Adapter, type Fix } from '../main/fences';
 import { seededRandom } from '../main/simulator';
 import { startTile38, tile38ServerPath } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, round } from './stats';
 
 const argOf = (name: string, fallback: number) => {
@@ -134,8 +135,7 @@ async function main(): Promise<void> {
     runs,
     targets: { embedded_per_s_1000: 200_000, embedded_per_s_10000: 50_000 },
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/fences.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('fences', result);
   log(JSON.stringify(result, null, 2));
 }
 

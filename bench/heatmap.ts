@@ -6,7 +6,7 @@
  * through a bare deck.gl H3HexagonLayer fed the same cells, to the next paint, in the same run (`runs`).
  * Writes bench/results/heatmap.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
@@ -15,6 +15,7 @@ import { startEngine, startWebBridge } from '../main';
 import { LiveAggregator, indexPosition } from '../main/heatmap';
 import { createFleet, seededRandom, stepWalker } from '../main/simulator';
 import { hasHook, launchChromium, openPage, waitFor } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, percentile, round } from './stats';
 
 const DEVICES = 100_000;
@@ -271,8 +272,7 @@ async function main() {
     smoothing_k2_scattered_cells: { in: scattered.cells, out: scattered.out },
     targets: { aggregate_positions_per_s: 200_000, build_plus_apply_ms_p50: 50, frame_bytes_per_cell: 16, ours_vs_bare_ratio: 1.2, smoothing_k2_ms_p50: 30 },
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/heatmap.json', `${JSON.stringify(result, null, 2)}\n`);
+  writeResult('heatmap', result);
   log('wrote bench/results/heatmap.json');
 }
 

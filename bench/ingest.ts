@@ -12,7 +12,7 @@
  * build (npm run bench builds). Writes bench/results/ingest.json. --profile DIR writes V8 CPU profiles
  * of the first round's engine into DIR.
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -31,6 +31,7 @@ import {
   SteadyPublisher,
   waitFor,
 } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
@@ -410,8 +411,7 @@ async function main() {
       freshness: fresh.map(({ rate, p50_ms, p99_ms }) => ({ rate, p50_ms, p99_ms })),
       targets: { pipeline_per_s: 100_000, ratio: 0.5, archive_compression_ratio: 8, rss_mb: 600, freshness_p99_ms: 1000 },
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/ingest.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('ingest', result);
     log(JSON.stringify(result, null, 2));
   } finally {
     await nats.stop();

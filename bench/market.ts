@@ -14,7 +14,7 @@
  */
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -24,6 +24,7 @@ import { MarketService, MarketState } from '../main/market';
 import { DemandSimulator, Simulator } from '../main/simulator';
 import { ConfigSchema } from '../main/config';
 import { engineRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, round } from './stats';
 
 const numArg = (name: string, fallback: number) => {
@@ -229,8 +230,7 @@ async function main(): Promise<void> {
         'ingest_on reads the 500k requests on the same two cores (and the same nats-server) while it commits the positions; ingest_supply_only is the market with no requests to read. snapshot_ms is a tick over 100k cells: the decay, the snapshot written to market.sqlite and the surge crossings; bytes_per_cell is heap per cell holding supply and demand with a kind each and one device seen this tick',
       targets: { ingest_ratio_on_off: 0.9, demand_per_s: 100_000, snapshot_ms: 50 },
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/market.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('market', result);
     log(JSON.stringify(result, null, 2));
   } finally {
     await nats.stop();

@@ -19,6 +19,7 @@ import { Simulator } from '../main/simulator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { callOf, connectRpc, launchChromium, openPage, startNats, startWebMode, waitFor } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, round } from './stats';
 
 const ROWS = 10_000_000;
@@ -290,8 +291,7 @@ async function main(): Promise<void> {
       notes:
         'medians of 7 runs of each, in turns (frames: 20); the notebook thread and the bare connection both use 2 DuckDB threads and 512 MB; (c) median of 5 runs after a warm one; (d) 400k positions per round, two rounds of each in turns, notebooks.threads at its default (half the cores: here 1 of 2)',
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/notebook.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('notebook', result);
     console.log('wrote bench/results/notebook.json');
   } finally {
     b.close();

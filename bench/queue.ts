@@ -13,7 +13,7 @@
  * Writes bench/results/queue.json.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { Agent } from 'undici';
 import type { FenceEvent } from '../shared/fence-event';
 import { DeliveryService, payloadOf } from '../main/deliveries';
 import { makeTempDir, TEST_SECRET } from '../tests/helpers';
+import { writeResult } from './results';
 import { median, percentile, round } from './stats';
 
 const arg = process.argv.indexOf('--events');
@@ -312,8 +313,7 @@ async function main(): Promise<void> {
       drain_ratio_same_client: round(drain.drain_per_s / drain.undici_per_s, 3),
       targets: { enqueue_ratio: 0.3, e2e_p99_ms_cpu_slowed: 50, drain_ratio: 0.5 },
     };
-    mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/queue.json', `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('queue', result);
     log(JSON.stringify(result, null, 2));
   } finally {
     await receiver.close();

@@ -12,19 +12,24 @@ export interface BenchFence {
   geometry: unknown;
 }
 
+/** The heatmap layer's figures after its last frame. */
+export interface HeatmapLayerStats {
+  /** Cells handed to deck.gl by the last apply. */
+  cells: number;
+  resolution: number;
+  frames: number;
+  lastApplyMs: number;
+  max: number;
+  windowMs: number;
+  /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
+  ticks: [number, number][];
+  /** What the last frame drawn counts: the live window, or the market. */
+  layer: 'live' | 'market';
+}
+
 export interface TestHooks {
-  /** The heatmap layer's figures after its last frame: cells, resolution, frames drawn, ms of the last apply, the legend's ticks. */
-  layer(): {
-    cells: number;
-    resolution: number;
-    frames: number;
-    lastApplyMs: number;
-    max: number;
-    windowMs: number;
-    ticks: [number, number][];
-    layer: 'live' | 'market';
-    extruded: boolean;
-  };
+  /** The heatmap layer's figures after its last frame, and whether its cells stand as 3D columns. */
+  layer(): HeatmapLayerStats & { extruded: boolean };
   /** Draws a frame (the live frames' codec) as the engine's would be; returns ms spent. */
   applyFrame(buffer: ArrayBuffer): number;
   /** The same frame into a bare deck.gl layer, for the benchmark's baseline; returns ms spent. */

@@ -2,78 +2,41 @@
 // out while it is dragged, a freehand lasso simplified to the corners that shape it, undo and redo of a
 // vertex drag, a corner snapped onto another fence's vertex, and an edit that meets a change saved
 // elsewhere (another client) — shown, not overwritten.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fence, FenceInput } from '../../shared/fence';
 import { ringSelfIntersection } from '../../shared/ring-check';
-import { type Call, callOf, connectRpc, hasHook, hook, launchChromium, openPage, startWebMode, type TestRpcClient, waitFor, type WebMode } from '../helpers';
+import { fencesPage, hook, waitFor } from '../helpers';
 
-let web: WebMode;
-let rpc: TestRpcClient;
-let browser: Browser;
-let page: Page;
-let mapAt: { x: number; y: number };
-
-const call: Call = (method, params, timeoutMs) => callOf(rpc)(method, params, timeoutMs);
-const fences = () => call('fences.list');
+const fp = fencesPage(['--simulator.devices', '200', '--simulator.ratePerSec', '200']);
+const fences = () => fp.call('fences.list');
 const fenceNamed = async (name: string) => (await fences()).find((f) => f.name === name);
-const drawingMode = () => hasHook(page, 'drawing').then(async (ready) => (ready ? (await hook(page, 'drawing')).mode : undefined));
-const at = (x: number, y: number) => [mapAt.x + x, mapAt.y + y] as const;
-const click = (x: number, y: number) => page.mouse.click(...at(x, y));
+const at = (x: number, y: number) => [fp.mapAt.x + x, fp.mapAt.y + y] as const;
 const outer = (f: Fence) => (f.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
 /** Where a [lon, lat] is on the page. */
 async function pixelOf(p: [number, number]): Promise<[number, number]> {
-  const [x, y] = await hook(page, 'project', p);
-  return [mapAt.x + x, mapAt.y + y];
+  const [x, y] = await hook(fp.page, 'project', p);
+  return [fp.mapAt.x + x, fp.mapAt.y + y];
 }
 
 async function save(name: string): Promise<Fence> {
-  await page.getByLabel('Fence name').fill(name);
-  await page.getByRole('button', { name: 'Save fence' }).click();
-  await page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name }).waitFor({ timeout: 10_000 });
+  await fp.page.getByLabel('Fence name').fill(name);
+  await fp.page.getByRole('button', { name: 'Save fence' }).click();
+  await fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name }).waitFor({ timeout: 10_000 });
   return (await fenceNamed(name))!;
 }
 
-async function drawPolygon(points: [number, number][]): Promise<void> {
-  await page.getByRole('button', { name: 'Draw polygon' }).click();
-  for (const [x, y] of points) await click(x, y);
-  await page.keyboard.press('Enter');
-  await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the polygon finished' });
-}
-
-beforeAll(async () => {
-  web = await startWebMode({ args: ['--simulator.devices', '200', '--simulator.ratePerSec', '200'] });
-  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
-  if (!c.ok) throw new Error(c.error);
-  rpc = c.client;
-  browser = await launchChromium();
-  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-  await page.goto(web.url, { waitUntil: 'load' });
-  await page.getByRole('button', { name: 'Fences' }).click();
-  await page.getByRole('region', { name: 'Fences' }).first().waitFor();
-  const box = (await page.getByRole('application', { name: 'Map' }).boundingBox())!;
-  mapAt = { x: box.x, y: box.y };
-  await waitFor(async () => (await drawingMode()) !== undefined, { timeoutMs: 30_000, what: 'the drawing ready on the map' });
-});
-
-afterAll(async () => {
-  await rpc?.close();
-  await browser?.close();
-  await web?.stop();
-});
-
 describe('drawing and editing fences', () => {
   it('reads out a circle’s radius while it is dragged, and saves the radius it said', async () => {
-    await page.getByRole('button', { name: 'Draw circle' }).click();
-    await click(500, 400);
-    await page.mouse.move(...at(560, 400), { steps: 8 });
-    const hint = page.getByRole('status', { name: 'Circle radius' });
+    await fp.page.getByRole('button', { name: 'Draw circle' }).click();
+    await fp.click(500, 400);
+    await fp.page.mouse.move(...at(560, 400), { steps: 8 });
+    const hint = fp.page.getByRole('status', { name: 'Circle radius' });
     await hint.waitFor({ timeout: 5000 });
-    await page.mouse.move(...at(590, 400), { steps: 4 });
+    await fp.page.mouse.move(...at(590, 400), { steps: 4 });
     await expect.poll(() => hint.textContent()).toMatch(/^Radius [\d.]+ (m|km)$/);
     const said = (await hint.textContent())!;
-    await click(590, 400);
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the circle drawn' });
+    await fp.click(590, 400);
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the circle drawn' });
     expect(await hint.count()).toBe(0);
     const circle = await save('Plaza');
     const [, value, unit] = /Radius ([\d.]+) (m|km)/.exec(said)!;
@@ -84,7 +47,7 @@ describe('drawing and editing fences', () => {
   });
 
   it('simplifies a freehand lasso to the corners that shape it', async () => {
-    await page.getByRole('button', { name: 'Draw freehand' }).click();
+    await fp.page.getByRole('button', { name: 'Draw freehand' }).click();
     // A square traced by hand: 4 sides of 12 moves each.
     const corners: [number, number][] = [
       [700, 200],
@@ -92,15 +55,16 @@ describe('drawing and editing fences', () => {
       [900, 380],
       [700, 380],
     ];
-    await click(...corners[0]!);
+    await fp.click(...corners[0]!);
     let moves = 0;
     for (let k = 0; k < 4; k++) {
       const [ax, ay] = corners[k]!;
       const [bx, by] = corners[(k + 1) % 4]!;
-      for (let i = 1; i <= 12; i++, moves++) await page.mouse.move(...at(ax + ((bx - ax) * i) / 12, ay + ((by - ay) * i) / 12 - (k === 3 && i === 12 ? 6 : 0)));
+      for (let i = 1; i <= 12; i++, moves++)
+        await fp.page.mouse.move(...at(ax + ((bx - ax) * i) / 12, ay + ((by - ay) * i) / 12 - (k === 3 && i === 12 ? 6 : 0)));
     }
-    await click(700, 194);
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the lasso closed' });
+    await fp.click(700, 194);
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the lasso closed' });
     const lasso = await save('Lasso');
     const ring = outer(lasso);
     expect(lasso.geometry.type).toBe('Polygon');
@@ -117,97 +81,97 @@ describe('drawing and editing fences', () => {
   });
 
   it('undoes a vertex drag with Ctrl+Z and redoes it with Ctrl+Shift+Z', async () => {
-    await drawPolygon([
+    await fp.drawPolygon([
       [200, 450],
       [380, 450],
       [380, 620],
       [200, 620],
     ]);
     const drawn = await save('Undo yard');
-    await page.getByRole('listitem', { name: 'Undo yard' }).getByRole('button', { name: 'Edit' }).click();
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Undo yard open for editing' });
+    await fp.page.getByRole('listitem', { name: 'Undo yard' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'Undo yard open for editing' });
     const drag = async () => {
-      await page.mouse.move(...at(380, 620));
-      await page.mouse.down();
-      await page.mouse.move(...at(420, 660), { steps: 6 });
-      await page.mouse.up();
+      await fp.page.mouse.move(...at(380, 620));
+      await fp.page.mouse.down();
+      await fp.page.mouse.move(...at(420, 660), { steps: 6 });
+      await fp.page.mouse.up();
     };
     await drag();
     // The drag is undone: saved as it was drawn.
-    await page.keyboard.press('Control+z');
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.keyboard.press('Control+z');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fenceNamed('Undo yard'))!.version === 2, { timeoutMs: 10_000, what: 'Undo yard v2' });
     expect(outer((await fenceNamed('Undo yard'))!)).toEqual(outer(drawn));
 
     // Dragged, undone, redone: saved dragged.
-    await page.getByRole('listitem', { name: 'Undo yard' }).getByRole('button', { name: 'Edit' }).click();
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Undo yard open again' });
+    await fp.page.getByRole('listitem', { name: 'Undo yard' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'Undo yard open again' });
     await drag();
-    await page.keyboard.press('Control+z');
-    await page.keyboard.press('Control+Shift+z');
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.keyboard.press('Control+z');
+    await fp.page.keyboard.press('Control+Shift+z');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fenceNamed('Undo yard'))!.version === 3, { timeoutMs: 10_000, what: 'Undo yard v3' });
     const redone = outer((await fenceNamed('Undo yard'))!);
     expect(redone).not.toEqual(outer(drawn));
     // The dragged corner is where the drag left it (the drag starts a few px after the press), far from where it was.
     const [x, y] = await pixelOf(redone[2]!);
-    expect(Math.hypot(x - (mapAt.x + 420), y - (mapAt.y + 660))).toBeLessThan(15);
-    expect(Math.hypot(x - (mapAt.x + 380), y - (mapAt.y + 620))).toBeGreaterThan(40);
+    expect(Math.hypot(x - (fp.mapAt.x + 420), y - (fp.mapAt.y + 660))).toBeLessThan(15);
+    expect(Math.hypot(x - (fp.mapAt.x + 380), y - (fp.mapAt.y + 620))).toBeGreaterThan(40);
   });
 
   it('snaps a corner clicked near another fence’s vertex onto it exactly', async () => {
     const yard = outer((await fenceNamed('Undo yard'))!);
     // Yard's top-right corner, clicked 5 px off.
     const [x, y] = await pixelOf(yard[1]!);
-    await page.getByRole('button', { name: 'Draw polygon' }).click();
-    await page.mouse.click(x + 4, y - 3);
-    await click(560, 450);
-    await click(520, 560);
-    await page.keyboard.press('Enter');
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the snapped polygon finished' });
+    await fp.page.getByRole('button', { name: 'Draw polygon' }).click();
+    await fp.page.mouse.click(x + 4, y - 3);
+    await fp.click(560, 450);
+    await fp.click(520, 560);
+    await fp.page.keyboard.press('Enter');
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the snapped polygon finished' });
     const snapped = await save('Snapped');
     expect(outer(snapped)).toContainEqual(yard[1]);
   });
 
   it('shows an edit that meets a change saved elsewhere, and saves nothing over it until the analyst chooses', async () => {
-    await drawPolygon([
+    await fp.drawPolygon([
       [620, 560],
       [760, 560],
       [760, 700],
       [620, 700],
     ]);
     const pier = await save('Pier');
-    await page.getByRole('listitem', { name: 'Pier' }).getByRole('button', { name: 'Edit' }).click();
-    await page.getByLabel('Fence name').fill('Pier (mine)');
+    await fp.page.getByRole('listitem', { name: 'Pier' }).getByRole('button', { name: 'Edit' }).click();
+    await fp.page.getByLabel('Fence name').fill('Pier (mine)');
 
     // Another client renames it meanwhile: the list follows without a reload, the form says so.
     const { version: _v, updated_at: _at, ...input } = pier;
-    await call('fences.save', { fence: { ...input, name: 'Pier North' } satisfies FenceInput, expectedVersion: 1 });
-    await page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Pier North' }).waitFor({ timeout: 10_000 });
-    const conflict = page.getByRole('alert', { name: 'Edited elsewhere' });
+    await fp.call('fences.save', { fence: { ...input, name: 'Pier North' } satisfies FenceInput, expectedVersion: 1 });
+    await fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Pier North' }).waitFor({ timeout: 10_000 });
+    const conflict = fp.page.getByRole('alert', { name: 'Edited elsewhere' });
     await conflict.waitFor({ timeout: 10_000 });
     expect(await conflict.textContent()).toMatch(/version 2, you opened version 1/);
 
     // Save is refused by the engine with its message; nothing is overwritten.
-    await page.getByRole('button', { name: 'Save fence' }).click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'was edited meanwhile' }).count()).toBeGreaterThan(0);
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
+    await expect.poll(() => fp.page.getByRole('alert').filter({ hasText: 'was edited meanwhile' }).count()).toBeGreaterThan(0);
     expect(await fenceNamed('Pier North')).toMatchObject({ version: 2 });
 
     // Loading theirs puts their name in the form; keeping mine after that saves mine as version 3.
     await conflict.getByRole('button', { name: 'Load version 2' }).click();
-    await expect.poll(() => page.getByLabel('Fence name').inputValue()).toBe('Pier North');
-    await page.getByLabel('Fence name').fill('Pier (mine)');
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await expect.poll(() => fp.page.getByLabel('Fence name').inputValue()).toBe('Pier North');
+    await fp.page.getByLabel('Fence name').fill('Pier (mine)');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fences()).some((f) => f.id === pier.id && f.version === 3 && f.name === 'Pier (mine)'), {
       timeoutMs: 10_000,
       what: 'Pier saved as v3',
     });
-    await page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Pier (mine)' }).waitFor({ timeout: 10_000 });
+    await fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Pier (mine)' }).waitFor({ timeout: 10_000 });
   });
 
   it('sorts the list by when each fence was last saved', async () => {
-    await page.getByLabel('Sort fences').selectOption('updated');
-    const names = await page
+    await fp.page.getByLabel('Sort fences').selectOption('updated');
+    const names = await fp.page
       .getByRole('region', { name: 'Fences' })
       .getByRole('list', { name: 'Saved fences' })
       .getByRole('listitem')
@@ -218,7 +182,7 @@ describe('drawing and editing fences', () => {
   });
 
   it('disables and enables a fence from its switch in the list', async () => {
-    const plaza = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Plaza' });
+    const plaza = fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Plaza' });
     await plaza.getByRole('checkbox', { name: 'Enabled: Plaza' }).uncheck();
     await waitFor(async () => (await fenceNamed('Plaza'))!.enabled === false, { timeoutMs: 10_000, what: 'Plaza disabled' });
     await expect.poll(() => plaza.textContent()).toContain('disabled');

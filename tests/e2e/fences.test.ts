@@ -5,127 +5,75 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
-import {
-  type Call,
-  callOf,
-  connectRpc,
-  hasHook,
-  hook,
-  launchChromium,
-  openPage,
-  payloadsOf,
-  startWebMode,
-  type TestRpcClient,
-  waitFor,
-  type WebMode,
-} from '../helpers';
+import { fencesPage, hook, payloadsOf, waitFor } from '../helpers';
 
-let web: WebMode;
-let rpc: TestRpcClient;
-let browser: Browser;
-let page: Page;
-let mapAt: { x: number; y: number };
-
-const call: Call = (method, params, timeoutMs) => callOf(rpc)(method, params, timeoutMs);
-const fences = () => call('fences.list');
-const drawingMode = () => hasHook(page, 'drawing').then(async (ready) => (ready ? (await hook(page, 'drawing')).mode : undefined));
-const layerIds = () => hook(page, 'layerIds');
-/** A click on the map, `x` and `y` px from its top left. */
-const click = (x: number, y: number) => page.mouse.click(mapAt.x + x, mapAt.y + y);
-
-async function drawPolygon(points: [number, number][]): Promise<void> {
-  await page.getByRole('button', { name: 'Draw polygon' }).click();
-  for (const [x, y] of points) await click(x, y);
-  await page.keyboard.press('Enter');
-  await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the polygon finished and selected for editing' });
-}
-
-beforeAll(async () => {
-  web = await startWebMode({ args: ['--simulator.devices', '2000', '--simulator.ratePerSec', '4000'] });
-  const c = await connectRpc(web.url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
-  if (!c.ok) throw new Error(c.error);
-  rpc = c.client;
-  browser = await launchChromium();
-  page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-  await page.goto(web.url, { waitUntil: 'load' });
-  await page.getByRole('button', { name: 'Fences' }).click();
-  await page.getByRole('region', { name: 'Fences' }).first().waitFor();
-  const box = (await page.getByRole('application', { name: 'Map' }).boundingBox())!;
-  mapAt = { x: box.x, y: box.y };
-  // terra-draw starts once the map's style is in.
-  await waitFor(async () => (await drawingMode()) !== undefined, { timeoutMs: 30_000, what: 'the drawing ready on the map' });
-});
-
-afterAll(async () => {
-  await rpc?.close();
-  await browser?.close();
-  await web?.stop();
-});
+const fp = fencesPage(['--simulator.devices', '2000', '--simulator.ratePerSec', '4000']);
+const fences = () => fp.call('fences.list');
+const layerIds = () => hook(fp.page, 'layerIds');
 
 describe('fences on the map', () => {
   it('draws a polygon by clicking, saves it, and its events arrive in the feed, on the channel and through the queue', async () => {
     // Around the map's centre: the simulator's walkers are there.
-    await drawPolygon([
+    await fp.drawPolygon([
       [330, 230],
       [600, 230],
       [600, 500],
       [330, 500],
     ]);
-    await page.getByLabel('Fence name').fill('Midtown');
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByLabel('Fence name').fill('Midtown');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
 
-    const list = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
+    const list = fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
     await list.waitFor({ timeout: 10_000 });
     const [saved] = await fences();
     expect(saved).toMatchObject({ name: 'Midtown', detect: ['enter', 'exit'], enabled: true, version: 1, geometry: { type: 'Polygon' } });
     expect((saved!.geometry as { coordinates: number[][][] }).coordinates[0]).toHaveLength(5);
     expect(await layerIds()).toContain('fences-areas');
 
-    const feed = page.getByRole('region', { name: 'Fence events' });
+    const feed = fp.page.getByRole('region', { name: 'Fence events' });
     await waitFor(async () => (await feed.getByRole('listitem').count()) > 0, { timeoutMs: 30_000, what: 'events of Midtown in the feed' });
     expect(await feed.getByRole('listitem').first().textContent()).toMatch(/(enter|exit)Midtown/);
-    expect(payloadsOf(rpc, 'fences.event').some((p) => p.event.fence_id === saved!.id)).toBe(true);
-    const metrics = await call('deliveries.metrics');
+    expect(payloadsOf(fp.rpc, 'fences.event').some((p) => p.event.fence_id === saved!.id)).toBe(true);
+    const metrics = await fp.call('deliveries.metrics');
     expect(metrics.targets.find((t) => t.target_id === 'feed')!.delivered_last_hour).toBeGreaterThan(0);
   });
 
   it('refuses a ring that crosses itself with the engine’s message, marks the edges, and saves nothing', async () => {
-    await drawPolygon([
+    await fp.drawPolygon([
       [700, 250],
       [850, 400],
       [850, 250],
       [700, 400],
     ]);
-    await page.getByLabel('Fence name').fill('Bow tie');
-    await page.getByRole('button', { name: 'Save fence' }).click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).count()).toBeGreaterThan(0);
-    expect(await page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).first().textContent()).toMatch(/edges \d+ and \d+ meet near \[/);
+    await fp.page.getByLabel('Fence name').fill('Bow tie');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
+    await expect.poll(() => fp.page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).count()).toBeGreaterThan(0);
+    expect(await fp.page.getByRole('alert').filter({ hasText: 'ring intersects itself' }).first().textContent()).toMatch(/edges \d+ and \d+ meet near \[/);
     expect(await layerIds()).toContain('fences-crossing');
     expect((await fences()).map((f) => f.name)).toEqual(['Midtown']);
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await waitFor(async () => (await drawingMode()) === 'static', { timeoutMs: 5000, what: 'the drawing cancelled' });
+    await fp.page.getByRole('button', { name: 'Cancel' }).click();
+    await waitFor(async () => (await fp.drawingMode()) === 'static', { timeoutMs: 5000, what: 'the drawing cancelled' });
   });
 
   it('saves a rectangle as its box and a circle with the radius typed in', async () => {
-    await page.getByRole('button', { name: 'Draw rectangle' }).click();
-    await click(650, 250);
-    await click(800, 350);
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the rectangle drawn' });
-    await page.getByLabel('Fence name').fill('Depot');
-    await page.getByRole('button', { name: 'Save fence' }).click();
-    await page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
+    await fp.page.getByRole('button', { name: 'Draw rectangle' }).click();
+    await fp.click(650, 250);
+    await fp.click(800, 350);
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the rectangle drawn' });
+    await fp.page.getByLabel('Fence name').fill('Depot');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
 
-    await page.getByRole('button', { name: 'Draw circle' }).click();
-    await click(700, 550);
-    await click(740, 550);
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'the circle drawn' });
-    await page.getByLabel('Radius (m)').fill('750');
-    await page.getByLabel('Fence name').fill('Yard');
-    await page.getByRole('button', { name: 'Save fence' }).click();
-    await page.getByRole('listitem', { name: 'Yard' }).waitFor({ timeout: 10_000 });
+    await fp.page.getByRole('button', { name: 'Draw circle' }).click();
+    await fp.click(700, 550);
+    await fp.click(740, 550);
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the circle drawn' });
+    await fp.page.getByLabel('Radius (m)').fill('750');
+    await fp.page.getByLabel('Fence name').fill('Yard');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByRole('listitem', { name: 'Yard' }).waitFor({ timeout: 10_000 });
 
     const byName = new Map((await fences()).map((f) => [f.name, f.geometry]));
     const box = byName.get('Depot') as { type: string; bbox: number[] };
@@ -137,41 +85,41 @@ describe('fences on the map', () => {
 
   it('saves a dragged vertex of a saved fence as its next version', async () => {
     const before = (await fences()).find((f) => f.name === 'Midtown')!;
-    await page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Midtown open for editing' });
+    await fp.page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'Midtown open for editing' });
     // The corner drawn at (330, 230), dragged 40 px left and up.
-    await page.mouse.move(mapAt.x + 330, mapAt.y + 230);
-    await page.mouse.down();
-    await page.mouse.move(mapAt.x + 310, mapAt.y + 210, { steps: 4 });
-    await page.mouse.move(mapAt.x + 290, mapAt.y + 190, { steps: 4 });
-    await page.mouse.up();
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.mouse.move(fp.mapAt.x + 330, fp.mapAt.y + 230);
+    await fp.page.mouse.down();
+    await fp.page.mouse.move(fp.mapAt.x + 310, fp.mapAt.y + 210, { steps: 4 });
+    await fp.page.mouse.move(fp.mapAt.x + 290, fp.mapAt.y + 190, { steps: 4 });
+    await fp.page.mouse.up();
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fences()).find((f) => f.name === 'Midtown')!.version === 2, { timeoutMs: 10_000, what: 'Midtown v2' });
     const after = (await fences()).find((f) => f.name === 'Midtown')!;
     const ring = (g: Fence['geometry']) => (g as { coordinates: number[][][] }).coordinates[0]!;
     expect(ring(after.geometry)).not.toEqual(ring(before.geometry));
-    const { history } = await call('fences.get', { id: after.id });
+    const { history } = await fp.call('fences.get', { id: after.id });
     expect(history.map((h) => h.version).sort()).toEqual([1, 2]);
   });
 
   it('deletes a fence, and Undo brings it back', async () => {
-    await page.getByRole('listitem', { name: 'Depot' }).getByRole('button', { name: 'Delete fence' }).click();
+    await fp.page.getByRole('listitem', { name: 'Depot' }).getByRole('button', { name: 'Delete fence' }).click();
     await waitFor(async () => !(await fences()).some((f) => f.name === 'Depot'), { timeoutMs: 10_000, what: 'Depot deleted' });
-    await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+    await fp.page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
     await waitFor(async () => (await fences()).some((f) => f.name === 'Depot'), { timeoutMs: 10_000, what: 'Depot back' });
-    await page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
+    await fp.page.getByRole('listitem', { name: 'Depot' }).waitFor({ timeout: 10_000 });
   });
 
   it('restores an older version into the draft, and saving it makes it the newest', async () => {
     const midtown = (await fences()).find((f) => f.name === 'Midtown')!;
-    const { history } = await call('fences.get', { id: midtown.id });
+    const { history } = await fp.call('fences.get', { id: midtown.id });
     const first = history.find((h) => h.version === 1)!.fence!;
-    await page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
-    const versions = page.getByRole('region', { name: 'Versions' });
+    await fp.page.getByRole('listitem', { name: 'Midtown' }).getByRole('button', { name: 'Edit' }).click();
+    const versions = fp.page.getByRole('region', { name: 'Versions' });
     await versions.getByRole('listitem', { name: 'Version 1' }).getByRole('button', { name: 'Show' }).click();
     await expect.poll(layerIds).toContain('fences-ghost');
     await versions.getByRole('listitem', { name: 'Version 1' }).getByRole('button', { name: 'Restore this version' }).click();
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fences()).find((f) => f.id === midtown.id)!.version === 3, { timeoutMs: 10_000, what: 'Midtown v3' });
     expect((await fences()).find((f) => f.id === midtown.id)!.geometry).toEqual(first.geometry);
   });
@@ -225,55 +173,55 @@ describe('fences on the map', () => {
         ],
       }),
     );
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Import GeoJSON' }).click();
+    const chooser = fp.page.waitForEvent('filechooser');
+    await fp.page.getByRole('button', { name: 'Import GeoJSON' }).click();
     await (await chooser).setFiles(file);
-    const report = page.getByRole('status', { name: 'Import result' });
+    const report = fp.page.getByRole('status', { name: 'Import result' });
     await expect.poll(() => report.textContent()).toContain('3 imported, 2 refused');
     const refused = await report.getByRole('listitem').allTextContents();
     expect(refused).toHaveLength(2);
     expect(refused[0]).toMatch(/^Feature 1 \(imp-bow\): .*ring intersects itself/);
     expect(refused[1]).toMatch(/^Feature 3 \(imp-line\): .*geometry type/);
-    await page.getByRole('listitem', { name: 'Imported C' }).waitFor({ timeout: 10_000 });
+    await fp.page.getByRole('listitem', { name: 'Imported C' }).waitFor({ timeout: 10_000 });
 
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export GeoJSON' }).click();
+    const download = fp.page.waitForEvent('download');
+    await fp.page.getByRole('button', { name: 'Export GeoJSON' }).click();
     const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { features: { id: string }[] };
     expect(exported.features.map((f) => f.id).sort()).toEqual((await fences()).map((f) => f.id).sort());
   });
 
   it('cuts a hole in a polygon with a ring drawn inside it', async () => {
-    await drawPolygon([
+    await fp.drawPolygon([
       [620, 580],
       [860, 580],
       [860, 740],
       [620, 740],
     ]);
-    await page.getByRole('button', { name: 'Draw hole' }).click();
+    await fp.page.getByRole('button', { name: 'Draw hole' }).click();
     for (const [x, y] of [
       [700, 620],
       [780, 620],
       [740, 700],
     ] as const)
-      await click(x, y);
-    await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Remove holes (1)' }).waitFor({ timeout: 5000 });
-    await page.getByLabel('Fence name').fill('Courtyard');
-    await page.getByRole('button', { name: 'Save fence' }).click();
-    await page.getByRole('listitem', { name: 'Courtyard' }).waitFor({ timeout: 10_000 });
+      await fp.click(x, y);
+    await fp.page.keyboard.press('Enter');
+    await fp.page.getByRole('button', { name: 'Remove holes (1)' }).waitFor({ timeout: 5000 });
+    await fp.page.getByLabel('Fence name').fill('Courtyard');
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByRole('listitem', { name: 'Courtyard' }).waitFor({ timeout: 10_000 });
     const courtyard = (await fences()).find((f) => f.name === 'Courtyard')!;
     const rings = (courtyard.geometry as { type: string; coordinates: number[][][] }).coordinates;
     expect(courtyard.geometry.type).toBe('Polygon');
     expect(rings.map((r) => r.length)).toEqual([5, 4]);
 
     // Edited later, its outer ring moves and its hole stays.
-    await page.getByRole('listitem', { name: 'Courtyard' }).getByRole('button', { name: 'Edit' }).click();
-    await waitFor(async () => (await drawingMode()) === 'select', { timeoutMs: 5000, what: 'Courtyard open for editing' });
-    await page.mouse.move(mapAt.x + 860, mapAt.y + 740);
-    await page.mouse.down();
-    await page.mouse.move(mapAt.x + 880, mapAt.y + 750, { steps: 6 });
-    await page.mouse.up();
-    await page.getByRole('button', { name: 'Save fence' }).click();
+    await fp.page.getByRole('listitem', { name: 'Courtyard' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'Courtyard open for editing' });
+    await fp.page.mouse.move(fp.mapAt.x + 860, fp.mapAt.y + 740);
+    await fp.page.mouse.down();
+    await fp.page.mouse.move(fp.mapAt.x + 880, fp.mapAt.y + 750, { steps: 6 });
+    await fp.page.mouse.up();
+    await fp.page.getByRole('button', { name: 'Save fence' }).click();
     await waitFor(async () => (await fences()).find((f) => f.name === 'Courtyard')!.version === 2, { timeoutMs: 10_000, what: 'Courtyard v2' });
     const edited = (await fences()).find((f) => f.name === 'Courtyard')!.geometry as { coordinates: number[][][] };
     expect(edited.coordinates[0]).not.toEqual(rings[0]);
@@ -282,16 +230,16 @@ describe('fences on the map', () => {
 
   // Last: it moves the map.
   it('goes to an event clicked in the feed, following its device, with its fence selected', async () => {
-    const feed = page.getByRole('region', { name: 'Fence events' });
-    await page.getByRole('button', { name: 'Pause' }).click();
+    const feed = fp.page.getByRole('region', { name: 'Fence events' });
+    await fp.page.getByRole('button', { name: 'Pause' }).click();
     const row = feed.getByRole('listitem').filter({ hasText: 'Midtown' }).first();
     const device = (await row.locator('.feed-device').textContent())!;
     await row.click();
-    await expect.poll(() => page.getByRole('status', { name: 'Following a device' }).textContent()).toContain(device);
-    const midtown = page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
+    await expect.poll(() => fp.page.getByRole('status', { name: 'Following a device' }).textContent()).toContain(device);
+    const midtown = fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
     await expect.poll(() => midtown.getAttribute('aria-current')).toBe('true');
     expect(await layerIds()).toContain('fences-selected');
-    await page.getByRole('button', { name: 'Stop following' }).click();
-    await page.getByRole('button', { name: 'Resume' }).click();
+    await fp.page.getByRole('button', { name: 'Stop following' }).click();
+    await fp.page.getByRole('button', { name: 'Resume' }).click();
   });
 });

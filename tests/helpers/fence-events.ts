@@ -1,3 +1,4 @@
+import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 
 /** Events per (device, fence), as `type@time` in order: how two deciders' answers are compared. */
@@ -16,4 +17,12 @@ export function differingPairs(got: Map<string, string[]>, want: Map<string, str
     .filter((k) => JSON.stringify(got.get(k)) !== JSON.stringify(want.get(k)))
     .slice(0, limit)
     .map((pair) => ({ pair, tile38: got.get(pair), embedded: want.get(pair) }));
+}
+
+/**
+ * A fence off to the side that a last fix enters: its event arrives after every event the fixes before it
+ * caused, so a test knows Tile38 has said all it will.
+ */
+export function sentinelFence(bbox: [number, number, number, number]): Fence {
+  return { id: 'zz-sentinel', name: 'sentinel', geometry: { type: 'Rectangle', bbox }, detect: ['enter'], targets: [], enabled: true, version: 1 };
 }

@@ -16,3 +16,4 @@ export * from './pmtiles-writer';
 export * from './notebook-page';
 export * from './queue-fixtures';
 export * from './typed-call';
+export * from './fences-page';

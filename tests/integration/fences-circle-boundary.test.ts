@@ -7,7 +7,7 @@ import type { FenceEvent } from '../../shared/fence-event';
 import { circlePolygon, FenceEngine, Tile38Adapter, type Fix } from '../../main/fences';
 import { goAsin, goAtan2, goCos, goSin } from '../../main/fences/go-math';
 import { seededRandom } from '../../main/simulator';
-import { differingPairs, eventsByPair, startTile38, tile38ServerPath, waitFor, type RunningServer } from '../helpers';
+import { differingPairs, eventsByPair, type RunningServer, sentinelFence, startTile38, tile38ServerPath, waitFor } from '../helpers';
 
 const R = 6371e3;
 const RAD = Math.PI / 180;
@@ -118,15 +118,7 @@ function scenario(): { fences: Fence[]; fixes: Fix[]; v8Differs: number } {
   return { fences, fixes, v8Differs };
 }
 
-const SENTINEL: Fence = {
-  id: 'zz-sentinel',
-  name: 'sentinel',
-  geometry: { type: 'Rectangle', bbox: [0, 0, 0.001, 0.001] },
-  detect: ['enter'],
-  targets: [],
-  enabled: true,
-  version: 1,
-};
+const SENTINEL = sentinelFence([0, 0, 0.001, 0.001]);
 
 let server: RunningServer | undefined;
 let adapter: Tile38Adapter | undefined;

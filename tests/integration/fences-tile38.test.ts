@@ -1,21 +1,13 @@
 // The embedded engine against a real Tile38: the same fences and positions must give the same events
 // per (device, fence); and a Tile38 restarted mid-stream gets its fences back without anyone asking.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FenceSchema, type Fence } from '../../shared/fence';
+import { FenceSchema } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import { FenceEngine, Tile38Adapter, type Tile38Settings } from '../../main/fences';
-import { differingPairs, eventsByPair, fenceScenario, startTile38, tile38ServerPath, waitFor, type RunningServer } from '../helpers';
+import { differingPairs, eventsByPair, fenceScenario, type RunningServer, sentinelFence, startTile38, tile38ServerPath, waitFor } from '../helpers';
 
 const settings = (port: number): Tile38Settings => ({ host: '127.0.0.1', port, tls: false, key: 'fleet', expireS: 0, mode: 'channel', prefix: 'hw.' });
-const SENTINEL: Fence = {
-  id: 'zz-sentinel',
-  name: 'sentinel',
-  geometry: { type: 'Rectangle', bbox: [0, 0, 1, 1] },
-  detect: ['enter'],
-  targets: [],
-  enabled: true,
-  version: 1,
-};
+const SENTINEL = sentinelFence([0, 0, 1, 1]);
 
 let server: RunningServer | undefined;
 let adapter: Tile38Adapter | undefined;

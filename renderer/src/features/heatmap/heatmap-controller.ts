@@ -14,24 +14,14 @@ import {
 import { cellKey, cellToHex } from '../../../../shared/h3-cell';
 import { decodeFrame, MARKET_LAYER, type HeatmapFrame } from '../../../../shared/heatmap-frame';
 import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
+import type { HeatmapLayerStats } from '../../../../shared/test-hooks';
 import type { MapSlot } from '../../map';
 import { ColourEase } from './colour-ease';
 import { CenterCache, fixedScaleOf, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
 import { HexHeatLayer } from './hex-heat-layer';
 
-export interface LayerStats {
-  /** Cells handed to deck.gl by the last apply. */
-  cells: number;
-  resolution: number;
-  frames: number;
-  lastApplyMs: number;
-  max: number;
-  windowMs: number;
-  /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
-  ticks: [number, number][];
-  /** What the last frame drawn counts: the live window, or the market. */
-  layer: 'live' | 'market';
-}
+/** The heatmap layer's figures after its last frame (the legend reads them; so do the tests). */
+export type LayerStats = HeatmapLayerStats;
 
 export interface CellInfo {
   hex: string;
