@@ -10,6 +10,7 @@ import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, t
 import { MarketService, marketHandlers } from './market';
 import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
 import { playbackHandlers } from './playback';
+import { PreferencesFile, preferencesHandlers } from './preferences';
 import { quarantineHandlers } from './quarantine';
 import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
 import { dispatch, optionalRoom, roomOff, type Handlers } from './rpc';
@@ -88,6 +89,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
   };
 
+  const preferences = new PreferencesFile(dataDir, log);
   const { secrets, saveSecret } = options;
   const delivery = optionalRoom(
     'the delivery queue',
@@ -184,15 +186,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
+    ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
-  const stopStatus = startStatusChannel(
-    status,
-    (current) => broadcast('status.changed', current),
-    () => clients.size > 0,
-  );
+  const stopStatus = startStatusChannel(() => clients.size > 0 && broadcast('status.changed', status()));
 
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   delivery.room?.onChanged((change) => broadcast('deliveries.changed', change));
@@ -244,6 +243,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await history?.close();
       stopFrames();
       stopStatus();
+      await preferences.flush();
       clients.clear();
     },
   };

@@ -9,10 +9,8 @@ export function statusHandlers<C>(status: () => Status): Pick<Handlers<C>, 'stat
   return { 'status.get': () => status() };
 }
 
-/** Pushes the status every second while anyone listens (nobody listening: not even assembled); returns its stop. */
-export function startStatusChannel(status: () => Status, publish: (status: Status) => void, listening: () => boolean): () => void {
-  const timer = setInterval(() => {
-    if (listening()) publish(status());
-  }, STATUS_INTERVAL_MS);
+/** Calls `publish` every second (it sends the status while anyone listens); returns its stop. */
+export function startStatusChannel(publish: () => void): () => void {
+  const timer = setInterval(publish, STATUS_INTERVAL_MS);
   return () => clearInterval(timer);
 }

@@ -1,11 +1,14 @@
 import './zod-jitless';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
-import { Workbench } from './app';
+import { loadPreferences, Workbench } from './app';
 import { EngineProvider, connectEngine } from './engine';
 
+const engine = connectEngine();
+// The analyst's choices first, so the workstation opens as they left it (a silent engine: the defaults, soon).
+await Promise.race([loadPreferences(engine.client), new Promise((resolve) => setTimeout(resolve, 1500))]);
 createRoot(document.getElementById('root')!).render(
-  <EngineProvider engine={connectEngine()}>
+  <EngineProvider engine={engine}>
     <Workbench />
   </EngineProvider>,
 );

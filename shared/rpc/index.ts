@@ -16,6 +16,7 @@ import { jobsChannels, jobsMethods } from './jobs';
 import { marketChannels, marketMethods } from './market';
 import { notebooksMethods } from './notebooks';
 import { playbackMethods } from './playback';
+import { preferencesChannels, preferencesMethods } from './preferences';
 import { quarantineMethods } from './quarantine';
 import { statusChannels, statusMethods } from './status';
 import type { z } from 'zod';
@@ -43,6 +44,7 @@ export const methods = {
   ...playbackMethods,
   ...marketMethods,
   ...jobsMethods,
+  ...preferencesMethods,
 } as const;
 
 export const channels = {
@@ -52,6 +54,7 @@ export const channels = {
   ...deliveriesChannels,
   ...marketChannels,
   ...jobsChannels,
+  ...preferencesChannels,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -17,6 +17,8 @@ const NO_SCREEN: Record<string, string> = {
   history: 'read through the notebooks and playback screens',
   // The effective settings: shown by `hexwatch` and read by tests; no screen edits them yet.
   config: 'no screen edits the settings yet',
+  // Each feature keeps its own choices through the workbench's persisted stores (app/preferences.ts).
+  preferences: 'kept by the stores of the screens that make the choices',
   // A job is followed on the screen that started it, through the renderer's useJob (renderer/src/engine/).
   jobs: 'followed on the screen that started each job (useJob)',
 };

@@ -3,7 +3,7 @@
 // Controls are found by role and accessible name, as a person (or a screen reader) finds them.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, startWebMode, type WebMode } from '../helpers';
+import { engineRpc, launchChromium, makeTempDir, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -93,5 +93,40 @@ describe('the workbench', () => {
     await page.keyboard.press('m');
     expect(await colourBy.inputValue()).toBe('positions');
     await page.getByTestId('legend').getByText('positions per cell').waitFor();
+  });
+});
+
+describe('the analyst’s choices', () => {
+  it('are kept in the data dir: a restarted engine and a new window open the workstation as it was left', async () => {
+    const dir = await makeTempDir('hexwatch-prefs-');
+    const other = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
+    try {
+      const first = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      await first.goto(other.url, { waitUntil: 'load' });
+      await first.getByRole('combobox', { name: 'Colour by' }).selectOption('positions');
+      await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('viridis');
+      await first.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
+      await first.keyboard.press('t');
+      const rpc = await engineRpc(other);
+      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.scale'] === 'viridis', { timeoutMs: 5000, what: 'the palette saved' });
+      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
+      // Only what was chosen: the rest stay defaults.
+      expect(Object.keys((await rpc.call('preferences.get')).values).sort()).toEqual(['workbench.metric', 'workbench.scale', 'workbench.theme']);
+      await rpc.close();
+      await first.context().close();
+    } finally {
+      await other.stop();
+    }
+    const again = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
+    try {
+      const second = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      await second.goto(again.url, { waitUntil: 'load' });
+      await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
+      await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('viridis');
+      await expect(second.locator('html').getAttribute('data-theme')).resolves.toBe('light');
+    } finally {
+      await again.stop();
+      await dir.remove();
+    }
   });
 });

@@ -1,3 +1,4 @@
 /** The workbench: layout, rail, command palette and shortcuts, the UI store shared by map and panels. */
 import './workbench.css';
 export { Workbench } from './Workbench';
+export { loadPreferences, persistFields } from './preferences';

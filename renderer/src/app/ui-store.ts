@@ -1,7 +1,9 @@
 import { useSyncExternalStore } from 'react';
-import type { ColorScaleName, ScaleMode } from '../../../shared/color-scale';
-import type { HeatmapMetric } from '../../../shared/rpc';
+import { z } from 'zod';
+import { COLOR_SCALES, type ColorScaleName, type ScaleMode } from '../../../shared/color-scale';
+import { HeatmapMetricSchema, type HeatmapMetric } from '../../../shared/rpc';
 import type { Basemap } from '../map';
+import { persistFields } from './preferences';
 import { createStore } from './store';
 
 export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
@@ -43,17 +45,12 @@ export interface UiState {
   playback: PlaybackState | null;
 }
 
-const THEME_KEY = 'hexwatch.theme';
-
-function initialTheme(): Theme {
-  const saved = globalThis.localStorage?.getItem(THEME_KEY);
-  if (saved === 'light' || saved === 'dark') return saved;
-  return globalThis.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
-}
+/** The first theme follows the system; a choice is kept as a preference. */
+const systemTheme = (): Theme => (globalThis.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark');
 
 const store = createStore<UiState>({
   panel: 'heatmap',
-  theme: initialTheme(),
+  theme: systemTheme(),
   paletteOpen: false,
   metric: 'devices',
   scale: 'thermal',
@@ -68,12 +65,25 @@ const store = createStore<UiState>({
   playback: null,
 });
 
+// What the analyst chose for the map and its heat comes back on reload and at the next start.
+persistFields(store, 'workbench', {
+  theme: z.enum(['dark', 'light']),
+  metric: HeatmapMetricSchema,
+  scale: z.enum(Object.keys(COLOR_SCALES) as [ColorScaleName, ...ColorScaleName[]]),
+  scaleMode: z.enum(['log', 'linear', 'quantile']),
+  extruded: z.boolean(),
+  detail: z.number().int().min(-4).max(4),
+  detailPreset: z.enum(['screen', 'table']),
+  smoothing: z.number().int().min(0).max(3),
+  // A PMTiles file is the analyst's to open again (the browser never says where it is): only these come back.
+  basemap: z.union([z.object({ kind: z.literal('offline') }), z.object({ kind: z.literal('style'), url: z.string().url() })]),
+});
+
 export const getUi = store.get;
 
 export function setUi(patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)): void {
   const state = store.get();
   const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) };
-  if (next.theme !== state.theme) globalThis.localStorage?.setItem(THEME_KEY, next.theme);
   store.set(next);
 }
 
