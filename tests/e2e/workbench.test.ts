@@ -26,6 +26,8 @@ const theme = () => page.locator('html').getAttribute('data-theme');
 describe('the workbench', () => {
   it('opens with the rail of panels, the Heatmap panel, the map and the status bar', async () => {
     const rail = page.getByRole('navigation', { name: 'Panels' });
+    // The workstation shows once the analyst's choices are in (a moment after the page loads).
+    await rail.waitFor();
     for (const name of ['Heatmap', 'Fences', 'Deliveries', 'Notebooks']) await expect(rail.getByRole('button', { name }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Heatmap' }).getAttribute('aria-pressed')).resolves.toBe('true');
     await expect(page.getByRole('region', { name: 'Heatmap' }).isVisible()).resolves.toBe(true);
@@ -101,7 +103,8 @@ describe('the analyst’s choices', () => {
     const dir = await makeTempDir('hexwatch-prefs-');
     const other = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
-      const first = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      // The suite's window, pointed at this engine (a second window beside it starves on SwiftShader).
+      const first = page;
       await first.goto(other.url, { waitUntil: 'load' });
       await first.getByRole('combobox', { name: 'Colour by' }).selectOption('positions');
       await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('viridis');
@@ -113,12 +116,13 @@ describe('the analyst’s choices', () => {
       // Only what was chosen: the rest stay defaults.
       expect(Object.keys((await rpc.call('preferences.get')).values).sort()).toEqual(['workbench.metric', 'workbench.scale', 'workbench.theme']);
       await rpc.close();
-      await first.context().close();
     } finally {
       await other.stop();
     }
     const again = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
+      // A new window: nothing carried over but what the engine kept.
+      await page.context().close();
       const second = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
       await second.goto(again.url, { waitUntil: 'load' });
       await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
