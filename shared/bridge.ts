@@ -1,7 +1,8 @@
 /**
  * The desktop shell's IPC bridge, typed once for its three sides (electron/ipc.ts, electron/preload.ts,
- * renderer/src/rpc/ipc-client.ts): the channel names, what the preload exposes, and the reply envelope.
+ * renderer/src/engine/ipc-client.ts): the channel names, what the preload exposes, and the reply envelope.
  */
+import { z } from 'zod';
 import type { RpcErrorBody } from './rpc';
 
 /** Renderer → engine calls (ipcRenderer.invoke / ipcMain.handle). */
@@ -10,6 +11,29 @@ export const RPC_CHANNEL = 'hexwatch:rpc';
 export const EVENT_CHANNEL = 'hexwatch:event';
 /** Renderer → shell: show the desktop's file dialog for data files; answers the paths chosen. */
 export const PICK_FILES_CHANNEL = 'hexwatch:pick-files';
+
+/** Renderer → shell: the command registry as the native menus show it, sent whenever it changes. */
+export const COMMANDS_CHANNEL = 'hexwatch:commands';
+/** Shell → renderer: the id of a command chosen in a native menu, for the renderer to run. */
+export const MENU_COMMAND_CHANNEL = 'hexwatch:menu-command';
+/** Shell → renderer: files to open (a second launch's arguments, a file opened from the OS). */
+export const OPEN_FILES_CHANNEL = 'hexwatch:open-files';
+/** Renderer → shell: its OPEN_FILES_CHANNEL listener is set; the files that waited for it come now. */
+export const OPEN_FILES_READY_CHANNEL = 'hexwatch:open-files-ready';
+
+/** A command as a menu item: the palette's own fields, and whether it applies now. Checked by the shell, since it comes from the page. */
+export const MenuCommandSchema = z.object({
+  id: z.string().min(1).max(100),
+  title: z.string().min(1).max(200),
+  group: z.string().min(1).max(50),
+  shortcut: z.string().max(40).optional(),
+  enabled: z.boolean(),
+});
+export const MenuCommandsSchema = z.array(MenuCommandSchema).max(500);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+
+/** A file the OS handed the app: a notebook (its text, read by the shell) or a data file to open as a view in Notebooks. */
+export type OpenFileRequest = { kind: 'notebook'; path: string; name: string; text: string } | { kind: 'open'; path: string };
 
 /** An RPC's answer as it crosses IPC: an error travels as data, since a thrown Error keeps nothing but its message. */
 export type RpcReply = { ok: true; result: unknown } | { ok: false; error: RpcErrorBody };
@@ -23,4 +47,10 @@ export interface PreloadBridge {
   pickFiles(): Promise<string[]>;
   /** Where a file dropped on the window is on disk (a browser never says; the desktop does). */
   pathOfFile(file: unknown): string;
+  /** The command registry, for the native menus. */
+  setCommands(commands: MenuCommand[]): void;
+  /** A command chosen in a native menu. */
+  onMenuCommand(listener: (id: string) => void): () => void;
+  /** Files the OS asked the app to open; those that came before the listener arrive once it is set. */
+  onOpenFiles(listener: (files: OpenFileRequest[]) => void): () => void;
 }
