@@ -2,7 +2,6 @@ import { dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInv
 import {
   COMMANDS_CHANNEL,
   EVENT_CHANNEL,
-  MenuCommandsSchema,
   OPEN_FILES_CHANNEL,
   OPEN_FILES_READY_CHANNEL,
   PICK_FILES_CHANNEL,
@@ -11,6 +10,7 @@ import {
   type OpenFileRequest,
   type RpcReply,
 } from '../shared/bridge';
+import { MenuCommandsSchema } from '../shared/menu-command';
 import { RpcError } from '../shared/rpc';
 import type { Engine } from '../main';
 import type { OpenFilesInbox } from './open-files';

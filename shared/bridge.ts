@@ -2,8 +2,10 @@
  * The desktop shell's IPC bridge, typed once for its three sides (electron/ipc.ts, electron/preload.ts,
  * renderer/src/engine/ipc-client.ts): the channel names, what the preload exposes, and the reply envelope.
  */
-import { z } from 'zod';
+import type { MenuCommand } from './menu-command';
 import type { RpcErrorBody } from './rpc';
+
+export type { MenuCommand };
 
 /** Renderer → engine calls (ipcRenderer.invoke / ipcMain.handle). */
 export const RPC_CHANNEL = 'hexwatch:rpc';
@@ -20,17 +22,6 @@ export const MENU_COMMAND_CHANNEL = 'hexwatch:menu-command';
 export const OPEN_FILES_CHANNEL = 'hexwatch:open-files';
 /** Renderer → shell: its OPEN_FILES_CHANNEL listener is set; the files that waited for it come now. */
 export const OPEN_FILES_READY_CHANNEL = 'hexwatch:open-files-ready';
-
-/** A command as a menu item: the palette's own fields, and whether it applies now. Checked by the shell, since it comes from the page. */
-export const MenuCommandSchema = z.object({
-  id: z.string().min(1).max(100),
-  title: z.string().min(1).max(200),
-  group: z.string().min(1).max(50),
-  shortcut: z.string().max(40).optional(),
-  enabled: z.boolean(),
-});
-export const MenuCommandsSchema = z.array(MenuCommandSchema).max(500);
-export type MenuCommand = z.infer<typeof MenuCommandSchema>;
 
 /** A file the OS handed the app: a notebook (its text, read by the shell) or a data file to open as a view in Notebooks. */
 export type OpenFileRequest = { kind: 'notebook'; path: string; name: string; text: string } | { kind: 'open'; path: string };
