@@ -31,15 +31,30 @@ const dataDir = dataDirOf(launch.engine);
 // Crash dumps and logs stay on this machine, under the data dir; nothing is uploaded.
 app.setPath('crashDumps', join(dataDir, 'crashes'));
 crashReporter.start({ uploadToServer: false, compress: true });
-const logFile = new RotatingLog({ dir: join(dataDir, 'logs') });
+const logFile = openLog(join(dataDir, 'logs'));
+/** The engine's and the shell's log: the file under the data dir, and stderr for whoever started the app from a terminal. */
 const log = (line: string) => {
-  logFile.write(line);
   process.stderr.write(`${line}\n`);
+  try {
+    logFile?.write(line);
+  } catch {
+    // A full or vanished disk must not take the engine down with its log line; stderr has it.
+  }
 };
 
 let engine: Engine | undefined;
 let mainWindow: BrowserWindow | undefined;
 const inbox = new OpenFilesInbox<OpenFileRequest>();
+
+/** The log file, or none when the data dir cannot hold one (the engine then says why it cannot open its files). */
+function openLog(dir: string): RotatingLog | undefined {
+  try {
+    return new RotatingLog({ dir });
+  } catch (err) {
+    process.stderr.write(`hexwatch: no log file in ${dir}: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
 
 /** The data dir as the engine will take it (--data-dir, HEXWATCH_DATA_DIR, the app data folder); settings it will refuse leave the default. */
 function dataDirOf(argv: string[]): string {
@@ -57,6 +72,8 @@ if (!app.requestSingleInstanceLock()) {
   if (process.platform === 'win32') app.setAppUserModelId('dev.hexwatch.app');
   void openFiles(openActions(launch.files, process.cwd()));
   app.on('second-instance', (_event, argv, workingDirectory) => {
+    // On macOS the app outlives its window: a launch with files brings one back for them.
+    if (!mainWindow && engine) mainWindow = createWindow(engine);
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.show();
@@ -113,6 +130,9 @@ function createWindow(e: Engine): BrowserWindow {
   const win = openMainWindow(BrowserWindow, join(here, '../preload/index.cjs'), placement);
   if (maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
   win.on('close', () => {
     try {
       saveWindowState(statePath, { ...win.getNormalBounds(), maximized: win.isMaximized() });
@@ -173,7 +193,7 @@ let quitting = false;
 /** Quitting waits for the engine's stop (the queue and DuckDB flushed), for QUIT_TIMEOUT_MS at most. */
 function onWillQuit(event: Electron.Event): void {
   if (!engine || engineStopped) {
-    logFile.close();
+    logFile?.close();
     return;
   }
   event.preventDefault();
