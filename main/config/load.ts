@@ -24,7 +24,7 @@ export interface LoadOptions {
 type Tree = { [key: string]: unknown };
 
 /** Flags that read better than their dotted keys. */
-const ALIASES: Record<string, string> = {
+export const FLAG_ALIASES: Readonly<Record<string, string>> = {
   port: 'server.port',
   host: 'server.host',
   devices: 'simulator.devices',
@@ -68,7 +68,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     origin.set(path, name);
   }
   for (const { key, raw } of flags) {
-    const path = ALIASES[key] ?? key;
+    const path = FLAG_ALIASES[key] ?? key;
     if (!leaves.includes(path)) {
       throw new ConfigError(`invalid settings:\n  ${path}: unknown setting (from --${key})${suggest(path, leaves)}`);
     }

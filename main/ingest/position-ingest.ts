@@ -4,7 +4,7 @@ import { indexPosition } from '../heatmap';
 import { decodePosition } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
 import type { RawBatch } from './batch-builder';
-import type { IngestState } from './nats-reader';
+import type { IngestState, NatsServer } from './nats-reader';
 import { ReaderThread } from './reader-thread';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
@@ -37,6 +37,8 @@ export interface IngestOptions {
 export class PositionIngest {
   state: IngestState = 'starting';
   detail = 'connecting';
+  /** The server the reader last connected to, and its release. */
+  server: NatsServer | undefined;
   readonly quarantineCounts: Record<string, number> = {};
   committed = 0;
   skipped = 0;
@@ -60,6 +62,7 @@ export class PositionIngest {
       env,
       warnShared: this.options.warnShared,
       onState: (state, detail) => this.setState(state, detail),
+      onServer: (server) => (this.server = server),
       onBatch: (batch) => {
         // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
         // batches that arrive while one commits are committed together (group commit).

@@ -18,6 +18,8 @@ export interface ServerInfo {
   ldm?: boolean;
   tls_required?: boolean;
   tls_available?: boolean;
+  /** The server's release (nats-server's version), for the About box. */
+  version?: string;
   nonce?: string;
 }
 

@@ -51,6 +51,7 @@ export function engineStatus(s: StatusSources): () => Status {
           source: 'nats',
           sourceState: nats.state,
           sourceDetail: nats.detail,
+          ...(nats.server ? { natsServer: nats.server } : {}),
           ingest: {
             committed: nats.committed,
             skipped: nats.skipped,

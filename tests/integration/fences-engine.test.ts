@@ -127,6 +127,8 @@ describe('fences on NATS positions', () => {
     client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
     await call('fences.save', { fence: circle('midtown', 500) });
     await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
+    // The About box names the server ingest reads, by its own INFO.
+    expect((await call('status.about')).nats).toEqual({ url: nats.url, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     const nc = await connect({ servers: nats.url });
     const js = jetstream(nc);
     // 40 devices, 25 fixes each: the even ones walk into the fence, the odd ones stay 5 km away.
@@ -165,7 +167,12 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
       timeoutMs: 10_000,
       what: 'the fence deployed',
     });
-    expect(await call('fences.status')).toMatchObject({ engine: 'tile38', connection: 'connected', fences: 1 });
+    expect(await call('fences.status')).toMatchObject({
+      engine: 'tile38',
+      connection: 'connected',
+      fences: 1,
+      serverVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
     await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events from Tile38' });
     expect(new Set(feed.map((f) => f.event.source))).toEqual(new Set(['tile38']));
   }, 60_000);

@@ -29,6 +29,8 @@ export function registerCommands(list: readonly Command[]): () => void {
 }
 
 export const useCommands = registry.use;
+/** The registry outside React: the desktop's menus follow it (app/desktop-shell.ts). */
+export const commandRegistry = { get: registry.get, subscribe: registry.subscribe };
 
 /** Whether a command applies now. */
 export const applies = (c: Command): boolean => c.enabled?.() ?? true;

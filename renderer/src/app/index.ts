@@ -2,3 +2,4 @@
 import './workbench.css';
 export { Workbench } from './Workbench';
 export { loadPreferences, persistFields } from './preferences';
+export { connectDesktopShell } from './desktop-shell';

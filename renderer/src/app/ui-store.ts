@@ -80,6 +80,7 @@ persistFields(store, 'workbench', {
 });
 
 export const getUi = store.get;
+export const subscribeUi = store.subscribe;
 
 export function setUi(patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)): void {
   const state = store.get();
