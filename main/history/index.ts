@@ -5,6 +5,7 @@ export {
   type HistoryCounts,
   type HistoryOptions,
   type ParquetOptions,
+  type PruneResult,
   type RollResult,
 } from './history-store';
 export { type PositionRow, type QuarantineRow } from './tables';
