@@ -44,6 +44,8 @@ export interface PruneResult {
   partsDropped: number;
   /** Parts written again without the rows removed. */
   partsRewritten: number;
+  /** Rows removed from the archive. */
+  archived: number;
 }
 
 export interface RollerOptions {
@@ -161,7 +163,7 @@ export class ArchiveRoller {
   pruneUnsequenced(end: number): Promise<PruneResult> {
     const m = this.m;
     return m.exclusive(async () => {
-      const result: PruneResult = { partsDropped: 0, partsRewritten: 0 };
+      const result: PruneResult = { partsDropped: 0, partsRewritten: 0, archived: 0 };
       // seq is unsigned: a part whose least seq is 0 holds unsequenced rows.
       const parts = (await m.rows(
         `SELECT path, epoch_ms(hour_start) AS h, rows, max_seq FROM archive_parts WHERE tbl = '${POSITIONS}' AND hour_start < ${tsLiteral(end)} AND min_seq = 0 ORDER BY path`,
@@ -169,8 +171,11 @@ export class ArchiveRoller {
       const whole = parts.filter((p) => Number(p.h) + HOUR_MS <= end && p.max_seq === 0n).map((p) => String(p.path));
       if (whole.length > 0) await this.dropParts(whole, 'prune');
       result.partsDropped = whole.length;
+      result.archived = parts.filter((p) => whole.includes(String(p.path))).reduce((n, p) => n + Number(p.rows), 0);
       for (const p of parts.filter((p) => !whole.includes(String(p.path)))) {
-        if (await this.rewriteWithout(String(p.path), Number(p.h), Number(p.rows), `seq = 0 AND ts < ${tsLiteral(end)}::TIMESTAMPTZ`)) result.partsRewritten++;
+        const removed = await this.rewriteWithout(String(p.path), Number(p.h), Number(p.rows), `seq = 0 AND ts < ${tsLiteral(end)}::TIMESTAMPTZ`);
+        if (removed > 0) result.partsRewritten++;
+        result.archived += removed;
       }
       const touched = result.partsDropped + result.partsRewritten;
       if (touched > 0) this.log(`history: removed unsequenced rows before ${new Date(end).toISOString()} from ${touched} archive parts`);
@@ -195,13 +200,13 @@ export class ArchiveRoller {
     await m.run(`DELETE FROM archive_garbage WHERE path IN (${list})`);
   }
 
-  /** One part written again without the rows `where` matches; the new part (if any row is left) replaces it in one transaction. False when no row matched. */
-  private async rewriteWithout(old: string, start: number, rows: number, where: string): Promise<boolean> {
+  /** One part written again without the rows `where` matches; the new part (if any row is left) replaces it in one transaction. Returns how many rows went. */
+  private async rewriteWithout(old: string, start: number, rows: number, where: string): Promise<number> {
     const m = this.m;
     const source = `read_parquet(${sqlString(this.abs(old))}, hive_partitioning = false) WHERE NOT (${where})`;
     const [kept] = await m.rows(`SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${source}`);
     const n = Number(kept.n);
-    if (n === rows) return false;
+    if (n === rows) return 0;
     const rel = partPath(POSITIONS, start, randomUUID());
     const file = this.abs(rel);
     const tmp = tmpPathOf(file);
@@ -224,7 +229,7 @@ export class ArchiveRoller {
     await this.removeEmptyDirs([old]);
     // The old part's journal entry, and the new one's when no row was left to write.
     await m.run('DELETE FROM archive_garbage WHERE path IN ($1, $2)', [old, rel]);
-    return true;
+    return rows - n;
   }
 
   /** One hour of hot rows → one part; the rows leave the hot table in the transaction that lists the part. */

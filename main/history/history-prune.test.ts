@@ -74,14 +74,14 @@ describe('removing the unsequenced rows before a time', () => {
     const hoursBefore = (await archiveFiles(join(dir, 'archive'))).length;
     const result = await store.removeUnsequencedBefore(END);
     // 10:00 held only demo rows; 11:00 and 12:00 held NATS rows beside them; 13:00 holds none of the demo's.
-    expect(result).toEqual({ hot: lateDemo.length, partsDropped: 1, partsRewritten: 2 });
+    expect(result).toEqual({ hot: lateDemo.length, archived: demo.length, partsDropped: 1, partsRewritten: 2 });
     expect(await store.counts()).toMatchObject({ hot: 0, archived: nats.length + live.length });
     await store.close();
     expect(await census()).toEqual({ demo: 0, nats: nats.length, live: live.length, unlisted: [], tmp: [] });
     expect((await archiveFiles(join(dir, 'archive'))).length).toBe(hoursBefore - 1);
     // Again: nothing left to do.
     const again = await HistoryStore.open({ dataDir: dir, graceMs: 0 });
-    expect(await again.removeUnsequencedBefore(END)).toEqual({ hot: 0, partsDropped: 0, partsRewritten: 0 });
+    expect(await again.removeUnsequencedBefore(END)).toEqual({ hot: 0, archived: 0, partsDropped: 0, partsRewritten: 0 });
     await again.close();
   });
 

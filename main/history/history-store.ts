@@ -166,6 +166,32 @@ export class HistoryStore {
     );
   }
 
+  /**
+   * Batches of positions without stream sequences (a backfill) in one transaction, on the maintenance
+   * session so that ingest's commits go on meanwhile: a stop or a crash half-way leaves none of them.
+   */
+  commitAll(batches: AsyncIterable<PositionBatch>): Promise<number> {
+    const m = this.maintenance;
+    let n = 0;
+    return m.exclusive(async () => {
+      await m.transaction(async () => {
+        for await (const rows of batches) {
+          if (rows.length === 0) continue;
+          const appender = await m.connection.createAppender('positions_hot');
+          try {
+            appendPositions(appender, rows);
+          } catch (err) {
+            closeQuietly(appender);
+            throw err;
+          }
+          appender.closeSync();
+          n += rows.length;
+        }
+      });
+      return n;
+    });
+  }
+
   /** Moves every hour that ended before `now - graceMs` from the hot table into Parquet parts, then compacts hours with several parts. */
   roll(now: number): Promise<RollResult> {
     return this.roller.roll(now);

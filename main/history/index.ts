@@ -18,3 +18,4 @@ export { RollSchedule } from './roll-schedule';
 export { historyOptionsOf } from './history-settings';
 export { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 export { Session } from './session';
+export { openHistoryRoom } from './history-room';

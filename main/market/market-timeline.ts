@@ -20,9 +20,11 @@ export function countSupply(
   resolution: number,
   isSupply: (kind: string | null, props: string | null) => boolean,
   cell = new Uint32Array(2),
+  from = 0,
+  to = rows.length,
 ): number {
   let counted = 0;
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = from; i < to; i++) {
     const kind = rows.kind[i] ?? null;
     if (!isSupply(kind, rows.props[i] ?? null)) continue;
     cellParent(rows.h3hi[i], rows.h3lo[i], resolution, cell);
@@ -95,8 +97,9 @@ export class MarketTimeline {
     }
   }
 
-  addPositions(rows: PositionBatch): void {
-    countSupply(this.state, rows, this.settings.resolution, this.isSupply, this.cell);
+  /** Rows `from` to `to` of a batch (all of it by default). */
+  addPositions(rows: PositionBatch, from = 0, to = rows.length): void {
+    countSupply(this.state, rows, this.settings.resolution, this.isSupply, this.cell, from, to);
   }
 
   addDemand(events: readonly DemandEvent[]): void {

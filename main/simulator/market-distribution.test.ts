@@ -26,7 +26,7 @@ describe('the simulated market', () => {
     let now = Date.UTC(2026, 2, 2, 17);
     const clock = () => now;
     const market = new MarketService({ dataDir: dir, settings: config.market, clock });
-    const source = new SimulatedSource(config.simulator, { positions: (rows) => market.addPositions(rows), demand: market.addDemand, clock });
+    const source = new SimulatedSource(config, { positions: (rows) => market.addPositions(rows), market, clock });
     source.start();
     const samples: { cells: number; median: number; surging: number; capped: number; topBelowCap: number }[] = [];
     const tickMs = config.market.tickS * 1000;
