@@ -1,5 +1,6 @@
 /** The engine's status: the figures the status bar shows, asked for and pushed every second. */
 import { z } from 'zod';
+import { DemoStatusSchema } from './demo';
 
 export const SourceKindSchema = z.enum(['simulator', 'nats']);
 export const StatusSchema = z.object({
@@ -22,6 +23,8 @@ export const StatusSchema = z.object({
     .optional(),
   /** The market: cells holding supply or demand, those surging, events counted per second, and how its demand is read. */
   market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
+  /** The demo history a new data dir started with (the simulator): the stretch it covers, and whether it is being written (how far), there, or being cleared. */
+  demo: DemoStatusSchema.optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 
