@@ -88,7 +88,9 @@ export async function writeDemoHistory(o: DemoHistoryOptions): Promise<DemoHisto
       // The requests due by t at the configured rate (owed whole, not capped as the live pacing is).
       const due = Math.floor(((t - past.from) / 1000) * s.demandPerSec) - asked;
       if (requests && due > 0) {
-        market.addDemand(requests.take(due, t));
+        // Everyday requests beside the walkers that are supply, as the live simulator makes them.
+        const supply = fixes.slice(i, i + slice).filter((_, j) => past.kinds[i + j] !== 'demand');
+        market.addDemand(requests.take(due, t, supply));
         asked += due;
       }
     }

@@ -28,6 +28,18 @@ describe('simulated demand', () => {
     expect(counts[0]).toBeGreaterThan(5 * even);
   });
 
+  it('puts everyday requests beside the walkers it is given, none at the area’s edge', () => {
+    const sim = new DemandSimulator(area, 3, 2);
+    const walker = { lat: 40.75, lon: -73.99 };
+    const edge = { lat: 40.7589 + 7.9 / 111.32, lon: -73.9851 };
+    const reqs = sim.take(2000, Date.UTC(2026, 11, 5), [walker, edge]);
+    const km = (r: { lat: number; lon: number }, p: { lat: number; lon: number }) => Math.hypot((r.lat - p.lat) * 111.32, (r.lon - p.lon) * 84.3);
+    const beside = reqs.filter((r) => km(r, walker) < 1).length;
+    // Everyday demand is most of it, from beside the walker inside the area; the one at the edge draws none.
+    expect(beside).toBeGreaterThan(reqs.length / 3);
+    expect(reqs.filter((r) => km(r, edge) < 1)).toEqual([]);
+  });
+
   it('moves its hotspots and changes their strength over minutes', () => {
     const sim = new DemandSimulator(area, 2, 9);
     const t0 = Date.UTC(2026, 11, 5);

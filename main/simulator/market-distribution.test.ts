@@ -34,8 +34,9 @@ describe('the simulated market', () => {
       now += 100;
       vi.advanceTimersByTime(100);
       if (ms % tickMs === 0) market.tick();
-      // From the fourth minute on, once supply has built up as it does after a start; halfway through a
-      // tick, as a person reads it (right after one, a cell whose only walker has not reported yet reads no supply).
+      // From the fourth minute on: supply builds up over the first minutes (it decays slower than demand),
+      // and meanwhile a hotspot over few walkers reads ×5. Halfway through a tick, as a person reads it
+      // (right after one, a cell whose only walker has not reported yet reads no supply).
       if (ms % 60_000 === tickMs / 2 && ms >= 4 * 60_000) {
         const { cells } = market.cells({ limit: 100_000 });
         const surges = cells.map((c) => c.surge);

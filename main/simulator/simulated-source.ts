@@ -67,7 +67,10 @@ export class SimulatedSource {
         this.commits.take(rows, this.bad ? this.malformed(batch.slice(0, badPacing.due(now)), rows, now) : []);
         if (!this.requests || !market) return;
         const n = pacing.due(now);
-        if (n > 0) market.addDemand(this.requests.take(n, now));
+        if (n === 0) return;
+        // Everyday requests come from beside this tick's walkers that are supply (where the city's cars go).
+        const supply = batch.filter((p) => p.kind !== 'demand');
+        market.addDemand(this.requests.take(n, now, supply));
       },
       TICK_MS,
       clock,
