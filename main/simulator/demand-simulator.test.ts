@@ -15,10 +15,15 @@ describe('simulated demand', () => {
     for (const r of reqs) expect(Math.hypot((r.lat - 40.7589) * 111, (r.lon + 73.9851) * 84)).toBeLessThan(10);
   });
 
-  it('gathers around its hotspots: the busiest cell holds several times an even share', () => {
+  it('gathers around its hotspots once they are awake: the busiest cell holds several times an even share', () => {
     const sim = new DemandSimulator(area, 3, 4);
+    const t0 = Date.UTC(2026, 11, 5);
+    // Hotspots wake over the first minutes: at the start all requests are everyday ones.
+    const cold = new Map<string, number>();
+    for (const r of sim.take(20_000, t0)) cold.set(latLngToCell(r.lat, r.lon, 8), (cold.get(latLngToCell(r.lat, r.lon, 8)) ?? 0) + 1);
+    expect(Math.max(...cold.values())).toBeLessThan((3 * 20_000) / cold.size);
     const perCell = new Map<string, number>();
-    for (const r of sim.take(20_000, Date.UTC(2026, 11, 5))) {
+    for (const r of sim.take(20_000, t0 + 10 * 60_000)) {
       const c = latLngToCell(r.lat, r.lon, 8);
       perCell.set(c, (perCell.get(c) ?? 0) + 1);
     }

@@ -10,13 +10,18 @@ const EARTH_M_PER_DEG = 111_320;
  */
 const FROM_HOTSPOTS = 0.45;
 /** Everyday requests come from where people are, beside the walkers (metres, typically): one in a cell no walker is in would read ×5. */
-const EVERYDAY_SPREAD_M = 150;
+const EVERYDAY_SPREAD_M = 40;
 /** They fall within this share of the area's radius, where the walkers are dense (anywhere in it, without walkers to go by). */
 const EVERYDAY_SHARE = 0.85;
 /** How far from its hotspot's centre a request is, typically (metres): about a market cell's radius. */
 const SPREAD_M = 450;
 /** A hotspot wakes, peaks and sleeps over this long, each at its own phase (asleep half of it). */
 const PERIOD_MS = 12 * 60_000;
+/**
+ * Hotspots wake over the simulator's first minutes: a market's supply builds up over its first ten or so
+ * (it decays slower than demand), and a cold market would read every busy cell as surging meanwhile.
+ */
+const WARM_UP_MS = 8 * 60_000;
 /** How fast a hotspot drifts (m/s). */
 const DRIFT_MPS = 4;
 
@@ -37,6 +42,7 @@ export class DemandSimulator {
   private readonly hotspots: Hotspot[];
   private next = 0;
   private lastTs = 0;
+  private firstTs?: number;
 
   constructor(
     private readonly area: WalkerArea,
@@ -60,7 +66,8 @@ export class DemandSimulator {
   take(n: number, now: number, near?: readonly { lat: number; lon: number }[]): DemandEvent[] {
     this.drift(now);
     // Each hotspot draws its share in proportion to its strength now: a sleeping one draws nothing.
-    const weights = this.hotspots.map((h) => (FROM_HOTSPOTS * this.strength(h, now)) / this.hotspots.length);
+    const warm = Math.min(1, (now - (this.firstTs ??= now)) / WARM_UP_MS);
+    const weights = this.hotspots.map((h) => (warm * FROM_HOTSPOTS * this.strength(h, now)) / this.hotspots.length);
     const total = weights.reduce((a, b) => a + b, 0);
     const out: DemandEvent[] = new Array(n);
     for (let k = 0; k < n; k++) {

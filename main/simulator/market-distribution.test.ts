@@ -35,7 +35,7 @@ describe('the simulated market', () => {
       vi.advanceTimersByTime(100);
       if (ms % tickMs === 0) market.tick();
       // From the fourth minute on: supply builds up over the first minutes (it decays slower than demand),
-      // and meanwhile a hotspot over few walkers reads ×5. Halfway through a tick, as a person reads it
+      // and meanwhile a cell a walker just left with a request in it reads ×5. Halfway through a tick, as a person reads it
       // (right after one, a cell whose only walker has not reported yet reads no supply).
       if (ms % 60_000 === tickMs / 2 && ms >= 4 * 60_000) {
         const { cells } = market.cells({ limit: 100_000 });
