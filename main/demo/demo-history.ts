@@ -102,7 +102,8 @@ export async function writeDemoHistory(o: DemoHistoryOptions): Promise<DemoHisto
       if (o.signal?.aborted) throw new Error('the demo history was stopped');
       const rows = new PositionBatch(stepsPerBatch * past.devices);
       for (let j = k; j < Math.min(past.steps, k + stepsPerBatch); j++) step(j, rows);
-      o.onProgress?.((k + stepsPerBatch) / past.steps);
+      // The positions are most of the work; the archive's parts and the roll after them the rest.
+      o.onProgress?.((0.85 * Math.min(past.steps, k + stepsPerBatch)) / past.steps);
       yield rows;
       // The live simulator, the server and the status go on between batches.
       await nextTurn();
@@ -114,5 +115,6 @@ export async function writeDemoHistory(o: DemoHistoryOptions): Promise<DemoHisto
   const snapshots = market?.takeSnapshots() ?? [];
   await archivePastFenceEvents(o.dataDir, events, DEMO_TAG);
   if (snapshots.length) await archiveMarketSnapshots(o.dataDir, snapshots, DEMO_TAG);
+  o.onProgress?.(0.9);
   return { from: past.from, positions, events: events.length, marketMinutes: snapshots.length };
 }

@@ -5,8 +5,10 @@ import { useMutation } from '../../engine';
 import { Confirm } from '../../ui';
 import { demoStore } from './demo-store';
 
-const time = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTime = (t: number) => new Date(t).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+// Ranges as the page's locale writes them, the shared parts once: "12:49 – 6:49 AM", "Sun, Dec 6, 12:49 – 6:49 AM".
+const times = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dates = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
+const dateTime = (t: number) => dates.format(t);
 const hoursOf = (d: DemoStatus) => Math.round((d.to - d.from) / 3_600_000);
 
 /**
@@ -18,12 +20,12 @@ export function DemoPill({ demo }: { demo?: DemoStatus }) {
   const pill = useRef<HTMLButtonElement>(null);
   useEffect(() => demoStore.set({ ...demoStore.get(), status: demo, ...(demo ? {} : { open: false, confirming: false }) }), [demo]);
   if (!demo) return null;
-  const label =
+  const detail =
     demo.state === 'writing'
-      ? `demo data · writing ${Math.round((demo.progress ?? 0) * 100)} %`
+      ? `writing ${Math.round((demo.progress ?? 0) * 100)} %`
       : demo.state === 'clearing'
-        ? 'demo data · clearing…'
-        : `demo data · ${time(demo.from)}–${time(demo.to)}`;
+        ? 'clearing…'
+        : times.formatRange(demo.from, demo.to);
   return (
     <>
       <button
@@ -32,10 +34,10 @@ export function DemoPill({ demo }: { demo?: DemoStatus }) {
         data-testid="demo-status"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title={`Demo history, ${dateTime(demo.from)} – ${dateTime(demo.to)}: what it is, and Clear demo data`}
+        title={`Demo history, ${dates.formatRange(demo.from, demo.to)}: what it is, and Clear demo data`}
         onClick={() => demoStore.set({ ...demoStore.get(), open: !open, confirming: false })}
       >
-        {label}
+        demo data<span className="demo-pill-detail"> · {detail}</span>
       </button>
       {open && createPortal(<DemoCard demo={demo} anchor={pill.current} />, document.body)}
     </>
@@ -68,10 +70,13 @@ function DemoCard({ demo, anchor }: { demo: DemoStatus; anchor: HTMLElement | nu
           ×
         </button>
       </header>
+      <p className="demo-range">
+        <b>{hoursOf(demo)} hours</b> · {dates.formatRange(demo.from, demo.to)}
+      </p>
       <p>
-        This data dir started with <b>{hoursOf(demo)} hours of demo history</b>, {dateTime(demo.from)} – {dateTime(demo.to)}: the simulator’s walkers over the
-        hours before its first start, the enter and exit events the demo fences would have fired, and the market minute by minute — in the archive like any
-        other hour, for playback, backtests and notebooks. {demo.fences.length > 0 && <>It also made {demo.fences.length} fences named “Demo: …”.</>}
+        Written when this data dir first started: the simulator’s walkers over the hours before, the events the demo fences would have fired, and the market
+        minute by minute. It sits in the archive like any other hour, for playback, backtests and notebooks.
+        {demo.fences.length > 0 && <> The {demo.fences.length} fences named “Demo: …” came with it.</>}
       </p>
       {demo.state === 'writing' && (
         <p className="demo-progress">

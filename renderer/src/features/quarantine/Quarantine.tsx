@@ -65,7 +65,7 @@ export function Quarantine() {
       <EmptyState title="Nothing refused">
         The simulator sends well-formed positions only, so nothing has landed here. What would: a message that is not JSON, misses its id or time, or puts a
         latitude at 91 — kept with the reason, its subject and sequence, byte for byte, while everything else flows on. Start with{' '}
-        <code>--simulator.badPerMin 6</code> to have the simulator send a few such messages a minute through the same decoder as NATS’s.
+        <code className="setting">--simulator.badPerMin 6</code> to have the simulator send a few such messages a minute through the same decoder as NATS’s.
       </EmptyState>
     );
   if (counts && total === 0)
