@@ -21,6 +21,8 @@ export interface HeatmapLayerStats {
   lastApplyMs: number;
   max: number;
   windowMs: number;
+  /** The end of the frame's window (epoch ms): which moment a playback frame shows. */
+  windowEnd: number;
   /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
   ticks: [number, number][];
   /** What the last frame drawn counts: the live window, or the market. */

@@ -1,4 +1,5 @@
 export { decodePosition, nestingDepth, type Decoded, type QuarantineReason } from './decode';
+export { MessageDecoder, type Refusal } from './message-decoder';
 export { PositionIngest, type IngestOptions, type IngestSink } from './position-ingest';
 export type { RawBatch } from './batch-builder';
 export { NatsReader, type IngestState, type NatsServer } from './nats-reader';

@@ -9,6 +9,7 @@
 import { basemapMethods } from './basemap';
 import { configMethods } from './config';
 import { deliveriesChannels, deliveriesMethods } from './deliveries';
+import { demoMethods } from './demo';
 import { fencesChannels, fencesMethods } from './fences';
 import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
@@ -30,6 +31,7 @@ export type { QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
 export type { OpenedView, ResultColumn } from './notebooks';
 export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
+export type { DemoStatus } from './demo';
 
 export const methods = {
   ...statusMethods,
@@ -45,6 +47,7 @@ export const methods = {
   ...marketMethods,
   ...jobsMethods,
   ...preferencesMethods,
+  ...demoMethods,
 } as const;
 
 export const channels = {

@@ -1,5 +1,6 @@
 /** The engine's status: the figures the status bar shows, asked for and pushed every second. */
 import { z } from 'zod';
+import { DemoStatusSchema } from './demo';
 
 export const SourceKindSchema = z.enum(['simulator', 'nats']);
 export const StatusSchema = z.object({
@@ -24,6 +25,8 @@ export const StatusSchema = z.object({
   market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
   /** NATS ingest only: the server the reader is connected to (no credentials) and its release. */
   natsServer: z.object({ url: z.string(), version: z.string() }).optional(),
+  /** The demo history a new data dir started with (the simulator): the stretch it covers, and whether it is being written (how far), there, or being cleared. */
+  demo: DemoStatusSchema.optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

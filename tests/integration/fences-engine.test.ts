@@ -13,6 +13,7 @@ import { DeliveryQueue } from '../../main/deliveries';
 import {
   engineEnv,
   makeTempDir,
+  NO_DEMO,
   type RunningServer,
   startNats,
   startTile38,
@@ -49,7 +50,7 @@ afterEach(async () => {
 async function start(extra: string[] = []): Promise<void> {
   // 300 walkers within 2 km of Times Square, a fix each per 100 ms.
   engine = await startEngine({
-    argv: ['--data-dir', dir.path, '--source', 'simulator', '--devices', '300', '--rate', '3000', '--simulator.radiusKm', '2', ...extra],
+    argv: ['--data-dir', dir.path, '--source', 'simulator', '--devices', '300', '--rate', '3000', '--simulator.radiusKm', '2', ...NO_DEMO, ...extra],
     env: engineEnv({ HEXWATCH_SECRET_RECEIVER: TEST_SECRET }),
     log: () => {},
   });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useConnection, useEngine } from '../engine';
 import { basemapCommands, BasemapPicker, PlaceLabels } from '../features/basemap';
 import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
+import { demoCommands } from '../features/demo';
 import { fencesCommands, FencesMap, FencesPanel } from '../features/fences';
 import { heatmapCommands, HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { notebooksCommands, NotebooksPanel } from '../features/notebooks';
@@ -33,6 +34,7 @@ const allCommands = (): Command[] => [
   ...basemapCommands(),
   ...notebooksCommands(),
   ...deliveriesCommands(),
+  ...demoCommands(),
 ];
 
 /** The workstation: the rail of panels on the left, the open panel, the map in the centre, the status bar below. */

@@ -57,7 +57,7 @@ export class HeatmapController {
   // Colour changes ease over 400 ms, unless the system asks for reduced motion.
   private readonly ease = new ColourEase(globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   private easing = 0;
-  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [], layer: 'live' };
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, windowEnd: 0, ticks: [], layer: 'live' };
   mode: ScaleMode = 'log';
   extruded = false;
   private dimmed = false;
@@ -181,6 +181,7 @@ export class HeatmapController {
       resolution: frame.resolution,
       max: attrs.max,
       windowMs: frame.windowMs,
+      windowEnd: frame.windowEnd,
       ticks,
       layer: frame.layer === MARKET_LAYER ? 'market' : 'live',
     };
