@@ -90,13 +90,13 @@ describe('the heatmap', () => {
     const frames = async () => (await layer()).frames;
     const base = await mapShot();
     await page.getByRole('combobox', { name: 'Colour by' }).selectOption('perDevice');
-    await page.getByTestId('legend').getByText('positions per device in a cell').waitFor();
+    await page.getByRole('figure', { name: 'Legend: Live heatmap' }).getByText('positions per device in a cell').waitFor();
     await nextFrames(await frames(), 'frames by positions per device');
     expect(changedPixels(base, await mapShot())).toBeGreaterThan(1000);
 
     await page.getByRole('combobox', { name: 'Scale', exact: true }).selectOption('quantile');
     await page
-      .getByTestId('legend')
+      .getByRole('figure', { name: 'Legend: Live heatmap' })
       .getByText(/quantile scale/)
       .waitFor();
 
@@ -105,7 +105,7 @@ describe('the heatmap', () => {
     const unsmoothed = await mapShot();
     await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('2');
     await page
-      .getByTestId('legend')
+      .getByRole('figure', { name: 'Legend: Live heatmap' })
       .getByText(/totalled over 2-ring neighbourhoods/)
       .waitFor();
     await waitFor(async () => (await layer()).cells > before * 1.05, { timeoutMs: 10_000, what: `more cells than ${before} once smoothed` });
