@@ -14,6 +14,7 @@ import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
 import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
 import { PinnedCell } from './PinnedCell';
+import { PinnedOutline } from './PinnedOutline';
 import { Playback } from '../playback';
 
 /** The heatmap's part of the map: live frames for the view into its layer (its legend goes with it), the tooltip, the pinned cell and the device followed. */
@@ -153,6 +154,7 @@ export function HeatmapMap() {
 
   const windowS = Math.round(stats.windowMs / 1000) || 60;
   const hovered = hover && controller.current?.cellOf(hover.hex);
+  const smoothed = controller.current?.smoothing ?? 0;
   return (
     <>
       {stats.frames > 0 && stats.cells === 0 && (
@@ -191,7 +193,19 @@ export function HeatmapMap() {
         </div>
       )}
       <Playback onFrame={(buffer) => controller.current?.apply(buffer)} />
-      {selection?.kind === 'cell' && (layer === 'market' ? <MarketCellCard hex={selection.hex} /> : <PinnedCell hex={selection.hex} />)}
+      {selection?.kind === 'cell' && <PinnedOutline hex={selection.hex} name={layer === 'market' ? 'Market cell' : 'Pinned cell'} />}
+      {selection?.kind === 'cell' &&
+        (layer === 'market' ? (
+          <MarketCellCard hex={selection.hex} />
+        ) : (
+          <PinnedCell
+            hex={selection.hex}
+            now={controller.current?.cellOf(selection.hex)}
+            windowS={windowS}
+            frameResolution={stats.resolution}
+            smoothing={smoothed}
+          />
+        ))}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
     </>
   );
