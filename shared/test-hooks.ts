@@ -44,6 +44,8 @@ export interface TestHooks {
   cellPoint(): { x: number; y: number; hex: string } | undefined;
   /** The ids of every deck.gl layer drawn now. */
   layerIds(): string[];
+  /** The Layers list as the map's composer holds it, top first: each layer's composer id, name, kind, and the analyst's settings. */
+  layerRows(): { id: string; name: string; kind: string; visible: boolean; opacity: number }[];
   /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */
   cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
   /** The drawing tool's mode ('static' when nothing is drawn) and how many shapes it holds. */

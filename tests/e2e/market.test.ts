@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('the market on the map', () => {
   it('colours by surge: the market’s cells on the diverging scale centred on 1.0, with its legend', async () => {
     await page.getByRole('combobox', { name: 'Colour by' }).selectOption('surge');
-    const legend = page.getByRole('figure', { name: 'colour scale legend' });
+    const legend = page.getByRole('figure', { name: 'Legend: Market' });
     await expect.poll(() => legend.textContent()).toContain('surge multiplier');
     expect(await legend.textContent()).toContain('1.0: no surge');
     expect(await page.getByRole('combobox', { name: 'Colour scale' }).isDisabled()).toBe(true);
@@ -85,7 +85,7 @@ describe('the market on the map', () => {
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 40, y: 40 } });
     await page.keyboard.press('m'); // surge → devices
     await expect.poll(() => page.getByRole('combobox', { name: 'Colour by' }).inputValue()).toBe('devices');
-    const legend = page.getByRole('figure', { name: 'colour scale legend' });
+    const legend = page.getByRole('figure', { name: 'Legend: Live heatmap' });
     await expect.poll(() => legend.textContent()).toContain('unique devices per cell');
     await expect.poll(async () => (await layer()).resolution).not.toBe(8);
   });

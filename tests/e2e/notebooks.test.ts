@@ -139,7 +139,7 @@ describe('notebooks', () => {
 
     await cell.getByRole('button', { name: 'Show on map' }).click();
     const legend = page.getByRole('figure', { name: `Legend: ${label}` });
-    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label}: ${rows} cells by n`);
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label} result${rows} cells by n`);
     const layers = () => hook(page, 'layerIds');
     await expect.poll(async () => (await layers()).some((id) => /^notebook-.*-hexes/.test(id))).toBe(true);
 

@@ -94,7 +94,7 @@ describe('the workbench', () => {
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
     await page.keyboard.press('m');
     expect(await colourBy.inputValue()).toBe('positions');
-    await page.getByTestId('legend').getByText('positions per cell').waitFor();
+    await page.getByRole('figure', { name: 'Legend: Live heatmap' }).getByText('positions per cell').waitFor();
   });
 });
 

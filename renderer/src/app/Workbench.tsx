@@ -8,7 +8,7 @@ import { heatmapCommands, HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { notebooksCommands, NotebooksPanel } from '../features/notebooks';
 import { playbackCommands } from '../features/playback';
 import { StatusBar } from '../features/status';
-import { MapView } from '../map';
+import { mapCommands, MapView } from '../map';
 import { CommandPalette } from './CommandPalette';
 import { commandForKey, registerCommands, type Command } from './commands';
 import { Rail } from './Rail';
@@ -35,6 +35,8 @@ const allCommands = (): Command[] => [
   ...notebooksCommands(),
   ...deliveriesCommands(),
   ...demoCommands(),
+  // Last: its Escape (close the Layers list) comes before the heatmap's (unpin) while the list is open.
+  ...mapCommands(),
 ];
 
 /** The workstation: the rail of panels on the left, the open panel, the map in the centre, the status bar below. */

@@ -7,6 +7,7 @@ import { ResultGrid } from './ResultGrid';
 import { ResultMap } from './ResultMap';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
+import type { ResultLayerView } from './result-style';
 
 /** How a cell's result is shown, saved with the cell (`-- view:` in the file). */
 interface CellView {
@@ -16,6 +17,8 @@ interface CellView {
   colour?: string;
   /** Points drawn as a density of H3 cells. */
   density?: boolean;
+  /** Its layer on the map: shown, opacity, colours, and its key in the map's order. */
+  layer?: ResultLayerView;
 }
 
 /** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
@@ -49,7 +52,8 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
           aria-pressed={Boolean(view.map && spec)}
           disabled={!spec}
           title={spec ? undefined : 'No h3/cell, lat and lon, or geometry column to place it'}
-          onClick={() => setView({ map: !view.map })}
+          // The layer's key is the cell's id when first shown, kept in the file from then on.
+          onClick={() => setView({ map: !view.map, layer: { ...view.layer, key: view.layer?.key ?? cell.id } })}
         >
           Show on map
         </button>
@@ -115,6 +119,9 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
           spec={spec}
           value={colour >= 0 ? colour : undefined}
           density={view.density}
+          layer={view.layer}
+          onLayer={(patch) => setView({ layer: { ...view.layer, ...patch } })}
+          onRemove={() => setView({ map: false })}
         />
       )}
     </div>
