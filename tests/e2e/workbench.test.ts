@@ -104,11 +104,11 @@ describe('the analyst’s choices', () => {
       const first = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
       await first.goto(other.url, { waitUntil: 'load' });
       await first.getByRole('combobox', { name: 'Colour by' }).selectOption('positions');
-      await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('viridis');
+      await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('thermal');
       await first.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
       await first.keyboard.press('t');
       const rpc = await engineRpc(other);
-      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.scale'] === 'viridis', { timeoutMs: 5000, what: 'the palette saved' });
+      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.scale'] === 'thermal', { timeoutMs: 5000, what: 'the palette saved' });
       await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
       // Only what was chosen: the rest stay defaults.
       expect(Object.keys((await rpc.call('preferences.get')).values).sort()).toEqual(['workbench.metric', 'workbench.scale', 'workbench.theme']);
@@ -122,7 +122,7 @@ describe('the analyst’s choices', () => {
       const second = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
       await second.goto(again.url, { waitUntil: 'load' });
       await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
-      await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('viridis');
+      await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('thermal');
       await expect(second.locator('html').getAttribute('data-theme')).resolves.toBe('light');
     } finally {
       await again.stop();

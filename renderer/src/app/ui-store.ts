@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import { COLOR_SCALES, type ColorScaleName, type ScaleMode } from '../../../shared/color-scale';
+import { COLOR_SCALES, DEFAULT_SCALE, type ColorScaleName, type ScaleMode } from '../../../shared/color-scale';
 import { HeatmapMetricSchema, type HeatmapMetric } from '../../../shared/rpc';
 import type { Basemap } from '../map';
 import { persistFields } from './preferences';
@@ -53,7 +53,7 @@ const store = createStore<UiState>({
   theme: systemTheme(),
   paletteOpen: false,
   metric: 'devices',
-  scale: 'thermal',
+  scale: DEFAULT_SCALE,
   scaleMode: 'log',
   extruded: false,
   detail: 0,

@@ -68,11 +68,11 @@ export function HeatmapPanel() {
           aria-label="Colour scale"
           value={scale}
           disabled={fixed}
-          title={fixed ? 'Surge and ratio have their own scale, centred on 1' : undefined}
+          title={fixed ? 'Surge and supply per demand have fixed colours of their own' : undefined}
           onChange={(e) => setUi({ scale: e.target.value as typeof scale })}
         >
-          <option value="thermal">thermal</option>
           <option value="viridis">viridis</option>
+          <option value="thermal">thermal</option>
         </select>
       </label>
       <label className="field">
@@ -81,7 +81,7 @@ export function HeatmapPanel() {
           aria-label="Scale"
           value={scaleMode}
           disabled={fixed}
-          title={fixed ? 'Surge and ratio are read on a log scale centred on 1' : undefined}
+          title={fixed ? 'Surge is read on a log scale from 1 to 5, supply per demand on one centred on 1' : undefined}
           onChange={(e) => setUi({ scaleMode: e.target.value as ScaleMode })}
         >
           <option value="log">log</option>

@@ -52,7 +52,7 @@ export function Legend(props: {
       </div>
       {fixed && <div className="legend-note">{CENTRE_NOTE[props.metric]}</div>}
       <div className="legend-note">
-        {fixed ? 'log scale centred on 1' : `${props.mode} scale`} · H3 res {props.resolution} ·{' '}
+        {props.metric === 'surge' ? 'log scale from 1 to 5' : fixed ? 'log scale centred on 1' : `${props.mode} scale`} · H3 res {props.resolution} ·{' '}
         {market
           ? `decaying every ${props.windowS.toLocaleString()} s`
           : props.windowS > 0

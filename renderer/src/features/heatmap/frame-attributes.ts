@@ -81,7 +81,7 @@ export function metricValues(frame: HeatmapFrame, metric: HeatmapMetric): { valu
   return { values, max };
 }
 
-/** Surge and ratio are read against fixed scales centred on 1.0; every other metric against its frame's values. */
+/** Surge (1 to 5) and ratio (centred on 1) are read against fixed scales; every other metric against its frame's values. */
 export const fixedScaleOf = (metric: HeatmapMetric): 'surge' | 'ratio' | undefined => (metric === 'surge' || metric === 'ratio' ? metric : undefined);
 
 /** The deck.gl attributes of a frame: centres from the cache, colours from the LUT under the scale mode, heights on the same scale. */

@@ -3,6 +3,7 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import {
   BALANCE,
   COLOR_SCALES,
+  DEFAULT_SCALE,
   colorLut,
   fixedScaleTicks,
   legendStops,
@@ -41,7 +42,7 @@ export interface LayerSink {
  */
 const EASE_MAX_CELLS = 20_000;
 
-/** The colours of a metric: surge and ratio have their own diverging scales; the rest the scale chosen. */
+/** The colours of a metric: surge and ratio have fixed scales of their own (surge sequential, ratio diverging); the rest the scale chosen. */
 const lutOf = (metric: HeatmapMetric, scale: ColorScaleName) => colorLut(metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
 
 /** The heatmap's layers in the composer (in its 'heat' slot, below everything else a feature draws). */
@@ -65,7 +66,7 @@ export class HeatmapController {
   constructor(
     private readonly layers: LayerSink,
     public metric: HeatmapMetric = 'devices',
-    public scale: ColorScaleName = 'thermal',
+    public scale: ColorScaleName = DEFAULT_SCALE,
   ) {
     this.lut = lutOf(metric, scale);
   }
