@@ -25,6 +25,12 @@ afterAll(async () => {
   await nb?.stop();
 });
 
+/** What the page's script reads of an SVG text (the tests compile without the DOM's types). */
+type Svg = {
+  getBBox(): { x: number; y: number; width: number; height: number };
+  getScreenCTM(): { a: number; b: number; c: number; d: number; e: number; f: number };
+};
+
 describe('notebooks', () => {
   const perDevice = 'SELECT device_id, count(*) AS n, round(avg(lat), 6) AS lat FROM positions GROUP BY ALL ORDER BY device_id';
 
@@ -146,7 +152,7 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Chart' }).click();
     const chart = cell.getByRole('img', { name: 'bar chart of n by cell' });
     await chart.waitFor({ timeout: 15_000 });
-    expect(await chart.locator('rect').count()).toBeGreaterThanOrEqual(rows);
+    expect(await chart.locator('g[aria-label="bar"] rect').count()).toBe(Math.min(rows, 30));
 
     const download = page.waitForEvent('download');
     await cell.getByRole('button', { name: 'Export result' }).click();
@@ -165,6 +171,58 @@ describe('notebooks', () => {
     // Shown on the map is saved with the cell.
     await cell.getByRole('button', { name: 'Show on map' }).click();
     await expect.poll(async () => (await layers()).some((id) => id.startsWith('notebook-'))).toBe(false);
+  });
+
+  it('charts a GROUP BY … ORDER BY n DESC in the result’s order: the 30 largest of 50 with a note, their labels thinned so none overlaps', async () => {
+    const sql = 'SELECT h3_string(h3_parent(h3, 10)) AS cell, count(*) AS n FROM positions GROUP BY ALL ORDER BY n DESC, cell DESC LIMIT 50';
+    const cell = await nb.addSqlCell(sql);
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await expect.poll(() => cell.getByRole('grid', { name: 'Result' }).getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('51');
+    await cell.getByRole('button', { name: 'Chart' }).click();
+    const chart = cell.getByRole('img', { name: 'bar chart of n by cell' });
+    await chart.waitFor({ timeout: 15_000 });
+    await call('notebooks.run', { queryId: 'ranked', sql });
+    const ranked = tableFromIPC(new Uint8Array(await call('notebooks.page', { queryId: 'ranked', offset: 0, limit: 50 })))
+      .toArray()
+      .map((r: { cell: string }) => r.cell);
+
+    expect(await chart.locator('g[aria-label="bar"] rect').count()).toBe(30);
+    expect(await cell.getByRole('note').textContent()).toMatch(/^The 30 largest of 50 cell values by n, in the result's order/);
+    // The labels read in the result's order (not sorted as text), every k-th of the 30 when they cannot all fit.
+    const labels = await chart.locator('[aria-label="x-axis tick label"] text').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(10);
+    const at = labels.map((l) => ranked.indexOf(l));
+    expect(at[0]).toBe(0);
+    const stride = at[1]! - at[0]!;
+    expect(stride).toBeGreaterThan(0);
+    expect(at).toEqual(at.map((_, i) => i * stride));
+    expect(Math.max(...at)).toBeLessThan(30);
+    expect(labels).not.toEqual([...labels].sort());
+    // No two labels' boxes (turned as drawn) overlap: separating-axis test of their screen corners.
+    const boxes = await chart.locator('[aria-label="x-axis tick label"] text').evaluateAll((texts) =>
+      texts.map((t) => {
+        const b = (t as unknown as Svg).getBBox();
+        const m = (t as unknown as Svg).getScreenCTM();
+        return [
+          [b.x, b.y],
+          [b.x + b.width, b.y],
+          [b.x + b.width, b.y + b.height],
+          [b.x, b.y + b.height],
+        ].map(([x, y]) => [m.a * x! + m.c * y! + m.e, m.b * x! + m.d * y! + m.f] as [number, number]);
+      }),
+    );
+    const overlap = (p: [number, number][], q: [number, number][]) =>
+      [p, q].every((poly) =>
+        poly.every((a, i) => {
+          const b = poly[(i + 1) % poly.length]!;
+          const axis = [b[1] - a[1], a[0] - b[0]];
+          const span = (s: [number, number][]) => s.map(([x, y]) => x * axis[0]! + y * axis[1]!);
+          const [sp, sq] = [span(p), span(q)];
+          return Math.max(...sp) > Math.min(...sq) && Math.max(...sq) > Math.min(...sp);
+        }),
+      );
+    const touching = boxes.flatMap((p, i) => boxes.slice(i + 1).flatMap((q, j) => (overlap(p, q) ? [`${labels[i]} × ${labels[i + 1 + j]}`] : [])));
+    expect(touching).toEqual([]);
   });
 
   it('opens a Parquet file by its path as a view with its columns, and queries it', async () => {

@@ -50,9 +50,14 @@ const COLOURS = ['#4e9af1', '#d9534f'];
 function Chart({ title, unit, series, samples, span }: { title: string; unit: string; series: Series[]; samples: QueueSample[]; span: [Date, Date] }) {
   // An interval with nothing to measure is a gap in its line, not a 0 or a 100.
   const data = useMemo(() => series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: x[s.key] ?? Number.NaN, s: s.name }))), [series, samples]);
+  const top = Math.max(0, ...data.map((d) => d.v).filter(Number.isFinite));
+  const measured = data.some((d) => Number.isFinite(d.v));
   return (
     <figure className="health-chart" aria-label={title}>
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        {!measured && <span className="muted"> · nothing to measure in this range: no deliveries</span>}
+      </figcaption>
       <PlotFigure
         label={`${title} over time`}
         deps={[data, unit, span]}
@@ -61,7 +66,8 @@ function Chart({ title, unit, series, samples, span }: { title: string; unit: st
           height: 150,
           marginLeft: 44,
           x: { type: 'time', label: null, domain: span },
-          y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
+          // All zeros (a quiet queue) still gets an axis to read: 0 to 1, not five 0s on top of each other.
+          y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : top === 0 ? { domain: [0, 1], ticks: 1 } : {}) },
           color: { domain: series.map((s) => s.name), range: [accent, ...COLOURS], legend: series.length > 1 },
           marks: [
             Plot.lineY(data, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 }),

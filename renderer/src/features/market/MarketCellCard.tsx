@@ -43,7 +43,7 @@ export function MarketCellCard({ hex }: { hex: string }) {
                 style: { fontSize: '10px' },
                 x: { type: 'time', label: null, ticks: 3 },
                 y: { label: null, grid: true, zero: true, ticks: 3 },
-                color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
+                color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'], legend: true },
                 marks: [
                   Plot.lineY(
                     data.history.flatMap((p) => [
