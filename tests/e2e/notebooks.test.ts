@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Call, hook, type NotebookPage, openNotebookPage } from '../helpers';
+import { type Call, hook, type NotebookPage, openNotebookPage, waitFor } from '../helpers';
 
 let nb: NotebookPage;
 let page: Page;
@@ -25,21 +25,46 @@ afterAll(async () => {
   await nb?.stop();
 });
 
-/** What the page's script reads of an SVG text (the tests compile without the DOM's types). */
+/** What the page's script reads of an SVG text and of the browser's storage (the tests compile without the DOM's types). */
 type Svg = {
   getBBox(): { x: number; y: number; width: number; height: number };
   getScreenCTM(): { a: number; b: number; c: number; d: number; e: number; f: number };
 };
+type Browser = { localStorage: { getItem(key: string): string | null } };
+
+/** The text a SQL editor holds, without the placeholder an empty one shows. */
+const typed = (editor: ReturnType<Page['getByRole']>) =>
+  editor.evaluate((el) => {
+    const copy = el.cloneNode(true) as typeof el;
+    for (const p of copy.querySelectorAll('.cm-placeholder')) p.remove();
+    return copy.textContent;
+  });
 
 describe('notebooks', () => {
   const perDevice = 'SELECT device_id, count(*) AS n, round(avg(lat), 6) AS lat FROM positions GROUP BY ALL ORDER BY device_id';
+
+  it('starts a new notebook with an empty cell showing an example as its placeholder: what is typed is the query, and it runs', async () => {
+    const cell = page.getByRole('region', { name: 'Cell 1' });
+    const editor = cell.getByRole('textbox', { name: 'SQL' });
+    expect(await page.getByRole('textbox', { name: 'SQL' }).count()).toBe(1);
+    expect(await typed(editor)).toBe('');
+    expect(await editor.getAttribute('aria-placeholder')).toMatch(/^SELECT .* FROM positions/);
+    expect(await cell.locator('.cm-placeholder').isVisible()).toBe(true);
+    const run = cell.getByRole('button', { name: 'Run cell' });
+    expect(await run.isDisabled()).toBe(true);
+    expect(await run.getAttribute('title')).toBe('Type a query to run');
+    await editor.click();
+    await page.keyboard.type('SELECT 6 * 7 AS answer');
+    expect(await typed(editor)).toBe('SELECT 6 * 7 AS answer');
+    await run.click();
+    await expect.poll(() => cell.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['42']);
+  });
 
   it('runs a query over positions with Ctrl+Enter and shows the rows the engine answers', async () => {
     await typeSql(0, perDevice);
     await page.keyboard.press('Control+Enter');
     const grid = page.getByRole('grid', { name: 'Result' }).first();
-    await grid.waitFor({ timeout: 30_000 });
-    expect(await grid.getAttribute('aria-rowcount')).toBe('41');
+    await expect.poll(() => grid.getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('41');
     expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['device_idvarchar', 'nbigint', 'latdouble']);
     await expect.poll(async () => (await cellTexts(0))[0]?.[0]).not.toBe('…');
 
@@ -250,9 +275,10 @@ describe('notebooks', () => {
       'fleet VARCHAR',
     ]);
     const before = await page.getByRole('region', { name: /^Cell \d+$/ }).count();
+    // Query adds a cell selecting the view's first rows, and runs it.
     await sources.getByRole('button', { name: 'Query trips_2026' }).click();
     const cell = page.getByRole('region', { name: `Cell ${before + 1}` });
-    await cell.getByRole('button', { name: 'Run cell' }).click();
+    expect(await cell.getByRole('textbox', { name: 'SQL' }).textContent()).toBe('SELECT * FROM trips_2026 LIMIT 100');
     const grid = cell.getByRole('grid', { name: 'Result' });
     await grid.waitFor({ timeout: 15_000 });
     expect(await grid.getAttribute('aria-rowcount')).toBe('101');
@@ -305,5 +331,45 @@ describe('notebooks', () => {
 
     await page.locator('body').press('Escape');
     await expect.poll(() => bar.count()).toBe(0);
+  });
+
+  it('brings a cell’s last result back after a reload, saying when it ran; Run again answers as of now, and the cell says the data moved on', async () => {
+    const sql = 'SELECT count(*) AS fixes FROM positions';
+    const cell = await nb.addSqlCell(sql);
+    const label = (await cell.getAttribute('aria-label'))!;
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    const grid = cell.getByRole('grid', { name: 'Result' });
+    await expect.poll(() => grid.getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2000']);
+    // The result is kept beside the notebook's autosave as soon as it has come.
+    await waitFor(
+      () =>
+        page.evaluate(
+          (q) =>
+            Object.values(JSON.parse((globalThis as unknown as Browser).localStorage.getItem('hexwatch.notebook.results') ?? '{}')).some(
+              (r) => (r as { sql: string }).sql === q,
+            ),
+          sql,
+        ),
+      {
+        timeoutMs: 10_000,
+        what: 'the result kept',
+      },
+    );
+    await nb.publishMore();
+
+    await page.reload({ waitUntil: 'load' });
+    const notebooks = page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' });
+    await notebooks.waitFor();
+    if ((await notebooks.getAttribute('aria-pressed')) !== 'true') await notebooks.click();
+    const again = page.getByRole('region', { name: label });
+    const kept = again.getByRole('status', { name: `Last result of ${label}` });
+    await kept.waitFor({ timeout: 15_000 });
+    expect(await kept.textContent()).toMatch(/^Last run \S.*: 1 row in [\d,]+ ms · data as of /);
+    expect(await again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents()).toEqual(['2000']);
+    await expect.poll(() => kept.textContent(), { timeout: 10_000 }).toContain('The data has moved on since: 2,000 rows in the history then, 2,040 now.');
+
+    await kept.getByRole('button', { name: 'Run again' }).click();
+    await expect.poll(() => again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2040']);
+    expect(await kept.count()).toBe(0);
   });
 });
