@@ -40,6 +40,8 @@ export interface TestHooks {
   hexWidthsPx(n: number): number[];
   /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
   cellPoint(): { x: number; y: number; hex: string } | undefined;
+  /** Every command registered (whether it applies now or not), as the palette would name it. */
+  commands(): { id: string; group: string; title: string; shortcut?: string }[];
   /** The ids of every deck.gl layer drawn now. */
   layerIds(): string[];
   /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */

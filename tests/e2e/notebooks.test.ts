@@ -134,6 +134,16 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Cancel query' }).click();
     await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
     expect(Date.now() - asked).toBeLessThan(1000);
+    // The palette's Cancel query stops the query of the cell worked in, as its button does.
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await cell.getByRole('button', { name: 'Cancel query' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Search commands' }).fill('cancel query');
+    await expect
+      .poll(() => page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts())
+      .toEqual([expect.stringMatching(/^Notebooks\s+Cancel query/)]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
   });
 
   it('saves the notebook as a .sql file that opens again with the same cells', async () => {

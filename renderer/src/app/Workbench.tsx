@@ -10,6 +10,7 @@ import { StatusBar } from '../features/status';
 import { MapView } from '../map';
 import { CommandPalette } from './CommandPalette';
 import { commandForKey, registerCommands, type Command } from './commands';
+import { HelpDialogs } from './HelpDialogs';
 import { Rail } from './Rail';
 import { getUi, setUi, useUi, type PanelId } from './ui-store';
 import { workbenchCommands } from './workbench-commands';
@@ -82,6 +83,7 @@ export function Workbench() {
       </main>
       <StatusBar />
       {paletteOpen && <CommandPalette />}
+      <HelpDialogs />
     </div>
   );
 }
