@@ -134,6 +134,7 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Cancel query' }).click();
     await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
     expect(Date.now() - asked).toBeLessThan(1000);
+
     // The palette's Cancel query stops the query of the cell worked in, as its button does.
     await cell.getByRole('button', { name: 'Run cell' }).click();
     await cell.getByRole('button', { name: 'Cancel query' }).waitFor({ timeout: 10_000 });
@@ -332,6 +333,17 @@ describe('notebooks', () => {
     const slider = bar.getByRole('slider', { name: 'Time' });
     const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
     expect(max - min).toBeGreaterThan(40_000);
+
+    // Speed and window are the analyst's: kept for the next playback, and in the engine's preferences.
+    await bar.getByLabel('Speed').selectOption('300');
+    await waitFor(async () => (await call('preferences.get')).values['playback.speed'] === 300, { timeoutMs: 5000, what: 'the speed saved' });
+    expect((await call('preferences.get')).values['playback.windowMs']).toBe(60_000);
+    await page.locator('body').press('Escape');
+    await expect.poll(() => bar.count()).toBe(0);
+    await page.locator('body').press('y');
+    await bar.waitFor({ timeout: 15_000 });
+    expect(await bar.getByLabel('Speed').inputValue()).toBe('300');
+    expect(await bar.getByLabel('Window').inputValue()).toBe('1');
 
     await slider.fill(String(min + 5000));
     await expect.poll(async () => (await stats()).max, { timeout: 10_000 }).toBeLessThanOrEqual(6);

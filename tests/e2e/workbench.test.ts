@@ -206,11 +206,24 @@ describe('the analyst’s choices', () => {
       await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('thermal');
       await first.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
       await first.keyboard.press('t');
+      await first.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Deliveries' }).click();
+      const deliveries = first.getByRole('region', { name: 'Deliveries' });
+      await deliveries.getByRole('tab', { name: 'Health' }).click();
+      await deliveries.getByRole('radio', { name: 'Last hour' }).click();
       const rpc = await engineRpc(other);
-      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.scale'] === 'thermal', { timeoutMs: 5000, what: 'the palette saved' });
-      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
+      const saved = async () => (await rpc.call('preferences.get')).values;
+      await waitFor(async () => (await saved())['workbench.scale'] === 'thermal', { timeoutMs: 5000, what: 'the palette saved' });
+      await waitFor(async () => (await saved())['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
+      await waitFor(async () => (await saved())['deliveries.healthRange'] === '1h', { timeoutMs: 5000, what: 'the health range saved' });
       // Only what was chosen: the rest stay defaults.
-      expect(Object.keys((await rpc.call('preferences.get')).values).sort()).toEqual(['workbench.metric', 'workbench.scale', 'workbench.theme']);
+      expect(Object.keys(await saved()).sort()).toEqual([
+        'deliveries.healthRange',
+        'deliveries.tab',
+        'workbench.metric',
+        'workbench.panel',
+        'workbench.scale',
+        'workbench.theme',
+      ]);
       await rpc.close();
       await first.context().close();
     } finally {
@@ -220,9 +233,14 @@ describe('the analyst’s choices', () => {
     try {
       const second = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
       await second.goto(again.url, { waitUntil: 'load' });
+      // The Deliveries panel open on its Health tab over the last hour, as it was left.
+      const deliveries = second.getByRole('region', { name: 'Deliveries' });
+      await expect(deliveries.getByRole('tab', { name: 'Health' }).getAttribute('aria-selected')).resolves.toBe('true');
+      await expect(deliveries.getByRole('radio', { name: 'Last hour' }).getAttribute('aria-checked')).resolves.toBe('true');
+      await expect(second.locator('html').getAttribute('data-theme')).resolves.toBe('light');
+      await second.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
       await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
       await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('thermal');
-      await expect(second.locator('html').getAttribute('data-theme')).resolves.toBe('light');
     } finally {
       await again.stop();
       await dir.remove();

@@ -67,6 +67,8 @@ const store = createStore<UiState>({
 
 // What the analyst chose for the map and its heat comes back on reload and at the next start.
 persistFields(store, 'workbench', {
+  // The panel open when the analyst left comes back open (none: the map alone).
+  panel: z.enum(['heatmap', 'fences', 'deliveries', 'notebooks']).nullable(),
   theme: z.enum(['dark', 'light']),
   metric: HeatmapMetricSchema,
   scale: z.enum(Object.keys(COLOR_SCALES) as [ColorScaleName, ...ColorScaleName[]]),

@@ -1,12 +1,11 @@
 import * as Plot from '@observablehq/plot';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
 import { EmptyState, PlotFigure } from '../../ui';
+import { deliveriesChoices, HEALTH_RANGES, type HealthRange } from './deliveries-panel-state';
 
-const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
 const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
-type Range = keyof typeof RANGES;
 
 interface Series {
   key: keyof QueueSample;
@@ -100,7 +99,8 @@ function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number 
 
 /** The queue's health now (and the rule that set it) and over the last 15 minutes, hour or day. */
 export function Health() {
-  const [range, setRange] = useState<Range>('15m');
+  const { healthRange: range } = deliveriesChoices.use();
+  const setRange = (healthRange: HealthRange) => deliveriesChoices.set({ ...deliveriesChoices.get(), healthRange });
   const { data: health } = useRpc('deliveries.health', {}, { refreshOn: ['status.changed'] });
   const { data: history } = useRpc('deliveries.healthHistory', { range }, { refreshOn: ['status.changed'] });
   return (
@@ -116,9 +116,9 @@ export function Health() {
         </p>
       )}
       <div className="segmented" role="radiogroup" aria-label="Time range">
-        {(Object.keys(RANGES) as Range[]).map((r) => (
+        {(Object.keys(HEALTH_RANGES) as HealthRange[]).map((r) => (
           <button key={r} role="radio" aria-checked={range === r} onClick={() => setRange(r)}>
-            {RANGES[r]}
+            {HEALTH_RANGES[r]}
           </button>
         ))}
       </div>

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { TargetInfo } from '../../../../shared/rpc';
+import { persistFields } from '../../app/preferences';
 import { createStore } from '../../app/store';
 
 export const TABS = ['Dead letters', 'Targets', 'Health', 'Replay', 'Quarantine'] as const;
@@ -6,8 +8,12 @@ export type DeliveriesTab = (typeof TABS)[number];
 export const HEALTH_RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
 export type HealthRange = keyof typeof HEALTH_RANGES;
 
-/** The panel's tab (a command can open the panel at one) and the Health tab's range. */
+/** The panel's tab and the Health tab's range: the analyst's, so they come back after a reload and a restart. */
 export const deliveriesChoices = createStore<{ tab: DeliveriesTab; healthRange: HealthRange }>({ tab: 'Dead letters', healthRange: '15m' });
+persistFields(deliveriesChoices, 'deliveries', {
+  tab: z.enum(TABS),
+  healthRange: z.enum(Object.keys(HEALTH_RANGES) as [HealthRange, ...HealthRange[]]),
+});
 
 export const showTab = (tab: DeliveriesTab) => deliveriesChoices.set({ ...deliveriesChoices.get(), tab });
 

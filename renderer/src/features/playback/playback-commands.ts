@@ -1,14 +1,15 @@
 import type { RpcClient } from '../../../../shared/rpc';
 import type { Command } from '../../app/commands';
 import { getUi, setUi } from '../../app/ui-store';
+import { playbackChoices } from './playback-choices';
 import { startAt, step } from './playback-clock';
 
 const playingBack = () => getUi().playback !== null;
 const WHEN = 'the archive plays back';
 
-/** Starts playing the archive back, paused at the end of its first window (or now, when the archive is empty). */
+/** Starts playing the archive back, paused at the end of its first window (or now, when the archive is empty), at the speed and window chosen last. */
 export function startPlayback(client: RpcClient): void {
-  void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }) }));
+  void client.call('playback.range', {}).then((range) => setUi({ playback: startAt(range ?? { from: Date.now(), to: Date.now() }, playbackChoices.get()) }));
 }
 
 /** One step of the archive, within its range (asked again: it grows while the engine runs). */
