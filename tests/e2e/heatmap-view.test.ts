@@ -33,14 +33,16 @@ afterAll(async () => {
 });
 
 describe('the heatmap', () => {
-  it('makes cells finer and coarser with the detail control and its keys', async () => {
+  it('makes cells finer and coarser with the detail control and its keys, and says how far in words', async () => {
     const res = (await layer()).resolution;
     await page.getByRole('button', { name: 'Finer cells' }).click();
     await waitFor(async () => (await layer()).resolution === res + 1, { timeoutMs: 10_000, what: `resolution ${res + 1}` });
+    expect(await page.getByRole('group', { name: 'Cell size' }).getByRole('status').textContent()).toBe('one step finer');
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 30, y: 30 } });
     await page.keyboard.press('[');
     await page.keyboard.press('[');
     await waitFor(async () => (await layer()).resolution === res - 1, { timeoutMs: 10_000, what: `resolution ${res - 1}` });
+    expect(await page.getByRole('group', { name: 'Cell size' }).getByRole('status').textContent()).toBe('one step coarser');
     await page.keyboard.press(']');
     await waitFor(async () => (await layer()).resolution === res, { timeoutMs: 10_000, what: `back at resolution ${res}` });
   });

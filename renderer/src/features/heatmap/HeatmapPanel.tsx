@@ -8,6 +8,11 @@ import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
 import { startPlayback } from '../playback';
 
+const STEPS = ['', 'one step', 'two steps', 'three steps', 'four steps'];
+/** How far the cells are from the size that fits the screen, in words. */
+const detailWords = (detail: number): string =>
+  detail === 0 ? 'fits the screen' : `${STEPS[Math.abs(detail)] ?? `${Math.abs(detail)} steps`} ${detail > 0 ? 'finer' : 'coarser'}`;
+
 /** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {
   const metric = useUi((s) => s.metric);
@@ -99,7 +104,7 @@ export function HeatmapPanel() {
           >
             −
           </button>
-          <output aria-label="Detail">{preset === 'table' ? 'zoom table' : detail === 0 ? 'fits the screen' : `${detail > 0 ? '+' : ''}${detail}`}</output>
+          <output aria-label="Detail">{preset === 'table' ? 'by the zoom table' : detailWords(detail)}</output>
           <button
             aria-label="Finer cells"
             title="Finer cells (])"
