@@ -3,6 +3,7 @@ export { HOME, MapView } from './MapView';
 export { getMapHandle, useMapBeside, useMapHandle, type MapHandle } from './MapContext';
 export { MAP_SLOTS, type LayerComposer, type MapSlot } from './layer-composer';
 export type { Basemap } from './basemap-style';
+export { BASEMAP_COLOURS } from './basemap-colours';
 export { openPmtilesFile } from './pmtiles-basemap';
 export { glyphsFor } from './glyphs';
 import './map.css'; // after MapView's import of maplibre-gl.css, which it overrides

@@ -100,7 +100,8 @@ export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut:
     colors[4 * i] = lut[c];
     colors[4 * i + 1] = lut[c + 1];
     colors[4 * i + 2] = lut[c + 2];
-    colors[4 * i + 3] = lut[c + 3];
+    // A cell that counts nothing in the window is drawn as nothing: the palette's lowest colour means "a few", and shows.
+    colors[4 * i + 3] = fixed || values[i]! > 0 ? lut[c + 3] : 0;
     heights[i] = k / 255;
   }
   return { count: n, positions, colors, heights, values, max };

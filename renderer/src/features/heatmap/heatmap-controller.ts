@@ -148,6 +148,16 @@ export class HeatmapController {
     return out;
   }
 
+  /** The cells of the last frame with a value above 0, quietest first (tests look at how they are drawn). */
+  quietestHexes(): { hex: string; value: number }[] {
+    const f = this.frame;
+    const a = this.attrs;
+    if (!f || !a) return [];
+    const order = Array.from({ length: f.count }, (_, i) => i).filter((i) => a.values[i]! > 0);
+    order.sort((i, j) => a.values[i]! - a.values[j]!);
+    return order.map((i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), value: a.values[i]! }));
+  }
+
   /** The colour a cell of the last frame is drawn in now, the colour it is easing to, and its value (tests). */
   colourOf(hex: string): { shown: number[]; target: number[]; value: number } | undefined {
     const f = this.frame;
