@@ -42,6 +42,12 @@ export interface TestHooks {
   hexWidthsPx(n: number): number[];
   /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
   cellPoint(): { x: number; y: number; hex: string } | undefined;
+  /** Where on the map (px from its top left) the centres of the `n` quietest cells on screen are (the smallest values above 0), quietest first. */
+  quietCellPoints(n: number): { x: number; y: number; hex: string; value: number }[];
+  /** The offline basemap's colours under the theme shown now (#rrggbb): what a cell must stand off. */
+  basemapColours(): { land: string; ocean: string };
+  /** Every command registered (whether it applies now or not), as the palette would name it. */
+  commands(): { id: string; group: string; title: string; shortcut?: string }[];
   /** The ids of every deck.gl layer drawn now. */
   layerIds(): string[];
   /** The Layers list as the map's composer holds it, top first: each layer's composer id, name, kind, and the analyst's settings. */

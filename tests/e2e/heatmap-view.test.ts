@@ -2,7 +2,20 @@
 // a detail control, 3D columns, metric and scale switches that change what is drawn, fit to the data.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedPixels, decodePng, engineRpc, hook, launchChromium, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
+import {
+  changedPixels,
+  colourDifference,
+  decodePng,
+  engineRpc,
+  hook,
+  launchChromium,
+  openPage,
+  pixelAt,
+  rgbOfHex,
+  startWebMode,
+  waitFor,
+  type WebMode,
+} from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -33,14 +46,47 @@ afterAll(async () => {
 });
 
 describe('the heatmap', () => {
-  it('makes cells finer and coarser with the detail control and its keys', async () => {
+  it('draws its quietest cells in a colour that stands off the map, on the dark theme and on the light', async () => {
+    const theme = () => page.locator('html').getAttribute('data-theme');
+    for (const wanted of ['dark', 'light'] as const) {
+      if ((await theme()) !== wanted) {
+        await page.getByRole('application', { name: 'Map' }).click({ position: { x: 30, y: 30 } });
+        await page.keyboard.press('t');
+      }
+      await nextFrames((await layer()).frames, `frames on the ${wanted} theme`);
+      // The five quietest cells on screen, once each is drawn in the colour its value gives it.
+      const quiet = await waitFor(
+        async () => {
+          const points = await hook(page, 'quietCellPoints', 5);
+          const eased = await Promise.all(
+            points.map(async (p) => (await hook(page, 'cellColour', p.hex))?.shown.join() === (await hook(page, 'cellColour', p.hex))?.target.join()),
+          );
+          return points.length === 5 && eased.every(Boolean) ? points : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, what: `five quiet cells drawn on the ${wanted} theme` },
+      );
+      const shot = await mapShot();
+      const { land, ocean } = await hook(page, 'basemapColours');
+      for (const p of quiet) {
+        const seen = pixelAt(shot, p.x, p.y);
+        const apart = Math.min(colourDifference(seen, rgbOfHex(land)), colourDifference(seen, rgbOfHex(ocean)));
+        expect(apart, `${p.hex} (${p.value}) drawn as rgb(${seen.join()}) on the ${wanted} theme`).toBeGreaterThanOrEqual(25);
+      }
+    }
+    await page.keyboard.press('t');
+    expect(await theme()).toBe('dark');
+  });
+
+  it('makes cells finer and coarser with the detail control and its keys, and says how far in words', async () => {
     const res = (await layer()).resolution;
     await page.getByRole('button', { name: 'Finer cells' }).click();
     await waitFor(async () => (await layer()).resolution === res + 1, { timeoutMs: 10_000, what: `resolution ${res + 1}` });
+    expect(await page.getByRole('group', { name: 'Cell size' }).getByRole('status').textContent()).toBe('one step finer');
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 30, y: 30 } });
     await page.keyboard.press('[');
     await page.keyboard.press('[');
     await waitFor(async () => (await layer()).resolution === res - 1, { timeoutMs: 10_000, what: `resolution ${res - 1}` });
+    expect(await page.getByRole('group', { name: 'Cell size' }).getByRole('status').textContent()).toBe('one step coarser');
     await page.keyboard.press(']');
     await waitFor(async () => (await layer()).resolution === res, { timeoutMs: 10_000, what: `back at resolution ${res}` });
   });

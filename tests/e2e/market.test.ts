@@ -1,6 +1,6 @@
 // Supply, demand and surge on the map, in Chromium against web mode and the built-in simulator (its ride
-// requests gather around drifting hotspots): colouring by surge draws the market's cells on the diverging
-// scale with its legend, a hotspot surges past 1.5, and its card shows what the engine counts.
+// requests gather around drifting hotspots): colouring by surge draws the market's cells on the surge
+// scale (1.0 to the 5.0 cap) with its legend, a hotspot surges past 1.5, and its card shows what the engine counts.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colorAt, fixedScaleT, SURGE } from '../../shared/color-scale';
@@ -30,11 +30,12 @@ afterAll(async () => {
 });
 
 describe('the market on the map', () => {
-  it('colours by surge: the market’s cells on the diverging scale centred on 1.0, with its legend', async () => {
+  it('colours by surge: the market’s cells on the surge scale from 1.0 to the 5.0 cap, with its legend', async () => {
     await page.getByRole('combobox', { name: 'Colour by' }).selectOption('surge');
     const legend = page.getByRole('figure', { name: 'Legend: Market' });
     await expect.poll(() => legend.textContent()).toContain('surge multiplier');
     expect(await legend.textContent()).toContain('1.0: no surge');
+    expect(await legend.textContent()).toContain('log scale from 1 to 5');
     expect(await page.getByRole('combobox', { name: 'Colour scale' }).isDisabled()).toBe(true);
     const hotspot = await waitFor(async () => (await call('market.cells', { limit: 50 })).cells.find((c) => c.surge > 1.5 && c.supply > 0), {
       timeoutMs: 60_000,

@@ -11,6 +11,7 @@ import { StatusBar } from '../features/status';
 import { mapCommands, MapView } from '../map';
 import { CommandPalette } from './CommandPalette';
 import { commandForKey, registerCommands, type Command } from './commands';
+import { HelpDialogs } from './HelpDialogs';
 import { Rail } from './Rail';
 import { getUi, setUi, useUi, type PanelId } from './ui-store';
 import { workbenchCommands } from './workbench-commands';
@@ -86,6 +87,7 @@ export function Workbench() {
       </main>
       <StatusBar />
       {paletteOpen && <CommandPalette />}
+      <HelpDialogs />
     </div>
   );
 }

@@ -1,12 +1,14 @@
 import type { Command } from './commands';
+import { toggleHelp } from './help-dialogs';
 import { PANELS, togglePanel } from './Rail';
 import { setUi } from './ui-store';
 
-/** The workbench's own commands: the palette, the theme, the side panels. */
+/** The workbench's own commands: the palette, help, the theme, the side panels. */
 export function workbenchCommands(): Command[] {
   return [
-    { id: 'palette', title: 'Show every command', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
-    { id: 'palette.help', title: 'Show every command and its shortcut', group: 'Workbench', shortcut: '?', run: () => setUi({ paletteOpen: true }) },
+    { id: 'palette', title: 'Command palette', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
+    { id: 'help.shortcuts', title: 'Keyboard shortcuts', group: 'Workbench', shortcut: '?', run: () => toggleHelp('shortcuts') },
+    { id: 'help.guide', title: 'User guide', group: 'Workbench', shortcut: 'F1', run: () => toggleHelp('guide') },
     {
       id: 'theme',
       title: 'Switch between the dark and the light theme',

@@ -2,4 +2,4 @@
 export { connectEngine, type ConnectionState, type DesktopFiles, type DesktopShell, type EngineLink } from './connect';
 export { EngineProvider, useEngine } from './EngineContext';
 export { invalidate, mutate, useChannel, useChannelValue, useConnection, useJob, useMutation, useRpc, type Job, type Mutation, type RpcState } from './hooks';
-export { resetJob, startJob, type JobOutcome, type JobParams, type JobState, type JobStatus } from './jobs';
+export { cancelJob, jobStore, resetJob, startJob, type JobOutcome, type JobParams, type JobState, type JobStatus } from './jobs';

@@ -6,6 +6,7 @@ export { cssColour, cssGradient, type LegendSpec, type LegendSwatch } from './le
 export { outlineLayers, SELECTION_COLOURS } from './selection-outline';
 export { mapCommands } from './map-commands';
 export type { Basemap } from './basemap-style';
+export { BASEMAP_COLOURS } from './basemap-colours';
 export { openPmtilesFile } from './pmtiles-basemap';
 export { glyphsFor } from './glyphs';
 import './map.css'; // after MapView's import of maplibre-gl.css, which it overrides

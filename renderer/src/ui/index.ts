@@ -6,3 +6,6 @@ export { Confirm } from './Confirm';
 export { CellCard } from './CellCard';
 export { saveFile } from './save-file';
 export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure';
+export { Markdown } from './Markdown';
+export { categoryAxis, shortLabel, timeStep, topCategories, type CategoryAxis } from './plot-axes';
+export { parseMarkdown, type Block } from './markdown';

@@ -3,6 +3,7 @@ import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
 import { DeadLetterDetail } from './DeadLetterDetail';
 import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
+import { deadLetterActions } from './deliveries-panel-state';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
 
 type Sort = DeadLetterSort;
@@ -29,6 +30,20 @@ export function DeadLetters() {
   const restore = useMutation('deliveries.undoDiscard');
   const total = first?.total ?? 0;
   const scope = scopeOf(filter, selected, total);
+  const actionable = first !== undefined && scope.count > 0;
+  /** Why Requeue and Discard have nothing to act on, said where the analyst looks: the disabled button's title. */
+  const nothing = actionable
+    ? undefined
+    : first === undefined
+      ? 'Counting the dead letters…'
+      : Object.keys(filter).length
+        ? 'Nothing to act on: no dead letter matches the filter'
+        : 'Nothing to act on: there are no dead letters';
+  // The palette's Requeue and Discard ask as the buttons do.
+  useEffect(() => {
+    deadLetterActions.set({ count: actionable ? scope.count : 0, ask: setAsking });
+    return () => deadLetterActions.set(null);
+  }, [actionable, scope.count]);
 
   // A new filter or order starts from the top with nothing ticked.
   useEffect(() => {
@@ -95,16 +110,16 @@ export function DeadLetters() {
       {counts && total > 0 && <Counts counts={counts} filter={filter} onPick={set} />}
       {error && <p role="alert">{error.message}</p>}
 
-      <div className="toolbar dlq-actions">
+      <div className="toolbar dlq-actions" role="toolbar" aria-label="Dead letters">
         <span role="status" className="muted">
           {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
           {Object.keys(filter).length ? ' matching the filter' : ''}
           {selected.size ? ` · ${selected.size} selected` : ''}
         </span>
-        <button disabled={total === 0 || requeue.pending} onClick={() => setAsking('requeue')} title={`Requeue ${scope.words}`}>
+        <button disabled={!actionable || requeue.pending} onClick={() => setAsking('requeue')} title={nothing ?? `Requeue ${scope.words}`}>
           Requeue
         </button>
-        <button className="danger" disabled={total === 0 || discard.pending} onClick={() => setAsking('discard')} title={`Discard ${scope.words}`}>
+        <button className="danger" disabled={!actionable || discard.pending} onClick={() => setAsking('discard')} title={nothing ?? `Discard ${scope.words}`}>
           Discard
         </button>
       </div>

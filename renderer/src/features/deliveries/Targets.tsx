@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ResultOf, TargetInfo } from '../../../../shared/rpc';
 import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
+import { targetEditor } from './deliveries-panel-state';
 import { TargetForm } from './TargetForm';
 
 type TargetFigures = ResultOf<'deliveries.metrics'>['targets'][number];
@@ -19,12 +20,13 @@ export function targetState(t: TargetInfo, figures?: TargetFigures): { label: st
 export function Targets() {
   const { data: targets, error } = useRpc('deliveries.targets', {}, REFRESH);
   const { data: metrics } = useRpc('deliveries.metrics', {}, REFRESH);
-  const [editing, setEditing] = useState<TargetInfo | 'new'>();
+  const editing = targetEditor.use();
+  const setEditing = targetEditor.set;
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const figures = new Map((metrics?.targets ?? []).map((t) => [t.target_id, t]));
   return (
     <div className="targets">
-      <div className="toolbar">
+      <div className="toolbar" role="toolbar" aria-label="Targets">
         <button className="primary" onClick={() => setEditing('new')}>
           Add target
         </button>

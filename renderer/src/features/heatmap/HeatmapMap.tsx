@@ -7,7 +7,7 @@ import { resolutionForScreen } from '../../../../shared/zoom';
 import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useConnection, useEngine } from '../../engine';
-import { useMapHandle } from '../../map';
+import { BASEMAP_COLOURS, useMapHandle } from '../../map';
 import { HEATMAP_LAYERS, HeatmapController } from './heatmap-controller';
 import { CellFigures } from './CellFigures';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
@@ -70,6 +70,18 @@ export function HeatmapMap() {
         }
         return undefined;
       },
+      quietCellPoints: (n) => {
+        const { width, height } = map.getContainer().getBoundingClientRect();
+        const out: { x: number; y: number; hex: string; value: number }[] = [];
+        for (const { hex, value } of c.quietestHexes()) {
+          const [lat, lon] = cellToLatLng(hex);
+          const p = map.project([lon, lat]);
+          if (p.x > 40 && p.y > 40 && p.x < width - 300 && p.y < height - 160) out.push({ x: p.x, y: p.y, hex, value });
+          if (out.length >= n) break;
+        }
+        return out;
+      },
+      basemapColours: () => BASEMAP_COLOURS[getUi().theme],
       layerIds: () => composer.layerIds(),
       cellColour: (hex) => c.colourOf(hex),
       hexWidthsPx: (n) =>

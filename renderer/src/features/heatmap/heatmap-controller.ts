@@ -3,6 +3,7 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import {
   BALANCE,
   COLOR_SCALES,
+  DEFAULT_SCALE,
   colorLut,
   fixedScaleTicks,
   legendStops,
@@ -42,7 +43,7 @@ export interface LayerSink {
  */
 const EASE_MAX_CELLS = 20_000;
 
-/** The colours of a metric: surge and ratio have their own diverging scales; the rest the scale chosen. */
+/** The colours of a metric: surge and ratio have fixed scales of their own (surge sequential, ratio diverging); the rest the scale chosen. */
 const stopsOf = (metric: HeatmapMetric, scale: ColorScaleName) => (metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
 
 /** The heatmap's layers in the composer (in its 'heat' slot, below everything else a feature draws). */
@@ -73,7 +74,7 @@ export class HeatmapController {
   constructor(
     private readonly layers: LayerSink,
     public metric: HeatmapMetric = 'devices',
-    public scale: ColorScaleName = 'thermal',
+    public scale: ColorScaleName = DEFAULT_SCALE,
   ) {
     this.lut = colorLut(stopsOf(metric, scale));
     this.info = this.describe();
@@ -190,6 +191,16 @@ export class HeatmapController {
     const out: string[] = [];
     for (let i = 0; i < f.count && out.length < n; i += step) out.push(cellToHex(f.cellHi[i], f.cellLo[i]));
     return out;
+  }
+
+  /** The cells of the last frame with a value above 0, quietest first (tests look at how they are drawn). */
+  quietestHexes(): { hex: string; value: number }[] {
+    const f = this.frame;
+    const a = this.attrs;
+    if (!f || !a) return [];
+    const order = Array.from({ length: f.count }, (_, i) => i).filter((i) => a.values[i]! > 0);
+    order.sort((i, j) => a.values[i]! - a.values[j]!);
+    return order.map((i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), value: a.values[i]! }));
   }
 
   /** The colour a cell of the last frame is drawn in now, the colour it is easing to, and its value (tests). */

@@ -1,33 +1,21 @@
 import { useState } from 'react';
 import { useEngine } from '../../engine';
 import type { Cell } from './notebook-file';
-import { editCell, type RunSummary } from './notebook-state';
-import { defaultChart, ResultChart, type ChartSpec } from './ResultChart';
+import { setCellView, viewOf, type CellView } from './cell-view';
+import type { RunSummary } from './notebook-state';
+import { defaultChart, ResultChart } from './ResultChart';
 import { ResultGrid } from './ResultGrid';
 import { ResultMap } from './ResultMap';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
-import type { ResultLayerView } from './result-style';
-
-/** How a cell's result is shown, saved with the cell (`-- view:` in the file). */
-interface CellView {
-  show?: 'grid' | 'chart';
-  chart?: ChartSpec;
-  map?: boolean;
-  colour?: string;
-  /** Points drawn as a density of H3 cells. */
-  density?: boolean;
-  /** Its layer on the map: shown, opacity, colours, and its key in the map's order. */
-  layer?: ResultLayerView;
-}
 
 /** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
 export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
   const { client } = useEngine();
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string>();
-  const view = (cell.view ?? {}) as CellView;
-  const setView = (patch: Partial<CellView>) => editCell(cell.id, { view: { ...view, ...patch } });
+  const view = viewOf(cell);
+  const setView = (patch: Partial<CellView>) => setCellView(cell, patch);
   const spec = mapSpecOf(summary.columns);
   const values = spec ? valueColumns(summary.columns, spec) : [];
   const colourName = view.colour ?? (values[0] !== undefined ? summary.columns[values[0]]!.name : undefined);
