@@ -39,6 +39,9 @@ export function heatLegend(heat: DrawnHeat): LegendSpec {
   return {
     subtitle,
     ramp: { stops: heat.stops, ticks: f.ticks.map(([v, at]) => [v.toLocaleString(), at] as const) },
-    notes: [...(fixed ? [CENTRE_NOTE[heat.metric]!] : []), `${heat.metric === 'surge' ? 'log scale from 1 to 5' : fixed ? 'log scale centred on 1' : `${heat.mode} scale`} · H3 res ${f.resolution} · ${span}`],
+    notes: [
+      ...(fixed ? [CENTRE_NOTE[heat.metric]!] : []),
+      `${heat.metric === 'surge' ? 'log scale from 1 to 5' : fixed ? 'log scale centred on 1' : `${heat.mode} scale`} · H3 res ${f.resolution} · ${span}`,
+    ],
   };
 }
