@@ -56,4 +56,3 @@ export function makeCertificates(dir: string): void {
   leaf('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth');
   leaf('client', 'hexwatch-ingest', 'extendedKeyUsage=clientAuth');
 }
-
