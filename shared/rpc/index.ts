@@ -8,6 +8,7 @@
  */
 import { basemapMethods } from './basemap';
 import { configMethods } from './config';
+import { connectionsMethods } from './connections';
 import { deliveriesChannels, deliveriesMethods } from './deliveries';
 import { fencesChannels, fencesMethods } from './fences';
 import { heatmapChannels, heatmapMethods } from './heatmap';
@@ -34,6 +35,7 @@ export type { MarketCell, MarketMetrics } from './market';
 export const methods = {
   ...statusMethods,
   ...configMethods,
+  ...connectionsMethods,
   ...heatmapMethods,
   ...historyMethods,
   ...quarantineMethods,
