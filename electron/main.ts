@@ -3,8 +3,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, Menu, app, crashReporter, dialog, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { ConfigError, FLAG_ALIASES, RotatingLog, loadConfig, startEngine, type Engine } from '../main';
+import { BrowserWindow, Menu, app, crashReporter, dialog, safeStorage, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { ConfigError, FLAG_ALIASES, RotatingLog, loadConfig, startEngineHost, type Engine } from '../main';
+import { connectionSecretStore } from './connection-secrets';
 import { MENU_COMMAND_CHANNEL, type MenuCommand, type OpenFileRequest } from '../shared/bridge';
 import type { About, ResultOf } from '../shared/rpc';
 import { aboutText, type Answer } from './about';
@@ -96,10 +97,16 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   setMenu([]);
   try {
-    const password = loadSecret('nats.password');
-    engine = await startEngine({
+    const keychain = {
+      available: () => safeStorage.isEncryptionAvailable(),
+      backend: () => safeStorage.getSelectedStorageBackend?.() ?? '',
+      load: loadSecret,
+      save: saveSecret,
+    };
+    engine = await startEngineHost({
       argv: launch.engine,
-      env: password ? { ...process.env, HEXWATCH_NATS_PASSWORD: password } : process.env,
+      env: process.env,
+      connectionSecrets: connectionSecretStore(keychain, process.platform, process.env.HEXWATCH_KEYCHAIN_PLAIN_TEXT === '1'),
       defaultDataDir: app.getPath('userData'),
       version: app.getVersion(),
       log,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
 import { ConfigError, configHandlers, loadConfig, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
+import { connectionsHandlers, type ConnectionsHost } from './connections';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { PositionBatch, RollSchedule, historyHandlers, historyOptionsOf, openHistoryRoom } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
@@ -48,6 +49,8 @@ export interface EngineOptions extends LoadOptions {
   secrets?: Secrets;
   /** Stores a webhook signing secret in the OS keychain (the desktop app). */
   saveSecret?: (name: string, value: string) => void;
+  /** What started the engine and can start it over with new connections (engine-host.ts). */
+  connections?: ConnectionsHost;
 }
 
 interface ClientState {
@@ -71,7 +74,8 @@ interface ClientState {
  * Each room runs its own timers; the engine starts and stops them in order.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const { config, dataDir, settingsPath } = loadConfig(options);
+  const loaded = loadConfig(options);
+  const { config, dataDir, settingsPath } = loaded;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
@@ -184,6 +188,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
+    ...connectionsHandlers<ClientState>(loaded, options.connections, env),
     ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
     ...demoHandlers<ClientState>(demo ? () => demo : roomOff<DemoService>('the demo is made on a new data dir with the simulator').need),

@@ -8,6 +8,7 @@
  */
 import { basemapMethods } from './basemap';
 import { configMethods } from './config';
+import { connectionsMethods } from './connections';
 import { deliveriesChannels, deliveriesMethods } from './deliveries';
 import { demoMethods } from './demo';
 import { fencesChannels, fencesMethods } from './fences';
@@ -36,6 +37,7 @@ export type { DemoStatus } from './demo';
 export const methods = {
   ...statusMethods,
   ...configMethods,
+  ...connectionsMethods,
   ...heatmapMethods,
   ...historyMethods,
   ...quarantineMethods,
