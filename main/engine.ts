@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
-import { ConfigError, configHandlers, loadConfig, type Config, type LoadOptions } from './config';
+import { configHandlers, loadConfig, readsNats, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
 import { connectionsHandlers, type ConnectionsHost } from './connections';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
 import { PositionBatch, RollSchedule, historyHandlers, historyOptionsOf, openHistoryRoom } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { ClientJobs, jobsHandlers } from './jobs';
-import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
-import { marketHandlers, openMarketRoom } from './market';
+import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames } from './heatmap';
+import { marketFrameLayer, marketHandlers, openMarketRoom } from './market';
 import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
 import { playbackHandlers } from './playback';
 import { PreferencesFile, preferencesHandlers } from './preferences';
@@ -74,16 +74,12 @@ interface ClientState {
  * Each room runs its own timers; the engine starts and stops them in order.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const loaded = loadConfig(options);
-  const { config, dataDir, settingsPath } = loaded;
+  const { config, dataDir, settingsPath } = loadConfig(options);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
-  // Settings that only make sense together are refused before anything opens.
-  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
-  if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  const useNats = readsNats(config);
   const tile38 = tile38Settings(config.tile38, config.nats, env);
-  const { maxMessageBytes } = config.ingest;
   mkdirSync(dataDir, { recursive: true });
   const fresh = isNewDataDir(dataDir);
 
@@ -115,7 +111,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const nats = useNats
     ? new PositionIngest({
         nats: config.nats,
-        maxMessageBytes,
+        maxMessageBytes: config.ingest.maxMessageBytes,
         env,
         sink: historyRoom.need(),
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
@@ -128,7 +124,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const market = openMarketRoom(config, useNats, {
     dataDir,
     env,
-    maxMessageBytes,
+    maxMessageBytes: config.ingest.maxMessageBytes,
     quarantine: nats && ((stream, rows, committed) => historyRoom.need().commit({ stream, rows: new PositionBatch(0), quarantined: rows, committed })),
     onChanged: (change) => broadcast('market.changed', change),
     alerts: fenceEvents,
@@ -173,8 +169,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   );
   let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
-  const marketFrames: FrameLayer = (viewport, resolution, now) =>
-    market.room?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
+  const marketFrames = marketFrameLayer(() => market.room, config);
 
   const handlers: Handlers<ClientState> = {
     ...statusHandlers<ClientState>(status),
@@ -188,7 +183,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
-    ...connectionsHandlers<ClientState>(loaded, options.connections, env),
+    ...connectionsHandlers<ClientState>(loadConfig(options), options.connections, env),
     ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
     ...demoHandlers<ClientState>(demo ? () => demo : roomOff<DemoService>('the demo is made on a new data dir with the simulator').need),

@@ -81,8 +81,14 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(`invalid settings:\n${describeIssues(result.error, origin, settingsPath, leaves).join('\n')}`);
+  // Settings that only make sense together are refused before anything opens.
+  if (result.data.source === 'nats' && result.data.nats.servers.length === 0)
+    throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
   return { config: result.data, dataDir, settingsPath, origins: Object.fromEntries(origin) };
 }
+
+/** Whether the engine reads positions from NATS under these settings (else the simulator). */
+export const readsNats = (c: Pick<Config, 'source' | 'nats'>) => c.source === 'nats' || (c.source === 'auto' && c.nats.servers.length > 0);
 
 /** Each problem as `  key: what (from where)`: the key, not zod's path; a secret says where it belongs instead. */
 export function describeIssues(error: z.ZodError, origin: ReadonlyMap<string, string>, settingsPath: string, leaves: readonly string[]): string[] {

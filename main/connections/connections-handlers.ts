@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { RpcError, type ResultOf } from '../../shared/rpc';
 import type { NatsConnection, Tile38Connection } from '../../shared/rpc/connections';
-import { ConfigError, saveSettings, type Config, type LoadedConfig } from '../config';
+import { ConfigError, readsNats, saveSettings, type LoadedConfig } from '../config';
 import type { Handlers } from '../rpc';
 import { SECRET_ENV, type ConnectionsHost, type SecretName } from './connections-host';
 import { probeNats } from './nats-probe';
@@ -33,9 +33,6 @@ const SCREEN_KEYS = [
   'market.demandSubjects',
   'market.demandConsumer',
 ];
-
-/** Whether the engine reads positions from NATS under these settings. */
-const readsNats = (c: Config) => c.source === 'nats' || (c.source === 'auto' && c.nats.servers.length > 0);
 
 /**
  * The Connections screen's methods. `host` is what started the engine (desktop or web mode) and can start

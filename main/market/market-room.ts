@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { FrameLayer } from '../heatmap';
 import { optionalRoom, roomOff, type OptionalRoom } from '../rpc';
 import { MarketService, type MarketServiceOptions } from './market-service';
 
@@ -15,3 +16,9 @@ export function openMarketRoom(
   const log = options.log ?? (() => {});
   return optionalRoom('the market', () => new MarketService({ ...options, settings: config.market, nats: useNats ? config.nats : undefined }), log);
 }
+
+/** The market's frames for views that colour by supply, demand, ratio or surge (none while the market is closed). */
+export const marketFrameLayer =
+  (room: () => MarketService | undefined, config: Pick<Config, 'market' | 'live'>): FrameLayer =>
+  (viewport, resolution, now) =>
+    room()?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
