@@ -187,7 +187,7 @@ export class MarketService {
       const [lat, lon] = this.frames.centre(key);
       if (inView(lat, lon)) all.push({ hex: this.hexOf(key), lat, lon, ...figures(supply, demand) });
     });
-    all.sort((x, y) => y.surge - x.surge || y.demand - x.demand);
+    all.sort((x, y) => y.surge - x.surge || y.demand - x.demand || (x.hex < y.hex ? -1 : 1));
     return { resolution, tickS, at: this.lastTickAt, threshold: surgeAlert, cells: all.slice(0, options.limit) };
   }
 

@@ -158,7 +158,7 @@ describe('notebook results as layers', () => {
 
     const before = await hook(page, 'layerRows');
     await page.reload({ waitUntil: 'load' });
-    await page.getByRole('button', { name: 'Notebooks' }).click();
+    // The Notebooks panel comes back open with the reload.
     await page.getByRole('button', { name: 'Run all' }).click();
     await waitFor(async () => (await hook(page, 'layerRows')).filter((r) => r.kind === 'result').length === 2, {
       timeoutMs: 30_000,

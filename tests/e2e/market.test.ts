@@ -35,7 +35,8 @@ describe('the market on the map', () => {
     const legend = page.getByRole('figure', { name: 'Legend: Market' });
     await expect.poll(() => legend.textContent()).toContain('surge multiplier');
     expect(await legend.textContent()).toContain('1.0: no surge');
-    expect(await legend.textContent()).toContain('log scale from 1 to 5');
+    // The scale's note comes with the first frame of the measure.
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain('log scale from 1 to 5');
     expect(await page.getByRole('combobox', { name: 'Colour scale' }).isDisabled()).toBe(true);
     const hotspot = await waitFor(async () => (await call('market.cells', { limit: 50 })).cells.find((c) => c.surge > 1.5 && c.supply > 0), {
       timeoutMs: 60_000,
@@ -64,6 +65,8 @@ describe('the market on the map', () => {
   it('lists the surging cells; one picked shows its figures, per kind and over time, as the engine counts them', async () => {
     const table = page.getByRole('table', { name: 'Surging cells' });
     await table.getByRole('row').nth(1).waitFor();
+    // The pointer over the list holds its order while the figures change.
+    await table.hover();
     const first = (await table.getByRole('row').nth(1).getByRole('button').textContent())!;
     await table.getByRole('button', { name: `Show cell ${first}` }).click();
     const card = page.getByRole('region', { name: `Market cell ${first}` });

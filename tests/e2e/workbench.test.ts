@@ -199,8 +199,6 @@ describe('the workbench', () => {
 
 describe('the analyst’s choices', () => {
   it('are kept in the data dir: a restarted engine and a new window open the workstation as it was left', async () => {
-    // The first page has done its part: left drawing frames, its WebGL starves these pages' on a small machine.
-    await page.context().close();
     const dir = await makeTempDir('hexwatch-prefs-');
     const other = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
