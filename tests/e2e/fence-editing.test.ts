@@ -81,19 +81,20 @@ describe('drawing and editing fences', () => {
   });
 
   it('undoes a vertex drag with Ctrl+Z and redoes it with Ctrl+Shift+Z', async () => {
+    // Drawn in the map's upper half: the legends stand in its lower left.
     await fp.drawPolygon([
-      [200, 450],
-      [380, 450],
-      [380, 620],
-      [200, 620],
+      [200, 250],
+      [380, 250],
+      [380, 420],
+      [200, 420],
     ]);
     const drawn = await save('Undo yard');
     await fp.page.getByRole('listitem', { name: 'Undo yard' }).getByRole('button', { name: 'Edit' }).click();
     await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'Undo yard open for editing' });
     const drag = async () => {
-      await fp.page.mouse.move(...at(380, 620));
+      await fp.page.mouse.move(...at(380, 420));
       await fp.page.mouse.down();
-      await fp.page.mouse.move(...at(420, 660), { steps: 6 });
+      await fp.page.mouse.move(...at(420, 460), { steps: 6 });
       await fp.page.mouse.up();
     };
     await drag();
@@ -115,8 +116,8 @@ describe('drawing and editing fences', () => {
     expect(redone).not.toEqual(outer(drawn));
     // The dragged corner is where the drag left it (the drag starts a few px after the press), far from where it was.
     const [x, y] = await pixelOf(redone[2]!);
-    expect(Math.hypot(x - (fp.mapAt.x + 420), y - (fp.mapAt.y + 660))).toBeLessThan(15);
-    expect(Math.hypot(x - (fp.mapAt.x + 380), y - (fp.mapAt.y + 620))).toBeGreaterThan(40);
+    expect(Math.hypot(x - (fp.mapAt.x + 420), y - (fp.mapAt.y + 460))).toBeLessThan(15);
+    expect(Math.hypot(x - (fp.mapAt.x + 380), y - (fp.mapAt.y + 420))).toBeGreaterThan(40);
   });
 
   it('snaps a corner clicked near another fence’s vertex onto it exactly', async () => {
@@ -125,8 +126,8 @@ describe('drawing and editing fences', () => {
     const [x, y] = await pixelOf(yard[1]!);
     await fp.page.getByRole('button', { name: 'Draw polygon' }).click();
     await fp.page.mouse.click(x + 4, y - 3);
-    await fp.click(560, 450);
-    await fp.click(520, 560);
+    await fp.click(560, 250);
+    await fp.click(520, 360);
     await fp.page.keyboard.press('Enter');
     await waitFor(async () => (await fp.drawingMode()) === 'select', { timeoutMs: 5000, what: 'the snapped polygon finished' });
     const snapped = await save('Snapped');
