@@ -85,7 +85,7 @@ export class DeliveryQueue {
       this.walkedAt = -Infinity;
       this.changed();
     });
-    this.deadLetters = new DeadLetters(db, this.clock, this.instance, (requeued) => {
+    this.deadLetters = new DeadLetters(db, this.clock, this.instance, this.settings.maxAttempts, (requeued) => {
       if (requeued) {
         this.walkedAt = -Infinity;
         this.notify();
@@ -314,13 +314,15 @@ export class DeliveryQueue {
           }
           const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
           if (outcome.gone || attempt >= item.maxAttempts) dead = true;
+          // A requeued item starts another round: its backoff starts again too, while its attempts count on.
+          const round = attempt - Math.max(0, item.maxAttempts - this.settings.maxAttempts);
           if (outcome.gone) {
             this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
             this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
           } else if (attempt >= item.maxAttempts) {
             this.st.fail.run('dlq', attempt, now, error, now, item.seq);
           } else {
-            const wait = outcome.retryAfterMs ?? backoffDelayMs(attempt, this.settings.backoff, this.random());
+            const wait = outcome.retryAfterMs ?? backoffDelayMs(Math.max(1, round), this.settings.backoff, this.random());
             this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
           }
         }

@@ -173,7 +173,7 @@ export const deliveriesMethods = {
     params: z.object({ id: z.string().min(1).max(64) }).strict(),
     result: z.object({ item: QueueItemSchema, payload: z.string(), headers: z.record(z.string(), z.string()), attempts: z.array(AttemptSchema) }),
   },
-  /** Back to pending with attempts reset (the attempt history stays); returns how many. */
+  /** Back to pending for another round of `queue.maxAttempts` tries, attempt numbers counting on from the last (the attempt history stays); returns how many. */
   'deliveries.requeue': {
     params: DlqFilterSchema,
     result: z.object({ requeued: z.number() }),

@@ -117,7 +117,7 @@ export function DeadLetters() {
           onCancel={() => setAsking(undefined)}
         >
           {asking === 'requeue'
-            ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending with their attempts reset and are delivered again, with the same webhook-id.`
+            ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending for another round of tries (their attempts count on) and are delivered again, with the same webhook-id.`
             : `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} leave the queue (their attempts stay in the delivery log). You can undo this for a minute.`}
         </Confirm>
       )}
