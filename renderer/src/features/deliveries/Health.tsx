@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
 import { EmptyState, PlotFigure } from '../../ui';
+import { toneOf, useQueueFigures } from './queue-figures';
 
 const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
 const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
@@ -95,16 +96,12 @@ function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number 
 /** The queue's health now (and the rule that set it) and over the last 15 minutes, hour or day. */
 export function Health() {
   const [range, setRange] = useState<Range>('15m');
-  const { data: health } = useRpc('deliveries.health', {}, { refreshOn: ['status.changed'] });
+  const { figures: health } = useQueueFigures();
   const { data: history } = useRpc('deliveries.healthHistory', { range }, { refreshOn: ['status.changed'] });
   return (
     <div className="health">
       {health && (
-        <p
-          className={`health-state tone-${health.status === 'Healthy' ? 'good' : health.status === 'Degraded' ? 'warn' : 'bad'}`}
-          role="status"
-          aria-label="Health state"
-        >
+        <p className={`health-state tone-${toneOf(health.status)}`} role="status" aria-label="Health state">
           <b>{health.status}</b>
           {health.reasons.length ? `: ${health.reasons.join('; ')}` : ': every threshold met'}
         </p>
