@@ -4,5 +4,8 @@ export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
 export { CellCard } from './CellCard';
+export { CopyButton } from './CopyButton';
+export { Drawer } from './Drawer';
+export { NewRows, useHeld, useHoverHold } from './LiveHold';
 export { saveFile } from './save-file';
 export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure';
