@@ -1,6 +1,7 @@
 import type { Command } from './commands';
 import { PANELS, togglePanel } from './Rail';
-import { setUi } from './ui-store';
+import { toggleNotebooksWhole } from './side-panel';
+import { getUi, setUi } from './ui-store';
 
 /** The workbench's own commands: the palette, the theme, the side panels. */
 export function workbenchCommands(): Command[] {
@@ -15,6 +16,14 @@ export function workbenchCommands(): Command[] {
       run: () => setUi((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
     },
     { id: 'panel.close', title: 'Close the side panel', group: 'Workbench', run: () => setUi({ panel: null }) },
+    {
+      id: 'notebooks.wholeWindow',
+      title: 'Notebooks: take the whole window, or share it with the map',
+      group: 'Notebooks',
+      shortcut: 'w',
+      enabled: () => getUi().panel === 'notebooks',
+      run: toggleNotebooksWhole,
+    },
     ...PANELS.map((p) => ({
       id: `panel.${p.id}`,
       title: `Open or close the ${p.title} panel`,
