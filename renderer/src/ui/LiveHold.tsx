@@ -10,6 +10,7 @@ export function useHoverHold(): {
     ref: React.RefObject<HTMLDivElement | null>;
     tabIndex: number;
     onPointerEnter(): void;
+    onPointerMove(): void;
     onPointerLeave(): void;
     onFocus(): void;
     onBlur(e: React.FocusEvent): void;
@@ -25,6 +26,8 @@ export function useHoverHold(): {
       // Focusable itself: a "show" that goes away with its rows leaves the focus here, not lost.
       tabIndex: -1,
       onPointerEnter: () => setPointer(true),
+      // A list that moved under a still pointer (a form above it closed) got no enter: the first move counts as one.
+      onPointerMove: () => setPointer(true),
       // A focused row that scrolled out of the page left without a blur: the focus is looked at again.
       onPointerLeave: () => {
         setPointer(false);
@@ -51,9 +54,11 @@ export function NewRows({ count, onShow }: { count: number; onShow(): void }) {
   return (
     <button
       className="new-rows"
+      // A click leaves the focus where it was: the list follows the pointer again once it leaves.
+      onMouseDown={(e) => e.preventDefault()}
       onClick={(e) => {
-        // The list it shows is where the focus stays (this button goes once they are shown).
-        e.currentTarget.parentElement?.focus();
+        // From the keyboard, the focus stays in the list it shows (this button goes once they are shown).
+        if (document.activeElement === e.currentTarget) e.currentTarget.closest<HTMLElement>('[tabindex="-1"]')?.focus();
         onShow();
       }}
     >

@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { QueueItemInfo } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
-import { CopyButton, NewRows, useHeld, useHoverHold } from '../../ui';
+import { CopyButton, useHeld } from '../../ui';
 import { COLUMNS, columnWidths, layoutOf, setColumnWidth, type Column, type DeadLetterSort } from './dead-letter-columns';
 import { pagesOf, ROWS_PER_PAGE, type DeadLetterFilter } from './dead-letter-query';
 import { useOnQueueChange } from './queue-figures';
@@ -24,6 +24,7 @@ function shortTime(ms: number): string {
 }
 
 interface GridProps {
+  /** The rows the grid shows, as held (DeadLetters holds them still under the pointer). */
   total: number;
   filter: DeadLetterFilter;
   sort: Sort;
@@ -34,33 +35,24 @@ interface GridProps {
   onOpen(id: string): void;
   /** The first page, already fetched with the count. */
   first?: { items: QueueItemInfo[] };
+  /** Whether the rows hold still, and what changes when they are shown anew (a filter, an order, a "show"). */
+  holding: boolean;
+  generation: string;
   /** Fence names by id, for the fence cell's full title. */
   names: ReadonlyMap<string, string>;
 }
 
-/** What the grid shows and holds: the rows of one filter and order, as of its last "show". */
-interface Held {
-  total: number;
-  first?: { items: QueueItemInfo[] };
-}
-
 /**
  * The dead letters as a grid of rows in the accessibility tree: only the rows on screen are in the page,
- * fetched a page of 100 at a time (and the next page ahead) by `deliveries.deadLetters` offsets. Under the
- * pointer (or with focus inside) it holds still: new dead letters wait behind "N new — show" instead of
- * moving the rows being read. The tick column stays put when it scrolls sideways; columns are resized by
- * their header's edge; each id shows whole in its cell's title and copies with its button.
+ * fetched a page of 100 at a time (and the next page ahead) by `deliveries.deadLetters` offsets; while
+ * held, the pages it has stay as they were. The tick column stays put when it scrolls sideways; columns are
+ * resized by their header's edge; each id shows whole in its cell's title and copies with its button.
  */
-export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect, open, onOpen, first, names }: GridProps) {
+export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect, open, onOpen, first, names, holding, generation }: GridProps) {
   const [scroll, setScroll] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const { holding, bind } = useHoverHold();
-  const [shows, setShows] = useState(0);
-  // A new filter or order is shown at once, held or not.
-  const generation = `${JSON.stringify(filter)} ${sort.by} ${sort.descending} ${shows}`;
-  const held = useHeld<Held>({ total, first }, holding, generation);
   const widths = columnWidths.use().widths;
-  const fitted = useFittedWidths(held.first?.items);
+  const fitted = useFittedWidths(first?.items);
   const layout = useMemo(() => layoutOf({ ...fitted, ...widths }), [widths, fitted]);
   const visible = useRowsThatFit(scroller);
   useEffect(() => {
@@ -68,7 +60,7 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
     scroller.current?.scrollTo({ top: 0 });
   }, [JSON.stringify(filter), sort.by, sort.descending]);
   const firstRow = Math.floor(scroll / ROW_PX);
-  const lastRow = Math.min(held.total - 1, firstRow + visible + 2);
+  const lastRow = Math.min(total - 1, firstRow + visible + 2);
   const toggle = (id: string) =>
     onSelect((s) => {
       const next = new Set(s);
@@ -77,8 +69,7 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
     });
   const row = useMemo(() => ({ gridTemplateColumns: layout.template, minWidth: layout.width, width: '100%' }), [layout]);
   return (
-    <div role="grid" aria-label="Dead letters" aria-rowcount={held.total + 1} aria-colcount={COLUMNS.length} className="dlq-grid" {...bind}>
-      <NewRows count={total - held.total} onShow={() => setShows((n) => n + 1)} />
+    <div role="grid" aria-label="Dead letters" aria-rowcount={total + 1} aria-colcount={COLUMNS.length} className="dlq-grid">
       <div className="grid-scroll" ref={scroller} style={{ maxHeight: ROW_PX * (visible + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
         <div role="row" aria-rowindex={1} className="grid-row grid-head" style={row}>
           {COLUMNS.map((c) => (
@@ -112,9 +103,9 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
             </span>
           ))}
         </div>
-        <div style={{ height: held.total * ROW_PX, minWidth: layout.width, position: 'relative' }}>
-          {held.total > 0 &&
-            pagesOf(firstRow, Math.min(held.total - 1, lastRow + AHEAD)).map((page) => (
+        <div style={{ height: total * ROW_PX, minWidth: layout.width, position: 'relative' }}>
+          {total > 0 &&
+            pagesOf(firstRow, Math.min(total - 1, lastRow + AHEAD)).map((page) => (
               <Page
                 key={page}
                 page={page}
@@ -125,7 +116,7 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
                 open={open}
                 onToggle={toggle}
                 onOpen={onOpen}
-                firstPage={page === 0 ? held.first : undefined}
+                firstPage={page === 0 ? first : undefined}
                 holding={holding}
                 generation={generation}
                 row={row}

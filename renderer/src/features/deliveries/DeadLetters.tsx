@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { QueueFigures } from '../../../../shared/rpc';
 import { useMutation, useRpc } from '../../engine';
-import { Confirm, EmptyState } from '../../ui';
+import { Confirm, EmptyState, NewRows, useHeld, useHoverHold } from '../../ui';
 import { DeadLetterDetail } from './DeadLetterDetail';
 import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
@@ -44,6 +44,11 @@ export function DeadLetters() {
   // Unfiltered, the count is the queue's own figure: the one the status bar and the panel's chip show.
   const total = !filtered && figures ? figures.dlq_count : (first?.total ?? 0);
   const scope = scopeOf(filter, selected, total);
+  // Under the pointer (or with focus inside) the grid and its toolbar hold still: what comes meanwhile waits behind "N new — show".
+  const { holding, bind } = useHoverHold();
+  const [shows, setShows] = useState(0);
+  const generation = `${JSON.stringify(filter)} ${sort.by} ${sort.descending} ${shows}`;
+  const held = useHeld({ total: first?.total ?? 0, first }, holding, generation);
 
   // A new filter or order starts from the top with nothing ticked.
   useEffect(() => {
@@ -121,65 +126,70 @@ export function DeadLetters() {
       )}
       {error && <p role="alert">{error.message}</p>}
 
-      <div className="toolbar dlq-actions">
-        <span role="status" className="muted">
-          {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
-          {filtered ? ' matching the filter' : ''}
-          {selected.size ? ` · ${selected.size} selected` : ''}
-        </span>
-        <button disabled={total === 0 || requeue.pending} onClick={() => setAsking('requeue')} title={`Requeue ${scope.words}`}>
-          Requeue
-        </button>
-        <button className="danger" disabled={total === 0 || discard.pending} onClick={() => setAsking('discard')} title={`Discard ${scope.words}`}>
-          Discard
-        </button>
-      </div>
-      {asking && (
-        <Confirm
-          title={asking === 'requeue' ? `Requeue ${scope.count.toLocaleString()} dead letters?` : `Discard ${scope.count.toLocaleString()} dead letters?`}
-          confirm={`${asking === 'requeue' ? 'Requeue' : 'Discard'} ${scope.count.toLocaleString()}`}
-          danger={asking === 'discard'}
-          onConfirm={() => void run()}
-          onCancel={() => setAsking(undefined)}
-        >
-          {asking === 'requeue'
-            ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending for another round of tries (their attempts count on) and are delivered again, with the same webhook-id.`
-            : `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} leave the queue (their attempts stay in the delivery log). You can undo this for a minute.`}
-        </Confirm>
-      )}
-      {(requeue.error ?? discard.error) && <p role="alert">{(requeue.error ?? discard.error)!.message}</p>}
-      {undo && (
-        <p className="toast" role="status">
-          Discarded {undo.count.toLocaleString()} dead letter{undo.count === 1 ? '' : 's'}.{' '}
-          <button
-            onClick={() => {
-              void restore.run({ batch: undo.batch });
-              setUndo(undefined);
-            }}
-          >
-            Undo
+      <div className="dlq-hold" {...bind}>
+        <div className="toolbar dlq-actions">
+          <span role="status" className="muted">
+            {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
+            {filtered ? ' matching the filter' : ''}
+            {selected.size ? ` · ${selected.size} selected` : ''}
+          </span>
+          <button disabled={total === 0 || requeue.pending} onClick={() => setAsking('requeue')} title={`Requeue ${scope.words}`}>
+            Requeue
           </button>
-        </p>
-      )}
+          <button className="danger" disabled={total === 0 || discard.pending} onClick={() => setAsking('discard')} title={`Discard ${scope.words}`}>
+            Discard
+          </button>
+          <NewRows count={(first?.total ?? 0) - held.total} onShow={() => setShows((n) => n + 1)} />
+        </div>
+        {asking && (
+          <Confirm
+            title={asking === 'requeue' ? `Requeue ${scope.count.toLocaleString()} dead letters?` : `Discard ${scope.count.toLocaleString()} dead letters?`}
+            confirm={`${asking === 'requeue' ? 'Requeue' : 'Discard'} ${scope.count.toLocaleString()}`}
+            danger={asking === 'discard'}
+            onConfirm={() => void run()}
+            onCancel={() => setAsking(undefined)}
+          >
+            {asking === 'requeue'
+              ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending for another round of tries (their attempts count on) and are delivered again, with the same webhook-id.`
+              : `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} leave the queue (their attempts stay in the delivery log). You can undo this for a minute.`}
+          </Confirm>
+        )}
+        {(requeue.error ?? discard.error) && <p role="alert">{(requeue.error ?? discard.error)!.message}</p>}
+        {undo && (
+          <p className="toast" role="status">
+            Discarded {undo.count.toLocaleString()} dead letter{undo.count === 1 ? '' : 's'}.{' '}
+            <button
+              onClick={() => {
+                void restore.run({ batch: undo.batch });
+                setUndo(undefined);
+              }}
+            >
+              Undo
+            </button>
+          </p>
+        )}
 
-      {first && total === 0 ? (
-        <EmptyState title={filtered ? 'No dead letters match the filter' : 'No dead letters'}>
-          Deliveries that run out of attempts, or that a receiver refuses for good, wait here to be inspected, fixed and requeued.
-        </EmptyState>
-      ) : (
-        <DeadLetterGrid
-          total={total}
-          filter={filter}
-          sort={sort}
-          onSort={setSort}
-          selected={selected}
-          onSelect={setSelected}
-          open={open}
-          onOpen={setOpen}
-          first={first}
-          names={names}
-        />
-      )}
+        {first && total === 0 ? (
+          <EmptyState title={filtered ? 'No dead letters match the filter' : 'No dead letters'}>
+            Deliveries that run out of attempts, or that a receiver refuses for good, wait here to be inspected, fixed and requeued.
+          </EmptyState>
+        ) : (
+          <DeadLetterGrid
+            total={held.total}
+            first={held.first}
+            holding={holding}
+            generation={generation}
+            filter={filter}
+            sort={sort}
+            onSort={setSort}
+            selected={selected}
+            onSelect={setSelected}
+            open={open}
+            onOpen={setOpen}
+            names={names}
+          />
+        )}
+      </div>
       {open && <DeadLetterDetail id={open} onClose={() => setOpen(undefined)} />}
     </div>
   );
