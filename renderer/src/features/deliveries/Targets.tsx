@@ -16,23 +16,30 @@ function inWords(ms: number): string {
   return s < 90 ? `in ${s} s` : `in ${Math.round(s / 60)} min`;
 }
 
-/** Enabled, disabled (and why), unreachable or refusing (why, and when it is tried next), or failing: what an operator sees first about a target. */
-export function targetState(t: TargetInfo, figures: TargetFigures | undefined, now: number): { label: string; tone: 'good' | 'warn' | 'bad' } {
-  if (!t.enabled) return { label: t.disabledReason ? `Disabled: ${t.disabledReason}` : 'Disabled', tone: 'bad' };
-  if (t.secretRef && t.secretFound === false) return { label: `Failing: signing secret "${t.secretRef}" not found`, tone: 'bad' };
+/**
+ * What an operator sees first about a target: its state in a word (enabled, disabled, unreachable,
+ * refusing, failing) and, when it is not delivering, why and what happens next, in a sentence.
+ */
+export function targetState(t: TargetInfo, figures: TargetFigures | undefined, now: number): { label: string; why?: string; tone: 'good' | 'warn' | 'bad' } {
+  if (!t.enabled) return { label: 'Disabled', why: t.disabledReason, tone: 'bad' };
+  if (t.secretRef && t.secretFound === false)
+    return { label: 'Failing', why: `its signing secret "${t.secretRef}" is not found: set it, and its deliveries go out at their next try`, tone: 'bad' };
   const last = figures?.last_attempt;
   if (last && last.status !== 'success') {
-    const what = last.http_status ? `Refusing: ${last.error ?? `HTTP ${last.http_status}`}` : `Unreachable: ${last.error ?? last.status}`;
     const retry = figures?.next_retry_at;
     const next = !figures?.pending_count
-      ? 'what it could not take is in the dead letters'
+      ? 'what it could not take waits in the dead letters'
       : retry
         ? `tried again at ${clock(retry)} (${inWords(retry - now)})`
         : 'tried again when its turn comes';
-    return { label: `${what} — last tried ${clock(last.at)}; ${next}`, tone: 'bad' };
+    return {
+      label: last.http_status ? 'Refusing' : 'Unreachable',
+      why: `${last.error ?? (last.http_status ? `HTTP ${last.http_status}` : last.status)} — last tried ${clock(last.at)}; ${next}.`,
+      tone: 'bad',
+    };
   }
   if (figures?.success_rate_percent != null && figures.success_rate_percent < 95)
-    return { label: `Failing: ${figures.success_rate_percent} % delivered in the last hour`, tone: 'warn' };
+    return { label: 'Failing', why: `${figures.success_rate_percent} % delivered in the last hour.`, tone: 'warn' };
   return { label: 'Enabled', tone: 'good' };
 }
 
@@ -95,6 +102,11 @@ function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures
         <b>{t.id}</b>
         <span className={`badge tone-${state.tone}`}>{state.label}</span>
       </div>
+      {state.why && (
+        <p className={`target-why tone-${state.tone}`} aria-label={`Why ${t.id} is ${state.label.toLowerCase()}`}>
+          {state.why}
+        </p>
+      )}
       <div className="muted mono target-where">{t.kind === 'webhook' ? t.url : `NATS ${t.subject}`}</div>
       <dl className="figures target-figures">
         <dt>Delivered, last hour</dt>
