@@ -48,6 +48,21 @@ describe('the queue’s figures', () => {
     q.close();
   });
 
+  it('keep the hour of a target removed within it in the totals (and the health they make)', () => {
+    const q = open();
+    q.targets.upsert({ id: 'gone', kind: 'webhook', url: 'http://127.0.0.1:9/g', timeoutMs: 1000, concurrency: 4 });
+    q.enqueue([fenceEventOf('F', 'd', now)]);
+    q.record(
+      q.claim('w', 10).map((item) => ({ item, outcome: FAILED_500 })),
+      'w',
+    );
+    q.targets.remove('gone');
+    const f = q.figures();
+    expect(f).toMatchObject({ attempted_last_hour: 1, delivered_last_hour: 0, success_rate_percent: 0, status: 'Degraded' });
+    expect(f.targets.map((t) => t.target_id)).not.toContain('gone');
+    q.close();
+  });
+
   it('say why a failing target fails and when it is tried next; its revision grows with each', () => {
     const q = open(3);
     q.targets.upsert({ id: 'down', kind: 'webhook', url: 'http://127.0.0.1:9/d', timeoutMs: 1000, concurrency: 4 });

@@ -59,14 +59,17 @@ export function queueFigures(
   let attempted = 0;
   let delivered = 0;
   let latencySum = 0;
+  // The hour's totals count a target removed within it too: what it was sent still happened.
+  for (const id of recent.targets()) {
+    // The in-process feed always succeeds at once: counting it would flatter the delivery figures.
+    if (id === FEED_TARGET) continue;
+    const r = recent.target(id, now);
+    attempted += r.attempted;
+    delivered += r.delivered;
+    latencySum += (r.latencyMs ?? 0) * r.delivered;
+  }
   const perTargetFigures = targets.map((t) => {
     const r = recent.target(t.id, now);
-    // The in-process feed always succeeds at once: counting it would flatter the delivery figures.
-    if (t.id !== FEED_TARGET) {
-      attempted += r.attempted;
-      delivered += r.delivered;
-      latencySum += (r.latencyMs ?? 0) * r.delivered;
-    }
     const failing = r.last !== null && r.last.status !== 'success' && (open.get(t.id) ?? 0) > 0;
     return {
       target_id: t.id,

@@ -105,6 +105,11 @@ export class RecentActivity {
     return { attempted, delivered, latencyMs: delivered ? latency / delivered : null, last: last && last.at > now - MINUTES * MINUTE_MS ? last : null };
   }
 
+  /** Every target attempted in the last hour, removed ones too. */
+  targets(): IterableIterator<string> {
+    return this.attempts.keys();
+  }
+
   /** Every fence with events in the last hour: how many, and how many in each of the last `minutes` minutes. */
   fences(now: number, minutes: number): Record<string, { last_hour: number; per_minute: number[] }> {
     const out: Record<string, { last_hour: number; per_minute: number[] }> = {};

@@ -283,6 +283,7 @@ describe('the dead letters', () => {
     expect(waiting).toBeGreaterThan(0);
     // Away from it, it follows the queue again.
     await page.mouse.click(30, 600);
-    await expect.poll(async () => Number(await grid().getAttribute('aria-rowcount')) - 1, { timeout: 30_000 }).toBe(await engineDeadLetters());
+    // (The engine's count read each time: the pile-up's last items are still being tried.)
+    await expect.poll(async () => Number(await grid().getAttribute('aria-rowcount')) - 1 - (await engineDeadLetters()), { timeout: 30_000 }).toBe(0);
   });
 });
