@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'renderer/src/**/*.test.ts', 'electron/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'renderer/src/**/*.test.ts', 'electron/**/*.test.ts', 'build/**/*.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
 import { sqlCommand, type SqlFormat } from './notebooks';
-import { startEngine } from './engine';
+import { sessionSecrets } from './connections';
+import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
 import { Simulator, publishSimulation } from './simulator';
 
@@ -41,7 +42,10 @@ function staticDir(): string {
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const engine = await startEngine({ argv });
+  // A password typed into the Connections screen serves this run; the note says how to keep one.
+  const note =
+    'web mode keeps a secret for this run only: to keep it, set HEXWATCH_NATS_PASSWORD (HEXWATCH_NATS_TOKEN, HEXWATCH_TILE38_PASSWORD) or a password file';
+  const engine = await startEngineHost({ argv, connectionSecrets: sessionSecrets(note) });
   const bridge = await startWebBridge({
     engine,
     host: engine.config.server.host,

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
-import { ConfigError, configHandlers, loadConfig, type Config, type LoadOptions } from './config';
+import { configHandlers, loadConfig, readsNats, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
+import { connectionsHandlers, type ConnectionsHost } from './connections';
 import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
-import { HistoryStore, PositionBatch, RollSchedule, historyHandlers, historyOptionsOf } from './history';
+import { PositionBatch, RollSchedule, historyHandlers, historyOptionsOf, openHistoryRoom } from './history';
 import { PositionIngest, PositionSinks } from './ingest';
 import { ClientJobs, jobsHandlers } from './jobs';
-import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames, type FrameLayer } from './heatmap';
-import { MarketService, marketHandlers } from './market';
+import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames } from './heatmap';
+import { marketFrameLayer, marketHandlers, openMarketRoom } from './market';
 import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
 import { playbackHandlers } from './playback';
 import { PreferencesFile, preferencesHandlers } from './preferences';
@@ -15,6 +16,8 @@ import { quarantineHandlers } from './quarantine';
 import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
 import { dispatch, optionalRoom, roomOff, type Handlers } from './rpc';
 import { SimulatedSource } from './simulator';
+import { DemoService, demoHandlers } from './demo';
+import { isNewDataDir } from './data-dir';
 import { engineStatus, startStatusChannel, statusHandlers } from './status';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
@@ -46,6 +49,8 @@ export interface EngineOptions extends LoadOptions {
   secrets?: Secrets;
   /** Stores a webhook signing secret in the OS keychain (the desktop app). */
   saveSecret?: (name: string, value: string) => void;
+  /** What started the engine and can start it over with new connections (engine-host.ts). */
+  connections?: ConnectionsHost;
 }
 
 interface ClientState {
@@ -63,7 +68,7 @@ interface ClientState {
 
 /**
  * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
- * source (the simulator, or NATS ingest committing into history), one fan-out of accepted positions to
+ * source (NATS ingest or the simulator, each committing into history), one fan-out of accepted positions to
  * the sinks the rooms register (heatmap and rate, fences, market), one path of fence events (fences and
  * surge alerts into the delivery queue, the live feed behind it), each room's channels and RPC handlers.
  * Each room runs its own timers; the engine starts and stops them in order.
@@ -73,11 +78,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
-  // Settings that only make sense together are refused before anything opens.
-  const useNats = config.source === 'nats' || (config.source === 'auto' && config.nats.servers.length > 0);
-  if (useNats && config.nats.servers.length === 0) throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  const useNats = readsNats(config);
   const tile38 = tile38Settings(config.tile38, config.nats, env);
   mkdirSync(dataDir, { recursive: true });
+  const fresh = isNewDataDir(dataDir);
 
   const live = new LiveAggregator({ windowMs: config.live.windowS * 1000, bucketMs: config.live.bucketS * 1000, resolution: config.live.maxResolution });
   const meter = new RateMeter();
@@ -101,14 +105,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const fences = optionalRoom('fences', () => new FenceService({ dataDir, sink: fenceEvents, tile38, nats: config.nats, env, clock, log }), log);
   if (fences.room) positions.add(fences.room.acceptPositions);
 
-  // NATS: positions are committed to history first, then accepted, then acked.
-  const history = useNats ? await HistoryStore.open({ dataDir, ...historyOptionsOf(config.history), log }) : undefined;
-  const nats = history
+  // Positions are committed to history first, then accepted (and, from NATS, acked); with the simulator the engine runs on without it.
+  const historyRoom = await openHistoryRoom({ dataDir, ...historyOptionsOf(config.history), log }, useNats);
+  const history = historyRoom.room;
+  const nats = useNats
     ? new PositionIngest({
         nats: config.nats,
         maxMessageBytes: config.ingest.maxMessageBytes,
         env,
-        sink: history,
+        sink: historyRoom.need(),
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
         warnShared: !tile38,
         onCommitted: (rows, highWater) => positions.accept(rows, { stream: config.nats.stream, seq: highWater }),
@@ -116,38 +121,30 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       })
     : undefined;
   // The market: supply from accepted positions, demand from its stream (NATS) or from the simulator.
-  const market = config.market.enabled
-    ? optionalRoom(
-        'the market',
-        () =>
-          new MarketService({
-            dataDir,
-            settings: config.market,
-            nats: useNats ? config.nats : undefined,
-            env,
-            maxMessageBytes: config.ingest.maxMessageBytes,
-            quarantine: history ? (stream, rows, committed) => history.commit({ stream, rows: new PositionBatch(0), quarantined: rows, committed }) : undefined,
-            onChanged: (change) => broadcast('market.changed', change),
-            alerts: fenceEvents,
-            clock,
-            log,
-          }),
-        log,
-      )
-    : roomOff<MarketService>('the market is off (market.enabled)');
+  const market = openMarketRoom(config, useNats, {
+    dataDir,
+    env,
+    maxMessageBytes: config.ingest.maxMessageBytes,
+    quarantine: nats && ((stream, rows, committed) => historyRoom.need().commit({ stream, rows: new PositionBatch(0), quarantined: rows, committed })),
+    onChanged: (change) => broadcast('market.changed', change),
+    alerts: fenceEvents,
+    clock,
+    log,
+  });
   if (market.room) positions.add(market.room.addPositions);
   // Positions a crash left between their commit and their events' commit go through the fences first.
-  if (history && delivery.room && fences.room)
+  if (nats && history && delivery.room && fences.room)
     await catchUpFences(history, fences.room, config.nats.stream, delivery.room.queue.highWater(config.nats.stream), log);
   await nats?.start();
 
-  // Without NATS the simulator is the source, and makes up the market's demand too.
-  const simulator = useNats ? undefined : new SimulatedSource(config.simulator, { positions: positions.accept, demand: market.room?.addDemand, clock });
+  // Without NATS the simulator is the source (committed to the history, then accepted, as NATS's), and makes up the market's demand too.
+  const simulator = useNats ? undefined : new SimulatedSource(config, { history, positions: positions.accept, market: market.room, clock, log });
+  // A new data dir starts with demo fences and, written in the background, the walkers' past hours.
+  const demo = simulator && new DemoService(config, { dataDir, fresh, history, fences: fences.room?.registry, market: market.room, clock, log });
+  demo?.start();
   simulator?.start();
-
   const roll = history && new RollSchedule(history, config.history.rollIntervalS * 1000, clock, log);
   roll?.start();
-  const needHistory = history ? () => history : roomOff<HistoryStore>('history is kept for NATS ingest: set nats.servers').need;
 
   const status = engineStatus({
     version: options.version ?? '0.1.0',
@@ -159,6 +156,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ingest: nats,
     delivery: () => ({ service: delivery.room, error: delivery.error }),
     market: () => market.room,
+    demo: () => demo?.status(),
   });
 
   // The notebook thread starts when a notebook first runs a query; a client that goes drops its queries there.
@@ -171,23 +169,24 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   );
   let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
-  const marketFrames: FrameLayer = (viewport, resolution, now) =>
-    market.room?.frames.build(viewport.bounds, resolution, now, config.market.tickS * 1000, config.live.maxFrameCells);
+  const marketFrames = marketFrameLayer(() => market.room, config);
 
   const handlers: Handlers<ClientState> = {
     ...statusHandlers<ClientState>(status),
     ...configHandlers<ClientState>(config, dataDir, settingsPath),
     ...heatmapHandlers<ClientState>(live, config.live, clock, marketFrames),
-    ...historyHandlers<ClientState>(needHistory, clock),
-    ...quarantineHandlers<ClientState>(() => needHistory().quarantine, clock),
+    ...historyHandlers<ClientState>(historyRoom.need, clock),
+    ...quarantineHandlers<ClientState>(() => historyRoom.need().quarantine, clock),
     ...deliveryHandlers<ClientState>(delivery.need),
     ...fenceHandlers<ClientState>(fences.need, dataDir),
     ...basemapHandlers<ClientState>(),
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
+    ...connectionsHandlers<ClientState>(loadConfig(options), options.connections, env),
     ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
+    ...demoHandlers<ClientState>(demo ? () => demo : roomOff<DemoService>('the demo is made on a new data dir with the simulator').need),
   };
 
   const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
@@ -233,7 +232,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       };
     },
     async stop() {
-      simulator?.stop();
+      await demo?.stop();
+      await simulator?.stop();
       roll?.stop();
       await nats?.stop();
       await fences.room?.stop();

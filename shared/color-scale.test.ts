@@ -11,7 +11,7 @@ describe('colour scales', () => {
     expect(colorAt(THERMAL, Number.NaN)).toEqual([0, 0, 139, 50]);
   });
 
-  it('makes quiet cells more transparent than busy ones on every scale', () => {
+  it('never makes a busier cell more transparent than a quieter one, on every scale', () => {
     for (const stops of [THERMAL, VIRIDIS]) {
       const lut = colorLut(stops);
       expect(lut.length).toBe(1024);

@@ -3,7 +3,7 @@
 export type Rgba = readonly [number, number, number, number];
 export type ColorStops = readonly (readonly [number, Rgba])[];
 
-/** The heatmap's thermal scale; low values are more transparent, so quiet cells fade into the map. */
+/** A rainbow, kept as a choice: its lightness rises and falls, so it is not ordered for every reader; low values are more transparent. */
 export const THERMAL: ColorStops = [
   [0.0, [0, 0, 139, 50]],
   [0.2, [0, 0, 255, 100]],
@@ -13,22 +13,29 @@ export const THERMAL: ColorStops = [
   [1.0, [255, 0, 0, 255]],
 ];
 
-/** Viridis, for readers who cannot tell red from green. */
+/**
+ * The default: viridis from its 40 % point up (teal, green, yellow), opaque. Its lightness only rises, so it
+ * reads in order, in grey and with any colour vision; its darker first 40 % is left out because that purple
+ * vanishes into the dark basemap, and the teal it starts at stands 3:1 off both themes' land and water
+ * (renderer/src/map/basemap-colours.test.ts).
+ */
 export const VIRIDIS: ColorStops = [
-  [0.0, [68, 1, 84, 90]],
-  [0.25, [59, 82, 139, 140]],
-  [0.5, [33, 145, 140, 190]],
-  [0.75, [94, 201, 98, 225]],
-  [1.0, [253, 231, 37, 255]],
+  [0 / 6, [42, 120, 142, 255]],
+  [1 / 6, [33, 145, 140, 255]],
+  [2 / 6, [34, 168, 132, 255]],
+  [3 / 6, [68, 191, 112, 255]],
+  [4 / 6, [122, 209, 81, 255]],
+  [5 / 6, [189, 223, 38, 255]],
+  [6 / 6, [253, 231, 37, 255]],
 ];
 
-export const COLOR_SCALES = { thermal: THERMAL, viridis: VIRIDIS } as const;
+export const COLOR_SCALES = { viridis: VIRIDIS, thermal: THERMAL } as const;
 
 /**
- * Two scales with a fixed domain, diverging at 1.0 on a log scale from 1/5 to 5. Balance (supply per
- * demand): red where demand outruns supply, clear at 1, blue where supply is idle. Surge: clear at 1.0
- * (no surge) rising through amber to deep red at the 5.0 cap — the upper arm of the same divergence,
- * since a surge multiplier is never below 1.
+ * Two scales with a fixed domain, on a log scale. Balance (supply per demand) diverges at 1.0, from 1/5 to
+ * 5: red where demand outruns supply, clear at 1, blue where supply is idle. Surge is sequential, since a
+ * surge multiplier is never below 1: clear at 1.0 (no surge) rising through amber to deep red at the 5.0
+ * cap — the README says the same.
  */
 export const BALANCE: ColorStops = [
   [0.0, [178, 24, 43, 230]],
@@ -59,6 +66,8 @@ export function fixedScaleTicks(metric: 'surge' | 'ratio'): [number, number][] {
   return values.map((v) => [v, fixedScaleT(metric, v)]);
 }
 export type ColorScaleName = keyof typeof COLOR_SCALES;
+/** What the heatmap is coloured with until the analyst chooses. */
+export const DEFAULT_SCALE: ColorScaleName = 'viridis';
 
 export function colorAt(stops: ColorStops, t: number): [number, number, number, number] {
   const x = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0;

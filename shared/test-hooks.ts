@@ -21,6 +21,8 @@ export interface HeatmapLayerStats {
   lastApplyMs: number;
   max: number;
   windowMs: number;
+  /** The end of the frame's window (epoch ms): which moment a playback frame shows. */
+  windowEnd: number;
   /** The legend's ticks for the frame's values under the scale mode: [value, position along the bar]. */
   ticks: [number, number][];
   /** What the last frame drawn counts: the live window, or the market. */
@@ -40,8 +42,16 @@ export interface TestHooks {
   hexWidthsPx(n: number): number[];
   /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */
   cellPoint(): { x: number; y: number; hex: string } | undefined;
+  /** Where on the map (px from its top left) the centres of the `n` quietest cells on screen are (the smallest values above 0), quietest first. */
+  quietCellPoints(n: number): { x: number; y: number; hex: string; value: number }[];
+  /** The offline basemap's colours under the theme shown now (#rrggbb): what a cell must stand off. */
+  basemapColours(): { land: string; ocean: string };
+  /** Every command registered (whether it applies now or not), as the palette would name it. */
+  commands(): { id: string; group: string; title: string; shortcut?: string }[];
   /** The ids of every deck.gl layer drawn now. */
   layerIds(): string[];
+  /** The Layers list as the map's composer holds it, top first: each layer's composer id, name, kind, and the analyst's settings. */
+  layerRows(): { id: string; name: string; kind: string; visible: boolean; opacity: number }[];
   /** The colour a cell of the last frame is drawn in, the one it eases to, and its value. */
   cellColour(hex: string): { shown: number[]; target: number[]; value: number } | undefined;
   /** The drawing tool's mode ('static' when nothing is drawn) and how many shapes it holds. */

@@ -1,4 +1,5 @@
 import { DuckDBTimestampMillisecondsValue } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isFixTime } from '../../shared/position';
@@ -40,12 +41,31 @@ export async function archiveFenceEvents(
   dataDir: string,
   options: { recordedBefore?: number } = {},
 ): Promise<{ events: number; parts: number }> {
-  const root = join(dataDir, 'archive');
   const mark = log.archiveMark();
-  removeOrphans(join(root, TABLE), mark);
+  removeOrphans(join(dataDir, 'archive', TABLE), mark);
   const rows = log.after(mark, options.recordedBefore);
   if (rows.length === 0) return { events: 0, parts: 0 };
-  const byHour = new Map<number, typeof rows>();
+  const written = await writeFenceEventParts(dataDir, rows, (list) => `${list[0].id}-${list[list.length - 1].id}`);
+  log.setArchiveMark(rows[rows.length - 1].id);
+  return written;
+}
+
+/**
+ * Events of the past that never went through the queue (the demo's: id 0, never delivered), as parts of
+ * their own, `part-<tag>-<uuid>.parquet`: the log's mark and its orphan sweep never touch them.
+ */
+export function archivePastFenceEvents(dataDir: string, events: readonly LoggedEvent[], tag: string): Promise<{ events: number; parts: number }> {
+  return writeFenceEventParts(dataDir, events, () => `${tag}-${randomUUID()}`);
+}
+
+/** Events into hourly parts, each named by `name` (of its events); an event whose time is not one is left out. */
+async function writeFenceEventParts(
+  dataDir: string,
+  rows: readonly LoggedEvent[],
+  name: (list: LoggedEvent[]) => string,
+): Promise<{ events: number; parts: number }> {
+  const root = join(dataDir, 'archive');
+  const byHour = new Map<number, LoggedEvent[]>();
   // An event whose time is not one (a corrupt event, dead-lettered in the queue) has no hour to go to:
   // it stays in the queue for inspection, and the archive moves past it.
   for (const r of rows.filter((row) => isFixTime(row.ts))) {
@@ -74,7 +94,7 @@ export async function archiveFenceEvents(
         appender.endRow();
       }
       appender.closeSync();
-      const path = join(root, partPath(TABLE, hour, `${list[0].id}-${list[list.length - 1].id}`));
+      const path = join(root, partPath(TABLE, hour, name(list)));
       const tmp = tmpPathOf(path);
       mkdirSync(dirname(path), { recursive: true });
       // ts as an instant (TIMESTAMPTZ), as in the positions archive.
@@ -83,7 +103,6 @@ export async function archiveFenceEvents(
       renameSync(tmp, path);
     }
   });
-  log.setArchiveMark(rows[rows.length - 1].id);
   return { events: [...byHour.values()].reduce((n, list) => n + list.length, 0), parts: byHour.size };
 }
 

@@ -6,7 +6,8 @@
 export { DAY_MS, HOUR_MS, hourDir, hourPartition, hourStart, partPath, retentionBound, rollCutoff, sqlString, tmpPathOf } from './layout';
 export { globMatches, UTC_SESSION, withScratchDuckDB } from './scratch-duckdb';
 export { durableRename, exists, rmdirIfEmpty, unlinkIfPresent } from './durable-files';
-export { archiveFenceEvents, type EventSource, type LoggedEvent } from './fence-events-writer';
+export { archiveFenceEvents, archivePastFenceEvents, type EventSource, type LoggedEvent } from './fence-events-writer';
 export { archivedEvents, countArchivedEvents, type ArchivedEventFilter } from './fence-events-reader';
 export { readArchivedPositions, type ArchivedPositionChunk } from './positions-reader';
+export { removeTaggedParts } from './tagged-parts';
 export { archiveMarketSnapshots, MARKET_TABLE, type MarketSnapshot } from './market-writer';

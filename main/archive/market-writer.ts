@@ -24,7 +24,12 @@ export interface MarketSnapshot {
  * row per cell and moment (`kind` NULL), and one per cell, moment and kind, each with its surge and ratio,
  * so a notebook asks how surge moved: `SELECT ts, max(surge) FROM market GROUP BY 1`.
  */
-export async function archiveMarketSnapshots(dataDir: string, snapshots: readonly MarketSnapshot[]): Promise<{ rows: number; parts: number }> {
+export async function archiveMarketSnapshots(
+  dataDir: string,
+  snapshots: readonly MarketSnapshot[],
+  /** Names the parts `part-<tag>-<uuid>.parquet` (the demo's, to find them again). */
+  tag?: string,
+): Promise<{ rows: number; parts: number }> {
   const byHour = new Map<number, MarketSnapshot[]>();
   for (const s of snapshots) byHour.set(hourStart(s.at), [...(byHour.get(hourStart(s.at)) ?? []), s]);
   let rows = 0;
@@ -55,7 +60,7 @@ export async function archiveMarketSnapshots(dataDir: string, snapshots: readonl
         for (const [key, kind, supply, demand] of s.kinds) row(at, s.resolution, key, kind, supply, demand);
       }
       appender.closeSync();
-      const path = join(dataDir, 'archive', partPath(MARKET_TABLE, hour, randomUUID()));
+      const path = join(dataDir, 'archive', partPath(MARKET_TABLE, hour, tag ? `${tag}-${randomUUID()}` : randomUUID()));
       const tmp = tmpPathOf(path);
       mkdirSync(dirname(path), { recursive: true });
       await c.run(`COPY (SELECT ts::TIMESTAMPTZ AS ts, * EXCLUDE (ts) FROM m ORDER BY ts, cell) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);

@@ -1,3 +1,4 @@
 export { ConfigSchema, type Config, type ConfigInput } from './schema';
-export { ConfigError, loadConfig, defaultDataDir, envName, type LoadedConfig, type LoadOptions } from './load';
+export { ConfigError, FLAG_ALIASES, loadConfig, readsNats, defaultDataDir, envName, leafPaths, type LoadedConfig, type LoadOptions } from './load';
 export { configHandlers } from './config-handlers';
+export { saveSettings } from './settings-file';

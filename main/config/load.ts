@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema';
 
 /** An invalid setting: the message names each key, the problem and where the value came from. */
@@ -12,6 +13,8 @@ export interface LoadedConfig {
   config: Config;
   dataDir: string;
   settingsPath: string;
+  /** Where each setting that is not a default came from: the settings file's path, a HEXWATCH_* variable, or a --flag. */
+  origins: Record<string, string>;
 }
 
 export interface LoadOptions {
@@ -21,10 +24,10 @@ export interface LoadOptions {
   defaultDataDir?: string;
 }
 
-type Tree = { [key: string]: unknown };
+export type Tree = { [key: string]: unknown };
 
 /** Flags that read better than their dotted keys. */
-const ALIASES: Record<string, string> = {
+export const FLAG_ALIASES: Readonly<Record<string, string>> = {
   port: 'server.port',
   host: 'server.host',
   devices: 'simulator.devices',
@@ -68,7 +71,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     origin.set(path, name);
   }
   for (const { key, raw } of flags) {
-    const path = ALIASES[key] ?? key;
+    const path = FLAG_ALIASES[key] ?? key;
     if (!leaves.includes(path)) {
       throw new ConfigError(`invalid settings:\n  ${path}: unknown setting (from --${key})${suggest(path, leaves)}`);
     }
@@ -77,19 +80,33 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
 
   const result = ConfigSchema.safeParse(merged);
-  if (!result.success) {
-    const lines = result.error.issues.flatMap((issue) => {
-      const base = issue.path.map(String).join('.');
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (base ? `${base}.${k}` : k)) : [base];
-      return keys.map((key) => {
-        const what = issue.code !== 'unrecognized_keys' ? issue.message : (SECRETS[key] ?? `unknown setting${suggest(key, leaves)}`);
-        const from = origin.get(key) ?? (issue.code === 'unrecognized_keys' ? settingsPath : undefined);
-        return `  ${key || '(root)'}: ${what}${from ? ` (from ${from})` : ''}`;
-      });
+  if (!result.success) throw new ConfigError(`invalid settings:\n${describeIssues(result.error, origin, settingsPath, leaves).join('\n')}`);
+  // Settings that only make sense together are refused before anything opens.
+  if (result.data.source === 'nats' && result.data.nats.servers.length === 0)
+    throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  return { config: result.data, dataDir, settingsPath, origins: Object.fromEntries(origin) };
+}
+
+/** Whether the engine reads positions from NATS under these settings (else the simulator). */
+export const readsNats = (c: Pick<Config, 'source' | 'nats'>) => c.source === 'nats' || (c.source === 'auto' && c.nats.servers.length > 0);
+
+/** Each problem as `  key: what (from where)`: the key, not zod's path; a secret says where it belongs instead. */
+export function describeIssues(error: z.ZodError, origin: ReadonlyMap<string, string>, settingsPath: string, leaves: readonly string[]): string[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join('.');
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (base ? `${base}.${k}` : k)) : [base];
+    return keys.map((key) => {
+      const what = issue.code !== 'unrecognized_keys' ? issue.message : (SECRETS[key] ?? `unknown setting${suggest(key, leaves)}`);
+      const from = originOf(origin, key) ?? (issue.code === 'unrecognized_keys' ? settingsPath : undefined);
+      return `  ${key || '(root)'}: ${what}${from ? ` (from ${from})` : ''}`;
     });
-    throw new ConfigError(`invalid settings:\n${lines.join('\n')}`);
-  }
-  return { config: result.data, dataDir, settingsPath };
+  });
+}
+
+/** Where a key's value came from; an array element's is its array's (nats.servers.0 → nats.servers). */
+function originOf(origin: ReadonlyMap<string, string>, key: string): string | undefined {
+  for (let k = key; k; k = k.slice(0, Math.max(0, k.lastIndexOf('.')))) if (origin.has(k)) return origin.get(k);
+  return undefined;
 }
 
 /** The HEXWATCH_* variable of a dotted key: simulator.ratePerSec → HEXWATCH_SIMULATOR_RATE_PER_SEC. */
@@ -125,7 +142,7 @@ function parseFlags(argv: readonly string[]): { dataDirFlag?: string; flags: { k
   return { dataDirFlag, flags };
 }
 
-function readSettingsFile(path: string): Tree {
+export function readSettingsFile(path: string): Tree {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -180,7 +197,7 @@ function coerce(raw: string, example: unknown, path: string, from: string): unkn
   return raw;
 }
 
-function suggest(key: string, leaves: string[]): string {
+function suggest(key: string, leaves: readonly string[]): string {
   const last = key.split('.').pop() ?? key;
   const near = leaves.filter((l) => distance(l.split('.').pop() ?? l, last) <= 2);
   return near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
@@ -201,7 +218,7 @@ function* leafEntries(tree: Tree, prefix = ''): Generator<[string, unknown]> {
   }
 }
 
-function isTree(v: unknown): v is Tree {
+export function isTree(v: unknown): v is Tree {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -209,7 +226,7 @@ function getPath(tree: Tree, path: string): unknown {
   return path.split('.').reduce<unknown>((t, k) => (isTree(t) ? t[k] : undefined), tree);
 }
 
-function setPath(tree: Tree, path: string, value: unknown): void {
+export function setPath(tree: Tree, path: string, value: unknown): void {
   const keys = path.split('.');
   let t = tree;
   for (const k of keys.slice(0, -1)) {

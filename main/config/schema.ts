@@ -30,6 +30,10 @@ export const ConfigSchema = strict({
     // Ride requests around drifting hotspots (the market's demand) when the simulator runs; 0: none.
     demandPerSec: z.number().min(0).max(1_000_000).default(10),
     hotspots: z.number().int().min(1).max(100).default(3),
+    // Hours of demo history the walkers leave behind on the first start of a new data dir; 0: no demo (nor its fences).
+    backfillH: z.number().int().min(0).max(48).default(6),
+    // Malformed messages a minute sent through ingest's decoder, so quarantine has something to show; 0: none.
+    badPerMin: z.number().min(0).max(600).default(0),
   }).prefault({}),
   live: strict({
     windowS: z.number().int().min(5).max(3600).default(60),

@@ -62,3 +62,8 @@ export function remember(file: string, now = new Date()): void {
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, path);
 }
+
+/** A data dir no hexwatch has opened a database file in: its first start. */
+export function isNewDataDir(dataDir: string): boolean {
+  return !existsSync(join(dataDir, MANIFEST));
+}

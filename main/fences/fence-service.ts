@@ -41,6 +41,8 @@ export interface FenceStatus {
   deploy?: Record<string, FenceDeployState>;
   /** Fixes not yet SET into Tile38. */
   waiting?: number;
+  /** Tile38's release, once connected. */
+  serverVersion?: string;
 }
 
 /**
@@ -118,7 +120,16 @@ export class FenceService {
     const base = { fences: this.registry.list().filter((f) => f.enabled).length };
     if (!this.tile38) return { engine: 'embedded', ...base, devices: this.engine.deviceCount };
     const s = this.tile38.state;
-    return { engine: 'tile38', ...base, devices: 0, connection: s.connection, ...(s.error ? { error: s.error } : {}), deploy: s.fences, waiting: this.waiting };
+    return {
+      engine: 'tile38',
+      ...base,
+      devices: 0,
+      connection: s.connection,
+      ...(s.error ? { error: s.error } : {}),
+      deploy: s.fences,
+      waiting: this.waiting,
+      ...(s.serverVersion ? { serverVersion: s.serverVersion } : {}),
+    };
   }
 
   private apply(fences: Fence[]): void {

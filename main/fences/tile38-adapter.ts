@@ -41,6 +41,7 @@ export class Tile38Adapter {
   private connection: Tile38State = 'connecting';
   private lastError = '';
   private reconciling?: Promise<void>;
+  private serverVersion?: string;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -64,6 +65,7 @@ export class Tile38Adapter {
     this.cmd.on('ready', () => {
       this.connection = 'connected';
       this.reconciling = this.reconcile();
+      void this.readServerVersion();
     });
     this.cmd.on('reconnecting', () => {
       this.connection = 'reconnecting';
@@ -96,12 +98,26 @@ export class Tile38Adapter {
     this.sub?.disconnect();
   }
 
-  get state(): { connection: Tile38State; error?: string; fences: Record<string, FenceDeployState> } {
+  get state(): { connection: Tile38State; error?: string; fences: Record<string, FenceDeployState>; serverVersion?: string } {
     return {
       connection: this.connection,
       ...(this.lastError && this.connection !== 'connected' ? { error: this.lastError } : {}),
       fences: Object.fromEntries(this.deploy),
+      ...(this.serverVersion ? { serverVersion: this.serverVersion } : {}),
     };
+  }
+
+  /** Tile38's SERVER answers its statistics as key, value, key, value… over RESP; `version` is its release. */
+  private async readServerVersion(): Promise<void> {
+    try {
+      const reply = (await this.cmd.call('SERVER')) as unknown;
+      const pairs = Array.isArray(reply) ? (reply as unknown[]) : [];
+      const at = pairs.indexOf('version');
+      if (at >= 0 && typeof pairs[at + 1] === 'string') this.serverVersion = pairs[at + 1] as string;
+    } catch (err) {
+      // Only the About box reads it: the connection's own trouble is reported by its state.
+      this.log(`tile38: cannot read its version: ${(err as Error).message}`);
+    }
   }
 
   /** The fences Tile38 should have (disabled ones are undeployed). Resolves once applied, when connected. */

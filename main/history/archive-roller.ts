@@ -19,7 +19,11 @@ export type FaultPoint =
   | 'compact:committed'
   | 'compact:unlinked-one'
   | 'retention:committed'
-  | 'retention:unlinked-one';
+  | 'retention:unlinked-one'
+  | 'prune:written'
+  | 'prune:before-commit'
+  | 'prune:committed'
+  | 'prune:unlinked-one';
 
 export interface ParquetOptions {
   /** ZSTD level (1–22). */
@@ -33,6 +37,15 @@ export interface RollResult {
   partsWritten: number;
   rowsArchived: number;
   hoursCompacted: number;
+}
+
+export interface PruneResult {
+  /** Parts dropped whole (they held nothing else). */
+  partsDropped: number;
+  /** Parts written again without the rows removed. */
+  partsRewritten: number;
+  /** Rows removed from the archive. */
+  archived: number;
 }
 
 export interface RollerOptions {
@@ -134,22 +147,89 @@ export class ArchiveRoller {
       const parts = await m.rows(`SELECT path, epoch_ms(hour_start) AS h FROM archive_parts WHERE hour_start <= ${tsLiteral(bound)}`);
       if (parts.length === 0) return 0;
       const paths = parts.map((p) => String(p.path));
-      const list = paths.map(sqlString).join(', ');
-      await m.transaction(async () => {
-        await m.run(`INSERT INTO archive_garbage SELECT unnest([${list}])`);
-        await m.run(`DELETE FROM archive_parts WHERE path IN (${list})`);
-      });
-      this.fault('retention:committed');
-      for (const [i, p] of paths.entries()) {
-        await unlinkIfPresent(this.abs(p));
-        if (i === 0) this.fault('retention:unlinked-one');
-      }
-      await this.removeEmptyDirs(paths);
-      await m.run(`DELETE FROM archive_garbage WHERE path IN (${list})`);
+      await this.dropParts(paths, 'retention');
       const hours = new Set(parts.map((p) => Number(p.h))).size;
       this.log(`history: retention removed ${hours} archive hours (${paths.length} parts)`);
       return hours;
     });
+  }
+
+  /**
+   * Removes the archived rows without a stream sequence (seq 0: the simulator's) older than `end`, and no
+   * other: a part holding only such rows, all before `end`, is dropped; a part holding some of them is
+   * written again without them, the new part replacing it in one transaction (as compaction does), then
+   * the old file goes. A crash at any step leaves the archive as it was or as it will be (`reconcile`).
+   */
+  pruneUnsequenced(end: number): Promise<PruneResult> {
+    const m = this.m;
+    return m.exclusive(async () => {
+      const result: PruneResult = { partsDropped: 0, partsRewritten: 0, archived: 0 };
+      // seq is unsigned: a part whose least seq is 0 holds unsequenced rows.
+      const parts = (await m.rows(
+        `SELECT path, epoch_ms(hour_start) AS h, rows, max_seq FROM archive_parts WHERE tbl = '${POSITIONS}' AND hour_start < ${tsLiteral(end)} AND min_seq = 0 ORDER BY path`,
+      )) as unknown as { path: string; h: number; rows: bigint; max_seq: bigint }[];
+      const whole = parts.filter((p) => Number(p.h) + HOUR_MS <= end && p.max_seq === 0n).map((p) => String(p.path));
+      if (whole.length > 0) await this.dropParts(whole, 'prune');
+      result.partsDropped = whole.length;
+      result.archived = parts.filter((p) => whole.includes(String(p.path))).reduce((n, p) => n + Number(p.rows), 0);
+      for (const p of parts.filter((p) => !whole.includes(String(p.path)))) {
+        const removed = await this.rewriteWithout(String(p.path), Number(p.h), Number(p.rows), `seq = 0 AND ts < ${tsLiteral(end)}::TIMESTAMPTZ`);
+        if (removed > 0) result.partsRewritten++;
+        result.archived += removed;
+      }
+      const touched = result.partsDropped + result.partsRewritten;
+      if (touched > 0) this.log(`history: removed unsequenced rows before ${new Date(end).toISOString()} from ${touched} archive parts`);
+      return result;
+    });
+  }
+
+  /** Parts out of the catalogue in one transaction (journalled as garbage), then their files unlinked. */
+  private async dropParts(paths: readonly string[], step: 'retention' | 'prune'): Promise<void> {
+    const m = this.m;
+    const list = paths.map(sqlString).join(', ');
+    await m.transaction(async () => {
+      await m.run(`INSERT INTO archive_garbage SELECT unnest([${list}])`);
+      await m.run(`DELETE FROM archive_parts WHERE path IN (${list})`);
+    });
+    this.fault(`${step}:committed`);
+    for (const [i, p] of paths.entries()) {
+      await unlinkIfPresent(this.abs(p));
+      if (i === 0) this.fault(`${step}:unlinked-one`);
+    }
+    await this.removeEmptyDirs(paths);
+    await m.run(`DELETE FROM archive_garbage WHERE path IN (${list})`);
+  }
+
+  /** One part written again without the rows `where` matches; the new part (if any row is left) replaces it in one transaction. Returns how many rows went. */
+  private async rewriteWithout(old: string, start: number, rows: number, where: string): Promise<number> {
+    const m = this.m;
+    const source = `read_parquet(${sqlString(this.abs(old))}, hive_partitioning = false) WHERE NOT (${where})`;
+    const [kept] = await m.rows(`SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${source}`);
+    const n = Number(kept.n);
+    if (n === rows) return 0;
+    const rel = partPath(POSITIONS, start, randomUUID());
+    const file = this.abs(rel);
+    const tmp = tmpPathOf(file);
+    await m.run('INSERT INTO archive_garbage VALUES ($1)', [rel]);
+    await m.transaction(async () => {
+      if (n > 0) {
+        const copied = await m.run(`COPY (SELECT ${ARCHIVE_COLUMNS} FROM ${source} ORDER BY device_id, ts, seq) TO ${sqlString(tmp)} (${this.copyOptions()})`);
+        if (copied !== n) throw new Error(`prune ${rel}: wrote ${copied} rows, expected ${n}`);
+        this.fault('prune:written');
+        await durableRename(tmp, file);
+        await this.insertPart(rel, start, { path: rel, rows: n, min_seq: kept.lo as bigint, max_seq: kept.hi as bigint });
+        await m.run('DELETE FROM archive_garbage WHERE path = $1', [rel]);
+      }
+      await m.run('DELETE FROM archive_parts WHERE path = $1', [old]);
+      await m.run('INSERT INTO archive_garbage VALUES ($1)', [old]);
+      this.fault('prune:before-commit');
+    });
+    this.fault('prune:committed');
+    await unlinkIfPresent(this.abs(old));
+    await this.removeEmptyDirs([old]);
+    // The old part's journal entry, and the new one's when no row was left to write.
+    await m.run('DELETE FROM archive_garbage WHERE path IN ($1, $2)', [old, rel]);
+    return rows - n;
   }
 
   /** One hour of hot rows → one part; the rows leave the hot table in the transaction that lists the part. */

@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString, UTC_SESSION } from '../archive';
 import { assertNotLost, remember } from '../data-dir';
-import { ArchiveRoller, type FaultPoint, type ParquetOptions, type RollResult } from './archive-roller';
+import { ArchiveRoller, type FaultPoint, type ParquetOptions, type PruneResult, type RollResult } from './archive-roller';
 import { highWaterOf, mergeRanges, withHighWater, type SeqRange } from './committed-ranges';
 import { PositionBatch } from './position-batch';
 import { QuarantineTable } from './quarantine-table';
 import { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 import { Session } from './session';
-import { safeInt } from './sql-literals';
+import { safeInt, tsLiteral } from './sql-literals';
 import { SCHEMA_SQL, appendPositions, appendQuarantine, type PositionRow, type QuarantineRow } from './tables';
 
-export type { FaultPoint, ParquetOptions, RollResult };
+export type { FaultPoint, ParquetOptions, PruneResult, RollResult };
 
 export interface HistoryOptions {
   dataDir: string;
@@ -39,6 +39,8 @@ export interface CommitBatch {
   highWater?: bigint;
   /** Or: the exact committed sequences of the stream after this batch (ingest's SeqRanges), which replace the stored ones. */
   committed?: readonly SeqRange[];
+  /** Or: the source has no stream sequences (the simulator: its rows carry seq 0), so none are stored. */
+  unsequenced?: true;
 }
 
 export interface HistoryCounts {
@@ -127,7 +129,7 @@ export class HistoryStore {
 
   /** One transaction: rows into the hot table, bad messages into quarantine, the committed sequences. Nothing is visible unless all is. */
   commit(batch: CommitBatch): Promise<void> {
-    if (batch.committed === undefined && batch.highWater === undefined) {
+    if (batch.committed === undefined && batch.highWater === undefined && !batch.unsequenced) {
       return Promise.reject(new TypeError('commit needs highWater or committed: the sequences must be stored with the rows'));
     }
     const s = this.ingest;
@@ -153,6 +155,7 @@ export class HistoryStore {
           }
           appender.closeSync();
         }
+        if (batch.unsequenced) return;
         const ranges = batch.committed ? mergeRanges(batch.committed) : withHighWater(await this.readRanges(batch.stream), batch.highWater ?? 0n);
         // Sent with the COMMIT, without parameters: ingest commits several times a second, and a
         // parameterised run is three trips to DuckDB's thread.
@@ -163,6 +166,32 @@ export class HistoryStore {
     );
   }
 
+  /**
+   * Batches of positions without stream sequences (a backfill) in one transaction, on the maintenance
+   * session so that ingest's commits go on meanwhile: a stop or a crash half-way leaves none of them.
+   */
+  commitAll(batches: AsyncIterable<PositionBatch>): Promise<number> {
+    const m = this.maintenance;
+    let n = 0;
+    return m.exclusive(async () => {
+      await m.transaction(async () => {
+        for await (const rows of batches) {
+          if (rows.length === 0) continue;
+          const appender = await m.connection.createAppender('positions_hot');
+          try {
+            appendPositions(appender, rows);
+          } catch (err) {
+            closeQuietly(appender);
+            throw err;
+          }
+          appender.closeSync();
+          n += rows.length;
+        }
+      });
+      return n;
+    });
+  }
+
   /** Moves every hour that ended before `now - graceMs` from the hot table into Parquet parts, then compacts hours with several parts. */
   roll(now: number): Promise<RollResult> {
     return this.roller.roll(now);
@@ -171,6 +200,16 @@ export class HistoryStore {
   /** Deletes archive hours that have fully expired under the retention; returns how many hours. */
   applyRetention(now: number): Promise<number> {
     return this.roller.applyRetention(now);
+  }
+
+  /**
+   * Removes every position without a stream sequence (seq 0: the simulator's) older than `end`, hot and
+   * archived (archive-roller.ts, crash-safe); positions with a sequence (NATS's) and later ones stay.
+   */
+  async removeUnsequencedBefore(end: number): Promise<{ hot: number } & PruneResult> {
+    const m = this.maintenance;
+    const hot = await m.exclusive(() => m.run(`DELETE FROM positions_hot WHERE seq = 0 AND ts < ${tsLiteral(end)}`));
+    return { hot, ...(await this.roller.pruneUnsequenced(end)) };
   }
 
   /** Hot positions with `after < seq <= upTo`, in stream order (what a crash left unprocessed downstream). */

@@ -5,6 +5,7 @@ export {
   type HistoryCounts,
   type HistoryOptions,
   type ParquetOptions,
+  type PruneResult,
   type RollResult,
 } from './history-store';
 export { type PositionRow, type QuarantineRow } from './tables';
@@ -17,3 +18,4 @@ export { RollSchedule } from './roll-schedule';
 export { historyOptionsOf } from './history-settings';
 export { writeHistorySnapshot, type HistorySnapshot } from './history-snapshot';
 export { Session } from './session';
+export { openHistoryRoom } from './history-room';

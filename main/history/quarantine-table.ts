@@ -108,6 +108,14 @@ export class QuarantineTable {
     return lines.length ? `${lines.join('\n')}\n` : '';
   }
 
+  /** The highest sequence quarantined from `stream` (0 if none): where a source without stream sequences numbers on. */
+  lastSeq(stream: string): Promise<bigint> {
+    return this.session.exclusive(async () => {
+      const [r] = await this.session.rows(`SELECT coalesce(max(seq), 0)::UBIGINT AS seq FROM quarantine WHERE stream = $1`, [stream]);
+      return BigInt(r.seq as bigint);
+    });
+  }
+
   countsByReason(): Promise<Record<string, number>> {
     return this.session.exclusive(async () => {
       const rows = await this.session.rows(`SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY reason`);

@@ -21,11 +21,19 @@ import { SharedConsumerWatch } from './shared-consumer';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
+/** A NATS server reached: its URL as the settings name it (no credentials) and its release. */
+export interface NatsServer {
+  url: string;
+  version: string;
+}
+
 export interface NatsReaderOptions {
   nats: Config['nats'];
   env: Readonly<Record<string, string | undefined>>;
   onState: (state: IngestState, detail: string) => void;
   onBatch: (batch: RawBatch) => void;
+  /** The server a connection reached and its release, on each connection. */
+  onServer?: (server: NatsServer) => void;
   /** Batches handed out and not yet settled, at most. */
   maxInFlight?: number;
   /**
@@ -157,6 +165,7 @@ export class NatsReader {
         );
         socket = this.socket = await this.connect();
         if (this.stopped) break;
+        this.options.onServer?.({ url: socket.server, version: socket.info.version ?? 'unknown' });
         await ensureStreamAndConsumer(socket, nats);
         this.setState('running', this.runningDetail());
         ran = true;

@@ -1,6 +1,6 @@
 // Worker thread entry: the NATS reader, talking to the engine's ingest over messages.
 //   engine → worker: {t: 'settle', id, committed} | {t: 'stop'}
-//   worker → engine: {t: 'state', state, detail} | {t: 'batch', batch} | {t: 'stopped'}
+//   worker → engine: {t: 'state', state, detail} | {t: 'server', server} | {t: 'batch', batch} | {t: 'stopped'}
 import { parentPort, workerData } from 'node:worker_threads';
 import { NatsReader, type NatsReaderOptions } from './nats-reader';
 
@@ -11,6 +11,7 @@ const reader = new NatsReader({
   env,
   warnShared,
   onState: (state, detail) => port.postMessage({ t: 'state', state, detail }),
+  onServer: (server) => port.postMessage({ t: 'server', server }),
   onBatch: (batch) =>
     port.postMessage({ t: 'batch', batch }, [
       batch.data,

@@ -1,10 +1,8 @@
 import type { Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
-import { indexPosition } from '../heatmap';
-import { decodePosition } from './decode';
-import { newScannedPosition, scanPosition } from './position-scan';
+import { MessageDecoder } from './message-decoder';
 import type { RawBatch } from './batch-builder';
-import type { IngestState } from './nats-reader';
+import type { IngestState, NatsServer } from './nats-reader';
 import { ReaderThread } from './reader-thread';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
@@ -37,11 +35,13 @@ export interface IngestOptions {
 export class PositionIngest {
   state: IngestState = 'starting';
   detail = 'connecting';
+  /** The server the reader last connected to, and its release. */
+  server: NatsServer | undefined;
   readonly quarantineCounts: Record<string, number> = {};
   committed = 0;
   skipped = 0;
   private ranges = new SeqRanges();
-  private readonly scanned = newScannedPosition();
+  private readonly decoder: MessageDecoder;
   private reader: ReaderThread | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queue: Decoded[] = [];
@@ -50,6 +50,7 @@ export class PositionIngest {
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.log ?? (() => {});
+    this.decoder = new MessageDecoder(options.maxMessageBytes);
   }
 
   async start(): Promise<void> {
@@ -60,6 +61,7 @@ export class PositionIngest {
       env,
       warnShared: this.options.warnShared,
       onState: (state, detail) => this.setState(state, detail),
+      onServer: (server) => (this.server = server),
       onBatch: (batch) => {
         // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
         // batches that arrive while one commits are committed together (group commit).
@@ -89,14 +91,11 @@ export class PositionIngest {
 
   /** Decodes and indexes one batch; sequences already committed are left out (they are only acked). */
   private decode(batch: RawBatch): Decoded {
-    const { maxMessageBytes } = this.options;
     const rows = new PositionBatch(batch.seqs.length);
     const quarantined: QuarantineRow[] = [];
     const fresh: number[] = [];
-    const cell = new Uint32Array(2);
     const received = Date.now();
     const bytes = new Uint8Array(batch.data);
-    const s = this.scanned;
     // A second copy of a sequence in one batch: the reader drops repeats, and this is the guard behind
     // it (checked through a set only when the batch is not in order, which it nearly always is).
     const seen = increasing(batch.seqs) ? undefined : new Set<number>();
@@ -105,28 +104,8 @@ export class PositionIngest {
       if (this.ranges.has(seq) || seen?.has(seq)) continue;
       seen?.add(seq);
       fresh.push(seq);
-      const start = batch.offsets[i];
-      const end = batch.offsets[i + 1];
-      try {
-        if (scanPosition(bytes, start, end, maxMessageBytes, s)) {
-          indexPosition(s.lat, s.lon, cell);
-          rows.add(seq, s.id, s.ts, s.lat, s.lon, cell[0], cell[1], s.speed, s.heading, s.accuracy, s.kind);
-          continue;
-        }
-        // Anything the fast path does not take (props, escapes, every invalid message) gets the full decoder.
-        const d = decodePosition(bytes.subarray(start, end), maxMessageBytes);
-        if (!d.ok) {
-          quarantined.push(badMessage(batch, i, seq, d.reason, d.detail, received));
-          continue;
-        }
-        const p = d.position;
-        indexPosition(p.lat, p.lon, cell);
-        const props = p.props === undefined ? null : JSON.stringify(p.props);
-        rows.add(seq, p.id, p.ts, p.lat, p.lon, cell[0], cell[1], p.speed, p.heading, p.accuracy, p.kind ?? null, props);
-      } catch (err) {
-        // Whatever one message does to a decoder, it is that message's problem, never the engine's.
-        quarantined.push(badMessage(batch, i, seq, 'undecodable', `decoding failed: ${(err as Error).message}`, received));
-      }
+      const refused = this.decoder.decodeInto(rows, seq, bytes, batch.offsets[i], batch.offsets[i + 1]);
+      if (refused) quarantined.push(badMessage(batch, i, seq, refused.reason, refused.detail, received));
     }
     return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
   }

@@ -2,9 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { workerEntry } from '../worker-entry';
 import type { RawBatch } from './batch-builder';
-import type { IngestState } from './nats-reader';
+import type { IngestState, NatsServer } from './nats-reader';
 
-type FromWorker = { t: 'state'; state: IngestState; detail: string } | { t: 'batch'; batch: RawBatch } | { t: 'stopped' };
+type FromWorker = { t: 'state'; state: IngestState; detail: string } | { t: 'server'; server: NatsServer } | { t: 'batch'; batch: RawBatch } | { t: 'stopped' };
 
 export interface ReaderThreadOptions {
   /** The stream, subjects and durable consumer to read (and the connection to reach them). */
@@ -12,6 +12,8 @@ export interface ReaderThreadOptions {
   env: Readonly<Record<string, string | undefined>>;
   warnShared?: boolean;
   onState: (state: IngestState, detail: string) => void;
+  /** The server each connection reached, and its release. */
+  onServer?: (server: NatsServer) => void;
   /** A batch of messages to commit; `settle(batch.id, …)` acks (or naks) it once its effects are committed. */
   onBatch: (batch: RawBatch) => void;
 }
@@ -34,6 +36,7 @@ export class ReaderThread {
     const setState = (next: IngestState, detail: string) => options.onState((state = next), detail);
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'state') setState(m.state, m.detail);
+      else if (m.t === 'server') options.onServer?.(m.server);
       else if (m.t === 'batch') options.onBatch(m.batch);
     });
     worker.on('error', (err) => setState('error', `the NATS reader failed: ${err.message}`));

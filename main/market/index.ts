@@ -6,7 +6,9 @@
  * service that drives them (market-service.ts).
  */
 export { MarketService, type MarketServiceOptions } from './market-service';
+export { marketFrameLayer, openMarketRoom } from './market-room';
 export { marketHandlers } from './market-handlers';
+export { MarketTimeline } from './market-timeline';
 export { MarketState, type CellFigures, type MarketBases } from './market-state';
 export { type SurgeCrossing } from './surge-watch';
 export { type MarketChange } from './surge-alerts';

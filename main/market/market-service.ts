@@ -4,7 +4,7 @@ import type { DemandEvent } from '../../shared/demand';
 import { surgeMultiplier } from '../../shared/surge';
 import { cellKey, cellParent, cellResolution, cellToHex, hexToCell, keyToCell } from '../../shared/h3-cell';
 import type { MarketCell, MarketMetrics } from '../../shared/rpc';
-import { archiveMarketSnapshots, type MarketSnapshot } from '../archive';
+import { archiveMarketSnapshots } from '../archive';
 import type { Config } from '../config';
 import type { RoutedFenceEvent } from '../fences';
 import type { PositionBatch, QuarantineRow, Range } from '../history';
@@ -14,6 +14,7 @@ import { DemandIntake } from './demand-intake';
 import { MarketFrames } from './market-frame';
 import { MarketJournal } from './market-journal';
 import { figures, MarketState, type CellFigures } from './market-state';
+import { countDemand, countSupply, marketSnapshot } from './market-timeline';
 import { supplyFilter } from './supply-filter';
 import { surgeAlerts, surgeChange, type MarketChange } from './surge-alerts';
 import { SurgeWatch, type SurgeCrossing } from './surge-watch';
@@ -137,29 +138,19 @@ export class MarketService {
 
   /** Accepted positions: the available ones count as supply in their cell (bound: registered as is in the engine's fan-out). */
   readonly addPositions = (rows: PositionBatch): void => {
-    const { resolution } = this.settings;
-    const cell = this.cell;
-    let counted = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const kind = rows.kind[i] ?? null;
-      if (!this.isSupply(kind, rows.props[i] ?? null)) continue;
-      cellParent(rows.h3hi[i], rows.h3lo[i], resolution, cell);
-      // "supply" names the role, not a kind of vehicle: such devices are counted, not broken down.
-      this.state.addSupply(rows.id[i], cellKey(cell[0], cell[1]), kind === null || kind === 'supply' ? '' : kind);
-      counted++;
-    }
+    const counted = countSupply(this.state, rows, this.settings.resolution, this.isSupply, this.cell);
     if (counted > 0) this.note(counted, 0, 0);
   };
 
   /** Requests made up by the simulator (with no demand stream to read); bound, handed to it as is. */
   readonly addDemand = (events: readonly DemandEvent[]): void => {
     const now = this.clock();
-    let lagMs = 0;
-    for (const e of events) {
-      this.state.addDemand(this.cellOf(e.lat, e.lon), e.kind ?? '');
-      lagMs += now - e.ts;
-    }
-    this.note(events.length, events.length, lagMs);
+    countDemand(this.state, events, this.settings.resolution, this.cell);
+    this.note(
+      events.length,
+      events.length,
+      events.reduce((lag, e) => lag + now - e.ts, 0),
+    );
   };
 
   /** The end of a tick: decay, the snapshot that makes a restart exact, and the crossings. */
@@ -196,7 +187,7 @@ export class MarketService {
       const [lat, lon] = this.frames.centre(key);
       if (inView(lat, lon)) all.push({ hex: this.hexOf(key), lat, lon, ...figures(supply, demand) });
     });
-    all.sort((x, y) => y.surge - x.surge || y.demand - x.demand);
+    all.sort((x, y) => y.surge - x.surge || y.demand - x.demand || (x.hex < y.hex ? -1 : 1));
     return { resolution, tickS, at: this.lastTickAt, threshold: surgeAlert, cells: all.slice(0, options.limit) };
   }
 
@@ -257,26 +248,12 @@ export class MarketService {
 
   /** A minute's snapshot: kept for the hour in memory, and written to the Parquet archive. */
   minute(): void {
-    const at = this.clock();
-    const entries: [number, number, number][] = [];
-    this.state.forEach((key, supply, demand) => entries.push([key, supply, demand]));
-    entries.sort((a, b) => a[0] - b[0]);
-    const m: Minute = { at, keys: new Float64Array(entries.length), supply: new Float32Array(entries.length), demand: new Float32Array(entries.length) };
-    entries.forEach(([k, s, d], i) => ((m.keys[i] = k), (m.supply[i] = s), (m.demand[i] = d)));
-    this.minutes.push(m);
-    if (this.minutes.length > HOUR_OF_MINUTES) this.minutes.shift();
-    if (entries.length === 0) return;
     // The kinds as they stand now, like the cells' totals (a snapshot's bases would leave out the tick under way).
-    const kinds: MarketSnapshot['kinds'] = [];
-    this.state.forEachKind((key, kind, supply, demand) => kinds.push([key, kind, supply, demand]));
-    const snapshot: MarketSnapshot = {
-      at,
-      resolution: this.settings.resolution,
-      keys: m.keys,
-      supply: Float64Array.from(entries, (e) => e[1]),
-      demand: Float64Array.from(entries, (e) => e[2]),
-      kinds,
-    };
+    const snapshot = marketSnapshot(this.state, this.clock(), this.settings.resolution);
+    const { at, keys } = snapshot;
+    this.minutes.push({ at, keys, supply: Float32Array.from(snapshot.supply), demand: Float32Array.from(snapshot.demand) });
+    if (this.minutes.length > HOUR_OF_MINUTES) this.minutes.shift();
+    if (keys.length === 0) return;
     // One write at a time, off the tick: a slow disk delays the archive, never the market.
     this.archiving = this.archiving
       .then(() => archiveMarketSnapshots(this.options.dataDir, [snapshot]))

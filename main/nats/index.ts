@@ -1,4 +1,4 @@
-export { natsAuth, natsConnectionOptions, readSettingFile, redactUrl, serverUrl, type NatsAuth } from './options';
+export { hostOf, natsAuth, natsConnectionOptions, readSettingFile, redactUrl, serverUrl, type NatsAuth } from './options';
 export { NatsServerError, NatsSocket, type NatsSocketOptions, type ServerInfo } from './socket';
 export { ackDeliverySequence, ackPending, ackSequence, pubCommand, readStatus, repliesWith, WireParser, WireProtocolError, type MessageRanges } from './wire';
 export { ServerPool, type PoolServer } from './server-pool';

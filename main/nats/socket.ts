@@ -18,6 +18,12 @@ export interface ServerInfo {
   ldm?: boolean;
   tls_required?: boolean;
   tls_available?: boolean;
+  /** The server's release (nats-server's version), for the About box. */
+  version?: string;
+  /** Its name (server_name in its config, else its id), and whether JetStream is on: the Connections screen shows them. */
+  server_name?: string;
+  server_id?: string;
+  jetstream?: boolean;
   nonce?: string;
 }
 

@@ -91,7 +91,7 @@ export async function publishSimulation(options: {
         owed += (demandPerSec * tickMs) / 1000;
         const n = Math.floor(owed);
         owed -= n;
-        for (const r of requests.take(n, Date.now())) {
+        for (const r of requests.take(n, Date.now(), batch)) {
           summary.requests++;
           await publish(demandSubject, JSON.stringify(r));
         }

@@ -6,7 +6,9 @@ import { indexPosition } from '../heatmap';
 import type { PositionBatch } from '../history';
 import { SimulatedSource } from './simulated-source';
 
-const settings = { ...ConfigSchema.parse({}).simulator, devices: 20, ratePerSec: 100, demandPerSec: 5 };
+const defaults = ConfigSchema.parse({});
+const settings = { ...defaults.simulator, devices: 20, ratePerSec: 100, demandPerSec: 5 };
+const config = (simulator = settings) => ({ simulator, ingest: defaults.ingest });
 
 describe('the simulator as a source', () => {
   let now: number;
@@ -28,7 +30,7 @@ describe('the simulator as a source', () => {
   it('hands over the walkers’ fixes at the rate, each with its resolution-15 cell, and requests at theirs', () => {
     const batches: PositionBatch[] = [];
     const requests: DemandEvent[] = [];
-    run(new SimulatedSource(settings, { positions: (rows) => batches.push(rows), demand: (events) => requests.push(...events), clock }), 2000);
+    run(new SimulatedSource(config(), { positions: (rows) => batches.push(rows), market: { addDemand: (events) => requests.push(...events) }, clock }), 2000);
     expect(batches.reduce((n, b) => n + b.length, 0)).toBe(200);
     expect(requests).toHaveLength(10);
     const cell = new Uint32Array(2);
@@ -41,9 +43,13 @@ describe('the simulator as a source', () => {
   it('makes no requests without a market to take them, nor at a rate of 0', () => {
     const requests: DemandEvent[] = [];
     let positions = 0;
-    run(new SimulatedSource(settings, { positions: (rows) => (positions += rows.length), clock }), 1000);
+    run(new SimulatedSource(config(), { positions: (rows) => (positions += rows.length), clock }), 1000);
     run(
-      new SimulatedSource({ ...settings, demandPerSec: 0 }, { positions: (rows) => (positions += rows.length), demand: (e) => requests.push(...e), clock }),
+      new SimulatedSource(config({ ...settings, demandPerSec: 0 }), {
+        positions: (rows) => (positions += rows.length),
+        market: { addDemand: (e) => requests.push(...e) },
+        clock,
+      }),
       1000,
     );
     expect(positions).toBe(200);

@@ -1,4 +1,4 @@
-import type { Status } from '../../shared/rpc';
+import type { DemoStatus, Status } from '../../shared/rpc';
 import type { Config } from '../config';
 import type { PositionIngest } from '../ingest';
 import type { LiveAggregator, RateMeter } from '../heatmap';
@@ -21,6 +21,8 @@ export interface StatusSources {
   delivery: () => { service?: DeliveryService; error: string };
   /** The market, when it runs. */
   market?: () => MarketService | undefined;
+  /** The demo history, when the data dir holds one. */
+  demo?: () => DemoStatus | undefined;
 }
 
 /** What the status bar shows, assembled from the engine's rooms: `status()` answers `status.get` and feeds the `status` channel. */
@@ -46,6 +48,7 @@ export function engineStatus(s: StatusSources): () => Status {
           source: 'nats',
           sourceState: nats.state,
           sourceDetail: nats.detail,
+          ...(nats.server ? { natsServer: nats.server } : {}),
           ingest: {
             committed: nats.committed,
             skipped: nats.skipped,
@@ -55,6 +58,7 @@ export function engineStatus(s: StatusSources): () => Status {
       : { source: 'simulator', sourceState: 'running', sourceDetail: `${s.config.simulator.devices} walkers` };
     const market = s.market?.();
     const m = market?.metrics();
+    const demo = s.demo?.();
     return {
       version: s.version,
       ...source,
@@ -70,6 +74,7 @@ export function engineStatus(s: StatusSources): () => Status {
             },
           }
         : {}),
+      ...(demo ? { demo } : {}),
       positionsPerSec: Math.round(s.meter.perSecond(now)),
       positionsTotal: s.meter.total,
       devices,

@@ -89,6 +89,8 @@ export const fencesMethods = {
       deploy: z.record(z.string(), DeployStateSchema).optional(),
       /** Fixes handed to Tile38 but not yet SET: how far it lags behind. */
       waiting: z.number().optional(),
+      /** The Tile38 server's release, once connected (the About box names it). */
+      serverVersion: z.string().optional(),
     }),
   },
 } as const;

@@ -8,7 +8,9 @@
  */
 import { basemapMethods } from './basemap';
 import { configMethods } from './config';
+import { connectionsMethods } from './connections';
 import { deliveriesChannels, deliveriesMethods } from './deliveries';
+import { demoMethods } from './demo';
 import { fencesChannels, fencesMethods } from './fences';
 import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
@@ -30,10 +32,12 @@ export type { QueueFigures, QueueItemInfo, QueueSample, TargetInfo } from './del
 export type { OpenedView, ResultColumn } from './notebooks';
 export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
+export type { DemoStatus } from './demo';
 
 export const methods = {
   ...statusMethods,
   ...configMethods,
+  ...connectionsMethods,
   ...heatmapMethods,
   ...historyMethods,
   ...quarantineMethods,
@@ -45,6 +49,7 @@ export const methods = {
   ...marketMethods,
   ...jobsMethods,
   ...preferencesMethods,
+  ...demoMethods,
 } as const;
 
 export const channels = {

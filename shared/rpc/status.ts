@@ -1,5 +1,6 @@
 /** The engine's status: the figures the status bar shows, asked for and pushed every second. */
 import { z } from 'zod';
+import { DemoStatusSchema } from './demo';
 
 export const SourceKindSchema = z.enum(['simulator', 'nats']);
 export const StatusSchema = z.object({
@@ -22,12 +23,28 @@ export const StatusSchema = z.object({
     .optional(),
   /** The market: cells holding supply or demand, those surging, events counted per second, and how its demand is read. */
   market: z.object({ cells: z.number(), surging: z.number(), eventsPerSec: z.number(), demand: z.string(), detail: z.string().optional() }).optional(),
+  /** NATS ingest only: the server the reader is connected to (no credentials) and its release. */
+  natsServer: z.object({ url: z.string(), version: z.string() }).optional(),
+  /** The demo history a new data dir started with (the simulator): the stretch it covers, and whether it is being written (how far), there, or being cleared. */
+  demo: DemoStatusSchema.optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
+
+/** What the About box names beside the shell's own versions: the engine's, its databases', and the NATS server it reads. */
+export const AboutSchema = z.object({
+  version: z.string(),
+  source: SourceKindSchema,
+  duckdb: z.string(),
+  sqlite: z.string(),
+  nats: z.object({ url: z.string(), version: z.string() }).optional(),
+});
+export type About = z.infer<typeof AboutSchema>;
 
 export const statusMethods = {
   /** Engine and source health, the same figures the status bar shows. */
   'status.get': { params: z.object({}).strict(), result: StatusSchema },
+  /** The versions the About box shows: hexwatch, DuckDB, SQLite, and the NATS server when ingest reads one (Tile38's is in `fences.status`). */
+  'status.about': { params: z.object({}).strict(), result: AboutSchema },
 } as const;
 
 export const statusChannels = {

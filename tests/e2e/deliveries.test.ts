@@ -103,6 +103,13 @@ describe('the Deliveries panel', () => {
   it('shows dead letters as they fail, with their attempts; once the receiver is fixed, Requeue delivers each again with its webhook-id', async () => {
     const grid = panel().getByRole('grid', { name: 'Dead letters' });
     await expect.poll(() => panel().getByText('No dead letters', { exact: true }).count()).toBe(1);
+    // Nothing to act on: Requeue and Discard say so rather than look ready.
+    const requeue = panel().getByRole('button', { name: 'Requeue', exact: true });
+    const discard = panel().getByRole('button', { name: 'Discard', exact: true });
+    for (const button of [requeue, discard]) {
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toBe('Nothing to act on: there are no dead letters');
+    }
     enteredAt = Date.now() - 60_000;
     await driveIn('van', enteredAt);
     // Without a reload: queue.changed brings them.
@@ -137,6 +144,8 @@ describe('the Deliveries panel', () => {
     expect(new Set(failing.delivered().map((r) => r.webhookId))).toEqual(failedIds);
     expect(failedIds.size).toBe(DEVICES);
     await expect.poll(() => panel().getByText('No dead letters match the filter').count(), { timeout: 10_000 }).toBe(1);
+    expect(await requeue.getAttribute('title')).toBe('Nothing to act on: no dead letter matches the filter');
+    expect(await discard.isDisabled()).toBe(true);
     await expect.poll(() => panel().getByRole('status', { name: 'Queue health' }).textContent(), { timeout: 10_000 }).toBe('Healthy · 0 pending · 0 DLQ');
   });
 

@@ -106,7 +106,7 @@ describe('backtest before deploy', () => {
         .sort(),
     );
     const ids = await hook(page, 'layerIds');
-    expect(ids).toContain('fences-backtest');
+    expect(ids).toContain('backtest-points');
 
     // The device with most events, picked: its archived track through the fence is drawn.
     const top = expected.byDevice[0]!.device_id;
@@ -114,7 +114,7 @@ describe('backtest before deploy', () => {
     const track = await call('fences.backtestTrack', { device_id: top, from: now - 24 * 3_600_000, to: now });
     expect(track.points.length).toBeGreaterThan(1);
     await expect.poll(() => result.getByRole('status').textContent()).toContain(`${top}: ${track.points.length.toLocaleString('en-US')} positions`);
-    await expect.poll(() => hook(page, 'layerIds')).toContain('fences-track');
+    await expect.poll(() => hook(page, 'layerIds')).toContain('backtest-track');
   });
 
   it('stops a run when it is cancelled', async () => {

@@ -262,7 +262,7 @@ describe('fences on the map', () => {
     await expect.poll(() => fp.page.getByRole('status', { name: 'Following a device' }).textContent()).toContain(device);
     const midtown = fp.page.getByRole('region', { name: 'Fences' }).getByRole('listitem', { name: 'Midtown' });
     await expect.poll(() => midtown.getAttribute('aria-current')).toBe('true');
-    expect(await layerIds()).toContain('fences-selected');
+    expect(await layerIds()).toContain('selected-fence-line');
     await fp.page.getByRole('button', { name: 'Stop following' }).click();
     await fp.page.getByRole('button', { name: 'Resume' }).click();
   });

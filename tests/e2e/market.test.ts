@@ -1,6 +1,6 @@
 // Supply, demand and surge on the map, in Chromium against web mode and the built-in simulator (its ride
-// requests gather around drifting hotspots): colouring by surge draws the market's cells on the diverging
-// scale with its legend, a hotspot surges past 1.5, and its card shows what the engine counts.
+// requests gather around drifting hotspots): colouring by surge draws the market's cells on the surge
+// scale (1.0 to the 5.0 cap) with its legend, a hotspot surges past 1.5, and its card shows what the engine counts.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colorAt, fixedScaleT, SURGE } from '../../shared/color-scale';
@@ -30,11 +30,13 @@ afterAll(async () => {
 });
 
 describe('the market on the map', () => {
-  it('colours by surge: the market’s cells on the diverging scale centred on 1.0, with its legend', async () => {
+  it('colours by surge: the market’s cells on the surge scale from 1.0 to the 5.0 cap, with its legend', async () => {
     await page.getByRole('combobox', { name: 'Colour by' }).selectOption('surge');
-    const legend = page.getByRole('figure', { name: 'colour scale legend' });
+    const legend = page.getByRole('figure', { name: 'Legend: Market' });
     await expect.poll(() => legend.textContent()).toContain('surge multiplier');
     expect(await legend.textContent()).toContain('1.0: no surge');
+    // The scale's note comes with the first frame of the measure.
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain('log scale from 1 to 5');
     expect(await page.getByRole('combobox', { name: 'Colour scale' }).isDisabled()).toBe(true);
     const hotspot = await waitFor(async () => (await call('market.cells', { limit: 50 })).cells.find((c) => c.surge > 1.5 && c.supply > 0), {
       timeoutMs: 60_000,
@@ -63,6 +65,8 @@ describe('the market on the map', () => {
   it('lists the surging cells; one picked shows its figures, per kind and over time, as the engine counts them', async () => {
     const table = page.getByRole('table', { name: 'Surging cells' });
     await table.getByRole('row').nth(1).waitFor();
+    // The pointer over the list holds its order while the figures change.
+    await table.hover();
     const first = (await table.getByRole('row').nth(1).getByRole('button').textContent())!;
     await table.getByRole('button', { name: `Show cell ${first}` }).click();
     const card = page.getByRole('region', { name: `Market cell ${first}` });
@@ -85,7 +89,7 @@ describe('the market on the map', () => {
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 40, y: 40 } });
     await page.keyboard.press('m'); // surge → devices
     await expect.poll(() => page.getByRole('combobox', { name: 'Colour by' }).inputValue()).toBe('devices');
-    const legend = page.getByRole('figure', { name: 'colour scale legend' });
+    const legend = page.getByRole('figure', { name: 'Legend: Live heatmap' });
     await expect.poll(() => legend.textContent()).toContain('unique devices per cell');
     await expect.poll(async () => (await layer()).resolution).not.toBe(8);
   });

@@ -69,7 +69,7 @@ describe('a result in the notebook', () => {
     await cell.getByRole('button', { name: 'Show on map' }).click();
     const label = (await cell.getAttribute('aria-label'))!;
     const legend = page.getByRole('figure', { name: `Legend: ${label}` });
-    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label}: 2,000 points by speed`);
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label} result2,000 points by speed`);
     await cell.getByRole('combobox', { name: 'Draw points as' }).selectOption('density');
     await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toMatch(/2,000 points in [\d,]+ cells \(res \d+\), by points per cell/);
     const [, cells, res] = /in ([\d,]+) cells \(res (\d+)\)/.exec((await legend.textContent())!)!;

@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Call, hook, type NotebookPage, openNotebookPage } from '../helpers';
+import { type Call, hook, type NotebookPage, openNotebookPage, waitFor } from '../helpers';
 
 let nb: NotebookPage;
 let page: Page;
@@ -25,15 +25,46 @@ afterAll(async () => {
   await nb?.stop();
 });
 
+/** What the page's script reads of an SVG text and of the browser's storage (the tests compile without the DOM's types). */
+type Svg = {
+  getBBox(): { x: number; y: number; width: number; height: number };
+  getScreenCTM(): { a: number; b: number; c: number; d: number; e: number; f: number };
+};
+type Browser = { localStorage: { getItem(key: string): string | null } };
+
+/** The text a SQL editor holds, without the placeholder an empty one shows. */
+const typed = (editor: ReturnType<Page['getByRole']>) =>
+  editor.evaluate((el) => {
+    const copy = el.cloneNode(true) as typeof el;
+    for (const p of copy.querySelectorAll('.cm-placeholder')) p.remove();
+    return copy.textContent;
+  });
+
 describe('notebooks', () => {
   const perDevice = 'SELECT device_id, count(*) AS n, round(avg(lat), 6) AS lat FROM positions GROUP BY ALL ORDER BY device_id';
+
+  it('starts a new notebook with an empty cell showing an example as its placeholder: what is typed is the query, and it runs', async () => {
+    const cell = page.getByRole('region', { name: 'Cell 1' });
+    const editor = cell.getByRole('textbox', { name: 'SQL' });
+    expect(await page.getByRole('textbox', { name: 'SQL' }).count()).toBe(1);
+    expect(await typed(editor)).toBe('');
+    expect(await editor.getAttribute('aria-placeholder')).toMatch(/^SELECT .* FROM positions/);
+    expect(await cell.locator('.cm-placeholder').isVisible()).toBe(true);
+    const run = cell.getByRole('button', { name: 'Run cell' });
+    expect(await run.isDisabled()).toBe(true);
+    expect(await run.getAttribute('title')).toBe('Type a query to run');
+    await editor.click();
+    await page.keyboard.type('SELECT 6 * 7 AS answer');
+    expect(await typed(editor)).toBe('SELECT 6 * 7 AS answer');
+    await run.click();
+    await expect.poll(() => cell.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['42']);
+  });
 
   it('runs a query over positions with Ctrl+Enter and shows the rows the engine answers', async () => {
     await typeSql(0, perDevice);
     await page.keyboard.press('Control+Enter');
     const grid = page.getByRole('grid', { name: 'Result' }).first();
-    await grid.waitFor({ timeout: 30_000 });
-    expect(await grid.getAttribute('aria-rowcount')).toBe('41');
+    await expect.poll(() => grid.getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('41');
     expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['device_idvarchar', 'nbigint', 'latdouble']);
     await expect.poll(async () => (await cellTexts(0))[0]?.[0]).not.toBe('…');
 
@@ -103,6 +134,17 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Cancel query' }).click();
     await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
     expect(Date.now() - asked).toBeLessThan(1000);
+
+    // The palette's Cancel query stops the query of the cell worked in, as its button does.
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await cell.getByRole('button', { name: 'Cancel query' }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Search commands' }).fill('cancel query');
+    await expect
+      .poll(() => page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts())
+      .toEqual([expect.stringMatching(/^Notebooks\s+Cancel query/)]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cell.getByRole('status').textContent(), { timeout: 5000 }).toBe('Cancelled.');
   });
 
   it('saves the notebook as a .sql file that opens again with the same cells', async () => {
@@ -139,14 +181,14 @@ describe('notebooks', () => {
 
     await cell.getByRole('button', { name: 'Show on map' }).click();
     const legend = page.getByRole('figure', { name: `Legend: ${label}` });
-    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label}: ${rows} cells by n`);
+    await expect.poll(() => legend.textContent(), { timeout: 15_000 }).toContain(`${label} result${rows} cells by n`);
     const layers = () => hook(page, 'layerIds');
     await expect.poll(async () => (await layers()).some((id) => /^notebook-.*-hexes/.test(id))).toBe(true);
 
     await cell.getByRole('button', { name: 'Chart' }).click();
     const chart = cell.getByRole('img', { name: 'bar chart of n by cell' });
     await chart.waitFor({ timeout: 15_000 });
-    expect(await chart.locator('rect').count()).toBeGreaterThanOrEqual(rows);
+    expect(await chart.locator('g[aria-label="bar"] rect').count()).toBe(Math.min(rows, 30));
 
     const download = page.waitForEvent('download');
     await cell.getByRole('button', { name: 'Export result' }).click();
@@ -165,6 +207,58 @@ describe('notebooks', () => {
     // Shown on the map is saved with the cell.
     await cell.getByRole('button', { name: 'Show on map' }).click();
     await expect.poll(async () => (await layers()).some((id) => id.startsWith('notebook-'))).toBe(false);
+  });
+
+  it('charts a GROUP BY … ORDER BY n DESC in the result’s order: the 30 largest of 50 with a note, their labels thinned so none overlaps', async () => {
+    const sql = 'SELECT h3_string(h3_parent(h3, 10)) AS cell, count(*) AS n FROM positions GROUP BY ALL ORDER BY n DESC, cell DESC LIMIT 50';
+    const cell = await nb.addSqlCell(sql);
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    await expect.poll(() => cell.getByRole('grid', { name: 'Result' }).getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('51');
+    await cell.getByRole('button', { name: 'Chart' }).click();
+    const chart = cell.getByRole('img', { name: 'bar chart of n by cell' });
+    await chart.waitFor({ timeout: 15_000 });
+    await call('notebooks.run', { queryId: 'ranked', sql });
+    const ranked = tableFromIPC(new Uint8Array(await call('notebooks.page', { queryId: 'ranked', offset: 0, limit: 50 })))
+      .toArray()
+      .map((r: { cell: string }) => r.cell);
+
+    expect(await chart.locator('g[aria-label="bar"] rect').count()).toBe(30);
+    expect(await cell.getByRole('note').textContent()).toMatch(/^The 30 largest of 50 cell values by n, in the result's order/);
+    // The labels read in the result's order (not sorted as text), every k-th of the 30 when they cannot all fit.
+    const labels = await chart.locator('[aria-label="x-axis tick label"] text').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(10);
+    const at = labels.map((l) => ranked.indexOf(l));
+    expect(at[0]).toBe(0);
+    const stride = at[1]! - at[0]!;
+    expect(stride).toBeGreaterThan(0);
+    expect(at).toEqual(at.map((_, i) => i * stride));
+    expect(Math.max(...at)).toBeLessThan(30);
+    expect(labels).not.toEqual([...labels].sort());
+    // No two labels' boxes (turned as drawn) overlap: separating-axis test of their screen corners.
+    const boxes = await chart.locator('[aria-label="x-axis tick label"] text').evaluateAll((texts) =>
+      texts.map((t) => {
+        const b = (t as unknown as Svg).getBBox();
+        const m = (t as unknown as Svg).getScreenCTM();
+        return [
+          [b.x, b.y],
+          [b.x + b.width, b.y],
+          [b.x + b.width, b.y + b.height],
+          [b.x, b.y + b.height],
+        ].map(([x, y]) => [m.a * x! + m.c * y! + m.e, m.b * x! + m.d * y! + m.f] as [number, number]);
+      }),
+    );
+    const overlap = (p: [number, number][], q: [number, number][]) =>
+      [p, q].every((poly) =>
+        poly.every((a, i) => {
+          const b = poly[(i + 1) % poly.length]!;
+          const axis = [b[1] - a[1], a[0] - b[0]];
+          const span = (s: [number, number][]) => s.map(([x, y]) => x * axis[0]! + y * axis[1]!);
+          const [sp, sq] = [span(p), span(q)];
+          return Math.max(...sp) > Math.min(...sq) && Math.max(...sq) > Math.min(...sp);
+        }),
+      );
+    const touching = boxes.flatMap((p, i) => boxes.slice(i + 1).flatMap((q, j) => (overlap(p, q) ? [`${labels[i]} × ${labels[i + 1 + j]}`] : [])));
+    expect(touching).toEqual([]);
   });
 
   it('opens a Parquet file by its path as a view with its columns, and queries it', async () => {
@@ -192,9 +286,10 @@ describe('notebooks', () => {
       'fleet VARCHAR',
     ]);
     const before = await page.getByRole('region', { name: /^Cell \d+$/ }).count();
+    // Query adds a cell selecting the view's first rows, and runs it.
     await sources.getByRole('button', { name: 'Query trips_2026' }).click();
     const cell = page.getByRole('region', { name: `Cell ${before + 1}` });
-    await cell.getByRole('button', { name: 'Run cell' }).click();
+    expect(await cell.getByRole('textbox', { name: 'SQL' }).textContent()).toBe('SELECT * FROM trips_2026 LIMIT 100');
     const grid = cell.getByRole('grid', { name: 'Result' });
     await grid.waitFor({ timeout: 15_000 });
     expect(await grid.getAttribute('aria-rowcount')).toBe('101');
@@ -239,6 +334,17 @@ describe('notebooks', () => {
     const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
     expect(max - min).toBeGreaterThan(40_000);
 
+    // Speed and window are the analyst's: kept for the next playback, and in the engine's preferences.
+    await bar.getByLabel('Speed').selectOption('300');
+    await waitFor(async () => (await call('preferences.get')).values['playback.speed'] === 300, { timeoutMs: 5000, what: 'the speed saved' });
+    expect((await call('preferences.get')).values['playback.windowMs']).toBe(60_000);
+    await page.locator('body').press('Escape');
+    await expect.poll(() => bar.count()).toBe(0);
+    await page.locator('body').press('y');
+    await bar.waitFor({ timeout: 15_000 });
+    expect(await bar.getByLabel('Speed').inputValue()).toBe('300');
+    expect(await bar.getByLabel('Window').inputValue()).toBe('1');
+
     await slider.fill(String(min + 5000));
     await expect.poll(async () => (await stats()).max, { timeout: 10_000 }).toBeLessThanOrEqual(6);
     expect((await stats()).windowMs).toBe(60_000);
@@ -247,5 +353,45 @@ describe('notebooks', () => {
 
     await page.locator('body').press('Escape');
     await expect.poll(() => bar.count()).toBe(0);
+  });
+
+  it('brings a cell’s last result back after a reload, saying when it ran; Run again answers as of now, and the cell says the data moved on', async () => {
+    const sql = 'SELECT count(*) AS fixes FROM positions';
+    const cell = await nb.addSqlCell(sql);
+    const label = (await cell.getAttribute('aria-label'))!;
+    await cell.getByRole('button', { name: 'Run cell' }).click();
+    const grid = cell.getByRole('grid', { name: 'Result' });
+    await expect.poll(() => grid.getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2000']);
+    // The result is kept beside the notebook's autosave as soon as it has come.
+    await waitFor(
+      () =>
+        page.evaluate(
+          (q) =>
+            Object.values(JSON.parse((globalThis as unknown as Browser).localStorage.getItem('hexwatch.notebook.results') ?? '{}')).some(
+              (r) => (r as { sql: string }).sql === q,
+            ),
+          sql,
+        ),
+      {
+        timeoutMs: 10_000,
+        what: 'the result kept',
+      },
+    );
+    await nb.publishMore();
+
+    await page.reload({ waitUntil: 'load' });
+    const notebooks = page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' });
+    await notebooks.waitFor();
+    if ((await notebooks.getAttribute('aria-pressed')) !== 'true') await notebooks.click();
+    const again = page.getByRole('region', { name: label });
+    const kept = again.getByRole('status', { name: `Last result of ${label}` });
+    await kept.waitFor({ timeout: 15_000 });
+    expect(await kept.textContent()).toMatch(/^Last run \S.*: 1 row in [\d,]+ ms · data as of /);
+    expect(await again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents()).toEqual(['2000']);
+    await expect.poll(() => kept.textContent(), { timeout: 10_000 }).toContain('The data has moved on since: 2,000 rows in the history then, 2,040 now.');
+
+    await kept.getByRole('button', { name: 'Run again' }).click();
+    await expect.poll(() => again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2040']);
+    expect(await kept.count()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 // Controls are found by role and accessible name, as a person (or a screen reader) finds them.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineRpc, launchChromium, makeTempDir, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
+import { engineRpc, hook, launchChromium, makeTempDir, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -26,6 +26,8 @@ const theme = () => page.locator('html').getAttribute('data-theme');
 describe('the workbench', () => {
   it('opens with the rail of panels, the Heatmap panel, the map and the status bar', async () => {
     const rail = page.getByRole('navigation', { name: 'Panels' });
+    // The workstation shows once the analyst's choices are in (a moment after the page loads).
+    await rail.waitFor();
     for (const name of ['Heatmap', 'Fences', 'Deliveries', 'Notebooks']) await expect(rail.getByRole('button', { name }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Heatmap' }).getAttribute('aria-pressed')).resolves.toBe('true');
     await expect(page.getByRole('region', { name: 'Heatmap' }).isVisible()).resolves.toBe(true);
@@ -49,6 +51,55 @@ describe('the workbench', () => {
     await page.getByRole('region', { name: 'Notebooks' }).getByRole('textbox', { name: 'SQL' }).waitFor();
   });
 
+  it('names every command once: no title repeats its group, and each button of a panel’s toolbars is in the palette under its own name', async () => {
+    const commands = await hook(page, 'commands');
+    expect(commands.length).toBeGreaterThan(40);
+    expect(commands.filter((c) => c.title.toLowerCase().startsWith(c.group.toLowerCase())).map((c) => `${c.group}: ${c.title}`)).toEqual([]);
+    expect(new Set(commands.map((c) => c.title)).size).toBe(commands.length);
+    const titles = commands.map((c) => c.title.toLowerCase());
+    const missing: string[] = [];
+    for (const panel of ['Heatmap', 'Fences', 'Deliveries', 'Notebooks']) {
+      const rail = page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: panel });
+      if ((await rail.getAttribute('aria-pressed')) !== 'true') await rail.click();
+      const region = page.getByRole('region', { name: panel }).first();
+      await region.waitFor();
+      for (const name of await region
+        .getByRole('toolbar')
+        .getByRole('button')
+        .evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? b.textContent!.trim())))
+        if (!titles.some((t) => t.startsWith(name.toLowerCase()))) missing.push(`${panel}: ${name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('finds every notebook command in the palette by its name', async () => {
+    const notebooks = page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' });
+    if ((await notebooks.getAttribute('aria-pressed')) !== 'true') await notebooks.click();
+    // The cell commands act on the cell worked in: choose the first.
+    await page.getByRole('region', { name: 'Cell 1' }).getByRole('textbox', { name: 'SQL' }).click();
+    await page.keyboard.press('Control+k');
+    const search = page.getByRole('combobox', { name: 'Search commands' });
+    const options = page.getByRole('dialog', { name: 'Command palette' }).getByRole('option');
+    for (const name of [
+      'New notebook',
+      'Open notebook',
+      'Save notebook',
+      'Run all cells',
+      'Run cell',
+      'Run from here',
+      'Add SQL cell',
+      'Add notes',
+      'Delete cell',
+      'Open file',
+    ]) {
+      await search.fill(name);
+      await expect
+        .poll(() => options.allInnerTexts(), { timeout: 5000 })
+        .toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^Notebooks\\s+${name}`))]));
+    }
+    await page.keyboard.press('Escape');
+  });
+
   it('lists every action with its shortcut in the command palette, and runs the one chosen', async () => {
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
@@ -57,7 +108,7 @@ describe('the workbench', () => {
     const texts = await options.allInnerTexts();
     expect(texts.length).toBeGreaterThanOrEqual(10);
     expect(texts.some((t) => /Open or close the Deliveries panel/.test(t) && /\bd\b/.test(t))).toBe(true);
-    expect(texts.some((t) => /colour by the next measure/.test(t) && /\bm\b/.test(t))).toBe(true);
+    expect(texts.some((t) => /^Heatmap\s+Colour by the next measure/.test(t) && /\bm\b/.test(t))).toBe(true);
     // Typed words narrow the list; Enter runs the first.
     await page.getByRole('combobox', { name: 'Search commands' }).fill('deliveries panel');
     await expect(options.count()).resolves.toBe(1);
@@ -84,6 +135,56 @@ describe('the workbench', () => {
     expect(await theme()).toBe('dark');
   });
 
+  it('opens the Keyboard shortcuts with ?: every key, grouped and searchable; Esc closes it', async () => {
+    await page.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    const row = (key: string) => dialog.getByRole('row').filter({ has: page.locator('kbd', { hasText: new RegExp(`^${key}$`) }) });
+    expect(await row('m').textContent()).toMatch(/Colour by the next measure/);
+    expect(await row('y').textContent()).toMatch(/Play back the archive/);
+    expect(await row('Ctrl\\+K').textContent()).toMatch(/Command palette/);
+    for (const group of ['Workbench', 'Heatmap', 'Playback', 'Fences', 'Notebooks']) await dialog.getByRole('heading', { name: group, exact: true }).waitFor();
+    // A key pressed in the dialog is the dialog's: m does not change the map's measure.
+    await page.getByRole('searchbox', { name: 'Search shortcuts' }).fill('undo the last');
+    await expect.poll(() => dialog.getByRole('row').allInnerTexts()).toEqual([expect.stringMatching(/Ctrl\+Z\s+Undo the last drawing step/)]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('opens the bundled user guide from Help, its headings as contents; F1 and Esc close it', async () => {
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Help' }).click();
+    const guide = page.getByRole('dialog', { name: 'User guide' });
+    await guide.getByRole('heading', { name: 'hexwatch user guide', level: 1 }).waitFor({ timeout: 10_000 });
+    const contents = guide.getByRole('navigation', { name: 'Contents' }).getByRole('link');
+    const entries = await contents.allTextContents();
+    for (const heading of [
+      'The workstation at a glance',
+      'Reading the heatmap',
+      'Playing back the archive',
+      'Fences',
+      'Deliveries',
+      'Notebooks',
+      'Keyboard shortcuts',
+    ])
+      expect(entries).toContain(heading);
+    expect(entries.length).toBeGreaterThan(20);
+    // A heading chosen in the contents scrolls into the reading pane, and becomes the current one.
+    const deadLetters = guide.getByRole('heading', { name: 'Dead letters', level: 3 });
+    await contents.filter({ hasText: /^Dead letters$/ }).click();
+    await expect
+      .poll(() => deadLetters.evaluate((h) => h.getBoundingClientRect().top - h.closest('.guide-body')!.getBoundingClientRect().top))
+      .toBeLessThan(40);
+    expect(await contents.filter({ hasText: /^Dead letters$/ }).getAttribute('aria-current')).toBe('location');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => guide.count()).toBe(0);
+    await page.keyboard.press('F1');
+    await guide.waitFor();
+    await page.keyboard.press('F1');
+    await expect.poll(() => guide.count()).toBe(0);
+  });
+
   it('runs a heatmap action by its shortcut, and the panel shows it', async () => {
     const heatmap = page.getByRole('button', { name: 'Heatmap' });
     if ((await heatmap.getAttribute('aria-pressed')) !== 'true') await heatmap.click();
@@ -92,7 +193,7 @@ describe('the workbench', () => {
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
     await page.keyboard.press('m');
     expect(await colourBy.inputValue()).toBe('positions');
-    await page.getByTestId('legend').getByText('positions per cell').waitFor();
+    await page.getByRole('figure', { name: 'Legend: Live heatmap' }).getByText('positions per cell').waitFor();
   });
 });
 
@@ -164,29 +265,49 @@ describe('the analyst’s choices', () => {
     const dir = await makeTempDir('hexwatch-prefs-');
     const other = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
-      const first = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      // The suite's window, pointed at this engine (a second window beside it starves on SwiftShader).
+      const first = page;
       await first.goto(other.url, { waitUntil: 'load' });
       await first.getByRole('combobox', { name: 'Colour by' }).selectOption('positions');
-      await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('viridis');
+      await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('thermal');
       await first.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
       await first.keyboard.press('t');
+      await first.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Deliveries' }).click();
+      const deliveries = first.getByRole('region', { name: 'Deliveries' });
+      await deliveries.getByRole('tab', { name: 'Health' }).click();
+      await deliveries.getByRole('radio', { name: 'Last hour' }).click();
       const rpc = await engineRpc(other);
-      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.scale'] === 'viridis', { timeoutMs: 5000, what: 'the palette saved' });
-      await waitFor(async () => (await rpc.call('preferences.get')).values['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
+      const saved = async () => (await rpc.call('preferences.get')).values;
+      await waitFor(async () => (await saved())['workbench.scale'] === 'thermal', { timeoutMs: 5000, what: 'the palette saved' });
+      await waitFor(async () => (await saved())['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
+      await waitFor(async () => (await saved())['deliveries.healthRange'] === '1h', { timeoutMs: 5000, what: 'the health range saved' });
       // Only what was chosen: the rest stay defaults.
-      expect(Object.keys((await rpc.call('preferences.get')).values).sort()).toEqual(['workbench.metric', 'workbench.scale', 'workbench.theme']);
+      expect(Object.keys(await saved()).sort()).toEqual([
+        'deliveries.healthRange',
+        'deliveries.tab',
+        'workbench.metric',
+        'workbench.panel',
+        'workbench.scale',
+        'workbench.theme',
+      ]);
       await rpc.close();
-      await first.context().close();
     } finally {
       await other.stop();
     }
     const again = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
+      // A new window: nothing carried over but what the engine kept.
+      await page.context().close();
       const second = await openPage(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
       await second.goto(again.url, { waitUntil: 'load' });
-      await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
-      await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('viridis');
+      // The Deliveries panel open on its Health tab over the last hour, as it was left.
+      const deliveries = second.getByRole('region', { name: 'Deliveries' });
+      await expect(deliveries.getByRole('tab', { name: 'Health' }).getAttribute('aria-selected')).resolves.toBe('true');
+      await expect(deliveries.getByRole('radio', { name: 'Last hour' }).getAttribute('aria-checked')).resolves.toBe('true');
       await expect(second.locator('html').getAttribute('data-theme')).resolves.toBe('light');
+      await second.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
+      await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
+      await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('thermal');
     } finally {
       await again.stop();
       await dir.remove();

@@ -17,3 +17,4 @@ export * from './notebook-page';
 export * from './queue-fixtures';
 export * from './typed-call';
 export * from './fences-page';
+export * from './nats-tls';

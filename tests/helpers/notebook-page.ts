@@ -22,6 +22,8 @@ export interface NotebookPage {
   addSqlCell(sql: string): Promise<Locator>;
   /** The texts of the shown rows of the `n`th Result grid. */
   cellTexts(n: number): Promise<(string | null)[][]>;
+  /** Publishes one more fix of each of the 40 devices, and waits until the history holds them. */
+  publishMore(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,12 @@ export async function openNotebookPage(): Promise<NotebookPage> {
       await cell.getByRole('textbox', { name: 'SQL' }).click();
       await page.keyboard.type(sql);
       return cell;
+    },
+    async publishMore() {
+      const before = (await call('history.counts')).hot;
+      for (const p of sim.take(40, Date.now())) nc.publish('pos.nb', JSON.stringify(p));
+      await nc.flush();
+      await waitFor(async () => (await call('history.counts')).hot === before + 40, { timeoutMs: 30_000, what: `${before + 40} positions committed` });
     },
     cellTexts: (n) =>
       page

@@ -142,3 +142,34 @@ export function changedPixels(a: Image, b: Image, tolerance = 16): number {
   }
   return n;
 }
+
+/** The colour at (x, y), each channel the median of the 3×3 pixels around it (an edge or an anti-aliased glyph does not decide it). */
+export function pixelAt(image: Image, x: number, y: number): [number, number, number] {
+  const around: number[][] = [[], [], []];
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      const px = Math.min(image.width - 1, Math.max(0, Math.round(x) + dx));
+      const py = Math.min(image.height - 1, Math.max(0, Math.round(y) + dy));
+      for (let c = 0; c < 3; c++) around[c]!.push(image.data[(py * image.width + px) * 4 + c]!);
+    }
+  return around.map((v) => v.sort((a, b) => a - b)[4]!) as [number, number, number];
+}
+
+/** How far apart two colours look: CIE76 ΔE in CIELAB (about 2 is just noticeable; 25 and more, plainly different colours). */
+export function colourDifference(a: readonly number[], b: readonly number[]): number {
+  const lab = (rgb: readonly number[]) => {
+    const [r, g, bl] = rgb.map((c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+    const [fx, fy, fz] = [
+      f((0.4124 * r! + 0.3576 * g! + 0.1805 * bl!) / 0.95047),
+      f(0.2126 * r! + 0.7152 * g! + 0.0722 * bl!),
+      f((0.0193 * r! + 0.1192 * g! + 0.9505 * bl!) / 1.08883),
+    ];
+    return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+  };
+  const [p, q] = [lab(a), lab(b)];
+  return Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+}
+
+/** #rrggbb as [r, g, b]. */
+export const rgbOfHex = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];

@@ -32,10 +32,17 @@ export interface WebModeOptions {
   env?: Record<string, string>;
   /** Node options for the engine process (a bench's --cpu-prof). */
   nodeArgs?: string[];
+  /**
+   * Start as `npm start` does on a new data dir, with the demo history and fences. Off by default: a test
+   * starts from an empty history and no fences but its own (`--simulator.backfillH 0`, which its own args may override).
+   */
+  demo?: boolean;
   timeoutMs?: number;
 }
 
 const SERVING = 'hexwatch: serving ';
+/** What a test's engine starts with unless it asks for the demo: no demo history, no demo fences. */
+export const NO_DEMO = ['--simulator.backfillH', '0'];
 
 export function assertBuilt(): void {
   for (const rel of ['out/main/cli.js', 'out/renderer/index.html']) {
@@ -52,7 +59,7 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
   const proc = startProcess(
     'hexwatch serve',
     process.execPath,
-    [...(options.nodeArgs ?? []), hexwatchBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), hexwatchBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.demo ? [] : NO_DEMO), ...(options.args ?? [])],
     { cwd: repoRoot, env: engineEnv(options.env) },
   );
   let servingLine: string | undefined;

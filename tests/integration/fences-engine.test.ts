@@ -13,6 +13,7 @@ import { DeliveryQueue } from '../../main/deliveries';
 import {
   engineEnv,
   makeTempDir,
+  NO_DEMO,
   type RunningServer,
   startNats,
   startTile38,
@@ -49,7 +50,7 @@ afterEach(async () => {
 async function start(extra: string[] = []): Promise<void> {
   // 300 walkers within 2 km of Times Square, a fix each per 100 ms.
   engine = await startEngine({
-    argv: ['--data-dir', dir.path, '--source', 'simulator', '--devices', '300', '--rate', '3000', '--simulator.radiusKm', '2', ...extra],
+    argv: ['--data-dir', dir.path, '--source', 'simulator', '--devices', '300', '--rate', '3000', '--simulator.radiusKm', '2', ...NO_DEMO, ...extra],
     env: engineEnv({ HEXWATCH_SECRET_RECEIVER: TEST_SECRET }),
     log: () => {},
   });
@@ -127,6 +128,8 @@ describe('fences on NATS positions', () => {
     client.onEvent((channel, payload) => channel === 'fences.event' && feed.push(payload as PayloadOf<'fences.event'>));
     await call('fences.save', { fence: circle('midtown', 500) });
     await waitFor(() => engine!.status().sourceState === 'running', { timeoutMs: 20_000, what: 'the NATS source running' });
+    // The About box names the server ingest reads, by its own INFO.
+    expect((await call('status.about')).nats).toEqual({ url: nats.url, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     const nc = await connect({ servers: nats.url });
     const js = jetstream(nc);
     // 40 devices, 25 fixes each: the even ones walk into the fence, the odd ones stay 5 km away.
@@ -165,7 +168,12 @@ describe.skipIf(!tile38ServerPath())('fences in Tile38', () => {
       timeoutMs: 10_000,
       what: 'the fence deployed',
     });
-    expect(await call('fences.status')).toMatchObject({ engine: 'tile38', connection: 'connected', fences: 1 });
+    expect(await call('fences.status')).toMatchObject({
+      engine: 'tile38',
+      connection: 'connected',
+      fences: 1,
+      serverVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
     await waitFor(() => feed.filter((f) => f.event.event_type === 'enter').length >= 10, { timeoutMs: 30_000, what: 'enter events from Tile38' });
     expect(new Set(feed.map((f) => f.event.source))).toEqual(new Set(['tile38']));
   }, 60_000);

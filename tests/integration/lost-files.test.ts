@@ -5,10 +5,10 @@ import { existsSync, readFileSync, statSync, truncateSync, unlinkSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../main';
-import { makeTempDir, typedCall, type Call } from '../helpers';
+import { makeTempDir, NO_DEMO, typedCall, type Call } from '../helpers';
 
 async function run(dataDir: string, check: (call: Call) => Promise<void>): Promise<void> {
-  const engine = await startEngine({ argv: ['--data-dir', dataDir], env: {}, log: () => {} });
+  const engine = await startEngine({ argv: ['--data-dir', dataDir, ...NO_DEMO], env: {}, log: () => {} });
   const client = engine.connect();
   try {
     await check(typedCall((method, params) => client.call(method, params)));
@@ -26,7 +26,7 @@ describe('lost database files', () => {
       await expect(call('fences.list')).resolves.toEqual([]);
     });
     const manifest = JSON.parse(readFileSync(join(dir.path, 'hexwatch-files.json'), 'utf8')) as { files: Record<string, unknown> };
-    expect(Object.keys(manifest.files).sort()).toEqual(['fences.sqlite', 'market.sqlite', 'queue.sqlite']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['fences.sqlite', 'history.duckdb', 'market.sqlite', 'queue.sqlite']);
     await dir.remove();
   });
 
@@ -34,6 +34,8 @@ describe('lost database files', () => {
     ['queue.sqlite', 'deliveries.health', 'the delivery queue'],
     ['fences.sqlite', 'fences.list', 'fences'],
     ['market.sqlite', 'market.metrics', 'the market'],
+    // The simulator runs on without its history; with NATS ingest it is needed and refuses to start.
+    ['history.duckdb', 'history.counts', 'the history'],
   ] as const) {
     for (const [how, damage, says] of [
       ['emptied', (p: string) => truncateSync(p, 0), /is empty \(0 bytes\), though this data dir has held it since \d{4}-/],
@@ -49,7 +51,9 @@ describe('lost database files', () => {
         damage(path);
         await run(dir.path, async (call) => {
           await expect(call(method)).rejects.toThrow(says);
-          await expect(call(method)).rejects.toThrow(/restore it from a backup, or remove "[a-z]+\.sqlite" from .*hexwatch-files\.json to start it empty/);
+          await expect(call(method)).rejects.toThrow(
+            /restore it from a backup, or remove "[a-z]+\.(sqlite|duckdb)" from .*hexwatch-files\.json to start it empty/,
+          );
           // The engine itself runs on.
           await expect(call('status.get')).resolves.toMatchObject({ source: 'simulator' });
         });

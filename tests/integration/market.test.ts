@@ -10,6 +10,7 @@ import {
   engineEnv,
   hexwatchBin,
   makeTempDir,
+  NO_DEMO,
   repoRoot,
   runToExit,
   startNats,
@@ -200,7 +201,7 @@ describe('surge alerts', () => {
     const receiver = await startWebhookReceiver();
     const dir = await makeTempDir('hexwatch-surge-alerts-');
     const engine = await startEngine({
-      argv: ['--data-dir', dir.path, '--market.tickS', '1', '--simulator.demandPerSec', '150', '--market.alertTargets', 'surge-hook'],
+      argv: ['--data-dir', dir.path, '--market.tickS', '1', '--simulator.demandPerSec', '150', '--market.alertTargets', 'surge-hook', ...NO_DEMO],
       env: { HEXWATCH_SECRET_ALERTS: TEST_SECRET },
       log: () => {},
     });

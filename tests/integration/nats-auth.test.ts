@@ -2,7 +2,6 @@
 // user, TLS with a private CA (and mutual TLS), and credentials in the server URL. With the right
 // settings every published position is committed; with wrong ones the status says what is wrong, the
 // engine keeps answering, and no secret reaches the status or a log line.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Status } from '../../shared/rpc';
 import { startEngine, type Engine } from '../../main';
 import { Simulator } from '../../main/simulator';
-import { makeTempDir, startNats, waitFor, type RunningServer, type TempDir } from '../helpers';
+import { makeCertificates, makeTempDir, type RunningServer, startNats, startNatsWith, type TempDir, waitFor } from '../helpers';
 
 const COUNT = 2000;
 
@@ -77,11 +76,6 @@ function expectNoSecret(engine: Engine, lines: string[], ...secrets: string[]): 
 }
 
 /** A nats-server whose extra settings come from a config file (`-c`); JetStream and the port from startNats' flags. */
-async function startNatsWith(dir: string, name: string, conf: string): Promise<RunningServer> {
-  const path = join(dir, `${name}.conf`);
-  writeFileSync(path, conf);
-  return startNats({ args: ['-c', path] });
-}
 
 describe('NATS token authentication', () => {
   const token = 'fleet-T0ken-9f3ab';
@@ -138,52 +132,6 @@ describe('NATS NKey authentication', () => {
     });
   });
 });
-
-/** A CA, a server certificate for IP 127.0.0.1 and a client certificate, with openssl, in `dir`. */
-function makeCertificates(dir: string): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(
-    'req',
-    '-x509',
-    ...newKey,
-    '-keyout',
-    'ca-key.pem',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=hexwatch test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-  const leaf = (name: string, cn: string, extensions: string) => {
-    writeFileSync(join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n${extensions}\n`);
-    openssl('req', '-new', ...newKey, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca-key.pem',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-out',
-      `${name}.pem`,
-      '-extfile',
-      `${name}.ext`,
-    );
-  };
-  leaf('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth');
-  leaf('client', 'hexwatch-ingest', 'extendedKeyUsage=clientAuth');
-}
 
 /**
  * TLS options for the test's own nats.js publisher. nats.js hands Node no host name for an IP address,

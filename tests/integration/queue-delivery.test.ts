@@ -14,7 +14,18 @@ import { DeliveryQueue, DeliveryService, deliveryHandlers } from '../../main/del
 import { ClientJobs } from '../../main/jobs';
 import { dispatch, type Handlers } from '../../main/rpc';
 import { NatsPublisher } from '../../main/deliveries/nats-target';
-import { engineEnv, makeTempDir, startNats, startWebhookReceiver, type TempDir, TEST_SECRET, typedCall, waitFor, type WebhookReceiver } from '../helpers';
+import {
+  engineEnv,
+  makeTempDir,
+  NO_DEMO,
+  startNats,
+  startWebhookReceiver,
+  type TempDir,
+  TEST_SECRET,
+  typedCall,
+  waitFor,
+  type WebhookReceiver,
+} from '../helpers';
 
 let dir: TempDir;
 let receiver: WebhookReceiver | undefined;
@@ -187,7 +198,7 @@ describe('through the engine', () => {
 
   async function start(extra: string[] = []): Promise<void> {
     engine = await startEngine({
-      argv: ['--data-dir', dir.path, '--source', 'simulator', '--queue.maxAttempts', '2', '--queue.backoffS', '0.05', ...extra],
+      argv: ['--data-dir', dir.path, '--source', 'simulator', '--queue.maxAttempts', '2', '--queue.backoffS', '0.05', ...NO_DEMO, ...extra],
       env: engineEnv({ HEXWATCH_SECRET_RECEIVER: TEST_SECRET }),
       log: () => {},
     });

@@ -1,3 +1,4 @@
+import { helpDialog, toggleHelp } from './help-dialogs';
 import { setUi, useUi, type PanelId } from './ui-store';
 
 export const PANELS: { id: PanelId; title: string; icon: string; shortcut: string }[] = [
@@ -10,9 +11,10 @@ export const PANELS: { id: PanelId; title: string; icon: string; shortcut: strin
 /** Opens a panel, or closes it when it is the one open. */
 export const togglePanel = (id: PanelId) => setUi((s) => ({ panel: s.panel === id ? null : id }));
 
-/** The left rail: one button per panel; the open one is pressed. */
+/** The left rail: one button per panel (the open one is pressed), and Help at its foot. */
 export function Rail() {
   const open = useUi((s) => s.panel);
+  const help = helpDialog.use();
   return (
     <nav className="rail" aria-label="Panels">
       <span className="brand" aria-hidden="true">
@@ -26,6 +28,12 @@ export function Rail() {
           <span className="rail-label">{p.title}</span>
         </button>
       ))}
+      <button className="rail-help" aria-pressed={help === 'guide'} title="The user guide (F1); keyboard shortcuts: ?" onClick={() => toggleHelp('guide')}>
+        <span className="rail-icon" aria-hidden="true">
+          ?
+        </span>
+        <span className="rail-label">Help</span>
+      </button>
     </nav>
   );
 }

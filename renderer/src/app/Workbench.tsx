@@ -2,14 +2,16 @@ import { useEffect, useState } from 'react';
 import { useConnection, useEngine } from '../engine';
 import { basemapCommands, BasemapPicker, PlaceLabels } from '../features/basemap';
 import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
+import { demoCommands } from '../features/demo';
 import { fencesCommands, FencesMap, FencesPanel } from '../features/fences';
 import { heatmapCommands, HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { notebooksCommands, NotebooksPanel } from '../features/notebooks';
 import { playbackCommands } from '../features/playback';
 import { StatusBar } from '../features/status';
-import { MapView } from '../map';
+import { mapCommands, MapView } from '../map';
 import { CommandPalette } from './CommandPalette';
 import { commandForKey, registerCommands, type Command } from './commands';
+import { HelpDialogs } from './HelpDialogs';
 import { Rail } from './Rail';
 import { SidePanel, useSideColumns } from './SidePanel';
 import { getUi, setUi, useUi, type PanelId } from './ui-store';
@@ -34,6 +36,9 @@ const allCommands = (): Command[] => [
   ...basemapCommands(),
   ...notebooksCommands(),
   ...deliveriesCommands(),
+  ...demoCommands(),
+  // Last: its Escape (close the Layers list) comes before the heatmap's (unpin) while the list is open.
+  ...mapCommands(),
 ];
 
 /** The workstation: the rail of panels on the left, the open panel, the map in the centre, the status bar below. */
@@ -84,6 +89,7 @@ export function Workbench() {
       </main>
       <StatusBar />
       {paletteOpen && <CommandPalette />}
+      <HelpDialogs />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { RpcClient } from '../../../shared/rpc';
 import { createStore } from './store';
+import { exposeForTests } from './test-hooks';
 
 /** What a command runs with: the engine (commands are registered once, before any feature mounts). */
 export interface CommandContext {
@@ -10,16 +11,19 @@ export interface CommandContext {
 export interface Command {
   id: string;
   title: string;
-  /** Where the palette groups it (a feature's name). */
+  /** Where the palette groups it (a feature's name); the title never repeats it, since the palette shows both. */
   group: string;
-  /** A single key ("m", "0", "[") or a chord with Mod (Ctrl, ⌘ on macOS) and maybe Shift: "Mod+K", "Mod+Shift+Z". */
+  /** A single key ("m", "0", "[", "F1") or a chord with Mod (Ctrl, ⌘ on macOS) and maybe Shift: "Mod+K", "Mod+Shift+Z". */
   shortcut?: string;
   /** Whether it applies now (a mode: drawing, playback, a panel open); when it does not, the palette leaves it out and its key does nothing. */
   enabled?(): boolean;
+  /** When it applies, in words, for the keyboard shortcuts' list ("while a fence is drawn"); none: always. */
+  when?: string;
   run(ctx: CommandContext): void;
 }
 
 const registry = createStore<readonly Command[]>([]);
+exposeForTests({ commands: () => registry.get().map(({ id, group, title, shortcut }) => ({ id, group, title, ...(shortcut ? { shortcut } : {}) })) });
 
 /** Adds commands (the workbench adds every feature's at start); returns how to take them away again. */
 export function registerCommands(list: readonly Command[]): () => void {
@@ -29,6 +33,8 @@ export function registerCommands(list: readonly Command[]): () => void {
 }
 
 export const useCommands = registry.use;
+/** The registry outside React: the desktop's menus follow it (app/desktop-shell.ts). */
+export const commandRegistry = { get: registry.get, subscribe: registry.subscribe };
 
 /** Whether a command applies now. */
 export const applies = (c: Command): boolean => c.enabled?.() ?? true;
@@ -37,6 +43,7 @@ const isMac = () => /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '')
 
 /** How a shortcut reads on this machine: "Ctrl+K" or "⌘K". */
 export function shortcutLabel(shortcut: string): string {
+  if (shortcut === 'Escape') return 'Esc';
   if (!shortcut.startsWith('Mod+')) return shortcut;
   const rest = shortcut.slice(4);
   return isMac() ? `⌘${rest.replace('Shift+', '⇧')}` : `Ctrl+${rest}`;

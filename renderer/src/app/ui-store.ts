@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import { COLOR_SCALES, type ColorScaleName, type ScaleMode } from '../../../shared/color-scale';
+import { COLOR_SCALES, DEFAULT_SCALE, type ColorScaleName, type ScaleMode } from '../../../shared/color-scale';
 import { HeatmapMetricSchema, type HeatmapMetric } from '../../../shared/rpc';
 import type { Basemap } from '../map';
 import { persistFields } from './preferences';
@@ -53,7 +53,7 @@ const store = createStore<UiState>({
   theme: systemTheme(),
   paletteOpen: false,
   metric: 'devices',
-  scale: 'thermal',
+  scale: DEFAULT_SCALE,
   scaleMode: 'log',
   extruded: false,
   detail: 0,
@@ -67,6 +67,8 @@ const store = createStore<UiState>({
 
 // What the analyst chose for the map and its heat comes back on reload and at the next start.
 persistFields(store, 'workbench', {
+  // The panel open when the analyst left comes back open (none: the map alone).
+  panel: z.enum(['heatmap', 'fences', 'deliveries', 'notebooks']).nullable(),
   theme: z.enum(['dark', 'light']),
   metric: HeatmapMetricSchema,
   scale: z.enum(Object.keys(COLOR_SCALES) as [ColorScaleName, ...ColorScaleName[]]),
@@ -80,6 +82,7 @@ persistFields(store, 'workbench', {
 });
 
 export const getUi = store.get;
+export const subscribeUi = store.subscribe;
 
 export function setUi(patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)): void {
   const state = store.get();

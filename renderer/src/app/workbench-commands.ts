@@ -1,13 +1,15 @@
 import type { Command } from './commands';
+import { toggleHelp } from './help-dialogs';
 import { PANELS, togglePanel } from './Rail';
 import { toggleNotebooksWhole } from './side-panel';
 import { getUi, setUi } from './ui-store';
 
-/** The workbench's own commands: the palette, the theme, the side panels. */
+/** The workbench's own commands: the palette, help, the theme, the side panels. */
 export function workbenchCommands(): Command[] {
   return [
-    { id: 'palette', title: 'Show every command', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
-    { id: 'palette.help', title: 'Show every command and its shortcut', group: 'Workbench', shortcut: '?', run: () => setUi({ paletteOpen: true }) },
+    { id: 'palette', title: 'Command palette', group: 'Workbench', shortcut: 'Mod+K', run: () => setUi((s) => ({ paletteOpen: !s.paletteOpen })) },
+    { id: 'help.shortcuts', title: 'Keyboard shortcuts', group: 'Workbench', shortcut: '?', run: () => toggleHelp('shortcuts') },
+    { id: 'help.guide', title: 'User guide', group: 'Workbench', shortcut: 'F1', run: () => toggleHelp('guide') },
     {
       id: 'theme',
       title: 'Switch between the dark and the light theme',
@@ -18,10 +20,11 @@ export function workbenchCommands(): Command[] {
     { id: 'panel.close', title: 'Close the side panel', group: 'Workbench', run: () => setUi({ panel: null }) },
     {
       id: 'notebooks.wholeWindow',
-      title: 'Notebooks: take the whole window, or share it with the map',
+      title: 'Whole window, or split with the map',
       group: 'Notebooks',
       shortcut: 'w',
       enabled: () => getUi().panel === 'notebooks',
+      when: 'the Notebooks panel is open',
       run: toggleNotebooksWhole,
     },
     ...PANELS.map((p) => ({

@@ -13,7 +13,11 @@ export interface EngineLink {
   desktop: boolean;
   /** The desktop's file dialog and dropped files' paths; absent in a browser, which never tells where a file is. */
   files?: DesktopFiles;
+  /** The desktop's menus and the files the OS opens with the app (app/desktop-shell.ts); absent in a browser. */
+  shell?: DesktopShell;
 }
+
+export type DesktopShell = Pick<PreloadBridge, 'setCommands' | 'onMenuCommand' | 'onOpenFiles'>;
 
 export interface DesktopFiles {
   pick(): Promise<string[]>;
@@ -30,6 +34,7 @@ export function connectEngine(): EngineLink {
       onReopen: () => () => {},
       desktop: true,
       files: { pick: () => bridge.pickFiles(), pathOf: (file) => bridge.pathOfFile(file) || undefined },
+      shell: bridge,
     };
   }
   // The token arrives once in the URL; the engine also set it as a cookie, which a reload (and the

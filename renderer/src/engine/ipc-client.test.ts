@@ -9,6 +9,9 @@ const bridgeAnswering = (reply: RpcReply): PreloadBridge => ({
   subscribe: () => () => {},
   pickFiles: async () => [],
   pathOfFile: () => '',
+  setCommands: () => {},
+  onMenuCommand: () => () => {},
+  onOpenFiles: () => () => {},
 });
 
 describe('IpcRpcClient', () => {

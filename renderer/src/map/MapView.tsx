@@ -2,10 +2,16 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { exposeForTests } from '../app/test-hooks';
 import { offlineStyle } from './basemap';
 import { styleFor, type Basemap } from './basemap-style';
 import { LayerComposer } from './layer-composer';
+import { LayersControl } from './LayersControl';
+import { LegendDock } from './LegendDock';
+import { layersOpen } from './map-commands';
 import { MapContext, publishMap, type MapHandle } from './MapContext';
+
+const BASEMAP_LAYER = 'basemap';
 
 // The simulator's default area (8 km around Times Square).
 export const HOME = { center: [-73.9851, 40.7589] as [number, number], zoom: 11 };
@@ -15,6 +21,7 @@ export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light';
   const div = useRef<HTMLDivElement>(null);
   const [handle, setHandle] = useState<MapHandle | null>(null);
   const [basemapError, setBasemapError] = useState<string>();
+  const layersShown = layersOpen.use();
 
   useEffect(() => {
     const map = new maplibregl.Map({
@@ -37,10 +44,21 @@ export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light';
     const composer = (late.composer = new LayerComposer(overlay));
     // A tooltip must not outlive the view it described.
     map.on('movestart', () => composer.leave());
+    // The basemap is MapLibre's canvas under deck.gl's: listed at the bottom, its opacity the canvas's (hidden, it still takes the drag).
+    composer.set(BASEMAP_LAYER, 'basemap', [], { name: 'Basemap', kind: 'basemap' });
+    const fadeBasemap = () => {
+      const { visible, opacity } = composer.setting(BASEMAP_LAYER);
+      map.getCanvas().style.opacity = String(visible ? opacity : 0);
+    };
+    fadeBasemap();
+    const offBasemap = composer.subscribe(fadeBasemap);
+    exposeForTests({ layerRows: () => composer.rows().map(({ id, name, kind, visible, opacity }) => ({ id, name, kind, visible, opacity })) });
     const handle = { map, composer };
     setHandle(handle);
     publishMap(handle);
     return () => {
+      offBasemap();
+      composer.dispose();
       publishMap(null);
       setHandle(null);
       map.remove();
@@ -74,14 +92,20 @@ export function MapView({ theme, basemap, children }: { theme: 'dark' | 'light';
   }, [handle, theme, basemap]);
 
   return (
-    <div className="map-wrap">
+    <div className="map-wrap" data-layers-open={layersShown || undefined}>
       <div ref={div} className="map" data-testid="map" role="application" aria-label="Map" />
       {basemapError && (
         <div className="map-error" role="alert">
           {basemapError}
         </div>
       )}
-      {handle && <MapContext.Provider value={handle}>{children}</MapContext.Provider>}
+      {handle && (
+        <MapContext.Provider value={handle}>
+          {children}
+          <LayersControl composer={handle.composer} />
+          <LegendDock composer={handle.composer} />
+        </MapContext.Provider>
+      )}
     </div>
   );
 }

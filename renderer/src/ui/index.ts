@@ -9,3 +9,6 @@ export { Drawer } from './Drawer';
 export { NewRows, useHeld, useHoverHold } from './LiveHold';
 export { saveFile } from './save-file';
 export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure';
+export { Markdown } from './Markdown';
+export { categoryAxis, shortLabel, timeStep, topCategories, type CategoryAxis } from './plot-axes';
+export { parseMarkdown, type Block } from './markdown';

@@ -47,31 +47,36 @@ export function PlaceLabels({ theme }: { theme: 'dark' | 'light' }) {
       const placed = placeLabels(places, (lon, lat) => map.project([lon, lat]), frame, covered);
       const c = COLOURS[theme];
       exposeForTests({ places: () => placed.map((l) => l.place.name) });
-      composer.set(LABEL_LAYERS, 'basemap-labels', [
-        new TextLayer<PlacedLabel>({
-          id: `${LABEL_LAYERS}-names`,
-          data: placed,
-          getText: (d) => d.place.name,
-          getPosition: (d) => [d.place.lon, d.place.lat],
-          getSize: (d) => d.size,
-          sizeUnits: 'pixels',
-          getColor: [...c.text],
-          fontFamily: FONT,
-          characterSet: glyphsFor(placed.map((l) => l.place.name)),
-          fontSettings: { sdf: true, fontSize: 64, buffer: 8 },
-          outlineWidth: 4,
-          outlineColor: [...c.halo],
-          getTextAnchor: 'middle',
-          getAlignmentBaseline: 'center',
-        }),
-      ]);
+      composer.set(
+        LABEL_LAYERS,
+        'basemap-labels',
+        [
+          new TextLayer<PlacedLabel>({
+            id: `${LABEL_LAYERS}-names`,
+            data: placed,
+            getText: (d) => d.place.name,
+            getPosition: (d) => [d.place.lon, d.place.lat],
+            getSize: (d) => d.size,
+            sizeUnits: 'pixels',
+            getColor: [...c.text],
+            fontFamily: FONT,
+            characterSet: glyphsFor(placed.map((l) => l.place.name)),
+            fontSettings: { sdf: true, fontSize: 64, buffer: 8 },
+            outlineWidth: 4,
+            outlineColor: [...c.halo],
+            getTextAnchor: 'middle',
+            getAlignmentBaseline: 'center',
+          }),
+        ],
+        { name: 'Place names', kind: 'labels' },
+      );
     };
     void update();
     map.on('moveend', update);
     return () => {
       latest++;
       map.off('moveend', update);
-      composer.set(LABEL_LAYERS, 'basemap-labels', []);
+      composer.remove(LABEL_LAYERS);
     };
   }, [map, composer, client, theme]);
 

@@ -4,6 +4,7 @@ import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState, NewRows, useHeld, useHoverHold } from '../../ui';
 import { DeadLetterDetail } from './DeadLetterDetail';
 import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
+import { deadLetterActions } from './deliveries-panel-state';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
 import { fenceIdOf } from './fence-names';
 import { useOnQueueChange, useQueueFigures } from './queue-figures';
@@ -49,6 +50,20 @@ export function DeadLetters() {
   const [shows, setShows] = useState(0);
   const generation = `${JSON.stringify(filter)} ${sort.by} ${sort.descending} ${shows}`;
   const held = useHeld({ total: first?.total ?? 0, first }, holding, generation);
+  const actionable = first !== undefined && scope.count > 0;
+  /** Why Requeue and Discard have nothing to act on, said where the analyst looks: the disabled button's title. */
+  const nothing = actionable
+    ? undefined
+    : first === undefined
+      ? 'Counting the dead letters…'
+      : filtered
+        ? 'Nothing to act on: no dead letter matches the filter'
+        : 'Nothing to act on: there are no dead letters';
+  // The palette's Requeue and Discard ask as the buttons do.
+  useEffect(() => {
+    deadLetterActions.set({ count: actionable ? scope.count : 0, ask: setAsking });
+    return () => deadLetterActions.set(null);
+  }, [actionable, scope.count]);
 
   // A new filter or order starts from the top with nothing ticked.
   useEffect(() => {
@@ -127,16 +142,16 @@ export function DeadLetters() {
       {error && <p role="alert">{error.message}</p>}
 
       <div className="dlq-hold" {...bind}>
-        <div className="toolbar dlq-actions">
+        <div className="toolbar dlq-actions" role="toolbar" aria-label="Dead letters">
           <span role="status" className="muted">
             {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
             {filtered ? ' matching the filter' : ''}
             {selected.size ? ` · ${selected.size} selected` : ''}
           </span>
-          <button disabled={total === 0 || requeue.pending} onClick={() => setAsking('requeue')} title={`Requeue ${scope.words}`}>
+          <button disabled={!actionable || requeue.pending} onClick={() => setAsking('requeue')} title={nothing ?? `Requeue ${scope.words}`}>
             Requeue
           </button>
-          <button className="danger" disabled={total === 0 || discard.pending} onClick={() => setAsking('discard')} title={`Discard ${scope.words}`}>
+          <button className="danger" disabled={!actionable || discard.pending} onClick={() => setAsking('discard')} title={nothing ?? `Discard ${scope.words}`}>
             Discard
           </button>
           <NewRows count={(first?.total ?? 0) - held.total} onShow={() => setShows((n) => n + 1)} />

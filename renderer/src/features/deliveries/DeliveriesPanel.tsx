@@ -1,6 +1,6 @@
 import { Panel, Tabs } from '../../ui';
 import { DeadLetters } from './DeadLetters';
-import { deliveriesTab, TABS } from './deliveries-tab';
+import { deliveriesChoices, showTab, TABS } from './deliveries-panel-state';
 import { countsOf, toneOf, useQueueFigures } from './queue-figures';
 import { Health } from './Health';
 import { Quarantine } from '../quarantine';
@@ -11,7 +11,7 @@ const VIEWS = { 'Dead letters': DeadLetters, Targets, Health, Replay, Quarantine
 
 /** The delivery queue: dead letters to inspect, fix and requeue; targets; health over time; replay; what ingest refused. */
 export function DeliveriesPanel() {
-  const tab = deliveriesTab.use();
+  const { tab } = deliveriesChoices.use();
   const { figures, error } = useQueueFigures();
   const View = VIEWS[tab];
   return (
@@ -31,7 +31,7 @@ export function DeliveriesPanel() {
         )
       }
     >
-      <Tabs label="Deliveries" tabs={TABS} value={tab} onChange={deliveriesTab.set}>
+      <Tabs label="Deliveries" tabs={TABS} value={tab} onChange={showTab}>
         <View />
       </Tabs>
     </Panel>

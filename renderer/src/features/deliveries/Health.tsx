@@ -1,13 +1,12 @@
 import * as Plot from '@observablehq/plot';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
 import { EmptyState, PlotFigure } from '../../ui';
+import { deliveriesChoices, HEALTH_RANGES, type HealthRange } from './deliveries-panel-state';
 import { toneOf, useQueueFigures } from './queue-figures';
 
-const RANGES = { '15m': 'Last 15 min', '1h': 'Last hour', '1d': 'Last day' } as const;
 const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
-type Range = keyof typeof RANGES;
 
 interface Series {
   key: keyof QueueSample;
@@ -51,9 +50,14 @@ const COLOURS = ['#4e9af1', '#d9534f'];
 function Chart({ title, unit, series, samples, span }: { title: string; unit: string; series: Series[]; samples: QueueSample[]; span: [Date, Date] }) {
   // An interval with nothing to measure is a gap in its line, not a 0 or a 100.
   const data = useMemo(() => series.flatMap((s) => samples.map((x) => ({ t: new Date(x.at), v: x[s.key] ?? Number.NaN, s: s.name }))), [series, samples]);
+  const top = Math.max(0, ...data.map((d) => d.v).filter(Number.isFinite));
+  const measured = data.some((d) => Number.isFinite(d.v));
   return (
     <figure className="health-chart" aria-label={title}>
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        {!measured && <span className="muted"> · nothing to measure in this range: no deliveries</span>}
+      </figcaption>
       <PlotFigure
         label={`${title} over time`}
         deps={[data, unit, span]}
@@ -62,7 +66,8 @@ function Chart({ title, unit, series, samples, span }: { title: string; unit: st
           height: 150,
           marginLeft: 44,
           x: { type: 'time', label: null, domain: span },
-          y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : {}) },
+          // All zeros (a quiet queue) still gets an axis to read: 0 to 1, not five 0s on top of each other.
+          y: { label: unit, grid: true, zero: true, ...(unit === '%' ? { domain: [0, 100] } : top === 0 ? { domain: [0, 1], ticks: 1 } : {}) },
           color: { domain: series.map((s) => s.name), range: [accent, ...COLOURS], legend: series.length > 1 },
           marks: [
             Plot.lineY(data, { x: 't', y: 'v', stroke: 's', strokeWidth: 1.5 }),
@@ -95,7 +100,8 @@ function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number 
 
 /** The queue's health now (and the rule that set it) and over the last 15 minutes, hour or day. */
 export function Health() {
-  const [range, setRange] = useState<Range>('15m');
+  const { healthRange: range } = deliveriesChoices.use();
+  const setRange = (healthRange: HealthRange) => deliveriesChoices.set({ ...deliveriesChoices.get(), healthRange });
   const { figures: health } = useQueueFigures();
   const { data: history } = useRpc('deliveries.healthHistory', { range }, { refreshOn: ['status.changed'] });
   return (
@@ -107,9 +113,9 @@ export function Health() {
         </p>
       )}
       <div className="segmented" role="radiogroup" aria-label="Time range">
-        {(Object.keys(RANGES) as Range[]).map((r) => (
+        {(Object.keys(HEALTH_RANGES) as HealthRange[]).map((r) => (
           <button key={r} role="radio" aria-checked={range === r} onClick={() => setRange(r)}>
-            {RANGES[r]}
+            {HEALTH_RANGES[r]}
           </button>
         ))}
       </div>

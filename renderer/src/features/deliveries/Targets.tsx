@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { QueueFigures, ResultOf, TargetInfo } from '../../../../shared/rpc';
 import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
+import { targetEditor } from './deliveries-panel-state';
 import { useOnQueueChange, useQueueFigures } from './queue-figures';
 import { TargetForm } from './TargetForm';
 
@@ -59,12 +60,13 @@ export function Targets() {
   const { data: targets, error, refresh } = useRpc('deliveries.targets', {});
   useOnQueueChange(refresh);
   const { figures: all } = useQueueFigures();
-  const [editing, setEditing] = useState<TargetInfo | 'new'>();
+  const editing = targetEditor.use();
+  const setEditing = targetEditor.set;
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const figures = new Map((all?.targets ?? []).map((t) => [t.target_id, t]));
   return (
     <div className="targets">
-      <div className="toolbar">
+      <div className="toolbar" role="toolbar" aria-label="Targets">
         <button className="primary" onClick={() => setEditing('new')}>
           Add target
         </button>

@@ -1,5 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
 import type { Fence } from '../../../../shared/fence';
+import { persistFields } from '../../app/preferences';
+import { createStore } from '../../app/store';
 import { selectedFence, setUi, useUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
@@ -8,7 +11,11 @@ import { draftOf, setDraft } from './fence-draft';
 import { fenceBounds } from './fence-geometry';
 import { stateColours, type FenceState } from './fence-layers';
 
-type SortKey = 'name' | 'updated' | 'events';
+const SORT_KEYS = ['name', 'updated', 'events'] as const;
+type SortKey = (typeof SORT_KEYS)[number];
+/** The order the analyst chose for the list: kept, so it comes back after a reload and a restart. */
+const fenceListOrder = createStore<{ sort: SortKey }>({ sort: 'name' });
+persistFields(fenceListOrder, 'fences', { sort: z.enum(SORT_KEYS) });
 /** How long a deleted fence can be brought back. */
 const UNDO_MS = 8000;
 
@@ -16,7 +23,8 @@ const UNDO_MS = 8000;
 export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const map = useMapBeside()?.map;
   const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<SortKey>('name');
+  const { sort } = fenceListOrder.use();
+  const setSort = (sort: SortKey) => fenceListOrder.set({ sort });
   const [deleted, setDeleted] = useState<Fence>();
   const selected = useUi(selectedFence);
   const { data: status } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });

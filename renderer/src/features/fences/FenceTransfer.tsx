@@ -10,7 +10,7 @@ export function FenceTransfer() {
   const selected = selection?.kind === 'fence' ? selection.id : undefined;
   return (
     <>
-      <div className="toolbar">
+      <div className="toolbar" role="toolbar" aria-label="Import and export">
         <button title="Import GeoJSON (or drop a file on the map)" onClick={() => pickFenceFile(client)}>
           Import GeoJSON
         </button>

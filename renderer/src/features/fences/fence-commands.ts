@@ -13,23 +13,35 @@ export const fenceFormSubmit = createStore<(() => void) | null>(null);
 
 /** A fence is being drawn or edited: Escape, undo and redo are the drawing's (otherwise Escape is the heatmap's). */
 const editing = () => getDraft() !== null || getUi().drawing !== null;
+const DRAWING = 'a fence is drawn or edited';
 
 /** The fences' commands: import and export, a drawing tool each, and while a fence is drawn, undo, redo, cancel and save. */
 export function fencesCommands(): Command[] {
   return [
     {
       id: 'fences.import',
-      title: 'Import fences from a GeoJSON file',
+      title: 'Import GeoJSON: fences from a file',
       group: 'Fences',
       run: ({ client }) => {
         setUi({ panel: 'fences' });
         pickFenceFile(client);
       },
     },
-    { id: 'fences.export', title: 'Export every fence as GeoJSON', group: 'Fences', run: ({ client }) => void exportFences(client) },
+    { id: 'fences.export', title: 'Export GeoJSON: every fence', group: 'Fences', run: ({ client }) => void exportFences(client) },
+    {
+      id: 'fences.exportSelected',
+      title: 'Export selected fence as GeoJSON',
+      group: 'Fences',
+      enabled: () => getUi().selection?.kind === 'fence',
+      when: 'a fence is selected',
+      run: ({ client }) => {
+        const s = getUi().selection;
+        if (s?.kind === 'fence') void exportFences(client, [s.id]);
+      },
+    },
     ...DRAW_MODES.map((mode, i): Command => ({
       id: `fences.draw.${mode}`,
-      title: mode === 'freehand' ? 'Draw a fence freehand (lasso)' : `Draw a ${mode} fence`,
+      title: mode === 'freehand' ? 'Draw freehand (a lasso)' : `Draw ${mode}`,
       group: 'Fences',
       shortcut: ['p', 'r', 'o', 'l'][i],
       run: () => {
@@ -41,6 +53,7 @@ export function fencesCommands(): Command[] {
       id: 'fences.undo',
       title: 'Undo the last drawing step',
       group: 'Fences',
+      when: DRAWING,
       shortcut: 'Mod+Z',
       enabled: editing,
       run: () => drawingHistory.get()?.step('undo'),
@@ -49,6 +62,7 @@ export function fencesCommands(): Command[] {
       id: 'fences.redo',
       title: 'Redo the drawing step undone',
       group: 'Fences',
+      when: DRAWING,
       shortcut: 'Mod+Shift+Z',
       enabled: editing,
       run: () => drawingHistory.get()?.step('redo'),
@@ -57,6 +71,7 @@ export function fencesCommands(): Command[] {
       id: 'fences.cancel',
       title: 'Cancel the fence being drawn',
       group: 'Fences',
+      when: DRAWING,
       shortcut: 'Escape',
       enabled: editing,
       run: () => {
@@ -66,8 +81,9 @@ export function fencesCommands(): Command[] {
     },
     {
       id: 'fences.save',
-      title: 'Save the fence being drawn',
+      title: 'Save fence',
       group: 'Fences',
+      when: 'the fence form is open',
       shortcut: 'Mod+S',
       enabled: () => fenceFormSubmit.get() !== null,
       run: () => fenceFormSubmit.get()?.(),

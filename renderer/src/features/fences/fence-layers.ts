@@ -2,11 +2,14 @@ import type { Layer } from '@deck.gl/core';
 import { GeoJsonLayer, PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Fence, FenceGeometry } from '../../../../shared/fence';
 import type { FenceEvent } from '../../../../shared/fence-event';
-import { glyphsFor } from '../../map';
+import { glyphsFor, type LegendSpec } from '../../map';
 import { EVENT_COLOURS } from './event-colours';
 import { crossingEdges, fenceCentre, fencePolygons } from './fence-geometry';
 
 export const FENCE_LAYERS = 'fences';
+/** A backtest's events and the device's track through the draft; the live events flashing: layers of their own, each with its row. */
+export const BACKTEST_LAYERS = 'backtest';
+export const EVENT_LAYERS = 'events';
 /** How long an event's flash stays on the map. */
 export const FLASH_MS = 3000;
 type Rgb = readonly [number, number, number];
@@ -39,13 +42,6 @@ export interface FenceLayerInput {
   theme: 'dark' | 'light';
   /** The fence being drawn or edited (drawn by terra-draw; its outline, crossing edges and ghost here). */
   draft?: { id?: string; geometry?: FenceGeometry; ghost?: FenceGeometry } | null;
-  backtest?: readonly FenceEvent[];
-  /** A device's track over the backtest's range, [lon, lat] in time order. */
-  track?: readonly [number, number][];
-  /** The fence selected (from the list or the feed): outlined in the accent colour. */
-  selected?: string;
-  flashes?: readonly Flash[];
-  now?: number;
   /** Layer ids start with this (the composer's source id). */
   id?: string;
 }
@@ -70,11 +66,10 @@ function shapesOf(fences: readonly Fence[], without: string | undefined) {
 
 /**
  * The fences' deck.gl layers: each saved fence filled and outlined by its state, its name at its centre;
- * the draft's outline, an older version as a ghost, the draft's crossing edges in red; what a backtest
- * would have fired; and each live event flashing where it happened.
+ * the draft's outline, an older version as a ghost, the draft's crossing edges in red.
  */
 export function fenceLayers(input: FenceLayerInput): Layer[] {
-  const { fences, theme, draft, now = performance.now(), id = FENCE_LAYERS } = input;
+  const { fences, theme, draft, id = FENCE_LAYERS } = input;
   const { saved, collection } = shapesOf(fences, draft?.id);
   const colours = stateColours(theme);
   const colour = (f: Fence) => (f.enabled ? colours.enabled : colours.disabled);
@@ -83,7 +78,6 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
   const path = (suffix: string, data: [number, number][][], color: [number, number, number, number], width: number) =>
     new PathLayer<[number, number][]>({ id: `${id}-${suffix}`, data, getPath: (p) => p, getColor: color, getWidth: width, widthUnits: 'pixels' });
   const crossing = crossingEdges(draft?.geometry);
-  const selected = input.selected !== undefined && input.selected !== draft?.id ? saved.find((f) => f.id === input.selected) : undefined;
   // Only layers with something to draw: an empty layer still costs a pass of every frame.
   const layers: (Layer | false)[] = [
     new GeoJsonLayer<FenceShape['properties']>({
@@ -115,12 +109,42 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
     draft?.geometry !== undefined && path('draft', fencePolygons(draft.geometry).flat(), [...(crossing.length ? colours.invalid : colours.editing), 255], 2),
     draft?.ghost !== undefined && path('ghost', fencePolygons(draft.ghost).flat(), [170, 200, 255, 200], 3),
     crossing.length > 0 && path('crossing', crossing, [...colours.invalid, 255], 5),
-    selected !== undefined && path('selected', fencePolygons(selected.geometry).flat(), [...colours.selected, 255], 4),
-    (input.track?.length ?? 0) > 1 && path('track', [input.track as [number, number][]], [120, 220, 255, 230], 3),
-    (input.backtest?.length ?? 0) > 0 &&
+  ];
+  return layers.filter((l): l is Layer => l !== false);
+}
+
+/** The fences' row and legend: what their colours say, and the draft's while one is drawn. */
+export function fenceLegend(theme: 'dark' | 'light', drafting: boolean): LegendSpec {
+  const c = stateColours(theme);
+  const swatch = (label: string, [r, g, b]: Rgb, mark: 'outline' | 'line') => ({ label, colour: [r, g, b, 255] as const, mark });
+  return {
+    swatches: [
+      swatch('enabled', c.enabled, 'outline'),
+      swatch('disabled', c.disabled, 'outline'),
+      ...(drafting ? [swatch('being drawn', c.editing, 'line'), swatch('edges that cross', c.invalid, 'line')] : []),
+    ],
+  };
+}
+
+/** The track through the draft of a device a backtest names. */
+const TRACK_COLOUR: [number, number, number, number] = [120, 220, 255, 230];
+
+/** What a backtest of the draft would have fired, where, and a device's track over its range ([lon, lat] in time order). */
+export function backtestLayers(events: readonly FenceEvent[], track: readonly [number, number][] | undefined, id = BACKTEST_LAYERS): Layer[] {
+  const layers: (Layer | false)[] = [
+    (track?.length ?? 0) > 1 &&
+      new PathLayer<[number, number][]>({
+        id: `${id}-track`,
+        data: [track as [number, number][]],
+        getPath: (p) => p,
+        getColor: TRACK_COLOUR,
+        getWidth: 3,
+        widthUnits: 'pixels',
+      }),
+    events.length > 0 &&
       new ScatterplotLayer<FenceEvent>({
-        id: `${id}-backtest`,
-        data: input.backtest ?? [],
+        id: `${id}-points`,
+        data: events,
         getPosition: (e) => [e.position.lon, e.position.lat],
         getFillColor: (e) => [...(EVENT_COLOURS[e.event_type] ?? [255, 255, 255]), 230],
         getLineColor: [0, 0, 0, 200],
@@ -130,16 +154,41 @@ export function fenceLayers(input: FenceLayerInput): Layer[] {
         getRadius: 4,
         radiusUnits: 'pixels',
       }),
-    (input.flashes?.length ?? 0) > 0 &&
-      new ScatterplotLayer<Flash>({
-        id: `${id}-events`,
-        data: input.flashes ?? [],
-        getPosition: (f) => [f.event.position.lon, f.event.position.lat],
-        getFillColor: (f) => [...(EVENT_COLOURS[f.event.event_type] ?? [255, 255, 255]), Math.round(255 * (1 - (now - f.at) / FLASH_MS))],
-        getRadius: (f) => 4 + 10 * ((now - f.at) / FLASH_MS),
-        radiusUnits: 'pixels',
-        updateTriggers: { getFillColor: now, getRadius: now },
-      }),
   ];
   return layers.filter((l): l is Layer => l !== false);
 }
+
+/** The event types as the feed, the backtest and the flashes colour them (those in `types` only, when given). */
+function eventSwatches(types?: ReadonlySet<string>): LegendSpec['swatches'] {
+  return Object.entries(EVENT_COLOURS)
+    .filter(([type]) => !types || types.has(type))
+    .map(([type, rgb]) => ({ label: type, colour: [...rgb, 255] as const, mark: 'dot' as const }));
+}
+
+export function backtestLegend(events: readonly FenceEvent[], track: boolean): LegendSpec {
+  return {
+    subtitle: `${events.length.toLocaleString()} event${events.length === 1 ? '' : 's'} the draft would have fired`,
+    swatches: [
+      ...(eventSwatches(new Set(events.map((e) => e.event_type))) ?? []),
+      ...(track ? [{ label: 'device track', colour: TRACK_COLOUR, mark: 'line' as const }] : []),
+    ],
+  };
+}
+
+/** Each live event flashing where it happened, fading over FLASH_MS. */
+export function eventLayers(flashes: readonly Flash[], now: number, id = EVENT_LAYERS): Layer[] {
+  if (flashes.length === 0) return [];
+  return [
+    new ScatterplotLayer<Flash>({
+      id: `${id}-flashes`,
+      data: flashes,
+      getPosition: (f) => [f.event.position.lon, f.event.position.lat],
+      getFillColor: (f) => [...(EVENT_COLOURS[f.event.event_type] ?? [255, 255, 255]), Math.round(255 * (1 - (now - f.at) / FLASH_MS))],
+      getRadius: (f) => 4 + 10 * ((now - f.at) / FLASH_MS),
+      radiusUnits: 'pixels',
+      updateTriggers: { getFillColor: now, getRadius: now },
+    }),
+  ];
+}
+
+export const EVENT_LEGEND: LegendSpec = { subtitle: `as they fire, fading over ${FLASH_MS / 1000} s`, swatches: eventSwatches() };

@@ -1,53 +1,91 @@
-import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { useEffect } from 'react';
-import { setUi } from '../../app/ui-store';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { useEffect, useRef } from 'react';
+import type { Rgba } from '../../../../shared/color-scale';
+import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
-import { useMapHandle } from '../../map';
+import { outlineLayers, SELECTION_COLOURS, useMapHandle } from '../../map';
 
 const FOLLOW_LAYERS = 'follow';
+/** The track in the accent colour over the selection's halo: apart from the heat, the fences and the pinned cell's ink. */
+const TRACK: Record<'dark' | 'light', Rgba> = { dark: [255, 122, 47, 255], light: [217, 86, 15, 255] };
 
-/** A device found by search: its track over the window as a path, where it is now, and the map following it. */
+/** A device found by search: its track over the window as a path over a halo, its fixes, where it is now, and the map zoomed to it and following it. */
 export function FollowDevice({ id }: { id: string }) {
   const { map, composer } = useMapHandle();
+  const theme = useUi((s) => s.theme);
   // The status channel ticks every second: the track refreshes with it.
   const { data: track, error } = useRpc('heatmap.track', { id }, { refreshOn: ['status.changed'] });
   const points = track?.points ?? [];
   const last = points.at(-1);
+  const zoomed = useRef<string>(undefined);
 
   useEffect(() => {
-    if (points.length === 0) return composer.set(FOLLOW_LAYERS, 'selection', []);
     const path = points.map((p) => [p.lon, p.lat] as [number, number]);
-    composer.set(FOLLOW_LAYERS, 'selection', [
-      new PathLayer({
-        id: `${FOLLOW_LAYERS}-path`,
-        data: [{ path }],
-        getPath: (d: { path: [number, number][] }) => d.path,
-        getColor: [255, 255, 255, 220],
-        getWidth: 3,
-        widthUnits: 'pixels',
-        jointRounded: true,
-        capRounded: true,
-      }),
-      new ScatterplotLayer({
-        id: `${FOLLOW_LAYERS}-now`,
-        data: [path.at(-1)!],
-        getPosition: (d: [number, number]) => d,
-        getRadius: 7,
-        radiusUnits: 'pixels',
-        getFillColor: [255, 122, 47, 255],
-        getLineColor: [255, 255, 255, 255],
-        stroked: true,
-        lineWidthUnits: 'pixels',
-        getLineWidth: 2,
-      }),
-    ]);
-  }, [composer, track]);
+    const { line, halo } = SELECTION_COLOURS[theme];
+    // Nothing to draw (not in the window): no row either.
+    if (path.length === 0) return composer.remove(FOLLOW_LAYERS);
+    composer.set(
+      FOLLOW_LAYERS,
+      'selection',
+      [
+        ...outlineLayers(FOLLOW_LAYERS, [path], theme, { width: 4, colour: TRACK[theme] }),
+        new ScatterplotLayer<[number, number]>({
+          id: `${FOLLOW_LAYERS}-fixes`,
+          data: path.slice(0, -1),
+          getPosition: (d) => d,
+          getRadius: 3,
+          radiusUnits: 'pixels',
+          getFillColor: [...halo],
+          getLineColor: [...TRACK[theme]],
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 1.5,
+        }),
+        new ScatterplotLayer<[number, number]>({
+          id: `${FOLLOW_LAYERS}-now`,
+          data: [path.at(-1)!],
+          getPosition: (d) => d,
+          getRadius: 8,
+          radiusUnits: 'pixels',
+          getFillColor: [...TRACK[theme]],
+          getLineColor: [...line],
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 2.5,
+        }),
+      ],
+      {
+        name: 'Followed device',
+        kind: 'track',
+        legend: {
+          subtitle: id,
+          swatches: [
+            { label: `track, ${points.length.toLocaleString()} cells visited`, colour: TRACK[theme], mark: 'line' },
+            { label: 'last fix', colour: TRACK[theme], mark: 'dot' },
+          ],
+        },
+      },
+    );
+  }, [composer, track, theme, id]);
 
+  // Zoomed to the track the first time it comes, then kept in view as it grows.
   useEffect(() => {
-    if (last) map.easeTo({ center: [last.lon, last.lat], duration: 500 });
-  }, [map, last?.ts]);
+    if (!last) return;
+    if (zoomed.current !== id) {
+      zoomed.current = id;
+      const lons = points.map((p) => p.lon);
+      const lats = points.map((p) => p.lat);
+      map.fitBounds(
+        [
+          [Math.min(...lons), Math.min(...lats)],
+          [Math.max(...lons), Math.max(...lats)],
+        ],
+        { padding: 120, maxZoom: 16, duration: 700 },
+      );
+    } else if (!map.isMoving()) map.easeTo({ center: [last.lon, last.lat], duration: 500 }); // not over the zoom to it, nor over the analyst's drag
+  }, [map, id, last?.ts]);
 
-  useEffect(() => () => composer.set(FOLLOW_LAYERS, 'selection', []), [composer]);
+  useEffect(() => () => composer.remove(FOLLOW_LAYERS), [composer]);
 
   return (
     <div className="chip" data-map-overlay role="status" aria-label="Following a device">

@@ -1,27 +1,30 @@
-import { MARKET_METRICS } from '../../../../shared/rpc';
+import { MARKET_METRICS, type Viewport } from '../../../../shared/rpc';
 import { surgeMultiplier } from '../../../../shared/surge';
 import { useEffect, useRef, useState } from 'react';
 import { cellToBoundary, cellToLatLng } from 'h3-js';
+import { decodeFrame } from '../../../../shared/heatmap-frame';
 import { resolutionForScreen } from '../../../../shared/zoom';
 import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useConnection, useEngine } from '../../engine';
-import { useMapHandle } from '../../map';
-import { HEATMAP_LAYERS, HeatmapController, type CellInfo } from './heatmap-controller';
+import { BASEMAP_COLOURS, useMapHandle } from '../../map';
+import { HEATMAP_LAYERS, HeatmapController } from './heatmap-controller';
+import { CellFigures } from './CellFigures';
 import { publishHeatmapStats, useHeatmapStats } from './heatmap-stats';
 import { MarketCellCard } from '../market';
 import { FollowDevice } from './FollowDevice';
-import { Legend } from './Legend';
 import { PinnedCell } from './PinnedCell';
+import { PinnedOutline } from './PinnedOutline';
 import { Playback } from '../playback';
 
-/** The heatmap's part of the map: live frames for the view into its layer, the tooltip, the legend. */
+/** The heatmap's part of the map: live frames for the view into its layer (its legend goes with it), the tooltip, the pinned cell and the device followed. */
 export function HeatmapMap() {
   const { map, composer } = useMapHandle();
   const { client, onReopen } = useEngine();
   const connection = useConnection();
   const controller = useRef<HeatmapController | null>(null);
-  const [hover, setHover] = useState<{ x: number; y: number; cell: CellInfo }>();
+  // The cell under the pointer: its figures are read from the frame drawn now, as the pinned card's are.
+  const [hover, setHover] = useState<{ x: number; y: number; hex: string }>();
   const [error, setError] = useState<string>();
   const metric = useUi((s) => s.metric);
   const scale = useUi((s) => s.scale);
@@ -33,6 +36,7 @@ export function HeatmapMap() {
   const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
   const selection = useUi((s) => s.selection);
+  const playing = useUi((s) => s.playback !== null);
   const sendViewportRef = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -43,7 +47,7 @@ export function HeatmapMap() {
     const offPointer = composer.handle(HEATMAP_LAYERS, {
       onHover: (info) => {
         const cell = info && info.index >= 0 && !getUi().drawing ? c.cellAt(info.index) : undefined;
-        setHover(cell && info ? { x: info.x, y: info.y, cell } : undefined);
+        setHover(cell && info ? { x: info.x, y: info.y, hex: cell.hex } : undefined);
       },
       // A click pins the cell: its figures and its last minute stay on screen.
       onClick: (info) => {
@@ -66,6 +70,18 @@ export function HeatmapMap() {
         }
         return undefined;
       },
+      quietCellPoints: (n) => {
+        const { width, height } = map.getContainer().getBoundingClientRect();
+        const out: { x: number; y: number; hex: string; value: number }[] = [];
+        for (const { hex, value } of c.quietestHexes()) {
+          const [lat, lon] = cellToLatLng(hex);
+          const p = map.project([lon, lat]);
+          if (p.x > 40 && p.y > 40 && p.x < width - 300 && p.y < height - 160) out.push({ x: p.x, y: p.y, hex, value });
+          if (out.length >= n) break;
+        }
+        return out;
+      },
+      basemapColours: () => BASEMAP_COLOURS[getUi().theme],
       layerIds: () => composer.layerIds(),
       cellColour: (hex) => c.colourOf(hex),
       hexWidthsPx: (n) =>
@@ -79,6 +95,7 @@ export function HeatmapMap() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     /** The resolution the engine said it frames the last view at (tests wait for frames of it). */
     let requested: { resolution: number; zoom: number } | undefined;
+    let asked = 0;
     const sendViewport = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -87,17 +104,27 @@ export function HeatmapMap() {
         const ui = getUi();
         // Cells sized for the screen (about 30 px across), moved by the detail setting; or the zoom table (shared/zoom.ts).
         const resolution = ui.detailPreset === 'screen' ? resolutionForScreen(map.getZoom(), map.getCenter().lat, 15, ui.detail) : undefined;
+        const viewport: Viewport = {
+          bounds: { west: b.getWest(), south: Math.max(-90, b.getSouth()), east: b.getEast(), north: Math.min(90, b.getNorth()) },
+          zoom: map.getZoom(),
+          ...(resolution === undefined ? {} : { resolution }),
+          ...(ui.smoothing > 0 ? { smoothing: ui.smoothing } : {}),
+          ...(MARKET_METRICS.includes(ui.metric) ? { layer: 'market' as const } : {}),
+        };
+        const mine = ++asked;
         client
-          .call('heatmap.viewport', {
-            bounds: { west: b.getWest(), south: Math.max(-90, b.getSouth()), east: b.getEast(), north: Math.min(90, b.getNorth()) },
-            zoom: map.getZoom(),
-            ...(resolution === undefined ? {} : { resolution }),
-            ...(ui.smoothing > 0 ? { smoothing: ui.smoothing } : {}),
-            ...(MARKET_METRICS.includes(ui.metric) ? { layer: 'market' as const } : {}),
-          })
+          .call('heatmap.viewport', viewport)
           .then((reply) => {
+            if (mine !== asked) return;
+            // Frames from here on are of this view (the reply comes before them on the one connection).
+            c.viewChanged(viewport.smoothing ?? 0);
             requested = { resolution: reply.resolution, zoom };
             setError(undefined);
+            // The new view's frame at once, rather than at the frame timer's next tick: no heat clipped to the old view meanwhile.
+            client.call('heatmap.snapshot', viewport).then(
+              (frame) => mine === asked && !getUi().playback && decodeFrame(frame).windowEnd >= c.windowEnd && c.apply(frame),
+              () => undefined, // the timer's next frame comes all the same
+            );
           })
           .catch((err: Error) => setError(`The engine refused the view: ${err.message}`));
       }, 150);
@@ -123,6 +150,8 @@ export function HeatmapMap() {
     controller.current?.setStyle(metric, scale, scaleMode, extruded);
   }, [metric, scale, scaleMode, extruded]);
 
+  useEffect(() => controller.current?.setPlayback(playing), [playing]);
+
   // While a fence is drawn or edited the heat steps back, so the drawing under it shows.
   useEffect(() => controller.current?.setDimmed(drawing !== null), [drawing]);
 
@@ -136,6 +165,8 @@ export function HeatmapMap() {
   useEffect(() => sendViewportRef.current(), [detail, detailPreset, smoothing, layer]);
 
   const windowS = Math.round(stats.windowMs / 1000) || 60;
+  const hovered = hover && controller.current?.cellOf(hover.hex);
+  const smoothed = controller.current?.smoothing ?? 0;
   return (
     <>
       {stats.frames > 0 && stats.cells === 0 && (
@@ -157,32 +188,37 @@ export function HeatmapMap() {
           {error}
         </div>
       )}
-      {hover && (
+      {hovered && hover && (
         <div className="tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }} data-testid="tooltip" role="tooltip">
-          <div className="mono">{hover.cell.hex}</div>
-          <div>H3 resolution {hover.cell.resolution}</div>
+          <div className="mono">{hovered.hex}</div>
+          <div>H3 resolution {hovered.resolution}</div>
           {layer === 'market' ? (
             <>
               <div>
-                supply {hover.cell.positions.toLocaleString()} · demand {hover.cell.devices.toLocaleString()}
+                supply {hovered.positions.toLocaleString()} · demand {hovered.devices.toLocaleString()}
               </div>
-              <div>surge ×{surgeMultiplier(hover.cell.positions, hover.cell.devices).toFixed(2)}</div>
+              <div>surge ×{surgeMultiplier(hovered.positions, hovered.devices).toFixed(2)}</div>
             </>
           ) : (
-            <>
-              <div>{hover.cell.devices.toLocaleString()} unique devices</div>
-              <div>
-                {hover.cell.positions.toLocaleString()} positions in {windowS} s
-              </div>
-              {hover.cell.devices > 0 && <div>{(hover.cell.positions / hover.cell.devices).toFixed(1)} positions per device</div>}
-            </>
+            <CellFigures cell={hovered} windowS={windowS} />
           )}
         </div>
       )}
       <Playback onFrame={(buffer) => controller.current?.apply(buffer)} />
-      {selection?.kind === 'cell' && (layer === 'market' ? <MarketCellCard hex={selection.hex} /> : <PinnedCell hex={selection.hex} />)}
+      {selection?.kind === 'cell' && <PinnedOutline hex={selection.hex} name={layer === 'market' ? 'Market cell' : 'Pinned cell'} />}
+      {selection?.kind === 'cell' &&
+        (layer === 'market' ? (
+          <MarketCellCard hex={selection.hex} />
+        ) : (
+          <PinnedCell
+            hex={selection.hex}
+            now={controller.current?.cellOf(selection.hex)}
+            windowS={windowS}
+            frameResolution={stats.resolution}
+            smoothing={smoothed}
+          />
+        ))}
       {selection?.kind === 'device' && <FollowDevice id={selection.id} />}
-      <Legend scale={scale} mode={scaleMode} metric={metric} ticks={stats.ticks} resolution={stats.resolution} windowS={windowS} smoothing={smoothing} />
     </>
   );
 }

@@ -8,6 +8,11 @@ import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
 import { startPlayback } from '../playback';
 
+const STEPS = ['', 'one step', 'two steps', 'three steps', 'four steps'];
+/** How far the cells are from the size that fits the screen, in words. */
+const detailWords = (detail: number): string =>
+  detail === 0 ? 'fits the screen' : `${STEPS[Math.abs(detail)] ?? `${Math.abs(detail)} steps`} ${detail > 0 ? 'finer' : 'coarser'}`;
+
 /** The heatmap's controls: what is counted, the colours and their scale, cell size, 3D, and what the last frame held. */
 export function HeatmapPanel() {
   const metric = useUi((s) => s.metric);
@@ -68,11 +73,11 @@ export function HeatmapPanel() {
           aria-label="Colour scale"
           value={scale}
           disabled={fixed}
-          title={fixed ? 'Surge and ratio have their own scale, centred on 1' : undefined}
+          title={fixed ? 'Surge and supply per demand have fixed colours of their own' : undefined}
           onChange={(e) => setUi({ scale: e.target.value as typeof scale })}
         >
-          <option value="thermal">thermal</option>
           <option value="viridis">viridis</option>
+          <option value="thermal">thermal</option>
         </select>
       </label>
       <label className="field">
@@ -81,7 +86,7 @@ export function HeatmapPanel() {
           aria-label="Scale"
           value={scaleMode}
           disabled={fixed}
-          title={fixed ? 'Surge and ratio are read on a log scale centred on 1' : undefined}
+          title={fixed ? 'Surge is read on a log scale from 1 to 5, supply per demand on one centred on 1' : undefined}
           onChange={(e) => setUi({ scaleMode: e.target.value as ScaleMode })}
         >
           <option value="log">log</option>
@@ -99,7 +104,7 @@ export function HeatmapPanel() {
           >
             −
           </button>
-          <output aria-label="Detail">{preset === 'table' ? 'zoom table' : detail === 0 ? 'fits the screen' : `${detail > 0 ? '+' : ''}${detail}`}</output>
+          <output aria-label="Detail">{preset === 'table' ? 'by the zoom table' : detailWords(detail)}</output>
           <button
             aria-label="Finer cells"
             title="Finer cells (])"

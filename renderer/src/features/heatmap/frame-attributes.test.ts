@@ -1,6 +1,6 @@
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { THERMAL, colorLut } from '../../../../shared/color-scale';
+import { THERMAL, VIRIDIS, colorLut } from '../../../../shared/color-scale';
 import { hexToCell } from '../../../../shared/h3-cell';
 import { allocateFrame, decodeFrame, sealFrame } from '../../../../shared/heatmap-frame';
 import { CenterCache, frameAttributes } from './frame-attributes';
@@ -33,6 +33,12 @@ describe('frameAttributes', () => {
     expect(attrs.max).toBe(100);
     expect([...attrs.colors.subarray(8, 12)]).toEqual([255, 0, 0, 255]); // the busiest cell is the hottest colour
     expect(attrs.colors[3]).toBeLessThan(attrs.colors[7]); // and quieter cells more transparent
+  });
+
+  it('draws a cell that counts nothing as nothing, and the quietest that counts something in the default colours opaque', () => {
+    const attrs = frameAttributes(frameOf(cells, [0, 1, 50], 8), 'devices', colorLut(VIRIDIS), new CenterCache());
+    expect(attrs.colors[3]).toBe(0);
+    expect(attrs.colors[7]).toBe(255);
   });
 
   it('computes a centre once per cell across frames', () => {

@@ -81,7 +81,7 @@ export function metricValues(frame: HeatmapFrame, metric: HeatmapMetric): { valu
   return { values, max };
 }
 
-/** Surge and ratio are read against fixed scales centred on 1.0; every other metric against its frame's values. */
+/** Surge (1 to 5) and ratio (centred on 1) are read against fixed scales; every other metric against its frame's values. */
 export const fixedScaleOf = (metric: HeatmapMetric): 'surge' | 'ratio' | undefined => (metric === 'surge' || metric === 'ratio' ? metric : undefined);
 
 /** The deck.gl attributes of a frame: centres from the cache, colours from the LUT under the scale mode, heights on the same scale. */
@@ -100,7 +100,8 @@ export function frameAttributes(frame: HeatmapFrame, metric: HeatmapMetric, lut:
     colors[4 * i] = lut[c];
     colors[4 * i + 1] = lut[c + 1];
     colors[4 * i + 2] = lut[c + 2];
-    colors[4 * i + 3] = lut[c + 3];
+    // A cell that counts nothing in the window is drawn as nothing: the palette's lowest colour means "a few", and shows.
+    colors[4 * i + 3] = fixed || values[i]! > 0 ? lut[c + 3] : 0;
     heights[i] = k / 255;
   }
   return { count: n, positions, colors, heights, values, max };

@@ -1,6 +1,6 @@
 import type { HeatmapMetric } from '../../../../shared/rpc';
 import type { Command } from '../../app/commands';
-import { setUi } from '../../app/ui-store';
+import { getUi, setUi } from '../../app/ui-store';
 import { getMapHandle, HOME } from '../../map';
 
 /** The order the `m` key steps through the measures. */
@@ -11,28 +11,28 @@ export function heatmapCommands(): Command[] {
   return [
     {
       id: 'heatmap.metric',
-      title: 'Heatmap: colour by the next measure (devices, positions, per device, supply, demand, ratio, surge)',
+      title: 'Colour by the next measure (devices, positions, per device, supply, demand, ratio, surge)',
       group: 'Heatmap',
       shortcut: 'm',
       run: () => setUi((s) => ({ metric: METRIC_ORDER[(METRIC_ORDER.indexOf(s.metric) + 1) % METRIC_ORDER.length]! })),
     },
     {
       id: 'heatmap.surge',
-      title: 'Heatmap: colour by surge',
+      title: 'Colour by surge, and back',
       group: 'Heatmap',
       shortcut: 'u',
       run: () => setUi((s) => ({ metric: s.metric === 'surge' ? 'devices' : 'surge' })),
     },
     {
       id: 'heatmap.scale',
-      title: 'Heatmap: thermal / viridis colour scale',
+      title: 'Colours: viridis / thermal',
       group: 'Heatmap',
       shortcut: 'c',
-      run: () => setUi((s) => ({ scale: s.scale === 'thermal' ? 'viridis' : 'thermal' })),
+      run: () => setUi((s) => ({ scale: s.scale === 'viridis' ? 'thermal' : 'viridis' })),
     },
     {
       id: 'heatmap.fit',
-      title: 'Heatmap: fit the map to the data',
+      title: 'Fit the map to the data',
       group: 'Heatmap',
       shortcut: '0',
       run: ({ client }) => {
@@ -52,7 +52,7 @@ export function heatmapCommands(): Command[] {
     },
     {
       id: 'heatmap.find',
-      title: 'Heatmap: find a device and follow it',
+      title: 'Find a device and follow it',
       group: 'Heatmap',
       shortcut: '/',
       run: () => {
@@ -62,48 +62,50 @@ export function heatmapCommands(): Command[] {
     },
     {
       id: 'selection.clear',
-      title: 'Unpin the cell / stop following the device',
+      title: 'Clear the selection: unpin the cell, stop following the device',
       group: 'Heatmap',
       shortcut: 'Escape',
+      enabled: () => getUi().selection !== null,
+      when: 'something is selected',
       run: () => setUi({ selection: null }),
     },
     {
       id: 'heatmap.finer',
-      title: 'Heatmap: finer cells',
+      title: 'Finer cells',
       group: 'Heatmap',
       shortcut: ']',
       run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.min(3, s.detail + 1) })),
     },
     {
       id: 'heatmap.coarser',
-      title: 'Heatmap: coarser cells',
+      title: 'Coarser cells',
       group: 'Heatmap',
       shortcut: '[',
       run: () => setUi((s) => ({ detailPreset: 'screen', detail: Math.max(-3, s.detail - 1) })),
     },
     {
       id: 'heatmap.adr',
-      title: 'Heatmap: cell size by the zoom table / by the screen',
+      title: 'Cell sizes by the zoom table, or by the screen',
       group: 'Heatmap',
       run: () => setUi((s) => ({ detailPreset: s.detailPreset === 'table' ? 'screen' : 'table', detail: 0 })),
     },
     {
       id: 'heatmap.smooth',
-      title: 'Heatmap: k-ring smoothing 0 → 1 → 2 → 3',
+      title: 'Smoothing: k rings 0 → 1 → 2 → 3',
       group: 'Heatmap',
       shortcut: 'k',
       run: () => setUi((s) => ({ smoothing: (s.smoothing + 1) % 4 })),
     },
     {
       id: 'heatmap.extrude',
-      title: 'Heatmap: 3D columns by value (right-drag tilts the map)',
+      title: '3D columns by value (right-drag tilts the map)',
       group: 'Heatmap',
       shortcut: 'e',
       run: () => setUi((s) => ({ extruded: !s.extruded })),
     },
     {
       id: 'heatmap.mode',
-      title: 'Heatmap: log / linear / quantile scale',
+      title: 'Scale: log / linear / quantile',
       group: 'Heatmap',
       shortcut: 's',
       run: () => setUi((s) => ({ scaleMode: s.scaleMode === 'log' ? 'linear' : s.scaleMode === 'linear' ? 'quantile' : 'log' })),

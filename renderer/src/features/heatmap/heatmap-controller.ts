@@ -3,6 +3,7 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import {
   BALANCE,
   COLOR_SCALES,
+  DEFAULT_SCALE,
   colorLut,
   fixedScaleTicks,
   legendStops,
@@ -11,13 +12,14 @@ import {
   type ColorScaleName,
   type ScaleMode,
 } from '../../../../shared/color-scale';
-import { cellKey, cellToHex } from '../../../../shared/h3-cell';
+import { cellKey, cellToHex, hexToCell } from '../../../../shared/h3-cell';
 import { decodeFrame, MARKET_LAYER, type HeatmapFrame } from '../../../../shared/heatmap-frame';
 import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
 import type { HeatmapLayerStats } from '../../../../shared/test-hooks';
-import type { MapSlot } from '../../map';
+import type { LayerInfo, MapSlot } from '../../map';
 import { ColourEase } from './colour-ease';
 import { CenterCache, fixedScaleOf, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
+import { heatLegend } from './heatmap-legend';
 import { HexHeatLayer } from './hex-heat-layer';
 
 /** The heatmap layer's figures after its last frame (the legend reads them; so do the tests). */
@@ -30,9 +32,9 @@ export interface CellInfo {
   devices: number;
 }
 
-/** Where the heatmap's layers go (the map's layer composer). */
+/** Where the heatmap's layers go (the map's layer composer), with the row and legend that describe them. */
 export interface LayerSink {
-  set(id: string, slot: MapSlot, layers: Layer[]): void;
+  set(id: string, slot: MapSlot, layers: Layer[], info?: LayerInfo): void;
 }
 
 /**
@@ -41,8 +43,8 @@ export interface LayerSink {
  */
 const EASE_MAX_CELLS = 20_000;
 
-/** The colours of a metric: surge and ratio have their own diverging scales; the rest the scale chosen. */
-const lutOf = (metric: HeatmapMetric, scale: ColorScaleName) => colorLut(metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
+/** The colours of a metric: surge and ratio have fixed scales of their own (surge sequential, ratio diverging); the rest the scale chosen. */
+const stopsOf = (metric: HeatmapMetric, scale: ColorScaleName) => (metric === 'surge' ? SURGE : metric === 'ratio' ? BALANCE : COLOR_SCALES[scale]);
 
 /** The heatmap's layers in the composer (in its 'heat' slot, below everything else a feature draws). */
 export const HEATMAP_LAYERS = 'heatmap';
@@ -57,17 +59,54 @@ export class HeatmapController {
   // Colour changes ease over 400 ms, unless the system asks for reduced motion.
   private readonly ease = new ColourEase(globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   private easing = 0;
-  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, ticks: [], layer: 'live' };
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, windowEnd: 0, ticks: [], layer: 'live' };
   mode: ScaleMode = 'log';
   extruded = false;
   private dimmed = false;
+  private playback = false;
+  /** The k-ring smoothing of the view the engine frames now, and of the frame drawn. */
+  private viewSmoothing = 0;
+  private frameSmoothing = 0;
+  /** The last frame's cells by key, made when a cell is first looked up in it. */
+  private index: Map<number, number> | undefined;
+  private info: LayerInfo;
 
   constructor(
     private readonly layers: LayerSink,
     public metric: HeatmapMetric = 'devices',
-    public scale: ColorScaleName = 'thermal',
+    public scale: ColorScaleName = DEFAULT_SCALE,
   ) {
-    this.lut = lutOf(metric, scale);
+    this.lut = colorLut(stopsOf(metric, scale));
+    this.info = this.describe();
+    this.layers.set(HEATMAP_LAYERS, 'heat', [], this.info);
+  }
+
+  /** The layer's name in the Layers list and on its legend: what its frames count. */
+  get name(): string {
+    return this.playback ? 'Playback' : MARKET_METRICS.includes(this.metric) ? 'Market' : 'Live heatmap';
+  }
+
+  /** The end of the drawn frame's window (epoch ms; 0 before the first): an older frame is not drawn over it. */
+  get windowEnd(): number {
+    return this.frame?.windowEnd ?? 0;
+  }
+
+  /** The k-ring smoothing the drawn frame was built with. */
+  get smoothing(): number {
+    return this.frameSmoothing;
+  }
+
+  /** The engine frames a new view: frames applied from now on were built with this smoothing. */
+  viewChanged(smoothing: number): void {
+    this.viewSmoothing = smoothing;
+  }
+
+  /** Frames of the archive are drawn instead of live ones (the row and legend say so). */
+  setPlayback(playback: boolean): void {
+    if (playback === this.playback) return;
+    this.playback = playback;
+    this.info = this.describe();
+    this.layers.set(HEATMAP_LAYERS, 'heat', this.frame ? this.heatLayers() : [], this.info);
   }
 
   onStats(listener: (s: LayerStats) => void): () => void {
@@ -82,6 +121,8 @@ export class HeatmapController {
     // Just after a switch between the live window and the market, a frame of the other kind may still come: it is not drawn in the wrong colours.
     if ((frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(this.metric)) return 0;
     this.frame = frame;
+    this.index = undefined;
+    this.frameSmoothing = this.viewSmoothing;
     this.render();
     const ms = performance.now() - t0;
     this.stats = { ...this.stats, frames: this.stats.frames + 1, lastApplyMs: ms };
@@ -120,13 +161,18 @@ export class HeatmapController {
     this.scale = scale;
     this.mode = mode;
     this.extruded = extruded;
-    this.lut = lutOf(metric, scale);
+    this.lut = colorLut(stopsOf(metric, scale));
     if (this.frame && (this.frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(metric)) {
       // The frame on screen counts something else: nothing is drawn until one of the right kind comes.
       this.frame = undefined;
-      this.layers.set(HEATMAP_LAYERS, 'heat', []);
+      this.attrs = undefined;
+      this.index = undefined;
     }
     if (this.frame) this.render();
+    else {
+      this.info = this.describe();
+      this.layers.set(HEATMAP_LAYERS, 'heat', [], this.info);
+    }
     for (const l of this.listeners) l(this.stats);
   }
 
@@ -147,6 +193,16 @@ export class HeatmapController {
     return out;
   }
 
+  /** The cells of the last frame with a value above 0, quietest first (tests look at how they are drawn). */
+  quietestHexes(): { hex: string; value: number }[] {
+    const f = this.frame;
+    const a = this.attrs;
+    if (!f || !a) return [];
+    const order = Array.from({ length: f.count }, (_, i) => i).filter((i) => a.values[i]! > 0);
+    order.sort((i, j) => a.values[i]! - a.values[j]!);
+    return order.map((i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), value: a.values[i]! }));
+  }
+
   /** The colour a cell of the last frame is drawn in now, the colour it is easing to, and its value (tests). */
   colourOf(hex: string): { shown: number[]; target: number[]; value: number } | undefined {
     const f = this.frame;
@@ -164,6 +220,21 @@ export class HeatmapController {
     return { hex: cellToHex(f.cellHi[index], f.cellLo[index]), resolution: f.resolution, positions: f.positions[index], devices: f.devices[index] };
   }
 
+  /** A cell's figures in the frame drawn now (what its tooltip and its card show), or undefined when the frame does not hold it. */
+  cellOf(hex: string): CellInfo | undefined {
+    const f = this.frame;
+    if (!f || !/^[0-9a-f]{15,16}$/i.test(hex)) return undefined;
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < f.count; i++) this.index.set(cellKey(f.cellHi[i], f.cellLo[i]), i);
+    }
+    const cell = [0, 0];
+    hexToCell(hex.toLowerCase(), cell);
+    const i = this.index.get(cellKey(cell[0]!, cell[1]!));
+    // A key is exact within one resolution only.
+    return i === undefined || f.cellHi[i] !== cell[0] ? undefined : this.cellAt(i);
+  }
+
   private render(): void {
     const frame = this.frame!;
     const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache, this.mode));
@@ -171,7 +242,6 @@ export class HeatmapController {
     for (let i = 0; i < frame.count; i++) keys[i] = cellKey(frame.cellHi[i], frame.cellLo[i]);
     const animated = attrs.count <= EASE_MAX_CELLS;
     this.ease.retarget(keys, attrs.colors, attrs.count, performance.now(), animated);
-    this.draw();
     if (animated && !this.easing) this.easing = requestAnimationFrame(this.tick);
     const fixed = fixedScaleOf(this.metric);
     const ticks = fixed ? fixedScaleTicks(fixed) : legendStops(this.mode, attrs.values, attrs.max);
@@ -181,8 +251,32 @@ export class HeatmapController {
       resolution: frame.resolution,
       max: attrs.max,
       windowMs: frame.windowMs,
+      windowEnd: frame.windowEnd,
       ticks,
       layer: frame.layer === MARKET_LAYER ? 'market' : 'live',
+    };
+    this.info = this.describe();
+    this.draw();
+  }
+
+  /** The row and legend of what is drawn: the name, the measure's words, the frame's ticks and the colours, all of one frame and one style. */
+  private describe(): LayerInfo {
+    const f = this.frame;
+    return {
+      name: this.name,
+      kind: 'heat',
+      legend: heatLegend({
+        metric: this.metric,
+        stops: stopsOf(this.metric, this.scale),
+        mode: this.mode,
+        frame: f && {
+          ticks: this.stats.ticks,
+          resolution: f.resolution,
+          windowMs: f.windowMs,
+          smoothing: this.frameSmoothing,
+          market: f.layer === MARKET_LAYER,
+        },
+      }),
     };
   }
 
@@ -198,8 +292,12 @@ export class HeatmapController {
 
   /** The layer for the last frame with the colours the ease has reached. */
   private draw(): void {
+    this.layers.set(HEATMAP_LAYERS, 'heat', this.heatLayers(), this.info);
+  }
+
+  private heatLayers(): Layer[] {
     const frame = this.frame!;
-    this.layers.set(HEATMAP_LAYERS, 'heat', [
+    return [
       new HexHeatLayer({
         id: HEATMAP_LAYERS,
         attrs: this.attrs!,
@@ -209,6 +307,6 @@ export class HeatmapController {
         extruded: this.extruded,
         opacity: this.dimmed ? 0.3 : 1,
       }),
-    ]);
+    ];
   }
 }

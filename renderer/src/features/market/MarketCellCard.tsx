@@ -37,13 +37,14 @@ export function MarketCellCard({ hex }: { hex: string }) {
               label={`supply and demand in ${hex} over the last hour`}
               deps={[data, hex]}
               plot={() => ({
-                width: 240,
-                height: 90,
-                marginLeft: 32,
+                width: 236,
+                height: 118,
+                marginLeft: 34,
+                marginBottom: 28,
                 style: { fontSize: '10px' },
-                x: { type: 'time', label: null, ticks: 3 },
-                y: { label: null, grid: true, zero: true, ticks: 3 },
-                color: { domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
+                x: { type: 'time', label: 'time', ticks: 3, tickFormat: '%H:%M' },
+                y: { label: 'devices · requests', grid: true, zero: true, ticks: 3, tickFormat: 's' },
+                color: { legend: true, domain: ['supply', 'demand'], range: ['#2166ac', '#d6604d'] },
                 marks: [
                   Plot.lineY(
                     data.history.flatMap((p) => [

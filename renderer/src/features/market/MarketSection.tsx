@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import type { ResultOf } from '../../../../shared/rpc';
 import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
@@ -13,9 +15,12 @@ export function MarketSection() {
   const { data: top } = useRpc('market.cells', { limit: 8 }, REFRESH);
   const selected = useUi((s) => (s.selection?.kind === 'cell' ? s.selection.hex : undefined));
   const handle = useMapBeside();
+  // The list holds its order under the pointer (the values still change), so a row can be read and picked.
+  const [held, setHeld] = useState<readonly MarketCell[]>();
   if (error) return <p className="muted">{error.message}</p>;
   if (!metrics || !top) return null;
   const threshold = top.threshold;
+  const rows = held ? heldRows(held, top.cells) : top.cells;
   return (
     <section className="market" aria-label="Market">
       <h3>Market</h3>
@@ -44,7 +49,7 @@ export function MarketSection() {
       {top.cells.length === 0 ? (
         <p className="muted">No supply or demand yet: requests come from the DEMAND stream (or the simulator), supply from positions.</p>
       ) : (
-        <table className="market-top" aria-label="Surging cells">
+        <table className="market-top" aria-label="Surging cells" onPointerEnter={() => setHeld(top.cells)} onPointerLeave={() => setHeld(undefined)}>
           <thead>
             <tr>
               <th>Cell</th>
@@ -54,7 +59,7 @@ export function MarketSection() {
             </tr>
           </thead>
           <tbody>
-            {top.cells.map((c) => (
+            {rows.map((c) => (
               <tr key={c.hex} aria-selected={selected === c.hex} className={c.surge >= threshold ? 'surging' : undefined}>
                 <td>
                   <button
@@ -81,4 +86,12 @@ export function MarketSection() {
       )}
     </section>
   );
+}
+
+type MarketCell = ResultOf<'market.cells'>['cells'][number];
+
+/** The rows in the order they had when the pointer came in, with today's figures (a cell gone from the top keeps its last). */
+function heldRows(held: readonly MarketCell[], cells: readonly MarketCell[]): readonly MarketCell[] {
+  const now = new Map(cells.map((c) => [c.hex, c]));
+  return held.map((c) => now.get(c.hex) ?? c);
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useEngine, useJob, useRpc, type Job } from '../../engine';
 import type { Cell } from './notebook-file';
-import { cellError, cellJob, editCell, removeCell, runCell, runCells } from './notebook-state';
+import { useKeptRun } from './kept-results';
+import { KeptResult } from './KeptResult';
+import { cellError, cellJob, currentCell, editCell, removeCell, runCell, runCells } from './notebook-state';
 import { MarkdownView } from './MarkdownView';
 import { ResultGrid } from './ResultGrid';
 import { ResultViews } from './ResultViews';
@@ -14,9 +16,12 @@ export function NotebookCell({ cell, index }: { cell: Cell; index: number }) {
   const [editing, setEditing] = useState(cell.kind === 'markdown' && !cell.source);
   const label = `Cell ${index + 1}`;
   const { data: sources } = useRpc('notebooks.sources', {});
+  const kept = useKeptRun(cell.id);
+  // The cell worked in is the one the palette's cell commands act on.
+  const choose = () => currentCell.set(cell.id);
   if (cell.kind === 'markdown')
     return (
-      <section className="nb-cell nb-markdown" aria-label={label}>
+      <section className="nb-cell nb-markdown" aria-label={label} onFocus={choose}>
         {editing ? (
           <textarea
             aria-label="Markdown"
@@ -47,7 +52,7 @@ export function NotebookCell({ cell, index }: { cell: Cell; index: number }) {
   const rows = run.progress?.rows ?? 0;
   const views = Object.fromEntries((sources ?? []).map((s) => [s.view, s.columns.map((c) => c.name)]));
   return (
-    <section className="nb-cell" aria-label={label} aria-busy={running}>
+    <section className="nb-cell" aria-label={label} aria-busy={running} onFocus={choose}>
       <SqlEditor
         value={cell.source}
         onChange={(source) => editCell(cell.id, { source })}
@@ -56,11 +61,16 @@ export function NotebookCell({ cell, index }: { cell: Cell; index: number }) {
         views={views}
         complete={(sql, cursor) => client.call('notebooks.complete', { sql, cursor })}
       />
-      <div className="nb-actions">
+      <div className="nb-actions" role="toolbar" aria-label={`Actions of ${label}`}>
         {running ? (
           <button onClick={() => void run.cancel()}>Cancel query</button>
         ) : (
-          <button className="primary" title="Run cell (Ctrl/⌘+Enter)" onClick={() => void runCell(client, cell.id)}>
+          <button
+            className="primary"
+            disabled={!cell.source.trim()}
+            title={cell.source.trim() ? 'Run cell (Ctrl/⌘+Enter)' : 'Type a query to run'}
+            onClick={() => void runCell(client, cell.id)}
+          >
             Run cell
           </button>
         )}
@@ -84,6 +94,7 @@ export function NotebookCell({ cell, index }: { cell: Cell; index: number }) {
         </pre>
       )}
       {run.result && run.status === 'done' && <ResultViews cell={cell} label={label} summary={run.result} />}
+      {run.status === 'idle' && kept && <KeptResult cell={cell} label={label} kept={kept} />}
       {running && run.progress?.columns && rows > 0 && <ResultGrid cellId={cell.id} columns={run.progress.columns} rows={rows} />}
     </section>
   );

@@ -1,4 +1,4 @@
-import { addCell, editCell, getNotebook, openNotebook } from './notebook-state';
+import { addCell, getNotebook, openNotebook } from './notebook-state';
 import { useQueryHistory, useRecentNotebooks } from './notebook-history';
 
 const ago = (at: number) => new Date(at).toLocaleString();
@@ -40,13 +40,7 @@ export function NotebookHistory() {
                   {' '}
                   {ago(q.at)} · {q.error ? q.error.slice(0, 80) : `${(q.rows ?? 0).toLocaleString()} rows in ${(q.ms ?? 0).toLocaleString()} ms`}
                 </span>{' '}
-                <button
-                  aria-label={`Put in a new cell: ${q.sql.slice(0, 40)}`}
-                  onClick={() => {
-                    const id = addCell('sql');
-                    editCell(id, { source: q.sql });
-                  }}
-                >
+                <button aria-label={`Put in a new cell: ${q.sql.slice(0, 40)}`} onClick={() => addCell('sql', q.sql)}>
                   Use
                 </button>
               </li>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { invalidatesOf, type RpcClient } from '../../../../shared/rpc';
 import { invalidate, useEngine, useMutation, useRpc } from '../../engine';
-import { addCell, editCell } from './notebook-state';
+import { addCell, runCell } from './notebook-state';
 
 /** Opens each path as a view; what could not be opened, with the engine's reason. */
 export async function openPaths(client: RpcClient, paths: readonly string[]): Promise<string[]> {
@@ -85,10 +85,10 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
                   {s.kind} · {s.path}
                 </span>
                 <button
+                  title={`Adds a cell selecting the first 100 rows of ${s.view}, and runs it`}
                   onClick={(e) => {
                     e.preventDefault();
-                    const id = addCell('sql');
-                    editCell(id, { source: `SELECT * FROM ${s.view} LIMIT 100` });
+                    void runCell(client, addCell('sql', `SELECT * FROM ${s.view} LIMIT 100`));
                   }}
                 >
                   Query {s.view}

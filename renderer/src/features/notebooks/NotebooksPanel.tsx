@@ -89,7 +89,7 @@ export function NotebooksPanel() {
         {notebook.cells.map((cell, i) => (
           <NotebookCell key={cell.id} cell={cell} index={i} />
         ))}
-        <div className="toolbar">
+        <div className="toolbar" role="toolbar" aria-label="Add a cell">
           <button onClick={() => addCell('sql')}>Add SQL cell</button>
           <button onClick={() => addCell('markdown')}>Add notes</button>
         </div>

@@ -1,160 +1,49 @@
-import type { Layer } from '@deck.gl/core';
-import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Table } from 'apache-arrow';
-import { cellToLatLng } from 'h3-js';
 import { useEffect, useState } from 'react';
-import { createPortal } from 'react-dom';
-import { VIRIDIS, colorAt } from '../../../../shared/color-scale';
+import { colorAt } from '../../../../shared/color-scale';
 import type { ResultColumn } from '../../../../shared/rpc';
+import { useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
-import { useMapBeside } from '../../map';
+import { useMapBeside, type LegendSpec } from '../../map';
 import { fetchRows } from './result-pages';
-import { densityCells, densityResolution, domainOf, h3Of, type MapSpec } from './result-map';
+import { buildResultLayers, SINGLE_T, type Drawn } from './result-layers';
+import type { MapSpec } from './result-map';
+import { DEFAULT_RESULT_PALETTE, paletteStops, RESULT_OUTLINE, RESULT_PALETTE_OPTIONS, type ResultLayerView } from './result-style';
 
-const gradient = VIRIDIS.map(([t]) => {
-  const [r, g, b, a] = colorAt(VIRIDIS, t);
-  return `rgba(${r},${g},${b},${(a / 255).toFixed(2)}) ${(t * 100).toFixed(0)}%`;
-}).join(', ');
+/** The composer id of a result's layer: its saved key, so its place in the map's order outlives the cell's id. */
+export const resultLayerId = (cellId: string, layer: ResultLayerView | undefined) => `notebook-${layer?.key ?? cellId}`;
 
-interface Drawn {
-  layers: Layer[];
-  bounds?: [number, number, number, number];
-  domain: [number, number];
-  shown: number;
-  /** Points binned into cells: the colour is points per cell at this resolution. */
-  density?: { resolution: number; cells: number };
-}
-
-/** Points counted per H3 cell, at bins fitted to their extent, as hexagons coloured by count. */
-function buildDensity(id: string, table: Table, spec: Extract<MapSpec, { kind: 'points' }>): Drawn {
-  const lats = Float64Array.from(table.getChildAt(spec.lat)!.toArray() as ArrayLike<number>, Number);
-  const lons = Float64Array.from(table.getChildAt(spec.lon)!.toArray() as ArrayLike<number>, Number);
-  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
-  for (let i = 0; i < lats.length; i++) {
-    if (!Number.isFinite(lats[i]!) || !Number.isFinite(lons[i]!)) continue;
-    box[0] = Math.min(box[0], lons[i]!);
-    box[1] = Math.min(box[1], lats[i]!);
-    box[2] = Math.max(box[2], lons[i]!);
-    box[3] = Math.max(box[3], lats[i]!);
-  }
-  if (!Number.isFinite(box[0])) return { layers: [], domain: [0, 1], shown: 0, density: { resolution: 0, cells: 0 } };
-  const resolution = densityResolution(box);
-  const cells = densityCells(lats, lons, resolution);
-  const domain = domainOf(cells.map((c) => c.count));
-  const layer = new H3HexagonLayer<{ hex: string; count: number }>({
-    id: `${id}-density`,
-    data: cells,
-    getHexagon: (d) => d.hex,
-    getFillColor: (d) => colorAt(VIRIDIS, domain[1] > domain[0] ? (d.count - domain[0]) / (domain[1] - domain[0]) : 1),
-    extruded: false,
-    stroked: false,
-    opacity: 0.8,
-  });
-  return { layers: [layer], bounds: box, domain, shown: cells.reduce((n, c) => n + c.count, 0), density: { resolution, cells: cells.length } };
-}
-
-/** The layers of a result: hexagons, points or shapes, coloured by `value` (a column index) on viridis. */
-function build(id: string, table: Table, spec: MapSpec, value: number | undefined, density: boolean): Drawn {
-  if (density && spec.kind === 'points') return buildDensity(id, table, spec);
-  const n = table.numRows;
-  const values = new Float64Array(n).fill(NaN);
-  if (value !== undefined) {
-    const col = table.getChildAt(value)!;
-    for (let i = 0; i < n; i++) values[i] = Number(col.get(i) ?? NaN);
-  }
-  const domain = domainOf(values);
-  const colour = (i: number): [number, number, number, number] =>
-    value === undefined ? [255, 122, 47, 200] : colorAt(VIRIDIS, domain[1] > domain[0] ? (values[i]! - domain[0]) / (domain[1] - domain[0]) : 1);
-  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
-  const grow = (lon: number, lat: number) => {
-    if (!Number.isFinite(lon) || !Number.isFinite(lat)) return;
-    box[0] = Math.min(box[0], lon);
-    box[1] = Math.min(box[1], lat);
-    box[2] = Math.max(box[2], lon);
-    box[3] = Math.max(box[3], lat);
+/** A result's legend: what was drawn and by what, its ramp from low to high. */
+function legendOf(drawn: Drawn, spec: MapSpec, valueName: string | undefined, stops: ReturnType<typeof paletteStops>): LegendSpec {
+  const what = spec.kind === 'h3' ? 'cells' : spec.kind === 'points' ? 'points' : 'shapes';
+  const by = drawn.density
+    ? ` in ${drawn.density.cells.toLocaleString()} cells (res ${drawn.density.resolution}), by points per cell`
+    : valueName
+      ? ` by ${valueName}`
+      : '';
+  const [lo, hi] = drawn.domain;
+  return {
+    subtitle: `${drawn.shown.toLocaleString()} ${what}${by}`,
+    ...(valueName
+      ? {
+          ramp: {
+            stops,
+            ticks: [
+              [lo.toLocaleString(), 0],
+              [((lo + hi) / 2).toLocaleString(undefined, { maximumFractionDigits: 2 }), 0.5],
+              [hi.toLocaleString(), 1],
+            ],
+          },
+        }
+      : { swatches: [{ label: what, colour: colorAt(stops, SINGLE_T), mark: 'fill' as const }] }),
   };
-  let layers: Layer[] = [];
-  let shown = 0;
-  if (spec.kind === 'h3') {
-    const col = table.getChildAt(spec.cell)!;
-    const data: { hex: string; i: number }[] = [];
-    for (let i = 0; i < n; i++) {
-      const hex = h3Of(col.get(i));
-      if (!hex) continue;
-      data.push({ hex, i });
-      const [lat, lon] = cellToLatLng(hex);
-      grow(lon, lat);
-    }
-    shown = data.length;
-    layers = [
-      new H3HexagonLayer<{ hex: string; i: number }>({
-        id: `${id}-hexes`,
-        data,
-        getHexagon: (d) => d.hex,
-        getFillColor: (d) => colour(d.i),
-        extruded: false,
-        stroked: true,
-        getLineColor: [255, 255, 255, 90],
-        lineWidthMinPixels: 0.5,
-      }),
-    ];
-  } else if (spec.kind === 'points') {
-    const lat = table.getChildAt(spec.lat)!;
-    const lon = table.getChildAt(spec.lon)!;
-    const data: { p: [number, number]; i: number }[] = [];
-    for (let i = 0; i < n; i++) {
-      const p: [number, number] = [Number(lon.get(i)), Number(lat.get(i))];
-      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
-      data.push({ p, i });
-      grow(...p);
-    }
-    shown = data.length;
-    layers = [
-      new ScatterplotLayer<{ p: [number, number]; i: number }>({
-        id: `${id}-points`,
-        data,
-        getPosition: (d) => d.p,
-        getFillColor: (d) => colour(d.i),
-        getRadius: 3,
-        radiusUnits: 'pixels',
-      }),
-    ];
-  } else {
-    const col = table.getChildAt(spec.column)!;
-    const features: { type: 'Feature'; geometry: unknown; properties: { i: number } }[] = [];
-    for (let i = 0; i < n; i++) {
-      try {
-        const geometry = JSON.parse(String(col.get(i))) as { type?: string; coordinates?: unknown };
-        if (!geometry?.type) continue;
-        features.push({ type: 'Feature', geometry, properties: { i } });
-        JSON.stringify(geometry.coordinates)
-          .match(/-?\d+(\.\d+)?(e-?\d+)?,-?\d+(\.\d+)?(e-?\d+)?/g)
-          ?.forEach((pair) => grow(...(pair.split(',').map(Number) as [number, number])));
-      } catch {
-        // Text that is not GeoJSON is left off the map.
-      }
-    }
-    shown = features.length;
-    layers = [
-      new GeoJsonLayer({
-        id: `${id}-shapes`,
-        data: { type: 'FeatureCollection', features } as never,
-        getFillColor: (f: { properties: { i: number } }) => [...colour(f.properties.i).slice(0, 3), 90] as [number, number, number, number],
-        getLineColor: (f: { properties: { i: number } }) => colour(f.properties.i),
-        getLineWidth: 2,
-        lineWidthUnits: 'pixels',
-        getPointRadius: 5,
-        pointRadiusUnits: 'pixels',
-      }),
-    ];
-  }
-  return { layers, domain, shown, ...(Number.isFinite(box[0]) ? { bounds: box } : {}) };
 }
 
 /**
- * A result on the same map as the live heatmap: its H3 cells as hexagons, lat/lon as points or GeoJSON
- * as shapes, coloured by a numeric column with a legend; the map moves to it when it is first shown.
+ * A result on the same map as the live heatmap, as a layer of its own in the Layers list: its H3 cells as
+ * hexagons, lat/lon as points or GeoJSON as shapes, coloured by a numeric column on its own palette and
+ * outlined; its legend in the dock. The map moves to it when it is first shown. Whether it is shown, its
+ * opacity and palette are kept with the cell (`layer` in its view) as well as in the map's settings.
  */
 export function ResultMap(props: {
   cellId: string;
@@ -165,13 +54,18 @@ export function ResultMap(props: {
   value?: number;
   /** Points drawn as their density (counts per H3 cell) instead of one by one. */
   density?: boolean;
+  layer: ResultLayerView | undefined;
+  onLayer(patch: Partial<ResultLayerView>): void;
+  onRemove(): void;
 }) {
   const { client } = useEngine();
   const handle = useMapBeside();
+  const theme = useUi((s) => s.theme);
   const [table, setTable] = useState<Table>();
   const [drawn, setDrawn] = useState<Drawn>();
   const [error, setError] = useState<string>();
-  const source = `notebook-${props.cellId}`;
+  const source = resultLayerId(props.cellId, props.layer);
+  const palette = props.layer?.palette ?? DEFAULT_RESULT_PALETTE;
 
   useEffect(() => {
     let live = true;
@@ -186,41 +80,43 @@ export function ResultMap(props: {
 
   useEffect(() => {
     if (!handle || !table) return;
-    const d = build(source, table, props.spec, props.value, Boolean(props.density));
-    handle.composer.set(source, 'results', d.layers);
+    const stops = paletteStops(palette);
+    const d = buildResultLayers(source, table, props.spec, props.value, Boolean(props.density), { stops, outline: RESULT_OUTLINE[theme] });
+    const valueName = d.density ? 'points per cell' : props.value !== undefined ? props.columns[props.value]!.name : undefined;
+    handle.composer.set(source, 'results', d.layers, {
+      name: `${props.label} result`,
+      kind: 'result',
+      legend: legendOf(d, props.spec, valueName, stops),
+      palette: { value: palette, options: RESULT_PALETTE_OPTIONS, choose: (id) => props.onLayer({ palette: id }) },
+      remove: props.onRemove,
+    });
     setDrawn(d);
-  }, [handle, table, props.spec, props.value, props.density]);
+  }, [handle, table, props.spec, props.value, props.density, props.label, palette, theme, source]);
+
+  // Shown and opacity as saved with the cell go to the map; the analyst's changes in the Layers list come back to the cell.
+  const { visible = true, opacity = 1 } = props.layer ?? {};
+  useEffect(() => {
+    if (!handle) return;
+    const now = handle.composer.setting(source);
+    if (now.visible !== visible) handle.composer.setVisible(source, visible);
+    if (now.opacity !== opacity) handle.composer.setOpacity(source, opacity);
+  }, [handle, source, visible, opacity]);
+  useEffect(() => {
+    if (!handle) return;
+    return handle.composer.subscribe(() => {
+      const now = handle.composer.setting(source);
+      if (now.visible !== (props.layer?.visible ?? true) || now.opacity !== (props.layer?.opacity ?? 1))
+        props.onLayer({ visible: now.visible, opacity: now.opacity });
+    });
+  }, [handle, source, props.layer, props.onLayer]);
 
   // Shown the first time: the map goes to the result.
   useEffect(() => {
     if (handle && drawn?.bounds) handle.map.fitBounds(drawn.bounds, { padding: 60, maxZoom: 15, duration: 600 });
   }, [handle, drawn?.bounds?.join()]);
 
-  useEffect(() => () => handle?.composer.set(source, 'results', []), [handle, source]);
+  useEffect(() => () => handle?.composer.remove(source), [handle, source]);
 
   if (error) return <p role="alert">Cannot draw the result: {error}</p>;
-  if (!handle || !drawn) return null;
-  const valueName = drawn.density ? 'points per cell' : props.value !== undefined ? props.columns[props.value]!.name : undefined;
-  return createPortal(
-    <div className="legend nb-legend" data-map-overlay role="figure" aria-label={`Legend: ${props.label}`}>
-      <div className="legend-title">
-        {props.label}: {drawn.shown.toLocaleString()} {props.spec.kind === 'h3' ? 'cells' : props.spec.kind === 'points' ? 'points' : 'shapes'}
-        {drawn.density
-          ? ` in ${drawn.density.cells.toLocaleString()} cells (res ${drawn.density.resolution}), by points per cell`
-          : valueName
-            ? ` by ${valueName}`
-            : ''}
-      </div>
-      {valueName && (
-        <>
-          <div className="legend-bar" style={{ background: `linear-gradient(to right, ${gradient})` }} />
-          <div className="legend-ends">
-            <span>{drawn.domain[0].toLocaleString()}</span>
-            <span>{drawn.domain[1].toLocaleString()}</span>
-          </div>
-        </>
-      )}
-    </div>,
-    handle.map.getContainer(),
-  );
+  return null;
 }

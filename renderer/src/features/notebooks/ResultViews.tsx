@@ -1,30 +1,21 @@
 import { useState } from 'react';
 import { useEngine } from '../../engine';
 import type { Cell } from './notebook-file';
-import { editCell, type RunSummary } from './notebook-state';
-import { defaultChart, ResultChart, type ChartSpec } from './ResultChart';
+import { setCellView, viewOf, type CellView } from './cell-view';
+import type { RunSummary } from './notebook-state';
+import { defaultChart, ResultChart } from './ResultChart';
 import { ResultGrid } from './ResultGrid';
 import { ResultMap } from './ResultMap';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
-
-/** How a cell's result is shown, saved with the cell (`-- view:` in the file). */
-interface CellView {
-  show?: 'grid' | 'chart';
-  chart?: ChartSpec;
-  map?: boolean;
-  colour?: string;
-  /** Points drawn as a density of H3 cells. */
-  density?: boolean;
-}
 
 /** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
 export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
   const { client } = useEngine();
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string>();
-  const view = (cell.view ?? {}) as CellView;
-  const setView = (patch: Partial<CellView>) => editCell(cell.id, { view: { ...view, ...patch } });
+  const view = viewOf(cell);
+  const setView = (patch: Partial<CellView>) => setCellView(cell, patch);
   const spec = mapSpecOf(summary.columns);
   const values = spec ? valueColumns(summary.columns, spec) : [];
   const colourName = view.colour ?? (values[0] !== undefined ? summary.columns[values[0]]!.name : undefined);
@@ -49,7 +40,8 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
           aria-pressed={Boolean(view.map && spec)}
           disabled={!spec}
           title={spec ? undefined : 'No h3/cell, lat and lon, or geometry column to place it'}
-          onClick={() => setView({ map: !view.map })}
+          // The layer's key is the cell's id when first shown, kept in the file from then on.
+          onClick={() => setView({ map: !view.map, layer: { ...view.layer, key: view.layer?.key ?? cell.id } })}
         >
           Show on map
         </button>
@@ -115,6 +107,9 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
           spec={spec}
           value={colour >= 0 ? colour : undefined}
           density={view.density}
+          layer={view.layer}
+          onLayer={(patch) => setView({ layer: { ...view.layer, ...patch } })}
+          onRemove={() => setView({ map: false })}
         />
       )}
     </div>

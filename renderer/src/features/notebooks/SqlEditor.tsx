@@ -44,6 +44,9 @@ export interface SqlEditorProps {
   complete?: AskDuckDb;
 }
 
+/** What an empty cell shows until something is typed: an example that runs as it is, and how to run it. */
+const PLACEHOLDER = 'SELECT count(*) FROM positions   — type a query; Ctrl/⌘+Enter runs it';
+
 const schemaOf = (views: Record<string, string[]> = {}) => ({ ...VIEW_COLUMNS, ...views, ...Object.fromEntries(FUNCTIONS.map((f) => [f, []])) });
 
 /** The SQL of a cell in CodeMirror: highlighting, completion of the views, their columns and functions, DuckDB's error underlined where it points. */
@@ -59,7 +62,18 @@ export function SqlEditor({ value, onChange, onRun, error, views, complete }: Sq
       state: EditorState.create({
         doc: value,
         extensions: [
-          Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (handlers.current.onRun(), true) }])),
+          // Ctrl/⌘+Enter runs this editor's cell, and goes no further: the workbench's "Run cell" would run it again.
+          Prec.highest(
+            EditorView.domEventHandlers({
+              keydown: (e) => {
+                if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return false;
+                e.preventDefault();
+                e.stopPropagation();
+                handlers.current.onRun();
+                return true;
+              },
+            }),
+          ),
           lineNumbers(),
           history(),
           closeBrackets(),
@@ -76,9 +90,9 @@ export function SqlEditor({ value, onChange, onRun, error, views, complete }: Sq
           }),
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          placeholder('SELECT … FROM positions'),
+          placeholder(PLACEHOLDER),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ 'aria-label': 'SQL' }),
+          EditorView.contentAttributes.of({ 'aria-label': 'SQL', 'aria-placeholder': PLACEHOLDER }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) handlers.current.onChange(u.state.doc.toString());
           }),

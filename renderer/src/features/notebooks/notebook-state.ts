@@ -2,6 +2,7 @@ import type { ResultOf, RpcClient, RpcError } from '../../../../shared/rpc';
 import { createStore } from '../../app/store';
 import { resetJob, startJob } from '../../engine';
 import { newCellId, parseNotebook, serializeNotebook, type Cell } from './notebook-file';
+import { forgetKept, keepOnly, keepRun, restoreKeptRows } from './kept-results';
 import { recordQuery, rememberNotebook } from './notebook-history';
 import { dropPages } from './result-pages';
 
@@ -24,12 +25,18 @@ export interface NotebookState {
 }
 
 const AUTOSAVE = 'hexwatch.notebook.autosave';
-const firstCell = (): Cell => ({ id: newCellId(), kind: 'sql', source: 'SELECT count(*) AS positions, min(ts) AS first, max(ts) AS last FROM positions' });
+/** A new notebook's first cell is empty: its editor shows an example as a placeholder, so what is typed is the query. */
+const firstCell = (): Cell => ({ id: newCellId(), kind: 'sql', source: '' });
 
 function initial(): NotebookState {
   try {
-    const saved = JSON.parse(globalThis.localStorage?.getItem(AUTOSAVE) ?? 'null') as { name: string; text: string; dirty: boolean } | null;
-    if (saved) return { name: saved.name, cells: parseNotebook(saved.text), dirty: saved.dirty, recovered: saved.dirty };
+    const saved = JSON.parse(globalThis.localStorage?.getItem(AUTOSAVE) ?? 'null') as { name: string; text: string; dirty: boolean; ids?: string[] } | null;
+    if (saved) {
+      const cells = parseNotebook(saved.text);
+      // The cells keep their ids across a reload: their kept results are filed under them.
+      if (saved.ids?.length === cells.length) cells.forEach((c, i) => (c.id = saved.ids![i]!));
+      return { name: saved.name, cells: cells.length ? cells : [firstCell()], dirty: saved.dirty, recovered: saved.dirty };
+    }
   } catch {
     // A damaged autosave is dropped: a new notebook starts.
   }
@@ -39,13 +46,23 @@ function initial(): NotebookState {
 const store = createStore<NotebookState>(initial());
 export const useNotebook = store.use;
 export const getNotebook = store.get;
+keepOnly(store.get().cells.map((c) => c.id));
+restoreKeptRows();
 
 function update(patch: Partial<NotebookState>): void {
   const next = { ...store.get(), ...patch };
   store.set(next);
   if (patch.cells || patch.name !== undefined || patch.dirty !== undefined)
-    globalThis.localStorage?.setItem(AUTOSAVE, JSON.stringify({ name: next.name, text: serializeNotebook(next.cells), dirty: next.dirty }));
+    globalThis.localStorage?.setItem(
+      AUTOSAVE,
+      JSON.stringify({ name: next.name, text: serializeNotebook(next.cells), dirty: next.dirty, ids: next.cells.map((c) => c.id) }),
+    );
 }
+
+/** The cell the analyst works in (the last focused or added): the palette's cell commands act on it. */
+export const currentCell = createStore<string | null>(null);
+/** The current cell, if it is still in the notebook. */
+export const getCurrentCell = (): Cell | undefined => store.get().cells.find((c) => c.id === currentCell.get());
 
 export function setCells(cells: Cell[]): void {
   update({ cells, dirty: true, recovered: false });
@@ -55,12 +72,13 @@ export function editCell(id: string, patch: Partial<Cell>): void {
   setCells(store.get().cells.map((c) => (c.id === id ? { ...c, ...patch } : c)));
 }
 
-export function addCell(kind: Cell['kind'], after?: string): string {
-  const cell: Cell = { id: newCellId(), kind, source: '' };
+export function addCell(kind: Cell['kind'], source = '', after?: string): string {
+  const cell: Cell = { id: newCellId(), kind, source };
   const cells = [...store.get().cells];
   const at = after ? cells.findIndex((c) => c.id === after) + 1 : cells.length;
   cells.splice(at, 0, cell);
   setCells(cells);
+  currentCell.set(cell.id);
   return cell.id;
 }
 
@@ -68,20 +86,24 @@ export function addCell(kind: Cell['kind'], after?: string): string {
 function forgetRun(id: string): void {
   dropPages(id);
   resetJob(cellJob(id));
+  forgetKept(id);
 }
 
 export function removeCell(id: string): void {
   forgetRun(id);
+  if (currentCell.get() === id) currentCell.set(null);
   setCells(store.get().cells.filter((c) => c.id !== id));
 }
 
 export function newNotebook(): void {
   for (const c of store.get().cells) forgetRun(c.id);
+  currentCell.set(null);
   update({ name: 'Untitled', cells: [firstCell()], dirty: false, recovered: false });
 }
 
 export function openNotebook(name: string, text: string): void {
   for (const c of store.get().cells) forgetRun(c.id);
+  currentCell.set(null);
   const cells = parseNotebook(text);
   update({ name: name.replace(/\.sql$/, ''), cells, dirty: false, recovered: false });
   rememberNotebook(store.get().name, serializeNotebook(cells));
@@ -104,9 +126,11 @@ export async function runCell(client: RpcClient, id: string): Promise<boolean> {
   if (!cell || cell.kind !== 'sql' || !cell.source.trim()) return true;
   const started = Date.now();
   dropPages(id);
+  forgetKept(id);
   const ended = await startJob(client, cellJob(id), 'notebooks.run', { queryId: id, sql: cell.source, ...(cell.name ? { name: cell.name } : {}) });
   if (ended.status === 'done') {
     recordQuery({ sql: cell.source, at: started, ms: ended.result.ms, rows: ended.result.rows });
+    void keepRun(client, id, cell.source, ended.result, started);
     return true;
   }
   recordQuery({ sql: cell.source, at: started, error: ended.status === 'cancelled' ? 'cancelled' : ended.error.message.split('\n')[0] });

@@ -9,6 +9,8 @@ export const PAGE_ROWS = 200;
  * to them, once. Listeners hear when a page arrives.
  */
 const pages = new Map<string, Map<number, Table | Promise<void>>>();
+/** Results brought back from before a reload (kept-results.ts): their rows are here, the engine has forgotten them. */
+const restored = new Map<string, Table>();
 const listeners = new Set<() => void>();
 
 export function onPage(listener: () => void): () => void {
@@ -43,10 +45,19 @@ export function pageOf(client: RpcClient, cellId: string, row: number): { table:
 /** A cell's result goes (a new run, the cell removed). */
 export function dropPages(cellId: string): void {
   pages.delete(cellId);
+  restored.delete(cellId);
+}
+
+/** A kept result's rows (at most a page) stand for the cell's result until it runs again. */
+export function restorePages(cellId: string, table: Table): void {
+  restored.set(cellId, table);
+  pages.set(cellId, new Map([[0, table]]));
 }
 
 /** Every kept row of a result as one table (the map and charts draw them all), in pages of up to 100k. */
 export async function fetchRows(client: RpcClient, cellId: string, rows: number): Promise<Table> {
+  const kept = restored.get(cellId);
+  if (kept) return kept;
   let table: Table | undefined;
   for (let offset = 0; offset < Math.max(rows, 1); offset += 100_000) {
     const page = tableFromIPC(new Uint8Array(await client.call('notebooks.page', { queryId: cellId, offset, limit: 100_000 })));

@@ -3,6 +3,7 @@ import { resolutionForScreen } from '../../../../shared/zoom';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useJob, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
+import { playbackChoices, type PlaybackChoices } from './playback-choices';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
 const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
@@ -105,6 +106,11 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
       </div>
     );
   const set = (patch: Partial<typeof playback>) => setUi({ playback: { ...playback, ...patch } });
+  // Speed and window are the analyst's choices: the next playback starts with them.
+  const choose = (patch: Partial<PlaybackChoices>) => {
+    playbackChoices.set({ ...playbackChoices.get(), ...patch });
+    set(patch);
+  };
   return (
     <div className="playback" data-map-overlay role="group" aria-label="Time playback">
       <button aria-label="Step back" onClick={() => setUi({ playback: step(playback, -1, range) })}>
@@ -130,7 +136,7 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
       <select
         aria-label="Window"
         value={playback.cumulative ? 'all' : String(playback.windowMs / 60_000)}
-        onChange={(e) => (e.target.value === 'all' ? set({ cumulative: true }) : set({ cumulative: false, windowMs: Number(e.target.value) * 60_000 }))}
+        onChange={(e) => (e.target.value === 'all' ? choose({ cumulative: true }) : choose({ cumulative: false, windowMs: Number(e.target.value) * 60_000 }))}
       >
         {WINDOWS_MIN.map((m) => (
           <option key={m} value={m}>
@@ -139,7 +145,7 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
         ))}
         <option value="all">cumulative</option>
       </select>
-      <select aria-label="Speed" value={playback.speed} onChange={(e) => set({ speed: Number(e.target.value) })}>
+      <select aria-label="Speed" value={playback.speed} onChange={(e) => choose({ speed: Number(e.target.value) })}>
         {SPEEDS.map((s) => (
           <option key={s} value={s}>
             {s}×

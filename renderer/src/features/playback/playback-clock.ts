@@ -16,7 +16,10 @@ export function step(s: PlaybackState, direction: -1 | 1, range: { from: number;
   return { ...s, playing: false, t: Math.min(range.to, Math.max(range.from, s.t + direction * by)) };
 }
 
-/** Where playback starts: the end of the archive's first window, paused. */
-export function startAt(range: { from: number; to: number }, windowMs = 15 * 60_000): PlaybackState {
-  return { t: Math.min(range.to, range.from + windowMs), windowMs, cumulative: false, playing: false, speed: 60 };
+/** Where playback starts: the end of the archive's first window, paused, at the speed and window given. */
+export function startAt(
+  range: { from: number; to: number },
+  { windowMs, cumulative, speed }: Pick<PlaybackState, 'windowMs' | 'cumulative' | 'speed'> = { windowMs: 15 * 60_000, cumulative: false, speed: 60 },
+): PlaybackState {
+  return { t: Math.min(range.to, range.from + windowMs), windowMs, cumulative, playing: false, speed };
 }

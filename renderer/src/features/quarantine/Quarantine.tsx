@@ -55,10 +55,19 @@ export function Quarantine() {
   const [open, setOpen] = useState<QuarantineEntry>();
   const [purging, setPurging] = useState<{ reason?: string; age?: keyof typeof AGES }>();
   const { data: counts, error } = useRpc('quarantine.counts', {}, REFRESH);
+  const { data: status } = useRpc('status.get', {});
   const { data: page } = useRpc('quarantine.list', { ...(reason ? { reason } : {}), limit: PAGE, offset }, REFRESH);
   const purge = useMutation('quarantine.purge');
   if (error) return <p role="alert">{error.message}</p>;
   const total = Object.values(counts ?? {}).reduce((a, n) => a + n, 0);
+  if (counts && total === 0 && status?.source === 'simulator')
+    return (
+      <EmptyState title="Nothing refused">
+        The simulator sends well-formed positions only, so nothing has landed here. What would: a message that is not JSON, misses its id or time, or puts a
+        latitude at 91 — kept with the reason, its subject and sequence, byte for byte, while everything else flows on. Start with{' '}
+        <code className="setting">--simulator.badPerMin 6</code> to have the simulator send a few such messages a minute through the same decoder as NATS’s.
+      </EmptyState>
+    );
   if (counts && total === 0)
     return (
       <EmptyState title="Nothing in quarantine">

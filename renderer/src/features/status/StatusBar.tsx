@@ -1,6 +1,7 @@
 import { useChannelValue, useConnection, useRpc } from '../../engine';
 import { setUi } from '../../app/ui-store';
 import { countsOf, useQueueFigures } from '../deliveries';
+import { DemoPill } from '../demo';
 import { useHeatmapStats } from '../heatmap';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
@@ -23,6 +24,7 @@ export function StatusBar() {
         {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {s?.sourceState ?? 'starting'}
       </span>
       {s?.sourceDetail && <span className="detail">{s.sourceDetail}</span>}
+      <DemoPill demo={s?.demo} />
       <span>{fmt(s?.positionsPerSec ?? 0)} positions/s</span>
       <span>{fmt(s?.devices ?? 0)} devices</span>
       <span>

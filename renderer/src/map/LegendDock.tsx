@@ -1,0 +1,20 @@
+import { useSyncExternalStore } from 'react';
+import { LegendView } from './LegendView';
+import type { LayerComposer } from './layer-composer';
+
+/** One dock of legends over the map's lower left, one per visible layer that has one, top layer first, each titled with its layer. */
+export function LegendDock({ composer }: { composer: LayerComposer }) {
+  const rows = useSyncExternalStore(composer.subscribe, composer.rows);
+  const shown = rows.filter((r) => r.visible && r.opacity > 0 && r.legend);
+  if (shown.length === 0) return null;
+  return (
+    <div className="legend-dock" data-map-overlay role="group" aria-label="Legends">
+      {shown.map((r) => (
+        <figure key={r.id} className="legend" aria-label={`Legend: ${r.name}`}>
+          <figcaption className="legend-title">{r.name}</figcaption>
+          <LegendView spec={r.legend!} />
+        </figure>
+      ))}
+    </div>
+  );
+}
