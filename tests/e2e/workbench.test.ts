@@ -254,7 +254,7 @@ describe('room to work', () => {
     await page.keyboard.press('Control+k');
     await page.getByRole('combobox', { name: 'Search commands' }).fill('whole window');
     expect(await page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts()).toEqual([
-      expect.stringMatching(/Notebooks: take the whole window, or share it with the map[\s\S]*\bw\b/),
+      expect.stringMatching(/Whole window, or split with the map[\s\S]*\bw\b/),
     ]);
     await page.keyboard.press('Escape');
   });
