@@ -22,11 +22,7 @@ const channels: string[] = [];
 
 beforeAll(async () => {
   dir = await makeTempDir('hexwatch-connections-');
-  nats = await startNatsWith(
-    dir.path,
-    'users',
-    `authorization {\n  users = [ { user: analyst, password: "${PASSWORD}" } ]\n}\n`,
-  );
+  nats = await startNatsWith(dir.path, 'users', `authorization {\n  users = [ { user: analyst, password: "${PASSWORD}" } ]\n}\n`);
   host = await startEngineHost({
     argv: ['--data-dir', join(dir.path, 'data'), '--simulator.devices', '50', '--live.frameIntervalMs', '100'],
     env: engineEnv(),
