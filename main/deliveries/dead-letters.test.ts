@@ -33,7 +33,7 @@ function dead(n: number): void {
   }
 }
 
-it('lists with filters and pages, requeues with attempts reset and history kept, and says when it changed', () => {
+it('lists with filters and pages, requeues for another round with the history kept, and says when it changed', () => {
   dead(10);
   expect(changes).toBe(10);
   expect(q.deadLetters.list().total).toBe(10);
@@ -45,11 +45,34 @@ it('lists with filters and pages, requeues with attempts reset and history kept,
   const one = q.deadLetters.list({ deviceId: 'd3' }).items[0]!;
   expect(q.deadLetters.requeue({ ids: [one.id] })).toBe(1);
   const back = q.deadLetters.get(one.id)!;
-  expect(back.item).toMatchObject({ status: 'pending', attempts: 0 });
+  expect(back.item).toMatchObject({ status: 'pending', attempts: 1, maxAttempts: 2 });
   expect(back.attempts).toEqual([expect.objectContaining({ httpStatus: 500, response: 'boom body' })]);
   expect(changes).toBe(11);
   expect(q.deadLetters.requeue({ fenceId: 'B' })).toBe(5);
   expect(q.deadLetters.list().total).toBe(4);
+});
+
+it('numbers attempts on after a requeue: the next is the one after the last, each round gets the queue’s tries', () => {
+  dead(1);
+  const [first] = q.deadLetters.list().items;
+  expect(first).toMatchObject({ attempts: 1, maxAttempts: 1 });
+  q.deadLetters.requeue({ ids: [first!.id] });
+  const [again] = q.claim('w', 1);
+  expect(again).toMatchObject({ id: first!.id, attempts: 1, maxAttempts: 2 });
+  now += 10;
+  q.record([{ item: again!, outcome: FAILED_500 }], 'w');
+  const after = q.deadLetters.get(first!.id)!;
+  expect(after.item).toMatchObject({ status: 'dlq', attempts: 2, maxAttempts: 2 });
+  expect(after.attempts.map((a) => a.attempt)).toEqual([1, 2]);
+  // A second requeue, delivered this time: attempt 3 of 3.
+  q.deadLetters.requeue({ ids: [first!.id] });
+  q.record([{ item: q.claim('w', 1)[0]!, outcome: { status: 'success', httpStatus: 200, latencyMs: 3 } }], 'w');
+  expect(q.deadLetters.get(first!.id)!.item).toMatchObject({ status: 'completed', attempts: 3, maxAttempts: 3 });
+  expect(q.deadLetters.get(first!.id)!.attempts.map((a) => [a.attempt, a.status])).toEqual([
+    [1, 'failed'],
+    [2, 'failed'],
+    [3, 'success'],
+  ]);
 });
 
 it('sorts by when it failed, was created, its attempts, target or fence, either way', () => {

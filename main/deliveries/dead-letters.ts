@@ -41,6 +41,8 @@ export class DeadLetters {
     private readonly clock: () => number,
     /** Prefixes every delivery id: random per database file. */
     private readonly instance: string,
+    /** Tries a requeue grants: another round of the queue's `maxAttempts`. */
+    private readonly maxAttempts: number,
     /** Called when dead letters change (the worker wakes when some are pending again). */
     private readonly changed: (requeued: boolean) => void,
   ) {
@@ -110,16 +112,19 @@ export class DeadLetters {
     return { item: toItem(row, this.instance), attempts };
   }
 
-  /** Back to pending with attempts reset; the delivery log keeps every earlier attempt. */
+  /**
+   * Back to pending for another round of tries: the attempts so far stay counted (the next is numbered on
+   * from the last, as the delivery log keeps every one), and the round's tries are added to its maximum.
+   */
   requeue(filter: ItemFilter = {}): number {
     const { sql, args, join } = this.where(filter);
     const now = this.clock();
     const n = this.db
       .prepare(
-        `UPDATE delivery_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+        `UPDATE delivery_queue SET status = 'pending', max_attempts = attempts + ?, next_attempt_at = ?, updated_at = ?
          WHERE seq IN (SELECT q.seq FROM ${from(join)} WHERE ${sql})`,
       )
-      .run(now, now, ...args).changes;
+      .run(this.maxAttempts, now, now, ...args).changes;
     if (n > 0) this.changed(true);
     return n;
   }

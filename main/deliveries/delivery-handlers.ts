@@ -7,6 +7,7 @@ import type { DeliveryService } from './delivery-service';
 type QueueMethods =
   | 'deliveries.metrics'
   | 'deliveries.health'
+  | 'deliveries.fenceEvents'
   | 'deliveries.healthHistory'
   | 'deliveries.deadLetters'
   | 'deliveries.deadLetterCounts'
@@ -51,6 +52,7 @@ export function deliveryHandlers<C extends JobsClient>(service: () => DeliverySe
   return {
     'deliveries.metrics': () => queue().metrics(),
     'deliveries.health': () => queue().health(),
+    'deliveries.fenceEvents': () => queue().fenceEvents(),
     'deliveries.healthHistory': ({ range }) => service().history.samples(range),
     'deliveries.deadLetters': ({ limit, offset, sort, descending, ...filter }) => {
       const page = queue().deadLetters.list(filter, { limit, offset, sort, descending });

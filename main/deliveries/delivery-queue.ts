@@ -4,21 +4,22 @@ import { openDatabase } from '../sqlite';
 import { backoffDelayMs } from './backoff';
 import { DeadLetters } from './dead-letters';
 import { EventLog } from './event-log';
-import { classifyHealth, type Health, type QueueMetrics } from './health';
-import { ITEM_SELECT, itemSelect, OPEN, payloadOf, toItem, type Row } from './queue-items';
+import type { QueueFigures } from '../../shared/rpc';
+import type { Health } from './health';
+import { payloadOf, toItem, type Row } from './queue-items';
+import { queueStatements, type QueueStatements } from './queue-statements';
 import { DeliveryTally } from './queue-history';
-import { openCounts, queueMetrics } from './queue-metrics';
+import { completedCount, openCounts, queueFigures } from './queue-figures';
+import { RecentActivity } from './recent-activity';
 import { QueueTargets } from './queue-targets';
 import {
   DEFAULT_QUEUE_SETTINGS,
   FEED_TARGET,
   type AttemptOutcome,
   type EnqueueResult,
-  type ItemStatus,
   type QueueItem,
   type QueueSettings,
   type RoutedEvent,
-  type TargetMetrics,
 } from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
 
@@ -40,7 +41,8 @@ export interface DeliveryQueueOptions {
  * The durable delivery queue on one SQLite file: one writer, batched transactions. Every method is
  * synchronous (better-sqlite3); the worker around it does the network. This is its core (events in,
  * items claimed, attempts recorded); its other rooms share the file: `targets` (queue-targets.ts),
- * `deadLetters` (dead-letters.ts), `log` (event-log.ts), and the figures in queue-metrics.ts.
+ * `deadLetters` (dead-letters.ts), `log` (event-log.ts), and the figures in queue-figures.ts over the last
+ * hour kept in `recent` (recent-activity.ts).
  */
 export class DeliveryQueue {
   readonly settings: QueueSettings;
@@ -49,11 +51,16 @@ export class DeliveryQueue {
   readonly log: EventLog;
   /** Events recorded and deliveries attempted since the history last sampled them (queue-history.ts). */
   readonly tally = new DeliveryTally();
+  /** The last hour's attempts per target and events per fence, for the figures. */
+  readonly recent = new RecentActivity();
+  /** Counts the figures computed, and the changes of dead letters and targets (`QueueFigures`' revision and changes). */
+  private revision = 0;
+  private changeCount = 0;
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
   private readonly changeListeners = new Set<() => void>();
-  private readonly st;
+  private readonly st: QueueStatements;
   /** Prefixes every delivery id: random per database file. */
   private readonly instance: string;
   /**
@@ -85,7 +92,7 @@ export class DeliveryQueue {
       this.walkedAt = -Infinity;
       this.changed();
     });
-    this.deadLetters = new DeadLetters(db, this.clock, this.instance, (requeued) => {
+    this.deadLetters = new DeadLetters(db, this.clock, this.instance, this.settings.maxAttempts, (requeued) => {
       if (requeued) {
         this.walkedAt = -Infinity;
         this.notify();
@@ -93,57 +100,8 @@ export class DeliveryQueue {
       this.changed();
     });
     this.log = new EventLog(db);
-    this.st = {
-      seen: db.prepare<[string, number, string, string], { id: number; recorded_at: number }>(
-        `SELECT id, recorded_at FROM fence_events INDEXED BY fence_events_ts WHERE fence_id = ? AND ts = ? AND device_id = ? AND event_type = ? ORDER BY id DESC LIMIT 1`,
-      ),
-      repeat: db.prepare(`UPDATE fence_events SET repeats = repeats + 1 WHERE id = ?`),
-      eventPut: db.prepare(
-        `INSERT INTO fence_events (event_type, fence_id, device_id, ts, lat, lon, grp, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      itemPut: db.prepare(
-        `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-      ),
-      replayPut: db.prepare(
-        `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at, replayed)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, 1)`,
-      ),
-      markPut: db.prepare(
-        `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
-      ),
-      markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
-      enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
-      // A skip-scan: the first open item of the next partition after (partition, target).
-      nextHead: db.prepare<[string, string], { seq: number; partition_key: string; target_id: string; status: ItemStatus; next_attempt_at: number }>(
-        `SELECT seq, partition_key, target_id, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
-         WHERE status IN ${OPEN} AND (partition_key, target_id) > (?, ?) ORDER BY partition_key, target_id, seq LIMIT 1`,
-      ),
-      headOf: db.prepare<[string, string], { seq: number; status: ItemStatus; next_attempt_at: number }>(
-        `SELECT seq, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
-         WHERE partition_key = ? AND target_id = ? AND status IN ${OPEN} ORDER BY seq LIMIT 1`,
-      ),
-      // A partition's open items from its head on, in order: the head and the run behind it, in one read.
-      run: db.prepare<[string, string, number, number], Row>(
-        `${itemSelect('delivery_queue_open')} WHERE q.partition_key = ? AND q.target_id = ? AND q.seq >= ? AND q.status IN ${OPEN} ORDER BY q.seq LIMIT ?`,
-      ),
-      due: db.prepare<[number, number], Row>(
-        `${ITEM_SELECT} WHERE q.status IN ('pending', 'failed') AND q.next_attempt_at <= ? ORDER BY q.next_attempt_at, q.seq LIMIT ?`,
-      ),
-      log: db.prepare(
-        `INSERT INTO delivery_log (item_seq, attempt, target_id, status, http_status, latency_ms, error, at, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      complete: db.prepare(
-        `UPDATE delivery_queue SET status = 'completed', attempts = attempts + 1, last_error = NULL, completed_at = ?, updated_at = ? WHERE seq = ? AND status <> 'completed'`,
-      ),
-      fail: db.prepare(
-        `UPDATE delivery_queue SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ? AND status IN ${OPEN}`,
-      ),
-      disable: db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`),
-      nextDue: db.prepare<[number], { seq: number; at: number }>(
-        `SELECT seq, next_attempt_at AS at FROM delivery_queue INDEXED BY delivery_queue_waiting WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at LIMIT ?`,
-      ),
-    };
+    this.recent.seed(db, this.clock());
+    this.st = queueStatements(db);
   }
 
   static open(file: string, options: DeliveryQueueOptions = {}): DeliveryQueue {
@@ -174,6 +132,7 @@ export class DeliveryQueue {
   }
 
   private changed(): void {
+    this.changeCount++;
     for (const l of this.changeListeners) l();
   }
 
@@ -201,6 +160,8 @@ export class DeliveryQueue {
               .lastInsertRowid,
           );
           result.recorded++;
+          // By the event's time, never past now: a device's clock ahead would hold a minute of the hour to come.
+          this.recent.recorded(e.fence_id, Math.min(e.timestamp, now));
           const named = e.targets ?? [...enabled].filter((t) => t !== FEED_TARGET);
           for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
             if (!enabled.has(target)) continue;
@@ -213,6 +174,7 @@ export class DeliveryQueue {
       })
       .immediate();
     this.tally.recorded(result.recorded);
+    if (result.recorded > 0) this.recent.changed();
     if (result.items > 0) this.notify();
     return result;
   }
@@ -314,13 +276,15 @@ export class DeliveryQueue {
           }
           const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
           if (outcome.gone || attempt >= item.maxAttempts) dead = true;
+          // A requeued item starts another round: its backoff starts again too, while its attempts count on.
+          const round = attempt - Math.max(0, item.maxAttempts - this.settings.maxAttempts);
           if (outcome.gone) {
             this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
             this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
           } else if (attempt >= item.maxAttempts) {
             this.st.fail.run('dlq', attempt, now, error, now, item.seq);
           } else {
-            const wait = outcome.retryAfterMs ?? backoffDelayMs(attempt, this.settings.backoff, this.random());
+            const wait = outcome.retryAfterMs ?? backoffDelayMs(Math.max(1, round), this.settings.backoff, this.random());
             this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
           }
         }
@@ -330,7 +294,10 @@ export class DeliveryQueue {
       if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
       this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
       if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
+      const error = outcome.status === 'success' ? null : (outcome.error ?? `HTTP ${outcome.httpStatus}`);
+      this.recent.attempted(item.targetId, { at: now, status: outcome.status, http_status: outcome.httpStatus ?? null, error }, outcome.latencyMs);
     }
+    this.recent.changed();
     if (dead) this.changed();
   }
 
@@ -379,8 +346,21 @@ export class DeliveryQueue {
 
   // ── figures and retention ───────────────────────────────────────────────
 
-  metrics(): QueueMetrics & { targets: TargetMetrics[] } {
-    return queueMetrics(this.db, this.clock(), this.targets.list(), this.claimed.size);
+  /** The figures every screen shows, computed now (queue-figures.ts). */
+  figures(): QueueFigures {
+    const f = queueFigures(this.db, this.clock(), this.targets.list(), this.claimed.size, this.recent, this.settings.thresholds);
+    return { revision: ++this.revision, changes: this.changeCount, ...f };
+  }
+
+  /** The figures, with how many delivered items are kept. */
+  metrics(): QueueFigures & { completed_count: number } {
+    return { ...this.figures(), completed_count: completedCount(this.db) };
+  }
+
+  /** Events recorded per fence in the last hour, and per minute over the last `minutes`. */
+  fenceEvents(minutes = 15): { at: number; fences: Record<string, { last_hour: number; per_minute: number[] }> } {
+    const at = this.clock();
+    return { at, fences: this.recent.fences(at, minutes) };
   }
 
   /** Items waiting, being delivered, and dead: from their indexes, cheap enough to sample every few seconds. */
@@ -388,9 +368,9 @@ export class DeliveryQueue {
     return openCounts(this.db, this.claimed.size);
   }
 
-  health(): Health & { metrics: QueueMetrics } {
-    const { targets: _targets, ...metrics } = this.metrics();
-    return { ...classifyHealth(metrics, this.settings.thresholds), metrics };
+  health(): Health & { metrics: QueueFigures } {
+    const metrics = this.figures();
+    return { status: metrics.status, reasons: metrics.reasons, metrics };
   }
 
   /** Removes completed items past retention, with their attempts. */

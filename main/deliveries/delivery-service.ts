@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FenceEvent } from '../../shared/fence-event';
-import type { PayloadOf } from '../../shared/rpc';
+import type { QueueFigures } from '../../shared/rpc';
 import type { Config } from '../config';
 import { archivedEvents, archiveFenceEvents, countArchivedEvents, hourStart, type ArchivedEventFilter } from '../archive';
 import { Checkpointer } from '../sqlite';
@@ -32,8 +32,10 @@ export interface ReplayProgress {
   total: number;
 }
 const ARCHIVE_INTERVAL_MS = 60_000;
-/** Dead letters can change by the thousand a second: listeners hear of it at most this often. */
+/** The figures can change by the thousand a second: listeners hear of them at most this often. */
 const CHANGED_MS = 250;
+/** And this often when nothing happens: an item's wait grows, the last hour moves on. */
+const FIGURES_TICK_MS = 5000;
 
 export interface DeliveryServiceOptions extends DeliveryQueueOptions {
   dataDir: string;
@@ -65,11 +67,19 @@ export class DeliveryService {
   private archiving: Promise<{ events: number; parts: number }> = Promise.resolve({ events: 0, parts: 0 });
   private checkpointer?: Checkpointer;
   private readonly webhooks = new WebhookSender();
-  private readonly changeListeners = new Set<(change: PayloadOf<'deliveries.changed'>) => void>();
+  private readonly changeListeners = new Set<(figures: QueueFigures) => void>();
   private readonly changes = new ChangeThrottle(CHANGED_MS, () => {
-    const change = { dlq: this.queue.openCounts().dlq };
-    for (const listener of this.changeListeners) listener(change);
+    if (this.changeListeners.size === 0) return;
+    let figures: QueueFigures;
+    try {
+      figures = this.figures();
+    } catch (err) {
+      return this.log(`queue: reading its figures failed: ${(err as Error).message}`);
+    }
+    for (const listener of this.changeListeners) listener(figures);
   });
+  private figuresTimer?: NodeJS.Timeout;
+  private lastFigures?: QueueFigures;
 
   constructor(options: DeliveryServiceOptions) {
     this.dataDir = options.dataDir;
@@ -104,9 +114,11 @@ export class DeliveryService {
     this.deliver = deliver;
     this.worker = new DeliveryWorker(this.queue, deliver, options.worker);
     this.history = new QueueHistory(this.queue.db, this.queue.tally, () => this.queue.openCounts(), clock);
-    this.queue.onChange(() => {
+    const changed = () => {
       if (this.changeListeners.size > 0) this.changes.changed();
-    });
+    };
+    this.queue.onChange(changed);
+    this.queue.recent.onChange(changed);
   }
 
   start(): void {
@@ -120,6 +132,8 @@ export class DeliveryService {
       }
     }, SAMPLE_MS);
     this.historyTimer.unref();
+    this.figuresTimer = setInterval(() => this.changes.changed(), FIGURES_TICK_MS);
+    this.figuresTimer.unref();
     this.retentionTimer = setInterval(() => {
       try {
         this.queue.deadLetters.purgeDiscarded();
@@ -150,6 +164,7 @@ export class DeliveryService {
     clearInterval(this.retentionTimer);
     clearInterval(this.archiveTimer);
     clearInterval(this.historyTimer);
+    clearInterval(this.figuresTimer);
     await this.archiving;
     await this.worker.stop();
     await this.checkpointer?.stop();
@@ -164,8 +179,17 @@ export class DeliveryService {
     return () => this.feed.delete(listener);
   }
 
-  /** Dead letters or targets changed (`deliveries.changed`): heard at most every CHANGED_MS, with the dead letters' count then. */
-  onChanged(listener: (change: PayloadOf<'deliveries.changed'>) => void): () => void {
+  /**
+   * The queue's figures computed now, or the last ones when they are younger than `maxAgeMs` (the status
+   * asks every second): every screen's count of the queue comes from these.
+   */
+  figures(maxAgeMs = 0): QueueFigures {
+    if (this.lastFigures && this.clock() - this.lastFigures.at < maxAgeMs) return this.lastFigures;
+    return (this.lastFigures = this.queue.figures());
+  }
+
+  /** The figures (`deliveries.changed`), at most every CHANGED_MS while they change, and every FIGURES_TICK_MS. */
+  onChanged(listener: (figures: QueueFigures) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHealth, type QueueMetrics } from './health';
+import { classifyHealth, type HealthFigures } from './health';
 
-const fine: QueueMetrics = {
+const fine: HealthFigures = {
   pending_count: 5,
-  processing_count: 2,
-  completed_count: 1547,
   dlq_count: 0,
-  avg_queue_depth_seconds: 2.3,
-  avg_delivery_latency_ms: 45.2,
   success_rate_percent: 99.8,
   oldest_pending_age_seconds: 15,
 };
@@ -20,6 +16,7 @@ describe('queue health (the default thresholds)', () => {
   it('is Degraded when the oldest pending waited over 5 minutes', () =>
     expect(classifyHealth({ ...fine, oldest_pending_age_seconds: 301 }).reasons[0]).toMatch(/oldest pending item waited 301 s/));
   it('is Degraded below 95 % success', () => expect(classifyHealth({ ...fine, success_rate_percent: 94.9 }).status).toBe('Degraded'));
+  it('is not Degraded for a success rate of nothing attempted', () => expect(classifyHealth({ ...fine, success_rate_percent: null }).status).toBe('Healthy'));
   it('names every crossed threshold, worst first', () => {
     const h = classifyHealth({ ...fine, dlq_count: 150, pending_count: 5000 });
     expect(h.status).toBe('Unhealthy');

@@ -1,14 +1,11 @@
-/** Queue health from its metrics against the queue's degraded/unhealthy thresholds (settings queue.degraded*, queue.unhealthy*). */
+/** Queue health from its figures against the queue's degraded/unhealthy thresholds (settings queue.degraded*, queue.unhealthy*). */
 
-export interface QueueMetrics {
+/** The figures health is judged on; a success rate of null (nothing attempted in the last hour) crosses no threshold. */
+export interface HealthFigures {
   pending_count: number;
-  processing_count: number;
-  completed_count: number;
   dlq_count: number;
-  avg_queue_depth_seconds: number;
-  avg_delivery_latency_ms: number;
-  success_rate_percent: number;
   oldest_pending_age_seconds: number;
+  success_rate_percent: number | null;
 }
 
 export interface HealthThresholds {
@@ -37,14 +34,14 @@ export interface Health {
   reasons: string[];
 }
 
-export function classifyHealth(m: QueueMetrics, t: HealthThresholds = DEFAULT_THRESHOLDS): Health {
+export function classifyHealth(m: HealthFigures, t: HealthThresholds = DEFAULT_THRESHOLDS): Health {
   const unhealthy: string[] = [];
   const degraded: string[] = [];
   if (m.dlq_count > t.dlqUnhealthy) unhealthy.push(`${m.dlq_count} items in the dead-letter queue (more than ${t.dlqUnhealthy})`);
   if (m.pending_count > t.pendingDegraded) degraded.push(`${m.pending_count} items pending (more than ${t.pendingDegraded})`);
   if (m.oldest_pending_age_seconds > t.oldestPendingDegradedS)
     degraded.push(`oldest pending item waited ${Math.round(m.oldest_pending_age_seconds)} s (more than ${t.oldestPendingDegradedS} s)`);
-  if (m.success_rate_percent < t.successRateDegradedPercent)
+  if (m.success_rate_percent !== null && m.success_rate_percent < t.successRateDegradedPercent)
     degraded.push(`success rate ${m.success_rate_percent.toFixed(1)} % (below ${t.successRateDegradedPercent} %)`);
   const status: HealthStatus = unhealthy.length ? 'Unhealthy' : degraded.length ? 'Degraded' : 'Healthy';
   return { status, reasons: [...unhealthy, ...degraded] };

@@ -18,4 +18,4 @@ export { deliveryHandlers } from './delivery-handlers';
 export { fenceEventSink, type FenceEventFeed, type FenceEventSink } from './fence-event-sink';
 export { queueSettingsOf } from './queue-settings';
 
-export { classifyHealth, type Health, type QueueMetrics } from './health';
+export { classifyHealth, type Health, type HealthFigures } from './health';

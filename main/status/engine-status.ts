@@ -5,8 +5,8 @@ import type { LiveAggregator, RateMeter } from '../heatmap';
 import type { MarketService } from '../market';
 import type { DeliveryService } from '../deliveries';
 
-/** The queue's figures are read at most this often (a few SQL counts). */
-const QUEUE_SUMMARY_MS = 3000;
+/** The status goes out every second: the queue's figures younger than that are the ones the screens have. */
+const QUEUE_FIGURES_MAX_AGE_MS = 1000;
 
 export interface StatusSources {
   version: string;
@@ -27,21 +27,16 @@ export interface StatusSources {
 
 /** What the status bar shows, assembled from the engine's rooms: `status()` answers `status.get` and feeds the `status` channel. */
 export function engineStatus(s: StatusSources): () => Status {
-  let summary: { at: number; value: Status['queue'] } = { at: -Infinity, value: undefined };
-  const queueSummary = (now: number): Status['queue'] => {
+  // The same figures `deliveries.changed` pushes: the status never tells another count of the queue.
+  const queueSummary = (): Status['queue'] => {
     const { service, error } = s.delivery();
     if (!service) return { health: 'Unavailable', pending: 0, dlq: 0, detail: error };
-    if (now - summary.at < QUEUE_SUMMARY_MS) return summary.value;
     try {
-      const h = service.queue.health();
-      summary = {
-        at: now,
-        value: { health: h.status, pending: h.metrics.pending_count, dlq: h.metrics.dlq_count, ...(h.reasons.length ? { detail: h.reasons.join('; ') } : {}) },
-      };
+      const f = service.figures(QUEUE_FIGURES_MAX_AGE_MS);
+      return { health: f.status, pending: f.pending_count, dlq: f.dlq_count, ...(f.reasons.length ? { detail: f.reasons.join('; ') } : {}) };
     } catch (err) {
-      summary = { at: now, value: { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message } };
+      return { health: 'Unavailable', pending: 0, dlq: 0, detail: (err as Error).message };
     }
-    return summary.value;
   };
 
   return () => {
@@ -67,7 +62,7 @@ export function engineStatus(s: StatusSources): () => Status {
     return {
       version: s.version,
       ...source,
-      queue: queueSummary(now),
+      queue: queueSummary(),
       ...(m
         ? {
             market: {

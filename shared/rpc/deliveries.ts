@@ -3,17 +3,8 @@ import { z } from 'zod';
 import { FenceEventSchema, FenceEventTypeSchema } from '../fence-event';
 import { Epoch, JobIdSchema } from './contract';
 
-const QueueMetricsShape = {
-  pending_count: z.number(),
-  processing_count: z.number(),
-  completed_count: z.number(),
-  dlq_count: z.number(),
-  avg_queue_depth_seconds: z.number(),
-  avg_delivery_latency_ms: z.number(),
-  success_rate_percent: z.number(),
-  oldest_pending_age_seconds: z.number(),
-};
 const TargetKindSchema = z.enum(['webhook', 'nats', 'feed']);
+const HealthStatusSchema = z.enum(['Healthy', 'Degraded', 'Unhealthy']);
 const TargetIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only, at most 64');
 export const TargetSchema = z.object({
   id: TargetIdSchema,
@@ -99,6 +90,56 @@ const ReplayFilterShape = {
   limit: z.number().int().min(1).max(1_000_000).default(100_000),
 };
 
+/** A target's share of the figures: what waits for it and is dead, and how it was served in the last hour. */
+const TargetFiguresSchema = z.object({
+  target_id: z.string(),
+  kind: TargetKindSchema,
+  enabled: z.boolean(),
+  disabled_reason: z.string().optional(),
+  pending_count: z.number(),
+  dlq_count: z.number(),
+  /** Attempts in the last hour, and those that succeeded. */
+  attempted_last_hour: z.number(),
+  delivered_last_hour: z.number(),
+  /** null when nothing was attempted in the last hour: "no deliveries yet", never 100 % of nothing. */
+  success_rate_percent: z.number().nullable(),
+  /** Of the last hour's deliveries; null when none. */
+  avg_delivery_latency_ms: z.number().nullable(),
+  /** The latest attempt in the last hour (null: none), and when a failing target is tried next (null: nothing waits on a retry). */
+  last_attempt: z
+    .object({ at: z.number(), status: z.enum(['success', 'failed', 'timeout']), http_status: z.number().nullable(), error: z.string().nullable() })
+    .nullable(),
+  next_retry_at: z.number().nullable(),
+});
+
+/**
+ * The queue's figures at one moment: every count a screen shows of the queue (the status bar, the panel's
+ * chip, its tabs) is read from one of these, pushed on `deliveries.changed`, so they agree at every moment.
+ */
+export const QueueFiguresSchema = z.object({
+  /** Grows with each figures computed: a newer one replaces an older, never the other way round. */
+  revision: z.number(),
+  at: z.number(),
+  /** Grows when dead letters or targets change: views of them refresh when it moves. */
+  changes: z.number(),
+  status: HealthStatusSchema,
+  /** Every threshold crossed, in words, worst first. */
+  reasons: z.array(z.string()),
+  pending_count: z.number(),
+  processing_count: z.number(),
+  dlq_count: z.number(),
+  avg_queue_depth_seconds: z.number(),
+  oldest_pending_age_seconds: z.number(),
+  /** Attempts to outside targets in the last hour (the built-in feed left out), and those delivered. */
+  attempted_last_hour: z.number(),
+  delivered_last_hour: z.number(),
+  /** null when nothing was attempted (or delivered, for latency) in the last hour. */
+  success_rate_percent: z.number().nullable(),
+  avg_delivery_latency_ms: z.number().nullable(),
+  targets: z.array(TargetFiguresSchema),
+});
+export type QueueFigures = z.infer<typeof QueueFiguresSchema>;
+
 export const QueueSampleSchema = z.object({
   at: z.number(),
   pending: z.number(),
@@ -122,31 +163,23 @@ export const ReplayFiguresSchema = z.object({
 });
 
 export const deliveriesMethods = {
-  /** The queue's metrics (pending, processing, DLQ, success rate, latency), plus figures per target. */
+  /** The queue's figures now (the same the screens show), with how many delivered items are kept. */
   'deliveries.metrics': {
     params: z.object({}).strict(),
-    result: z.object({
-      ...QueueMetricsShape,
-      targets: z.array(
-        z.object({
-          target_id: z.string(),
-          kind: TargetKindSchema,
-          enabled: z.boolean(),
-          disabled_reason: z.string().optional(),
-          pending_count: z.number(),
-          dlq_count: z.number(),
-          /** Attempts that succeeded in the last hour. */
-          delivered_last_hour: z.number(),
-          success_rate_percent: z.number(),
-          avg_delivery_latency_ms: z.number(),
-        }),
-      ),
-    }),
+    result: QueueFiguresSchema.extend({ completed_count: z.number() }),
   },
-  /** Healthy / Degraded / Unhealthy, every threshold crossed in words, and the metrics behind it. */
+  /** Healthy / Degraded / Unhealthy, every threshold crossed in words, and the figures behind it. */
   'deliveries.health': {
     params: z.object({}).strict(),
-    result: z.object({ status: z.enum(['Healthy', 'Degraded', 'Unhealthy']), reasons: z.array(z.string()), metrics: z.object(QueueMetricsShape) }),
+    result: z.object({ status: HealthStatusSchema, reasons: z.array(z.string()), metrics: QueueFiguresSchema }),
+  },
+  /**
+   * Events recorded per fence in the last hour, whichever version of the fence fired them (a fence keeps
+   * its id through its versions), and per minute over the last 15 minutes, oldest first.
+   */
+  'deliveries.fenceEvents': {
+    params: z.object({}).strict(),
+    result: z.object({ at: z.number(), fences: z.record(z.string(), z.object({ last_hour: z.number(), per_minute: z.array(z.number()) })) }),
   },
   /** The queue's figures over the last 15 minutes or hour (a sample every 5 s), or day (a minute apart). */
   'deliveries.healthHistory': {
@@ -173,23 +206,23 @@ export const deliveriesMethods = {
     params: z.object({ id: z.string().min(1).max(64) }).strict(),
     result: z.object({ item: QueueItemSchema, payload: z.string(), headers: z.record(z.string(), z.string()), attempts: z.array(AttemptSchema) }),
   },
-  /** Back to pending with attempts reset (the attempt history stays); returns how many. */
+  /** Back to pending for another round of `queue.maxAttempts` tries, attempt numbers counting on from the last (the attempt history stays); returns how many. */
   'deliveries.requeue': {
     params: DlqFilterSchema,
     result: z.object({ requeued: z.number() }),
-    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health', 'deliveries.metrics'],
   },
   /** Takes dead letters out (their attempts stay in the audit log); `deliveries.undoDiscard` with the batch puts them back within a minute. */
   'deliveries.discard': {
     params: DlqFilterSchema,
     result: z.object({ discarded: z.number(), batch: z.number() }),
-    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health'],
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.item', 'deliveries.health', 'deliveries.metrics'],
   },
   /** Puts back what a discard took, as it was; returns how many. */
   'deliveries.undoDiscard': {
     params: z.object({ batch: z.number().int() }).strict(),
     result: z.object({ restored: z.number() }),
-    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health'],
+    invalidates: ['deliveries.deadLetters', 'deliveries.deadLetterCounts', 'deliveries.health', 'deliveries.metrics'],
   },
   /** How many events a replay with this filter would re-deliver, from the log and from the archive. */
   'deliveries.replayPreview': { params: z.object(ReplayFilterShape).strict(), result: z.object({ fromLog: z.number(), fromArchive: z.number() }) },
@@ -241,6 +274,9 @@ export const deliveriesMethods = {
 } as const;
 
 export const deliveriesChannels = {
-  /** Dead letters or targets changed (an item dead-lettered, requeued, discarded; a target edited): the Deliveries panel refreshes. */
-  'deliveries.changed': z.object({ dlq: z.number() }),
+  /**
+   * The queue's figures, at most every 250 ms while they change (an event queued, an attempt recorded, a
+   * dead letter, a target edited) and every few seconds: the screens' one source of its counts.
+   */
+  'deliveries.changed': QueueFiguresSchema,
 } as const;

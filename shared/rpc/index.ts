@@ -28,7 +28,7 @@ export * from './heatmap';
 export * from './status';
 export type { Place } from './basemap';
 export type { QuarantineEntry } from './quarantine';
-export type { QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
+export type { QueueFigures, QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
 export type { OpenedView, ResultColumn } from './notebooks';
 export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';

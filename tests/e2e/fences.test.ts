@@ -40,6 +40,30 @@ describe('fences on the map', () => {
     expect(metrics.targets.find((t) => t.target_id === 'feed')!.delivered_last_hour).toBeGreaterThan(0);
   });
 
+  it('shows each event’s fence and device whole in the feed, and holds the feed still under the pointer', async () => {
+    const feed = fp.page.getByRole('region', { name: 'Fence events' });
+    const rows = feed.getByRole('listitem');
+    await waitFor(async () => (await rows.count()) >= 4, { timeoutMs: 30_000, what: 'four events in the feed' });
+    const texts = () => rows.evaluateAll((items) => items.slice(0, 4).map((i) => i.textContent));
+    // Nothing cut short: the fence's name and the device's id fit their place on the row.
+    const cut = await rows.evaluateAll((items) =>
+      items.flatMap((i) => [...i.querySelectorAll('.feed-fence, .feed-device')].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent)),
+    );
+    expect(cut).toEqual([]);
+    const devices = await rows.evaluateAll((items) => items.map((i) => i.querySelector('.feed-device')?.textContent));
+    expect(devices.every((d) => d && /^\S+-\d+$/.test(d))).toBe(true);
+    expect(await rows.first().textContent()).toMatch(/^(enter|exit)Midtown/);
+    // Under the pointer the rows stay; what arrives meanwhile waits behind "N new — show".
+    await rows.nth(2).hover();
+    const held = await texts();
+    const more = feed.getByRole('button', { name: /^[\d,]+ new — show$/ });
+    await more.waitFor({ timeout: 30_000 });
+    expect(await texts()).toEqual(held);
+    await more.click();
+    await expect.poll(texts).not.toEqual(held);
+    await fp.page.mouse.move(5, 5);
+  });
+
   it('refuses a ring that crosses itself with the engine’s message, marks the edges, and saves nothing', async () => {
     await fp.drawPolygon([
       [700, 250],

@@ -197,6 +197,69 @@ describe('the workbench', () => {
   });
 });
 
+describe('room to work', () => {
+  it('resizes the side panel by dragging its edge and by keys, and keeps its width across a reload', async () => {
+    const heatmap = page.getByRole('button', { name: 'Heatmap' });
+    if ((await heatmap.getAttribute('aria-pressed')) !== 'true') await heatmap.click();
+    const edge = page.getByRole('separator', { name: 'Side panel width' });
+    const width = async () => Math.round((await page.locator('aside.side').boundingBox())!.width);
+    const usual = await width();
+    const at = (await edge.boundingBox())!;
+    await page.mouse.move(at.x + at.width / 2, at.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(at.x + at.width / 2 + 120, at.y + 300, { steps: 6 });
+    await page.mouse.up();
+    expect(await width()).toBe(usual + 120);
+    expect(await edge.getAttribute('aria-valuenow')).toBe(String(usual + 120));
+    await edge.focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await width()).toBe(usual + 104);
+    await page.keyboard.press('Shift+ArrowRight');
+    expect(await width()).toBe(usual + 168);
+    // The map keeps its share: the widest the edge goes leaves it 360 px.
+    await page.keyboard.press('End');
+    expect(await width()).toBe(1280 - 64 - 360);
+    await page.keyboard.press('Shift+ArrowLeft');
+    const chosen = await width();
+    const rpc = await engineRpc(web);
+    await waitFor(async () => ((await rpc.call('preferences.get')).values['sidePanel.widths'] as { heatmap?: number } | undefined)?.heatmap === chosen, {
+      timeoutMs: 5000,
+      what: 'the width saved',
+    });
+    await rpc.close();
+    await page.reload({ waitUntil: 'load' });
+    await page.getByRole('region', { name: 'Heatmap' }).waitFor();
+    expect(await width()).toBe(chosen);
+    // A double click on the edge puts the usual width back.
+    await page.getByRole('separator', { name: 'Side panel width' }).dblclick();
+    expect(await width()).toBe(usual);
+  });
+
+  it('lets the Notebooks panel take the whole window and give the map back, by its button and by its key', async () => {
+    await page.getByRole('button', { name: 'Notebooks' }).click();
+    const notebooks = page.getByRole('region', { name: 'Notebooks' });
+    const map = page.getByRole('application', { name: 'Map' });
+    await notebooks.getByRole('button', { name: 'Whole window' }).click();
+    expect(await map.isVisible()).toBe(false);
+    expect((await notebooks.boundingBox())!.width).toBeGreaterThan(1280 - 64 - 10);
+    expect(await page.getByRole('separator', { name: 'Side panel width' }).count()).toBe(0);
+    await notebooks.getByRole('button', { name: 'Split with map' }).click();
+    expect(await map.isVisible()).toBe(true);
+    // The same by its key, with the focus outside the SQL editor.
+    await notebooks.getByRole('heading', { name: 'Notebooks' }).click();
+    await page.keyboard.press('w');
+    expect(await map.isVisible()).toBe(false);
+    await page.keyboard.press('w');
+    expect(await map.isVisible()).toBe(true);
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Search commands' }).fill('whole window');
+    expect(await page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts()).toEqual([
+      expect.stringMatching(/Whole window, or split with the map[\s\S]*\bw\b/),
+    ]);
+    await page.keyboard.press('Escape');
+  });
+});
+
 describe('the analyst’s choices', () => {
   it('are kept in the data dir: a restarted engine and a new window open the workstation as it was left', async () => {
     const dir = await makeTempDir('hexwatch-prefs-');

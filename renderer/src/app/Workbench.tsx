@@ -13,6 +13,7 @@ import { CommandPalette } from './CommandPalette';
 import { commandForKey, registerCommands, type Command } from './commands';
 import { HelpDialogs } from './HelpDialogs';
 import { Rail } from './Rail';
+import { SidePanel, useSideColumns } from './SidePanel';
 import { getUi, setUi, useUi, type PanelId } from './ui-store';
 import { workbenchCommands } from './workbench-commands';
 
@@ -68,15 +69,16 @@ export function Workbench() {
   }, [client]);
 
   const PanelView = panel ? PANEL_VIEWS[panel] : undefined;
+  const side = useSideColumns(panel);
   return (
-    <div className={`workbench${panel ? ` with-panel panel-${panel}` : ''}`}>
+    <div className={`workbench${panel ? ` with-panel panel-${panel}` : ''}${side.whole ? ' whole' : ''}`} style={side.style}>
       <Rail />
       {PanelView && (
-        <aside className="side">
+        <SidePanel panel={panel!} whole={side.whole}>
           <PanelView />
-        </aside>
+        </SidePanel>
       )}
-      <main className="centre">
+      <main className="centre" aria-hidden={side.whole || undefined}>
         <MapView theme={theme} basemap={basemap}>
           <HeatmapMap />
           <FencesMap theme={theme} />

@@ -1,7 +1,8 @@
 import type { Command } from './commands';
 import { toggleHelp } from './help-dialogs';
 import { PANELS, togglePanel } from './Rail';
-import { setUi } from './ui-store';
+import { toggleNotebooksWhole } from './side-panel';
+import { getUi, setUi } from './ui-store';
 
 /** The workbench's own commands: the palette, help, the theme, the side panels. */
 export function workbenchCommands(): Command[] {
@@ -17,6 +18,15 @@ export function workbenchCommands(): Command[] {
       run: () => setUi((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
     },
     { id: 'panel.close', title: 'Close the side panel', group: 'Workbench', run: () => setUi({ panel: null }) },
+    {
+      id: 'notebooks.wholeWindow',
+      title: 'Whole window, or split with the map',
+      group: 'Notebooks',
+      shortcut: 'w',
+      enabled: () => getUi().panel === 'notebooks',
+      when: 'the Notebooks panel is open',
+      run: toggleNotebooksWhole,
+    },
     ...PANELS.map((p) => ({
       id: `panel.${p.id}`,
       title: `Open or close the ${p.title} panel`,

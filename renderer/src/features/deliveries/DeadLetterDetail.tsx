@@ -1,27 +1,62 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
+import { CopyButton, Drawer } from '../../ui';
 import { focusEvent } from '../fences';
+import { useOnQueueChange, useQueueFigures } from './queue-figures';
 
-/** One delivery opened: its event, the payload exactly as sent, its headers (signature masked), every attempt with the receiver's answer. */
+/**
+ * One delivery opened in a drawer beside the panel: its event, the payload exactly as sent, its headers
+ * (signature masked), every attempt with the receiver's answer, numbered on through requeues.
+ */
 export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void }) {
-  const { data, error } = useRpc('deliveries.item', { id }, { refreshOn: ['deliveries.changed'] });
+  return (
+    <Drawer label={`Delivery ${id}`} onClose={onClose}>
+      <Delivery id={id} onClose={onClose} />
+    </Drawer>
+  );
+}
+
+function Delivery({ id, onClose }: { id: string; onClose(): void }) {
+  const { data, error, refresh } = useRpc('deliveries.item', { id });
+  useOnQueueChange(refresh);
+  // An item still being tried is read again with each figure pushed: its attempts show as they happen.
+  const revision = useQueueFigures().figures?.revision;
+  const trying = data?.item.status === 'pending' || data?.item.status === 'failed' || data?.item.status === 'processing';
+  useEffect(() => {
+    if (trying) refresh();
+  }, [revision]);
   const map = useMapBeside()?.map;
   const [pretty, setPretty] = useState(false);
   const requeue = useMutation('deliveries.requeue');
   const discard = useMutation('deliveries.discard');
-  if (error) return <p role="alert">{error.message}</p>;
-  if (!data) return null;
+  const close = (
+    <button aria-label="Close delivery" className="drawer-close" onClick={onClose}>
+      ×
+    </button>
+  );
+  if (error)
+    return (
+      <>
+        {close}
+        <p role="alert">{error.message}</p>
+      </>
+    );
+  if (!data) return close;
   const { item, payload, headers, attempts } = data;
   const e = item.event;
   const dead = item.status === 'dlq';
   return (
-    <section className="dlq-detail" aria-label={`Delivery ${id}`}>
-      <header className="toolbar">
+    <>
+      <header className="drawer-head">
         <h3 className="mono">{id}</h3>
+        <CopyButton value={id} what="delivery id" />
         <span className={`badge status-${item.status}`}>{item.status === 'dlq' ? 'dead letter' : item.status}</span>
         {item.replayed && <span className="badge">replayed</span>}
         <span className="spacer" />
+        {close}
+      </header>
+      <div className="toolbar">
         <button onClick={() => focusEvent(map, e)}>Jump to map</button>
         {dead && (
           <>
@@ -31,14 +66,17 @@ export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void 
             </button>
           </>
         )}
-        <button aria-label="Close delivery" onClick={onClose}>
-          ×
-        </button>
-      </header>
-      <dl className="figures">
+      </div>
+      <dl className="figures drawer-figures">
         <dt>Event</dt>
-        <dd>
-          {e.event_type} · fence <b>{e.fence_id}</b> · device <b>{e.device_id}</b>
+        <dd>{e.event_type}</dd>
+        <dt>Fence</dt>
+        <dd className="mono">
+          {e.fence_id} <CopyButton value={e.fence_id} what="fence id" />
+        </dd>
+        <dt>Device</dt>
+        <dd className="mono">
+          {e.device_id} <CopyButton value={e.device_id} what="device id" />
         </dd>
         <dt>When</dt>
         <dd>{new Date(e.timestamp).toLocaleString()}</dd>
@@ -57,7 +95,8 @@ export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void 
         Payload{' '}
         <button className="link" aria-pressed={pretty} onClick={() => setPretty(!pretty)}>
           {pretty ? 'as sent' : 'indented'}
-        </button>
+        </button>{' '}
+        <CopyButton value={payload} what="payload" />
       </h4>
       <pre className="payload" aria-label="Payload">
         {pretty ? JSON.stringify(JSON.parse(payload), null, 2) : payload}
@@ -113,6 +152,6 @@ export function DeadLetterDetail({ id, onClose }: { id: string; onClose(): void 
           )}
         </tbody>
       </table>
-    </section>
+    </>
   );
 }

@@ -1,42 +1,62 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { QueueFigures } from '../../../../shared/rpc';
 import { useMutation, useRpc } from '../../engine';
-import { Confirm, EmptyState } from '../../ui';
+import { Confirm, EmptyState, NewRows, useHeld, useHoverHold } from '../../ui';
 import { DeadLetterDetail } from './DeadLetterDetail';
 import { DeadLetterGrid, type DeadLetterSort } from './DeadLetterGrid';
 import { deadLetterActions } from './deliveries-panel-state';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
+import { fenceIdOf } from './fence-names';
+import { useOnQueueChange, useQueueFigures } from './queue-figures';
 
 type Sort = DeadLetterSort;
-const REFRESH = { refreshOn: ['deliveries.changed'] as const };
 
-/** Dead letters: filtered, counted per target and error, in a virtualised grid; requeued or discarded (with undo), one by one or all matching. */
+/**
+ * Dead letters: filtered (a fence by its name or id), counted per target and error, in a virtualised grid;
+ * an item opened in a drawer beside the panel; requeued or discarded (with undo), one by one or all matching.
+ * With no filter, the count and the per-target chips are the queue's figures, the same the status bar shows.
+ */
 export function DeadLetters() {
   const [form, setForm] = useState<DeadLetterForm>(EMPTY_FORM);
-  const filter = useMemo(() => filterOf(form), [form]);
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
+  const fence = useMemo(() => fenceIdOf(form.fenceId, fences ?? []), [form.fenceId, fences]);
+  const filter = useMemo(() => filterOf({ ...form, fenceId: fence.id }), [form, fence.id]);
+  const names = useMemo(() => new Map((fences ?? []).map((f) => [f.id, f.name])), [fences]);
+  const fenceList = useId();
+  const { figures } = useQueueFigures();
   const [sort, setSort] = useState<{ by: Sort; descending: boolean }>({ by: 'failed', descending: true });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string>();
   const [asking, setAsking] = useState<'requeue' | 'discard'>();
   const [undo, setUndo] = useState<{ batch: number; count: number }>();
-  const { data: targets } = useRpc('deliveries.targets', {}, REFRESH);
-  const { data: first, error } = useRpc(
-    'deliveries.deadLetters',
-    { ...filter, sort: sort.by, descending: sort.descending, limit: ROWS_PER_PAGE, offset: 0 },
-    REFRESH,
-  );
-  const { data: counts } = useRpc('deliveries.deadLetterCounts', filter, REFRESH);
+  const targets = useRpc('deliveries.targets', {});
+  const list = useRpc('deliveries.deadLetters', { ...filter, sort: sort.by, descending: sort.descending, limit: ROWS_PER_PAGE, offset: 0 });
+  const counts = useRpc('deliveries.deadLetterCounts', filter);
+  useOnQueueChange(() => {
+    targets.refresh();
+    list.refresh();
+    counts.refresh();
+  });
+  const { data: first, error } = list;
   const requeue = useMutation('deliveries.requeue');
   const discard = useMutation('deliveries.discard');
   const restore = useMutation('deliveries.undoDiscard');
-  const total = first?.total ?? 0;
+  const filtered = Object.keys(filter).length > 0;
+  // Unfiltered, the count is the queue's own figure: the one the status bar and the panel's chip show.
+  const total = !filtered && figures ? figures.dlq_count : (first?.total ?? 0);
   const scope = scopeOf(filter, selected, total);
+  // Under the pointer (or with focus inside) the grid and its toolbar hold still: what comes meanwhile waits behind "N new — show".
+  const { holding, bind } = useHoverHold();
+  const [shows, setShows] = useState(0);
+  const generation = `${JSON.stringify(filter)} ${sort.by} ${sort.descending} ${shows}`;
+  const held = useHeld({ total: first?.total ?? 0, first }, holding, generation);
   const actionable = first !== undefined && scope.count > 0;
   /** Why Requeue and Discard have nothing to act on, said where the analyst looks: the disabled button's title. */
   const nothing = actionable
     ? undefined
     : first === undefined
       ? 'Counting the dead letters…'
-      : Object.keys(filter).length
+      : filtered
         ? 'Nothing to act on: no dead letter matches the filter'
         : 'Nothing to act on: there are no dead letters';
   // The palette's Requeue and Discard ask as the buttons do.
@@ -75,7 +95,7 @@ export function DeadLetters() {
           Target
           <select value={form.targetId} onChange={(e) => set({ targetId: e.target.value })}>
             <option value="">Any</option>
-            {(targets ?? [])
+            {(targets.data ?? [])
               .filter((t) => t.kind !== 'feed')
               .map((t) => (
                 <option key={t.id}>{t.id}</option>
@@ -84,7 +104,16 @@ export function DeadLetters() {
         </label>
         <label>
           Fence
-          <input value={form.fenceId} onChange={(e) => set({ fenceId: e.target.value })} placeholder="fence id" />
+          <input value={form.fenceId} onChange={(e) => set({ fenceId: e.target.value })} placeholder="name or id" list={fenceList} />
+          <datalist id={fenceList}>
+            {(fences ?? []).map((f) => (
+              <option key={f.id} value={f.name}>
+                {f.id}
+              </option>
+            ))}
+          </datalist>
+          {fence.named && <span className="field-note">fence {fence.id}</span>}
+          {fence.ambiguous && <span className="field-note">{fence.ambiguous.length} fences have this name: type the id</span>}
         </label>
         <label>
           Device
@@ -102,92 +131,103 @@ export function DeadLetters() {
           To
           <input type="datetime-local" value={form.to} onChange={(e) => set({ to: e.target.value })} />
         </label>
-        <button type="button" disabled={Object.keys(filter).length === 0} onClick={() => setForm(EMPTY_FORM)}>
+        <button type="button" disabled={!filtered} onClick={() => setForm(EMPTY_FORM)}>
           Clear filter
         </button>
       </form>
 
-      {counts && total > 0 && <Counts counts={counts} filter={filter} onPick={set} />}
+      {total > 0 && (counts.data || (!filtered && figures)) && (
+        <Counts counts={counts.data ?? { byTarget: {}, byError: [] }} figures={filtered ? undefined : figures} filter={filter} onPick={set} />
+      )}
       {error && <p role="alert">{error.message}</p>}
 
-      <div className="toolbar dlq-actions" role="toolbar" aria-label="Dead letters">
-        <span role="status" className="muted">
-          {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
-          {Object.keys(filter).length ? ' matching the filter' : ''}
-          {selected.size ? ` · ${selected.size} selected` : ''}
-        </span>
-        <button disabled={!actionable || requeue.pending} onClick={() => setAsking('requeue')} title={nothing ?? `Requeue ${scope.words}`}>
-          Requeue
-        </button>
-        <button className="danger" disabled={!actionable || discard.pending} onClick={() => setAsking('discard')} title={nothing ?? `Discard ${scope.words}`}>
-          Discard
-        </button>
-      </div>
-      {asking && (
-        <Confirm
-          title={asking === 'requeue' ? `Requeue ${scope.count.toLocaleString()} dead letters?` : `Discard ${scope.count.toLocaleString()} dead letters?`}
-          confirm={`${asking === 'requeue' ? 'Requeue' : 'Discard'} ${scope.count.toLocaleString()}`}
-          danger={asking === 'discard'}
-          onConfirm={() => void run()}
-          onCancel={() => setAsking(undefined)}
-        >
-          {asking === 'requeue'
-            ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending with their attempts reset and are delivered again, with the same webhook-id.`
-            : `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} leave the queue (their attempts stay in the delivery log). You can undo this for a minute.`}
-        </Confirm>
-      )}
-      {(requeue.error ?? discard.error) && <p role="alert">{(requeue.error ?? discard.error)!.message}</p>}
-      {undo && (
-        <p className="toast" role="status">
-          Discarded {undo.count.toLocaleString()} dead letter{undo.count === 1 ? '' : 's'}.{' '}
-          <button
-            onClick={() => {
-              void restore.run({ batch: undo.batch });
-              setUndo(undefined);
-            }}
-          >
-            Undo
+      <div className="dlq-hold" {...bind}>
+        <div className="toolbar dlq-actions" role="toolbar" aria-label="Dead letters">
+          <span role="status" className="muted">
+            {total.toLocaleString()} dead letter{total === 1 ? '' : 's'}
+            {filtered ? ' matching the filter' : ''}
+            {selected.size ? ` · ${selected.size} selected` : ''}
+          </span>
+          <button disabled={!actionable || requeue.pending} onClick={() => setAsking('requeue')} title={nothing ?? `Requeue ${scope.words}`}>
+            Requeue
           </button>
-        </p>
-      )}
+          <button className="danger" disabled={!actionable || discard.pending} onClick={() => setAsking('discard')} title={nothing ?? `Discard ${scope.words}`}>
+            Discard
+          </button>
+          <NewRows count={(first?.total ?? 0) - held.total} onShow={() => setShows((n) => n + 1)} />
+        </div>
+        {asking && (
+          <Confirm
+            title={asking === 'requeue' ? `Requeue ${scope.count.toLocaleString()} dead letters?` : `Discard ${scope.count.toLocaleString()} dead letters?`}
+            confirm={`${asking === 'requeue' ? 'Requeue' : 'Discard'} ${scope.count.toLocaleString()}`}
+            danger={asking === 'discard'}
+            onConfirm={() => void run()}
+            onCancel={() => setAsking(undefined)}
+          >
+            {asking === 'requeue'
+              ? `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} go back to pending for another round of tries (their attempts count on) and are delivered again, with the same webhook-id.`
+              : `${scope.words[0]!.toUpperCase()}${scope.words.slice(1)} leave the queue (their attempts stay in the delivery log). You can undo this for a minute.`}
+          </Confirm>
+        )}
+        {(requeue.error ?? discard.error) && <p role="alert">{(requeue.error ?? discard.error)!.message}</p>}
+        {undo && (
+          <p className="toast" role="status">
+            Discarded {undo.count.toLocaleString()} dead letter{undo.count === 1 ? '' : 's'}.{' '}
+            <button
+              onClick={() => {
+                void restore.run({ batch: undo.batch });
+                setUndo(undefined);
+              }}
+            >
+              Undo
+            </button>
+          </p>
+        )}
 
-      {first && total === 0 ? (
-        <EmptyState title={Object.keys(filter).length ? 'No dead letters match the filter' : 'No dead letters'}>
-          Deliveries that run out of attempts, or that a receiver refuses for good, wait here to be inspected, fixed and requeued.
-        </EmptyState>
-      ) : (
-        <DeadLetterGrid
-          total={total}
-          filter={filter}
-          sort={sort}
-          onSort={setSort}
-          selected={selected}
-          onSelect={setSelected}
-          open={open}
-          onOpen={setOpen}
-          first={first}
-        />
-      )}
+        {first && total === 0 ? (
+          <EmptyState title={filtered ? 'No dead letters match the filter' : 'No dead letters'}>
+            Deliveries that run out of attempts, or that a receiver refuses for good, wait here to be inspected, fixed and requeued.
+          </EmptyState>
+        ) : (
+          <DeadLetterGrid
+            total={held.total}
+            first={held.first}
+            holding={holding}
+            generation={generation}
+            filter={filter}
+            sort={sort}
+            onSort={setSort}
+            selected={selected}
+            onSelect={setSelected}
+            open={open}
+            onOpen={setOpen}
+            names={names}
+          />
+        )}
+      </div>
       {open && <DeadLetterDetail id={open} onClose={() => setOpen(undefined)} />}
     </div>
   );
 }
 
-/** Dead letters per target and the commonest errors: each a button that narrows the filter to it. */
+/** Dead letters per target (unfiltered: the queue's figures) and the commonest errors: each a button that narrows the filter to it. */
 function Counts({
   counts,
+  figures,
   filter,
   onPick,
 }: {
   counts: { byTarget: Record<string, number>; byError: { error: string; count: number }[] };
+  figures?: QueueFigures;
   filter: DeadLetterFilter;
   onPick(patch: Partial<DeadLetterForm>): void;
 }) {
+  const perTarget = figures ? figures.targets.filter((t) => t.dlq_count > 0).map((t) => [t.target_id, t.dlq_count] as const) : Object.entries(counts.byTarget);
   return (
     <div className="dlq-counts">
       <section aria-label="Dead letters per target">
         <h3>Per target</h3>
-        {Object.entries(counts.byTarget).map(([target, n]) => (
+        {perTarget.map(([target, n]) => (
           <button
             key={target}
             className="count-chip"

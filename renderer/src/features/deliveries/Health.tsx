@@ -4,6 +4,7 @@ import type { QueueSample } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
 import { EmptyState, PlotFigure } from '../../ui';
 import { deliveriesChoices, HEALTH_RANGES, type HealthRange } from './deliveries-panel-state';
+import { toneOf, useQueueFigures } from './queue-figures';
 
 const RANGE_MS = { '15m': 15 * 60_000, '1h': 3600_000, '1d': 86_400_000 } as const;
 
@@ -101,16 +102,12 @@ function Charts({ samples, rangeMs }: { samples: QueueSample[]; rangeMs: number 
 export function Health() {
   const { healthRange: range } = deliveriesChoices.use();
   const setRange = (healthRange: HealthRange) => deliveriesChoices.set({ ...deliveriesChoices.get(), healthRange });
-  const { data: health } = useRpc('deliveries.health', {}, { refreshOn: ['status.changed'] });
+  const { figures: health } = useQueueFigures();
   const { data: history } = useRpc('deliveries.healthHistory', { range }, { refreshOn: ['status.changed'] });
   return (
     <div className="health">
       {health && (
-        <p
-          className={`health-state tone-${health.status === 'Healthy' ? 'good' : health.status === 'Degraded' ? 'warn' : 'bad'}`}
-          role="status"
-          aria-label="Health state"
-        >
+        <p className={`health-state tone-${toneOf(health.status)}`} role="status" aria-label="Health state">
           <b>{health.status}</b>
           {health.reasons.length ? `: ${health.reasons.join('; ')}` : ': every threshold met'}
         </p>

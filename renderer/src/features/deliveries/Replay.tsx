@@ -1,20 +1,26 @@
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { FenceEventTypeSchema } from '../../../../shared/fence-event';
 import type { ParamsOf, ResultOf } from '../../../../shared/rpc';
 import { useEngine, useJob, useRpc } from '../../engine';
+import { fenceIdsOf, type NamedFence } from './fence-names';
+import { useOnQueueChange } from './queue-figures';
 
 type ReplayFilter = ParamsOf<'deliveries.replayPreview'>;
 const TYPES = FenceEventTypeSchema.options;
 
-/** The form's choices as the engine's filter: fences, devices (comma or newline separated), types, and a time range. */
-export function replayFilterOf(form: { fences: string[]; devices: string; types: string[]; from: string; to: string }): ReplayFilter {
+/** The form's choices as the engine's filter: fences (names or ids) and devices (comma or newline separated), types, and a time range. */
+export function replayFilterOf(
+  form: { fences: string; devices: string; types: string[]; from: string; to: string },
+  known: readonly NamedFence[] = [],
+): ReplayFilter {
   const time = (s: string) => (s && Number.isFinite(new Date(s).getTime()) ? new Date(s).getTime() : undefined);
   const devices = form.devices
     .split(/[\s,]+/)
     .map((d) => d.trim())
     .filter(Boolean);
+  const fenceIds = fenceIdsOf(form.fences, known);
   return {
-    ...(form.fences.length ? { fenceIds: form.fences } : {}),
+    ...(fenceIds.length ? { fenceIds } : {}),
     ...(devices.length ? { deviceIds: devices } : {}),
     ...(form.types.length && form.types.length < TYPES.length ? { types: form.types as ReplayFilter['types'] } : {}),
     ...(time(form.from) !== undefined ? { from: time(form.from) } : {}),
@@ -26,11 +32,13 @@ export function replayFilterOf(form: { fences: string[]; devices: string; types:
 export function Replay() {
   const { client } = useEngine();
   const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
-  const { data: targets } = useRpc('deliveries.targets', {}, { refreshOn: ['deliveries.changed'] });
-  const [form, setForm] = useState({ fences: [] as string[], devices: '', types: [...TYPES] as string[], from: '', to: '', target: '' });
+  const { data: targets, refresh } = useRpc('deliveries.targets', {});
+  useOnQueueChange(refresh);
+  const [form, setForm] = useState({ fences: '', devices: '', types: [...TYPES] as string[], from: '', to: '', target: '' });
   const [preview, setPreview] = useState<ResultOf<'deliveries.replayPreview'>>();
   const run = useJob('deliveries.replay');
-  const filter = useMemo(() => replayFilterOf(form), [form]);
+  const filter = useMemo(() => replayFilterOf(form, fences ?? []), [form, fences]);
+  const fenceList = useId();
   const set = (patch: Partial<typeof form>) => {
     setForm((f) => ({ ...f, ...patch }));
     setPreview(undefined);
@@ -51,19 +59,20 @@ export function Replay() {
       }}
     >
       <label>
-        Fences (none chosen: all)
-        <select
-          multiple
-          size={Math.min(6, Math.max(3, fences?.length ?? 3))}
-          value={form.fences}
-          onChange={(e) => set({ fences: [...e.target.selectedOptions].map((o) => o.value) })}
-        >
+        Fences (names or ids, comma separated; empty: all)
+        <input value={form.fences} onChange={(e) => set({ fences: e.target.value })} placeholder="Depot, north-gate" list={fenceList} />
+        <datalist id={fenceList}>
           {(fences ?? []).map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.name} ({f.id})
+            <option key={f.id} value={f.name}>
+              {f.id}
             </option>
           ))}
-        </select>
+        </datalist>
+        {filter.fenceIds && (
+          <span className="field-note">
+            fence{filter.fenceIds.length === 1 ? '' : 's'} {filter.fenceIds.join(', ')}
+          </span>
+        )}
       </label>
       <label>
         Devices (comma separated; empty: all)

@@ -1,29 +1,69 @@
-import { useState } from 'react';
-import type { ResultOf, TargetInfo } from '../../../../shared/rpc';
+import { useEffect, useState } from 'react';
+import type { QueueFigures, ResultOf, TargetInfo } from '../../../../shared/rpc';
 import { useMutation, useRpc } from '../../engine';
 import { Confirm, EmptyState } from '../../ui';
 import { targetEditor } from './deliveries-panel-state';
+import { useOnQueueChange, useQueueFigures } from './queue-figures';
 import { TargetForm } from './TargetForm';
 
-type TargetFigures = ResultOf<'deliveries.metrics'>['targets'][number];
-const REFRESH = { refreshOn: ['deliveries.changed', 'status.changed'] as const };
+type TargetFigures = QueueFigures['targets'][number];
 
-/** Enabled, disabled (and why), or failing: what an operator sees first about a target. */
-export function targetState(t: TargetInfo, figures?: TargetFigures): { label: string; tone: 'good' | 'warn' | 'bad' } {
-  if (!t.enabled) return { label: t.disabledReason ? `Disabled: ${t.disabledReason}` : 'Disabled', tone: 'bad' };
-  if (t.secretRef && t.secretFound === false) return { label: `Failing: signing secret "${t.secretRef}" not found`, tone: 'bad' };
-  if (figures && figures.success_rate_percent < 95) return { label: `Failing: ${figures.success_rate_percent} % delivered in the last hour`, tone: 'warn' };
+const clock = (ms: number) => new Date(ms).toLocaleTimeString();
+
+/** "in 25 s", "in 3 min", "now": how long until a time, for a line that is read at a glance. */
+function inWords(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s <= 0) return 'now';
+  return s < 90 ? `in ${s} s` : `in ${Math.round(s / 60)} min`;
+}
+
+/**
+ * What an operator sees first about a target: its state in a word (enabled, disabled, unreachable,
+ * refusing, failing) and, when it is not delivering, why and what happens next, in a sentence.
+ */
+export function targetState(t: TargetInfo, figures: TargetFigures | undefined, now: number): { label: string; why?: string; tone: 'good' | 'warn' | 'bad' } {
+  if (!t.enabled) return { label: 'Disabled', why: t.disabledReason, tone: 'bad' };
+  if (t.secretRef && t.secretFound === false)
+    return { label: 'Failing', why: `its signing secret "${t.secretRef}" is not found: set it, and its deliveries go out at their next try`, tone: 'bad' };
+  const last = figures?.last_attempt;
+  if (last && last.status !== 'success') {
+    const retry = figures?.next_retry_at;
+    const next = !figures?.pending_count
+      ? 'what it could not take waits in the dead letters'
+      : retry
+        ? `tried again at ${clock(retry)} (${inWords(retry - now)})`
+        : 'tried again when its turn comes';
+    return {
+      label: last.http_status ? 'Refusing' : 'Unreachable',
+      why: `${last.error ?? (last.http_status ? `HTTP ${last.http_status}` : last.status)} — last tried ${clock(last.at)}; ${next}.`,
+      tone: 'bad',
+    };
+  }
+  if (figures?.success_rate_percent != null && figures.success_rate_percent < 95)
+    return { label: 'Failing', why: `${figures.success_rate_percent} % delivered in the last hour.`, tone: 'warn' };
   return { label: 'Enabled', tone: 'good' };
+}
+
+/** Now, once a second while something on screen counts down to a time. */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [ticking]);
+  return now;
 }
 
 /** Delivery targets with their state and last hour's figures; added, edited, tested, disabled and removed here. */
 export function Targets() {
-  const { data: targets, error } = useRpc('deliveries.targets', {}, REFRESH);
-  const { data: metrics } = useRpc('deliveries.metrics', {}, REFRESH);
+  const { data: targets, error, refresh } = useRpc('deliveries.targets', {});
+  useOnQueueChange(refresh);
+  const { figures: all } = useQueueFigures();
   const editing = targetEditor.use();
   const setEditing = targetEditor.set;
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
-  const figures = new Map((metrics?.targets ?? []).map((t) => [t.target_id, t]));
+  const figures = new Map((all?.targets ?? []).map((t) => [t.target_id, t]));
   return (
     <div className="targets">
       <div className="toolbar" role="toolbar" aria-label="Targets">
@@ -54,20 +94,29 @@ function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures
   const remove = useMutation('deliveries.removeTarget');
   const [answer, setAnswer] = useState<ResultOf<'deliveries.testTarget'>>();
   const [removing, setRemoving] = useState(false);
-  const state = targetState(t, figures);
+  const now = useNow(figures?.next_retry_at != null);
+  const state = targetState(t, figures, now);
   const pending = figures?.pending_count ?? 0;
+  const tried = figures?.attempted_last_hour ?? 0;
   return (
     <li className="target" aria-label={t.id}>
       <div className="target-head">
         <b>{t.id}</b>
         <span className={`badge tone-${state.tone}`}>{state.label}</span>
       </div>
+      {state.why && (
+        <p className={`target-why tone-${state.tone}`} aria-label={`Why ${t.id} is ${state.label.toLowerCase()}`}>
+          {state.why}
+        </p>
+      )}
       <div className="muted mono target-where">{t.kind === 'webhook' ? t.url : `NATS ${t.subject}`}</div>
       <dl className="figures target-figures">
         <dt>Delivered, last hour</dt>
-        <dd>{figures ? `${figures.success_rate_percent} %` : '—'}</dd>
+        <dd>{!figures ? '—' : tried === 0 ? 'no deliveries yet' : `${figures.success_rate_percent} % of ${tried.toLocaleString()}`}</dd>
         <dt>Latency</dt>
-        <dd>{figures ? `${figures.avg_delivery_latency_ms} ms` : '—'}</dd>
+        <dd title="mean of the last hour's deliveries">
+          {figures?.avg_delivery_latency_ms == null ? (tried ? 'none delivered' : '—') : `${figures.avg_delivery_latency_ms.toLocaleString()} ms`}
+        </dd>
         <dt>Pending</dt>
         <dd>{pending.toLocaleString()}</dd>
         <dt>Dead letters</dt>

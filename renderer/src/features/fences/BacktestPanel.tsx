@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
-import { useEngine, useJob } from '../../engine';
+import { useEngine, useJob, useRpc } from '../../engine';
 import { EVENT_COLOURS } from './event-colours';
 import { checkDraft, type Draft } from './fence-draft';
 import { BACKTEST_JOB, backtestParams, toggleBacktestTrack, useBacktestExtras, type BacktestExtras } from './backtest-run';
@@ -60,7 +60,47 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
       {run.status === 'cancelled' && <p className="muted">Backtest cancelled after {positions.toLocaleString()} positions.</p>}
       {run.status === 'failed' && <p role="alert">{run.error?.message}</p>}
       {extras.trackError && <p role="alert">{extras.trackError}</p>}
-      {run.result && <BacktestResultView result={run.result} track={extras.track} />}
+      {run.result &&
+        (run.result.positions === 0 ? (
+          <NoPositions
+            range={extras.range}
+            onWholeArchive={() => {
+              setPreset('all');
+              void run.start(backtestParams(fence, {}));
+            }}
+          />
+        ) : (
+          <BacktestResultView result={run.result} track={extras.track} />
+        ))}
+    </section>
+  );
+}
+
+const day = (t: number) => new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A run over a range without positions: says so, and where the archive has them (the whole archive at a click). */
+function NoPositions({ range, onWholeArchive }: { range?: { from?: number; to?: number }; onWholeArchive(): void }) {
+  const { data: archive, error, refresh } = useRpc('playback.range', {});
+  // Asked again: the answer cached when the workstation opened may be older than the archive.
+  useEffect(refresh, []);
+  const over = range?.from !== undefined ? `between ${day(range.from)} and ${day(range.to ?? Date.now())}` : 'in the archive';
+  return (
+    <section role="region" aria-label="Backtest result" className="backtest-result backtest-empty">
+      <p>
+        <strong>No positions {over}</strong>: a backtest replays archived positions through the fence, and there are none to replay.
+      </p>
+      {error && <p className="muted">The archive’s range cannot be read: {error.message}</p>}
+      {archive === null && <p className="muted">The archive is empty: positions are archived as they arrive, and can be backtested from then on.</p>}
+      {archive && (
+        <p>
+          The archive holds {archive.positions.toLocaleString()} positions from {day(archive.from)} to {day(archive.to)}.{' '}
+          {range?.from !== undefined && (
+            <button type="button" onClick={onWholeArchive}>
+              Backtest over the whole archive
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }

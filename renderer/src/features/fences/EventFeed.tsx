@@ -1,62 +1,82 @@
 import { useMemo, useRef, useState } from 'react';
 import { DetectSchema, type Fence } from '../../../../shared/fence';
+import type { FenceEvent } from '../../../../shared/fence-event';
 import { useMapBeside } from '../../map';
+import { NewRows, useHoverHold } from '../../ui';
 import { feedEntries, useFeedVersion, type FeedEntry } from './event-feed';
 import { EVENT_COLOURS } from './event-colours';
 import { focusEvent } from './event-focus';
 
-const ROW_PX = 24;
-const VISIBLE_ROWS = 14;
+const ROW_PX = 40;
+const VISIBLE_ROWS = 9;
+
+interface Filter {
+  fence: string;
+  type: string;
+  device: string;
+}
+
+const matches = (e: FenceEvent, f: Filter, device: string) =>
+  !((f.fence && e.fence_id !== f.fence) || (f.type && e.event_type !== f.type) || (device && !e.device_id.toLowerCase().includes(device)));
+
+/** What the feed shows while it holds: the events as they were, and how many had arrived then. */
+interface Snapshot {
+  entries: readonly FeedEntry[];
+  version: number;
+  shows: number;
+}
 
 /**
- * Fence events as they arrive, newest first: filter by fence, device and type, pause to read (events
- * keep being collected), click one to go to it. Only the rows on screen are in the page, so thousands
- * a second do not slow it.
+ * Fence events as they arrive, newest first: filter by fence, device and type, click one to go to it.
+ * It holds still under the pointer (and while paused): new events wait behind "N new — show" in its
+ * header instead of moving the row being read. Each row shows the fence's name and id and the device's id whole, on a line
+ * of their own. Only the rows on screen are in the page, so thousands a second do not slow it.
  */
 export function EventFeed({ fences }: { fences: readonly Fence[] }) {
   const map = useMapBeside()?.map;
   const version = useFeedVersion();
-  const [paused, setPaused] = useState<number | null>(null);
-  const [fence, setFence] = useState('');
-  const [type, setType] = useState('');
-  const [device, setDevice] = useState('');
+  const [paused, setPaused] = useState(false);
+  const [shows, setShows] = useState(0);
+  const [filter, setFilter] = useState<Filter>({ fence: '', type: '', device: '' });
   const [scroll, setScroll] = useState(0);
+  const { holding, bind } = useHoverHold();
   const names = useMemo(() => new Map(fences.map((f) => [f.id, f.name])), [fences]);
-  const frozen = useRef<readonly FeedEntry[]>([]);
-  const all = paused === null ? feedEntries() : frozen.current;
+  const snapshot = useRef<Snapshot | null>(null);
+  const still = paused || holding;
+  // The snapshot is taken when the hold begins (and at each "show"): copying the feed at every event would cost what holding saves.
+  if (!still) snapshot.current = null;
+  else if (!snapshot.current || snapshot.current.shows !== shows) snapshot.current = { entries: feedEntries().slice(), version, shows };
+  const all = snapshot.current?.entries ?? feedEntries();
+  const device = filter.device.trim().toLowerCase();
   const rows = useMemo(() => {
-    const d = device.trim().toLowerCase();
     const out: FeedEntry[] = [];
-    for (let i = all.length - 1; i >= 0; i--) {
-      const e = all[i]!.event;
-      if ((fence && e.fence_id !== fence) || (type && e.event_type !== type) || (d && !e.device_id.toLowerCase().includes(d))) continue;
-      out.push(all[i]!);
-    }
+    for (let i = all.length - 1; i >= 0; i--) if (matches(all[i]!.event, filter, device)) out.push(all[i]!);
     return out;
-  }, [all, paused ?? version, fence, type, device]);
+  }, [all, snapshot.current ? shows : version, filter, device]);
+  // Of the events that came while holding (the newest of the feed), those the filter shows.
+  const fresh = useMemo(() => {
+    if (!snapshot.current) return 0;
+    const live = feedEntries();
+    let n = 0;
+    for (let i = Math.max(0, live.length - (version - snapshot.current.version)); i < live.length; i++) if (matches(live[i]!.event, filter, device)) n++;
+    return n;
+  }, [version, snapshot.current, filter, device]);
   const first = Math.floor(scroll / ROW_PX);
   const visible = rows.slice(first, first + VISIBLE_ROWS + 2);
+  const set = (patch: Partial<Filter>) => setFilter((f) => ({ ...f, ...patch }));
 
   return (
-    <section role="region" aria-label="Fence events" className="event-feed">
+    <section role="region" aria-label="Fence events" className="event-feed" {...bind}>
       <header className="feed-head">
         <h3>Fence events</h3>
         <span className="muted" aria-live="off">
-          {rows.length.toLocaleString()} shown{paused !== null ? ` · paused (${(version - paused).toLocaleString()} new)` : ''}
+          {rows.length.toLocaleString()} shown{paused ? ' · paused' : ''}
         </span>
-        <button
-          onClick={() => {
-            if (paused === null) {
-              frozen.current = feedEntries().slice();
-              setPaused(version);
-            } else setPaused(null);
-          }}
-        >
-          {paused === null ? 'Pause' : 'Resume'}
-        </button>
+        <NewRows count={fresh} onShow={() => setShows((n) => n + 1)} />
+        <button onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
       </header>
       <div className="field">
-        <select aria-label="Filter events by fence" value={fence} onChange={(e) => setFence(e.target.value)}>
+        <select aria-label="Filter events by fence" value={filter.fence} onChange={(e) => set({ fence: e.target.value })}>
           <option value="">all fences</option>
           {fences.map((f) => (
             <option key={f.id} value={f.id}>
@@ -64,13 +84,19 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
             </option>
           ))}
         </select>
-        <select aria-label="Filter events by type" value={type} onChange={(e) => setType(e.target.value)}>
+        <select aria-label="Filter events by type" value={filter.type} onChange={(e) => set({ type: e.target.value })}>
           <option value="">all types</option>
           {DetectSchema.options.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
-        <input type="search" aria-label="Filter events by device" placeholder="device" value={device} onChange={(e) => setDevice(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Filter events by device"
+          placeholder="device"
+          value={filter.device}
+          onChange={(e) => set({ device: e.target.value })}
+        />
       </div>
       {rows.length === 0 ? (
         <p className="muted">{all.length ? 'No event matches the filter.' : 'No events yet: they appear here as devices enter and leave enabled fences.'}</p>
@@ -78,17 +104,36 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
         <div className="feed-rows" role="list" style={{ height: ROW_PX * VISIBLE_ROWS }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
           <div style={{ height: rows.length * ROW_PX, position: 'relative' }}>
             {visible.map((r, i) => (
-              <button key={r.id} role="listitem" className="feed-row" style={{ top: (first + i) * ROW_PX }} onClick={() => focusEvent(map, r.event)}>
-                <span className="dot" style={{ background: `rgb(${(EVENT_COLOURS[r.event.event_type] ?? [255, 255, 255]).join(',')})` }} />
-                <span className="feed-type">{r.event.event_type}</span>
-                <span className="feed-fence">{names.get(r.event.fence_id) ?? r.event.fence_id}</span>
-                <span className="feed-device mono">{r.event.device_id}</span>
-                <span className="muted">{new Date(r.event.timestamp).toLocaleTimeString()}</span>
-              </button>
+              <FeedRow key={r.id} entry={r} top={(first + i) * ROW_PX} name={names.get(r.event.fence_id)} onClick={() => focusEvent(map, r.event)} />
             ))}
           </div>
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * One event on two lines: its type, its fence (by name, or its id when it has none) and its time; then the
+ * device's id, whole, and the fence's id beside it where there is room (its title has it always).
+ */
+function FeedRow({ entry, top, name, onClick }: { entry: FeedEntry; top: number; name?: string; onClick(): void }) {
+  const e = entry.event;
+  const named = name && name !== e.fence_id;
+  return (
+    <button role="listitem" className="feed-row" style={{ top, height: ROW_PX }} onClick={onClick}>
+      <span className="dot" style={{ background: `rgb(${(EVENT_COLOURS[e.event_type] ?? [255, 255, 255]).join(',')})` }} />
+      <span className="feed-type">{e.event_type}</span>
+      <span className={named ? 'feed-fence' : 'feed-fence mono'} title={named ? `${name} (${e.fence_id})` : e.fence_id}>
+        {named ? name : e.fence_id}
+      </span>
+      <span className="feed-time muted">{new Date(e.timestamp).toLocaleTimeString()}</span>
+      <span className="feed-ids">
+        <span className="feed-device mono" title={e.device_id}>
+          {e.device_id}
+        </span>
+        {named && <span className="feed-fence-id mono muted">{e.fence_id}</span>}
+      </span>
+    </button>
   );
 }

@@ -6,7 +6,7 @@ import { createStore } from '../../app/store';
 import { selectedFence, setUi, useUi } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
-import { lastHour, minuteCounts, useEventRates } from './event-rates';
+import { useFenceEventCounts } from './fence-event-counts';
 import { draftOf, setDraft } from './fence-draft';
 import { fenceBounds } from './fence-geometry';
 import { stateColours, type FenceState } from './fence-layers';
@@ -31,7 +31,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
   const enable = useMutation('fences.enable');
   const remove = useMutation('fences.remove');
   const restore = useMutation('fences.save');
-  useEventRates();
+  const counts = useFenceEventCounts();
   // A switch flips at once; the list from the engine confirms it (or, refused, puts it back).
   const [switching, setSwitching] = useState<Record<string, boolean>>({});
   useEffect(() => setSwitching({}), [fences]);
@@ -48,10 +48,10 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
     const by: Record<SortKey, (a: Fence, b: Fence) => number> = {
       name: (a, b) => a.name.localeCompare(b.name),
       updated: (a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0),
-      events: (a, b) => lastHour(b.id) - lastHour(a.id),
+      events: (a, b) => (counts.lastHour(b.id) ?? 0) - (counts.lastHour(a.id) ?? 0),
     };
     return list.sort(by[sort]);
-  }, [fences, query, sort, sort === 'events' ? Date.now() : 0]);
+  }, [fences, query, sort, sort === 'events' ? counts : 0]);
 
   const deployOf = (f: Fence): string => {
     if (!status || status.engine === 'embedded') return f.enabled ? 'embedded' : 'disabled';
@@ -89,10 +89,12 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
           <li key={f.id} aria-label={f.name} aria-current={f.id === selected ? 'true' : undefined} className={f.id === selected ? 'selected' : undefined}>
             <div className="fence-row">
               <span className="list-title">{f.name}</span>
-              <Sparkline counts={minuteCounts(f.id)} />
+              <Sparkline counts={counts.perMinute(f.id)} />
             </div>
             <span className="muted">
-              {f.geometry.type} · {f.detect.join(', ')} · v{f.version} · {deployOf(f)} · {lastHour(f.id)} events in the last hour
+              {f.geometry.type} · {f.detect.join(', ')} · v{f.version} · {deployOf(f)}
+              {counts.lastHour(f.id) !== undefined &&
+                ` · ${counts.lastHour(f.id)!.toLocaleString()} events in the last hour${f.version > 1 ? ' (all versions)' : ''}`}
             </span>
             <div className="row-actions">
               <label className="check">

@@ -1,6 +1,5 @@
 import { createStore } from '../../app/store';
 import type { FenceEvent } from '../../../../shared/fence-event';
-import { countEvent } from './event-rates';
 
 export interface FeedEntry {
   id: string;
@@ -22,7 +21,6 @@ export function receive(entry: FeedEntry): void {
   entries.push(entry);
   if (entries.length > FEED_KEEP * 1.5) entries = entries.slice(-FEED_KEEP);
   received.set(received.get() + 1);
-  countEvent(entry.event.fence_id, entry.event.timestamp);
 }
 
 /** Newest last; at most FEED_KEEP. */

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { WholeWindowToggle } from '../../app/SidePanel';
 import { useEngine } from '../../engine';
 import { Panel } from '../../ui';
 import { openFileForm, pickNotebook, saveNotebook } from './notebook-commands';
@@ -37,7 +38,7 @@ export function NotebooksPanel() {
   // The form starts closed each time the panel opens.
   useEffect(() => () => setOpening(false), []);
   return (
-    <Panel title="Notebooks">
+    <Panel title="Notebooks" actions={<WholeWindowToggle />}>
       <div
         className="nb-drop"
         data-dragging={dragging || undefined}

@@ -16,7 +16,7 @@ const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0,
 export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }) {
   const { map } = useMapHandle();
   const playback = useUi((s) => s.playback);
-  const { data: range } = useRpc('playback.range', {});
+  const { data: range, error, refresh } = useRpc('playback.range', {});
   const frames = useJob('playback.frame');
   const inflight = useRef(false);
   const again = useRef(false);
@@ -60,6 +60,11 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
     return () => void map.off('moveend', request);
   }, [playback?.t, playback?.windowMs, playback?.cumulative, playback === null, map, frames.start]);
 
+  // The archive grows while the workstation runs: its range is read again each time playback starts.
+  useEffect(() => {
+    if (playback) refresh();
+  }, [playback === null]);
+
   // Back to live (or gone): the frame still out is not wanted.
   useEffect(() => {
     if (!playback) return;
@@ -86,10 +91,18 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
   }, [playback?.playing, range]);
 
   if (!playback) return null;
+  // Nothing to play back (or not yet known): a small note where the time bar goes, never a box over the map.
   if (!range)
     return (
-      <div className="chip playback" data-map-overlay role="status">
-        {range === null ? 'The archive is empty: nothing to play back.' : 'Reading the archive’s time range…'}
+      <div className="playback-note" data-map-overlay role="status" aria-label="Playback">
+        <span>
+          {error
+            ? `Cannot play back: ${error.message}`
+            : range === null
+              ? 'Nothing to play back yet: the archive is empty. Positions are archived as they arrive.'
+              : 'Reading the archive’s time range…'}
+        </span>
+        <button onClick={() => setUi({ playback: null })}>Back to live</button>
       </div>
     );
   const set = (patch: Partial<typeof playback>) => setUi({ playback: { ...playback, ...patch } });

@@ -1,5 +1,6 @@
 import { useChannelValue, useConnection, useRpc } from '../../engine';
 import { setUi } from '../../app/ui-store';
+import { countsOf, useQueueFigures } from '../deliveries';
 import { DemoPill } from '../demo';
 import { useHeatmapStats } from '../heatmap';
 
@@ -11,6 +12,11 @@ export function StatusBar() {
   const s = useChannelValue('status.changed') ?? first.data;
   const connection = useConnection();
   const { cells, resolution } = useHeatmapStats();
+  // The queue's counts are the Deliveries panel's own (one value, pushed on deliveries.changed); the status's only when the queue cannot open.
+  const { figures } = useQueueFigures();
+  const queue = figures
+    ? { health: figures.status, words: countsOf(figures), detail: figures.reasons.join('; ') || undefined }
+    : s?.queue && { health: s.queue.health, words: countsOf({ pending_count: s.queue.pending, dlq_count: s.queue.dlq }), detail: s.queue.detail };
   const link = connection.state === 'open' ? 'connected' : connection.state === 'connecting' ? 'connecting…' : 'disconnected';
   return (
     <footer className="status-bar" data-testid="status-bar" role="status">
@@ -25,14 +31,15 @@ export function StatusBar() {
         {fmt(cells)} cells (res {resolution})
       </span>
       {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
-      {s?.queue && (
-        <span
-          className={`pill queue-${s.queue.health.toLowerCase()}`}
+      {queue && (
+        <button
+          className={`pill queue-${queue.health.toLowerCase()}`}
           data-testid="queue-health"
-          title={s.queue.detail ?? 'deliveries: pending / dead-lettered'}
+          title={`${queue.detail ?? 'deliveries: pending / dead-lettered'} — open the Deliveries panel`}
+          onClick={() => setUi({ panel: 'deliveries' })}
         >
-          queue {s.queue.health} · {fmt(s.queue.pending)} pending · {fmt(s.queue.dlq)} DLQ
-        </span>
+          queue {queue.health} · {queue.words}
+        </button>
       )}
       {s?.market && (
         <button
