@@ -76,6 +76,8 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
         setForm((f) => f && { ...f, ...patch });
         // A field typed into again is the analyst's to judge again.
         setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in patch))));
+        // What was saved is no longer what the form says.
+        setOutcome((o) => (o.state === 'idle' ? o : { state: 'idle' }));
       },
     };
   return (
