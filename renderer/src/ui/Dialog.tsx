@@ -2,15 +2,33 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 /**
  * A modal over the workbench, named by its title: Escape or Close shuts it (a click beside it does not, so a
- * form half filled is not lost by a stray click); Tab stays inside it, keys pressed in it stay in it (the map's
- * shortcuts wait), and focus goes back where it was.
+ * form half filled is not lost by a stray click); Tab stays inside it, keys pressed while it is open stay in it
+ * (the map's shortcuts wait), and focus goes back where it was.
  */
 export function Dialog(props: { title: string; className?: string; onClose(): void; actions?: ReactNode; footer?: ReactNode; children: ReactNode }) {
   const dialog = useRef<HTMLDivElement>(null);
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus();
-    return () => before?.focus?.();
+    // Focus can fall out of it (a button disabled while it works): Escape still closes it, Tab comes back in, and no other shortcut runs.
+    const stray = (e: KeyboardEvent) => {
+      if (!dialog.current || dialog.current.contains(e.target as Node)) return;
+      e.stopPropagation();
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose.current();
+      } else if (e.key === 'Tab') {
+        e.preventDefault();
+        dialog.current.focus();
+      }
+    };
+    window.addEventListener('keydown', stray, true);
+    return () => {
+      window.removeEventListener('keydown', stray, true);
+      before?.focus?.();
+    };
   }, []);
   return (
     <div className="dialog-backdrop">

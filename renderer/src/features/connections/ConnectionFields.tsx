@@ -79,12 +79,12 @@ export function secretFrom(source: Current['secrets']['natsPassword'], variable:
   }
 }
 
-/** A group of fields under a small heading. */
+/** A group of fields under a small heading, one above the other. */
 export function FieldGroup({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="conn-group" role="group" aria-label={title}>
       <h4>{title}</h4>
-      <div className="conn-grid">{children}</div>
+      {children}
     </div>
   );
 }

@@ -154,8 +154,9 @@ function SaveBar(props: { current: Current; pending: boolean; outcome: Outcome; 
           <p className="muted">
             Saved in <span className="mono">{current.settingsPath}</span>, without secrets.{' '}
             {current.keep === 'keychain'
-              ? 'Passwords and tokens typed here go to the system keychain.'
-              : (current.keepNote ?? 'Passwords and tokens typed here are kept for this run only.')}
+              ? 'Passwords and tokens typed here go to the system keychain'
+              : capitalised(current.keepNote ?? 'passwords and tokens typed here are kept for this run only')}
+            .
           </p>
         )}
       </div>
@@ -165,3 +166,5 @@ function SaveBar(props: { current: Current; pending: boolean; outcome: Outcome; 
     </>
   );
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

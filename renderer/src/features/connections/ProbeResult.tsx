@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
@@ -7,9 +8,20 @@ const bytes = (n: number) => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB`
 export type Probe<M extends 'connections.testNats' | 'connections.testTile38'> =
   { state: 'idle' } | { state: 'testing' } | { state: 'done'; result: ResultOf<M> } | { state: 'failed'; error: string };
 
+/** A test's answer comes into view when it arrives, wherever the form was scrolled to. */
+function useReveal() {
+  const ref = useRef<HTMLDivElement>(null);
+  // A block, not an expression: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
+  return ref;
+}
+
 function Refusal({ error, label }: { error: string; label: string }) {
+  const ref = useReveal();
   return (
-    <div className="conn-probe bad" role="alert" aria-label={label}>
+    <div ref={ref} className="conn-probe bad" role="alert" aria-label={label}>
       <p className="conn-probe-title">Could not connect</p>
       <p className="conn-probe-error">{error}</p>
     </div>
@@ -19,13 +31,16 @@ function Refusal({ error, label }: { error: string; label: string }) {
 /** What a NATS server said about itself, or why it would not talk. */
 export function NatsProbe({ probe }: { probe: Probe<'connections.testNats'> }) {
   if (probe.state === 'idle') return null;
+  if (probe.state === 'done' && probe.result.ok) return <NatsFacts server={probe.result.server} />;
   if (probe.state === 'testing') return <p className="conn-probe muted">Connecting…</p>;
   if (probe.state === 'failed') return <Refusal error={probe.error} label="NATS test" />;
-  const r = probe.result;
-  if (!r.ok) return <Refusal error={r.error} label="NATS test" />;
-  const s = r.server;
+  return <Refusal error={probe.result.ok ? '' : probe.result.error} label="NATS test" />;
+}
+
+function NatsFacts({ server: s }: { server: Extract<ResultOf<'connections.testNats'>, { ok: true }>['server'] }) {
+  const ref = useReveal();
   return (
-    <div className="conn-probe ok" role="status" aria-label="NATS test">
+    <div ref={ref} className="conn-probe ok" role="status" aria-label="NATS test">
       <p className="conn-probe-title">
         Connected to {s.name} — nats-server {s.version}
       </p>
@@ -62,13 +77,16 @@ export function NatsProbe({ probe }: { probe: Probe<'connections.testNats'> }) {
 /** What a Tile38 server said about itself, or why it would not talk. */
 export function Tile38Probe({ probe }: { probe: Probe<'connections.testTile38'> }) {
   if (probe.state === 'idle') return null;
+  if (probe.state === 'done' && probe.result.ok) return <Tile38Facts server={probe.result.server} />;
   if (probe.state === 'testing') return <p className="conn-probe muted">Connecting…</p>;
   if (probe.state === 'failed') return <Refusal error={probe.error} label="Tile38 test" />;
-  const r = probe.result;
-  if (!r.ok) return <Refusal error={r.error} label="Tile38 test" />;
-  const s = r.server;
+  return <Refusal error={probe.result.ok ? '' : probe.result.error} label="Tile38 test" />;
+}
+
+function Tile38Facts({ server: s }: { server: Extract<ResultOf<'connections.testTile38'>, { ok: true }>['server'] }) {
+  const ref = useReveal();
   return (
-    <div className="conn-probe ok" role="status" aria-label="Tile38 test">
+    <div ref={ref} className="conn-probe ok" role="status" aria-label="Tile38 test">
       <p className="conn-probe-title">Connected to Tile38 {s.version}</p>
       <dl>
         <dt>Address</dt>

@@ -32,7 +32,13 @@ export function Tile38Section({ b, current, onInvalid }: { b: FormBinding; curre
   const modePin = pinOf(b, 'tile38Mode');
   return (
     <section className="conn-section" aria-labelledby="conn-tile38">
-      <h3 id="conn-tile38">Tile38</h3>
+      <div className="conn-section-head">
+        <h3 id="conn-tile38">Tile38</h3>
+        <button type="button" onClick={() => void test()} disabled={probe.state === 'testing'}>
+          Test Tile38 connection
+        </button>
+      </div>
+      <Tile38Probe probe={probe} />
       <p className="conn-intro">Leave the host empty and hexwatch decides fence events itself (the embedded engine).</p>
       <div className="conn-grid">
         <TextField b={b} name="tile38Host" label="Tile38 host" mono placeholder="tile38.example.com" />
@@ -55,7 +61,7 @@ export function Tile38Section({ b, current, onInvalid }: { b: FormBinding; curre
             title={modePin ? `Set by ${modePin}` : undefined}
             onChange={(e) => b.set({ tile38Mode: e.target.value as 'channel' | 'hook' })}
           >
-            <option value="channel">channels (hexwatch subscribes)</option>
+            <option value="channel">channels</option>
             <option value="hook">hooks into JetStream</option>
           </select>
         </div>
@@ -63,12 +69,6 @@ export function Tile38Section({ b, current, onInvalid }: { b: FormBinding; curre
           <input type="checkbox" checked={b.form.tile38Tls} disabled={!!tlsPin} onChange={(e) => b.set({ tile38Tls: e.target.checked })} />
           TLS{tlsPin ? ` (set by ${tlsPin})` : ''}
         </label>
-      </div>
-      <div className="conn-test">
-        <button type="button" onClick={() => void test()} disabled={probe.state === 'testing'}>
-          Test Tile38 connection
-        </button>
-        <Tile38Probe probe={probe} />
       </div>
     </section>
   );
