@@ -41,12 +41,12 @@ function NatsFacts({ server: s }: { server: Extract<ResultOf<'connections.testNa
   const ref = useReveal();
   return (
     <div ref={ref} className="conn-probe ok" role="status" aria-label="NATS test">
-      <p className="conn-probe-title">
-        Connected to {s.name} — nats-server {s.version}
-      </p>
+      <p className="conn-probe-title">Connected: nats-server {s.version}</p>
       <dl>
         <dt>Address</dt>
         <dd className="mono">{s.url}</dd>
+        <dt>Server</dt>
+        <dd className="mono">{s.name}</dd>
         {s.cluster && (
           <>
             <dt>Cluster</dt>

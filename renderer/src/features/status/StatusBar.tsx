@@ -27,14 +27,22 @@ export function StatusBar() {
       >
         {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {s?.sourceState ?? 'starting'}
       </button>
-      {s?.sourceDetail && <span className={`detail${dropped ? ' reason' : ''}`}>{s.sourceDetail}</span>}
+      {s?.sourceDetail && (
+        <span className={`detail${dropped ? ' reason' : ''}`} title={s.sourceDetail}>
+          {s.sourceDetail}
+        </span>
+      )}
       {dropped && <ReconnectButton what="NATS" />}
       {tile38Down && (
         <>
           <button className="pill source-error" data-testid="tile38-status" title={fences?.error} onClick={() => openConnections()}>
             Tile38 · {fences.connection}
           </button>
-          {fences.error && <span className="detail reason">{fences.error}</span>}
+          {fences.error && (
+            <span className="detail reason" title={fences.error}>
+              {fences.error}
+            </span>
+          )}
           <ReconnectButton what="Tile38" />
         </>
       )}
