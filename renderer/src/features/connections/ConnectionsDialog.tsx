@@ -144,7 +144,7 @@ function SaveBar(props: { current: Current; pending: boolean; outcome: Outcome; 
         ) : outcome.state === 'saved' ? (
           <p role="status" className="conn-saved">
             {outcome.text}
-            {outcome.note && <span className="conn-note"> {outcome.note}.</span>}
+            {outcome.note && <span className="conn-note"> {capitalised(outcome.note)}.</span>}
           </p>
         ) : outcome.state === 'refused' ? (
           <p role="alert" className="field-error">

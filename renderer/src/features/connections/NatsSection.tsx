@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { readNats } from './connection-form';
@@ -11,6 +11,9 @@ type Current = ResultOf<'connections.get'>;
 export function NatsSection({ b, current, onInvalid }: { b: FormBinding; current: Current; onInvalid(errors: FormBinding['errors']): void }) {
   const { client } = useEngine();
   const [probe, setProbe] = useState<Probe<'connections.testNats'>>({ state: 'idle' });
+  // An answer is about what was tested: once the settings it tested change, it goes.
+  const tested = JSON.stringify(readNats({ ...b.form, source: 'nats' })) + b.form.natsPassword + b.form.natsToken;
+  useEffect(() => setProbe({ state: 'idle' }), [tested]);
   const test = async () => {
     const read = readNats({ ...b.form, source: 'nats' });
     if (!read.ok) {

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { readTile38 } from './connection-form';
@@ -12,6 +12,9 @@ export function Tile38Section({ b, current, onInvalid }: { b: FormBinding; curre
   const { client } = useEngine();
   const id = useId();
   const [probe, setProbe] = useState<Probe<'connections.testTile38'>>({ state: 'idle' });
+  // An answer is about what was tested: once the settings it tested change, it goes.
+  const tested = JSON.stringify(readTile38(b.form)) + b.form.tile38Password;
+  useEffect(() => setProbe({ state: 'idle' }), [tested]);
   const test = async () => {
     const read = readTile38(b.form);
     if (!read.ok || !read.value.host) {
