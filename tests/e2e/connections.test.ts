@@ -231,11 +231,28 @@ describe('the Connections dialog', () => {
     expect((await rpc.call('connections.get')).source).toBe('simulator');
   });
 
+  it.skipIf(!tile38ServerPath())('shows a Tile38 that drops in the status bar, with its reason and the way back to Connections', async () => {
+    await dialog.getByRole('textbox', { name: 'Tile38 host' }).fill('127.0.0.1');
+    await dialog.getByRole('textbox', { name: 'Tile38 port' }).fill(String(tile38!.port));
+    await dialog.getByLabel('Tile38 password', { exact: true }).fill(TILE38_PASSWORD);
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    await waitFor(async () => (await rpc.call('fences.status')).connection === 'connected', { timeoutMs: 20_000, what: 'fences decided by Tile38' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await tile38!.proc.stop();
+    const pill = page.getByTestId('tile38-status');
+    await expect.poll(() => pill.textContent(), { timeout: 20_000 }).toMatch(/^Tile38 · (reconnecting|error)/);
+    await statusBar().getByRole('button', { name: 'Connections…' }).click();
+    await dialog.waitFor();
+  });
+
   it('looks right in the light theme and on a smaller screen', async () => {
     await page.keyboard.press('Escape');
     await page.getByRole('application', { name: 'Map' }).click({ position: { x: 30, y: 30 } });
     await page.keyboard.press('t');
     await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
+    await shot('tile38-dropped-light-1280');
     await page.keyboard.press('Shift+C');
     await dialog.waitFor();
     await dialog.getByRole('radio', { name: /NATS/ }).check();
