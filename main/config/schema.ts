@@ -9,6 +9,8 @@ const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
  */
 export const ConfigSchema = strict({
   source: z.enum(['auto', 'simulator', 'nats']).default('auto'),
+  // The workstation's welcome on a first start (no settings.json, the source set nowhere): off for a managed install or a test.
+  welcome: z.boolean().default(true),
   server: strict({
     host: z
       .string()

@@ -62,6 +62,8 @@ export function connectionsHandlers<C>(
       ...(host?.secrets.note ? { keepNote: host.secrets.note } : {}),
       settingsPath,
       pinned: SCREEN_KEYS.filter((k) => origins[k] && origins[k] !== settingsPath).map((key) => ({ key, from: origins[key]! })),
+      // Asked each time: a save writes settings.json, and from then on it is no first start.
+      firstRun: config.welcome && !existsSync(settingsPath) && !origins.source && !origins['nats.servers'],
     }),
     'connections.testNats': ({ nats, password, token }) =>
       probeNats(

@@ -87,6 +87,8 @@ export const connectionsMethods = {
       settingsPath: z.string(),
       /** Dotted settings the environment or a flag sets, which win over what is saved here. */
       pinned: z.array(z.object({ key: z.string(), from: z.string() })),
+      /** A first start: no settings.json yet, the source set by no variable or flag, and the `welcome` setting on (the workstation greets the analyst). */
+      firstRun: z.boolean(),
     }),
   },
   /** Connects with these settings (and a password or token typed in, used for this test only) and says what the server is. */

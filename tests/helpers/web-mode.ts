@@ -37,12 +37,16 @@ export interface WebModeOptions {
    * starts from an empty history and no fences but its own (`--simulator.backfillH 0`, which its own args may override).
    */
   demo?: boolean;
+  /** Greet the analyst on a first start (the welcome) as `npm start` does; off by default (`--welcome false`), so a test's page opens on the workbench. */
+  welcome?: boolean;
   timeoutMs?: number;
 }
 
 const SERVING = 'hexwatch: serving ';
 /** What a test's engine starts with unless it asks for the demo: no demo history, no demo fences. */
 export const NO_DEMO = ['--simulator.backfillH', '0'];
+/** What a test's engine starts with unless it asks for the welcome. */
+export const NO_WELCOME = ['--welcome', 'false'];
 
 export function assertBuilt(): void {
   for (const rel of ['out/main/cli.js', 'out/renderer/index.html']) {
@@ -59,7 +63,18 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
   const proc = startProcess(
     'hexwatch serve',
     process.execPath,
-    [...(options.nodeArgs ?? []), hexwatchBin, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.demo ? [] : NO_DEMO), ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      hexwatchBin,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...(options.demo ? [] : NO_DEMO),
+      ...(options.welcome ? [] : NO_WELCOME),
+      ...(options.args ?? []),
+    ],
     { cwd: repoRoot, env: engineEnv(options.env) },
   );
   let servingLine: string | undefined;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useConnection, useEngine } from '../engine';
 import { basemapCommands, BasemapPicker, PlaceLabels } from '../features/basemap';
+import { Connections, connectionsCommands, Welcome } from '../features/connections';
 import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
 import { demoCommands } from '../features/demo';
 import { fencesCommands, FencesMap, FencesPanel } from '../features/fences';
@@ -37,6 +38,7 @@ const allCommands = (): Command[] => [
   ...notebooksCommands(),
   ...deliveriesCommands(),
   ...demoCommands(),
+  ...connectionsCommands(),
   // Last: its Escape (close the Layers list) comes before the heatmap's (unpin) while the list is open.
   ...mapCommands(),
 ];
@@ -90,6 +92,8 @@ export function Workbench() {
       <StatusBar />
       {paletteOpen && <CommandPalette />}
       <HelpDialogs />
+      <Connections />
+      <Welcome />
     </div>
   );
 }

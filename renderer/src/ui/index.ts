@@ -3,6 +3,7 @@ import './ui.css';
 export { EmptyState, Panel } from './Panel';
 export { Tabs } from './Tabs';
 export { Confirm } from './Confirm';
+export { Dialog } from './Dialog';
 export { CellCard } from './CellCard';
 export { CopyButton } from './CopyButton';
 export { Drawer } from './Drawer';

@@ -1,6 +1,7 @@
 import { useChannelValue, useConnection, useRpc } from '../../engine';
 import { setUi } from '../../app/ui-store';
 import { countsOf, useQueueFigures } from '../deliveries';
+import { openConnections } from '../connections';
 import { DemoPill } from '../demo';
 import { useHeatmapStats } from '../heatmap';
 
@@ -17,13 +18,40 @@ export function StatusBar() {
   const queue = figures
     ? { health: figures.status, words: countsOf(figures), detail: figures.reasons.join('; ') || undefined }
     : s?.queue && { health: s.queue.health, words: countsOf({ pending_count: s.queue.pending, dlq_count: s.queue.dlq }), detail: s.queue.detail };
+  // A source or Tile38 that dropped says why beside it, with the way back to its settings.
+  const dropped = s?.source === 'nats' && (s.sourceState === 'reconnecting' || s.sourceState === 'error');
+  const { data: fences } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });
+  const tile38Down = fences?.engine === 'tile38' && (fences.connection === 'reconnecting' || fences.connection === 'error');
   const link = connection.state === 'open' ? 'connected' : connection.state === 'connecting' ? 'connecting…' : 'disconnected';
   return (
     <footer className="status-bar" data-testid="status-bar" role="status">
-      <span className={`pill source-${s?.sourceState ?? 'starting'}`} title={s?.sourceDetail}>
+      <button
+        className={`pill source-${s?.sourceState ?? 'starting'}`}
+        data-testid="source-status"
+        title={`${s?.sourceDetail ? `${s.sourceDetail} — ` : ''}open Connections (Shift+C)`}
+        onClick={() => openConnections()}
+      >
         {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {s?.sourceState ?? 'starting'}
-      </span>
-      {s?.sourceDetail && <span className="detail">{s.sourceDetail}</span>}
+      </button>
+      {s?.sourceDetail && (
+        <span className={`detail${dropped ? ' reason' : ''}`} title={s.sourceDetail}>
+          {s.sourceDetail}
+        </span>
+      )}
+      {dropped && <ReconnectButton what="NATS" />}
+      {tile38Down && (
+        <>
+          <button className="pill source-error" data-testid="tile38-status" title={fences?.error} onClick={() => openConnections()}>
+            Tile38 · {fences.connection}
+          </button>
+          {fences.error && (
+            <span className="detail reason" title={fences.error}>
+              {fences.error}
+            </span>
+          )}
+          <ReconnectButton what="Tile38" />
+        </>
+      )}
       <DemoPill demo={s?.demo} />
       <span>{fmt(s?.positionsPerSec ?? 0)} positions/s</span>
       <span>{fmt(s?.devices ?? 0)} devices</span>
@@ -53,5 +81,14 @@ export function StatusBar() {
       )}
       <span className={`link link-${connection.state}`}>engine {link}</span>
     </footer>
+  );
+}
+
+/** The way back to the settings of a connection that dropped. */
+function ReconnectButton({ what }: { what: string }) {
+  return (
+    <button className="pill fix" onClick={() => openConnections()} title={`Check ${what}'s settings, test them and connect again`}>
+      Connections…
+    </button>
   );
 }
