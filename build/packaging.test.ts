@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 interface BuilderConfig {
   afterPack: string;
   asarUnpack: string[];
+  extraResources: { from: string; to: string; filter: string[] }[];
   fileAssociations: { ext: string }[];
   linux: { icon: string };
   mac: { icon: string; target: { target: string; arch: string }[] };
@@ -68,6 +69,12 @@ function closure(entries: string[]): { files: Set<string>; packages: Set<string>
 }
 
 describe('electron-builder.yml', () => {
+  it('bundles the DuckDB extensions dist fetches where the engine looks first (<resources>/duckdb-extensions)', () => {
+    expect(config.extraResources).toContainEqual({ from: 'build/duckdb-extensions', to: 'duckdb-extensions', filter: ['**/*.duckdb_extension'] });
+    expect(readFileSync(join(root, 'main', 'notebooks', 'extensions.ts'), 'utf8')).toContain("join(resources, 'duckdb-extensions')");
+    expect(readFileSync(join(root, 'scripts', 'dist.mjs'), 'utf8')).toContain("join(root, 'build', 'duckdb-extensions')");
+  });
+
   it('unpacks every worker thread, with each built file and package it loads (an unpacked module resolves its imports beside itself)', async () => {
     const workers = workerBundles();
     expect(workers).toEqual(['ingest-worker.js', 'notebook-worker.js']);

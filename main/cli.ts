@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
-import { sqlCommand, type SqlFormat } from './notebooks';
+import { notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
 import { sessionSecrets } from './connections';
 import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
@@ -136,9 +136,12 @@ async function sql(argv: string[]): Promise<void> {
   if (!query) throw new ConfigError('invalid settings:\n  sql: say what to run, e.g. hexwatch sql "SELECT count(*) FROM positions"');
   if (!['table', 'csv', 'json', 'parquet', 'geojson'].includes(format))
     throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet or geojson');
-  const { dataDir } = loadConfig({ argv: rest });
+  const { dataDir, config } = loadConfig({ argv: rest });
   const rows = await sqlCommand({
     dataDir,
+    roots: notebookRoots(config.notebooks, dataDir),
+    buckets: config.notebooks.buckets,
+    extensionsOnline: config.notebooks.extensionsOnline,
     sql: query,
     format,
     out,

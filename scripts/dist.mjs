@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { signingPlan } from '../build/signing.mjs';
+import { provisionExtensions } from './duckdb-extensions.mjs';
 import { iconsFresh, renderIcons } from './icons.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +45,24 @@ if (!flag) {
 
 step('build (electron-vite build)');
 run('npx', ['--no', '--', 'electron-vite', 'build']);
+
+step('DuckDB extensions (pip → build/duckdb-extensions, bundled as resources)');
+{
+  // A universal dmg carries both Mac architectures' builds; DuckDB loads the one of its own platform.
+  const arches = process.platform === 'darwin' ? ['arm64', 'x64'] : [process.arch];
+  for (const arch of arches) {
+    const r = provisionExtensions({
+      into: join(root, 'build', 'duckdb-extensions'),
+      platform: `${process.platform}-${arch}`,
+      log: (l) => console.log(`dist: ${l}`),
+    });
+    if (!r.ok) {
+      console.error(`dist: the DuckDB extensions for ${process.platform}-${arch} are missing (${r.reason}); the package would lack spatial SQL`);
+      process.exit(1);
+    }
+    console.log(`dist: DuckDB extensions in ${r.dir} (${r.how})`);
+  }
+}
 
 step('icons (build/icon.svg → build/icons)');
 if (iconsFresh()) console.log('icons: up to date');

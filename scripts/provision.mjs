@@ -6,6 +6,8 @@
 //                 as the oldest supported server, for a smoke test
 //   tile38-server the official release binary carried beside the checkout (sha256 checked), else
 //                 `go install github.com/tidwall/tile38/cmd/tile38-server@<TILE38_TAG>`, into .cache/bin
+//   DuckDB's extensions  spatial, httpfs, ducklake: DuckDB's signed builds from PyPI with pip, into
+//                 .cache/duckdb-extensions/v<version>/<platform> (scripts/duckdb-extensions.mjs)
 //
 // Importable (`await provision()` returns the env the test processes need) and runnable
 // (`node scripts/provision.mjs` prints the summary). Where a required piece cannot be had, it stops
@@ -16,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MANIFEST as DUCKDB_EXTENSIONS, provisionExtensions } from './duckdb-extensions.mjs';
 
 /** Newest Tile38 release (its tags carry no "v"); bump it here and the cached binary is rebuilt. */
 export const TILE38_TAG = 'v1.37.0';
@@ -162,6 +165,16 @@ export async function provision(options = {}) {
     } else {
       note(`tile38-server MISSING (${problem}); the tests that need it are skipped; put tile38-server on PATH or set HEXWATCH_TILE38_SERVER`);
     }
+  }
+
+  // (e) DuckDB's extensions: without them notebooks still run and say what is missing, and the tests that load them say why they skip
+  {
+    const r = provisionExtensions({ into: join(cacheDir, 'duckdb-extensions'), log: (line) => log(`provision: ${line}`) });
+    const names = `${DUCKDB_EXTENSIONS.extensions.join(', ')} ${DUCKDB_EXTENSIONS.duckdb}`;
+    if (r.ok) {
+      env.HEXWATCH_DUCKDB_EXTENSIONS = join(cacheDir, 'duckdb-extensions');
+      note(`duckdb extensions ${names} (${r.how})`);
+    } else note(`duckdb extensions MISSING (${r.reason}); the tests that load them are skipped`);
   }
 
   return { env, summary };

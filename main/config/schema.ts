@@ -105,8 +105,14 @@ export const ConfigSchema = strict({
     memoryLimitMb: z.number().int().min(64).max(1_048_576).default(512),
     maxRows: z.number().int().min(1000).max(10_000_000).default(100_000),
     snapshotMaxAgeS: z.number().int().min(0).max(3600).default(5),
-    // Folders files may be opened from; empty: the data dir and the user's home.
+    // Folders files may be opened from, and the only ones SQL reads; empty: the data dir and the user's home.
     roots: z.array(z.string().min(1)).default([]),
+    // Bucket URL prefixes SQL may read too (through httpfs), e.g. s3://fleet-archive/; nothing is ever written there.
+    buckets: z
+      .array(z.string().regex(/^(s3|gs|gcs|r2|az|azure|abfss|https?):\/\/[^\s]+$/, 'a URL prefix such as s3://bucket/path/ or https://host/path/'))
+      .default([]),
+    // Let DuckDB fetch a missing approved extension (spatial, httpfs, ducklake) from its official repository.
+    extensionsOnline: z.boolean().default(false),
   }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.

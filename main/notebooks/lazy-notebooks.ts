@@ -10,8 +10,13 @@ export function notebookSettingsOf(settings: Config['notebooks'], dataDir: strin
     ...settings,
     threads: settings.threads || Math.max(1, Math.floor(availableParallelism() / 2)),
     snapshotMaxAgeMs: settings.snapshotMaxAgeS * 1000,
-    roots: settings.roots.length ? settings.roots : [dataDir, homedir()],
+    roots: notebookRoots(settings, dataDir),
   };
+}
+
+/** The folders notebooks read: notebooks.roots, or when none are set the data dir and the user's home. */
+export function notebookRoots(settings: Config['notebooks'], dataDir: string): string[] {
+  return settings.roots.length ? settings.roots : [dataDir, homedir()];
 }
 
 /**

@@ -170,7 +170,7 @@ describe('the notebook thread', () => {
   });
 
   it('gives a named result to later queries by its name, with errors still pointing into the cell', async () => {
-    await notebooks.run('busy', 'SET threads = 1;\nSELECT device_id, count(*) AS n FROM positions GROUP BY ALL', 'busy');
+    await notebooks.run('busy', 'SET VARIABLE since = 0;\nSELECT device_id, count(*) AS n FROM positions GROUP BY ALL', 'busy');
     await notebooks.run('later', 'SELECT count(*) AS devices, sum(n) AS fixes FROM busy');
     expect(
       tableFromIPC(await notebooks.page('later', 0, 1))

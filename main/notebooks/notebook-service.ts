@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlaybackFrameRequest } from '../playback';
+import type { ExtensionState } from './extensions';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
 import type { Completion } from './sql-completion';
@@ -8,11 +9,15 @@ import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { NotebookQueryError, NotebookThread } from './notebook-thread';
 import type { NotebookWorkerData } from './worker-protocol';
 
-export interface NotebookSettings extends NotebookWorkerData {
+export interface NotebookSettings extends Omit<NotebookWorkerData, 'sandbox'> {
   /** A query reads a snapshot of the engine's data at most this old; older, a new one is taken first. */
   snapshotMaxAgeMs: number;
-  /** The folders files may be opened from. */
+  /** The folders files may be opened from, and the only ones (with the archive) SQL may read. */
   roots: string[];
+  /** URL prefixes SQL may read too (notebooks.buckets). */
+  buckets?: string[];
+  /** Let DuckDB fetch a missing approved extension from its official repository (notebooks.extensionsOnline). */
+  extensionsOnline?: boolean;
 }
 
 /** Playback reads a snapshot up to this old: a frame every 100 ms must not copy the hot table each time. */
@@ -49,7 +54,19 @@ export class NotebookService {
     const dir = join(dataDir, 'notebooks');
     rmSync(dir, { recursive: true, force: true });
     const { threads, memoryLimitMb, maxRows } = settings;
-    return new NotebookService(await NotebookThread.start({ threads, memoryLimitMb, maxRows }), dir, settings, inputs);
+    const sandbox = {
+      // The snapshots and exports live in `dir`: read there, and written only by the engine's own Export.
+      read: [...settings.roots, join(dataDir, 'archive'), dir],
+      buckets: settings.buckets ?? [],
+      tempDir: join(dir, 'spill'),
+      extensions: { online: settings.extensionsOnline ?? false, onlineDir: join(dataDir, 'duckdb-extensions') },
+    };
+    return new NotebookService(await NotebookThread.start({ threads, memoryLimitMb, maxRows, sandbox }), dir, settings, inputs);
+  }
+
+  /** The approved DuckDB extensions: loaded, or missing and how to get them. */
+  extensions(): ExtensionState[] {
+    return this.thread.extensions;
   }
 
   onProgress(listener: (p: QueryProgress) => void): () => void {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry';
+import type { ExtensionState } from './extensions';
 import type { QueryProgress } from './query-runner';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker, WorkerFailure } from './worker-protocol';
 
@@ -25,7 +26,11 @@ export class NotebookThread {
   private readonly progress = new Set<(p: QueryProgress) => void>();
   private failed?: Error;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** The approved extensions as the thread's DuckDB found them. */
+    readonly extensions: ExtensionState[],
+  ) {
     worker.on('message', (m: FromNotebookWorker) => {
       if (m.t === 'progress') return this.progress.forEach((l) => l(m.progress));
       if (m.t === 'ready') return;
@@ -46,11 +51,11 @@ export class NotebookThread {
   /** Starts the thread and waits until its DuckDB is ready. */
   static async start(data: NotebookWorkerData): Promise<NotebookThread> {
     const worker = new Worker(workerEntry(import.meta.url, './notebook-worker.ts', 'notebook-worker.js'), { workerData: data });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: FromNotebookWorker) => (m.t === 'ready' ? resolve() : reject(new Error(`notebook thread said ${m.t} first`))));
+    const extensions = await new Promise<ExtensionState[]>((resolve, reject) => {
+      worker.once('message', (m: FromNotebookWorker) => (m.t === 'ready' ? resolve(m.extensions) : reject(new Error(`notebook thread said ${m.t} first`))));
       worker.once('error', reject);
     });
-    return new NotebookThread(worker);
+    return new NotebookThread(worker, extensions);
   }
 
   onProgress(listener: (p: QueryProgress) => void): () => void {

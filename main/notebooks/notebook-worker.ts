@@ -4,32 +4,24 @@
  * A heavy query here never holds the engine's event loop or the history's DuckDB.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
+import { openSandbox } from './sandbox';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
 
 const port = parentPort!;
 const send = (m: FromNotebookWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
-const { threads, memoryLimitMb, maxRows } = workerData as NotebookWorkerData;
+const { threads, memoryLimitMb, maxRows, sandbox } = workerData as NotebookWorkerData;
 
-const instance = await DuckDBInstance.create(':memory:', {
-  // Parquet, JSON and ICU are built in; nothing may be fetched from the internet.
-  autoinstall_known_extensions: 'false',
-  autoload_known_extensions: 'false',
-  threads: String(threads),
-  memory_limit: `${memoryLimitMb}MB`,
-});
-const admin = await instance.connect();
-await admin.run("SET TimeZone = 'UTC'");
+// Reads only inside the roots, the archive and the snapshots; writes nowhere (sandbox.ts, sql-guard.ts).
+const { instance, admin, extensions } = await openSandbox({ ...sandbox, threads, memoryLimitMb });
 await registerH3(admin);
-const runner = new QueryRunner(instance, maxRows);
+const runner = new QueryRunner(instance, maxRows, { extensions });
 // Playback's time range on a connection of its own; its frames each on one, so a cancel stops only that frame.
 const playback = await instance.connect();
-await playback.run("SET TimeZone = 'UTC'");
 const frames = new PlaybackFrames(instance);
 
 const failure = (err: unknown) =>
@@ -95,4 +87,4 @@ port.on('message', (m: ToNotebookWorker) => {
     }
   })();
 });
-send({ t: 'ready' });
+send({ t: 'ready', extensions });

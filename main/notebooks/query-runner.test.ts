@@ -6,7 +6,7 @@ let instance: DuckDBInstance;
 let runner: QueryRunner;
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
-  runner = new QueryRunner(instance, 1000);
+  runner = new QueryRunner(instance, 1000, { extensions: [] });
 });
 afterAll(() => {
   runner.close();

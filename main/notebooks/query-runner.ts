@@ -1,8 +1,9 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { sqlString } from '../archive';
 import { writeGeoJson } from './geojson-export';
 import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
-import { splitStatements } from './sql-statements';
+import { checkQuery, explainMissing, runChecked, SandboxRefusal, type GuardContext } from './sql-guard';
+import { splitStatementsAt } from './sql-statements';
 
 /** A query's state as it runs: rows read so far, and DuckDB's estimate of how far it is (0–100, when it knows). */
 export interface QueryProgress {
@@ -62,6 +63,8 @@ export class QueryRunner {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly cap: number,
+    /** The sandbox the SQL is checked against (sql-guard.ts). */
+    private readonly guard: GuardContext,
   ) {}
 
   /**
@@ -81,39 +84,46 @@ export class QueryRunner {
     let truncated = false;
     let shift = { lines: 0, columns: 0 };
     let ran = sql;
+    let prepared: DuckDBPreparedStatement | undefined;
     // A cancel between statements finds none to interrupt: asked before each.
     const stopIfCancelled = () => {
       if (r.cancelled) throw new QueryError('query cancelled', undefined, true);
     };
     try {
       stopIfCancelled();
-      await connection.run("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+      // The sandbox's lock keeps DuckDB's progress bar off: rows read are what progress shows.
       timer = setInterval(() => {
         const { percentage } = connection.progress;
         onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
       }, PROGRESS_MS);
-      let query = sql;
-      if (name) {
-        const statements = splitStatements(sql);
-        const last = statements.pop();
-        if (!last) throw new QueryError('nothing to run: the cell has no statement');
-        for (const s of statements) {
-          stopIfCancelled();
-          await connection.run(s);
-        }
-        const view = `CREATE OR REPLACE VIEW "${name}" AS `;
-        // DuckDB points into the CREATE VIEW statement: its positions are moved back onto the cell's text.
-        const at = sql.lastIndexOf(last);
-        const before = sql.slice(0, at).split('\n');
-        shift = { lines: before.length - 1, columns: before.at(-1)!.length - view.length };
-        ran = `${view}${last}`;
+      const statements = splitStatementsAt(sql);
+      const last = statements.pop();
+      if (!last) throw new QueryError('nothing to run: the cell has no statement');
+      // Each statement is checked and run on its own; DuckDB's positions count from its start.
+      for (const s of statements) {
         stopIfCancelled();
-        await connection.run(ran);
-        shift = { lines: 0, columns: 0 };
-        ran = query = `SELECT * FROM "${name}"`;
+        shift = shiftTo(sql, s.at);
+        ran = s.text;
+        await runChecked(connection, s.text, this.guard);
       }
       stopIfCancelled();
-      const stream = await connection.stream(query);
+      shift = shiftTo(sql, last.at);
+      ran = last.text;
+      let stream;
+      if (name) {
+        await checkQuery(connection, last.text, this.guard, 'a named cell');
+        const view = `CREATE OR REPLACE VIEW "${name}" AS `;
+        // DuckDB points into the CREATE VIEW statement: its positions are moved back onto the cell's text.
+        shift = { ...shift, columns: shift.columns - view.length };
+        ran = `${view}${last.text}`;
+        await connection.run(ran);
+        shift = { lines: 0, columns: 0 };
+        ran = `SELECT * FROM "${name}"`;
+        stream = await connection.stream(ran);
+      } else {
+        prepared = (await runChecked(connection, last.text, this.guard, true))!;
+        stream = await prepared.stream();
+      }
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
       r.nulls = r.columns.map(() => 0);
@@ -142,9 +152,10 @@ export class QueryRunner {
       return { columns: r.columns, rows: r.rows, nulls: r.nulls, truncated, ms: Math.round(performance.now() - started) };
     } catch (err) {
       if (err instanceof QueryError) throw err;
-      const message = (err as Error).message;
+      const message = explainMissing((err as Error).message, this.guard);
       if (r.cancelled) throw new QueryError('query cancelled', undefined, true);
-      const at = positionOf(message, ran);
+      // A refusal points at the statement refused.
+      const at = err instanceof SandboxRefusal ? { line: 1, column: 1 } : positionOf(message, ran);
       throw new QueryError(message, at && { line: at.line + shift.lines, column: at.line === 1 ? Math.max(1, at.column + shift.columns) : at.column });
     } finally {
       clearInterval(timer);
@@ -152,24 +163,26 @@ export class QueryRunner {
       this.notify(r);
       // A capped result stops here: its connection goes, DuckDB stops producing the rest.
       if (truncated) connection.interrupt();
+      prepared?.destroySync();
     }
   }
 
   /** The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB (GeoJSON by geojson-export.ts); returns the rows. */
   async export(sql: string, format: ExportFormat, file: string): Promise<number> {
-    const statements = splitStatements(sql);
+    const statements = splitStatementsAt(sql).map((s) => s.text);
     const last = statements.pop();
     if (!last) throw new QueryError('nothing to export: the cell has no statement');
     const connection = await this.instance.connect();
     try {
-      await connection.run("SET TimeZone = 'UTC'");
-      for (const s of statements) await connection.run(s);
+      for (const s of statements) await runChecked(connection, s, this.guard);
+      // Only a query is wrapped in the COPY, on lines of its own: a trailing comment cannot swallow the rest.
+      await checkQuery(connection, last, this.guard, 'Export');
       if (format === 'geojson') return await writeGeoJson(await connection.stream(last), file);
-      const r = await connection.run(`COPY (${last}) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
+      const r = await connection.run(`COPY (\n${last}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
       return Number(r.rowsChanged);
     } catch (err) {
-      const message = (err as Error).message;
-      throw new QueryError(message, positionOf(message, last));
+      const message = explainMissing((err as Error).message, this.guard);
+      throw new QueryError(message, err instanceof SandboxRefusal ? undefined : positionOf(message, last));
     } finally {
       connection.closeSync();
     }
@@ -213,6 +226,12 @@ export class QueryRunner {
   private notify(r: Result): void {
     for (const wake of r.wake.splice(0)) wake();
   }
+}
+
+/** How far `at` in `sql` is from its start: lines before it, and its column on its line. */
+function shiftTo(sql: string, at: number): { lines: number; columns: number } {
+  const before = sql.slice(0, at).split('\n');
+  return { lines: before.length - 1, columns: before.at(-1)!.length };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,8 @@ import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../deliveries';
 import { writeGeoJson } from './geojson-export';
 import { registerH3 } from './h3-functions';
+import { openSandbox } from './sandbox';
+import { checkQuery, explainMissing, runChecked, type GuardContext } from './sql-guard';
 import { splitStatements } from './sql-statements';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { viewStatements } from './views';
@@ -17,6 +19,12 @@ export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson';
 
 export interface SqlCommandOptions {
   dataDir: string;
+  /** The folders SQL may read (notebooks.roots, as the notebooks have them), besides the archive. */
+  roots: string[];
+  /** URL prefixes SQL may read (notebooks.buckets). */
+  buckets?: string[];
+  /** notebooks.extensionsOnline */
+  extensionsOnline?: boolean;
   sql: string;
   format: SqlFormat;
   /** Where the result goes (required for parquet); stdout otherwise. */
@@ -26,17 +34,29 @@ export interface SqlCommandOptions {
 }
 
 /**
- * `hexwatch sql`: the notebooks' views and H3 functions from the command line, in this process. With the
+ * `hexwatch sql`: the notebooks' views and H3 functions from the command line, in this process, in the
+ * notebooks' sandbox (reads inside the roots and the archive, writes nowhere but `--out`). With the
  * engine stopped it reads everything; with the engine running its history is locked, so positions are
  * the archive only (said on stderr) — queue log and fences are SQLite and read alongside it.
  */
 export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'hexwatch-sql-'));
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
-  const c = await instance.connect();
   const closers: (() => void)[] = [];
   try {
-    await c.run(UTC_SESSION);
+    const {
+      instance,
+      admin: c,
+      extensions,
+    } = await openSandbox({
+      read: [...o.roots, join(o.dataDir, 'archive'), scratch],
+      buckets: o.buckets ?? [],
+      tempDir: join(scratch, 'spill'),
+      extensions: { online: o.extensionsOnline ?? false, onlineDir: join(o.dataDir, 'duckdb-extensions') },
+    });
+    closers.push(() => {
+      c.closeSync();
+      instance.closeSync();
+    });
     await registerH3(c);
     const inputs: SnapshotInputs = { dataDir: o.dataDir };
     const history = await openHistory(join(o.dataDir, 'history.duckdb'), o.warn);
@@ -57,11 +77,14 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       inputs.fences = () => registry.exportCollection().features;
     }
     for (const sql of viewStatements(await takeSnapshot(inputs, scratch))) await c.run(sql);
-    return await output(c, o, scratch);
+    const guard = { extensions };
+    try {
+      return await output(c, o, scratch, guard);
+    } catch (err) {
+      throw new Error(explainMissing((err as Error).message, guard));
+    }
   } finally {
     for (const close of closers.reverse()) close();
-    c.closeSync();
-    instance.closeSync();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -88,25 +111,32 @@ async function openHistory(file: string, warn: (line: string) => void): Promise<
   }
 }
 
-async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string): Promise<number> {
-  // A script's statements run in order; the last one's result is the answer.
+async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string, guard: GuardContext): Promise<number> {
+  // A script's statements run in order, each checked by the sandbox; the last one's result is the answer.
   const statements = splitStatements(o.sql);
   const sql = statements.pop();
   if (!sql) throw new Error('no SQL statement to run');
-  for (const s of statements) await c.run(s);
+  for (const s of statements) await runChecked(c, s, guard);
   if (o.format === 'geojson') {
+    await checkQuery(c, sql, guard, '--format geojson');
     const file = o.out ?? join(scratch, 'result.geojson');
     const rows = await writeGeoJson(await c.stream(sql), file);
     if (!o.out) o.write(readFileSync(file, 'utf8'));
     return rows;
   }
   if (o.out) {
+    // DuckDB writes nowhere but its scratch folder; the file is copied to --out from there.
+    await checkQuery(c, sql, guard, '--out');
     const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
-    const r = await c.run(`COPY (${sql}) TO ${sqlString(o.out)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
+    const file = join(scratch, `result.${format}`);
+    const r = await c.run(`COPY (\n${sql}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
+    copyFileSync(file, o.out);
     return Number(r.rowsChanged);
   }
   if (o.format === 'parquet') throw new Error('--format parquet needs --out FILE');
-  const reader = await c.runAndReadAll(sql);
+  const prepared = (await runChecked(c, sql, guard, true))!;
+  const reader = await prepared.runAndReadAll();
+  prepared.destroySync();
   const names = reader.columnNames();
   const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map(plain));
   if (o.format === 'json') o.write(`${JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))))}\n`);

@@ -4,12 +4,18 @@
  * (An export wraps the last statement in COPY; DuckDB's own extraction does not give the text back.)
  */
 export function splitStatements(sql: string): string[] {
-  const out: string[] = [];
+  return splitStatementsAt(sql).map((s) => s.text);
+}
+
+/** The statements of `sql` with where each starts in it (for DuckDB's positions, which count from a statement's start). */
+export function splitStatementsAt(sql: string): { text: string; at: number }[] {
+  const out: { text: string; at: number }[] = [];
   let start = 0;
   let i = 0;
   const push = (end: number) => {
-    const s = sql.slice(start, end).trim();
-    if (s && !/^(--[^\n]*\n?|\/\*[\s\S]*?\*\/|\s)*$/.test(s)) out.push(s);
+    const raw = sql.slice(start, end);
+    const s = raw.trim();
+    if (s && !/^(--[^\n]*\n?|\/\*[\s\S]*?\*\/|\s)*$/.test(s)) out.push({ text: s, at: start + raw.indexOf(s) });
   };
   while (i < sql.length) {
     const c = sql[i]!;

@@ -1,6 +1,8 @@
 import type { PlaybackFrameRequest } from '../playback';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import type { Completion } from './sql-completion';
+import type { ExtensionState } from './extensions';
+import type { SandboxOptions } from './sandbox';
 import type { NotebookSources } from './views';
 
 /** What the engine hands the notebook thread when it starts. */
@@ -9,6 +11,8 @@ export interface NotebookWorkerData {
   memoryLimitMb: number;
   /** Rows of a result kept for the renderer; exports read them all. */
   maxRows: number;
+  /** What its DuckDB may read and load (sandbox.ts). */
+  sandbox: Omit<SandboxOptions, 'threads' | 'memoryLimitMb'>;
 }
 
 /** Requests carry an id; the answer with the same id settles them. */
@@ -33,7 +37,7 @@ export interface WorkerFailure {
 }
 
 export type FromNotebookWorker =
-  | { t: 'ready' }
+  | { t: 'ready'; extensions: ExtensionState[] }
   | { t: 'progress'; progress: QueryProgress }
   | { t: 'ok'; id: number }
   | { t: 'ran'; id: number; summary: QuerySummary }
