@@ -13,7 +13,6 @@ import {
   launchChromium,
   openPage,
   pixelStats,
-  repoRoot,
   resultsDir,
   startWebMode,
   waitFor,
@@ -145,11 +144,6 @@ describe('web mode in Chromium', () => {
       what: 'the map to change between screenshots',
     });
 
-    // The README's picture: the whole workstation, refreshed on request (HEXWATCH_UPDATE_SCREENSHOT=1).
-    if (process.env.HEXWATCH_UPDATE_SCREENSHOT) {
-      await mkdir(join(repoRoot, 'docs'), { recursive: true });
-      await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot.png') });
-    }
   });
 
   it('sends every request to the engine’s own loopback origin', () => {
