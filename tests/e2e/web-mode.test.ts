@@ -5,19 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  changedPixels,
-  decodePng,
-  hasHook,
-  hook,
-  launchChromium,
-  openPage,
-  pixelStats,
-  resultsDir,
-  startWebMode,
-  waitFor,
-  type WebMode,
-} from '../helpers';
+import { changedPixels, decodePng, hasHook, hook, launchChromium, openPage, pixelStats, resultsDir, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -143,7 +131,6 @@ describe('web mode in Chromium', () => {
       intervalMs: 500,
       what: 'the map to change between screenshots',
     });
-
   });
 
   it('sends every request to the engine’s own loopback origin', () => {
