@@ -187,6 +187,8 @@ export class NatsSocket {
         socket.destroy(err as Error);
       }
     });
+    // What the first reader put back (paused) flows on to the parser.
+    socket.resume();
     socket.on('error', (err) => {
       if (!connected) ready(err);
       this.end(err);
@@ -272,9 +274,13 @@ function firstLine(socket: Socket): Promise<string> {
         if (seen.length > 64 * 1024) done(new Error('the server sent no INFO line'));
         return;
       }
-      // Anything after INFO belongs to the next reader (the server sends nothing before CONNECT).
-      if (eol + 2 < seen.length) socket.unshift(seen.subarray(eol + 2));
       done(undefined, seen.toString('utf8', 0, eol));
+      // Anything after INFO (a server that gave up waiting for CONNECT says so at once) belongs to the next reader:
+      // put back while paused, after this reader has gone, or unshift would hand it straight back to this one.
+      if (eol + 2 < seen.length) {
+        socket.pause();
+        socket.unshift(seen.subarray(eol + 2));
+      }
     };
     const onError = (err: Error) => done(err);
     const onClose = () => done(new Error('the connection closed before the server said hello'));
