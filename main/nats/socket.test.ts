@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { NatsAuth } from './options';
 import { NatsSocket } from './socket';
 
 const INFO = `INFO ${JSON.stringify({ server_id: 'X', server_name: 'slow', version: '2.15.2', auth_required: true, max_payload: 1048576 })}\r\n`;
@@ -19,7 +20,7 @@ async function serverSaying(bytes: string): Promise<string> {
 describe('opening a NATS connection', () => {
   it('hears a refusal sent in the same packet as INFO (a server that gave up waiting for CONNECT), and says it', async () => {
     const url = await serverSaying(`${INFO}-ERR 'Authentication Timeout'\r\n`);
-    const open = NatsSocket.open(url, { auth: { authenticator: () => ({}) }, onMessage: () => {}, timeoutMs: 3000 });
+    const open = NatsSocket.open(url, { auth: { authenticator: () => ({}) as ReturnType<NatsAuth['authenticator']> }, onMessage: () => {}, timeoutMs: 3000 });
     await expect(open).rejects.toThrow(/Authentication Timeout/);
   });
 });

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineRpc, hasHook, launchChromium, makeTempDir, openPage, resultsDir, startWebMode, waitFor, type TempDir, type WebMode } from '../helpers';
 
 const ARGS = ['--simulator.devices', '50'];
+/** The engine's reads stay inside notebooks.roots: the test's folder (under the system's temp dir) is one. */
+const rootsOf = (path: string) => ['--notebooks.roots', path];
 let dir: TempDir;
 let dataDir: string;
 let archive: string;
@@ -76,7 +78,7 @@ async function welcomeAgain(): Promise<void> {
 
 describe('the first start', () => {
   it('greets the analyst on a fresh data dir with what hexwatch is and three ways in', async () => {
-    web = await startWebMode({ dataDir, welcome: true, args: ARGS });
+    web = await startWebMode({ dataDir, welcome: true, args: [...ARGS, ...rootsOf(dir.path)] });
     await open({ width: 1280, height: 720, colorScheme: 'light' });
     await welcome().waitFor({ timeout: 20_000 });
     await shot('welcome-light-1280');
@@ -143,7 +145,7 @@ describe('the first start', () => {
 
   it('a second start on the same data dir does not show it', async () => {
     await web!.stop();
-    web = await startWebMode({ dataDir, welcome: true, args: ARGS });
+    web = await startWebMode({ dataDir, welcome: true, args: [...ARGS, ...rootsOf(dir.path)] });
     await open({ width: 1440, height: 900, colorScheme: 'dark' });
     await expect.poll(() => page.getByTestId('source-status').textContent(), { timeout: 20_000 }).toMatch(/^simulator/);
     const rpc = await engineRpc(web);

@@ -37,11 +37,14 @@ export async function sandboxTree(dir: string): Promise<SandboxTree> {
   await c.run('CREATE TABLE trips AS SELECT 1 AS id, 2.5 AS km');
   // Checkpointed now, so no WAL appears or goes later.
   await c.run('CHECKPOINT');
+  // Connection first: an instance closed under an open connection keeps its file's lock until the collector comes.
+  c.closeSync();
   instance.closeSync();
   const evil = await DuckDBInstance.create(join(data, 'evil.duckdb'));
   const e = await evil.connect();
   await e.run(`CREATE VIEW v AS SELECT * FROM enable_logging(storage = 'file', storage_path = '${join(data, 'logs')}')`);
   await e.run('CHECKPOINT');
+  e.closeSync();
   evil.closeSync();
   return { home, data, outside };
 }
