@@ -35,11 +35,12 @@ let failing: WebhookReceiver;
 let busy: WebhookReceiver;
 const DEPOT = 'depot-north-gate-2024';
 const YARD = 'busy-yard';
+const CORNER = 'quiet-corner';
 let devices = 0;
 
 /** A device outside a fence, then inside a second later: one enter event. */
-function driveIn(fence: typeof DEPOT | typeof YARD, device = `walker-${devices++}`): void {
-  const [lat, lon] = fence === DEPOT ? [52.51, 13.41] : [52.61, 13.51];
+function driveIn(fence: typeof DEPOT | typeof YARD | typeof CORNER, device = `walker-${devices++}`): void {
+  const [lat, lon] = fence === DEPOT ? [52.51, 13.41] : fence === YARD ? [52.61, 13.51] : [52.71, 13.61];
   const at = Date.now();
   nc.publish('pos.fleet', JSON.stringify({ id: device, lat: lat - 0.02, lon, ts: at - 1000 }));
   nc.publish('pos.fleet', JSON.stringify({ id: device, lat, lon, ts: at }));
@@ -195,6 +196,31 @@ describe('the targets', () => {
 });
 
 describe('the dead letters', () => {
+  it('are all in the grid the moment the tab opens, as many as its count says, with no chip clicked', async () => {
+    // As an analyst meets it: a target added on the Targets tab (above); the Dead letters tab seen (its answer
+    // kept), then left; the target attached to a fence and failing there; then back to Dead letters.
+    const before = await engineDeadLetters();
+    await panel().getByRole('tab', { name: 'Dead letters' }).click();
+    await expect.poll(() => grid().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(before + 1));
+    await panel().getByRole('tab', { name: 'Targets' }).click();
+    await call('fences.save', {
+      fence: { id: CORNER, name: 'Quiet corner', geometry: { type: 'Rectangle', bbox: [13.6, 52.7, 13.62, 52.72] }, detect: ['enter'], targets: ['quiet'] },
+    });
+    driveIn(CORNER);
+    await nc.flush();
+    await waitFor(async () => (await call('deliveries.deadLetterCounts', {})).byTarget.quiet === 1, {
+      timeoutMs: 30_000,
+      what: 'the quiet target’s dead letter',
+    });
+    expect(await engineDeadLetters()).toBeGreaterThan(before);
+    await panel().getByRole('tab', { name: 'Dead letters' }).click();
+    const total = await engineDeadLetters();
+    await expect.poll(async () => (await onScreen()).tab, { timeout: 10_000 }).toBe(total);
+    await expect.poll(() => grid().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(total + 1));
+    // The newest first: the quiet target's, without a chip or a filter touched.
+    await expect.poll(() => grid().getByRole('row').filter({ hasText: CORNER }).count(), { timeout: 10_000 }).toBe(1);
+  });
+
   it('open in a drawer beside the panel: the grid does not scroll sideways, its tick boxes stay in view, ids show whole', async () => {
     await panel().getByRole('tab', { name: 'Dead letters' }).click();
     // The depot's receiver: its dead letters went through every try.
