@@ -246,6 +246,13 @@ describe('the dead letters', () => {
         return box.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === box;
       });
     expect(await seen()).toBe(true);
+    // The why reads whole at the panel's default width, with nothing to scroll sideways for.
+    const why = row.getByRole('gridcell').nth(7);
+    expect(await why.textContent()).toMatch(/^HTTP \d{3}: /);
+    expect(
+      await why.evaluate((e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= e.closest('.grid-scroll')!.getBoundingClientRect().right),
+    ).toBe(true);
+    expect(await scroller.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
     // Scrolled sideways by hand, the tick column stays where it was.
     const x = (await tick.boundingBox())!.x;
     await scroller.evaluate((e) => (e.scrollLeft = 300));
