@@ -166,6 +166,12 @@ describe('the targets', () => {
     await panel().getByRole('tab', { name: 'Targets' }).click();
     await panel().getByRole('button', { name: 'Add target' }).click();
     const form = panel().getByRole('form', { name: 'Add target' });
+    // Each kind's radio sits beside its name, on one line.
+    for (const kind of ['Webhook (HTTP POST)', 'NATS subject']) {
+      const radio = (await form.getByRole('radio', { name: kind }).boundingBox())!;
+      const label = (await form.locator('label').filter({ hasText: kind }).boundingBox())!;
+      expect(label.height, kind).toBeLessThan(2 * radio.height);
+    }
     await form.getByLabel('Name', { exact: true }).fill('quiet');
     await form.getByLabel('URL').fill(failing.url);
     await form.getByRole('button', { name: 'Add target' }).click();
@@ -174,6 +180,10 @@ describe('the targets', () => {
     const text = await quiet.textContent();
     expect(text).toContain('Latency—');
     expect(text).not.toMatch(/100 %|\b0 ms/);
+    // A target gets only the events of the fences attached to it: a new one says how to attach it.
+    expect(await quiet.getByLabel('Fences that deliver to quiet').textContent()).toMatch(
+      /^No fence delivers to it yet: open a fence .*tick it under Deliver to/,
+    );
   });
 
   it('say why a target refuses or cannot be reached, and when it is tried next', async () => {
@@ -188,7 +198,9 @@ describe('the targets', () => {
       what: 'the next try of busy',
     });
     const at = await page.evaluate((t) => new Date(t).toLocaleTimeString(), figures.next_retry_at!);
-    await expect.poll(() => why.textContent()).toMatch(new RegExp(`^HTTP 503: no \\(503\\) — last tried .+; tried again at ${at} \\(in \\d+ (min|s)\\)\\.$`));
+    await expect.poll(() => why.textContent()).toMatch(new RegExp(`^HTTP 503: no \\(503\\) — last tried .+ · next try in \\d+ (min|s), at ${at}\\.$`));
+    // Which fences it gets events from, by their names.
+    expect(await targets.getByRole('listitem', { name: 'busy' }).getByLabel('Fences that deliver to busy').textContent()).toBe('Gets the events of Busy yard.');
     // Nothing listens where "down" points: unreachable, with the socket's error.
     const down = targets.getByRole('listitem', { name: 'down' });
     await expect.poll(() => down.textContent(), { timeout: 15_000 }).toMatch(/Unreachable.*ECONNREFUSED 127\.0\.0\.1:1 — last tried/);
