@@ -35,11 +35,12 @@ let failing: WebhookReceiver;
 let busy: WebhookReceiver;
 const DEPOT = 'depot-north-gate-2024';
 const YARD = 'busy-yard';
+const CORNER = 'quiet-corner';
 let devices = 0;
 
 /** A device outside a fence, then inside a second later: one enter event. */
-function driveIn(fence: typeof DEPOT | typeof YARD, device = `walker-${devices++}`): void {
-  const [lat, lon] = fence === DEPOT ? [52.51, 13.41] : [52.61, 13.51];
+function driveIn(fence: typeof DEPOT | typeof YARD | typeof CORNER, device = `walker-${devices++}`): void {
+  const [lat, lon] = fence === DEPOT ? [52.51, 13.41] : fence === YARD ? [52.61, 13.51] : [52.71, 13.61];
   const at = Date.now();
   nc.publish('pos.fleet', JSON.stringify({ id: device, lat: lat - 0.02, lon, ts: at - 1000 }));
   nc.publish('pos.fleet', JSON.stringify({ id: device, lat, lon, ts: at }));
@@ -165,6 +166,12 @@ describe('the targets', () => {
     await panel().getByRole('tab', { name: 'Targets' }).click();
     await panel().getByRole('button', { name: 'Add target' }).click();
     const form = panel().getByRole('form', { name: 'Add target' });
+    // Each kind's radio sits beside its name, on one line.
+    for (const kind of ['Webhook (HTTP POST)', 'NATS subject']) {
+      const radio = (await form.getByRole('radio', { name: kind }).boundingBox())!;
+      const label = (await form.locator('label').filter({ hasText: kind }).boundingBox())!;
+      expect(label.height, kind).toBeLessThan(2 * radio.height);
+    }
     await form.getByLabel('Name', { exact: true }).fill('quiet');
     await form.getByLabel('URL').fill(failing.url);
     await form.getByRole('button', { name: 'Add target' }).click();
@@ -173,6 +180,10 @@ describe('the targets', () => {
     const text = await quiet.textContent();
     expect(text).toContain('Latency—');
     expect(text).not.toMatch(/100 %|\b0 ms/);
+    // A target gets only the events of the fences attached to it: a new one says how to attach it.
+    expect(await quiet.getByLabel('Fences that deliver to quiet').textContent()).toMatch(
+      /^No fence delivers to it yet: open a fence .*tick it under Deliver to/,
+    );
   });
 
   it('say why a target refuses or cannot be reached, and when it is tried next', async () => {
@@ -187,7 +198,9 @@ describe('the targets', () => {
       what: 'the next try of busy',
     });
     const at = await page.evaluate((t) => new Date(t).toLocaleTimeString(), figures.next_retry_at!);
-    await expect.poll(() => why.textContent()).toMatch(new RegExp(`^HTTP 503: no \\(503\\) — last tried .+; tried again at ${at} \\(in \\d+ (min|s)\\)\\.$`));
+    await expect.poll(() => why.textContent()).toMatch(new RegExp(`^HTTP 503: no \\(503\\) — last tried .+ · next try in \\d+ (min|s), at ${at}\\.$`));
+    // Which fences it gets events from, by their names.
+    expect(await targets.getByRole('listitem', { name: 'busy' }).getByLabel('Fences that deliver to busy').textContent()).toBe('Gets the events of Busy yard.');
     // Nothing listens where "down" points: unreachable, with the socket's error.
     const down = targets.getByRole('listitem', { name: 'down' });
     await expect.poll(() => down.textContent(), { timeout: 15_000 }).toMatch(/Unreachable.*ECONNREFUSED 127\.0\.0\.1:1 — last tried/);
@@ -195,6 +208,31 @@ describe('the targets', () => {
 });
 
 describe('the dead letters', () => {
+  it('are all in the grid the moment the tab opens, as many as its count says, with no chip clicked', async () => {
+    // As an analyst meets it: a target added on the Targets tab (above); the Dead letters tab seen (its answer
+    // kept), then left; the target attached to a fence and failing there; then back to Dead letters.
+    const before = await engineDeadLetters();
+    await panel().getByRole('tab', { name: 'Dead letters' }).click();
+    await expect.poll(() => grid().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(before + 1));
+    await panel().getByRole('tab', { name: 'Targets' }).click();
+    await call('fences.save', {
+      fence: { id: CORNER, name: 'Quiet corner', geometry: { type: 'Rectangle', bbox: [13.6, 52.7, 13.62, 52.72] }, detect: ['enter'], targets: ['quiet'] },
+    });
+    driveIn(CORNER);
+    await nc.flush();
+    await waitFor(async () => (await call('deliveries.deadLetterCounts', {})).byTarget.quiet === 1, {
+      timeoutMs: 30_000,
+      what: 'the quiet target’s dead letter',
+    });
+    expect(await engineDeadLetters()).toBeGreaterThan(before);
+    await panel().getByRole('tab', { name: 'Dead letters' }).click();
+    const total = await engineDeadLetters();
+    await expect.poll(async () => (await onScreen()).tab, { timeout: 10_000 }).toBe(total);
+    await expect.poll(() => grid().getAttribute('aria-rowcount'), { timeout: 10_000 }).toBe(String(total + 1));
+    // The newest first: the quiet target's, without a chip or a filter touched.
+    await expect.poll(() => grid().getByRole('row').filter({ hasText: CORNER }).count(), { timeout: 10_000 }).toBe(1);
+  });
+
   it('open in a drawer beside the panel: the grid does not scroll sideways, its tick boxes stay in view, ids show whole', async () => {
     await panel().getByRole('tab', { name: 'Dead letters' }).click();
     // The depot's receiver: its dead letters went through every try.
@@ -220,6 +258,13 @@ describe('the dead letters', () => {
         return box.ownerDocument.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === box;
       });
     expect(await seen()).toBe(true);
+    // The why reads whole at the panel's default width, with nothing to scroll sideways for.
+    const why = row.getByRole('gridcell').nth(7);
+    expect(await why.textContent()).toMatch(/^HTTP \d{3}: /);
+    expect(
+      await why.evaluate((e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= e.closest('.grid-scroll')!.getBoundingClientRect().right),
+    ).toBe(true);
+    expect(await scroller.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
     // Scrolled sideways by hand, the tick column stays where it was.
     const x = (await tick.boundingBox())!.x;
     await scroller.evaluate((e) => (e.scrollLeft = 300));

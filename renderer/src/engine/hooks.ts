@@ -25,7 +25,11 @@ interface Entry {
   error?: RpcError;
   loading: boolean;
   version: number;
+  /** Components showing this answer now: one arriving at an answer nobody showed asks again (its change channels went unheard meanwhile). */
+  watchers: number;
   inflight?: Promise<void>;
+  /** A refresh asked while one was in flight: that answer may predate the change, so one more call follows it. */
+  again?: boolean;
   listeners: Set<() => void>;
 }
 
@@ -34,13 +38,16 @@ const keyOf = (method: string, params: unknown) => `${method} ${JSON.stringify(p
 
 function entryOf(key: string): Entry {
   let e = cache.get(key);
-  if (!e) cache.set(key, (e = { loading: false, version: 0, listeners: new Set() }));
+  if (!e) cache.set(key, (e = { loading: false, version: 0, watchers: 0, listeners: new Set() }));
   return e;
 }
 
 function load(client: RpcClient, key: string, method: MethodName, params: unknown): void {
   const e = entryOf(key);
-  if (e.inflight) return;
+  if (e.inflight) {
+    e.again = true;
+    return;
+  }
   e.loading = true;
   e.inflight = client
     .call(method, params as never)
@@ -58,6 +65,10 @@ function load(client: RpcClient, key: string, method: MethodName, params: unknow
       e.inflight = undefined;
       e.version++;
       for (const l of e.listeners) l();
+      if (e.again) {
+        e.again = false;
+        load(client, key, method, params);
+      }
     });
 }
 
@@ -108,11 +119,15 @@ export function useRpc<M extends MethodName>(
   useEffect(() => {
     if (!enabled) return;
     const e = entryOf(key);
-    if (e.version === 0 && !e.inflight) refresh();
+    // Kept but unwatched, an answer may be stale: the old one shows while the new is asked.
+    if (e.watchers++ === 0 && !e.inflight) refresh();
     // A change channel fires often (status: every second): refreshes are at most one in flight per key.
     const offs = (options.refreshOn ?? []).map((c) => client.subscribe(c, refresh));
     offs.push(onReopen(refresh));
-    return () => offs.forEach((off) => off());
+    return () => {
+      e.watchers--;
+      offs.forEach((off) => off());
+    };
   }, [client, onReopen, key, enabled, refresh, (options.refreshOn ?? []).join()]);
   const e = entryOf(key);
   return { data: e.data as ResultOf<M> | undefined, error: e.error, loading: e.loading, refresh };

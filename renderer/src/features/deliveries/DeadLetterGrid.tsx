@@ -9,7 +9,8 @@ import { useOnQueueChange } from './queue-figures';
 export type { DeadLetterSort } from './dead-letter-columns';
 type Sort = { by: DeadLetterSort; descending: boolean };
 
-const ROW_PX = 28;
+/** Two lines: the row's columns, then its last error across the row. */
+const ROW_PX = 44;
 /** Rows shown at the least; more when the window is taller (the grid reaches down to the status bar). */
 const MIN_VISIBLE = 6;
 /** Rows fetched ahead of the screen, so a fast scroll finds them there (half a page left blank frames at each page's start). */
@@ -76,6 +77,8 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
             <span
               role="columnheader"
               key={c.key}
+              // The last error's header is for screen readers: its cells read on each row's second line.
+              className={c.key === 'error' ? 'dlq-error-head' : undefined}
               aria-sort={c.sort && sort.by === c.sort ? (sort.descending ? 'descending' : 'ascending') : c.sort ? 'none' : undefined}
             >
               {c.key === 'tick' ? (
@@ -99,7 +102,7 @@ export function DeadLetterGrid({ total, filter, sort, onSort, selected, onSelect
               ) : (
                 c.name
               )}
-              {c.key !== 'tick' && <ColumnEdge column={c} px={layout.px(c.key)} />}
+              {c.key !== 'tick' && c.key !== 'error' && <ColumnEdge column={c} px={layout.px(c.key)} />}
             </span>
           ))}
         </div>
@@ -318,7 +321,7 @@ const Row = memo(
         <span role="gridcell" className="num" title={`attempt ${item.attempts} of ${item.maxAttempts}`}>
           {item.attempts}/{item.maxAttempts}
         </span>
-        <span role="gridcell" title={item.lastError ?? undefined}>
+        <span role="gridcell" className="dlq-error" title={item.lastError ?? undefined}>
           {item.lastError ?? '—'}
         </span>
       </div>

@@ -31,11 +31,11 @@ export function targetState(t: TargetInfo, figures: TargetFigures | undefined, n
     const next = !figures?.pending_count
       ? 'what it could not take waits in the dead letters'
       : retry
-        ? `tried again at ${clock(retry)} (${inWords(retry - now)})`
-        : 'tried again when its turn comes';
+        ? `next try ${inWords(retry - now)}, at ${clock(retry)}`
+        : 'next try when its turn comes';
     return {
       label: last.http_status ? 'Refusing' : 'Unreachable',
-      why: `${last.error ?? (last.http_status ? `HTTP ${last.http_status}` : last.status)} — last tried ${clock(last.at)}; ${next}.`,
+      why: `${last.error ?? (last.http_status ? `HTTP ${last.http_status}` : last.status)} — last tried ${clock(last.at)} · ${next}.`,
       tone: 'bad',
     };
   }
@@ -64,6 +64,7 @@ export function Targets() {
   const setEditing = targetEditor.set;
   const outside = (targets ?? []).filter((t) => t.kind !== 'feed');
   const figures = new Map((all?.targets ?? []).map((t) => [t.target_id, t]));
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   return (
     <div className="targets">
       <div className="toolbar" role="toolbar" aria-label="Targets">
@@ -75,20 +76,26 @@ export function Targets() {
       {editing && <TargetForm target={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
       {targets && outside.length === 0 && !editing && (
         <EmptyState title="No delivery targets">
-          Add a webhook or a NATS subject: every fence event is delivered to it through the durable queue, signed, retried, and kept in the dead-letter queue
-          when it cannot be delivered.
+          Add a webhook or a NATS subject, then tick it under <b>Deliver to</b> in each fence whose events it should get: a target gets the events of the fences
+          it is attached to, through the durable queue, signed, retried, and kept in the dead-letter queue when it cannot be delivered.
         </EmptyState>
       )}
       <ul className="target-list" aria-label="Targets">
         {outside.map((t) => (
-          <TargetRow key={t.id} target={t} figures={figures.get(t.id)} onEdit={() => setEditing(t)} />
+          <TargetRow
+            key={t.id}
+            target={t}
+            figures={figures.get(t.id)}
+            fences={fences?.filter((f) => f.targets.includes(t.id)).map((f) => f.name)}
+            onEdit={() => setEditing(t)}
+          />
         ))}
       </ul>
     </div>
   );
 }
 
-function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures?: TargetFigures; onEdit(): void }) {
+function TargetRow({ target: t, figures, fences, onEdit }: { target: TargetInfo; figures?: TargetFigures; fences?: string[]; onEdit(): void }) {
   const test = useMutation('deliveries.testTarget');
   const upsert = useMutation('deliveries.saveTarget');
   const remove = useMutation('deliveries.removeTarget');
@@ -110,6 +117,13 @@ function TargetRow({ target: t, figures, onEdit }: { target: TargetInfo; figures
         </p>
       )}
       <div className="muted mono target-where">{t.kind === 'webhook' ? t.url : `NATS ${t.subject}`}</div>
+      {fences && (
+        <p className="target-fences" aria-label={`Fences that deliver to ${t.id}`}>
+          {fences.length
+            ? `Gets the events of ${fences.join(', ')}.`
+            : 'No fence delivers to it yet: open a fence in the Fences panel, tick it under Deliver to, and save.'}
+        </p>
+      )}
       <dl className="figures target-figures">
         <dt>Delivered, last hour</dt>
         <dd>{!figures ? '—' : tried === 0 ? 'no deliveries yet' : `${figures.success_rate_percent} % of ${tried.toLocaleString()}`}</dd>

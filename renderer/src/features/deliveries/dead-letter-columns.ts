@@ -12,15 +12,15 @@ export interface Column {
   px: number;
 }
 
-/** The dead-letter grid's columns, in order; the first, the tick boxes, stays in place when the grid scrolls sideways. */
+/** The dead-letter grid's columns, in order; the first, the tick boxes, stays in place when the grid scrolls sideways; the last error has a line of its own (`layoutOf`). */
 export const COLUMNS: readonly Column[] = [
   { key: 'tick', name: '', px: 30 },
   { key: 'failed', name: 'Failed at', sort: 'failed', px: 96 },
   { key: 'target', name: 'Target', sort: 'target', px: 110 },
   { key: 'fence', name: 'Fence', sort: 'fence', px: 170 },
   { key: 'device', name: 'Device', px: 190 },
-  { key: 'event', name: 'Event', px: 64 },
-  { key: 'tries', name: 'Tries', sort: 'attempts', px: 56 },
+  { key: 'event', name: 'Event', px: 56 },
+  { key: 'tries', name: 'Tries', sort: 'attempts', px: 48 },
   { key: 'error', name: 'Last error', px: 260 },
 ];
 
@@ -38,9 +38,14 @@ export function setColumnWidth(key: Column['key'], px: number): void {
   columnWidths.set({ widths: { ...widths, [key]: Math.round(Math.max(COLUMN_MIN_PX, Math.min(2000, px))) } });
 }
 
-/** The grid's template and full width: each column at its width, the last taking what the panel has left. */
+/**
+ * The grid's template and full width: each column at its width, the last on the row's first line taking
+ * what the panel has left. The last error is not among them: it reads on the row's second line, across the
+ * row's whole width, so the why shows at any panel width without scrolling sideways.
+ */
 export function layoutOf(widths: Partial<Record<Column['key'], number>>): { template: string; width: number; px: (key: Column['key']) => number } {
   const px = (key: Column['key']) => (key === 'tick' ? 30 : (widths[key] ?? COLUMNS.find((c) => c.key === key)!.px));
-  const template = COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? `minmax(${px(c.key)}px, 1fr)` : `${px(c.key)}px`)).join(' ');
-  return { template, width: COLUMNS.reduce((w, c) => w + px(c.key), 0), px };
+  const line = COLUMNS.filter((c) => c.key !== 'error');
+  const template = line.map((c, i) => (i === line.length - 1 ? `minmax(${px(c.key)}px, 1fr)` : `${px(c.key)}px`)).join(' ');
+  return { template, width: line.reduce((w, c) => w + px(c.key), 0), px };
 }
