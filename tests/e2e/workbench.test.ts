@@ -1,9 +1,11 @@
 // The workbench as an analyst meets it, in Chromium against web mode: a rail of panels, the map, the
 // status bar, a command palette listing every action with its shortcut, and light and dark themes.
 // Controls are found by role and accessible name, as a person (or a screen reader) finds them.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineRpc, hook, launchChromium, makeTempDir, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
+import { engineRpc, hook, launchChromium, makeTempDir, openPage, resultsDir, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -307,6 +309,17 @@ describe('the analyst’s choices', () => {
     } finally {
       await other.stop();
     }
+    // The engine gone: the page says so and what to do, and the figures it last had are not shown as live.
+    const banner = page.getByRole('alert').filter({ hasText: 'The engine stopped or restarted' });
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.innerText()).toContain('Start hexwatch again; if it restarted, open the address it printed — it changes with each start in web mode.');
+    expect(await page.getByTestId('source-status').innerText()).toBe('simulator · engine disconnected');
+    const rate = page.getByTestId('status-bar').getByText(/positions\/s$/);
+    expect(
+      Number(await rate.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity)),
+    ).toBeLessThan(1);
+    await mkdir(resultsDir, { recursive: true });
+    await page.screenshot({ path: join(resultsDir, 'workbench-engine-gone-light-1280.png') });
     const again = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
       // A new window: nothing carried over but what the engine kept.
