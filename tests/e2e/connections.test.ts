@@ -112,6 +112,36 @@ describe('the Connections dialog', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('asks before Close or Escape throws typed fields away, turns Source to NATS when servers are typed, and keeps the fields still when a test answers', async () => {
+    await page.keyboard.press('Shift+C');
+    await dialog.waitFor();
+    const servers = dialog.getByRole('textbox', { name: 'NATS servers' });
+    await servers.fill(users.url);
+    expect(await dialog.getByRole('radio', { name: /NATS/ }).isChecked()).toBe(true);
+    const ask = dialog.getByRole('alert').filter({ hasText: 'Close without saving?' });
+    await page.keyboard.press('Escape');
+    await ask.waitFor();
+    await dialog.getByRole('button', { name: 'Keep editing' }).click();
+    expect(await servers.inputValue()).toBe(users.url);
+    // The test's answer comes in room kept for it: the field below it does not move.
+    const before = (await servers.boundingBox())!.y;
+    await dialog.getByRole('button', { name: 'Test NATS connection' }).click();
+    await expect.poll(() => dialog.getByRole('alert', { name: 'NATS test' }).textContent(), { timeout: 15_000 }).toMatch(/Authorization Violation/);
+    expect((await servers.boundingBox())!.y).toBe(before);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await ask.waitFor();
+    await shot('discard-ask-dark-1440');
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Opened again, it shows what runs now: nothing of what was discarded.
+    await page.keyboard.press('Shift+C');
+    await dialog.waitFor();
+    expect(await dialog.getByRole('radio', { name: /Simulator/ }).isChecked()).toBe(true);
+    expect(await servers.inputValue()).not.toBe(users.url);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('passes on the server’s refusal of a wrong password, word for word', async () => {
     await page.keyboard.press('Shift+C');
     await dialog.waitFor();
@@ -208,7 +238,9 @@ describe('the Connections dialog', () => {
     expect(await dialog.getByRole('textbox', { name: 'Tile38 port' }).getAttribute('aria-invalid')).toBe('true');
     await shot('invalid-dark-1440');
     expect((await rpc.call('connections.get')).nats.servers).toEqual([users.url]);
+    // What was typed is not saved: Escape asks before it goes.
     await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
 
@@ -260,6 +292,10 @@ describe('the Connections dialog', () => {
     await expect.poll(() => dialog.getByRole('alert', { name: 'NATS test' }).count(), { timeout: 15_000 }).toBe(1);
     await shot('refusal-light-1280');
     await page.keyboard.press('Escape');
+    await dialog.getByRole('alert').filter({ hasText: 'Close without saving?' }).waitFor();
+    await shot('discard-ask-light-1280');
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('writes the password into no file under the data dir and no line of the engine’s log', async () => {

@@ -362,15 +362,25 @@ describe('notebooks', () => {
     await cell.getByRole('button', { name: 'Run cell' }).click();
     const grid = cell.getByRole('grid', { name: 'Result' });
     await expect.poll(() => grid.getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2000']);
-    // The result is kept beside the notebook's autosave as soon as it has come.
+    // A modest result is kept whole; a large one, its first rows, said plainly and not drawn on the map as if whole.
+    const modestSql = 'SELECT device_id, lat, lon FROM positions';
+    const largeSql = 'SELECT range AS i, 40.75 AS lat, -73.98 AS lon FROM range(20000)';
+    const labels: string[] = [];
+    for (const q of [modestSql, largeSql]) {
+      const c = await nb.addSqlCell(q);
+      labels.push((await c.getAttribute('aria-label'))!);
+      await c.getByRole('button', { name: 'Run cell' }).click();
+      await c.getByRole('grid', { name: 'Result' }).waitFor({ timeout: 30_000 });
+    }
+    // The results are kept beside the notebook's autosave as soon as they have come.
     await waitFor(
       () =>
         page.evaluate(
-          (q) =>
-            Object.values(JSON.parse((globalThis as unknown as Browser).localStorage.getItem('hexwatch.notebook.results') ?? '{}')).some(
-              (r) => (r as { sql: string }).sql === q,
-            ),
-          sql,
+          (qs) => {
+            const kept = Object.values(JSON.parse((globalThis as unknown as Browser).localStorage.getItem('hexwatch.notebook.results') ?? '{}'));
+            return qs.every((q) => kept.some((r) => (r as { sql: string }).sql === q));
+          },
+          [sql, modestSql, largeSql],
         ),
       {
         timeoutMs: 10_000,
@@ -389,6 +399,16 @@ describe('notebooks', () => {
     expect(await kept.textContent()).toMatch(/^Last run \S.*: 1 row in [\d,]+ ms · data as of /);
     expect(await again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents()).toEqual(['2000']);
     await expect.poll(() => kept.textContent(), { timeout: 10_000 }).toContain('The data has moved on since: 2,000 rows in the history then, 2,040 now.');
+
+    const modest = page.getByRole('region', { name: labels[0] });
+    expect(await modest.getByRole('grid', { name: 'Result' }).getAttribute('aria-rowcount')).toBe('2001');
+    expect(await modest.getByRole('status', { name: `Last result of ${labels[0]}` }).textContent()).not.toMatch(/rows kept/);
+    expect(await modest.getByRole('button', { name: 'Show on map' }).isDisabled()).toBe(false);
+    const large = page.getByRole('region', { name: labels[1] });
+    expect(await large.getByRole('status', { name: `Last result of ${labels[1]}` }).textContent()).toContain(
+      'First 200 rows kept — Run again for all 20,000. Until then they are not drawn on the map.',
+    );
+    expect(await large.getByRole('button', { name: 'Show on map' }).isDisabled()).toBe(true);
 
     await kept.getByRole('button', { name: 'Run again' }).click();
     await expect.poll(() => again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['2040']);

@@ -1,9 +1,11 @@
 // The workbench as an analyst meets it, in Chromium against web mode: a rail of panels, the map, the
 // status bar, a command palette listing every action with its shortcut, and light and dark themes.
 // Controls are found by role and accessible name, as a person (or a screen reader) finds them.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineRpc, hook, launchChromium, makeTempDir, openPage, startWebMode, waitFor, type WebMode } from '../helpers';
+import { engineRpc, hook, launchChromium, makeTempDir, openPage, resultsDir, startWebMode, waitFor, type WebMode } from '../helpers';
 
 let web: WebMode;
 let browser: Browser;
@@ -272,6 +274,13 @@ describe('the analyst’s choices', () => {
       await first.getByRole('combobox', { name: 'Colour scale' }).selectOption('thermal');
       await first.getByRole('application', { name: 'Map' }).click({ position: { x: 20, y: 20 } });
       await first.keyboard.press('t');
+      // A notebook never saved to a file, and a query run in it: kept by the engine too, as the next start serves on a new origin.
+      await first.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
+      const cell = first.getByRole('region', { name: 'Cell 1' });
+      await cell.getByRole('textbox', { name: 'SQL' }).click();
+      await first.keyboard.type('SELECT 6 * 7 AS answer');
+      await cell.getByRole('button', { name: 'Run cell' }).click();
+      await expect.poll(() => cell.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents(), { timeout: 30_000 }).toEqual(['42']);
       await first.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Deliveries' }).click();
       const deliveries = first.getByRole('region', { name: 'Deliveries' });
       await deliveries.getByRole('tab', { name: 'Health' }).click();
@@ -281,10 +290,16 @@ describe('the analyst’s choices', () => {
       await waitFor(async () => (await saved())['workbench.scale'] === 'thermal', { timeoutMs: 5000, what: 'the palette saved' });
       await waitFor(async () => (await saved())['workbench.theme'] === 'light', { timeoutMs: 5000, what: 'the theme saved' });
       await waitFor(async () => (await saved())['deliveries.healthRange'] === '1h', { timeoutMs: 5000, what: 'the health range saved' });
+      await waitFor(async () => JSON.stringify((await saved())['notebooks.queries'] ?? []).includes('SELECT 6 * 7'), {
+        timeoutMs: 5000,
+        what: 'the query history saved',
+      });
       // Only what was chosen: the rest stay defaults.
       expect(Object.keys(await saved()).sort()).toEqual([
         'deliveries.healthRange',
         'deliveries.tab',
+        'notebooks.autosave',
+        'notebooks.queries',
         'workbench.metric',
         'workbench.panel',
         'workbench.scale',
@@ -294,6 +309,17 @@ describe('the analyst’s choices', () => {
     } finally {
       await other.stop();
     }
+    // The engine gone: the page says so and what to do, and the figures it last had are not shown as live.
+    const banner = page.getByRole('alert').filter({ hasText: 'The engine stopped or restarted' });
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.innerText()).toContain('Start hexwatch again; if it restarted, open the address it printed — it changes with each start in web mode.');
+    expect(await page.getByTestId('source-status').innerText()).toBe('simulator · engine disconnected');
+    const rate = page.getByTestId('status-bar').getByText(/positions\/s$/);
+    expect(
+      Number(await rate.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity)),
+    ).toBeLessThan(1);
+    await mkdir(resultsDir, { recursive: true });
+    await page.screenshot({ path: join(resultsDir, 'workbench-engine-gone-light-1280.png') });
     const again = await startWebMode({ dataDir: dir.path, args: ['--simulator.devices', '100'] });
     try {
       // A new window: nothing carried over but what the engine kept.
@@ -308,6 +334,16 @@ describe('the analyst’s choices', () => {
       await second.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
       await expect(second.getByRole('combobox', { name: 'Colour by' }).inputValue()).resolves.toBe('positions');
       await expect(second.getByRole('combobox', { name: 'Colour scale' }).inputValue()).resolves.toBe('thermal');
+      // The notebook as it was left, unsaved, and the query in its history (this origin's storage is empty).
+      expect(new URL(again.url).origin).not.toBe(new URL(other.url).origin);
+      await second.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
+      await expect
+        .poll(() => second.getByRole('region', { name: 'Cell 1' }).getByRole('textbox', { name: 'SQL' }).textContent(), { timeout: 10_000 })
+        .toBe('SELECT 6 * 7 AS answer');
+      await second.getByText(/^Query history \(1\)$/).click();
+      expect(await second.getByRole('list', { name: 'Query history' }).getByRole('listitem').allInnerTexts()).toEqual([
+        expect.stringContaining('SELECT 6 * 7 AS answer'),
+      ]);
     } finally {
       await again.stop();
       await dir.remove();

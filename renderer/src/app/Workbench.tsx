@@ -110,7 +110,8 @@ function ConnectionBanner() {
   if (connection.state !== 'closed') return null;
   return (
     <div className="banner" role="alert">
-      Lost the connection to the engine ({connection.reason}); reconnecting in {Math.max(0, Math.ceil((connection.retryAt - now) / 1000))} s…
+      <strong>The engine stopped or restarted</strong> (connection lost: {connection.reason}). Start hexwatch again; if it restarted, open the address it
+      printed — it changes with each start in web mode. Trying this address again in {Math.max(0, Math.ceil((connection.retryAt - now) / 1000))} s…
     </div>
   );
 }

@@ -13,3 +13,4 @@ export { PlotFigure, type PlotFigureOptions, type PlotTheme } from './PlotFigure
 export { Markdown } from './Markdown';
 export { categoryAxis, shortLabel, timeStep, topCategories, type CategoryAxis } from './plot-axes';
 export { parseMarkdown, type Block } from './markdown';
+export { formatTime, formatTimeRange, type TimeFormat } from './time-format';

@@ -31,15 +31,37 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
   const body = useRef<HTMLFormElement>(null);
   // The form starts from what runs now (and from what was saved, after a save).
   const loaded = useRef<Current>(undefined);
+  const [baseline, setBaseline] = useState<ConnectionForm>();
   useEffect(() => {
     if (!current || loaded.current === current) return;
     const first = !loaded.current;
     loaded.current = current;
-    if (first || outcome.state === 'saved') setForm({ ...formOf(current), ...(first && preset ? { source: preset } : {}) });
+    if (!first && outcome.state !== 'saved') return;
+    const start = { ...formOf(current), ...(first && preset ? { source: preset } : {}) };
+    setForm(start);
+    setBaseline(start);
   }, [current, preset, outcome.state]);
+  // Close (or Escape) with fields typed and not saved asks first: a stray Escape must not throw a password away.
+  const [asking, setAsking] = useState(false);
+  // Being saved, or saved, is not unsaved.
+  const unsaved = !save.pending && outcome.state !== 'saved' && !!form && !!baseline && JSON.stringify(form) !== JSON.stringify(baseline);
+  const close = () => (asking ? setAsking(false) : unsaved ? setAsking(true) : closeConnections());
 
-  const footer = form && current && (
-    <SaveBar current={current} pending={save.pending} outcome={outcome} onSave={() => void submit()} errorCount={Object.keys(errors).length} />
+  const footer = asking ? (
+    <>
+      <p role="alert" className="conn-save-text conn-discard">
+        Close without saving? What was typed here is lost.
+      </p>
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep editing
+      </button>
+      <button type="button" className="danger" autoFocus onClick={closeConnections}>
+        Discard changes
+      </button>
+    </>
+  ) : (
+    form &&
+    current && <SaveBar current={current} pending={save.pending} outcome={outcome} onSave={() => void submit()} errorCount={Object.keys(errors).length} />
   );
   async function submit(): Promise<void> {
     if (!form) return;
@@ -73,7 +95,10 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
       errors,
       pinned: current.pinned,
       set: (patch) => {
-        setForm((f) => f && { ...f, ...patch });
+        // Servers typed in mean NATS is wanted: Source follows, so Save does not quietly keep the simulator.
+        const toNats = !!patch.servers?.trim() && !current.pinned.some((p) => p.key === 'source');
+        setForm((f) => f && { ...f, ...patch, ...(toNats && f.source === 'simulator' ? { source: 'nats' as const } : {}) });
+        setAsking(false);
         // A field typed into again is the analyst's to judge again.
         setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in patch))));
         // What was saved is no longer what the form says.
@@ -81,7 +106,7 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
       },
     };
   return (
-    <Dialog title="Connections" className="connections" onClose={closeConnections} footer={footer}>
+    <Dialog title="Connections" className="connections" onClose={close} footer={footer}>
       {loadError && <p className="field-error">Could not read the connections: {loadError.message}</p>}
       {!binding || !current ? (
         !loadError && <p className="muted">Reading what runs now…</p>

@@ -3,7 +3,7 @@ import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { readNats } from './connection-form';
 import { FieldGroup, secretFrom, TextField, type FormBinding } from './ConnectionFields';
-import { NatsProbe, type Probe } from './ProbeResult';
+import { NatsProbe, ProbeSlot, type Probe } from './ProbeResult';
 
 type Current = ResultOf<'connections.get'>;
 
@@ -43,7 +43,9 @@ export function NatsSection({ b, current, onInvalid }: { b: FormBinding; current
           Test NATS connection
         </button>
       </div>
-      <NatsProbe probe={probe} />
+      <ProbeSlot>
+        <NatsProbe probe={probe} />
+      </ProbeSlot>
       <TextField
         b={b}
         name="servers"

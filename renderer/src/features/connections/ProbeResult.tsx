@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
@@ -28,9 +28,18 @@ function Refusal({ error, label }: { error: string; label: string }) {
   );
 }
 
+/** Holds a test's answer in room kept for it, so the fields below stay where the analyst was typing. */
+export function ProbeSlot({ children }: { children: ReactNode }) {
+  return <div className="conn-probe-slot">{children}</div>;
+}
+
+const Untested = ({ what }: { what: string }) => (
+  <p className="conn-probe idle muted">Not tested: Test {what} connection asks the server before anything is saved.</p>
+);
+
 /** What a NATS server said about itself, or why it would not talk. */
 export function NatsProbe({ probe }: { probe: Probe<'connections.testNats'> }) {
-  if (probe.state === 'idle') return null;
+  if (probe.state === 'idle') return <Untested what="NATS" />;
   if (probe.state === 'done' && probe.result.ok) return <NatsFacts server={probe.result.server} />;
   if (probe.state === 'testing') return <p className="conn-probe muted">Connecting…</p>;
   if (probe.state === 'failed') return <Refusal error={probe.error} label="NATS test" />;
@@ -76,7 +85,7 @@ function NatsFacts({ server: s }: { server: Extract<ResultOf<'connections.testNa
 
 /** What a Tile38 server said about itself, or why it would not talk. */
 export function Tile38Probe({ probe }: { probe: Probe<'connections.testTile38'> }) {
-  if (probe.state === 'idle') return null;
+  if (probe.state === 'idle') return <Untested what="Tile38" />;
   if (probe.state === 'done' && probe.result.ok) return <Tile38Facts server={probe.result.server} />;
   if (probe.state === 'testing') return <p className="conn-probe muted">Connecting…</p>;
   if (probe.state === 'failed') return <Refusal error={probe.error} label="Tile38 test" />;

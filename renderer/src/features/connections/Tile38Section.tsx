@@ -3,7 +3,7 @@ import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
 import { readTile38 } from './connection-form';
 import { pinOf, secretFrom, TextField, type FormBinding } from './ConnectionFields';
-import { Tile38Probe, type Probe } from './ProbeResult';
+import { Tile38Probe, ProbeSlot, type Probe } from './ProbeResult';
 
 type Current = ResultOf<'connections.get'>;
 
@@ -41,7 +41,9 @@ export function Tile38Section({ b, current, onInvalid }: { b: FormBinding; curre
           Test Tile38 connection
         </button>
       </div>
-      <Tile38Probe probe={probe} />
+      <ProbeSlot>
+        <Tile38Probe probe={probe} />
+      </ProbeSlot>
       <p className="conn-intro">Leave the host empty and hexwatch decides fence events itself (the embedded engine).</p>
       <div className="conn-grid">
         <TextField b={b} name="tile38Host" label="Tile38 host" mono placeholder="tile38.example.com" />

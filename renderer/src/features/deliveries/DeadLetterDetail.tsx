@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
-import { CopyButton, Drawer } from '../../ui';
+import { CopyButton, Drawer, formatTime } from '../../ui';
 import { focusEvent } from '../fences';
 import { useOnQueueChange, useQueueFigures } from './queue-figures';
 
@@ -79,7 +79,7 @@ function Delivery({ id, onClose }: { id: string; onClose(): void }) {
           {e.device_id} <CopyButton value={e.device_id} what="device id" />
         </dd>
         <dt>When</dt>
-        <dd>{new Date(e.timestamp).toLocaleString()}</dd>
+        <dd>{formatTime(e.timestamp)}</dd>
         <dt>Where</dt>
         <dd className="mono">
           {e.position.lat.toFixed(6)}, {e.position.lon.toFixed(6)}
@@ -128,7 +128,7 @@ function Delivery({ id, onClose }: { id: string; onClose(): void }) {
           {attempts.map((a) => (
             <tr key={`${a.attempt}-${a.at}`}>
               <td>{a.attempt}</td>
-              <td>{new Date(a.at).toLocaleTimeString()}</td>
+              <td>{formatTime(a.at, { day: false })}</td>
               <td className={`status-${a.status}`}>{a.status}</td>
               <td>{a.httpStatus ?? '—'}</td>
               <td className="num">{a.latencyMs.toLocaleString()} ms</td>

@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { QueueItemInfo } from '../../../../shared/rpc';
 import { useRpc } from '../../engine';
-import { CopyButton, useHeld } from '../../ui';
+import { CopyButton, formatTime, useHeld } from '../../ui';
 import { COLUMNS, columnWidths, layoutOf, setColumnWidth, type Column, type DeadLetterSort } from './dead-letter-columns';
 import { pagesOf, ROWS_PER_PAGE, type DeadLetterFilter } from './dead-letter-query';
 import { useOnQueueChange } from './queue-figures';
@@ -16,12 +16,11 @@ const MIN_VISIBLE = 6;
 /** Rows fetched ahead of the screen, so a fast scroll finds them there (half a page left blank frames at each page's start). */
 const AHEAD = ROWS_PER_PAGE;
 
-/** A time short enough for a grid cell: the time of day today, else the date and time. */
+/** A time short enough for a grid cell: the time of day today, else the day and time; its title names the zone. */
 function shortTime(ms: number): string {
-  const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString()
-    ? d.toLocaleTimeString()
-    : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toDateString() === new Date().toDateString()
+    ? formatTime(ms, { day: false, zone: false })
+    : formatTime(ms, { seconds: false, zone: false });
 }
 
 interface GridProps {
@@ -297,7 +296,7 @@ const Row = memo(
         <span role="gridcell" onClick={(e) => e.stopPropagation()}>
           <input type="checkbox" aria-label={`Select ${item.id}`} checked={selected} onChange={() => onToggle(item.id)} />
         </span>
-        <span role="gridcell" title={new Date(item.updatedAt).toLocaleString()}>
+        <span role="gridcell" title={formatTime(item.updatedAt)}>
           {/* Opened from its first column: a button far to the right would scroll the grid sideways as it takes focus. */}
           <button className="link" onClick={() => onOpen(item.id)} aria-label={`Open ${item.id}`}>
             {shortTime(item.updatedAt)}

@@ -2,13 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { DemoStatus } from '../../../../shared/rpc';
 import { useMutation } from '../../engine';
-import { Confirm } from '../../ui';
+import { Confirm, formatTime, formatTimeRange } from '../../ui';
 import { demoStore } from './demo-store';
 
-// Ranges as the page's locale writes them, the shared parts once: "12:49 – 6:49 AM", "Sun, Dec 6, 12:49 – 6:49 AM".
-const times = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dates = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
-const dateTime = (t: number) => dates.format(t);
 const hoursOf = (d: DemoStatus) => Math.round((d.to - d.from) / 3_600_000);
 
 /**
@@ -25,7 +21,7 @@ export function DemoPill({ demo }: { demo?: DemoStatus }) {
       ? `writing ${Math.round((demo.progress ?? 0) * 100)} %`
       : demo.state === 'clearing'
         ? 'clearing…'
-        : times.formatRange(demo.from, demo.to);
+        : formatTimeRange(demo.from, demo.to);
   return (
     <>
       <button
@@ -34,7 +30,7 @@ export function DemoPill({ demo }: { demo?: DemoStatus }) {
         data-testid="demo-status"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title={`Demo history, ${dates.formatRange(demo.from, demo.to)}: what it is, and Clear demo data`}
+        title={`Demo history, ${formatTimeRange(demo.from, demo.to)}: what it is, and Clear demo data`}
         onClick={() => demoStore.set({ ...demoStore.get(), open: !open, confirming: false })}
       >
         demo data<span className="demo-pill-detail"> · {detail}</span>
@@ -71,7 +67,7 @@ function DemoCard({ demo, anchor }: { demo: DemoStatus; anchor: HTMLElement | nu
         </button>
       </header>
       <p className="demo-range">
-        <b>{hoursOf(demo)} hours</b> · {dates.formatRange(demo.from, demo.to)}
+        <b>{hoursOf(demo)} hours</b> · {formatTimeRange(demo.from, demo.to)}
       </p>
       <p>
         Written when this data dir first started: the simulator’s walkers over the hours before, the events the demo fences would have fired, and the market
@@ -95,8 +91,8 @@ function DemoCard({ demo, anchor }: { demo: DemoStatus; anchor: HTMLElement | nu
           }}
           onCancel={() => setConfirming(false)}
         >
-          Removes every simulated position before {dateTime(demo.to)}, the demo’s fence events and market minutes, and the demo fences nobody edited. What the
-          simulator has sent since, anything from NATS, and fences you made or edited stay.
+          Removes every simulated position before {formatTime(demo.to, { seconds: false })}, the demo’s fence events and market minutes, and the demo fences
+          nobody edited. What the simulator has sent since, anything from NATS, and fences you made or edited stay.
         </Confirm>
       ) : (
         <div className="toolbar">

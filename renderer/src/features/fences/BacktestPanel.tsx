@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine, useJob, useRpc } from '../../engine';
+import { formatTime } from '../../ui';
 import { EVENT_COLOURS } from './event-colours';
 import { checkDraft, type Draft } from './fence-draft';
 import { BACKTEST_JOB, backtestParams, toggleBacktestTrack, useBacktestExtras, type BacktestExtras } from './backtest-run';
@@ -76,7 +77,7 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
   );
 }
 
-const day = (t: number) => new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const day = (t: number) => formatTime(t, { seconds: false });
 
 /** A run over a range without positions: says so, and where the archive has them (the whole archive at a click). */
 function NoPositions({ range, onWholeArchive }: { range?: { from?: number; to?: number }; onWholeArchive(): void }) {
@@ -130,8 +131,8 @@ function BacktestResultView({ result, track }: { result: ResultOf<'fences.backte
       )}
       {result.timeline.counts.length > 0 && (
         <p className="muted histogram-axis">
-          <span>{new Date(result.timeline.from).toLocaleString()}</span>
-          <span>{new Date(result.timeline.to).toLocaleString()}</span>
+          <span>{formatTime(result.timeline.from, { seconds: false })}</span>
+          <span>{formatTime(result.timeline.to, { seconds: false })}</span>
         </p>
       )}
       {result.first.length > 0 && (
@@ -147,7 +148,7 @@ function BacktestResultView({ result, track }: { result: ResultOf<'fences.backte
           <tbody>
             {result.first.slice(0, 50).map((e, i) => (
               <tr key={i}>
-                <td>{new Date(e.timestamp).toLocaleTimeString()}</td>
+                <td>{formatTime(e.timestamp, { day: false, zone: false })}</td>
                 <td>{e.event_type}</td>
                 <td className="mono">{e.device_id}</td>
               </tr>

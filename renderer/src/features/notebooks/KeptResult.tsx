@@ -26,7 +26,6 @@ export function KeptResult({ cell, label, kept }: { cell: Cell; label: string; k
       <div className="nb-kept" role="status" aria-label={`Last result of ${label}`}>
         <p>
           Last run {when(kept.at)}: {rows.toLocaleString()} row{rows === 1 ? '' : 's'} in {ms.toLocaleString()} ms · data as of {when(snapshotAt)}
-          {partial ? ` · its first ${kept.previewRows.toLocaleString()} rows kept` : ''}
         </p>
         <button title="Runs the cell's SQL again, over the data as it is now" onClick={() => void runCell(client, cell.id)}>
           Run again
@@ -37,6 +36,11 @@ export function KeptResult({ cell, label, kept }: { cell: Cell; label: string; k
             of now.
           </p>
         )}
+        {partial && (
+          <p className="nb-note">
+            First {kept.previewRows.toLocaleString()} rows kept — Run again for all {rows.toLocaleString()}. Until then they are not drawn on the map.
+          </p>
+        )}
         {kept.sql !== cell.source && <p className="nb-note">The SQL has been edited since it ran: this is the result of the SQL before.</p>}
       </div>
       {kept.preview !== undefined ? (
@@ -44,6 +48,7 @@ export function KeptResult({ cell, label, kept }: { cell: Cell; label: string; k
           cell={cell}
           label={label}
           summary={{ ...kept.summary, rows: kept.previewRows, nulls: partial ? kept.summary.nulls.map(() => 0) : kept.summary.nulls }}
+          partial={partial}
         />
       ) : (
         <p className="muted">Its rows were too many to keep in the browser: Run again to see them.</p>

@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import { useEffect, useMemo, useState } from 'react';
 import type { ResultColumn } from '../../../../shared/rpc';
 import { useEngine } from '../../engine';
+import { formatTime } from '../../ui';
 import { cellText } from './cell-text';
 import { fetchRows, onPage, pageOf } from './result-pages';
 import { rowOrder, type RowSort } from './row-order';
@@ -138,6 +139,8 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
                       tabIndex={isSelected ? 0 : -1}
                       aria-selected={isSelected}
                       className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}
+                      // An instant stays ISO in the grid; its hover says it in local time, as the other screens write it.
+                      title={c.kind === 'time' && cell?.v != null ? formatTime(Number(cell.v)) : undefined}
                       onClick={() => setSelected({ row: r, column: i })}
                       onKeyDown={(e) => {
                         if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') void navigator.clipboard.writeText(text);

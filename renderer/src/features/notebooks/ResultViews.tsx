@@ -9,14 +9,18 @@ import { ResultMap } from './ResultMap';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
 
-/** A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. */
-export function ResultViews({ cell, label, summary }: { cell: Cell; label: string; summary: RunSummary }) {
+/**
+ * A result as a grid or a chart, and (toggled per cell) on the map; exports of the whole result. `partial`:
+ * only its first rows are at hand (kept over a reload), which the map would draw as if they were all.
+ */
+export function ResultViews({ cell, label, summary, partial }: { cell: Cell; label: string; summary: RunSummary; partial?: boolean }) {
   const { client } = useEngine();
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string>();
   const view = viewOf(cell);
   const setView = (patch: Partial<CellView>) => setCellView(cell, patch);
-  const spec = mapSpecOf(summary.columns);
+  const placeable = mapSpecOf(summary.columns);
+  const spec = partial ? undefined : placeable;
   const values = spec ? valueColumns(summary.columns, spec) : [];
   const colourName = view.colour ?? (values[0] !== undefined ? summary.columns[values[0]]!.name : undefined);
   const colour = summary.columns.findIndex((c) => c.name === colourName);
@@ -39,7 +43,13 @@ export function ResultViews({ cell, label, summary }: { cell: Cell; label: strin
         <button
           aria-pressed={Boolean(view.map && spec)}
           disabled={!spec}
-          title={spec ? undefined : 'No h3/cell, lat and lon, or geometry column to place it'}
+          title={
+            spec
+              ? undefined
+              : placeable
+                ? `Only the first ${summary.rows.toLocaleString()} rows were kept: Run again to draw the whole result`
+                : 'No h3/cell, lat and lon, or geometry column to place it'
+          }
           // The layer's key is the cell's id when first shown, kept in the file from then on.
           onClick={() => setView({ map: !view.map, layer: { ...view.layer, key: view.layer?.key ?? cell.id } })}
         >

@@ -21,9 +21,11 @@ export interface KeptRun {
 }
 
 const KEY = 'hexwatch.notebook.results';
-/** A page of rows is small; a cell of wide text columns may not be: past this, only its figures are kept. */
-const MAX_PREVIEW_CHARS = 300_000;
-const MAX_TOTAL_CHARS = 2_000_000;
+/** A modest result is kept whole (the map and charts draw what they drew); a larger one, its first page. */
+export const KEEP_WHOLE_ROWS = 10_000;
+/** A cell of wide text columns may not fit: then its first page, and past this even that goes, keeping its figures. */
+const MAX_PREVIEW_CHARS = 1_500_000;
+const MAX_TOTAL_CHARS = 3_000_000;
 
 function read(): Record<string, KeptRun> {
   try {
@@ -64,14 +66,21 @@ function toBase64(bytes: Uint8Array): string {
 }
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
-/** Keeps a cell's result just run: its figures, its first page of rows, and how much data the history held. */
+/** The rows to keep, as base64 Arrow IPC: all of a modest result that fits, else its first page; none if even that does not. */
+async function previewOf(client: RpcClient, cellId: string, rows: number): Promise<{ preview: string; rows: number } | undefined> {
+  const read = async (limit: number) => {
+    const page = await client.call('notebooks.page', { queryId: cellId, offset: 0, limit }).catch(() => undefined);
+    return page && { preview: toBase64(new Uint8Array(page)), rows: Math.min(rows, limit) };
+  };
+  const whole = rows > PAGE_ROWS && rows <= KEEP_WHOLE_ROWS ? await read(rows) : undefined;
+  if (whole && whole.preview.length <= MAX_PREVIEW_CHARS) return whole;
+  const first = await read(PAGE_ROWS);
+  return first && first.preview.length <= MAX_PREVIEW_CHARS ? first : undefined;
+}
+
+/** Keeps a cell's result just run: its figures, its rows (see previewOf), and how much data the history held. */
 export async function keepRun(client: RpcClient, cellId: string, sql: string, summary: ResultOf<'notebooks.run'>, at: number): Promise<void> {
-  const [page, counts] = await Promise.all([
-    client.call('notebooks.page', { queryId: cellId, offset: 0, limit: PAGE_ROWS }).catch(() => undefined),
-    client.call('history.counts', {}).catch(() => undefined),
-  ]);
-  const preview = page ? toBase64(new Uint8Array(page)) : undefined;
-  const fits = preview !== undefined && preview.length <= MAX_PREVIEW_CHARS;
+  const [kept, counts] = await Promise.all([previewOf(client, cellId, summary.rows), client.call('history.counts', {}).catch(() => undefined)]);
   write({
     ...store.get(),
     [cellId]: {
@@ -79,8 +88,8 @@ export async function keepRun(client: RpcClient, cellId: string, sql: string, su
       at,
       summary,
       ...(counts ? { historyRows: counts.hot + counts.archived + counts.quarantined } : {}),
-      ...(fits ? { preview } : {}),
-      previewRows: fits ? Math.min(summary.rows, PAGE_ROWS) : 0,
+      ...(kept ? { preview: kept.preview } : {}),
+      previewRows: kept?.rows ?? 0,
     },
   });
 }

@@ -1,4 +1,6 @@
 import type { ResultOf, RpcClient, RpcError } from '../../../../shared/rpc';
+import { z } from 'zod';
+import { persistFields } from '../../app/preferences';
 import { createStore } from '../../app/store';
 import { resetJob, startJob } from '../../engine';
 import { newCellId, parseNotebook, serializeNotebook, type Cell } from './notebook-file';
@@ -28,35 +30,57 @@ const AUTOSAVE = 'hexwatch.notebook.autosave';
 /** A new notebook's first cell is empty: its editor shows an example as a placeholder, so what is typed is the query. */
 const firstCell = (): Cell => ({ id: newCellId(), kind: 'sql', source: '' });
 
-function initial(): NotebookState {
+const AutosaveSchema = z.object({ name: z.string(), text: z.string(), dirty: z.boolean(), ids: z.array(z.string()).optional() });
+type Autosave = z.infer<typeof AutosaveSchema>;
+
+function readLocal(): Autosave | null {
   try {
-    const saved = JSON.parse(globalThis.localStorage?.getItem(AUTOSAVE) ?? 'null') as { name: string; text: string; dirty: boolean; ids?: string[] } | null;
-    if (saved) {
-      const cells = parseNotebook(saved.text);
-      // The cells keep their ids across a reload: their kept results are filed under them.
-      if (saved.ids?.length === cells.length) cells.forEach((c, i) => (c.id = saved.ids![i]!));
-      return { name: saved.name, cells: cells.length ? cells : [firstCell()], dirty: saved.dirty, recovered: saved.dirty };
-    }
+    const parsed = AutosaveSchema.safeParse(JSON.parse(globalThis.localStorage?.getItem(AUTOSAVE) ?? 'null'));
+    return parsed.success ? parsed.data : null;
   } catch {
-    // A damaged autosave is dropped: a new notebook starts.
+    return null; // a damaged autosave is dropped: a new notebook starts
   }
-  return { name: 'Untitled', cells: [firstCell()], dirty: false };
 }
 
-const store = createStore<NotebookState>(initial());
+/**
+ * The autosave, in the browser's storage (at once, for a reload) and in the engine's preferences: in web mode
+ * each start serves on a new port, a new origin with empty storage, and only the engine's copy is there.
+ */
+const kept = createStore<{ autosave: Autosave | null }>({ autosave: readLocal() });
+persistFields(kept, 'notebooks', { autosave: AutosaveSchema.nullable() });
+
+function fromAutosave(saved: Autosave | null): NotebookState {
+  if (!saved) return { name: 'Untitled', cells: [firstCell()], dirty: false };
+  const cells = parseNotebook(saved.text);
+  // The cells keep their ids across a reload: their kept results are filed under them.
+  if (saved.ids?.length === cells.length) cells.forEach((c, i) => (c.id = saved.ids![i]!));
+  return { name: saved.name, cells: cells.length ? cells : [firstCell()], dirty: saved.dirty, recovered: saved.dirty };
+}
+
+const store = createStore<NotebookState>(fromAutosave(kept.get().autosave));
 export const useNotebook = store.use;
 export const getNotebook = store.get;
 keepOnly(store.get().cells.map((c) => c.id));
 restoreKeptRows();
 
+/** Set once this page changes the notebook: from then on the page's notebook is the one kept. */
+let edited = false;
+kept.subscribe(() => {
+  // The engine's copy arrived (it loads a moment after the page): taken unless the analyst has already begun here.
+  if (edited) return;
+  store.set(fromAutosave(kept.get().autosave));
+  keepOnly(store.get().cells.map((c) => c.id));
+});
+
 function update(patch: Partial<NotebookState>): void {
   const next = { ...store.get(), ...patch };
+  edited = true;
   store.set(next);
-  if (patch.cells || patch.name !== undefined || patch.dirty !== undefined)
-    globalThis.localStorage?.setItem(
-      AUTOSAVE,
-      JSON.stringify({ name: next.name, text: serializeNotebook(next.cells), dirty: next.dirty, ids: next.cells.map((c) => c.id) }),
-    );
+  if (patch.cells || patch.name !== undefined || patch.dirty !== undefined) {
+    const saved = { name: next.name, text: serializeNotebook(next.cells), dirty: next.dirty, ids: next.cells.map((c) => c.id) };
+    kept.set({ autosave: saved });
+    globalThis.localStorage?.setItem(AUTOSAVE, JSON.stringify(saved));
+  }
 }
 
 /** The cell the analyst works in (the last focused or added): the palette's cell commands act on it. */

@@ -48,10 +48,12 @@ export function dropPages(cellId: string): void {
   restored.delete(cellId);
 }
 
-/** A kept result's rows (at most a page) stand for the cell's result until it runs again. */
+/** A kept result's rows stand for the cell's result until it runs again, in the grid's pages (the engine has let it go). */
 export function restorePages(cellId: string, table: Table): void {
   restored.set(cellId, table);
-  pages.set(cellId, new Map([[0, table]]));
+  const cell = new Map<number, Table>();
+  for (let i = 0; i * PAGE_ROWS < Math.max(table.numRows, 1); i++) cell.set(i, table.slice(i * PAGE_ROWS, (i + 1) * PAGE_ROWS));
+  pages.set(cellId, cell);
 }
 
 /** Every kept row of a result as one table (the map and charts draw them all), in pages of up to 100k. */

@@ -3,10 +3,11 @@ import { resolutionForScreen } from '../../../../shared/zoom';
 import { getUi, setUi, useUi } from '../../app/ui-store';
 import { useJob, useRpc } from '../../engine';
 import { useMapHandle } from '../../map';
+import { formatTime } from '../../ui';
 import { playbackChoices, type PlaybackChoices } from './playback-choices';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
-const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+const when = (t: number) => formatTime(t);
 
 /**
  * The archive played back on the heatmap: a time bar (the `Time` slider, play/pause at 1×–3600×, step,

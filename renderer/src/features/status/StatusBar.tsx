@@ -22,16 +22,18 @@ export function StatusBar() {
   const dropped = s?.source === 'nats' && (s.sourceState === 'reconnecting' || s.sourceState === 'error');
   const { data: fences } = useRpc('fences.status', {}, { refreshOn: ['status.changed'] });
   const tile38Down = fences?.engine === 'tile38' && (fences.connection === 'reconnecting' || fences.connection === 'error');
+  // Figures last heard from an engine gone are not live: greyed, and the source says the engine is gone instead of its state.
+  const lost = connection.state === 'closed';
   const link = connection.state === 'open' ? 'connected' : connection.state === 'connecting' ? 'connecting…' : 'disconnected';
   return (
-    <footer className="status-bar" data-testid="status-bar" role="status">
+    <footer className={`status-bar${lost ? ' lost' : ''}`} data-testid="status-bar" role="status">
       <button
-        className={`pill source-${s?.sourceState ?? 'starting'}`}
+        className={`pill source-${lost ? 'error' : (s?.sourceState ?? 'starting')}`}
         data-testid="source-status"
         title={`${s?.sourceDetail ? `${s.sourceDetail} — ` : ''}open Connections (Shift+C)`}
         onClick={() => openConnections()}
       >
-        {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {s?.sourceState ?? 'starting'}
+        {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {lost ? 'engine disconnected' : (s?.sourceState ?? 'starting')}
       </button>
       {s?.sourceDetail && (
         <span className={`detail${dropped ? ' reason' : ''}`} title={s.sourceDetail}>
