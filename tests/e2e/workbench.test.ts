@@ -146,6 +146,27 @@ describe('the workbench', () => {
     expect(await row('y').textContent()).toMatch(/Play back the archive/);
     expect(await row('Ctrl\\+K').textContent()).toMatch(/Command palette/);
     for (const group of ['Workbench', 'Heatmap', 'Playback', 'Fences', 'Notebooks']) await dialog.getByRole('heading', { name: group, exact: true }).waitFor();
+    // Every group can be read inside the dialog at the sizes analysts use: none sits past its edge, a long list scrolls.
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 1280, height: 720 },
+    ]) {
+      await page.setViewportSize(viewport);
+      const outside = await dialog.evaluate((d) => {
+        const box = d.getBoundingClientRect();
+        const sideways = [...d.querySelectorAll('*')].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible');
+        if (sideways.length > 0) return [`scrolls sideways: ${sideways.map((e) => e.className).join(', ')}`];
+        return [...d.querySelectorAll('h3')].flatMap((h) => {
+          h.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+          const r = h.getBoundingClientRect();
+          const inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+          return inside ? [] : [`${h.textContent} at ${Math.round(r.left)},${Math.round(r.top)} outside ${Math.round(box.right)}×${Math.round(box.bottom)}`];
+        });
+      });
+      expect(outside, `${viewport.width}×${viewport.height}`).toEqual([]);
+      await page.screenshot({ path: `test-results/shortcuts-${viewport.width}x${viewport.height}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     // A key pressed in the dialog is the dialog's: m does not change the map's measure.
     await page.getByRole('searchbox', { name: 'Search shortcuts' }).fill('undo the last');
     await expect.poll(() => dialog.getByRole('row').allInnerTexts()).toEqual([expect.stringMatching(/Ctrl\+Z\s+Undo the last drawing step/)]);
