@@ -7,6 +7,12 @@ import { playbackChoices, type PlaybackChoices } from './playback-choices';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
 const when = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+/** An end of the slider's range, in the same UTC as the moment shown: the time of day, with the date when the range spans days. */
+const end = (t: number, range: { from: number; to: number }) => {
+  const iso = new Date(t).toISOString();
+  const sameDay = iso.slice(0, 10) === new Date(range.from).toISOString().slice(0, 10) && iso.slice(0, 10) === new Date(range.to).toISOString().slice(0, 10);
+  return sameDay ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+};
 
 /**
  * The archive played back on the heatmap: a time bar (the `Time` slider, play/pause at 1×–3600×, step,
@@ -122,17 +128,23 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
       <button aria-label="Step forward" onClick={() => setUi({ playback: step(playback, 1, range) })}>
         ▶
       </button>
-      <input
-        type="range"
-        aria-label="Time"
-        aria-valuetext={when(playback.t)}
-        min={range.from}
-        max={range.to}
-        step={1000}
-        value={playback.t}
-        onChange={(e) => set({ t: Number(e.target.value), playing: false })}
-      />
-      <span className="mono playback-time">{when(playback.t)}</span>
+      <div className="playback-scrub">
+        <input
+          type="range"
+          aria-label="Time"
+          aria-valuetext={when(playback.t)}
+          min={range.from}
+          max={range.to}
+          step={1000}
+          value={playback.t}
+          onChange={(e) => set({ t: Number(e.target.value), playing: false })}
+        />
+        <div className="playback-ends">
+          <span title={`The archive starts at ${when(range.from)}`}>{end(range.from, range)}</span>
+          <span className="mono playback-time">{when(playback.t)}</span>
+          <span title={`The archive ends at ${when(range.to)}`}>{end(range.to, range)}</span>
+        </div>
+      </div>
       <select
         aria-label="Window"
         value={playback.cumulative ? 'all' : String(playback.windowMs / 60_000)}
@@ -152,7 +164,9 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
           </option>
         ))}
       </select>
-      <button onClick={() => setUi({ playback: null })}>Back to live</button>
+      <button className="playback-live" onClick={() => setUi({ playback: null })}>
+        Back to live
+      </button>
     </div>
   );
 }
