@@ -187,4 +187,39 @@ describe('notebook results as layers', () => {
     await page.keyboard.press('t');
     await page.screenshot({ path: `${shots}/one-result-other-theme.png` });
   });
+
+  it('says a hidden heatmap in its panel, and shows it again from there or from the palette', async () => {
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
+    const heatmap = page.getByRole('region', { name: 'Heatmap' });
+    await heatmap.waitFor();
+    // The heat was unticked above: the panel says so rather than giving figures of cells not drawn.
+    await heatmap.getByRole('note').getByText('Live heatmap is hidden in Layers.').waitFor();
+    expect(await heatmap.getByText('Cells in view').count()).toBe(0);
+    await page.screenshot({ path: `${shots}/heatmap-hidden.png` });
+    // The palette shows and hides each listed layer by its name.
+    const palette = async (words: string) => {
+      await page.keyboard.press('Control+k');
+      await page.getByRole('combobox', { name: 'Search commands' }).fill(words);
+      return page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts();
+    };
+    expect(await palette('heatmap layer')).toEqual(expect.arrayContaining([expect.stringMatching(/^Layers\s+Show Live heatmap/)]));
+    await page.getByRole('option', { name: /Show Live heatmap/ }).click();
+    await expect.poll(async () => (await hook(page, 'layerRows')).find((r) => r.name === 'Live heatmap')?.visible).toBe(true);
+    await heatmap.getByText('Cells in view').waitFor();
+    await palette('hide live heatmap');
+    await page.keyboard.press('Enter');
+    await heatmap.getByRole('button', { name: 'Show Live heatmap' }).click();
+    await heatmap.getByText('Cells in view').waitFor();
+    // A search that finds nothing says so on one line.
+    await palette('no such command at all');
+    const none = page.getByRole('dialog', { name: 'Command palette' }).getByText(/^No command matches/);
+    const [width, height, list] = await none.evaluate((el) => [
+      el.getBoundingClientRect().width,
+      el.getBoundingClientRect().height,
+      el.parentElement!.clientWidth,
+    ]);
+    expect(width).toBeGreaterThan(list! * 0.8);
+    expect(height).toBeLessThan(40);
+    await page.keyboard.press('Escape');
+  });
 });

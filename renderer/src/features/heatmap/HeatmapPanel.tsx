@@ -6,6 +6,7 @@ import { useEngine, useRpc } from '../../engine';
 import { Panel } from '../../ui';
 import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
+import { useHeatLayerHidden } from './heat-visibility';
 import { startPlayback } from '../playback';
 
 const STEPS = ['', 'one step', 'two steps', 'three steps', 'four steps'];
@@ -23,6 +24,8 @@ export function HeatmapPanel() {
   const preset = useUi((s) => s.detailPreset);
   const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
+  const heat = useHeatLayerHidden();
+
   const fixed = metric === 'surge' || metric === 'ratio';
   const { client } = useEngine();
   const playing = useUi((s) => s.playback !== null);
@@ -136,16 +139,24 @@ export function HeatmapPanel() {
         <span>3D columns (right-drag tilts)</span>
         <input type="checkbox" aria-label="3D columns" checked={extruded} onChange={(e) => setUi({ extruded: e.target.checked })} />
       </label>
-      <dl className="figures">
-        <dt>Cells in view</dt>
-        <dd>{stats.cells.toLocaleString()}</dd>
-        <dt>H3 resolution</dt>
-        <dd data-testid="heatmap-resolution">{stats.resolution}</dd>
-        <dt>Busiest cell</dt>
-        <dd>{stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })}</dd>
-        <dt>Last frame applied in</dt>
-        <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
-      </dl>
+      {/* Hidden in Layers: figures of cells not drawn would be read against an empty map. */}
+      {heat.hidden ? (
+        <p className="heatmap-hidden" role="note">
+          <span>{heat.name} is hidden in Layers.</span>
+          <button onClick={heat.show}>Show {heat.name}</button>
+        </p>
+      ) : (
+        <dl className="figures">
+          <dt>Cells in view</dt>
+          <dd>{stats.cells.toLocaleString()}</dd>
+          <dt>H3 resolution</dt>
+          <dd data-testid="heatmap-resolution">{stats.resolution}</dd>
+          <dt>Busiest cell</dt>
+          <dd>{stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })}</dd>
+          <dt>Last frame applied in</dt>
+          <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
+        </dl>
+      )}
       <div className="field">
         <span>History</span>
         <button
