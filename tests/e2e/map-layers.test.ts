@@ -111,7 +111,7 @@ describe('notebook results as layers', () => {
     await page.screenshot({ path: `${shots}/two-results.png` });
 
     // Order: the keyboard's Move down puts the first result on top again; a drag puts the second back.
-    await row('Cell 3 result').getByRole('button', { name: 'Move down' }).click();
+    await row('Cell 3 result').getByRole('button', { name: 'Move Cell 3 result down' }).click();
     expect(await resultRows()).toEqual(['Cell 2 result', 'Cell 3 result']);
     await expect.poll(async () => isMagenta(await colourAtCells()), { timeout: 10_000 }).toBe(true);
     await row('Cell 3 result').getByTitle('Drag to reorder').dragTo(row('Cell 2 result'));

@@ -102,11 +102,16 @@ export function LayersControl({ composer }: { composer: LayerComposer }) {
                     </label>
                     {r.kind !== 'basemap' && (
                       <span className="layer-moves">
-                        <button aria-label="Move up" title="Move up: drawn over the layer above" disabled={at <= 0} onClick={() => composer.move(r.id, 1)}>
+                        <button
+                          aria-label={`Move ${r.name} up`}
+                          title="Move up: drawn over the layer above"
+                          disabled={at <= 0}
+                          onClick={() => composer.move(r.id, 1)}
+                        >
                           ▲
                         </button>
                         <button
-                          aria-label="Move down"
+                          aria-label={`Move ${r.name} down`}
                           title="Move down: drawn under the layer below"
                           disabled={at < 0 || at >= movable.length - 1}
                           onClick={() => composer.move(r.id, -1)}
