@@ -188,10 +188,13 @@ describe('notebook results as layers', () => {
     await page.screenshot({ path: `${shots}/one-result-other-theme.png` });
   });
 
-  it('says a hidden heatmap in its panel, and shows it again from there or from the palette', async () => {
+  it('keeps a result on the map with the Notebooks panel closed; a hidden heatmap is said in its panel and shown again from the palette', async () => {
     await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
     const heatmap = page.getByRole('region', { name: 'Heatmap' });
     await heatmap.waitFor();
+    // The result stays, on the map and in Layers, until removed.
+    expect((await hook(page, 'layerRows')).filter((r) => r.kind === 'result').map((r) => r.name)).toEqual(['Cell 2 result']);
+    expect((await hook(page, 'layerIds')).filter((id) => id.startsWith('notebook-'))).toHaveLength(1);
     // The heat was unticked above: the panel says so rather than giving figures of cells not drawn.
     await heatmap.getByRole('note').getByText('Live heatmap is hidden in Layers.').waitFor();
     expect(await heatmap.getByText('Cells in view').count()).toBe(0);
@@ -221,5 +224,14 @@ describe('notebook results as layers', () => {
     expect(width).toBeGreaterThan(list! * 0.8);
     expect(height).toBeLessThan(40);
     await page.keyboard.press('Escape');
+    // Removed from Layers with the panel closed: off the map, and the cell knows.
+    if (!(await layers().isVisible())) await page.getByRole('button', { name: 'Layers', exact: true }).click();
+    await row('Cell 2 result').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(resultRows).toEqual([]);
+    expect((await hook(page, 'layerIds')).filter((id) => id.startsWith('notebook-'))).toHaveLength(0);
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Cell 2', exact: true }).getByRole('button', { name: 'Show on map' }).getAttribute('aria-pressed'))
+      .toBe('false');
   });
 });
