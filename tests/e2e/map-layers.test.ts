@@ -144,6 +144,15 @@ describe('notebook results as layers', () => {
     await expect.poll(legendNames).toEqual(['Legend: Cell 3 result', 'Legend: Live heatmap']);
     await page.getByRole('checkbox', { name: 'Cell 2 result', exact: true }).check();
     await page.getByRole('checkbox', { name: 'Live heatmap' }).uncheck();
+    // Folded away to one button when the analyst wants the map, and kept so in the engine's preferences.
+    await dock.getByRole('button', { name: 'Hide legends' }).click();
+    await expect.poll(legendNames).toEqual([]);
+    const folded = dock.getByRole('button', { name: 'Show legends' });
+    expect(await folded.textContent()).toBe('Legends (2)');
+    expect((await dock.boundingBox())!.height).toBeLessThan(40);
+    await waitFor(async () => (await nb.call('preferences.get')).values['legends.collapsed'] === true, { timeoutMs: 5000, what: 'the folded dock saved' });
+    await folded.click();
+    await expect.poll(legendNames).toEqual(['Legend: Cell 3 result', 'Legend: Cell 2 result']);
   });
 
   it('keeps each result’s layer with its cell: in the saved .sql file, and across a reload', async () => {
