@@ -374,7 +374,11 @@ describe('notebooks', () => {
     expect(legends.y + legends.height).toBeLessThanOrEqual(box.y);
     // The past is not mixed with now: live fence events wait, and the market says its figures are live.
     expect((await hook(page, 'layerRows')).find((r) => r.kind === 'events')?.name).toMatch(/paused while playing back/);
-    await page.getByRole('region', { name: 'Market' }).getByRole('note').getByText(/^Live now/).waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('region', { name: 'Market' })
+      .getByRole('note')
+      .getByText(/^Live now/)
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: 'test-results/notebooks-playback-1280x720.png' });
     await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
     await page.setViewportSize({ width: 1400, height: 900 });
