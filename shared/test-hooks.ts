@@ -27,6 +27,8 @@ export interface HeatmapLayerStats {
   ticks: [number, number][];
   /** What the last frame drawn counts: the live window, or the market. */
   layer: 'live' | 'market';
+  /** The cell with the highest value in the last frame (the panel's Busiest cell goes to it). */
+  busiest?: string;
 }
 
 export interface TestHooks {

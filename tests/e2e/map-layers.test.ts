@@ -111,7 +111,7 @@ describe('notebook results as layers', () => {
     await page.screenshot({ path: `${shots}/two-results.png` });
 
     // Order: the keyboard's Move down puts the first result on top again; a drag puts the second back.
-    await row('Cell 3 result').getByRole('button', { name: 'Move down' }).click();
+    await row('Cell 3 result').getByRole('button', { name: 'Move Cell 3 result down' }).click();
     expect(await resultRows()).toEqual(['Cell 2 result', 'Cell 3 result']);
     await expect.poll(async () => isMagenta(await colourAtCells()), { timeout: 10_000 }).toBe(true);
     await row('Cell 3 result').getByTitle('Drag to reorder').dragTo(row('Cell 2 result'));
@@ -144,6 +144,15 @@ describe('notebook results as layers', () => {
     await expect.poll(legendNames).toEqual(['Legend: Cell 3 result', 'Legend: Live heatmap']);
     await page.getByRole('checkbox', { name: 'Cell 2 result', exact: true }).check();
     await page.getByRole('checkbox', { name: 'Live heatmap' }).uncheck();
+    // Folded away to one button when the analyst wants the map, and kept so in the engine's preferences.
+    await dock.getByRole('button', { name: 'Hide legends' }).click();
+    await expect.poll(legendNames).toEqual([]);
+    const folded = dock.getByRole('button', { name: 'Show legends' });
+    expect(await folded.textContent()).toBe('Legends (2)');
+    expect((await dock.boundingBox())!.height).toBeLessThan(40);
+    await waitFor(async () => (await nb.call('preferences.get')).values['legends.collapsed'] === true, { timeoutMs: 5000, what: 'the folded dock saved' });
+    await folded.click();
+    await expect.poll(legendNames).toEqual(['Legend: Cell 3 result', 'Legend: Cell 2 result']);
   });
 
   it('keeps each result’s layer with its cell: in the saved .sql file, and across a reload', async () => {
@@ -186,5 +195,52 @@ describe('notebook results as layers', () => {
     await page.screenshot({ path: `${shots}/one-result.png` });
     await page.keyboard.press('t');
     await page.screenshot({ path: `${shots}/one-result-other-theme.png` });
+  });
+
+  it('keeps a result on the map with the Notebooks panel closed; a hidden heatmap is said in its panel and shown again from the palette', async () => {
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
+    const heatmap = page.getByRole('region', { name: 'Heatmap' });
+    await heatmap.waitFor();
+    // The result stays, on the map and in Layers, until removed.
+    expect((await hook(page, 'layerRows')).filter((r) => r.kind === 'result').map((r) => r.name)).toEqual(['Cell 2 result']);
+    expect((await hook(page, 'layerIds')).filter((id) => id.startsWith('notebook-'))).toHaveLength(1);
+    // The heat was unticked above: the panel says so rather than giving figures of cells not drawn.
+    await heatmap.getByRole('note').getByText('Live heatmap is hidden in Layers.').waitFor();
+    expect(await heatmap.getByText('Cells in view').count()).toBe(0);
+    await page.screenshot({ path: `${shots}/heatmap-hidden.png` });
+    // The palette shows and hides each listed layer by its name.
+    const palette = async (words: string) => {
+      await page.keyboard.press('Control+k');
+      await page.getByRole('combobox', { name: 'Search commands' }).fill(words);
+      return page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').allInnerTexts();
+    };
+    expect(await palette('heatmap layer')).toEqual(expect.arrayContaining([expect.stringMatching(/^Layers\s+Show Live heatmap/)]));
+    await page.getByRole('option', { name: /Show Live heatmap/ }).click();
+    await expect.poll(async () => (await hook(page, 'layerRows')).find((r) => r.name === 'Live heatmap')?.visible).toBe(true);
+    await heatmap.getByText('Cells in view').waitFor();
+    await palette('hide live heatmap');
+    await page.keyboard.press('Enter');
+    await heatmap.getByRole('button', { name: 'Show Live heatmap' }).click();
+    await heatmap.getByText('Cells in view').waitFor();
+    // A search that finds nothing says so on one line.
+    await palette('no such command at all');
+    const none = page.getByRole('dialog', { name: 'Command palette' }).getByText(/^No command matches/);
+    const [width, height, list] = await none.evaluate((el) => [
+      el.getBoundingClientRect().width,
+      el.getBoundingClientRect().height,
+      el.parentElement!.clientWidth,
+    ]);
+    expect(width).toBeGreaterThan(list! * 0.8);
+    expect(height).toBeLessThan(40);
+    await page.keyboard.press('Escape');
+    // Removed from Layers with the panel closed: off the map, and the cell knows.
+    if (!(await layers().isVisible())) await page.getByRole('button', { name: 'Layers', exact: true }).click();
+    await row('Cell 2 result').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(resultRows).toEqual([]);
+    expect((await hook(page, 'layerIds')).filter((id) => id.startsWith('notebook-'))).toHaveLength(0);
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Cell 2', exact: true }).getByRole('button', { name: 'Show on map' }).getAttribute('aria-pressed'))
+      .toBe('false');
   });
 });

@@ -118,4 +118,29 @@ describe('the pinned cell', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => hook(page, 'layerIds')).not.toContain('pinned-line');
   });
+
+  it('is the busiest cell when the Heatmap panel’s Busiest cell is clicked: the map goes to it and pins it', async () => {
+    await settled('the view drawn');
+    // The heat stands still between views: the busiest cell read now is the one the panel goes to.
+    const { busiest, max } = await layer();
+    expect(busiest).toMatch(/^[0-9a-f]{15}$/);
+    await page
+      .getByRole('region', { name: 'Heatmap' })
+      .getByRole('button', { name: /^Busiest cell: .* go to it and pin it$/ })
+      .click();
+    const card = page.getByRole('region', { name: `Cell ${busiest}` });
+    await card.waitFor();
+    const [lat, lon] = cellToLatLng(busiest!);
+    await waitFor(
+      async () => {
+        const v = await view();
+        return !v.moving && Math.abs(v.lat - lat) < 1e-4 && Math.abs(v.lon - lon) < 1e-4;
+      },
+      { timeoutMs: 10_000, what: 'the map on the busiest cell' },
+    );
+    await settled('the view on the busiest cell drawn');
+    expect((await hook(page, 'cellColour', busiest!))?.value).toBe(max);
+    await page.screenshot({ path: `${shots}/busiest.png` });
+    await page.keyboard.press('Escape');
+  });
 });

@@ -351,6 +351,38 @@ describe('notebooks', () => {
     await slider.fill(String(max));
     await expect.poll(async () => (await stats()).max, { timeout: 10_000 }).toBeGreaterThan(6);
 
+    // At 1280×720 beside the Heatmap panel the bar is one row: Back to live on one line inside it, a slider
+    // wide enough to scrub hours between its start and end, and the legends above it, not under it.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Heatmap' }).click();
+    await page.getByRole('region', { name: 'Heatmap' }).waitFor();
+    const [box, live, play, scrub, legends] = await Promise.all(
+      [
+        bar,
+        bar.getByRole('button', { name: 'Back to live' }),
+        bar.getByRole('button', { name: 'Play' }),
+        slider,
+        page.getByRole('group', { name: 'Legends' }),
+      ].map(async (l) => (await l.boundingBox())!),
+    );
+    expect(Math.abs(live.height - play.height)).toBeLessThan(2);
+    expect(live.x + live.width).toBeLessThanOrEqual(box.x + box.width);
+    expect(live.y).toBeGreaterThanOrEqual(box.y);
+    expect(scrub.width).toBeGreaterThanOrEqual(280);
+    const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+    expect(await bar.innerText()).toMatch(new RegExp(`${hhmm(min)}[\\s\\S]*UTC[\\s\\S]*${hhmm(Number(await slider.getAttribute('max')))}`));
+    expect(legends.y + legends.height).toBeLessThanOrEqual(box.y);
+    // The past is not mixed with now: live fence events wait, and the market says its figures are live.
+    expect((await hook(page, 'layerRows')).find((r) => r.kind === 'events')?.name).toMatch(/paused while playing back/);
+    await page
+      .getByRole('region', { name: 'Market' })
+      .getByRole('note')
+      .getByText(/^Live now/)
+      .waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: 'test-results/notebooks-playback-1280x720.png' });
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Notebooks' }).click();
+    await page.setViewportSize({ width: 1400, height: 900 });
+
     await page.locator('body').press('Escape');
     await expect.poll(() => bar.count()).toBe(0);
   });

@@ -148,11 +148,54 @@ describe('the workbench', () => {
     expect(await row('y').textContent()).toMatch(/Play back the archive/);
     expect(await row('Ctrl\\+K').textContent()).toMatch(/Command palette/);
     for (const group of ['Workbench', 'Heatmap', 'Playback', 'Fences', 'Notebooks']) await dialog.getByRole('heading', { name: group, exact: true }).waitFor();
+    // Every group can be read inside the dialog at the sizes analysts use: none sits past its edge, a long list scrolls.
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 1280, height: 720 },
+    ]) {
+      await page.setViewportSize(viewport);
+      const outside = await dialog.evaluate((d) => {
+        const box = d.getBoundingClientRect();
+        const sideways = [...d.querySelectorAll('*')].filter(
+          (e) =>
+            e.scrollWidth > e.clientWidth + 1 &&
+            (globalThis as unknown as { getComputedStyle(e: unknown): { overflowX: string } }).getComputedStyle(e).overflowX !== 'visible',
+        );
+        if (sideways.length > 0) return [`scrolls sideways: ${sideways.map((e) => e.className).join(', ')}`];
+        return [...d.querySelectorAll('h3')].flatMap((h) => {
+          h.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+          const r = h.getBoundingClientRect();
+          const inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+          return inside ? [] : [`${h.textContent} at ${Math.round(r.left)},${Math.round(r.top)} outside ${Math.round(box.right)}×${Math.round(box.bottom)}`];
+        });
+      });
+      expect(outside, `${viewport.width}×${viewport.height}`).toEqual([]);
+      await page.screenshot({ path: `test-results/shortcuts-${viewport.width}x${viewport.height}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     // A key pressed in the dialog is the dialog's: m does not change the map's measure.
     await page.getByRole('searchbox', { name: 'Search shortcuts' }).fill('undo the last');
     await expect.poll(() => dialog.getByRole('row').allInnerTexts()).toEqual([expect.stringMatching(/Ctrl\+Z\s+Undo the last drawing step/)]);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
+    // Keys reach the workstation at once after the dialog: the first y plays back (a bar, or a note on an empty archive).
+    await page.keyboard.press('y');
+    const playback = page.getByRole('group', { name: 'Time playback' }).or(page.getByRole('status', { name: 'Playback' }));
+    await playback.waitFor({ timeout: 10_000 });
+    // The palette offers Back to live only while playing back, and "play back" finds playing back first.
+    const options = page.getByRole('dialog', { name: 'Command palette' }).getByRole('option');
+    const find = async (words: string) => {
+      await page.keyboard.press('Control+k');
+      await page.getByRole('combobox', { name: 'Search commands' }).fill(words);
+      const texts = await options.allInnerTexts();
+      await page.keyboard.press('Escape');
+      return texts;
+    };
+    expect(await find('back to live')).toEqual([expect.stringMatching(/Back to live/)]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => playback.count()).toBe(0);
+    expect(await find('back to live')).toEqual([]);
+    expect((await find('play back'))[0]).toMatch(/Play back the archive/);
   });
 
   it('opens the bundled user guide from Help, its headings as contents; F1 and Esc close it', async () => {

@@ -14,9 +14,12 @@ export function CommandPalette() {
   const input = useRef<HTMLInputElement>(null);
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    // A title saying what was typed comes before one that matches only with its group's name ("play back": not "Playback: Back to live").
+    const phrase = words.join(' ');
+    const rank = (c: Command) => (c.title.toLowerCase().includes(phrase) ? 0 : words.every((w) => c.title.toLowerCase().includes(w)) ? 1 : 2);
     return commands
       .filter((c) => applies(c) && words.every((w) => `${c.group} ${c.title}`.toLowerCase().includes(w)))
-      .sort((a, b) => a.group.localeCompare(b.group) || a.title.localeCompare(b.title));
+      .sort((a, b) => rank(a) - rank(b) || a.group.localeCompare(b.group) || a.title.localeCompare(b.title));
   }, [commands, query, ui]);
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setIndex(0), [query]);
@@ -65,7 +68,7 @@ export function CommandPalette() {
               {c.shortcut && <kbd>{shortcutLabel(c.shortcut)}</kbd>}
             </li>
           ))}
-          {shown.length === 0 && <li className="muted">No command matches “{query}”.</li>}
+          {shown.length === 0 && <li className="muted palette-none">No command matches “{query}”.</li>}
         </ul>
       </div>
     </div>

@@ -7,10 +7,15 @@ import { closeHelp } from './help-dialogs';
  */
 export function HelpDialogFrame({ title, className, actions, children }: { title: string; className: string; actions?: ReactNode; children: ReactNode }) {
   const dialog = useRef<HTMLDivElement>(null);
+  // Read as it first renders: by the effect, a field's autoFocus has already taken the focus into the dialog.
+  const before = useRef(document.activeElement as HTMLElement | null);
   useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
+    const back = before.current;
     if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus();
-    return () => before?.focus?.();
+    // Back where it was; gone from the page, the focus stays on the page, where the workstation's keys reach.
+    return () => {
+      if (back?.isConnected) back.focus();
+    };
   }, []);
   return (
     <div className="help-backdrop" onMouseDown={closeHelp}>

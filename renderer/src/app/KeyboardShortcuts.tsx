@@ -40,44 +40,46 @@ export function KeyboardShortcuts() {
         onChange={(e) => setQuery(e.target.value)}
       />
       <div className="shortcuts-groups">
-        {groups.map(([group, list]) => (
-          <section key={group} aria-labelledby={`keys-${group}`}>
-            <h3 id={`keys-${group}`}>{group}</h3>
-            <table className="shortcuts-table">
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <kbd>{shortcutLabel(c.shortcut!)}</kbd>
-                    </td>
-                    <td>
-                      {c.title}
-                      {c.when && <span className="muted"> · while {c.when}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-        ))}
-        {pointer.length > 0 && (
-          <section aria-labelledby="keys-pointer">
-            <h3 id="keys-pointer">On the map</h3>
-            <table className="shortcuts-table">
-              <tbody>
-                {pointer.map((p) => (
-                  <tr key={p.keys}>
-                    <td>
-                      <kbd>{p.keys}</kbd>
-                    </td>
-                    <td>{p.title}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-        )}
-        {groups.length === 0 && pointer.length === 0 && <p className="muted">No shortcut matches “{query}”.</p>}
+        <div className="shortcuts-columns">
+          {groups.map(([group, list]) => (
+            <section key={group} aria-labelledby={`keys-${group}`}>
+              <h3 id={`keys-${group}`}>{group}</h3>
+              <table className="shortcuts-table">
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <kbd>{shortcutLabel(c.shortcut!)}</kbd>
+                      </td>
+                      <td>
+                        {c.title}
+                        {c.when && <span className="muted"> · while {c.when}</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ))}
+          {pointer.length > 0 && (
+            <section aria-labelledby="keys-pointer">
+              <h3 id="keys-pointer">On the map</h3>
+              <table className="shortcuts-table">
+                <tbody>
+                  {pointer.map((p) => (
+                    <tr key={p.keys}>
+                      <td>
+                        <kbd>{p.keys}</kbd>
+                      </td>
+                      <td>{p.title}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+          {groups.length === 0 && pointer.length === 0 && <p className="muted">No shortcut matches “{query}”.</p>}
+        </div>
       </div>
       <p className="muted shortcuts-foot">
         Every other action is in the command palette (<kbd>{shortcutLabel('Mod+K')}</kbd>). Keys typed into a field are the field’s.

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { shortcutLabel } from '../app/commands';
+import { registerCommands, shortcutLabel } from '../app/commands';
 import { LegendView } from './LegendView';
 import type { LayerComposer } from './layer-composer';
 import { layersOpen } from './map-commands';
@@ -17,6 +17,20 @@ export function LayersControl({ composer }: { composer: LayerComposer }) {
   const panel = useRef<HTMLElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   // Opened (by its key too), the list takes the focus; closed with the focus in it, the focus goes back to its button rather than the page.
+  // Each listed layer shown or hidden from the palette too ("Layers: Hide Live heatmap"), named as it is now.
+  const toggles = rows.map((r) => `${r.id}\u0000${r.name}\u0000${r.visible}`).join('\u0001');
+  useEffect(
+    () =>
+      registerCommands(
+        composer.rows().map((r) => ({
+          id: `map.layer.${r.id}`,
+          title: `${r.visible ? 'Hide' : 'Show'} ${r.name}`,
+          group: 'Layers',
+          run: () => composer.setVisible(r.id, !composer.setting(r.id).visible),
+        })),
+      ),
+    [composer, toggles],
+  );
   const wasOpen = useRef(open);
   useEffect(() => {
     if (open) panel.current?.querySelector('input')?.focus();
@@ -88,11 +102,16 @@ export function LayersControl({ composer }: { composer: LayerComposer }) {
                     </label>
                     {r.kind !== 'basemap' && (
                       <span className="layer-moves">
-                        <button aria-label="Move up" title="Move up: drawn over the layer above" disabled={at <= 0} onClick={() => composer.move(r.id, 1)}>
+                        <button
+                          aria-label={`Move ${r.name} up`}
+                          title="Move up: drawn over the layer above"
+                          disabled={at <= 0}
+                          onClick={() => composer.move(r.id, 1)}
+                        >
                           ▲
                         </button>
                         <button
-                          aria-label="Move down"
+                          aria-label={`Move ${r.name} down`}
                           title="Move down: drawn under the layer below"
                           disabled={at < 0 || at >= movable.length - 1}
                           onClick={() => composer.move(r.id, -1)}

@@ -19,6 +19,15 @@ const over = ([r, g, b, a]: number[], bg: Rgb): Rgb => [r!, g!, b!].map((c, i) =
 /** CIELAB lightness L* (0–100) of linear-light luminance. */
 const lightness = (y: number) => 116 * (y > 216 / 24389 ? Math.cbrt(y) : ((24389 / 27) * y) / 116 + 16 / 116) - 16;
 
+/** CIELAB (D65) of an sRGB colour, and the distance between two: ΔE 1976. */
+const lab = (rgb: Rgb) => {
+  const [r, g, b] = rgb.map(linear) as Rgb;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+  return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+};
+const deltaE = (a: Rgb, b: Rgb) => Math.hypot(...lab(a).map((v, i) => v - lab(b)[i]!));
+
 /** Machado, Oliveira and Fernandes (2009), full severity, on linear RGB. */
 const VISION: Record<string, number[][]> = {
   typical: [
@@ -66,6 +75,12 @@ describe('the default palette on the basemaps', () => {
 
   it.each(Object.keys(VISION))('grows lighter with the value as a reader with %s vision sees it', (vision) => {
     expect(ordered(palette, VISION[vision]!)).toBe(true);
+  });
+
+  it.each(['dark', 'light'] as const)('tells land from water on the %s theme (CIELAB ΔE ≥ 14, as the light one always did)', (theme) => {
+    const c = BASEMAP_COLOURS[theme];
+    expect(deltaE(rgbOf(c.land), rgbOf(c.ocean))).toBeGreaterThanOrEqual(14);
+    expect(deltaE(rgbOf(c.land), rgbOf(c.water))).toBeGreaterThanOrEqual(14);
   });
 
   it('tells the rainbow apart: thermal is not ordered, and its lowest colour vanishes on the dark map', () => {

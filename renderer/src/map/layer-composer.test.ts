@@ -28,17 +28,18 @@ describe('the order of the map’s layers', () => {
     composer.set('heatmap', 'heat', [layer('heatmap')]);
     composer.set('notebook-b', 'results', [layer('notebook-b-points')]);
     composer.set('bench', 'fences', [layer('bench-areas')]);
-    expect(ids()).toEqual(['heatmap', 'fences-areas', 'fences-names', 'bench-areas', 'notebook-a-hexes', 'notebook-b-points', 'follow-path', 'places-names']);
+    expect(ids()).toEqual(['heatmap', 'notebook-a-hexes', 'notebook-b-points', 'fences-areas', 'fences-names', 'bench-areas', 'follow-path', 'places-names']);
     composer.set('fences', 'fences', []);
-    expect(ids()).toEqual(['heatmap', 'bench-areas', 'notebook-a-hexes', 'notebook-b-points', 'follow-path', 'places-names']);
+    expect(ids()).toEqual(['heatmap', 'notebook-a-hexes', 'notebook-b-points', 'bench-areas', 'follow-path', 'places-names']);
   });
 
   it('follows the analyst’s order; a layer not yet placed goes under the first placed one of a higher slot; the basemap stays at the bottom', () => {
     const s = (id: string, slot: 'basemap' | 'heat' | 'fences' | 'results' | 'basemap-labels', seq: number) => ({ id, slot, seq });
     const sources = [s('basemap', 'basemap', 0), s('heatmap', 'heat', 1), s('fences', 'fences', 2), s('places', 'basemap-labels', 3), s('r1', 'results', 4)];
-    expect(drawOrder(sources, []).map((x) => x.id)).toEqual(['basemap', 'heatmap', 'fences', 'r1', 'places']);
-    // The heat moved to the top, the basemap named above the fences: the new result lands under the names.
-    expect(drawOrder(sources, ['fences', 'basemap', 'places', 'heatmap']).map((x) => x.id)).toEqual(['basemap', 'fences', 'r1', 'places', 'heatmap']);
+    // A result lies under the fences: their outlines stay readable over its cells.
+    expect(drawOrder(sources, []).map((x) => x.id)).toEqual(['basemap', 'heatmap', 'r1', 'fences', 'places']);
+    // The heat moved to the top, the basemap named above the fences: the new result lands under the fences.
+    expect(drawOrder(sources, ['fences', 'basemap', 'places', 'heatmap']).map((x) => x.id)).toEqual(['basemap', 'r1', 'fences', 'places', 'heatmap']);
   });
 
   it('keeps a saved layer’s place while it is not drawn', () => {

@@ -5,11 +5,12 @@ import { layerStates, withSetting, type LayerSetting, type LayerStateStore } fro
 
 /**
  * Where a feature's layers sit by default, bottom first: the basemap (MapLibre's, under deck.gl: listed so
- * the analyst can dim it); the heatmap (live, market or played back); the fences, a backtest and the events
- * flashing; query results from notebooks; what is selected (a pinned cell, a fence, the device followed);
- * and place names on top, readable over everything. Contributions to one slot draw in the order they came.
+ * the analyst can dim it); the heatmap (live, market or played back); query results from notebooks, under
+ * the fences, a backtest and the events flashing (a result's filled cells would hide the fences' outlines);
+ * what is selected (a pinned cell, a fence, the device followed); and place names on top, readable over
+ * everything. Contributions to one slot draw in the order they came.
  */
-export const MAP_SLOTS = ['basemap', 'heat', 'fences', 'results', 'selection', 'basemap-labels'] as const;
+export const MAP_SLOTS = ['basemap', 'heat', 'results', 'fences', 'selection', 'basemap-labels'] as const;
 export type MapSlot = (typeof MAP_SLOTS)[number];
 
 /** What a layer is, for its row in the Layers list (a result can be removed; the basemap stays at the bottom). */

@@ -1,5 +1,6 @@
 import type { Command } from '../app/commands';
 import { createStore } from '../app/store';
+import { toggleLegends } from './legend-dock-state';
 
 /** Whether the Layers list is open over the map: its button, the L key and the palette toggle it. */
 export const layersOpen = createStore(false);
@@ -13,6 +14,13 @@ export function mapCommands(): Command[] {
       group: 'Map',
       shortcut: 'Shift+L',
       run: () => layersOpen.set(!layersOpen.get()),
+    },
+    {
+      id: 'map.legends',
+      title: 'Show or hide the legends',
+      group: 'Map',
+      shortcut: 'Shift+G',
+      run: toggleLegends,
     },
     {
       id: 'map.layers.close',

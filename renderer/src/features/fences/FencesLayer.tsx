@@ -66,8 +66,14 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
   }, [composer, fences, selected, draft?.id, theme]);
 
   // Flashes fade: redrawn ten times a second while any is on the map. Events come from fences: no fences, no legend.
+  // While the archive plays back the map shows the past: today's events would mix in unlabelled, so they wait.
   const anyFences = fences.length > 0;
+  const playingBack = useUi((s) => s.playback !== null);
   useEffect(() => {
+    if (playingBack) {
+      composer.set(EVENT_LAYERS, 'fences', [], { name: 'Live events (paused while playing back)', kind: 'events' });
+      return;
+    }
     let timer = 0;
     const build = () => {
       const now = performance.now();
@@ -82,7 +88,7 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
       off();
       window.clearTimeout(timer);
     };
-  }, [composer, anyFences]);
+  }, [composer, anyFences, playingBack]);
 
   useEffect(
     () => () => {

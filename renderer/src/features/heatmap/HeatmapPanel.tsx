@@ -1,11 +1,14 @@
 import type { ScaleMode } from '../../../../shared/color-scale';
 import type { HeatmapMetric } from '../../../../shared/rpc';
 import { useState } from 'react';
+import { cellToLatLng } from 'h3-js';
 import { setUi, useUi } from '../../app/ui-store';
 import { useEngine, useRpc } from '../../engine';
+import { useMapBeside } from '../../map';
 import { Panel } from '../../ui';
 import { MarketSection } from '../market';
 import { useHeatmapStats } from './heatmap-stats';
+import { useHeatLayerHidden } from './heat-visibility';
 import { startPlayback } from '../playback';
 
 const STEPS = ['', 'one step', 'two steps', 'three steps', 'four steps'];
@@ -23,6 +26,14 @@ export function HeatmapPanel() {
   const preset = useUi((s) => s.detailPreset);
   const smoothing = useUi((s) => s.smoothing);
   const stats = useHeatmapStats();
+  const heat = useHeatLayerHidden();
+  const handle = useMapBeside();
+  // At the zoom it is seen at: another zoom frames other cells, and the pin would find its cell gone.
+  const goToCell = (hex: string) => {
+    setUi({ selection: { kind: 'cell', hex } });
+    const [lat, lon] = cellToLatLng(hex);
+    handle?.map.easeTo({ center: [lon, lat], duration: 600 });
+  };
   const fixed = metric === 'surge' || metric === 'ratio';
   const { client } = useEngine();
   const playing = useUi((s) => s.playback !== null);
@@ -136,16 +147,37 @@ export function HeatmapPanel() {
         <span>3D columns (right-drag tilts)</span>
         <input type="checkbox" aria-label="3D columns" checked={extruded} onChange={(e) => setUi({ extruded: e.target.checked })} />
       </label>
-      <dl className="figures">
-        <dt>Cells in view</dt>
-        <dd>{stats.cells.toLocaleString()}</dd>
-        <dt>H3 resolution</dt>
-        <dd data-testid="heatmap-resolution">{stats.resolution}</dd>
-        <dt>Busiest cell</dt>
-        <dd>{stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })}</dd>
-        <dt>Last frame applied in</dt>
-        <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
-      </dl>
+      {/* Hidden in Layers: figures of cells not drawn would be read against an empty map. */}
+      {heat.hidden ? (
+        <p className="heatmap-hidden" role="note">
+          <span>{heat.name} is hidden in Layers.</span>
+          <button onClick={heat.show}>Show {heat.name}</button>
+        </p>
+      ) : (
+        <dl className="figures">
+          <dt>Cells in view</dt>
+          <dd>{stats.cells.toLocaleString()}</dd>
+          <dt>H3 resolution</dt>
+          <dd data-testid="heatmap-resolution">{stats.resolution}</dd>
+          <dt>Busiest cell</dt>
+          <dd>
+            {stats.busiest ? (
+              <button
+                className="link"
+                aria-label={`Busiest cell: ${stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })} — go to it and pin it`}
+                title="Go to the busiest cell and pin it"
+                onClick={() => goToCell(stats.busiest!)}
+              >
+                {stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })} ↗
+              </button>
+            ) : (
+              stats.max.toLocaleString(undefined, { maximumFractionDigits: 1 })
+            )}
+          </dd>
+          <dt>Last frame applied in</dt>
+          <dd>{stats.lastApplyMs.toFixed(1)} ms</dd>
+        </dl>
+      )}
       <div className="field">
         <span>History</span>
         <button

@@ -245,6 +245,8 @@ export class HeatmapController {
     if (animated && !this.easing) this.easing = requestAnimationFrame(this.tick);
     const fixed = fixedScaleOf(this.metric);
     const ticks = fixed ? fixedScaleTicks(fixed) : legendStops(this.mode, attrs.values, attrs.max);
+    let top = -1;
+    for (let i = 0; i < attrs.count; i++) if (top < 0 || attrs.values[i]! > attrs.values[top]!) top = i;
     this.stats = {
       ...this.stats,
       cells: attrs.count,
@@ -254,6 +256,7 @@ export class HeatmapController {
       windowEnd: frame.windowEnd,
       ticks,
       layer: frame.layer === MARKET_LAYER ? 'market' : 'live',
+      busiest: top < 0 ? undefined : cellToHex(frame.cellHi[top], frame.cellLo[top]),
     };
     this.info = this.describe();
     this.draw();

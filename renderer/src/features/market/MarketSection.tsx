@@ -15,6 +15,7 @@ export function MarketSection() {
   const { data: top } = useRpc('market.cells', { limit: 8 }, REFRESH);
   const selected = useUi((s) => (s.selection?.kind === 'cell' ? s.selection.hex : undefined));
   const handle = useMapBeside();
+  const playingBack = useUi((s) => s.playback !== null);
   // The list holds its order under the pointer (the values still change), so a row can be read and picked.
   const [held, setHeld] = useState<readonly MarketCell[]>();
   if (error) return <p className="muted">{error.message}</p>;
@@ -24,6 +25,11 @@ export function MarketSection() {
   return (
     <section className="market" aria-label="Market">
       <h3>Market</h3>
+      {playingBack && (
+        <p className="market-live" role="note">
+          Live now: these figures are not the played-back moment on the map.
+        </p>
+      )}
       <dl className="figures">
         <dt>Demand</dt>
         <dd title={metrics.demand_detail}>{metrics.demand_state === 'simulated' ? 'simulated' : `${metrics.demand_state} (DEMAND stream)`}</dd>

@@ -1,8 +1,8 @@
 import type { Table } from 'apache-arrow';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { colorAt } from '../../../../shared/color-scale';
 import type { ResultColumn } from '../../../../shared/rpc';
-import { useUi } from '../../app/ui-store';
+import { getUi, useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
 import { useMapBeside, type LegendSpec } from '../../map';
 import { fetchRows } from './result-pages';
@@ -88,16 +88,27 @@ export function ResultMap(props: {
       kind: 'result',
       legend: legendOf(d, props.spec, valueName, stops),
       palette: { value: palette, options: RESULT_PALETTE_OPTIONS, choose: (id) => props.onLayer({ palette: id }) },
-      remove: props.onRemove,
+      // Removed from the Layers list while the Notebooks panel is closed, nothing here is mounted to take it off.
+      remove: () => {
+        props.onRemove();
+        handle.composer.remove(source);
+      },
     });
     setDrawn(d);
   }, [handle, table, props.spec, props.value, props.density, props.label, palette, theme, source]);
 
   // Shown and opacity as saved with the cell go to the map; the analyst's changes in the Layers list come back to the cell.
   const { visible = true, opacity = 1 } = props.layer ?? {};
+  // Still on the map from before the panel was closed: the analyst's changes since then go to the cell, not the other way.
+  const kept = useRef(handle?.composer.rows().some((r) => r.id === source) ?? false);
   useEffect(() => {
     if (!handle) return;
     const now = handle.composer.setting(source);
+    if (kept.current) {
+      kept.current = false;
+      if (now.visible !== visible || now.opacity !== opacity) props.onLayer({ visible: now.visible, opacity: now.opacity });
+      return;
+    }
     if (now.visible !== visible) handle.composer.setVisible(source, visible);
     if (now.opacity !== opacity) handle.composer.setOpacity(source, opacity);
   }, [handle, source, visible, opacity]);
@@ -110,12 +121,21 @@ export function ResultMap(props: {
     });
   }, [handle, source, props.layer, props.onLayer]);
 
-  // Shown the first time: the map goes to the result.
+  // Shown the first time: the map goes to the result (not again when the panel opens over a result kept on the map).
+  const fitted = useRef(kept.current);
   useEffect(() => {
-    if (handle && drawn?.bounds) handle.map.fitBounds(drawn.bounds, { padding: 60, maxZoom: 15, duration: 600 });
+    if (!handle || !drawn?.bounds) return;
+    if (fitted.current) return void (fitted.current = false);
+    handle.map.fitBounds(drawn.bounds, { padding: 60, maxZoom: 15, duration: 600 });
   }, [handle, drawn?.bounds?.join()]);
 
-  useEffect(() => () => handle?.composer.remove(source), [handle, source]);
+  // A result stays on the map when the Notebooks panel closes (the analyst reads it beside the others); its cell gone, or its map turned off, it goes.
+  useEffect(
+    () => () => {
+      if (getUi().panel === 'notebooks') handle?.composer.remove(source);
+    },
+    [handle, source],
+  );
 
   if (error) return <p role="alert">Cannot draw the result: {error}</p>;
   return null;

@@ -8,6 +8,11 @@ import { playbackChoices, type PlaybackChoices } from './playback-choices';
 import { advance, SPEEDS, step, WINDOWS_MIN } from './playback-clock';
 
 const when = (t: number) => formatTime(t);
+/** An end of the slider's range, in the zone the moment is shown in: the time of day, with the day when the range spans days. */
+const end = (t: number, range: { from: number; to: number }) => {
+  const sameDay = formatTime(range.from, { seconds: false }).slice(0, 6) === formatTime(range.to, { seconds: false }).slice(0, 6);
+  return formatTime(t, { seconds: false, zone: false, day: !sameDay });
+};
 
 /**
  * The archive played back on the heatmap: a time bar (the `Time` slider, play/pause at 1×–3600×, step,
@@ -123,17 +128,23 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
       <button aria-label="Step forward" onClick={() => setUi({ playback: step(playback, 1, range) })}>
         ▶
       </button>
-      <input
-        type="range"
-        aria-label="Time"
-        aria-valuetext={when(playback.t)}
-        min={range.from}
-        max={range.to}
-        step={1000}
-        value={playback.t}
-        onChange={(e) => set({ t: Number(e.target.value), playing: false })}
-      />
-      <span className="mono playback-time">{when(playback.t)}</span>
+      <div className="playback-scrub">
+        <input
+          type="range"
+          aria-label="Time"
+          aria-valuetext={when(playback.t)}
+          min={range.from}
+          max={range.to}
+          step={1000}
+          value={playback.t}
+          onChange={(e) => set({ t: Number(e.target.value), playing: false })}
+        />
+        <div className="playback-ends">
+          <span title={`The archive starts at ${when(range.from)}`}>{end(range.from, range)}</span>
+          <span className="mono playback-time">{when(playback.t)}</span>
+          <span title={`The archive ends at ${when(range.to)}`}>{end(range.to, range)}</span>
+        </div>
+      </div>
       <select
         aria-label="Window"
         value={playback.cumulative ? 'all' : String(playback.windowMs / 60_000)}
@@ -153,7 +164,9 @@ export function Playback({ onFrame }: { onFrame: (buffer: ArrayBuffer) => void }
           </option>
         ))}
       </select>
-      <button onClick={() => setUi({ playback: null })}>Back to live</button>
+      <button className="playback-live" onClick={() => setUi({ playback: null })}>
+        Back to live
+      </button>
     </div>
   );
 }
