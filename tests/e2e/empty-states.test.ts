@@ -6,9 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
-import { FenceEngine } from '../../main/fences/fence-engine';
-import { HistoryStore, type PositionRow } from '../../main/history';
-import { engineRpc, fenceScenario, launchChromium, openPage, type RunningServer, startNats, startWebMode, tempDir, type WebMode } from '../helpers';
+import { engineRpc, archiveFenceScenario, launchChromium, openPage, type RunningServer, startNats, startWebMode, tempDir, type WebMode } from '../helpers';
 
 let nats: RunningServer;
 let browser: Browser;
@@ -75,24 +73,7 @@ describe('a backtest over a range without positions', () => {
     const temp = await tempDir();
     cleanup = temp.cleanup;
     // Positions of five to four hours ago, archived as Parquet: the last hour holds none.
-    const { fences, fixes } = fenceScenario({ devices: 60, fixesPerDevice: 120 });
-    const start = Date.now() - 5 * 3_600_000;
-    const rows: PositionRow[] = fixes.map((f, i) => ({
-      seq: BigInt(i + 1),
-      device_id: f.id,
-      ts: start + i * 400,
-      lat: f.lat,
-      lon: f.lon,
-      h3: 0x8f2a100d2c6c0ffn,
-    }));
-    const store = await HistoryStore.open({ dataDir: temp.dir, graceMs: 0 });
-    await store.commit({ stream: 'S', rows, quarantined: [], highWater: BigInt(rows.length) });
-    await store.roll(Date.now());
-    await store.close();
-    archived = rows.length;
-    const moved = fixes.map((f, i) => ({ ...f, ts: rows[i]!.ts }));
-    const events = new Map(fences.map((f) => [f, new FenceEngine([f]).update(moved).length]));
-    fence = [...fences].sort((a, b) => events.get(b)! - events.get(a)!)[0]!;
+    ({ fence, archived } = await archiveFenceScenario(temp.dir, { devices: 60, fixesPerDevice: 120, stepMs: 400 }));
     web = await engineOver(temp.dir);
     const rpc = await engineRpc(web);
     const { version: _v, ...input } = fence;

@@ -4,13 +4,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fence } from '../../shared/fence';
-import { FenceEngine } from '../../main/fences/fence-engine';
-import { HistoryStore, type PositionRow } from '../../main/history';
 import {
   type Call,
   callOf,
   connectRpc,
-  fenceScenario,
+  archiveFenceScenario,
   hook,
   launchChromium,
   openPage,
@@ -36,25 +34,7 @@ beforeAll(async () => {
   const temp = await tempDir();
   cleanup = temp.cleanup;
   // 200,000 positions (and the scenario's edge cases) over three hours that ended two hours ago, archived as Parquet.
-  const { fences, fixes } = fenceScenario({ devices: 400, fixesPerDevice: 500 });
-  const start = Date.now() - 5 * 3_600_000;
-  const rows: PositionRow[] = fixes.map((f, i) => ({
-    seq: BigInt(i + 1),
-    device_id: f.id,
-    ts: start + i * 50,
-    lat: f.lat,
-    lon: f.lon,
-    h3: 0x8f2a100d2c6c0ffn,
-  }));
-  const store = await HistoryStore.open({ dataDir: temp.dir, graceMs: 0 });
-  await store.commit({ stream: 'S', rows, quarantined: [], highWater: BigInt(rows.length) });
-  await store.roll(Date.now());
-  await store.close();
-  archived = rows.length;
-  // The fence with the most events over those positions: a backtest with something to show.
-  const moved = fixes.map((f, i) => ({ ...f, ts: rows[i]!.ts }));
-  const events = new Map(fences.map((f) => [f, new FenceEngine([f]).update(moved).length]));
-  fence = [...fences].sort((a, b) => events.get(b)! - events.get(a)!)[0]!;
+  ({ fence, archived } = await archiveFenceScenario(temp.dir, { devices: 400, fixesPerDevice: 500, stepMs: 50 }));
 
   // A quiet simulator: the backtested fence detects inside and outside, so every live fix would be an event.
   web = await startWebMode({ dataDir: temp.dir, args: ['--simulator.devices', '10', '--simulator.ratePerSec', '10'] });

@@ -8,6 +8,7 @@ export * from './web-mode';
 export * from './history-reader';
 export * from './webhook-receiver';
 export { fenceScenario } from './fence-scenario';
+export { archiveFenceScenario } from './archived-scenario';
 export * from './history-fixtures';
 export * from './steady-stream';
 export * from './bad-input';

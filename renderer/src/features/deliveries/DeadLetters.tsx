@@ -8,6 +8,7 @@ import { deadLetterActions } from './deliveries-panel-state';
 import { EMPTY_FORM, filterOf, ROWS_PER_PAGE, scopeOf, type DeadLetterFilter, type DeadLetterForm } from './dead-letter-query';
 import { fenceIdOf } from './fence-names';
 import { useOnQueueChange, useQueueFigures } from './queue-figures';
+import { FenceNameList } from './FenceNameList';
 
 type Sort = DeadLetterSort;
 
@@ -105,13 +106,7 @@ export function DeadLetters() {
         <label>
           Fence
           <input value={form.fenceId} onChange={(e) => set({ fenceId: e.target.value })} placeholder="name or id" list={fenceList} />
-          <datalist id={fenceList}>
-            {(fences ?? []).map((f) => (
-              <option key={f.id} value={f.name}>
-                {f.id}
-              </option>
-            ))}
-          </datalist>
+          <FenceNameList id={fenceList} fences={fences} />
           {fence.named && <span className="field-note">fence {fence.id}</span>}
           {fence.ambiguous && <span className="field-note">{fence.ambiguous.length} fences have this name: type the id</span>}
         </label>

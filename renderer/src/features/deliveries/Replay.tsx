@@ -4,6 +4,7 @@ import type { ParamsOf, ResultOf } from '../../../../shared/rpc';
 import { useEngine, useJob, useRpc } from '../../engine';
 import { fenceIdsOf, type NamedFence } from './fence-names';
 import { useOnQueueChange } from './queue-figures';
+import { FenceNameList } from './FenceNameList';
 
 type ReplayFilter = ParamsOf<'deliveries.replayPreview'>;
 const TYPES = FenceEventTypeSchema.options;
@@ -61,13 +62,7 @@ export function Replay() {
       <label>
         Fences (names or ids, comma separated; empty: all)
         <input value={form.fences} onChange={(e) => set({ fences: e.target.value })} placeholder="Depot, north-gate" list={fenceList} />
-        <datalist id={fenceList}>
-          {(fences ?? []).map((f) => (
-            <option key={f.id} value={f.name}>
-              {f.id}
-            </option>
-          ))}
-        </datalist>
+        <FenceNameList id={fenceList} fences={fences} />
         {filter.fenceIds && (
           <span className="field-note">
             fence{filter.fenceIds.length === 1 ? '' : 's'} {filter.fenceIds.join(', ')}
