@@ -2,11 +2,10 @@
 // renderer/src/features/<name>/, and every method and channel prefixed `<name>.`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { channels, methods } from '.';
+import { channels, methods } from '../../shared/rpc';
+import { repoRoot as root } from '../helpers';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
 /** Contract files that are not capabilities. */
