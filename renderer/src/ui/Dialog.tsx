@@ -5,12 +5,28 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * form half filled is not lost by a stray click); Tab stays inside it, keys pressed while it is open stay in it
  * (the map's shortcuts wait), and focus goes back where it was.
  */
-export function Dialog(props: { title: string; className?: string; onClose(): void; actions?: ReactNode; footer?: ReactNode; children: ReactNode }) {
+export function Dialog(props: {
+  title: string;
+  className?: string;
+  onClose(): void;
+  actions?: ReactNode;
+  footer?: ReactNode;
+  /** A click beside it closes it too (a dialog that holds nothing typed: help). */
+  closeOnClickBeside?: boolean;
+  /** Keys that close it besides Escape (F1 closes the guide it opened). */
+  closeKeys?: readonly string[];
+  /** Its children lay out their own scrolling, under the head (no padded, scrolled body). */
+  bare?: boolean;
+  children: ReactNode;
+}) {
   const dialog = useRef<HTMLDivElement>(null);
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
+  // Read as it first renders: by the effect, a field's autoFocus has already taken the focus into the dialog.
+  const before = useRef(document.activeElement as HTMLElement | null);
+  const closes = (key: string) => key === 'Escape' || (props.closeKeys?.includes(key) ?? false);
   useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
+    const back = before.current;
     if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus();
     // Focus can fall out of it (a button disabled while it works): Escape still closes it, Tab comes back in, and no other shortcut runs.
     const stray = (e: KeyboardEvent) => {
@@ -27,11 +43,12 @@ export function Dialog(props: { title: string; className?: string; onClose(): vo
     window.addEventListener('keydown', stray, true);
     return () => {
       window.removeEventListener('keydown', stray, true);
-      before?.focus?.();
+      // Back where it was; gone from the page, the focus stays on the page, where the workstation's keys reach.
+      if (back?.isConnected) back.focus();
     };
   }, []);
   return (
-    <div className="dialog-backdrop">
+    <div className="dialog-backdrop" onMouseDown={props.closeOnClickBeside ? () => onClose.current() : undefined}>
       <div
         ref={dialog}
         className={`dialog ${props.className ?? ''}`}
@@ -39,9 +56,10 @@ export function Dialog(props: { title: string; className?: string; onClose(): vo
         aria-modal="true"
         aria-label={props.title}
         tabIndex={-1}
+        onMouseDown={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
           e.stopPropagation();
-          if (e.key === 'Escape') {
+          if (closes(e.key)) {
             e.preventDefault();
             props.onClose();
           } else if (e.key === 'Tab') keepFocusIn(dialog.current, e);
@@ -54,7 +72,7 @@ export function Dialog(props: { title: string; className?: string; onClose(): vo
             Close
           </button>
         </header>
-        <div className="dialog-body">{props.children}</div>
+        {props.bare ? props.children : <div className="dialog-body">{props.children}</div>}
         {props.footer && <footer className="dialog-foot">{props.footer}</footer>}
       </div>
     </div>
