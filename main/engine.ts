@@ -74,7 +74,7 @@ interface ClientState {
  * Each room runs its own timers; the engine starts and stops them in order.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const { config, dataDir, settingsPath } = loadConfig(options);
+  const { config, dataDir, settingsPath, origins } = loadConfig(options);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
@@ -183,7 +183,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),
     ...marketHandlers<ClientState>(market.need),
-    ...connectionsHandlers<ClientState>(loadConfig(options), options.connections, env),
+    ...connectionsHandlers<ClientState>({ config, dataDir, settingsPath, origins }, options.connections, env),
     ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
     ...demoHandlers<ClientState>(demo ? () => demo : roomOff<DemoService>('the demo is made on a new data dir with the simulator').need),
