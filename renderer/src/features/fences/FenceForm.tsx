@@ -1,11 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import { DetectSchema, type FenceGeometry } from '../../../../shared/fence';
-import { setUi } from '../../app/ui-store';
+import { setUi, useUi, type UiState } from '../../app/ui-store';
 import { useMutation, useRpc } from '../../engine';
 import { checkDraft, draftOf, fieldOf, setDraft, type Draft } from './fence-draft';
 import { BacktestPanel } from './BacktestPanel';
 import { fenceFormSubmit } from './fence-commands';
 import { FenceHistory } from './FenceHistory';
+
+/** What to do on the map with each drawing tool, before a shape exists. */
+const HOW_TO_DRAW: Record<NonNullable<UiState['drawing']>, string> = {
+  polygon: 'Draw it on the map: click the corners, then Enter or click the first corner.',
+  rectangle: 'Draw it on the map: click one corner, then the opposite corner.',
+  circle: 'Draw it on the map: click the centre, move out to the radius you want, and click again.',
+  freehand: 'Draw it on the map: click, trace the outline, and click again to close it.',
+  select: 'Drag the shape or its corners to change it.',
+};
 
 const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon', MultiPolygon: 'multipolygon', Rectangle: 'rectangle', Circle: 'circle' };
 
@@ -15,6 +24,7 @@ const SHAPE_NAMES: Record<FenceGeometry['type'], string> = { Polygon: 'polygon',
  * edit) is shown at the field it names.
  */
 export function FenceForm({ draft }: { draft: Draft }) {
+  const tool = useUi((s) => s.drawing);
   const { data: targets } = useRpc('deliveries.targets', {});
   const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
   // Someone (another window, an import, the CLI) saved this fence since it was opened.
@@ -87,7 +97,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
       <p className="muted">
         {draft.geometry
           ? `${SHAPE_NAMES[draft.geometry.type]}${circle ? '' : draft.geometry.type === 'Polygon' ? ` · ${draft.geometry.coordinates[0]!.length - 1} corners` : ''}`
-          : 'Draw it on the map: click the corners, then Enter or click the first corner.'}
+          : HOW_TO_DRAW[tool ?? 'polygon']}
       </p>
       {polygon && (
         <div className="actions">

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { useRpc } from '../../engine';
 import { CellCard, PlotFigure } from '../../ui';
+import { usePlaceName } from '../basemap';
 import { CellFigures } from './CellFigures';
 import type { CellInfo } from './heatmap-controller';
 
@@ -15,7 +16,7 @@ export function PinnedCell(props: { hex: string; now: CellInfo | undefined; wind
   const windowS = data ? Math.round((data.positions.length * data.bucketMs) / 1000) : 0;
   const unit = `positions per ${bucketS} s`;
   return (
-    <CellCard hex={hex} label={`Cell ${hex}`}>
+    <CellCard hex={hex} place={usePlaceName(hex)} label={`Cell ${hex}`}>
       {error && <p role="alert">{error.message}</p>}
       {now ? (
         <div className="cell-now" role="group" aria-label="In the frame on the map">

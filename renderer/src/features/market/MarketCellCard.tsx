@@ -1,13 +1,14 @@
 import * as Plot from '@observablehq/plot';
 import { useRpc } from '../../engine';
 import { CellCard, PlotFigure } from '../../ui';
+import { usePlaceName } from '../basemap';
 
 /** A market cell picked on the map or in the list: supply, demand and surge now and per kind, and the hour behind them. */
 export function MarketCellCard({ hex }: { hex: string }) {
   const { data, error } = useRpc('market.cell', { hex }, { refreshOn: ['status.changed'] });
   const kinds = Object.entries(data?.now.kinds ?? {});
   return (
-    <CellCard hex={hex} label={`Market cell ${hex}`}>
+    <CellCard hex={hex} place={usePlaceName(hex)} label={`Market cell ${hex}`}>
       {error && <p role="alert">{error.message}</p>}
       {data && (
         <>

@@ -3,6 +3,7 @@ import type { ResultOf } from '../../../../shared/rpc';
 import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { useMapBeside } from '../../map';
+import { usePlaceNames } from '../basemap';
 
 const REFRESH = { refreshOn: ['status.changed', 'market.changed'] as const };
 
@@ -18,10 +19,11 @@ export function MarketSection() {
   const playingBack = useUi((s) => s.playback !== null);
   // The list holds its order under the pointer (the values still change), so a row can be read and picked.
   const [held, setHeld] = useState<readonly MarketCell[]>();
+  const rows = held && top ? heldRows(held, top.cells) : (top?.cells ?? []);
+  const places = usePlaceNames(rows);
   if (error) return <p className="muted">{error.message}</p>;
   if (!metrics || !top) return null;
   const threshold = top.threshold;
-  const rows = held ? heldRows(held, top.cells) : top.cells;
   return (
     <section className="market" aria-label="Market">
       <h3>Market</h3>
@@ -65,7 +67,7 @@ export function MarketSection() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((c) => (
+            {rows.map((c, i) => (
               <tr key={c.hex} aria-selected={selected === c.hex} className={c.surge >= threshold ? 'surging' : undefined}>
                 <td>
                   <button
@@ -81,6 +83,7 @@ export function MarketSection() {
                   >
                     {c.hex}
                   </button>
+                  {places[i] && <span className="market-place muted">near {places[i]}</span>}
                 </td>
                 <td className="num">×{c.surge.toFixed(2)}</td>
                 <td className="num">{c.supply.toLocaleString()}</td>
