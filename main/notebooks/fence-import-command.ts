@@ -84,6 +84,7 @@ export async function fenceImportCommand(o: FenceImportOptions): Promise<FenceIm
       `${preview.file}: layer ${preview.layer}, ${preview.features.length} features, CRS ${preview.crs ?? 'unknown'}${preview.truncated ? ' (the first 100000 only)' : ''}`,
     );
     const { fences, refused } = gisFences(preview, o.nameColumn ?? preview.nameColumn);
+    mkdirSync(o.dataDir, { recursive: true });
     const registry = FenceRegistry.open(join(o.dataDir, 'fences.sqlite'), { busyTimeoutMs: 5000 });
     try {
       for (const { fence } of fences) registry.save(fence);

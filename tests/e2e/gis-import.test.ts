@@ -53,12 +53,12 @@ describe('GIS files in', () => {
     // Drawn on the map (brought into view over London), with its row in the Layers list.
     await waitFor(async () => (await previewPixels()) > before + 2000, { timeoutMs: 20_000, what: 'the preview drawn on the map' });
     expect(await hook(fp.page, 'layerIds')).toContain('gis-preview');
-    await fp.page.screenshot({ path: join(shots, 'preview-1440-dark.png') });
+    await fp.page.screenshot({ path: join(shots, 'preview-1440-light.png') });
     await fp.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
     await fp.page.keyboard.press('t');
     await fp.page.setViewportSize({ width: 1280, height: 720 });
-    await waitFor(async () => (await previewPixels()) > 500, { timeoutMs: 10_000, what: 'the preview in the light theme' });
-    await fp.page.screenshot({ path: join(shots, 'preview-1280-light.png') });
+    await waitFor(async () => (await previewPixels()) > 500, { timeoutMs: 10_000, what: 'the preview in the other theme' });
+    await fp.page.screenshot({ path: join(shots, 'preview-1280-dark.png') });
     await fp.page.keyboard.press('t');
     await fp.page.setViewportSize({ width: 1440, height: 900 });
   });
@@ -90,6 +90,6 @@ describe('GIS files in', () => {
     const ids = await hook(fp.page, 'layerIds');
     expect(ids).toContain('fences-areas');
     expect(ids).not.toContain('gis-preview');
-    await fp.page.screenshot({ path: join(shots, 'imported-1440-dark.png') });
+    await fp.page.screenshot({ path: join(shots, 'imported-1440-light.png') });
   });
 });

@@ -72,6 +72,7 @@ export function GisImportPreview() {
           )}
         </div>
       )}
+      {n > 0 && <h3>To import ({n})</h3>}
       {n > 0 && (
         <ul className="gis-fences" aria-label="Fences to import">
           {gis.fences.map((f) => (
@@ -79,6 +80,7 @@ export function GisImportPreview() {
           ))}
         </ul>
       )}
+      {gis.refused.length > 0 && <h3>Refused ({gis.refused.length})</h3>}
       {gis.refused.length > 0 && (
         <ul className="gis-refused" aria-label="Refused features">
           {gis.refused.map((r) => (

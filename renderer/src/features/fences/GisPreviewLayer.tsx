@@ -83,7 +83,8 @@ export function GisPreviewLayer({ theme }: { theme: 'dark' | 'light' }) {
   useEffect(() => {
     if (!preview) return;
     const box = boundsOf(preview.features.flatMap((f) => (f.geometry ? [f.geometry] : [])));
-    if (box) map.fitBounds(box, { padding: 80, maxZoom: 16, duration: 600 });
+    // The legend dock sits at the map's bottom left: the preview is kept clear of it.
+    if (box) map.fitBounds(box, { padding: { top: 80, right: 80, bottom: 80, left: 280 }, maxZoom: 16, duration: 600 });
   }, [map, preview]);
 
   // A refused feature clicked in the panel: flown to.
