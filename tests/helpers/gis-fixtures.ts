@@ -2,7 +2,7 @@
 // by Python's zipfile — not by the app's own code — in British National Grid (EPSG:27700) where the format
 // has a CRS, with the true WGS84 vertices beside them (PROJ's, through ST_Transform on the writer's side).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadExtensions } from '../../main/notebooks/extensions';
@@ -59,6 +59,8 @@ export async function writeGisFixtures(dir: string): Promise<GisFixtures> {
   await gdal('SELECT * FROM polygons', 'shp/zones.shp', 'ESRI Shapefile', 'EPSG:27700');
   mkdirSync(join(dir, 'noprj'));
   await gdal('SELECT * FROM polygons', 'noprj/zones.shp', 'ESRI Shapefile', 'EPSG:27700');
+  // As a Shapefile often comes: without the .prj that says its CRS.
+  rmSync(join(dir, 'noprj', 'zones.prj'));
   await gdal('SELECT * FROM polygons', 'zones.fgb', 'FlatGeobuf', 'EPSG:27700');
   // KML is lon/lat: GDAL's writer takes OGC:CRS84 as lon/lat (EPSG:4326 would have it write lat/lon).
   await gdal(`SELECT name, ST_Transform(geom, 'EPSG:27700', 'OGC:CRS84', always_xy := true) AS geom FROM polygons`, 'zones.kml', 'KML', 'OGC:CRS84');
