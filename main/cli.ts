@@ -3,6 +3,7 @@
  *   hexwatch serve     run the engine headless and serve the workstation to a browser on loopback
  *   hexwatch simulate  print the simulator's fixes as NDJSON (one Position per line)
  *   hexwatch sql       run SQL over the history, fence events, quarantine and fences (the notebooks' views)
+ *   hexwatch fences import FILE   fences from a GIS file, into a data dir whose engine is stopped
  * Settings: defaults → <data dir>/settings.json → HEXWATCH_* → --section.key value (see README).
  */
 import { once } from 'node:events';
@@ -10,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
-import { notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
+import { fenceImportCommand, notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
 import { sessionSecrets } from './connections';
 import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
@@ -22,6 +23,7 @@ usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
   hexwatch simulate [--count N] [--nats URL [--demand]] [--section.key value ...]
   hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet|geojson] [--out FILE]
+  hexwatch fences import FILE... [--data-dir DIR] [--layer L] [--name-column C] [--crs EPSG:CODE]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
 simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetStream with --nats URL
@@ -29,6 +31,10 @@ simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetS
            ride requests around drifting hotspots into the DEMAND stream (--simulator.demandPerSec N)
 sql        runs SQL over the views positions, fence_events, quarantine, fences and market, with the H3 functions
            h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon
+fences import  saves the polygons of a GeoPackage, Shapefile (.shp or .zip), KML/KMZ, FlatGeobuf, GeoJSON
+           or GeoParquet as fences, reprojected to WGS84 from the file's CRS (--crs when it says none), named
+           by --name-column (default: a column called name or title); prints what it saved and each feature
+           refused with its reason; exits 1 when nothing was saved. Stop the engine first.
 
 Settings are layered: defaults, <data dir>/settings.json, HEXWATCH_* variables, then flags.`;
 
@@ -151,12 +157,40 @@ async function sql(argv: string[]): Promise<void> {
   if (out) process.stderr.write(`hexwatch: wrote ${rows} rows to ${out}\n`);
 }
 
+async function fences(argv: string[]): Promise<void> {
+  const [sub, ...args] = argv;
+  if (sub !== 'import') throw new ConfigError('invalid settings:\n  fences: the one subcommand is import, e.g. hexwatch fences import zones.gpkg');
+  const files: string[] = [];
+  const rest: string[] = [];
+  let layer: string | undefined;
+  let nameColumn: string | undefined;
+  let crs: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--layer') layer = args[++i];
+    else if (a === '--name-column') nameColumn = args[++i];
+    else if (a === '--crs') crs = args[++i];
+    else if (a.startsWith('--')) rest.push(a, ...(a.includes('=') ? [] : [args[++i]!]));
+    else files.push(a);
+  }
+  if (!files.length) throw new ConfigError('invalid settings:\n  fences import: name the file, e.g. hexwatch fences import zones.gpkg');
+  if (crs !== undefined && !/^[A-Za-z]+:[A-Za-z0-9]+$/.test(crs)) throw new ConfigError('invalid settings:\n  --crs: an authority and code, e.g. EPSG:27700');
+  const { dataDir, config } = loadConfig({ argv: rest });
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const r = await fenceImportCommand({ dataDir, files, layer, nameColumn, crs, extensionsOnline: config.notebooks.extensionsOnline, write });
+  for (const f of r.saved) write(`imported ${f.id}: ${f.name}`);
+  for (const f of r.refused) write(`refused feature ${f.index + 1} (${f.name}): ${f.reason}`);
+  write(`hexwatch: ${r.saved.length} imported, ${r.refused.length} refused`);
+  if (!r.saved.length) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const [command, ...argv] = process.argv.slice(2);
   try {
     if (command === 'serve') await serve(argv);
     else if (command === 'simulate') await simulate(argv);
     else if (command === 'sql') await sql(argv);
+    else if (command === 'fences') await fences(argv);
     else if (command === '--version' || command === '-v') process.stdout.write('0.1.0\n');
     else {
       process.stdout.write(`${HELP}\n`);

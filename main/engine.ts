@@ -178,7 +178,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...historyHandlers<ClientState>(historyRoom.need, clock),
     ...quarantineHandlers<ClientState>(() => historyRoom.need().quarantine, clock),
     ...deliveryHandlers<ClientState>(delivery.need),
-    ...fenceHandlers<ClientState>(fences.need, dataDir),
+    ...fenceHandlers<ClientState>(fences.need, dataDir, notebooks.need),
     ...basemapHandlers<ClientState>(),
     ...notebookHandlers<ClientState>(notebooks.need),
     ...playbackHandlers<ClientState>(notebooks.need),

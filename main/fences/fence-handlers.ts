@@ -1,4 +1,4 @@
-import { RpcError } from '../../shared/rpc';
+import { RpcError, type GisPreview } from '../../shared/rpc';
 import type { JobsClient } from '../jobs';
 import type { Handlers } from '../rpc';
 import { archivedTrack, backtest } from './backtest';
@@ -15,7 +15,22 @@ type FenceMethods =
   | 'fences.export'
   | 'fences.backtest'
   | 'fences.backtestTrack'
-  | 'fences.status';
+  | 'fences.status'
+  | 'fences.upload'
+  | 'fences.readFile';
+
+/** Where GIS files are read for an import: the notebooks' sandboxed DuckDB (NotebookService). */
+export interface GisUploads {
+  receivePiece(upload: string, name: string, offset: number, bytes: Buffer): number;
+  readUpload(upload: string, options: { layer?: string; crs?: string }): Promise<GisPreview>;
+}
+
+/** A file that cannot be read as the analyst's refusal (the reader's own errors, DuckDB's on the notebook thread), at `path`. */
+function unreadable(err: unknown, path: string): never {
+  if (err instanceof Error && ['SourceError', 'NotebookQueryError', 'ZipError'].includes(err.name))
+    throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path, message: err.message }] });
+  throw err;
+}
 
 /** A refused fence as invalid params, each problem at its place under `fence.`. */
 function refused(err: unknown): never {
@@ -32,7 +47,11 @@ function refused(err: unknown): never {
 const notFound = (id: string) => new RpcError({ code: 'invalid_params', message: `no fence "${id}"`, issues: [{ path: 'id', message: 'not found' }] });
 
 /** The fence methods; `service` throws an `unavailable` RpcError when the registry could not open. */
-export function fenceHandlers<C extends JobsClient>(service: () => FenceService, dataDir: string): Pick<Handlers<C>, FenceMethods> {
+export function fenceHandlers<C extends JobsClient>(
+  service: () => FenceService,
+  dataDir: string,
+  gis: () => Promise<GisUploads>,
+): Pick<Handlers<C>, FenceMethods> {
   const registry = () => service().registry;
   return {
     'fences.list': () => registry().list(),
@@ -68,5 +87,19 @@ export function fenceHandlers<C extends JobsClient>(service: () => FenceService,
     },
     'fences.backtestTrack': ({ device_id, from, to, limit }) => archivedTrack(dataDir, device_id, { from, to }, limit),
     'fences.status': () => service().status(),
+    'fences.upload': async ({ upload, name, offset, data }) => {
+      try {
+        return { bytes: (await gis()).receivePiece(upload, name, offset, Buffer.from(data, 'base64')) };
+      } catch (err) {
+        return unreadable(err, 'name');
+      }
+    },
+    'fences.readFile': async ({ upload, layer, crs }) => {
+      try {
+        return await (await gis()).readUpload(upload, { layer, crs });
+      } catch (err) {
+        return unreadable(err, 'upload');
+      }
+    },
   };
 }

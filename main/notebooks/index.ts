@@ -11,3 +11,4 @@ export { sqlCommand, type SqlFormat } from './sql-command';
 export { openSandbox, type SandboxOptions } from './sandbox';
 export { SandboxRefusal } from './sql-guard';
 export { APPROVED_EXTENSIONS, DUCKDB_VERSION, type ExtensionState } from './extensions';
+export { fenceImportCommand, type FenceImportResult } from './fence-import-command';

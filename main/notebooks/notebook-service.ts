@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GisPreview } from '../../shared/rpc';
 import type { PlaybackFrameRequest } from '../playback';
+import { appendPiece, gisMainFile } from './gis-files';
 import type { ExtensionState } from './extensions';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
@@ -27,6 +29,11 @@ const PLAYBACK_SNAPSHOT_MS = 60_000;
 export interface OpenedView extends Omit<OpenedSource, 'sql'> {
   columns: { name: string; type: string }[];
 }
+
+/** A GIS import's preview holds at most this many features. */
+const MAX_PREVIEW_FEATURES = 20_000;
+/** An upload never read (its client went) is deleted once this old. */
+const STALE_UPLOAD_MS = 30 * 60_000;
 
 const ENGINE_VIEWS = ['positions', 'fence_events', 'quarantine', 'fences', 'market'];
 
@@ -126,6 +133,27 @@ export class NotebookService {
     const view: OpenedView = { ...rest, columns: m.columns };
     this.opened.splice(0, this.opened.length, ...this.opened.filter((o) => o.path !== path), view);
     return view;
+  }
+
+  /** A piece of a file for a GIS import, into `<dataDir>/notebooks/imports/<upload>` (inside the sandbox's reads); its size so far. */
+  receivePiece(upload: string, name: string, offset: number, bytes: Buffer): number {
+    const imports = join(this.dir, 'imports');
+    mkdirSync(imports, { recursive: true });
+    if (offset === 0)
+      for (const old of readdirSync(imports))
+        if (Date.now() - statSync(join(imports, old)).mtimeMs > STALE_UPLOAD_MS) rmSync(join(imports, old), { recursive: true, force: true });
+    return appendPiece(join(imports, upload), name, offset, bytes);
+  }
+
+  /** Reads an upload's GIS file on the notebook thread (gis-reader.ts), then deletes the upload. */
+  async readUpload(upload: string, options: { layer?: string; crs?: string }): Promise<GisPreview> {
+    const dir = join(this.dir, 'imports', upload);
+    try {
+      const path = gisMainFile(dir);
+      return (await this.thread.ask('gis', { t: 'gis', path, options: { ...options, maxFeatures: MAX_PREVIEW_FEATURES } })).preview;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** The files opened so far, oldest first. */

@@ -4,6 +4,7 @@
  * A heavy query here never holds the engine's event loop or the history's DuckDB.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readGisFile } from './gis-reader';
 import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
@@ -67,6 +68,15 @@ port.on('message', (m: ToNotebookWorker) => {
           return send({ t: 'cancelled', id: m.id, cancelled: frames.cancel(m.frameId) });
         case 'complete':
           return send({ t: 'completed', id: m.id, ...(await completeSql(admin, m.before)) });
+        case 'gis': {
+          // A connection of its own: the admin's runs the views' statements meanwhile.
+          const c = await instance.connect();
+          try {
+            return send({ t: 'gis', id: m.id, preview: await readGisFile(c, m.path, m.options) });
+          } finally {
+            c.closeSync();
+          }
+        }
         case 'range':
           return send({ t: 'range', id: m.id, range: await playbackRange(playback) });
         case 'export':

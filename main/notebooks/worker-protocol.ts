@@ -1,4 +1,6 @@
+import type { GisPreview } from '../../shared/rpc';
 import type { PlaybackFrameRequest } from '../playback';
+import type { GisReadOptions } from './gis-reader';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import type { Completion } from './sql-completion';
 import type { ExtensionState } from './extensions';
@@ -28,7 +30,8 @@ export type ToNotebookWorker =
   | { t: 'frame'; id: number; frameId: string; request: PlaybackFrameRequest }
   | { t: 'cancelFrame'; id: number; frameId: string }
   | { t: 'range'; id: number }
-  | { t: 'complete'; id: number; before: string };
+  | { t: 'complete'; id: number; before: string }
+  | { t: 'gis'; id: number; path: string; options: GisReadOptions };
 
 export interface WorkerFailure {
   message: string;
@@ -48,4 +51,5 @@ export type FromNotebookWorker =
   | { t: 'frame'; id: number; buffer: ArrayBuffer }
   | { t: 'range'; id: number; range: { from: number; to: number; positions: number } | null }
   | { t: 'completed'; id: number; from: number; options: Completion[] }
+  | { t: 'gis'; id: number; preview: GisPreview }
   | { t: 'failed'; id: number; error: WorkerFailure };

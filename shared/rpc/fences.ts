@@ -16,6 +16,37 @@ const BacktestResultSchema = z.object({
 });
 const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
 
+const UploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64');
+const PropertyValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A GIS file read for import: its layers, the chosen one's features in WGS84 (lon/lat), and what the file said of itself. */
+export const GisPreviewSchema = z.object({
+  /** The file read (inside a zip: its path there). */
+  file: z.string(),
+  /** Every layer of the file (a GeoPackage has several), with its feature count and CRS. */
+  layers: z.array(z.object({ name: z.string(), features: z.number(), crs: z.string().nullable() })),
+  layer: z.string(),
+  /** The CRS the coordinates were read in (the file's own, or the one given); null: the file does not say. */
+  crs: z.string().nullable(),
+  /** The property columns, in the file's order. */
+  columns: z.array(z.string()),
+  /** A column called name (or title), offered as the fences' names. */
+  nameColumn: z.string().nullable(),
+  features: z.array(
+    z.object({
+      properties: z.record(z.string(), PropertyValue),
+      /** GeoJSON in lon/lat; null when the feature has no geometry or its CRS is unknown. */
+      geometry: z.object({ type: z.string(), coordinates: z.unknown() }).nullable(),
+      /** The geometry's type as the file has it (POLYGON, LINESTRING…), null with none. */
+      type: z.string().nullable(),
+      empty: z.boolean(),
+    }),
+  ),
+  /** More features than a preview holds: the first ones only. */
+  truncated: z.boolean(),
+});
+export type GisPreview = z.infer<typeof GisPreviewSchema>;
+
 /** How far a running backtest is (its progress on `jobs.progress`): positions read so far. */
 export const BacktestFiguresSchema = z.object({ positions: z.number() });
 
@@ -49,6 +80,44 @@ export const fencesMethods = {
     params: z.object({ collection: FeatureCollectionSchema }).strict(),
     result: z.object({ saved: z.array(z.string()), errors: z.array(z.object({ index: z.number(), id: z.string().optional(), message: z.string() })) }),
     invalidates: ['fences.list', 'fences.status'],
+  },
+  /**
+   * A piece of a GIS file on its way to `fences.readFile` (the web bridge carries JSON messages of at most
+   * 1 MiB, so files travel as base64 pieces, in order: `offset` is the bytes already sent). Several files
+   * go under one `upload` (a Shapefile's .shp, .shx, .dbf, .prj, .cpg).
+   */
+  'fences.upload': {
+    params: z
+      .object({
+        upload: UploadId,
+        name: z.string().min(1).max(200),
+        offset: z.number().int().nonnegative(),
+        data: z
+          .string()
+          .max(700_000)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+      })
+      .strict(),
+    result: z.object({ bytes: z.number() }),
+  },
+  /**
+   * Reads the files of an upload (a GeoPackage, a Shapefile or its zip, KML/KMZ, FlatGeobuf, GeoJSON,
+   * GeoParquet) with DuckDB's spatial extension in the notebooks' sandbox, reprojected from the file's CRS
+   * (or `crs`, when the file does not say) to WGS84; the upload is deleted after. Nothing is imported:
+   * `fences.import` takes the features chosen from the preview.
+   */
+  'fences.readFile': {
+    params: z
+      .object({
+        upload: UploadId,
+        layer: z.string().min(1).max(256).optional(),
+        crs: z
+          .string()
+          .regex(/^[A-Za-z]+:[A-Za-z0-9]+$/, 'an authority and code, e.g. EPSG:27700')
+          .optional(),
+      })
+      .strict(),
+    result: GisPreviewSchema,
   },
   'fences.export': { params: z.object({}).strict(), result: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) },
   /** What a draft fence would have fired over a time range of the archive, without deploying it. */

@@ -30,6 +30,7 @@ export type { Place } from './basemap';
 export type { QuarantineEntry } from './quarantine';
 export type { QueueFigures, QueueItemInfo, QueueSample, TargetInfo } from './deliveries';
 export type { OpenedView, ResultColumn } from './notebooks';
+export type { GisPreview } from './fences';
 export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
 export type { DemoStatus } from './demo';

@@ -198,7 +198,7 @@ describe('fences on the map', () => {
       }),
     );
     const chooser = fp.page.waitForEvent('filechooser');
-    await fp.page.getByRole('button', { name: 'Import GeoJSON' }).click();
+    await fp.page.getByRole('button', { name: 'Import file…' }).click();
     await (await chooser).setFiles(file);
     const report = fp.page.getByRole('status', { name: 'Import result' });
     await expect.poll(() => report.textContent()).toContain('3 imported, 2 refused');

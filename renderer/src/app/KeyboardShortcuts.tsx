@@ -10,7 +10,7 @@ const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : 
 const POINTER: { keys: string; title: string }[] = [
   { keys: 'Click a cell', title: 'Pin it: its figures and its last minute (Esc unpins)' },
   { keys: 'Right-drag', title: 'Tilt and turn the map (3D columns)' },
-  { keys: 'Drop a GeoJSON file', title: 'Import fences (on the map)' },
+  { keys: 'Drop a GIS file', title: 'Import fences (on the map): GeoJSON at once, GeoPackage, Shapefile, KML/KMZ, FlatGeobuf, GeoParquet after a preview' },
 ];
 
 /** Every command that has a key, grouped by feature and found by typing; Esc closes. */

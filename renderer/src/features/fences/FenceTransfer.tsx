@@ -1,8 +1,10 @@
 import { useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
-import { clearImportReport, exportFences, pickFenceFile, useImportReport } from './fence-import';
+import { clearImportReport, exportFences, useImportReport } from './fence-import';
+import { pickFenceFiles } from './gis-import';
+import { GisImportPreview } from './GisImportPreview';
 
-/** Import GeoJSON (a file picked here or dropped on the map) and export all fences, or the selected one. */
+/** Import fences (a file picked here or dropped on the map: GeoJSON at once, GIS files after a preview) and export all fences, or the selected one. */
 export function FenceTransfer() {
   const { client } = useEngine();
   const report = useImportReport();
@@ -11,12 +13,16 @@ export function FenceTransfer() {
   return (
     <>
       <div className="toolbar" role="toolbar" aria-label="Import and export">
-        <button title="Import GeoJSON (or drop a file on the map)" onClick={() => pickFenceFile(client)}>
-          Import GeoJSON
+        <button
+          title="GeoJSON, GeoPackage, Shapefile (its files or a .zip), KML/KMZ, FlatGeobuf or GeoParquet — or drop them on the map (Shift+I)"
+          onClick={() => pickFenceFiles(client)}
+        >
+          Import file…
         </button>
         <button onClick={() => void exportFences(client)}>Export GeoJSON</button>
         {selected && <button onClick={() => void exportFences(client, [selected])}>Export selected</button>}
       </div>
+      <GisImportPreview />
       {report && (
         <div className="import-report" role="status" aria-label="Import result">
           <p>

@@ -8,7 +8,8 @@ import { flash } from './event-flashes';
 import { DrawHint } from './DrawHint';
 import { FenceDrawing } from './FenceDrawing';
 import { fencePolygons } from './fence-geometry';
-import { importFenceFile } from './fence-import';
+import { openFenceFiles } from './gis-import';
+import { GisPreviewLayer } from './GisPreviewLayer';
 import { FencesLayer } from './FencesLayer';
 
 /** A fence event from the engine: into the feed (and the rates), and flashed on the map. */
@@ -28,18 +29,18 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
     if (testHooksOn()) void import('./fences-bench-hooks').then(({ fencesBenchHooks }) => exposeForTests(fencesBenchHooks(map, composer, onFenceEvent)));
   }, [map, composer]);
 
-  // A GeoJSON file dropped on the map is imported as fences.
+  // Files dropped on the map: GeoJSON imported as fences, GIS files read for a preview.
   useEffect(() => {
     const el = map.getContainer();
     const over = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
     };
     const drop = (e: DragEvent) => {
-      const file = e.dataTransfer?.files[0];
-      if (!file) return;
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (!files.length) return;
       e.preventDefault();
       setUi({ panel: 'fences' });
-      void importFenceFile(client, file);
+      openFenceFiles(client, files);
     };
     el.addEventListener('dragover', over);
     el.addEventListener('drop', drop);
@@ -53,6 +54,7 @@ export function FencesMap({ theme }: { theme: 'dark' | 'light' }) {
   return (
     <>
       <FencesLayer fences={fences ?? []} theme={theme} />
+      <GisPreviewLayer theme={theme} />
       <FenceDrawing snapTo={() => vertices} />
       <DrawHint />
     </>

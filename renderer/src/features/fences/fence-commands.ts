@@ -2,7 +2,8 @@ import type { Command } from '../../app/commands';
 import { createStore } from '../../app/store';
 import { getUi, setUi } from '../../app/ui-store';
 import { EMPTY_DRAFT, getDraft, setDraft } from './fence-draft';
-import { exportFences, pickFenceFile } from './fence-import';
+import { exportFences } from './fence-import';
+import { cancelGisImport, getGisImport, importGisFences, pickFenceFiles } from './gis-import';
 
 const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
 
@@ -20,12 +21,29 @@ export function fencesCommands(): Command[] {
   return [
     {
       id: 'fences.import',
-      title: 'Import GeoJSON: fences from a file',
+      title: 'Import fences from file… (GeoJSON, GeoPackage, Shapefile, KML/KMZ, FlatGeobuf, GeoParquet)',
       group: 'Fences',
+      shortcut: 'Shift+I',
       run: ({ client }) => {
         setUi({ panel: 'fences' });
-        pickFenceFile(client);
+        pickFenceFiles(client);
       },
+    },
+    {
+      id: 'fences.importPreviewed',
+      title: 'Import the previewed fences',
+      group: 'Fences',
+      when: 'a file is previewed for import',
+      enabled: () => (getGisImport()?.fences.length ?? 0) > 0,
+      run: ({ client }) => void importGisFences(client),
+    },
+    {
+      id: 'fences.cancelImport',
+      title: 'Cancel the import preview',
+      group: 'Fences',
+      when: 'a file is previewed for import',
+      enabled: () => getGisImport() !== null,
+      run: cancelGisImport,
     },
     { id: 'fences.export', title: 'Export GeoJSON: every fence', group: 'Fences', run: ({ client }) => void exportFences(client) },
     {

@@ -14,6 +14,8 @@ export interface ImportReport {
 
 const store = createStore<ImportReport | null>(null);
 const publish = store.set;
+/** Shows what an import did (the GIS import's too). */
+export const publishImportReport = (report: ImportReport) => publish(report);
 export const useImportReport = store.use;
 
 export const clearImportReport = () => publish(null);
@@ -35,18 +37,6 @@ export async function importFenceFile(client: RpcClient, file: File): Promise<vo
   } catch (err) {
     publish({ file: file.name, saved: [], errors: [], failed: (err as Error).message });
   }
-}
-
-/** Asks for a GeoJSON file (the system's file picker) and imports it. */
-export function pickFenceFile(client: RpcClient): void {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.geojson,.json,application/geo+json,application/json';
-  input.onchange = () => {
-    const file = input.files?.[0];
-    if (file) void importFenceFile(client, file);
-  };
-  input.click();
 }
 
 /** Saves fences as a GeoJSON file (all of them, or those whose ids are given). */
