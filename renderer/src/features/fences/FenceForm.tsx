@@ -89,6 +89,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
           ? `${SHAPE_NAMES[draft.geometry.type]}${circle ? '' : draft.geometry.type === 'Polygon' ? ` · ${draft.geometry.coordinates[0]!.length - 1} corners` : ''}`
           : 'Draw it on the map: click the corners, then Enter or click the first corner.'}
       </p>
+      {draft.origin && <p className="muted fence-origin">Made from {draft.origin}</p>}
       {polygon && (
         <div className="actions">
           <button
