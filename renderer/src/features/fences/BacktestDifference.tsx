@@ -23,18 +23,18 @@ export function BacktestDifference({ difference, draftEvents }: { difference: Di
       <p>
         Against the saved fence ({before.events.toLocaleString()} events): <strong>{signed(draftEvents - before.events)}</strong>
       </p>
+      <ul className="by-type" aria-label="Gained and lost">
+        {(['gained', 'lost'] as const).map((change) => (
+          <li key={change} aria-label={`${change}: ${difference[change].events}`}>
+            <span className="dot" style={{ background: rgb(DIFFERENCE_COLOURS[change]) }} /> {change}{' '}
+            <strong>{difference[change].events.toLocaleString()}</strong>
+          </li>
+        ))}
+      </ul>
       {gained.events + lost.events === 0 ? (
         <p className="muted">The edit would have fired exactly the same events.</p>
       ) : (
         <>
-          <ul className="by-type" aria-label="Gained and lost">
-            {(['gained', 'lost'] as const).map((change) => (
-              <li key={change} aria-label={`${change}: ${difference[change].events}`}>
-                <span className="dot" style={{ background: rgb(DIFFERENCE_COLOURS[change]) }} /> {change}{' '}
-                <strong>{difference[change].events.toLocaleString()}</strong>
-              </li>
-            ))}
-          </ul>
           <table className="backtest-events" aria-label="Difference by type">
             <thead>
               <tr>

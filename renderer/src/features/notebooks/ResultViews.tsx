@@ -53,6 +53,8 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
         }
       : undefined;
   const refusal = fenceRefusal.use();
+  const chosen = chosenRow.use();
+  const chosenHere = source?.kind === 'shape' && chosen?.cellId === cell.id ? chosen.row : undefined;
   return (
     <div className="nb-result">
       <div className="nb-actions" role="toolbar" aria-label={`Views of ${label}`}>
@@ -94,6 +96,14 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
               <option key={i}>{summary.columns[i]!.name}</option>
             ))}
           </select>
+        )}
+        {chosenHere !== undefined && (
+          <button
+            title="The row last clicked, in the grid or as a shape on the map"
+            onClick={() => void fenceFromResult(client, { cellId: cell.id, label, columns: summary.columns, rows: summary.rows }, { row: chosenHere })}
+          >
+            Make fence from chosen row ({chosenHere + 1})
+          </button>
         )}
         <span className="nb-menu">
           <button aria-expanded={exporting} aria-haspopup="menu" onClick={() => setExporting(!exporting)}>
