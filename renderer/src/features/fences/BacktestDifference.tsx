@@ -55,7 +55,9 @@ export function BacktestDifference({ difference, draftEvents }: { difference: Di
           </table>
           <table className="backtest-events">
             <caption className="muted">
-              {rows.length < gained.events + lost.events ? `The first ${rows.length.toLocaleString()} gained and lost events` : 'Gained and lost events'}
+              {rows.length < gained.events + lost.events
+                ? `The first ${Math.min(50, gained.first.length)} of ${gained.events.toLocaleString()} gained and ${Math.min(50, lost.first.length)} of ${lost.events.toLocaleString()} lost events`
+                : 'Gained and lost events'}
             </caption>
             <thead>
               <tr>
