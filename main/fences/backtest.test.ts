@@ -3,6 +3,7 @@ import { HistoryStore, type PositionRow } from '../history';
 import { tempDir } from '../../tests/helpers/history-fixtures';
 import { fenceScenario } from '../../tests/helpers/fence-scenario';
 import { archivedTrack, backtest } from './backtest';
+import { diffEvents } from './backtest-diff';
 import { FenceEngine } from './fence-engine';
 
 let dir: string;
@@ -49,4 +50,17 @@ it('what a draft fence would have fired over the archive equals the engine over 
   expect(await archivedTrack(dir, device, { from, to }, 10_000)).toEqual({ points: mine, truncated: false });
   expect(await archivedTrack(dir, device, { from, to }, 3)).toEqual({ points: mine.slice(0, 3), truncated: true });
   expect(await archivedTrack(dir, "nobody' OR 1=1 --", { from, to }, 10)).toEqual({ points: [], truncated: false });
+
+  // An edit of it (the shape of the next busiest fence, and exit no longer detected) beside the saved fence: the difference of the two runs.
+  const next = [...fences].sort((a, b) => enters(b) - enters(a))[1]!;
+  const edit = { ...draft, detect: draft.detect.filter((d) => d !== 'exit').concat('enter'), geometry: next.geometry };
+  const compared = await backtest(dir, edit, { from, to }, { limit: 10_000, compareWith: draft });
+  const diff = diffEvents(new FenceEngine([draft]).update(inRange), new FenceEngine([edit]).update(inRange));
+  expect(compared.difference!.before.events).toBe(expected.length);
+  expect(compared.difference!.gained.first).toEqual(diff.gained);
+  expect(compared.difference!.lost.first).toEqual(diff.lost);
+  expect(compared.difference!.gained.events).toBeGreaterThan(0);
+  expect(compared.difference!.lost.byType.exit).toBe(byType.exit);
+  expect(compared.events - compared.difference!.before.events).toBe(compared.difference!.gained.events - compared.difference!.lost.events);
+  expect(result.difference).toBeUndefined();
 });

@@ -1,6 +1,7 @@
 import type { Fence } from '../../shared/fence';
 import type { FenceEvent } from '../../shared/fence-event';
 import { readArchivedPositions } from '../archive';
+import { diffEvents, emptyTally, tally, type EventTally } from './backtest-diff';
 import { FenceEngine } from './fence-engine';
 
 export interface BacktestResult {
@@ -13,6 +14,8 @@ export interface BacktestResult {
   first: FenceEvent[];
   /** Events over time: `counts` in equal buckets from `from` to `to` (the range asked, else the events' own span). */
   timeline: { from: number; to: number; counts: number[] };
+  /** Run with `compareWith` (the saved fence an edit started from): what it fired, and what the edit gains and loses against it. */
+  difference?: { before: { events: number; byType: Record<string, number> }; gained: EventTally; lost: EventTally };
 }
 
 const TIMELINE_BUCKETS = 48;
@@ -37,20 +40,32 @@ export async function backtest(
   dataDir: string,
   fence: Fence,
   range: { from?: number; to?: number },
-  options: { limit?: number; topDevices?: number; signal?: AbortSignal; onProgress?: (positions: number) => void } = {},
+  options: { limit?: number; topDevices?: number; signal?: AbortSignal; onProgress?: (positions: number) => void; compareWith?: Fence } = {},
 ): Promise<BacktestResult> {
   const result: BacktestResult = { positions: 0, events: 0, byType: {}, byDevice: [], first: [], timeline: { from: 0, to: 0, counts: [] } };
   const times: number[] = [];
   const limit = options.limit ?? 100;
   const engine = new FenceEngine([{ ...fence, enabled: true }]);
   const perDevice = new Map<string, number>();
+  // The saved version beside the draft over the same positions, in one read of the archive.
+  const saved = options.compareWith ? new FenceEngine([{ ...options.compareWith, enabled: true }]) : undefined;
+  const difference = saved ? { before: emptyTally(), gained: emptyTally(), lost: emptyTally() } : undefined;
   try {
     await readArchivedPositions(
       dataDir,
       range,
       ({ ids, ts, lat, lon }) => {
         const fixes = ids.map((id, i) => ({ id, ts: ts[i], lat: lat[i], lon: lon[i] }));
-        for (const e of engine.update(fixes)) {
+        const events = engine.update(fixes);
+        if (saved && difference) {
+          // Both engines see each fix in the same batch, so an event both fire comes out of the same batch: diffed batch by batch.
+          const before = saved.update(fixes);
+          tally(difference.before, before, 0);
+          const { gained, lost } = diffEvents(before, events);
+          tally(difference.gained, gained, limit);
+          tally(difference.lost, lost, limit);
+        }
+        for (const e of events) {
           result.events++;
           result.byType[e.event_type] = (result.byType[e.event_type] ?? 0) + 1;
           perDevice.set(e.device_id, (perDevice.get(e.device_id) ?? 0) + 1);
@@ -67,6 +82,8 @@ export async function backtest(
     throw err;
   }
   result.timeline = timelineOf(times, range.from, range.to);
+  if (difference)
+    result.difference = { before: { events: difference.before.events, byType: difference.before.byType }, gained: difference.gained, lost: difference.lost };
   result.byDevice = [...perDevice]
     .map(([device_id, events]) => ({ device_id, events }))
     .sort((a, b) => b.events - a.events || (a.device_id < b.device_id ? -1 : 1))

@@ -74,15 +74,17 @@ export function fenceHandlers<C extends JobsClient>(
     'fences.remove': ({ id }) => ({ removed: registry().remove(id) }),
     'fences.import': ({ collection }) => registry().importCollection(collection),
     'fences.export': () => registry().exportCollection(),
-    'fences.backtest': ({ fence, from, to, limit, jobId }, client) => {
+    'fences.backtest': ({ fence, from, to, limit, compareWith, jobId }, client) => {
       let draft;
+      let saved;
       try {
         draft = { ...parseFence(fence), version: 0 };
+        saved = compareWith ? { ...parseFence(compareWith), version: 0 } : undefined;
       } catch (err) {
         return refused(err);
       }
       return client.jobs.run({ method: 'fences.backtest', id: jobId, what: 'backtest' }, (job) =>
-        backtest(dataDir, draft, { from, to }, { limit, signal: job.signal, onProgress: (positions) => job.progress({ positions }) }),
+        backtest(dataDir, draft, { from, to }, { limit, compareWith: saved, signal: job.signal, onProgress: (positions) => job.progress({ positions }) }),
       );
     },
     'fences.backtestTrack': ({ device_id, from, to, limit }) => archivedTrack(dataDir, device_id, { from, to }, limit),

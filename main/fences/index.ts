@@ -7,6 +7,7 @@ export { eventOfMessage, fenceQuery, setCommand, tile38Detect } from './tile38-c
 export { FenceRegistry, FenceValidationError, parseFence } from './fence-registry';
 export { FenceService, type FenceServiceOptions, type FenceStatus, type IngestMark, type RoutedFenceEvent } from './fence-service';
 export { backtest, type BacktestResult } from './backtest';
+export { diffEvents, eventKey } from './backtest-diff';
 export { fenceHandlers } from './fence-handlers';
 export { tile38Settings } from './tile38-settings';
 export { EVENTS_STREAM, Tile38EventIntake } from './tile38-event-intake';

@@ -6,6 +6,7 @@ import { Epoch, JobIdSchema } from './contract';
 
 const FenceIdParam = z.string().min(1).max(128);
 const DeployStateSchema = z.object({ state: z.enum(['deployed', 'pending', 'error']), message: z.string().optional(), version: z.number() });
+const EventTallySchema = z.object({ events: z.number(), byType: z.record(z.string(), z.number()), first: z.array(FenceEventSchema) });
 const BacktestResultSchema = z.object({
   positions: z.number(),
   events: z.number(),
@@ -13,6 +14,14 @@ const BacktestResultSchema = z.object({
   byDevice: z.array(z.object({ device_id: z.string(), events: z.number() })),
   first: z.array(FenceEventSchema),
   timeline: z.object({ from: z.number(), to: z.number(), counts: z.array(z.number()) }),
+  /** With `compareWith`: what the saved fence fired over the same positions, and the events the draft gains and loses against it. */
+  difference: z
+    .object({
+      before: z.object({ events: z.number(), byType: z.record(z.string(), z.number()) }),
+      gained: EventTallySchema,
+      lost: EventTallySchema,
+    })
+    .optional(),
 });
 const FeatureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).max(100_000) });
 
@@ -128,6 +137,8 @@ export const fencesMethods = {
         from: Epoch.optional(),
         to: Epoch.optional(),
         limit: z.number().int().min(1).max(10_000).default(100),
+        /** The saved fence an edit started from: run beside the draft over the same positions, their difference in the result. */
+        compareWith: FenceInputSchema.optional(),
         /** Runs it as a job: its progress comes on `jobs.progress`, and `jobs.cancel` stops it. */
         jobId: JobIdSchema.optional(),
       })

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { Fence, FenceInput } from '../../../../shared/fence';
 import type { ResultOf } from '../../../../shared/rpc';
 import { useEngine, useJob, useRpc } from '../../engine';
 import { formatTime } from '../../ui';
+import { BacktestDifference } from './BacktestDifference';
 import { EVENT_COLOURS } from './event-colours';
 import { checkDraft, type Draft } from './fence-draft';
 import { BACKTEST_JOB, backtestParams, toggleBacktestTrack, useBacktestExtras, type BacktestExtras } from './backtest-run';
@@ -24,6 +26,10 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
   const positions = run.progress?.positions ?? 0;
   const { fence, problems } = checkDraft({ ...draft, name: draft.name || 'draft' });
   const ready = Object.keys(problems).length === 0;
+  // An edit of a saved fence runs beside the saved version: what it gains and loses over the same positions.
+  const { data: fences } = useRpc('fences.list', {}, { refreshOn: ['fences.changed'] });
+  const saved = draft.id !== undefined ? fences?.find((f) => f.id === draft.id) : undefined;
+  const compareWith = saved ? savedInput(saved) : undefined;
   return (
     <section className="backtest" aria-label="Backtest">
       <div className="field">
@@ -46,7 +52,7 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
             onClick={() => {
               const span = PRESETS[preset][1];
               const to = Date.now();
-              void run.start(backtestParams(fence, span ? { from: to - span, to } : {}));
+              void run.start(backtestParams(fence, span ? { from: to - span, to } : {}, compareWith));
             }}
           >
             Backtest
@@ -67,7 +73,7 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
             range={extras.range}
             onWholeArchive={() => {
               setPreset('all');
-              void run.start(backtestParams(fence, {}));
+              void run.start(backtestParams(fence, {}, compareWith));
             }}
           />
         ) : (
@@ -78,6 +84,11 @@ export function BacktestPanel({ draft }: { draft: Draft }) {
 }
 
 const day = (t: number) => formatTime(t, { seconds: false });
+
+/** A saved fence as a backtest takes it (without what the registry adds). */
+function savedInput({ version: _v, updated_at: _u, ...input }: Fence): FenceInput {
+  return input;
+}
 
 /** A run over a range without positions: says so, and where the archive has them (the whole archive at a click). */
 function NoPositions({ range, onWholeArchive }: { range?: { from?: number; to?: number }; onWholeArchive(): void }) {
@@ -115,6 +126,7 @@ function BacktestResultView({ result, track }: { result: ResultOf<'fences.backte
       <p>
         <strong>{result.events.toLocaleString()}</strong> events from {result.positions.toLocaleString()} positions
       </p>
+      {result.difference && <BacktestDifference difference={result.difference} draftEvents={result.events} />}
       <ul className="by-type" aria-label="Events by type">
         {Object.entries(result.byType).map(([type, n]) => (
           <li key={type} aria-label={`${type}: ${n}`}>

@@ -18,7 +18,7 @@ import { EMPTY_DRAFT, getDraft, setDraft, useDraft } from './fence-draft';
 import type { FenceGeometry } from '../../../../shared/fence';
 import { setDrawHint } from './DrawHint';
 import { drawingHistory } from './fence-commands';
-import { drawnFeatureOf, fenceGeometryOf, formatDistance, simplifyRing, type DrawnFeature } from './fence-geometry';
+import { drawnFeatureOf, fenceBounds, fenceGeometryOf, formatDistance, simplifyRing, type DrawnFeature } from './fence-geometry';
 
 const ACCENT = '#ff7a2f';
 
@@ -174,6 +174,11 @@ export function FenceDrawing({ snapTo }: { snapTo: () => [number, number][] }) {
       setUi({ drawing: 'select' });
       d.setMode('select');
       if (ids[0] !== undefined) d.selectFeature(ids[0]);
+      // A fence made from a result may be anywhere: the map goes to it (after the panel's change of width is laid out).
+      if (draft.origin) {
+        const bounds = fenceBounds(draft.geometry);
+        requestAnimationFrame(() => map.fitBounds(bounds, { padding: 80, maxZoom: 16, duration: 0 }));
+      }
     }
   }, [draft]);
 

@@ -99,6 +99,7 @@ export function FenceForm({ draft }: { draft: Draft }) {
           ? `${SHAPE_NAMES[draft.geometry.type]}${circle ? '' : draft.geometry.type === 'Polygon' ? ` · ${draft.geometry.coordinates[0]!.length - 1} corners` : ''}`
           : HOW_TO_DRAW[tool ?? 'polygon']}
       </p>
+      {draft.origin && <p className="muted fence-origin">Made from {draft.origin}</p>}
       {polygon && (
         <div className="actions">
           <button

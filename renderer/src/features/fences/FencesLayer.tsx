@@ -45,11 +45,13 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
   useEffect(() => {
     const events = draft ? (backtest?.first ?? []) : [];
     const track = draft ? backtestTrack?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
-    if (events.length === 0 && (track?.length ?? 0) < 2) return composer.remove(BACKTEST_LAYERS);
-    composer.set(BACKTEST_LAYERS, 'fences', backtestLayers(events, track), {
-      name: 'Backtest',
+    const difference = draft ? backtest?.difference : undefined;
+    const changes = difference ? { gained: difference.gained.first, lost: difference.lost.first } : undefined;
+    if (events.length === 0 && (track?.length ?? 0) < 2 && !changes?.gained.length && !changes?.lost.length) return composer.remove(BACKTEST_LAYERS);
+    composer.set(BACKTEST_LAYERS, 'fences', backtestLayers(events, track, BACKTEST_LAYERS, changes), {
+      name: difference ? 'Backtest difference' : 'Backtest',
       kind: 'backtest',
-      legend: backtestLegend(events, (track?.length ?? 0) > 1),
+      legend: backtestLegend(events, (track?.length ?? 0) > 1, difference && { gained: difference.gained.events, lost: difference.lost.events }),
     });
   }, [composer, draft, backtest, backtestTrack]);
 

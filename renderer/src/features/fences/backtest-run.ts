@@ -29,9 +29,9 @@ export function clearBacktest(): void {
 }
 
 /** A new run over `range`: its params, and a fresh start for what goes with it. */
-export function backtestParams(fence: FenceInput, range: { from?: number; to?: number }) {
+export function backtestParams(fence: FenceInput, range: { from?: number; to?: number }, compareWith?: FenceInput) {
   store.set({ range });
-  return { fence, ...range, limit: 1000 };
+  return { fence, ...range, limit: 1000, ...(compareWith ? { compareWith } : {}) };
 }
 
 /** Shows (or, picked again, hides) a device's track over the backtest's range. */

@@ -19,6 +19,8 @@ export interface Draft {
   ghost?: FenceGeometry;
   /** Bumped when the form changes the geometry (a typed radius): the drawing reloads it. */
   reload?: number;
+  /** Made from a query result: where from, and what was chosen on the way (the form says it; the map goes to it once). */
+  origin?: string;
 }
 
 export const EMPTY_DRAFT: Draft = { name: '', detect: ['enter', 'exit'], targets: [], enabled: true };

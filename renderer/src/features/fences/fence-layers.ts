@@ -129,8 +129,40 @@ export function fenceLegend(theme: 'dark' | 'light', drafting: boolean): LegendS
 /** The track through the draft of a device a backtest names. */
 const TRACK_COLOUR: [number, number, number, number] = [120, 220, 255, 230];
 
-/** What a backtest of the draft would have fired, where, and a device's track over its range ([lon, lat] in time order). */
-export function backtestLayers(events: readonly FenceEvent[], track: readonly [number, number][] | undefined, id = BACKTEST_LAYERS): Layer[] {
+/** An edit's difference from the saved fence: apart from every event type's colour and the track's, and from each other in both themes. */
+export const DIFFERENCE_COLOURS = { gained: [0, 214, 200, 255], lost: [236, 64, 200, 255] } as const;
+
+/** Events gained and lost by an edit: the events its backtest lists give way to these two sets. */
+export interface DifferenceEvents {
+  gained: readonly FenceEvent[];
+  lost: readonly FenceEvent[];
+}
+
+/**
+ * What a backtest of the draft would have fired, where, and a device's track over its range ([lon, lat] in
+ * time order); for an edit of a saved fence, the events it gains and loses instead of all it fires.
+ */
+export function backtestLayers(
+  events: readonly FenceEvent[],
+  track: readonly [number, number][] | undefined,
+  id = BACKTEST_LAYERS,
+  difference?: DifferenceEvents,
+): Layer[] {
+  const changed = (change: keyof DifferenceEvents) =>
+    difference !== undefined &&
+    difference[change].length > 0 &&
+    new ScatterplotLayer<FenceEvent>({
+      id: `${id}-${change}`,
+      data: difference[change] as FenceEvent[],
+      getPosition: (e) => [e.position.lon, e.position.lat],
+      getFillColor: DIFFERENCE_COLOURS[change] as unknown as [number, number, number, number],
+      getLineColor: [0, 0, 0, 220],
+      stroked: true,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 1.5,
+      getRadius: 5,
+      radiusUnits: 'pixels',
+    });
   const layers: (Layer | false)[] = [
     (track?.length ?? 0) > 1 &&
       new PathLayer<[number, number][]>({
@@ -141,7 +173,10 @@ export function backtestLayers(events: readonly FenceEvent[], track: readonly [n
         getWidth: 3,
         widthUnits: 'pixels',
       }),
-    events.length > 0 &&
+    changed('lost'),
+    changed('gained'),
+    !difference &&
+      events.length > 0 &&
       new ScatterplotLayer<FenceEvent>({
         id: `${id}-points`,
         data: events,
@@ -165,7 +200,17 @@ function eventSwatches(types?: ReadonlySet<string>): LegendSpec['swatches'] {
     .map(([type, rgb]) => ({ label: type, colour: [...rgb, 255] as const, mark: 'dot' as const }));
 }
 
-export function backtestLegend(events: readonly FenceEvent[], track: boolean): LegendSpec {
+export function backtestLegend(events: readonly FenceEvent[], track: boolean, difference?: { gained: number; lost: number }): LegendSpec {
+  const line = track ? [{ label: 'device track', colour: TRACK_COLOUR, mark: 'line' as const }] : [];
+  if (difference)
+    return {
+      subtitle: `the edit against the saved fence: ${difference.gained.toLocaleString()} gained, ${difference.lost.toLocaleString()} lost`,
+      swatches: [
+        { label: 'gained (only the edit fires)', colour: DIFFERENCE_COLOURS.gained, mark: 'dot' as const },
+        { label: 'lost (only the saved fence fires)', colour: DIFFERENCE_COLOURS.lost, mark: 'dot' as const },
+        ...line,
+      ],
+    };
   return {
     subtitle: `${events.length.toLocaleString()} event${events.length === 1 ? '' : 's'} the draft would have fired`,
     swatches: [

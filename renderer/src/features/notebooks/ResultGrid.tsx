@@ -14,6 +14,19 @@ const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, i
 const MIN_PX = 48;
 const MAX_PX = 960;
 const clampWidth = (px: number) => Math.round(Math.min(MAX_PX, Math.max(MIN_PX, px)));
+const ACTION_PX = 76;
+
+/** A button at the start of every row, named for the row; its state read from the row's values (unavailable with the reason on hover). */
+export interface RowAction {
+  text: string;
+  name(row: number): string;
+  of(value: (column: number) => unknown, row: number): { run?: () => void; why: string };
+}
+/** A button beside the filter, for the rows it keeps (`rows` undefined: every row). */
+export interface RowsAction {
+  name(count: number, filtered: boolean): string;
+  run(rows: readonly number[] | undefined): void;
+}
 
 /**
  * A result as a grid: the rows on screen are in the page (and in the accessibility tree as rows and
@@ -22,7 +35,24 @@ const clampWidth = (px: number) => Math.round(Math.min(MAX_PX, Math.max(MIN_PX, 
  * rows, fetched once), and a cell clicked is copied with Ctrl/⌘+C. A column's edge drags (or takes
  * ←/→) to resize it; double-clicked, it fits the rows on screen.
  */
-export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; columns: ResultColumn[]; rows: number; nulls?: number[] }) {
+export function ResultGrid({
+  cellId,
+  columns,
+  rows,
+  nulls,
+  rowAction,
+  rowsAction,
+  onChoose,
+}: {
+  cellId: string;
+  columns: ResultColumn[];
+  rows: number;
+  nulls?: number[];
+  rowAction?: RowAction;
+  rowsAction?: RowsAction;
+  /** A row clicked, by its index in the result (not on screen: sorted or filtered rows keep theirs). */
+  onChoose?(row: number): void;
+}) {
   const { client } = useEngine();
   const [scroll, setScroll] = useState(0);
   const [, setVersion] = useState(0);
@@ -45,8 +75,8 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
   const count = ordering ? (order?.length ?? 0) : rows;
   const first = Math.floor(scroll / ROW_PX);
   const widths = columns.map((c, i) => resized[i] ?? WIDTH_PX[c.kind]);
-  const template = widths.map((w) => `${w}px`).join(' ');
-  const width = widths.reduce((a, w) => a + w, 0);
+  const template = [...(rowAction ? [`${ACTION_PX}px`] : []), ...widths.map((w) => `${w}px`)].join(' ');
+  const width = widths.reduce((a, w) => a + w, rowAction ? ACTION_PX : 0);
   const resize = (column: number, px: number) => setResized((r) => ({ ...r, [column]: clampWidth(px) }));
   const shown: number[] = [];
   for (let r = first; r < Math.min(count, first + VISIBLE + 2); r++) shown.push(r);
@@ -69,9 +99,15 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
         onChange={(e) => setFilter(e.target.value)}
       />
       {ordering && <span className="muted grid-count">{order ? `${count.toLocaleString()} of ${rows.toLocaleString()} rows` : 'Sorting…'}</span>}
-      <div role="grid" aria-label="Result" aria-rowcount={count + 1} aria-colcount={columns.length}>
+      {rowsAction && (!ordering || order) && (
+        <button className="grid-rows-action" onClick={() => rowsAction.run(filter.trim() && order ? [...order] : undefined)}>
+          {rowsAction.name(count, filter.trim() !== '')}
+        </button>
+      )}
+      <div role="grid" aria-label="Result" aria-rowcount={count + 1} aria-colcount={columns.length + (rowAction ? 1 : 0)}>
         <div className="grid-scroll" style={{ maxHeight: ROW_PX * (VISIBLE + 1) + 2 }} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
           <div role="row" aria-rowindex={1} className="grid-row grid-head" style={{ gridTemplateColumns: template, width }}>
+            {rowAction && <span role="columnheader" aria-label="Row actions" />}
             {columns.map((c, i) => (
               <span role="columnheader" key={i} title={c.type} aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button className="grid-sort" onClick={() => cycle(i)}>
@@ -128,6 +164,7 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
           <div style={{ height: count * ROW_PX, width, position: 'relative' }}>
             {shown.map((r) => (
               <div role="row" aria-rowindex={r + 2} key={r} className="grid-row" style={{ top: r * ROW_PX, gridTemplateColumns: template, width }}>
+                {rowAction && <RowButton action={rowAction} row={r} value={(i) => valueAt(r, i)} />}
                 {columns.map((c, i) => {
                   const cell = valueAt(r, i);
                   const text = cell ? cellText(c.kind, cell.v) : '…';
@@ -141,7 +178,11 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
                       className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}
                       // An instant stays ISO in the grid; its hover says it in local time, as the other screens write it.
                       title={c.kind === 'time' && cell?.v != null ? formatTime(Number(cell.v)) : undefined}
-                      onClick={() => setSelected({ row: r, column: i })}
+                      onClick={() => {
+                        setSelected({ row: r, column: i });
+                        const row = ordering ? order?.[r] : r;
+                        if (row !== undefined) onChoose?.(row);
+                      }}
                       onKeyDown={(e) => {
                         if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') void navigator.clipboard.writeText(text);
                       }}
@@ -156,5 +197,18 @@ export function ResultGrid({ cellId, columns, rows, nulls }: { cellId: string; c
         </div>
       </div>
     </div>
+  );
+}
+
+/** A row's action: unavailable (with why) until its row is here, or when its values do not allow it. */
+function RowButton({ action, row, value }: { action: RowAction; row: number; value: (column: number) => { v: unknown } | undefined }) {
+  const loaded = value(0) !== undefined;
+  const state = loaded ? action.of((i) => value(i)?.v, row) : { why: 'loading the row…' };
+  return (
+    <span role="gridcell" className="grid-action">
+      <button aria-label={action.name(row)} aria-disabled={!state.run} title={state.why} onClick={() => state.run?.()}>
+        {action.text}
+      </button>
+    </span>
   );
 }

@@ -5,6 +5,7 @@ import type { ResultColumn } from '../../../../shared/rpc';
 import { getUi, useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
 import { useMapBeside, type LegendSpec } from '../../map';
+import { chosenRow } from './result-fence';
 import { fetchRows } from './result-pages';
 import { buildResultLayers, SINGLE_T, type Drawn } from './result-layers';
 import type { MapSpec } from './result-map';
@@ -96,6 +97,17 @@ export function ResultMap(props: {
     });
     setDrawn(d);
   }, [handle, table, props.spec, props.value, props.density, props.label, palette, theme, source]);
+
+  // A shape clicked on the map chooses its row, as a click in the grid does.
+  useEffect(() => {
+    if (!handle || props.spec.kind !== 'geojson') return;
+    return handle.composer.handle(source, {
+      onClick: (info) => {
+        const i = (info.object as { properties?: { i?: unknown } } | undefined)?.properties?.i;
+        if (typeof i === 'number') chosenRow.set({ cellId: props.cellId, row: i });
+      },
+    });
+  }, [handle, source, props.spec.kind, props.cellId]);
 
   // Shown and opacity as saved with the cell go to the map; the analyst's changes in the Layers list come back to the cell.
   const { visible = true, opacity = 1 } = props.layer ?? {};

@@ -4,7 +4,8 @@ import type { Cell } from './notebook-file';
 import { setCellView, viewOf, type CellView } from './cell-view';
 import type { RunSummary } from './notebook-state';
 import { defaultChart, ResultChart } from './ResultChart';
-import { ResultGrid } from './ResultGrid';
+import { ResultGrid, type RowAction, type RowsAction } from './ResultGrid';
+import { chosenRow, fenceFromResult, fenceRefusal, fenceSourceOf, makeFenceOf, shapeOfRow } from './result-fence';
 import { ResultMap } from './ResultMap';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
@@ -26,6 +27,34 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
   const colour = summary.columns.findIndex((c) => c.name === colourName);
   const chart = view.chart ?? defaultChart(summary.columns);
   const show = view.show === 'chart' && chart ? 'chart' : 'grid';
+  const source = partial ? undefined : fenceSourceOf(summary.columns);
+  // A row's polygon makes a fence; an H3 result's cells (those the filter keeps) make one outline.
+  const rowAction: RowAction | undefined =
+    source?.kind === 'shape'
+      ? {
+          text: '⬡ Fence',
+          name: (row) => `Make fence from row ${row + 1}`,
+          of: (value, row) => {
+            const shape = shapeOfRow(source, value);
+            if ('reason' in shape) return { why: `No fence: ${shape.reason}` };
+            return {
+              why: `A new fence of this row’s polygon${shape.note ? ` (${shape.note})` : ''}: backtest it, then save`,
+              run: () => makeFenceOf(shape, `${label}, row ${row + 1}`, source.name !== undefined ? value(source.name) : undefined),
+            };
+          },
+        }
+      : undefined;
+  const rowsAction: RowsAction | undefined =
+    source?.kind === 'cells'
+      ? {
+          name: (count, filtered) =>
+            filtered ? `Make fence from the ${count.toLocaleString()} rows shown` : `Make fence from all ${count.toLocaleString()} cells`,
+          run: (rows) => void fenceFromResult(client, { cellId: cell.id, label, columns: summary.columns, rows: summary.rows }, { rows }),
+        }
+      : undefined;
+  const refusal = fenceRefusal.use();
+  const chosen = chosenRow.use();
+  const chosenHere = source?.kind === 'shape' && chosen?.cellId === cell.id ? chosen.row : undefined;
   return (
     <div className="nb-result">
       <div className="nb-actions" role="toolbar" aria-label={`Views of ${label}`}>
@@ -68,6 +97,14 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
             ))}
           </select>
         )}
+        {chosenHere !== undefined && (
+          <button
+            title="The row last clicked, in the grid or as a shape on the map"
+            onClick={() => void fenceFromResult(client, { cellId: cell.id, label, columns: summary.columns, rows: summary.rows }, { row: chosenHere })}
+          >
+            Make fence from chosen row ({chosenHere + 1})
+          </button>
+        )}
         <span className="nb-menu">
           <button aria-expanded={exporting} aria-haspopup="menu" onClick={() => setExporting(!exporting)}>
             Export result
@@ -103,10 +140,23 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
           Export failed — {exportError}
         </p>
       )}
+      {refusal?.cellId === cell.id && (
+        <p className="nb-error" role="alert">
+          No fence from this result — {refusal.reason}
+        </p>
+      )}
       {show === 'chart' && chart ? (
         <ResultChart cellId={cell.id} columns={summary.columns} rows={summary.rows} spec={chart} onSpec={(c) => setView({ chart: c })} />
       ) : (
-        <ResultGrid cellId={cell.id} columns={summary.columns} rows={summary.rows} nulls={summary.nulls} />
+        <ResultGrid
+          cellId={cell.id}
+          columns={summary.columns}
+          rows={summary.rows}
+          nulls={summary.nulls}
+          rowAction={rowAction}
+          rowsAction={rowsAction}
+          onChoose={(row) => chosenRow.set({ cellId: cell.id, row })}
+        />
       )}
       {view.map && spec && (
         <ResultMap

@@ -9,6 +9,7 @@ import { serializeNotebook } from './notebook-file';
 import {
   addCell,
   cellJob,
+  cellLabel,
   getCurrentCell,
   getNotebook,
   markSaved,
@@ -22,6 +23,7 @@ import {
 import { defaultChart } from './ResultChart';
 import { copyMarkdown, exportResult } from './result-export';
 import { mapSpecOf } from './result-map';
+import { chosenRow, fenceFromResult, fenceSourceOf } from './result-fence';
 
 /** Whether the panel's "Open file" form is shown (its button and the command open it). */
 export const openFileForm = createStore(false);
@@ -158,6 +160,23 @@ export function notebooksCommands(): Command[] {
       when: RESULT,
       run: ({ client }) => void exportResult(client, getCurrentCell()!, format).catch(() => undefined),
     })),
+    {
+      id: 'notebook.makeFence',
+      title: 'Make fence from result row (or from an H3 result’s cells)',
+      group: 'Notebooks',
+      enabled: () => {
+        const source = hasResult() ? fenceSourceOf(resultNow()!.columns) : undefined;
+        return source?.kind === 'cells' || (source?.kind === 'shape' && chosenRow.get()?.cellId === getCurrentCell()?.id);
+      },
+      when: 'the chosen cell’s result has a polygon in the row last clicked, or H3 cells',
+      run: ({ client }) => {
+        const cell = getCurrentCell()!;
+        const summary = resultNow()!;
+        const row = chosenRow.get();
+        const result = { cellId: cell.id, label: cellLabel(cell.id), columns: summary.columns, rows: summary.rows };
+        void fenceFromResult(client, result, row?.cellId === cell.id && fenceSourceOf(summary.columns)?.kind === 'shape' ? { row: row.row } : {});
+      },
+    },
     {
       id: 'notebook.copyMarkdown',
       title: 'Copy result as a Markdown table',

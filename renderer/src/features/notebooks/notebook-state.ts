@@ -87,6 +87,8 @@ function update(patch: Partial<NotebookState>): void {
 export const currentCell = createStore<string | null>(null);
 /** The current cell, if it is still in the notebook. */
 export const getCurrentCell = (): Cell | undefined => store.get().cells.find((c) => c.id === currentCell.get());
+/** A cell as the panel names it: "Cell 2", by its place in the notebook. */
+export const cellLabel = (id: string): string => `Cell ${store.get().cells.findIndex((c) => c.id === id) + 1}`;
 
 export function setCells(cells: Cell[]): void {
   update({ cells, dirty: true, recovered: false });

@@ -152,6 +152,8 @@ export function buildResultLayers(id: string, table: Table, spec: MapSpec, value
         lineWidthUnits: 'pixels',
         getPointRadius: 5,
         pointRadiusUnits: 'pixels',
+        // A shape clicked chooses its row (Make fence from it).
+        pickable: true,
       }),
     ];
   }
