@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { sqlString } from '../archive';
 import { writeGeoJson } from './geojson-export';
+import { isGisFormat, writeGis, type GisFormat } from './gis-export';
 import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
 import { checkQuery, explainMissing, runChecked, SandboxRefusal, type GuardContext } from './sql-guard';
 import { splitStatementsAt } from './sql-statements';
@@ -51,7 +52,7 @@ interface Result {
 
 const PROGRESS_MS = 200;
 
-export type ExportFormat = 'csv' | 'parquet' | 'json' | 'geojson';
+export type ExportFormat = 'csv' | 'parquet' | 'json' | 'geojson' | GisFormat;
 
 /**
  * Runs notebook queries on a DuckDB of their own, each on its own connection (so one can be
@@ -167,8 +168,11 @@ export class QueryRunner {
     }
   }
 
-  /** The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB (GeoJSON by geojson-export.ts); returns the rows. */
-  async export(sql: string, format: ExportFormat, file: string): Promise<number> {
+  /**
+   * The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB
+   * (GeoJSON by geojson-export.ts, GIS files by gis-export.ts, in `layer`); returns the rows.
+   */
+  async export(sql: string, format: ExportFormat, file: string, layer?: string): Promise<number> {
     const statements = splitStatementsAt(sql).map((s) => s.text);
     const last = statements.pop();
     if (!last) throw new QueryError('nothing to export: the cell has no statement');
@@ -178,6 +182,8 @@ export class QueryRunner {
       // Only a query is wrapped in the COPY, on lines of its own: a trailing comment cannot swallow the rest.
       await checkQuery(connection, last, this.guard, 'Export');
       if (format === 'geojson') return await writeGeoJson(await connection.stream(last), file);
+      if (isGisFormat(format))
+        return await writeGis(connection, last, format, file, { spatial: this.guard.extensions.some((e) => e.name === 'spatial' && e.loaded), layer });
       const r = await connection.run(`COPY (\n${last}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
       return Number(r.rowsChanged);
     } catch (err) {

@@ -1,8 +1,15 @@
 import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { wkbToGeoJson } from '../../shared/wkb';
 import { Bool, Float64, Int32, Int64, Table, tableToIPC, TimestampMillisecond, Uint64, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 
-/** How a result column crosses to the renderer in Arrow: numbers stay numbers, 64-bit ints (H3 cells) stay exact, instants become epoch ms, the rest text. */
-type Kind = 'bool' | 'int32' | 'int64' | 'uint64' | 'float' | 'time' | 'text';
+/**
+ * How a result column crosses to the renderer in Arrow: numbers stay numbers, 64-bit ints (H3 cells) stay
+ * exact, instants become epoch ms, geometries GeoJSON text, the rest text.
+ */
+type Kind = 'bool' | 'int32' | 'int64' | 'uint64' | 'float' | 'time' | 'text' | 'geometry';
+
+/** BLOB columns of these names hold WKB (GeoParquet written without the spatial extension, ST_AsWKB). */
+export const WKB_COLUMN = /^(geom|geometry|wkb|shape|the_geom)$/i;
 
 export interface ResultColumn {
   name: string;
@@ -11,8 +18,12 @@ export interface ResultColumn {
   kind: Kind;
 }
 
-function kindOf(t: DuckDBType): Kind {
+function kindOf(t: DuckDBType, name: string): Kind {
   switch (t.typeId) {
+    case DuckDBTypeId.GEOMETRY:
+      return 'geometry';
+    case DuckDBTypeId.BLOB:
+      return WKB_COLUMN.test(name) ? 'geometry' : 'text';
     case DuckDBTypeId.BOOLEAN:
       return 'bool';
     case DuckDBTypeId.TINYINT:
@@ -44,7 +55,7 @@ function kindOf(t: DuckDBType): Kind {
 }
 
 export function resultColumns(names: readonly string[], types: readonly DuckDBType[]): ResultColumn[] {
-  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!) }));
+  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!, name) }));
 }
 
 /** One DuckDB value as its column's kind holds it (null stays null). */
@@ -67,6 +78,12 @@ function convert(kind: Kind, v: DuckDBValue): unknown {
     }
     case 'text':
       return typeof v === 'string' ? v : String(v);
+    case 'geometry': {
+      // A GEOMETRY value holds its WKB in `bytes`; a BLOB is its bytes.
+      const bytes = (v as { bytes?: Uint8Array }).bytes ?? v;
+      const g = bytes instanceof Uint8Array ? wkbToGeoJson(bytes) : null;
+      return g ? JSON.stringify(g) : null;
+    }
   }
 }
 
@@ -90,6 +107,7 @@ const arrowType = (kind: Kind): DataType => {
     case 'time':
       return new TimestampMillisecond();
     case 'text':
+    case 'geometry':
       return new Utf8();
   }
 };

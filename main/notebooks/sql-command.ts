@@ -8,6 +8,7 @@ import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../deliveries';
 import { writeGeoJson } from './geojson-export';
+import { isGisFormat, writeGis, type GisFormat } from './gis-export';
 import { registerH3 } from './h3-functions';
 import { openSandbox } from './sandbox';
 import { checkQuery, explainMissing, runChecked, type GuardContext } from './sql-guard';
@@ -15,7 +16,7 @@ import { splitStatements } from './sql-statements';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { viewStatements } from './views';
 
-export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson';
+export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson' | GisFormat;
 
 export interface SqlCommandOptions {
   dataDir: string;
@@ -27,7 +28,7 @@ export interface SqlCommandOptions {
   extensionsOnline?: boolean;
   sql: string;
   format: SqlFormat;
-  /** Where the result goes (required for parquet); stdout otherwise. */
+  /** Where the result goes (required for parquet and the GIS files); stdout otherwise. */
   out?: string;
   write: (text: string) => void;
   warn: (line: string) => void;
@@ -76,10 +77,20 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       closers.push(() => registry.close());
       inputs.fences = () => registry.exportCollection().features;
     }
-    for (const sql of viewStatements(await takeSnapshot(inputs, scratch))) await c.run(sql);
+    for (const sql of viewStatements(
+      await takeSnapshot(inputs, scratch),
+      extensions.some((e) => e.name === 'spatial' && e.loaded),
+    ))
+      await c.run(sql);
     const guard = { extensions };
     try {
-      return await output(c, o, scratch, guard);
+      return await output(
+        c,
+        o,
+        scratch,
+        guard,
+        extensions.some((e) => e.name === 'spatial' && e.loaded),
+      );
     } catch (err) {
       throw new Error(explainMissing((err as Error).message, guard));
     }
@@ -111,7 +122,7 @@ async function openHistory(file: string, warn: (line: string) => void): Promise<
   }
 }
 
-async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string, guard: GuardContext): Promise<number> {
+async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string, guard: GuardContext, spatial: boolean): Promise<number> {
   // A script's statements run in order, each checked by the sandbox; the last one's result is the answer.
   const statements = splitStatements(o.sql);
   const sql = statements.pop();
@@ -124,10 +135,19 @@ async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string
     if (!o.out) o.write(readFileSync(file, 'utf8'));
     return rows;
   }
+  if (isGisFormat(o.format)) {
+    if (!o.out) throw new Error(`--format ${o.format} needs --out FILE`);
+    await checkQuery(c, sql, guard, '--out');
+    // Written in the scratch folder the sandbox allows, then copied to --out.
+    const file = join(scratch, `result.${o.format}`);
+    const rows = await writeGis(c, sql, o.format, file, { spatial });
+    copyFileSync(file, o.out);
+    return rows;
+  }
   if (o.out) {
     // DuckDB writes nowhere but its scratch folder; the file is copied to --out from there.
     await checkQuery(c, sql, guard, '--out');
-    const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
+    const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format as 'table' | 'csv' | 'json' | 'parquet'];
     const file = join(scratch, `result.${format}`);
     const r = await c.run(`COPY (\n${sql}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
     copyFileSync(file, o.out);
