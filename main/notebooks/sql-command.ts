@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, UTC_SESSION } from '../archive';
@@ -8,7 +8,10 @@ import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../deliveries';
 import { writeGeoJson } from './geojson-export';
+import { wkbToGeoJson } from '../../shared/wkb';
+import { wktOf } from '../../shared/wkt';
 import { isGisFormat, writeGis, type GisFormat } from './gis-export';
+import { resultColumns } from './result-columns';
 import { registerH3 } from './h3-functions';
 import { openSandbox } from './sandbox';
 import { checkQuery, explainMissing, runChecked, type GuardContext } from './sql-guard';
@@ -140,7 +143,12 @@ async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string
     await checkQuery(c, sql, guard, '--out');
     // Written in the scratch folder the sandbox allows, then copied to --out.
     const file = join(scratch, `result.${o.format}`);
-    const rows = await writeGis(c, sql, o.format, file, { spatial });
+    // The layer is named after the file (zones.gpkg → zones), as GIS tools list it.
+    const layer = basename(o.out)
+      .split('.')[0]!
+      .replace(/\W+/g, '_')
+      .replace(/^(?=\d)|^$/, 'layer_');
+    const rows = await writeGis(c, sql, o.format, file, { spatial, layer });
     copyFileSync(file, o.out);
     return rows;
   }
@@ -158,7 +166,13 @@ async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string
   const reader = await prepared.runAndReadAll();
   prepared.destroySync();
   const names = reader.columnNames();
-  const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map(plain));
+  // Geometries (GEOMETRY and WKB columns) read as WKT in a table or CSV, as GeoJSON geometries in JSON.
+  const shapes = resultColumns(names, reader.columnTypes()).map((c) => c.kind === 'geometry');
+  const shape = (v: unknown) => {
+    const g = v instanceof Uint8Array ? wkbToGeoJson(v) : null;
+    return g && o.format !== 'json' ? wktOf(g) : g;
+  };
+  const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i) => (shapes[i] && v !== null ? shape(v) : plain(v))));
   if (o.format === 'json') o.write(`${JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))))}\n`);
   else if (o.format === 'csv') o.write([names, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
   else o.write(table(names, rows));
