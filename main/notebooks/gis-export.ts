@@ -1,15 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { GIS_FORMATS, type GisFormat } from '../../shared/export-formats';
 import { mapSpecOf } from '../../shared/result-geometry';
 import { sqlString } from '../archive';
 import { howToGet } from './extensions';
 import { resultColumns } from './result-columns';
 import { zipOf } from './zip-writer';
 
-/** The GIS files a result, the fences or the fence events leave as. */
-export const GIS_FORMATS = ['geoparquet', 'gpkg', 'shp', 'fgb'] as const;
-export type GisFormat = (typeof GIS_FORMATS)[number];
+export type { GisFormat };
 export const isGisFormat = (f: string): f is GisFormat => (GIS_FORMATS as readonly string[]).includes(f);
 
 /** GDAL's driver of each format GDAL writes. */
