@@ -1,5 +1,7 @@
 import { useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
+import { MenuButton } from '../../ui';
+import { exportFenceFile, gisItems } from './fence-files';
 import { clearImportReport, exportFences, pickFenceFile, useImportReport } from './fence-import';
 
 /** Import GeoJSON (a file picked here or dropped on the map) and export all fences, or the selected one. */
@@ -14,8 +16,18 @@ export function FenceTransfer() {
         <button title="Import GeoJSON (or drop a file on the map)" onClick={() => pickFenceFile(client)}>
           Import GeoJSON
         </button>
-        <button onClick={() => void exportFences(client)}>Export GeoJSON</button>
-        {selected && <button onClick={() => void exportFences(client, [selected])}>Export selected</button>}
+        <MenuButton
+          label="Export fences"
+          menuLabel="Export every fence as"
+          items={[{ label: 'GeoJSON', run: () => exportFences(client) }, ...gisItems((f) => exportFenceFile(client, f))]}
+        />
+        {selected && (
+          <MenuButton
+            label="Export selected"
+            menuLabel="Export the selected fence as"
+            items={[{ label: 'GeoJSON', run: () => exportFences(client, [selected]) }, ...gisItems((f) => exportFenceFile(client, f, [selected]))]}
+          />
+        )}
       </div>
       {report && (
         <div className="import-report" role="status" aria-label="Import result">
