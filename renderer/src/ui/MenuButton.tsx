@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 export interface MenuItem {
   label: string;
@@ -6,13 +6,21 @@ export interface MenuItem {
 }
 
 /**
- * A button that opens a short menu of actions (Escape or a click elsewhere closes it); an action that
+ * A button (`label` on it, `name` its accessible name when the label is shortened) that opens a short menu of actions, under its right edge so a panel's side does not cut it (Escape or a click elsewhere closes it); an action that
  * fails says why under the button, in an alert, in its own words.
  */
-export function MenuButton({ label, menuLabel, items }: { label: string; menuLabel: string; items: readonly MenuItem[] }) {
+export function MenuButton({ label, name, menuLabel, items }: { label: string; name?: string; menuLabel: string; items: readonly MenuItem[] }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string>();
+  const [up, setUp] = useState(false);
   const root = useRef<HTMLSpanElement>(null);
+  const menu = useRef<HTMLSpanElement>(null);
+  // Near the window's foot (a panel's last section) the menu opens upwards, so the panel's edge does not cut it.
+  useLayoutEffect(() => {
+    if (!open) return setUp(false);
+    const below = root.current!.getBoundingClientRect().bottom + menu.current!.offsetHeight;
+    setUp(below > window.innerHeight - 40);
+  }, [open]);
   useEffect(() => {
     if (!open) return;
     const away = (e: PointerEvent) => {
@@ -32,11 +40,11 @@ export function MenuButton({ label, menuLabel, items }: { label: string; menuLab
         }
       }}
     >
-      <button type="button" aria-expanded={open} aria-haspopup="menu" onClick={() => setOpen(!open)}>
+      <button type="button" aria-label={name} aria-expanded={open} aria-haspopup="menu" onClick={() => setOpen(!open)}>
         {label}
       </button>
       {open && (
-        <span role="menu" aria-label={menuLabel} className="menu-button-items">
+        <span ref={menu} role="menu" aria-label={menuLabel} className={up ? 'menu-button-items up' : 'menu-button-items'}>
           {items.map((item) => (
             <button
               key={item.label}

@@ -73,7 +73,12 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
         </span>
         <NewRows count={fresh} onShow={() => setShows((n) => n + 1)} />
         <button onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
-        <MenuButton label="Export events" menuLabel="Export the filtered fence events as" items={gisItems((f) => exportEventFile(client, f, filter))} />
+        <MenuButton
+          label="Export"
+          name="Export events"
+          menuLabel="Export the filtered fence events as"
+          items={gisItems((f) => exportEventFile(client, f, filter))}
+        />
       </header>
       <div className="field">
         <select aria-label="Filter events by fence" value={filter.fence} onChange={(e) => set({ fence: e.target.value })}>
