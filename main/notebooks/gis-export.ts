@@ -5,7 +5,7 @@ import { GIS_FORMATS, type GisFormat } from '../../shared/export-formats';
 import { mapSpecOf } from '../../shared/result-geometry';
 import { sqlString } from '../archive';
 import { howToGet } from './extensions';
-import { resultColumns } from './result-columns';
+import { lonLatSql as lonLat, namesAndTypes, resultColumns } from './result-columns';
 import { zipOf } from './zip-writer';
 
 export type { GisFormat };
@@ -18,7 +18,6 @@ export const NOTHING_SPATIAL =
   'nothing spatial in this result: GeoParquet, GeoPackage, Shapefile and FlatGeobuf need a GEOMETRY or WKB column, an h3 or cell column, lat and lon columns, or a geometry column of GeoJSON text';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const WGS84 = /^GEOMETRY(\('(EPSG:4326|OGC:CRS84)'\))?$/i;
 
 /** Values GDAL's drivers take as they are; the rest leave as text (nested ones as JSON, 128-bit integers whole). */
 const GDAL_AS_IS = new Set<DuckDBTypeId>([
@@ -43,12 +42,6 @@ const GDAL_AS_IS = new Set<DuckDBTypeId>([
   DuckDBTypeId.BLOB,
 ]);
 const NESTED = new Set<DuckDBTypeId>([DuckDBTypeId.LIST, DuckDBTypeId.STRUCT, DuckDBTypeId.MAP, DuckDBTypeId.ARRAY, DuckDBTypeId.UNION]);
-
-/** A geometry column in lon/lat: WKB blobs parsed, another CRS transformed to WGS 84 (lon/lat order). */
-function lonLat(name: string, type: DuckDBType): string {
-  if (type.typeId === DuckDBTypeId.BLOB) return `TRY(ST_GeomFromWKB(${quote(name)}))`;
-  return WGS84.test(type.toString()) ? quote(name) : `ST_Transform(${quote(name)}, 'EPSG:4326', always_xy := true)`;
-}
 
 /**
  * The SELECT list that gives `sql`'s rows their geometry: the first GEOMETRY/WKB column, or one built from
@@ -98,12 +91,7 @@ export function gisSelect(names: readonly string[], types: readonly DuckDBType[]
 export async function writeGis(c: DuckDBConnection, sql: string, format: GisFormat, file: string, o: { spatial: boolean; layer?: string }): Promise<number> {
   if (!o.spatial) throw new Error(`${format} needs the spatial extension: ${howToGet('spatial')}`);
   const prepared = await c.prepare(sql);
-  const names: string[] = [];
-  const types: DuckDBType[] = [];
-  for (let i = 0; i < prepared.columnCount; i++) {
-    names.push(prepared.columnName(i));
-    types.push(prepared.columnType(i));
-  }
+  const [names, types] = namesAndTypes(prepared);
   prepared.destroySync();
   const select = `SELECT ${gisSelect(names, types, format)} FROM (\n${sql}\n)`;
   const layer = o.layer ?? 'result';

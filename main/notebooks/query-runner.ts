@@ -1,8 +1,8 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { sqlString } from '../archive';
 import { writeGeoJson } from './geojson-export';
 import { isGisFormat, writeGis, type GisFormat } from './gis-export';
-import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
+import { arrowPage, convertColumns, inLonLat, namesAndTypes, resultColumns, type ResultColumn } from './result-columns';
 import { checkQuery, explainMissing, runChecked, SandboxRefusal, type GuardContext } from './sql-guard';
 import { splitStatementsAt } from './sql-statements';
 
@@ -110,7 +110,6 @@ export class QueryRunner {
       stopIfCancelled();
       shift = shiftTo(sql, last.at);
       ran = last.text;
-      let stream;
       if (name) {
         await checkQuery(connection, last.text, this.guard, 'a named cell');
         const view = `CREATE OR REPLACE VIEW "${name}" AS `;
@@ -120,11 +119,17 @@ export class QueryRunner {
         await connection.run(ran);
         shift = { lines: 0, columns: 0 };
         ran = `SELECT * FROM "${name}"`;
-        stream = await connection.stream(ran);
+        prepared = await connection.prepare(ran);
       } else {
         prepared = (await runChecked(connection, last.text, this.guard, true))!;
-        stream = await prepared.stream();
       }
+      // Geometries in another CRS are shown in lon/lat: the query is wrapped, DuckDB transforms them.
+      const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(...namesAndTypes(prepared), ran) : undefined;
+      if (wrapped) {
+        prepared.destroySync();
+        prepared = await connection.prepare(wrapped);
+      }
+      const stream = await prepared.stream();
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
       r.nulls = r.columns.map(() => 0);

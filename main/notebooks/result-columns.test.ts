@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect, it } from 'vitest';
 import { extensionFile, extensionFolders } from './extensions';
-import { convertColumns, resultColumns } from './result-columns';
+import { convertColumns, inLonLat, namesAndTypes, resultColumns } from './result-columns';
 
 const spatial = extensionFolders()
   .map((f) => extensionFile(f.dir, 'spatial'))
@@ -37,6 +37,32 @@ it.skipIf(!spatial)('reads DuckDB-written WKB of every kind into the GeoJSON Duc
     const moreColumns = resultColumns(more.columnNames(), more.columnTypes());
     expect(moreColumns.map((col) => col.kind)).toEqual(['geometry', 'text', 'geometry']);
     expect(convertColumns(moreColumns, more.getColumns()).map((v) => v[0])).toEqual(['{"type":"Point","coordinates":[1,2]}', expect.any(String), null]);
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+});
+
+it.skipIf(!spatial)('shows a geometry of another CRS in lon/lat: the query wrapped so DuckDB transforms it', async () => {
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const c = await instance.connect();
+  try {
+    await c.run(`LOAD '${spatial}'`);
+    const sql = `SELECT 'Charing Cross' AS name, ST_SetCRS(ST_Point(530000, 180000), 'EPSG:27700') AS g, ST_Point(1, 2) AS here`;
+    const prepared = await c.prepare(sql);
+    const wrapped = inLonLat(...namesAndTypes(prepared), sql)!;
+    prepared.destroySync();
+    const reader = await c.runAndReadAll(wrapped);
+    expect(reader.columnNames()).toEqual(['name', 'g', 'here']);
+    const columns = resultColumns(reader.columnNames(), reader.columnTypes());
+    const [, g, here] = convertColumns(columns, reader.getColumns());
+    const [lon, lat] = (JSON.parse(String(g![0])) as { coordinates: number[] }).coordinates;
+    expect([lon!.toFixed(4), lat!.toFixed(4)]).toEqual(['-0.1284', '51.5040']);
+    expect(here![0]).toBe('{"type":"Point","coordinates":[1,2]}');
+    // Already in lon/lat: nothing to wrap.
+    const plain = await c.prepare('SELECT ST_Point(1, 2) AS p');
+    expect(inLonLat(...namesAndTypes(plain), 'SELECT ST_Point(1, 2) AS p')).toBeUndefined();
+    plain.destroySync();
   } finally {
     c.closeSync();
     instance.closeSync();

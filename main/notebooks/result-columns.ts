@@ -1,4 +1,4 @@
-import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { wkbToGeoJson } from '../../shared/wkb';
 import { Bool, Float64, Int32, Int64, Table, tableToIPC, TimestampMillisecond, Uint64, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 
@@ -52,6 +52,38 @@ function kindOf(t: DuckDBType, name: string): Kind {
     default:
       return 'text';
   }
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** GEOMETRY types in lon/lat already: untyped (hexwatch's views, ST_ functions) or WGS 84. */
+const LON_LAT = /^GEOMETRY(\('(EPSG:4326|OGC:CRS84)'\))?$/i;
+
+/** A prepared statement's column names and types, known before it runs. */
+export function namesAndTypes(p: DuckDBPreparedStatement): [string[], DuckDBType[]] {
+  const names: string[] = [];
+  const types: DuckDBType[] = [];
+  for (let i = 0; i < p.columnCount; i++) {
+    names.push(p.columnName(i));
+    types.push(p.columnType(i));
+  }
+  return [names, types];
+}
+
+/** A geometry column in lon/lat: WKB blobs parsed, another CRS transformed to WGS 84 (lon/lat order). */
+export function lonLatSql(name: string, type: DuckDBType): string {
+  if (type.typeId === DuckDBTypeId.BLOB) return `TRY(ST_GeomFromWKB(${quote(name)}))`;
+  return LON_LAT.test(type.toString()) ? quote(name) : `ST_Transform(${quote(name)}, 'EPSG:4326', always_xy := true)`;
+}
+
+/**
+ * `sql` wrapped so that its GEOMETRY columns in another CRS (a national grid's file read by ST_Read) come
+ * in lon/lat, as the grid and the map read them; undefined when they all are already. A geometry that
+ * cannot be transformed is NULL rather than the query's failure.
+ */
+export function inLonLat(names: readonly string[], types: readonly DuckDBType[], sql: string): string | undefined {
+  const foreign = names.filter((_, i) => types[i]!.typeId === DuckDBTypeId.GEOMETRY && !LON_LAT.test(types[i]!.toString()));
+  if (!foreign.length) return undefined;
+  return `SELECT * REPLACE (${foreign.map((n) => `TRY(ST_Transform(${quote(n)}, 'EPSG:4326', always_xy := true)) AS ${quote(n)}`).join(', ')}) FROM (\n${sql}\n)`;
 }
 
 export function resultColumns(names: readonly string[], types: readonly DuckDBType[]): ResultColumn[] {
