@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, UTC_SESSION } from '../archive';
 import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
@@ -11,7 +11,7 @@ import { writeGeoJson } from './geojson-export';
 import { wkbToGeoJson } from '../../shared/wkb';
 import { wktOf } from '../../shared/wkt';
 import { isGisFormat, writeGis, type GisFormat } from './gis-export';
-import { resultColumns } from './result-columns';
+import { inLonLat, namesAndTypes, resultColumns } from './result-columns';
 import { registerH3 } from './h3-functions';
 import { openSandbox } from './sandbox';
 import { checkQuery, explainMissing, runChecked, type GuardContext } from './sql-guard';
@@ -162,7 +162,13 @@ async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string
     return Number(r.rowsChanged);
   }
   if (o.format === 'parquet') throw new Error('--format parquet needs --out FILE');
-  const prepared = (await runChecked(c, sql, guard, true))!;
+  let prepared = (await runChecked(c, sql, guard, true))!;
+  // Geometries print in lon/lat, as the notebook grid shows them (GeoJSON is lon/lat by definition).
+  const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(...namesAndTypes(prepared), sql) : undefined;
+  if (wrapped) {
+    prepared.destroySync();
+    prepared = await c.prepare(wrapped);
+  }
   const reader = await prepared.runAndReadAll();
   prepared.destroySync();
   const names = reader.columnNames();

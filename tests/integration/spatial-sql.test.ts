@@ -132,6 +132,9 @@ describe('the views', () => {
         },
       },
     ]);
+    // A geometry in another CRS (the British National Grid here) prints in lon/lat.
+    const [grid] = await json<{ g: { coordinates: number[] } }>(`SELECT ST_SetCRS(ST_Point(530000, 180000), 'EPSG:27700') AS g`);
+    expect(grid!.g.coordinates.map((n) => n.toFixed(4))).toEqual(['-0.1284', '51.5040']);
     const [square] = await json<{ same: boolean }>(`SELECT ST_Equals(geom, ST_GeomFromText('${SQUARE}')) AS same FROM fences WHERE id = 'square'`);
     expect(square!.same).toBe(true);
   });
