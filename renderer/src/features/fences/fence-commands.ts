@@ -49,6 +49,17 @@ export function fencesCommands(): Command[] {
         run: ({ client }) => void exportFenceFile(client, format).catch(() => undefined),
       },
       {
+        id: `fences.exportSelected.${format}`,
+        title: `Export selected fence as ${EXPORT_FORMATS[format].label}`,
+        group: 'Fences',
+        enabled: () => getUi().selection?.kind === 'fence',
+        when: 'a fence is selected',
+        run: ({ client }) => {
+          const s = getUi().selection;
+          if (s?.kind === 'fence') void exportFenceFile(client, format, [s.id]).catch(() => undefined);
+        },
+      },
+      {
         id: `fences.exportEvents.${format}`,
         title: `Export fence events as ${EXPORT_FORMATS[format].label}`,
         group: 'Fences',
