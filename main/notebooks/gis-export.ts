@@ -98,7 +98,15 @@ export async function writeGis(c: DuckDBConnection, sql: string, format: GisForm
   if (format === 'geoparquet') return Number((await c.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`)).rowsChanged);
   if (format !== 'shp') {
     const options = `FORMAT GDAL, DRIVER '${DRIVERS[format]}', SRS 'EPSG:4326', LAYER_NAME ${sqlString(layer)}`;
-    return Number((await c.run(`COPY (${select}) TO ${sqlString(file)} (${options})`)).rowsChanged);
+    try {
+      return Number((await c.run(`COPY (${select}) TO ${sqlString(file)} (${options})`)).rowsChanged);
+    } catch (err) {
+      // FlatGeobuf's spatial index wants a shape on every row; without the index DuckDB cannot read the file back.
+      const message = (err as Error).message;
+      throw /NULL geometry not supported/.test(message)
+        ? new Error('FlatGeobuf needs a geometry on every row, and some rows have none: keep those that do (WHERE geom IS NOT NULL), or export as GeoPackage')
+        : err;
+    }
   }
   // A Shapefile is several files: written beside, then zipped into `file`.
   const dir = `${file}.parts`;
@@ -109,6 +117,13 @@ export async function writeGis(c: DuckDBConnection, sql: string, format: GisForm
     );
     writeFileSync(file, zipOf(readdirSync(dir).map((name) => ({ name, data: readFileSync(join(dir, name)) }))));
     return Number(r.rowsChanged);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw /Attempt to write non-/.test(message)
+      ? new Error(
+          `${message.split('\n')[0]} — a Shapefile holds one kind of geometry: export as GeoPackage or FlatGeobuf, or keep one kind (WHERE ST_GeometryType(geom) = 'POLYGON')`,
+        )
+      : err;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

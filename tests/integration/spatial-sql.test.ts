@@ -231,5 +231,12 @@ describe('GIS files out', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/nothing spatial in this result/);
+    // What a format cannot hold is said in its words, with what to do instead.
+    const mixed = await sql('SELECT geom FROM fences UNION ALL SELECT geom FROM positions', '--format', 'shp', '--out', join(dir.path, 'mixed.shp.zip'));
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/a Shapefile holds one kind of geometry: export as GeoPackage or FlatGeobuf/);
+    const holes = await sql('SELECT 1 AS n, NULL::GEOMETRY AS geom', '--format', 'fgb', '--out', join(dir.path, 'holes.fgb'));
+    expect(holes.code).toBe(1);
+    expect(holes.stderr).toMatch(/FlatGeobuf needs a geometry on every row/);
   });
 });
