@@ -22,7 +22,7 @@ const HELP = `hexwatch — live geofence workstation
 usage:
   hexwatch serve [--port N] [--data-dir DIR] [--section.key value ...]
   hexwatch simulate [--count N] [--nats URL [--demand]] [--section.key value ...]
-  hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet|geojson] [--out FILE]
+  hexwatch sql [--data-dir DIR] "SQL" [--format table|csv|json|parquet|geojson|geoparquet|gpkg|shp|fgb] [--out FILE]
   hexwatch fences import FILE... [--data-dir DIR] [--layer L] [--name-column C] [--crs EPSG:CODE]
 
 serve      runs the engine and serves the workstation at a loopback URL carrying a random token
@@ -30,7 +30,9 @@ simulate   writes simulated fixes as NDJSON to stdout, or publishes them to JetS
            (--count N stops after N fixes; --rate N per second; --devices N walkers); with --demand, also
            ride requests around drifting hotspots into the DEMAND stream (--simulator.demandPerSec N)
 sql        runs SQL over the views positions, fence_events, quarantine, fences and market, with the H3 functions
-           h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon
+           h3_cell(lat, lon, res), h3_parent, h3_resolution, h3_string, h3_lat, h3_lon, h3_boundary, and
+           spatial's ST_ functions over the views' geom columns; GIS files (geoparquet, gpkg, shp as a zip,
+           fgb) need --out FILE
 fences import  saves the polygons of a GeoPackage, Shapefile (.shp or .zip), KML/KMZ, FlatGeobuf, GeoJSON
            or GeoParquet as fences, reprojected to WGS84 from the file's CRS (--crs when it says none), named
            by --name-column (default: a column called name or title); prints what it saved and each feature
@@ -140,8 +142,8 @@ async function sql(argv: string[]): Promise<void> {
     else query = a;
   }
   if (!query) throw new ConfigError('invalid settings:\n  sql: say what to run, e.g. hexwatch sql "SELECT count(*) FROM positions"');
-  if (!['table', 'csv', 'json', 'parquet', 'geojson'].includes(format))
-    throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet or geojson');
+  if (!['table', 'csv', 'json', 'parquet', 'geojson', 'geoparquet', 'gpkg', 'shp', 'fgb'].includes(format))
+    throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet, geojson, geoparquet, gpkg, shp or fgb');
   const { dataDir, config } = loadConfig({ argv: rest });
   const rows = await sqlCommand({
     dataDir,

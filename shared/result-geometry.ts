@@ -11,10 +11,15 @@ type ColumnShape = Pick<ResultColumn, 'name' | 'kind'>;
 const NUMERIC = new Set<ResultColumn['kind']>(['int32', 'int64', 'uint64', 'float']);
 const find = (columns: readonly ColumnShape[], names: RegExp, ok: (c: ColumnShape) => boolean) => columns.findIndex((c) => names.test(c.name) && ok(c));
 
-/** Reads the columns' names and kinds: `h3`/`cell`/`hex` (a UBIGINT or its hex text), `lat`+`lon`, `geometry`/`geojson` text. */
+/**
+ * Reads the columns' names and kinds: `h3`/`cell`/`hex` (a UBIGINT or its hex text), then a geometry column
+ * of any name (GEOMETRY or WKB, as GeoJSON text), `lat`+`lon`, `geometry`/`geojson` text.
+ */
 export function mapSpecOf(columns: readonly ColumnShape[]): MapSpec | undefined {
   const cell = find(columns, /^(h3|h3_?cell|cell|hex|h3_?index)$/i, (c) => c.kind === 'uint64' || c.kind === 'int64' || c.kind === 'text');
   if (cell >= 0) return { kind: 'h3', cell };
+  const shape = columns.findIndex((c) => c.kind === 'geometry');
+  if (shape >= 0) return { kind: 'geojson', column: shape };
   const lat = find(columns, /^(lat|latitude)$/i, (c) => c.kind === 'float');
   const lon = find(columns, /^(lon|lng|long|longitude)$/i, (c) => c.kind === 'float');
   if (lat >= 0 && lon >= 0) return { kind: 'points', lat, lon };

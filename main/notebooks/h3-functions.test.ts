@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { cellToLatLng, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, cellToParent, getResolution, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { registerH3 } from './h3-functions';
 
@@ -46,4 +46,12 @@ it('gives NULL, not an error, for what is no cell or no resolution', async () =>
 it('keeps cells UBIGINT through every function that gives one (the map and GeoJSON export know cells by it)', async () => {
   const [row] = (await c.runAndReadAll(`SELECT typeof(h3_cell(10, 10, 9)), typeof(h3_parent(h3_cell(10, 10, 9), 7))`)).getRows();
   expect(row).toEqual(['UBIGINT', 'UBIGINT']);
+});
+
+it('gives a cell’s hexagon as GeoJSON text in lon/lat, as h3-js draws it, and NULL for what is no cell', async () => {
+  const [row] = (
+    await c.runAndReadAll(`SELECT h3_boundary(h3_cell(51.5, -0.12, 9)), h3_string(h3_cell(51.5, -0.12, 9)), h3_boundary(42::UBIGINT)`)
+  ).getRows() as [string, string, null][];
+  expect(JSON.parse(row![0])).toEqual({ type: 'Polygon', coordinates: [cellToBoundary(row![1], true)] });
+  expect(row![2]).toBeNull();
 });

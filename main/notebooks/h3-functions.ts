@@ -3,12 +3,14 @@ import {
   DuckDBIntegerType,
   DuckDBScalarFunction,
   DuckDBUBigIntType,
+  DuckDBVarCharType,
   type DuckDBConnection,
   type DuckDBDoubleVector,
   type DuckDBIntegerVector,
   type DuckDBUBigIntVector,
+  type DuckDBVarCharVector,
 } from '@duckdb/node-api';
-import { cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
 
 /**
  * H3 over the archive's UBIGINT cells, for notebooks and `hexwatch sql` (the h3 extension would be
@@ -28,7 +30,10 @@ export const H3_MACROS: readonly string[] = [
 const toBig = (hex: string) => BigInt(`0x${hex}`);
 const toHex = (cell: bigint) => cell.toString(16);
 
-/** Registers the macros and `h3_cell(lat, lon, res)`, `h3_lat(cell)`, `h3_lon(cell)` (NULL for what is no cell) on a connection. */
+/**
+ * Registers the macros and `h3_cell(lat, lon, res)`, `h3_lat(cell)`, `h3_lon(cell)`, `h3_boundary(cell)` (the
+ * hexagon as GeoJSON Polygon text in lon/lat; NULL for what is no cell) on a connection.
+ */
 export async function registerH3(c: DuckDBConnection): Promise<void> {
   for (const sql of H3_MACROS) await c.run(sql);
   c.registerScalarFunction(
@@ -72,4 +77,21 @@ export async function registerH3(c: DuckDBConnection): Promise<void> {
       }),
     );
   }
+  c.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'h3_boundary',
+      returnType: DuckDBVarCharType.instance,
+      parameterTypes: [DuckDBUBigIntType.instance],
+      mainFunction: (_info, input, output) => {
+        const cells = input.getColumnVector(0) as DuckDBUBigIntVector;
+        const out = output as DuckDBVarCharVector;
+        for (let i = 0; i < input.rowCount; i++) {
+          const cell = cells.getItem(i);
+          const hex = cell === null ? '' : toHex(cell);
+          out.setItem(i, cell === null || !isValidCell(hex) ? null : JSON.stringify({ type: 'Polygon', coordinates: [cellToBoundary(hex, true)] }));
+        }
+        out.flush();
+      },
+    }),
+  );
 }

@@ -64,9 +64,9 @@ export function notebookHandlers<C extends NotebookClient>(service: () => Promis
         return refused(err);
       }
     },
-    'notebooks.export': async ({ sql, format }) => {
+    'notebooks.export': async ({ sql, format, layer }) => {
       try {
-        const { bytes } = await (await service()).export(sql, format);
+        const { bytes } = await (await service()).export(sql, format, layer);
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       } catch (err) {
         return refused(err);

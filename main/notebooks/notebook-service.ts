@@ -106,14 +106,14 @@ export class NotebookService {
     return (await this.thread.ask('page', { t: 'page', queryId, offset, limit })).buffer;
   }
 
-  /** The whole result of `sql` as a file's bytes (CSV, Parquet, JSON or GeoJSON), over the latest snapshot. */
-  async export(sql: string, format: ExportFormat): Promise<{ bytes: Buffer; rows: number }> {
+  /** The whole result of `sql` as a file's bytes (CSV, Parquet, JSON, GeoJSON or a GIS file's, its layer named `layer`), over the latest snapshot. */
+  async export(sql: string, format: ExportFormat, layer?: string): Promise<{ bytes: Buffer; rows: number }> {
     const { n } = await this.fresh();
     this.reading.set(n, (this.reading.get(n) ?? 0) + 1);
     mkdirSync(join(this.dir, 'exports'), { recursive: true });
     const file = join(this.dir, 'exports', `export-${++this.exports}.${format}`);
     try {
-      const m = await this.thread.ask('exported', { t: 'export', sql, format, file });
+      const m = await this.thread.ask('exported', { t: 'export', sql, format, file, ...(layer ? { layer } : {}) });
       return { bytes: readFileSync(file), rows: m.rows };
     } finally {
       rmSync(file, { force: true });

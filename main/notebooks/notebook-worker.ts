@@ -21,6 +21,7 @@ const { threads, memoryLimitMb, maxRows, sandbox } = workerData as NotebookWorke
 const { instance, admin, extensions } = await openSandbox({ ...sandbox, threads, memoryLimitMb });
 await registerH3(admin);
 const runner = new QueryRunner(instance, maxRows, { extensions });
+const spatial = extensions.some((e) => e.name === 'spatial' && e.loaded);
 // Playback's time range on a connection of its own; its frames each on one, so a cancel stops only that frame.
 const playback = await instance.connect();
 const frames = new PlaybackFrames(instance);
@@ -35,7 +36,7 @@ port.on('message', (m: ToNotebookWorker) => {
     try {
       switch (m.t) {
         case 'views':
-          for (const sql of viewStatements(m.sources)) await admin.run(sql);
+          for (const sql of viewStatements(m.sources, spatial)) await admin.run(sql);
           return send({ t: 'ok', id: m.id });
         case 'run': {
           const summary = await runner.run(m.queryId, m.sql, (p) => send({ t: 'progress', progress: p }), m.name);
@@ -80,7 +81,7 @@ port.on('message', (m: ToNotebookWorker) => {
         case 'range':
           return send({ t: 'range', id: m.id, range: await playbackRange(playback) });
         case 'export':
-          return send({ t: 'exported', id: m.id, rows: await runner.export(m.sql, m.format, m.file) });
+          return send({ t: 'exported', id: m.id, rows: await runner.export(m.sql, m.format, m.file, m.layer) });
         case 'drop':
           runner.drop(m.queryId);
           return send({ t: 'ok', id: m.id });

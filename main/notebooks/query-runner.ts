@@ -1,7 +1,8 @@
-import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { sqlString } from '../archive';
 import { writeGeoJson } from './geojson-export';
-import { arrowPage, convertColumns, resultColumns, type ResultColumn } from './result-columns';
+import { isGisFormat, writeGis, type GisFormat } from './gis-export';
+import { arrowPage, convertColumns, inLonLat, namesAndTypes, resultColumns, type ResultColumn } from './result-columns';
 import { checkQuery, explainMissing, runChecked, SandboxRefusal, type GuardContext } from './sql-guard';
 import { splitStatementsAt } from './sql-statements';
 
@@ -51,7 +52,7 @@ interface Result {
 
 const PROGRESS_MS = 200;
 
-export type ExportFormat = 'csv' | 'parquet' | 'json' | 'geojson';
+export type ExportFormat = 'csv' | 'parquet' | 'json' | 'geojson' | GisFormat;
 
 /**
  * Runs notebook queries on a DuckDB of their own, each on its own connection (so one can be
@@ -109,7 +110,6 @@ export class QueryRunner {
       stopIfCancelled();
       shift = shiftTo(sql, last.at);
       ran = last.text;
-      let stream;
       if (name) {
         await checkQuery(connection, last.text, this.guard, 'a named cell');
         const view = `CREATE OR REPLACE VIEW "${name}" AS `;
@@ -119,11 +119,17 @@ export class QueryRunner {
         await connection.run(ran);
         shift = { lines: 0, columns: 0 };
         ran = `SELECT * FROM "${name}"`;
-        stream = await connection.stream(ran);
+        prepared = await connection.prepare(ran);
       } else {
         prepared = (await runChecked(connection, last.text, this.guard, true))!;
-        stream = await prepared.stream();
       }
+      // Geometries in another CRS are shown in lon/lat: the query is wrapped, DuckDB transforms them.
+      const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(...namesAndTypes(prepared), ran) : undefined;
+      if (wrapped) {
+        prepared.destroySync();
+        prepared = await connection.prepare(wrapped);
+      }
+      const stream = await prepared.stream();
       r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
       r.data = r.columns.map(() => []);
       r.nulls = r.columns.map(() => 0);
@@ -167,8 +173,11 @@ export class QueryRunner {
     }
   }
 
-  /** The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB (GeoJSON by geojson-export.ts); returns the rows. */
-  async export(sql: string, format: ExportFormat, file: string): Promise<number> {
+  /**
+   * The whole result of `sql` (its last statement, after the others ran) written to `file` by DuckDB
+   * (GeoJSON by geojson-export.ts, GIS files by gis-export.ts, in `layer`); returns the rows.
+   */
+  async export(sql: string, format: ExportFormat, file: string, layer?: string): Promise<number> {
     const statements = splitStatementsAt(sql).map((s) => s.text);
     const last = statements.pop();
     if (!last) throw new QueryError('nothing to export: the cell has no statement');
@@ -178,6 +187,8 @@ export class QueryRunner {
       // Only a query is wrapped in the COPY, on lines of its own: a trailing comment cannot swallow the rest.
       await checkQuery(connection, last, this.guard, 'Export');
       if (format === 'geojson') return await writeGeoJson(await connection.stream(last), file);
+      if (isGisFormat(format))
+        return await writeGis(connection, last, format, file, { spatial: this.guard.extensions.some((e) => e.name === 'spatial' && e.loaded), layer });
       const r = await connection.run(`COPY (\n${last}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
       return Number(r.rowsChanged);
     } catch (err) {

@@ -1,8 +1,15 @@
-import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { wkbToGeoJson } from '../../shared/wkb';
 import { Bool, Float64, Int32, Int64, Table, tableToIPC, TimestampMillisecond, Uint64, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 
-/** How a result column crosses to the renderer in Arrow: numbers stay numbers, 64-bit ints (H3 cells) stay exact, instants become epoch ms, the rest text. */
-type Kind = 'bool' | 'int32' | 'int64' | 'uint64' | 'float' | 'time' | 'text';
+/**
+ * How a result column crosses to the renderer in Arrow: numbers stay numbers, 64-bit ints (H3 cells) stay
+ * exact, instants become epoch ms, geometries GeoJSON text, the rest text.
+ */
+type Kind = 'bool' | 'int32' | 'int64' | 'uint64' | 'float' | 'time' | 'text' | 'geometry';
+
+/** BLOB columns of these names hold WKB (GeoParquet written without the spatial extension, ST_AsWKB). */
+export const WKB_COLUMN = /^(geom|geometry|wkb|shape|the_geom)$/i;
 
 export interface ResultColumn {
   name: string;
@@ -11,8 +18,12 @@ export interface ResultColumn {
   kind: Kind;
 }
 
-function kindOf(t: DuckDBType): Kind {
+function kindOf(t: DuckDBType, name: string): Kind {
   switch (t.typeId) {
+    case DuckDBTypeId.GEOMETRY:
+      return 'geometry';
+    case DuckDBTypeId.BLOB:
+      return WKB_COLUMN.test(name) ? 'geometry' : 'text';
     case DuckDBTypeId.BOOLEAN:
       return 'bool';
     case DuckDBTypeId.TINYINT:
@@ -43,8 +54,40 @@ function kindOf(t: DuckDBType): Kind {
   }
 }
 
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** GEOMETRY types in lon/lat already: untyped (hexwatch's views, ST_ functions) or WGS 84. */
+const LON_LAT = /^GEOMETRY(\('(EPSG:4326|OGC:CRS84)'\))?$/i;
+
+/** A prepared statement's column names and types, known before it runs. */
+export function namesAndTypes(p: DuckDBPreparedStatement): [string[], DuckDBType[]] {
+  const names: string[] = [];
+  const types: DuckDBType[] = [];
+  for (let i = 0; i < p.columnCount; i++) {
+    names.push(p.columnName(i));
+    types.push(p.columnType(i));
+  }
+  return [names, types];
+}
+
+/** A geometry column in lon/lat: WKB blobs parsed, another CRS transformed to WGS 84 (lon/lat order). */
+export function lonLatSql(name: string, type: DuckDBType): string {
+  if (type.typeId === DuckDBTypeId.BLOB) return `TRY(ST_GeomFromWKB(${quote(name)}))`;
+  return LON_LAT.test(type.toString()) ? quote(name) : `ST_Transform(${quote(name)}, 'EPSG:4326', always_xy := true)`;
+}
+
+/**
+ * `sql` wrapped so that its GEOMETRY columns in another CRS (a national grid's file read by ST_Read) come
+ * in lon/lat, as the grid and the map read them; undefined when they all are already. A geometry that
+ * cannot be transformed is NULL rather than the query's failure.
+ */
+export function inLonLat(names: readonly string[], types: readonly DuckDBType[], sql: string): string | undefined {
+  const foreign = names.filter((_, i) => types[i]!.typeId === DuckDBTypeId.GEOMETRY && !LON_LAT.test(types[i]!.toString()));
+  if (!foreign.length) return undefined;
+  return `SELECT * REPLACE (${foreign.map((n) => `TRY(ST_Transform(${quote(n)}, 'EPSG:4326', always_xy := true)) AS ${quote(n)}`).join(', ')}) FROM (\n${sql}\n)`;
+}
+
 export function resultColumns(names: readonly string[], types: readonly DuckDBType[]): ResultColumn[] {
-  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!) }));
+  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!, name) }));
 }
 
 /** One DuckDB value as its column's kind holds it (null stays null). */
@@ -67,6 +110,12 @@ function convert(kind: Kind, v: DuckDBValue): unknown {
     }
     case 'text':
       return typeof v === 'string' ? v : String(v);
+    case 'geometry': {
+      // A GEOMETRY value holds its WKB in `bytes`; a BLOB is its bytes.
+      const bytes = (v as { bytes?: Uint8Array }).bytes ?? v;
+      const g = bytes instanceof Uint8Array ? wkbToGeoJson(bytes) : null;
+      return g ? JSON.stringify(g) : null;
+    }
   }
 }
 
@@ -90,6 +139,7 @@ const arrowType = (kind: Kind): DataType => {
     case 'time':
       return new TimestampMillisecond();
     case 'text':
+    case 'geometry':
       return new Utf8();
   }
 };

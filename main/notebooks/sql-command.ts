@@ -1,13 +1,17 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, UTC_SESSION } from '../archive';
 import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../deliveries';
 import { writeGeoJson } from './geojson-export';
+import { wkbToGeoJson } from '../../shared/wkb';
+import { wktOf } from '../../shared/wkt';
+import { isGisFormat, writeGis, type GisFormat } from './gis-export';
+import { inLonLat, namesAndTypes, resultColumns } from './result-columns';
 import { registerH3 } from './h3-functions';
 import { openSandbox } from './sandbox';
 import { checkQuery, explainMissing, runChecked, type GuardContext } from './sql-guard';
@@ -15,7 +19,7 @@ import { splitStatements } from './sql-statements';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { viewStatements } from './views';
 
-export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson';
+export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet' | 'geojson' | GisFormat;
 
 export interface SqlCommandOptions {
   dataDir: string;
@@ -27,7 +31,7 @@ export interface SqlCommandOptions {
   extensionsOnline?: boolean;
   sql: string;
   format: SqlFormat;
-  /** Where the result goes (required for parquet); stdout otherwise. */
+  /** Where the result goes (required for parquet and the GIS files); stdout otherwise. */
   out?: string;
   write: (text: string) => void;
   warn: (line: string) => void;
@@ -76,10 +80,20 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       closers.push(() => registry.close());
       inputs.fences = () => registry.exportCollection().features;
     }
-    for (const sql of viewStatements(await takeSnapshot(inputs, scratch))) await c.run(sql);
+    for (const sql of viewStatements(
+      await takeSnapshot(inputs, scratch),
+      extensions.some((e) => e.name === 'spatial' && e.loaded),
+    ))
+      await c.run(sql);
     const guard = { extensions };
     try {
-      return await output(c, o, scratch, guard);
+      return await output(
+        c,
+        o,
+        scratch,
+        guard,
+        extensions.some((e) => e.name === 'spatial' && e.loaded),
+      );
     } catch (err) {
       throw new Error(explainMissing((err as Error).message, guard));
     }
@@ -111,7 +125,7 @@ async function openHistory(file: string, warn: (line: string) => void): Promise<
   }
 }
 
-async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string, guard: GuardContext): Promise<number> {
+async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string, guard: GuardContext, spatial: boolean): Promise<number> {
   // A script's statements run in order, each checked by the sandbox; the last one's result is the answer.
   const statements = splitStatements(o.sql);
   const sql = statements.pop();
@@ -124,21 +138,47 @@ async function output(c: DuckDBConnection, o: SqlCommandOptions, scratch: string
     if (!o.out) o.write(readFileSync(file, 'utf8'));
     return rows;
   }
+  if (isGisFormat(o.format)) {
+    if (!o.out) throw new Error(`--format ${o.format} needs --out FILE`);
+    await checkQuery(c, sql, guard, '--out');
+    // Written in the scratch folder the sandbox allows, then copied to --out.
+    const file = join(scratch, `result.${o.format}`);
+    // The layer is named after the file (zones.gpkg → zones), as GIS tools list it.
+    const layer = basename(o.out)
+      .split('.')[0]!
+      .replace(/\W+/g, '_')
+      .replace(/^(?=\d)|^$/, 'layer_');
+    const rows = await writeGis(c, sql, o.format, file, { spatial, layer });
+    copyFileSync(file, o.out);
+    return rows;
+  }
   if (o.out) {
     // DuckDB writes nowhere but its scratch folder; the file is copied to --out from there.
     await checkQuery(c, sql, guard, '--out');
-    const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format];
+    const format = { table: 'csv', csv: 'csv', json: 'json', parquet: 'parquet' }[o.format as 'table' | 'csv' | 'json' | 'parquet'];
     const file = join(scratch, `result.${format}`);
     const r = await c.run(`COPY (\n${sql}\n) TO ${sqlString(file)} (FORMAT ${format}${format === 'json' ? ', ARRAY true' : ''})`);
     copyFileSync(file, o.out);
     return Number(r.rowsChanged);
   }
   if (o.format === 'parquet') throw new Error('--format parquet needs --out FILE');
-  const prepared = (await runChecked(c, sql, guard, true))!;
+  let prepared = (await runChecked(c, sql, guard, true))!;
+  // Geometries print in lon/lat, as the notebook grid shows them (GeoJSON is lon/lat by definition).
+  const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(...namesAndTypes(prepared), sql) : undefined;
+  if (wrapped) {
+    prepared.destroySync();
+    prepared = await c.prepare(wrapped);
+  }
   const reader = await prepared.runAndReadAll();
   prepared.destroySync();
   const names = reader.columnNames();
-  const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map(plain));
+  // Geometries (GEOMETRY and WKB columns) read as WKT in a table or CSV, as GeoJSON geometries in JSON.
+  const shapes = resultColumns(names, reader.columnTypes()).map((c) => c.kind === 'geometry');
+  const shape = (v: unknown) => {
+    const g = v instanceof Uint8Array ? wkbToGeoJson(v) : null;
+    return g && o.format !== 'json' ? wktOf(g) : g;
+  };
+  const rows = (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i) => (shapes[i] && v !== null ? shape(v) : plain(v))));
   if (o.format === 'json') o.write(`${JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))))}\n`);
   else if (o.format === 'csv') o.write([names, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
   else o.write(table(names, rows));

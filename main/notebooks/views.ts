@@ -38,12 +38,35 @@ const FENCE_JSON = `{id: 'VARCHAR', name: 'VARCHAR', geometry: 'VARCHAR', radius
 const EMPTY_FENCES =
   'SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS name, NULL::VARCHAR AS geometry, NULL::DOUBLE AS radius_m, NULL::VARCHAR[] AS detect, NULL::INTEGER AS dwell_s, NULL::VARCHAR[] AS targets, NULL::BOOLEAN AS enabled, NULL::INTEGER AS version, NULL::TIMESTAMPTZ AS updated_at WHERE false';
 
+/** Tile38's Earth (shared/fence-rings.ts): a circle fence's ring is where the engine decides inside. */
+const SPHERE = '+R=6371000 +units=m +no_defs';
+/**
+ * `geodesic_circle(lon, lat, radius_m)`: a 64-point polygon whose vertices lie `radius_m` from the centre on
+ * Tile38's sphere — buffered in an azimuthal equidistant projection about the centre (distances from it are
+ * true there), never in degrees.
+ */
+const CIRCLE_MACRO = `CREATE OR REPLACE MACRO geodesic_circle(lon, lat, radius_m) AS ST_Transform(
+  ST_Buffer(ST_Transform(ST_Point(lon, lat), 'EPSG:4326', '+proj=aeqd +lat_0=' || lat || ' +lon_0=' || lon || ' ${SPHERE}', always_xy := true), radius_m, 16),
+  '+proj=aeqd +lat_0=' || lat || ' +lon_0=' || lon || ' ${SPHERE}', 'EPSG:4326', always_xy := true)`;
+
+/** A view's rows with a `geom` point computed from lon/lat: a column not selected is never computed. */
+const withPoint = (sql: string) => `SELECT *, ST_Point(lon, lat) AS geom FROM (${sql})`;
+
+/**
+ * The fences with \`geom\` (a circle as its geodesic polygon) and, for circles, \`centre\` beside the radius.
+ * The GeoJSON was validated when the fence was saved.
+ */
+const withFenceShape = (sql: string) =>
+  `SELECT * EXCLUDE (g), CASE WHEN radius_m IS NULL THEN g ELSE geodesic_circle(ST_X(g), ST_Y(g), radius_m) END AS geom, CASE WHEN radius_m IS NULL THEN NULL ELSE g END AS centre FROM (SELECT *, ST_GeomFromGeoJSON(geometry) AS g FROM (${sql}))`;
+
 /**
  * The views every notebook and `hexwatch sql` query sees: `positions` (archive and hot rows as one, no
  * gap and no duplicate at the seam), `fence_events` (archive and queue log), `quarantine`, `fences`,
- * `market` (a row per cell and minute, and per kind: supply, demand, surge, ratio).
+ * `market` (a row per cell and minute, and per kind: supply, demand, surge, ratio). With the `spatial`
+ * extension loaded, `positions` and `fence_events` gain a `geom` point and `fences` its `geom` shape and a
+ * circle's `centre`; without it they are as they were, and ST_ functions say what is missing.
  */
-export function viewStatements(s: NotebookSources): string[] {
+export function viewStatements(s: NotebookSources, spatial = false): string[] {
   const { parts, hot } = s.positions;
   const positions = [
     ...(parts.length ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${list(parts)}, union_by_name = true)`] : []),
@@ -59,15 +82,16 @@ export function viewStatements(s: NotebookSources): string[] {
         ]
       : []),
   ];
+  const point = spatial ? withPoint : (sql: string) => sql;
+  const fences = s.fences
+    ? `SELECT * EXCLUDE (updated_at), make_timestamptz(updated_at * 1000) AS updated_at FROM read_json(${sqlString(s.fences)}, format = 'newline_delimited', columns = ${FENCE_JSON})`
+    : EMPTY_FENCES;
   return [
-    `CREATE OR REPLACE VIEW positions AS ${positions.length ? positions.join(' UNION ALL ') : EMPTY_POSITIONS}`,
-    `CREATE OR REPLACE VIEW fence_events AS ${events.length ? events.join(' UNION ALL ') : EMPTY_EVENTS}`,
+    ...(spatial ? [CIRCLE_MACRO] : []),
+    `CREATE OR REPLACE VIEW positions AS ${point(positions.length ? positions.join(' UNION ALL ') : EMPTY_POSITIONS)}`,
+    `CREATE OR REPLACE VIEW fence_events AS ${point(events.length ? events.join(' UNION ALL ') : EMPTY_EVENTS)}`,
     `CREATE OR REPLACE VIEW quarantine AS ${s.quarantine ? `SELECT * FROM read_parquet(${sqlString(s.quarantine)})` : EMPTY_QUARANTINE}`,
-    `CREATE OR REPLACE VIEW fences AS ${
-      s.fences
-        ? `SELECT * EXCLUDE (updated_at), make_timestamptz(updated_at * 1000) AS updated_at FROM read_json(${sqlString(s.fences)}, format = 'newline_delimited', columns = ${FENCE_JSON})`
-        : EMPTY_FENCES
-    }`,
+    `CREATE OR REPLACE VIEW fences AS ${spatial ? withFenceShape(fences) : fences}`,
     `CREATE OR REPLACE VIEW market AS ${s.market?.length ? `SELECT ${MARKET_COLUMNS} FROM read_parquet(${list(s.market)})` : EMPTY_MARKET}`,
   ];
 }

@@ -24,7 +24,7 @@ export type ToNotebookWorker =
   | { t: 'page'; id: number; queryId: string; offset: number; limit: number }
   | { t: 'cancel'; id: number; queryId: string }
   | { t: 'drop'; id: number; queryId: string }
-  | { t: 'export'; id: number; sql: string; format: ExportFormat; file: string }
+  | { t: 'export'; id: number; sql: string; format: ExportFormat; file: string; layer?: string }
   | { t: 'close'; id: number }
   | { t: 'open'; id: number; view: string; sql: string }
   | { t: 'frame'; id: number; frameId: string; request: PlaybackFrameRequest }

@@ -8,8 +8,12 @@ export const ResultColumnSchema = z.object({
   name: z.string(),
   /** DuckDB's name of the type (`TIMESTAMP WITH TIME ZONE`, `STRUCT(a INTEGER)`…). */
   type: z.string(),
-  /** How its values come in the Arrow pages: 64-bit integers exact (H3 cells), instants as epoch ms, what has no Arrow kind here as text. */
-  kind: z.enum(['bool', 'int32', 'int64', 'uint64', 'float', 'time', 'text']),
+  /**
+   * How its values come in the Arrow pages: 64-bit integers exact (H3 cells), instants as epoch ms, GEOMETRY
+   * (and WKB blobs named geom, geometry, wkb, shape, the_geom) as GeoJSON geometry text in lon/lat (null
+   * where the WKB is invalid), what has no Arrow kind here as text.
+   */
+  kind: z.enum(['bool', 'int32', 'int64', 'uint64', 'float', 'time', 'text', 'geometry']),
 });
 export type ResultColumn = z.infer<typeof ResultColumnSchema>;
 
@@ -75,11 +79,22 @@ export const notebooksMethods = {
     result: Binary,
   },
   /**
-   * The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet, a JSON array, or
-   * GeoJSON (a feature per row, placed by its h3/cell, lat and lon, or geometry column; the rest as properties).
+   * The whole result of the SQL (not only the rows kept to show) as a file: CSV, Parquet, a JSON array,
+   * GeoJSON (a feature per row, placed by its h3/cell, lat and lon, or geometry column; the rest as
+   * properties), or — with the spatial extension — GeoParquet, GeoPackage, a zipped Shapefile or FlatGeobuf
+   * in EPSG:4326 (placed by its first GEOMETRY/WKB column, else as GeoJSON is), in a layer named `layer`.
    */
   'notebooks.export': {
-    params: z.object({ sql: z.string().min(1).max(1_000_000), format: z.enum(['csv', 'parquet', 'json', 'geojson']) }).strict(),
+    params: z
+      .object({
+        sql: z.string().min(1).max(1_000_000),
+        format: z.enum(['csv', 'parquet', 'json', 'geojson', 'geoparquet', 'gpkg', 'shp', 'fgb']),
+        layer: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _, not starting with a digit')
+          .optional(),
+      })
+      .strict(),
     result: Binary,
   },
   /** DuckDB's completions at `cursor` (views, their columns, functions, keywords); `from` is where the word being completed starts. */

@@ -209,7 +209,8 @@ describe('fences on the map', () => {
     await fp.page.getByRole('listitem', { name: 'Imported C' }).waitFor({ timeout: 10_000 });
 
     const download = fp.page.waitForEvent('download');
-    await fp.page.getByRole('button', { name: 'Export GeoJSON' }).click();
+    await fp.page.getByRole('button', { name: 'Export fences' }).click();
+    await fp.page.getByRole('menuitem', { name: 'GeoJSON' }).click();
     const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { features: { id: string }[] };
     expect(exported.features.map((f) => f.id).sort()).toEqual((await fences()).map((f) => f.id).sort());
   });

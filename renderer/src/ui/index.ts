@@ -6,6 +6,7 @@ export { Confirm } from './Confirm';
 export { Dialog } from './Dialog';
 export { CellCard } from './CellCard';
 export { CopyButton } from './CopyButton';
+export { MenuButton, type MenuItem } from './MenuButton';
 export { Drawer } from './Drawer';
 export { NewRows, useHeld, useHoverHold } from './LiveHold';
 export { saveFile } from './save-file';

@@ -2,19 +2,17 @@ import { useMemo, useRef, useState } from 'react';
 import { DetectSchema, type Fence } from '../../../../shared/fence';
 import type { FenceEvent } from '../../../../shared/fence-event';
 import { useMapBeside } from '../../map';
-import { NewRows, useHoverHold } from '../../ui';
+import { useEngine } from '../../engine';
+import { MenuButton, NewRows, useHoverHold } from '../../ui';
 import { feedEntries, useFeedVersion, type FeedEntry } from './event-feed';
 import { EVENT_COLOURS } from './event-colours';
 import { focusEvent } from './event-focus';
+import { exportEventFile, gisItems, type EventFilter } from './fence-files';
 
 const ROW_PX = 40;
 const VISIBLE_ROWS = 9;
 
-interface Filter {
-  fence: string;
-  type: string;
-  device: string;
-}
+type Filter = EventFilter;
 
 const matches = (e: FenceEvent, f: Filter, device: string) =>
   !((f.fence && e.fence_id !== f.fence) || (f.type && e.event_type !== f.type) || (device && !e.device_id.toLowerCase().includes(device)));
@@ -34,6 +32,7 @@ interface Snapshot {
  */
 export function EventFeed({ fences }: { fences: readonly Fence[] }) {
   const map = useMapBeside()?.map;
+  const { client } = useEngine();
   const version = useFeedVersion();
   const [paused, setPaused] = useState(false);
   const [shows, setShows] = useState(0);
@@ -74,6 +73,12 @@ export function EventFeed({ fences }: { fences: readonly Fence[] }) {
         </span>
         <NewRows count={fresh} onShow={() => setShows((n) => n + 1)} />
         <button onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
+        <MenuButton
+          label="Export"
+          name="Export events"
+          menuLabel="Export the filtered fence events as"
+          items={gisItems((f) => exportEventFile(client, f, filter))}
+        />
       </header>
       <div className="field">
         <select aria-label="Filter events by fence" value={filter.fence} onChange={(e) => set({ fence: e.target.value })}>

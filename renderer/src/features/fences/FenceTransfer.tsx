@@ -1,5 +1,7 @@
 import { useUi } from '../../app/ui-store';
 import { useEngine } from '../../engine';
+import { MenuButton } from '../../ui';
+import { exportFenceFile, gisItems } from './fence-files';
 import { clearImportReport, exportFences, useImportReport } from './fence-import';
 import { pickFenceFiles } from './gis-import';
 import { GisImportPreview } from './GisImportPreview';
@@ -19,8 +21,18 @@ export function FenceTransfer() {
         >
           Import file…
         </button>
-        <button onClick={() => void exportFences(client)}>Export GeoJSON</button>
-        {selected && <button onClick={() => void exportFences(client, [selected])}>Export selected</button>}
+        <MenuButton
+          label="Export fences"
+          menuLabel="Export every fence as"
+          items={[{ label: 'GeoJSON', run: () => exportFences(client) }, ...gisItems((f) => exportFenceFile(client, f))]}
+        />
+        {selected && (
+          <MenuButton
+            label="Export selected"
+            menuLabel="Export the selected fence as"
+            items={[{ label: 'GeoJSON', run: () => exportFences(client, [selected]) }, ...gisItems((f) => exportFenceFile(client, f, [selected]))]}
+          />
+        )}
       </div>
       <GisImportPreview />
       {report && (

@@ -2,8 +2,10 @@ import type { Command } from '../../app/commands';
 import { createStore } from '../../app/store';
 import { getUi, setUi } from '../../app/ui-store';
 import { EMPTY_DRAFT, getDraft, setDraft } from './fence-draft';
+import { exportEventFile, exportFenceFile } from './fence-files';
 import { exportFences } from './fence-import';
 import { cancelGisImport, getGisImport, importGisFences, pickFenceFiles } from './gis-import';
+import { EXPORT_FORMATS, GIS_FORMATS } from '../../../../shared/export-formats';
 
 const DRAW_MODES = ['polygon', 'rectangle', 'circle', 'freehand'] as const;
 
@@ -57,6 +59,31 @@ export function fencesCommands(): Command[] {
         if (s?.kind === 'fence') void exportFences(client, [s.id]);
       },
     },
+    ...GIS_FORMATS.flatMap((format): Command[] => [
+      {
+        id: `fences.export.${format}`,
+        title: `Export every fence as ${EXPORT_FORMATS[format].label}`,
+        group: 'Fences',
+        run: ({ client }) => void exportFenceFile(client, format).catch(() => undefined),
+      },
+      {
+        id: `fences.exportSelected.${format}`,
+        title: `Export selected fence as ${EXPORT_FORMATS[format].label}`,
+        group: 'Fences',
+        enabled: () => getUi().selection?.kind === 'fence',
+        when: 'a fence is selected',
+        run: ({ client }) => {
+          const s = getUi().selection;
+          if (s?.kind === 'fence') void exportFenceFile(client, format, [s.id]).catch(() => undefined);
+        },
+      },
+      {
+        id: `fences.exportEvents.${format}`,
+        title: `Export fence events as ${EXPORT_FORMATS[format].label}`,
+        group: 'Fences',
+        run: ({ client }) => void exportEventFile(client, format, { fence: '', type: '', device: '' }).catch(() => undefined),
+      },
+    ]),
     ...DRAW_MODES.map((mode, i): Command => ({
       id: `fences.draw.${mode}`,
       title: mode === 'freehand' ? 'Draw freehand (a lasso)' : `Draw ${mode}`,

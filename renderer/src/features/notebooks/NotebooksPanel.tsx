@@ -95,8 +95,9 @@ export function NotebooksPanel() {
         </div>
         <p className="muted">
           Views: <code>positions</code>, <code>fence_events</code>, <code>quarantine</code>, <code>fences</code>, <code>market</code>; H3:{' '}
-          <code>h3_cell(lat, lon, res)</code>, <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>. Drop files here to open
-          them.
+          <code>h3_cell(lat, lon, res)</code>, <code>h3_parent</code>, <code>h3_string</code>, <code>h3_lat</code>, <code>h3_lon</code>,{' '}
+          <code>h3_boundary</code>; spatial: each view&apos;s <code>geom</code>, <code>ST_Within(p.geom, f.geom)</code>,{' '}
+          <code>geodesic_circle(lon, lat, radius_m)</code>. Drop files here to open them.
         </p>
       </div>
     </Panel>

@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { useEffect, useMemo, useState } from 'react';
 import type { ResultColumn } from '../../../../shared/rpc';
+import { shortWkt } from '../../../../shared/wkt';
 import { useEngine } from '../../engine';
 import { formatTime } from '../../ui';
 import { cellText } from './cell-text';
@@ -10,7 +11,7 @@ import { rowOrder, type RowSort } from './row-order';
 const ROW_PX = 24;
 const VISIBLE = 12;
 /** Column widths by what they hold: the header and every row share them, so columns line up as the grid scrolls. */
-const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, int64: 130, uint64: 170, float: 120, time: 200, text: 180 };
+const WIDTH_PX: Record<ResultColumn['kind'], number> = { bool: 70, int32: 100, int64: 130, uint64: 170, float: 120, time: 200, text: 180, geometry: 440 };
 const MIN_PX = 48;
 const MAX_PX = 960;
 const clampWidth = (px: number) => Math.round(Math.min(MAX_PX, Math.max(MIN_PX, px)));
@@ -175,9 +176,9 @@ export function ResultGrid({
                       key={i}
                       tabIndex={isSelected ? 0 : -1}
                       aria-selected={isSelected}
-                      className={c.kind === 'text' || c.kind === 'time' ? undefined : 'num'}
-                      // An instant stays ISO in the grid; its hover says it in local time, as the other screens write it.
-                      title={c.kind === 'time' && cell?.v != null ? formatTime(Number(cell.v)) : undefined}
+                      className={c.kind === 'text' || c.kind === 'time' || c.kind === 'geometry' ? undefined : 'num'}
+                      // An instant stays ISO in the grid, its hover in local time as the other screens write it; a geometry's WKT is shortened, whole on hover.
+                      title={cell?.v == null ? undefined : c.kind === 'time' ? formatTime(Number(cell.v)) : c.kind === 'geometry' ? text : undefined}
                       onClick={() => {
                         setSelected({ row: r, column: i });
                         const row = ordering ? order?.[r] : r;
@@ -187,7 +188,7 @@ export function ResultGrid({
                         if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') void navigator.clipboard.writeText(text);
                       }}
                     >
-                      {text}
+                      {c.kind === 'geometry' ? shortWkt(text) : text}
                     </span>
                   );
                 })}

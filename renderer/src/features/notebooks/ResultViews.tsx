@@ -7,7 +7,7 @@ import { defaultChart, ResultChart } from './ResultChart';
 import { ResultGrid, type RowAction, type RowsAction } from './ResultGrid';
 import { chosenRow, fenceFromResult, fenceRefusal, fenceSourceOf, makeFenceOf, shapeOfRow } from './result-fence';
 import { ResultMap } from './ResultMap';
-import { copyMarkdown, exportResult } from './result-export';
+import { copyMarkdown, EXPORT_FORMATS, exportResult, type ExportFormat } from './result-export';
 import { mapSpecOf, valueColumns } from './result-map';
 
 /**
@@ -113,10 +113,11 @@ export function ResultViews({ cell, label, summary, partial }: { cell: Cell; lab
             <span role="menu" aria-label="Export result as" className="nb-menu-items">
               {(
                 [
-                  ['CSV (whole result)', () => exportResult(client, cell, 'csv')],
-                  ['Parquet (whole result)', () => exportResult(client, cell, 'parquet')],
-                  ...(spec ? ([['GeoJSON (whole result)', () => exportResult(client, cell, 'geojson')]] as const) : []),
-                  ['Copy as Markdown table', () => copyMarkdown(client, cell.id, summary)],
+                  // The GIS files only where something places the result (the map's rule).
+                  ...(Object.keys(EXPORT_FORMATS) as ExportFormat[])
+                    .filter((f) => spec || !EXPORT_FORMATS[f].spatial)
+                    .map((f) => [`${EXPORT_FORMATS[f].label} (whole result)`, () => exportResult(client, cell, f)] as const),
+                  ['Copy as Markdown table', () => copyMarkdown(client, cell.id, summary)] as const,
                 ] as const
               ).map(([name, run]) => (
                 <button

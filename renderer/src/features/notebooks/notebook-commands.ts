@@ -21,7 +21,7 @@ import {
   type RunSummary,
 } from './notebook-state';
 import { defaultChart } from './ResultChart';
-import { copyMarkdown, exportResult } from './result-export';
+import { copyMarkdown, EXPORT_FORMATS, exportResult, type ExportFormat } from './result-export';
 import { mapSpecOf } from './result-map';
 import { chosenRow, fenceFromResult, fenceSourceOf } from './result-fence';
 
@@ -152,11 +152,11 @@ export function notebooksCommands(): Command[] {
       when: 'the chosen cell has a result with places',
       run: () => setCellView(getCurrentCell()!, { map: !viewOf(getCurrentCell()!).map }),
     },
-    ...(['csv', 'parquet', 'geojson'] as const).map((format): Command => ({
+    ...(Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((format): Command => ({
       id: `notebook.export.${format}`,
-      title: `Export result as ${format === 'geojson' ? 'GeoJSON' : format === 'csv' ? 'CSV' : 'Parquet'} (the whole result)`,
+      title: `Export result as ${EXPORT_FORMATS[format].label} (the whole result)`,
       group: 'Notebooks',
-      enabled: () => hasResult() && (format !== 'geojson' || mapSpecOf(resultNow()!.columns) !== undefined),
+      enabled: () => hasResult() && (!EXPORT_FORMATS[format].spatial || mapSpecOf(resultNow()!.columns) !== undefined),
       when: RESULT,
       run: ({ client }) => void exportResult(client, getCurrentCell()!, format).catch(() => undefined),
     })),

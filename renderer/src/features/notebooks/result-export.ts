@@ -1,3 +1,4 @@
+import { EXPORT_FORMATS, type ExportFormat } from '../../../../shared/export-formats';
 import type { RpcClient } from '../../../../shared/rpc';
 import { saveFile } from '../../ui';
 import type { Cell } from './notebook-file';
@@ -5,13 +6,14 @@ import { getNotebook, type RunSummary } from './notebook-state';
 import { fetchRows } from './result-pages';
 import { cellText } from './cell-text';
 
-const MIME = { csv: 'text/csv', parquet: 'application/vnd.apache.parquet', geojson: 'application/geo+json' };
+export { EXPORT_FORMATS, type ExportFormat };
 
-/** The whole result of a cell (run again by the engine, not only the rows kept to show) as a CSV, Parquet or GeoJSON file. */
-export async function exportResult(client: RpcClient, cell: Cell, format: keyof typeof MIME): Promise<void> {
+/** The whole result of a cell (run again by the engine, not only the rows kept to show) as a file of `format`. */
+export async function exportResult(client: RpcClient, cell: Cell, format: ExportFormat): Promise<void> {
   const bytes = await client.call('notebooks.export', { sql: cell.source, format });
   const index = getNotebook().cells.findIndex((c) => c.id === cell.id) + 1;
-  saveFile(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${format}`, MIME[format]);
+  const { mime, ending } = EXPORT_FORMATS[format];
+  saveFile(bytes, `${getNotebook().name || 'notebook'}-cell-${index}.${ending}`, mime);
 }
 
 /** The kept rows as a Markdown table, for notes and tickets. */
@@ -19,7 +21,7 @@ export function markdownTable(columns: RunSummary['columns'], rows: unknown[][])
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     `| ${columns.map((c) => esc(c.name)).join(' | ')} |`,
-    `| ${columns.map((c) => (c.kind === 'text' || c.kind === 'time' ? '---' : '---:')).join(' | ')} |`,
+    `| ${columns.map((c) => (c.kind === 'text' || c.kind === 'time' || c.kind === 'geometry' ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((r) => `| ${r.map((v, i) => esc(cellText(columns[i]!.kind, v))).join(' | ')} |`),
   ].join('\n');
 }
