@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
 import { notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
+import { objectStorageOf } from './s3';
 import { sessionSecrets } from './connections';
 import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
@@ -137,10 +138,12 @@ async function sql(argv: string[]): Promise<void> {
   if (!['table', 'csv', 'json', 'parquet', 'geojson'].includes(format))
     throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet or geojson');
   const { dataDir, config } = loadConfig({ argv: rest });
+  const storage = objectStorageOf(config, process.env);
   const rows = await sqlCommand({
     dataDir,
     roots: notebookRoots(config.notebooks, dataDir),
-    buckets: config.notebooks.buckets,
+    buckets: storage.buckets,
+    s3: storage.access,
     extensionsOnline: config.notebooks.extensionsOnline,
     sql: query,
     format,

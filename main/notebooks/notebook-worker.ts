@@ -8,6 +8,7 @@ import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
 import { openSandbox } from './sandbox';
+import { readableStoreError } from './s3-secret';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
@@ -24,10 +25,11 @@ const runner = new QueryRunner(instance, maxRows, { extensions });
 const playback = await instance.connect();
 const frames = new PlaybackFrames(instance);
 
+// A bucket's refusal (wrong key, no such bucket) in the store's words, said once.
 const failure = (err: unknown) =>
   err instanceof QueryError
-    ? { message: err.message, at: err.at, cancelled: err.cancelled }
-    : { message: (err as Error).message, ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
+    ? { message: readableStoreError(err.message), at: err.at, cancelled: err.cancelled }
+    : { message: readableStoreError((err as Error).message), ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
 
 port.on('message', (m: ToNotebookWorker) => {
   void (async () => {
