@@ -19,3 +19,4 @@ export * from './queue-fixtures';
 export * from './typed-call';
 export * from './fences-page';
 export * from './nats-tls';
+export * from './s3-store';
