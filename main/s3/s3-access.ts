@@ -118,6 +118,11 @@ export function objectStorageOf(
   return { access, buckets: [...new Set([...n.buckets, ...(config.archive.s3Url ? [config.archive.s3Url] : [])])] };
 }
 
+/** `resolveS3Access` with the AWS files read from this machine. */
+export function s3AccessOf(settings: S3Settings, env: Env): S3Access {
+  return resolveS3Access(settings, env, readIfThere);
+}
+
 function readIfThere(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
