@@ -45,7 +45,7 @@ function staticDir(): string {
 async function serve(argv: string[]): Promise<void> {
   // A password typed into the Connections screen serves this run; the note says how to keep one.
   const note =
-    'web mode keeps a secret for this run only: to keep it, set HEXWATCH_NATS_PASSWORD (HEXWATCH_NATS_TOKEN, HEXWATCH_TILE38_PASSWORD) or a password file';
+    'web mode keeps a secret for this run only: to keep it, set HEXWATCH_NATS_PASSWORD (HEXWATCH_NATS_TOKEN, HEXWATCH_TILE38_PASSWORD, HEXWATCH_S3_SECRET_ACCESS_KEY) or a password file';
   const engine = await startEngineHost({ argv, connectionSecrets: sessionSecrets(note) });
   const bridge = await startWebBridge({
     engine,
