@@ -38,10 +38,13 @@ export function remoteKey(prefix: string, engineId: string, rel: string): string
   return `${prefix}${rel.slice(0, slash + 1)}engine=${engineId}/${rel.slice(slash + 1)}`;
 }
 
-/** The start of the hour a part's path names, if it names one. */
-function hourOf(rel: string): number | undefined {
+/**
+ * Whether the copy of a part gone from the disk stays in the bucket: yes when its hour expired under the
+ * retention (or its path names no hour); no when the hour is still kept — compaction or a rewrite replaced it.
+ */
+export function copyOutlives(rel: string, expiredBefore: number): boolean {
   const m = HOUR.exec(rel);
-  return m ? Date.parse(`${m[1]}T${m[2]}:00:00Z`) : undefined;
+  return !m || Date.parse(`${m[1]}T${m[2]}:00:00Z`) <= expiredBefore;
 }
 
 /**
@@ -150,16 +153,20 @@ export class ArchiveUploader {
     this.verified = true;
     for (const [rel, part] of todo) {
       if (this.stopped) return;
-      await putFile(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel), join(root, rel));
+      try {
+        await putFile(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel), join(root, rel));
+      } catch (err) {
+        // Compacted or expired away since the listing: the next pass sees it gone.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
       await this.journal.set(rel, part);
       this.pending--;
       this.lastCopyAt = this.o.clock();
     }
     for (const rel of gone) {
       if (this.stopped) return;
-      const hour = hourOf(rel);
-      // Replaced (compaction, a rewrite): the copy goes too. Expired by retention, or not an hour's part: it stays.
-      if (hour !== undefined && hour > expiredBefore) await deleteObject(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel));
+      if (!copyOutlives(rel, expiredBefore)) await deleteObject(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel));
       await this.journal.forget(rel);
     }
     if (todo.length) this.o.log(`archive: copied ${todo.length} part${todo.length === 1 ? '' : 's'} to ${this.o.url}`);

@@ -4,5 +4,13 @@
  */
 export { objectStorageOf, objectUrl, parseS3Url, resolveS3Access, s3AccessOf, S3_SECRET_ENV, type KeysFrom, type S3Access, type S3Settings } from './s3-access';
 export { deleteObject, listObjects, putFile, S3Error, type Listing } from './s3-client';
-export { ArchiveUploader, openObjectStorage, remoteKey, startArchiveCopy, type ArchiveUploadOptions, type ArchiveUploadStatus } from './archive-upload';
+export {
+  ArchiveUploader,
+  copyOutlives,
+  openObjectStorage,
+  remoteKey,
+  startArchiveCopy,
+  type ArchiveUploadOptions,
+  type ArchiveUploadStatus,
+} from './archive-upload';
 export { engineIdOf } from './engine-id';
