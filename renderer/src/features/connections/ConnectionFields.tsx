@@ -46,7 +46,7 @@ export function TextField(props: {
     className: props.mono ? 'mono-input' : undefined,
   };
   return (
-    <div className={`conn-field${props.wide ? ' wide' : ''}${pin ? ' pinned' : ''}`}>
+    <div className={`conn-field${props.wide ? ' wide' : ''}${pin ? ' conn-pinned' : ''}`}>
       <label htmlFor={id}>{props.label}</label>
       {props.multiline ? <textarea rows={2} {...common} /> : <input type={props.secret ? 'password' : 'text'} {...common} />}
       {hint && (

@@ -122,11 +122,14 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
         >
           <SourceChoice b={binding} />
           <div className="conn-columns">
-            <NatsSection b={binding} current={current} onInvalid={showErrors} />
+            {/* Object storage under NATS: the two columns stay about as long as each other. */}
+            <div className="conn-side">
+              <NatsSection b={binding} current={current} onInvalid={showErrors} />
+              <S3Section b={binding} current={current} onInvalid={showErrors} />
+            </div>
             <div className="conn-side">
               <Tile38Section b={binding} current={current} onInvalid={showErrors} />
               <DemandSection b={binding} />
-              <S3Section b={binding} current={current} onInvalid={showErrors} />
             </div>
           </div>
         </form>

@@ -121,7 +121,12 @@ function Tile38Facts({ server: s }: { server: Extract<ResultOf<'connections.test
   );
 }
 
-const KEYS_FROM = { app: 'the key entered here', environment: 'AWS_ACCESS_KEY_ID', profile: 'the AWS profile', none: 'none (anonymous)' } as const;
+const KEYS_FROM = {
+  app: 'the app’s own (access key id and secret key)',
+  environment: 'AWS_ACCESS_KEY_ID',
+  profile: 'the AWS profile',
+  none: 'none (anonymous)',
+} as const;
 
 /** What a bucket listing found, or the store's refusal. */
 export function S3Probe({ probe }: { probe: Probe<'connections.testS3'> }) {
@@ -136,22 +141,16 @@ function S3Facts({ server: s }: { server: Extract<ResultOf<'connections.testS3'>
   const ref = useReveal();
   return (
     <div ref={ref} className="conn-probe ok" role="status" aria-label="S3 test">
-      <p className="conn-probe-title">
+      <p className="conn-probe-title" title={s.sample.length ? `First: ${s.sample.join(', ')}` : undefined}>
         Listed {s.url}: {s.objects === 0 ? 'empty so far' : `${fmt(s.objects)}${s.more ? '+' : ''} objects`}
       </p>
       <dl>
         <dt>Host</dt>
-        <dd className="mono">{s.host}</dd>
-        <dt>Region</dt>
-        <dd className="mono">{s.region}</dd>
+        <dd className="mono">
+          {s.host} · {s.region}
+        </dd>
         <dt>Keys</dt>
         <dd>{KEYS_FROM[s.keysFrom]}</dd>
-        {s.sample.length > 0 && (
-          <>
-            <dt>First</dt>
-            <dd className="mono conn-probe-keys">{s.sample.join('\n')}</dd>
-          </>
-        )}
       </dl>
     </div>
   );
