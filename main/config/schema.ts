@@ -113,6 +113,32 @@ export const ConfigSchema = strict({
       .default([]),
     // Let DuckDB fetch a missing approved extension (spatial, httpfs, ducklake) from its official repository.
     extensionsOnline: z.boolean().default(false),
+    // An S3-compatible store (MinIO, SeaweedFS, Ceph…): its base URL, read path-style; empty: AWS itself.
+    s3Endpoint: z
+      .string()
+      .regex(/^(https?:\/\/[^\s/?#]+\/?)?$/, 'an http(s)://host:port URL')
+      .default(''),
+    // Empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1.
+    s3Region: z
+      .string()
+      .regex(/^[a-z0-9-]*$/, 'a region name such as eu-west-1')
+      .default(''),
+    // The key id the app's own secret key belongs with (the key itself: keychain, or HEXWATCH_S3_SECRET_ACCESS_KEY); empty: the AWS chain.
+    s3AccessKeyId: z.string().max(256).default(''),
+  }).prefault({}),
+  archive: strict({
+    // Copy each finished archive part to this bucket prefix, e.g. s3://fleet/hexwatch/ (notebooks may read it too); empty: none.
+    s3Url: z
+      .string()
+      .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?)?$/, 'an s3://bucket/prefix/ URL')
+      .default(''),
+    // How often the archive is looked at for parts to copy (after a failure: backoff, up to 5 minutes).
+    s3IntervalS: z.number().int().min(1).max(3600).default(30),
+    // This engine's name in the bucket (engine=<id>/ in each hour); empty: made once, kept in the data dir's engine-id.
+    engineId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,64}$/, 'letters, digits, _ and - only')
+      .default(''),
   }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.

@@ -6,8 +6,10 @@ import type { Handlers } from '../rpc';
 import { SECRET_ENV, type ConnectionsHost, type SecretName } from './connections-host';
 import { probeNats } from './nats-probe';
 import { probeTile38 } from './tile38-probe';
+import { probeS3 } from './s3-probe';
+import { objectStorageOf } from '../s3';
 
-type Methods = 'connections.get' | 'connections.testNats' | 'connections.testTile38' | 'connections.save';
+type Methods = 'connections.get' | 'connections.testNats' | 'connections.testTile38' | 'connections.testS3' | 'connections.save';
 
 const NATS_KEYS = [
   'servers',
@@ -24,6 +26,13 @@ const NATS_KEYS = [
   'consumer',
 ] as const;
 const TILE38_KEYS = ['host', 'port', 'tls', 'passwordFile', 'mode'] as const;
+/** The S3 section's fields and the settings they are. */
+const S3_KEYS = {
+  endpoint: 'notebooks.s3Endpoint',
+  region: 'notebooks.s3Region',
+  accessKeyId: 'notebooks.s3AccessKeyId',
+  archiveUrl: 'archive.s3Url',
+} as const;
 /** The settings the screen sets: an environment variable or a flag that also sets one wins over it. */
 const SCREEN_KEYS = [
   'source',
@@ -32,6 +41,7 @@ const SCREEN_KEYS = [
   'market.demandStream',
   'market.demandSubjects',
   'market.demandConsumer',
+  ...Object.values(S3_KEYS),
 ];
 
 /**
@@ -53,10 +63,18 @@ export function connectionsHandlers<C>(
       nats: pick(config.nats, NATS_KEYS) as NatsConnection,
       tile38: pick(config.tile38, TILE38_KEYS) as Tile38Connection,
       demand: { stream: config.market.demandStream, subjects: config.market.demandSubjects, consumer: config.market.demandConsumer },
+      s3: {
+        endpoint: config.notebooks.s3Endpoint,
+        region: config.notebooks.s3Region,
+        accessKeyId: config.notebooks.s3AccessKeyId,
+        archiveUrl: config.archive.s3Url,
+      },
+      s3KeysFrom: objectStorageOf(config, env).access.from,
       secrets: {
         natsPassword: secretFrom('nats.password', config.nats.passwordFile),
         natsToken: secretFrom('nats.token', config.nats.tokenFile),
         tile38Password: secretFrom('tile38.password', config.tile38.passwordFile),
+        s3SecretKey: secretFrom('s3.secretAccessKey', ''),
       },
       keep: host?.secrets.kind ?? 'session',
       ...(host?.secrets.note ? { keepNote: host.secrets.note } : {}),
@@ -84,12 +102,15 @@ export function connectionsHandlers<C>(
       }
       return probeTile38({ host: tile38.host, port: tile38.port, tls: tile38.tls, ...(secret ? { password: secret } : {}) });
     },
-    'connections.save': async ({ source, nats, tile38, demand, secrets }) => {
+    'connections.testS3': ({ s3, secretKey }) =>
+      probeS3(s3, config.notebooks.buckets, { ...env, ...(secretKey ? { [SECRET_ENV['s3.secretAccessKey']]: secretKey } : {}) }),
+    'connections.save': async ({ source, nats, tile38, demand, s3, secrets }) => {
       const before = existsSync(settingsPath) ? readFileSync(settingsPath, 'utf8') : undefined;
       const patch: Record<string, unknown> = { source };
       for (const k of NATS_KEYS) patch[`nats.${k}`] = nats[k];
       for (const k of TILE38_KEYS) patch[`tile38.${k}`] = tile38[k];
       Object.assign(patch, { 'market.demandStream': demand.stream, 'market.demandSubjects': demand.subjects, 'market.demandConsumer': demand.consumer });
+      if (s3) for (const [field, key] of Object.entries(S3_KEYS)) patch[key] = s3[field as keyof typeof S3_KEYS];
       try {
         saveSettings(settingsPath, patch);
       } catch (err) {
@@ -100,6 +121,7 @@ export function connectionsHandlers<C>(
         ['nats.password', secrets?.natsPassword],
         ['nats.token', secrets?.natsToken],
         ['tile38.password', secrets?.tile38Password],
+        ['s3.secretAccessKey', secrets?.s3SecretKey],
       ];
       for (const [name, value] of given) if (value) host?.secrets.save(name, value);
       const notes = [

@@ -1,11 +1,12 @@
 /** The secrets the Connections screen can take, by the name they are kept under. */
-export type SecretName = 'nats.password' | 'nats.token' | 'tile38.password';
+export type SecretName = 'nats.password' | 'nats.token' | 'tile38.password' | 's3.secretAccessKey';
 
 /** The environment variable each secret reaches the engine through (as an operator would set it). */
 export const SECRET_ENV: Readonly<Record<SecretName, string>> = {
   'nats.password': 'HEXWATCH_NATS_PASSWORD',
   'nats.token': 'HEXWATCH_NATS_TOKEN',
   'tile38.password': 'HEXWATCH_TILE38_PASSWORD',
+  's3.secretAccessKey': 'HEXWATCH_S3_SECRET_ACCESS_KEY',
 };
 
 /** Where secrets entered on the Connections screen are kept: the OS keychain (desktop) or this run's memory. */

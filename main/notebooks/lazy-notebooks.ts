@@ -1,11 +1,15 @@
 import { availableParallelism, homedir } from 'node:os';
 import { RpcError } from '../../shared/rpc';
 import type { Config } from '../config';
+import type { S3Access } from '../s3';
 import { NotebookService, type NotebookSettings } from './notebook-service';
 import type { SnapshotInputs } from './snapshot';
 
+/** The `notebooks` section, with how `s3://` is reached and every bucket SQL may read (the archive's too). */
+export type NotebookSection = Config['notebooks'] & { s3?: S3Access };
+
 /** The `notebooks` section as the thread takes it: 0 threads is half the cores (ingest keeps the rest), no roots is the data dir and home. */
-export function notebookSettingsOf(settings: Config['notebooks'], dataDir: string): NotebookSettings {
+export function notebookSettingsOf(settings: NotebookSection, dataDir: string): NotebookSettings {
   return {
     ...settings,
     threads: settings.threads || Math.max(1, Math.floor(availableParallelism() / 2)),
@@ -28,7 +32,7 @@ export class LazyNotebooks {
 
   constructor(
     private readonly dataDir: string,
-    private readonly settings: Config['notebooks'],
+    private readonly settings: NotebookSection,
     private readonly inputs: () => SnapshotInputs,
     private readonly onStarted: (service: NotebookService) => void = () => {},
   ) {}

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { GisPreview } from '../../shared/rpc';
 import type { PlaybackFrameRequest } from '../playback';
 import { appendPiece, gisMainFile } from './gis-files';
+import type { S3Access } from '../s3';
 import type { ExtensionState } from './extensions';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import { resolveSource, type OpenedSource } from './sources';
+import { isBucketUrl, resolveBucketSource } from './bucket-sources';
 import type { Completion } from './sql-completion';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { NotebookQueryError, NotebookThread } from './notebook-thread';
@@ -18,6 +20,8 @@ export interface NotebookSettings extends Omit<NotebookWorkerData, 'sandbox'> {
   roots: string[];
   /** URL prefixes SQL may read too (notebooks.buckets). */
   buckets?: string[];
+  /** How `s3://` is reached (keys, region, endpoint). */
+  s3?: S3Access;
   /** Let DuckDB fetch a missing approved extension from its official repository (notebooks.extensionsOnline). */
   extensionsOnline?: boolean;
 }
@@ -65,6 +69,7 @@ export class NotebookService {
       // The snapshots and exports live in `dir`: read there, and written only by the engine's own Export.
       read: [...settings.roots, join(dataDir, 'archive'), dir],
       buckets: settings.buckets ?? [],
+      ...(settings.s3 ? { s3: settings.s3 } : {}),
       tempDir: join(dir, 'spill'),
       extensions: { online: settings.extensionsOnline ?? false, onlineDir: join(dataDir, 'duckdb-extensions') },
     };
@@ -126,7 +131,7 @@ export class NotebookService {
   async open(path: string): Promise<OpenedView> {
     const taken = new Set([...ENGINE_VIEWS, ...this.opened.filter((o) => o.path !== path).map((o) => o.view)]);
     const again = this.opened.find((o) => o.path === path);
-    const source = resolveSource(path, this.settings.roots, taken);
+    const source = isBucketUrl(path) ? resolveBucketSource(path, this.settings.buckets ?? [], taken) : resolveSource(path, this.settings.roots, taken);
     if (again) source.view = again.view;
     const m = await this.thread.ask('opened', { t: 'open', view: source.view, sql: source.sql });
     const { sql: _sql, ...rest } = source;

@@ -9,6 +9,7 @@ import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
 import { openSandbox } from './sandbox';
+import { readableStoreError } from './s3-secret';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
 import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
@@ -26,10 +27,11 @@ const spatial = extensions.some((e) => e.name === 'spatial' && e.loaded);
 const playback = await instance.connect();
 const frames = new PlaybackFrames(instance);
 
+// A bucket's refusal (wrong key, no such bucket) in the store's words, said once.
 const failure = (err: unknown) =>
   err instanceof QueryError
-    ? { message: err.message, at: err.at, cancelled: err.cancelled }
-    : { message: (err as Error).message, ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
+    ? { message: readableStoreError(err.message), at: err.at, cancelled: err.cancelled }
+    : { message: readableStoreError((err as Error).message), ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
 
 port.on('message', (m: ToNotebookWorker) => {
   void (async () => {

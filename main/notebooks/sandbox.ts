@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { sqlString } from '../archive';
+import type { S3Access } from '../s3';
+import { duckdbS3Secret } from './s3-secret';
 import { loadExtensions, type ExtensionSettings, type ExtensionState } from './extensions';
 
 /** What a notebook's DuckDB may read, and where it spills. */
@@ -9,6 +11,8 @@ export interface SandboxOptions {
   read: string[];
   /** URL prefixes read from (notebooks.buckets, through httpfs). */
   buckets: string[];
+  /** How `s3://` is reached (keys, region, endpoint): made a DuckDB secret before the lock. */
+  s3?: S3Access;
   /** DuckDB's spill folder: its own, never a root. */
   tempDir: string;
   threads?: number;
@@ -50,6 +54,8 @@ export async function openSandbox(o: SandboxOptions): Promise<Sandbox> {
   try {
     const extensions = await loadExtensions(admin, o.extensions);
     const allowed = [...new Set([...o.read.flatMap(folderForms), ...o.buckets.map((b) => (b.endsWith('/') ? b : `${b}/`))])];
+    const secret = duckdbS3Secret(o.s3);
+    if (secret) await admin.run(secret);
     // Set globally before the lock: every connection after it is UTC and can change nothing.
     await admin.run("SET GLOBAL TimeZone = 'UTC'");
     await admin.run(`SET temp_directory = ${sqlString(o.tempDir)}`);

@@ -7,6 +7,7 @@ import { sqlString, UTC_SESSION } from '../archive';
 import { FenceRegistry } from '../fences';
 import { Session, writeHistorySnapshot } from '../history';
 import { EventLog } from '../deliveries';
+import type { S3Access } from '../s3';
 import { writeGeoJson } from './geojson-export';
 import { wkbToGeoJson } from '../../shared/wkb';
 import { wktOf } from '../../shared/wkt';
@@ -27,6 +28,8 @@ export interface SqlCommandOptions {
   roots: string[];
   /** URL prefixes SQL may read (notebooks.buckets). */
   buckets?: string[];
+  /** How `s3://` is reached (keys, region, endpoint). */
+  s3?: S3Access;
   /** notebooks.extensionsOnline */
   extensionsOnline?: boolean;
   sql: string;
@@ -54,6 +57,7 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
     } = await openSandbox({
       read: [...o.roots, join(o.dataDir, 'archive'), scratch],
       buckets: o.buckets ?? [],
+      ...(o.s3 ? { s3: o.s3 } : {}),
       tempDir: join(scratch, 'spill'),
       extensions: { online: o.extensionsOnline ?? false, onlineDir: join(o.dataDir, 'duckdb-extensions') },
     });

@@ -23,6 +23,8 @@ export interface StatusSources {
   market?: () => MarketService | undefined;
   /** The demo history, when the data dir holds one. */
   demo?: () => DemoStatus | undefined;
+  /** The archive's copies to a bucket, when archive.s3Url is set. */
+  archiveCopy?: () => Status['archiveCopy'];
 }
 
 /** What the status bar shows, assembled from the engine's rooms: `status()` answers `status.get` and feeds the `status` channel. */
@@ -59,6 +61,7 @@ export function engineStatus(s: StatusSources): () => Status {
     const market = s.market?.();
     const m = market?.metrics();
     const demo = s.demo?.();
+    const archiveCopy = s.archiveCopy?.();
     return {
       version: s.version,
       ...source,
@@ -75,6 +78,7 @@ export function engineStatus(s: StatusSources): () => Status {
           }
         : {}),
       ...(demo ? { demo } : {}),
+      ...(archiveCopy ? { archiveCopy } : {}),
       positionsPerSec: Math.round(s.meter.perSecond(now)),
       positionsTotal: s.meter.total,
       devices,

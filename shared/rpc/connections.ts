@@ -44,6 +44,29 @@ export type Tile38Connection = z.infer<typeof Tile38ConnectionSchema>;
 /** The market's demand stream. */
 export const DemandConnectionSchema = z.object({ stream: Name, subjects: z.array(Subject).min(1).max(32), consumer: Name }).strict();
 
+/** Object storage (S3 or an S3-compatible store): how notebooks read `s3://`, and the bucket the archive is copied to. */
+export const S3ConnectionSchema = z
+  .object({
+    endpoint: z
+      .string()
+      .max(512)
+      .regex(/^(https?:\/\/[^\s/?#]+\/?)?$/, 'an http(s)://host:port URL, or empty for AWS'),
+    region: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9-]*$/, 'a region name such as eu-west-1'),
+    accessKeyId: z.string().max(256),
+    archiveUrl: z
+      .string()
+      .max(1024)
+      .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?)?$/, 'an s3://bucket/prefix/ URL'),
+  })
+  .strict();
+export type S3Connection = z.infer<typeof S3ConnectionSchema>;
+
+/** Where the keys the engine signs S3 requests with come from: the app's own, the AWS environment variables, the AWS profile, or none (anonymous). */
+const S3KeysFromSchema = z.enum(['app', 'environment', 'profile', 'none']);
+
 /** Where a secret the engine uses comes from (never the secret itself). */
 const SecretSourceSchema = z.enum(['keychain', 'environment', 'file', 'session', 'none']);
 
@@ -66,6 +89,18 @@ const Tile38Facts = z.object({
   objects: z.number().optional(),
   collections: z.number().optional(),
 });
+const S3Facts = z.object({
+  /** The bucket and prefix listed. */
+  url: z.string(),
+  /** Where the requests went: the endpoint, or AWS's host for the region. */
+  host: z.string(),
+  region: z.string(),
+  keysFrom: S3KeysFromSchema,
+  /** Objects listed under the prefix (one page), and a few of their keys. */
+  objects: z.number(),
+  more: z.boolean(),
+  sample: z.array(z.string()),
+});
 /** A test's answer: what the server said about itself, or its refusal in its own words. */
 const Probe = <T extends z.ZodType>(facts: T) =>
   z.union([z.object({ ok: z.literal(true), server: facts }), z.object({ ok: z.literal(false), error: z.string() })]);
@@ -79,7 +114,15 @@ export const connectionsMethods = {
       nats: NatsConnectionSchema,
       tile38: Tile38ConnectionSchema,
       demand: DemandConnectionSchema,
-      secrets: z.object({ natsPassword: SecretSourceSchema, natsToken: SecretSourceSchema, tile38Password: SecretSourceSchema }),
+      s3: S3ConnectionSchema,
+      /** Where the keys for `s3://` come from now. */
+      s3KeysFrom: S3KeysFromSchema,
+      secrets: z.object({
+        natsPassword: SecretSourceSchema,
+        natsToken: SecretSourceSchema,
+        tile38Password: SecretSourceSchema,
+        s3SecretKey: SecretSourceSchema,
+      }),
       /** How secrets entered here are kept: the OS keychain (desktop), or for this run only (web mode, or a keychain that would store them as plain text). */
       keep: z.enum(['keychain', 'session']),
       /** Why secrets are kept for this run only, when they are. */
@@ -101,6 +144,11 @@ export const connectionsMethods = {
     params: z.object({ tile38: Tile38ConnectionSchema, password: Secret.optional() }).strict(),
     result: Probe(Tile38Facts),
   },
+  /** Lists the archive's bucket prefix (or the first s3:// of notebooks.buckets) with these settings and a secret key typed in, or the store's refusal. */
+  'connections.testS3': {
+    params: z.object({ s3: S3ConnectionSchema, secretKey: Secret.optional() }).strict(),
+    result: Probe(S3Facts),
+  },
   /**
    * Saves the settings (settings.json, atomically, without secrets), keeps the secrets given (keychain or
    * this run), and switches the engine over: source, Tile38 and the demand stream, keeping everything
@@ -113,7 +161,11 @@ export const connectionsMethods = {
         nats: NatsConnectionSchema,
         tile38: Tile38ConnectionSchema,
         demand: DemandConnectionSchema,
-        secrets: z.object({ natsPassword: Secret.optional(), natsToken: Secret.optional(), tile38Password: Secret.optional() }).strict().optional(),
+        s3: S3ConnectionSchema.optional(),
+        secrets: z
+          .object({ natsPassword: Secret.optional(), natsToken: Secret.optional(), tile38Password: Secret.optional(), s3SecretKey: Secret.optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: z.object({ saved: z.boolean(), settingsPath: z.string(), note: z.string().optional() }),

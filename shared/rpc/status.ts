@@ -27,6 +27,10 @@ export const StatusSchema = z.object({
   natsServer: z.object({ url: z.string(), version: z.string() }).optional(),
   /** The demo history a new data dir started with (the simulator): the stretch it covers, and whether it is being written (how far), there, or being cleared. */
   demo: DemoStatusSchema.optional(),
+  /** The archive's copies to a bucket (archive.s3Url): parts copied and waiting, the last copy, and the store's refusal while it lasts. */
+  archiveCopy: z
+    .object({ target: z.string(), copied: z.number(), pending: z.number(), lastCopyAt: z.number().optional(), error: z.string().optional() })
+    .optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

@@ -20,3 +20,4 @@ export * from './typed-call';
 export * from './fences-page';
 export * from './nats-tls';
 export * from './gis-fixtures';
+export * from './s3-store';

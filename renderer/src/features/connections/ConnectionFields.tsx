@@ -46,7 +46,7 @@ export function TextField(props: {
     className: props.mono ? 'mono-input' : undefined,
   };
   return (
-    <div className={`conn-field${props.wide ? ' wide' : ''}${pin ? ' pinned' : ''}`}>
+    <div className={`conn-field${props.wide ? ' wide' : ''}${pin ? ' conn-pinned' : ''}`}>
       <label htmlFor={id}>{props.label}</label>
       {props.multiline ? <textarea rows={2} {...common} /> : <input type={props.secret ? 'password' : 'text'} {...common} />}
       {hint && (
@@ -64,14 +64,14 @@ export function TextField(props: {
 }
 
 /** Where a secret the engine uses comes from now, in words (never the secret). */
-export function secretFrom(source: Current['secrets']['natsPassword'], variable: string): string {
+export function secretFrom(source: Current['secrets']['natsPassword'], variable: string, fileText = 'read from the file below'): string {
   switch (source) {
     case 'keychain':
       return 'Now: kept in the keychain.';
     case 'environment':
       return `Now: from the environment (${variable}).`;
     case 'file':
-      return 'Now: read from the file below.';
+      return `Now: ${fileText}.`;
     case 'session':
       return 'Now: typed in for this run only.';
     case 'none':

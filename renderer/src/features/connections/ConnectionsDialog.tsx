@@ -7,6 +7,7 @@ import { pinOf, type FormBinding } from './ConnectionFields';
 import { closeConnections, connectionsOpen } from './connections-store';
 import { NatsSection } from './NatsSection';
 import { DemandSection, Tile38Section } from './Tile38Section';
+import { S3Section } from './S3Section';
 
 type Current = ResultOf<'connections.get'>;
 type Outcome = { state: 'idle' } | { state: 'saved'; text: string; note?: string } | { state: 'refused'; text: string };
@@ -19,7 +20,7 @@ export function Connections() {
 
 /**
  * Where positions come from (the simulator or NATS), the NATS servers and how hexwatch signs in, Tile38,
- * the market's demand stream: each tested before it is saved, then saved and connected without a restart.
+ * the market's demand stream, object storage (S3): each tested before it is saved, then saved and connected without a restart.
  * Secrets are typed here and never shown back; where each comes from now is said beside it.
  */
 function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
@@ -121,7 +122,11 @@ function ConnectionsDialog({ preset }: { preset?: 'nats' }) {
         >
           <SourceChoice b={binding} />
           <div className="conn-columns">
-            <NatsSection b={binding} current={current} onInvalid={showErrors} />
+            {/* Object storage under NATS: the two columns stay about as long as each other. */}
+            <div className="conn-side">
+              <NatsSection b={binding} current={current} onInvalid={showErrors} />
+              <S3Section b={binding} current={current} onInvalid={showErrors} />
+            </div>
             <div className="conn-side">
               <Tile38Section b={binding} current={current} onInvalid={showErrors} />
               <DemandSection b={binding} />

@@ -5,7 +5,7 @@ const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 
 const bytes = (n: number) => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${fmt(n / 1024)} KiB`);
 
 /** A test under way, its refusal in the server's own words, or what the server said it is. */
-export type Probe<M extends 'connections.testNats' | 'connections.testTile38'> =
+export type Probe<M extends 'connections.testNats' | 'connections.testTile38' | 'connections.testS3'> =
   { state: 'idle' } | { state: 'testing' } | { state: 'done'; result: ResultOf<M> } | { state: 'failed'; error: string };
 
 /** A test's answer comes into view when it arrives, wherever the form was scrolled to. */
@@ -116,6 +116,41 @@ function Tile38Facts({ server: s }: { server: Extract<ResultOf<'connections.test
             </dd>
           </>
         )}
+      </dl>
+    </div>
+  );
+}
+
+const KEYS_FROM = {
+  app: 'the app’s own (access key id and secret key)',
+  environment: 'AWS_ACCESS_KEY_ID',
+  profile: 'the AWS profile',
+  none: 'none (anonymous)',
+} as const;
+
+/** What a bucket listing found, or the store's refusal. */
+export function S3Probe({ probe }: { probe: Probe<'connections.testS3'> }) {
+  if (probe.state === 'idle') return <Untested what="S3" />;
+  if (probe.state === 'done' && probe.result.ok) return <S3Facts server={probe.result.server} />;
+  if (probe.state === 'testing') return <p className="conn-probe muted">Listing…</p>;
+  if (probe.state === 'failed') return <Refusal error={probe.error} label="S3 test" />;
+  return <Refusal error={probe.result.ok ? '' : probe.result.error} label="S3 test" />;
+}
+
+function S3Facts({ server: s }: { server: Extract<ResultOf<'connections.testS3'>, { ok: true }>['server'] }) {
+  const ref = useReveal();
+  return (
+    <div ref={ref} className="conn-probe ok" role="status" aria-label="S3 test">
+      <p className="conn-probe-title" title={s.sample.length ? `First: ${s.sample.join(', ')}` : undefined}>
+        Listed {s.url}: {s.objects === 0 ? 'empty so far' : `${fmt(s.objects)}${s.more ? '+' : ''} objects`}
+      </p>
+      <dl>
+        <dt>Host</dt>
+        <dd className="mono">
+          {s.host} · {s.region}
+        </dd>
+        <dt>Keys</dt>
+        <dd>{KEYS_FROM[s.keysFrom]}</dd>
       </dl>
     </div>
   );

@@ -19,7 +19,9 @@ const current = {
   },
   tile38: { host: '', port: 9851, tls: false, passwordFile: '', mode: 'channel' as const },
   demand: { stream: 'DEMAND', subjects: ['demand.>'], consumer: 'hexwatch-demand' },
-  secrets: { natsPassword: 'none' as const, natsToken: 'none' as const, tile38Password: 'none' as const },
+  s3: { endpoint: '', region: '', accessKeyId: '', archiveUrl: '' },
+  s3KeysFrom: 'none' as const,
+  secrets: { natsPassword: 'none' as const, natsToken: 'none' as const, tile38Password: 'none' as const, s3SecretKey: 'none' as const },
   keep: 'session' as const,
   settingsPath: '/tmp/settings.json',
   pinned: [],
@@ -58,6 +60,26 @@ describe('the Connections form', () => {
     });
     const url = readForm({ ...formOf(current), servers: 'nats://ok:4222\nhttp://nope' });
     expect(url).toMatchObject({ ok: false, errors: { servers: 'http://nope is not a nats://, tls:// or ws(s):// URL' } });
+  });
+
+  it('reads object storage: an endpoint and a bucket URL that are not one, a secret key without its id', () => {
+    const read = readForm({ ...formOf(current), s3Endpoint: 'minio:9000', s3ArchiveUrl: 'fleet/hexwatch', s3SecretKey: 'shh' });
+    expect(read).toMatchObject({
+      ok: false,
+      errors: { s3Endpoint: expect.stringMatching(/http/), s3ArchiveUrl: expect.stringMatching(/s3:\/\//), s3AccessKeyId: expect.any(String) },
+    });
+    const ok = readForm({
+      ...formOf(current),
+      s3Endpoint: 'http://127.0.0.1:8333',
+      s3AccessKeyId: 'id',
+      s3SecretKey: 'shh',
+      s3ArchiveUrl: 's3://fleet/hexwatch/',
+    });
+    expect(ok).toMatchObject({
+      ok: true,
+      params: { s3: { endpoint: 'http://127.0.0.1:8333', accessKeyId: 'id', region: '', archiveUrl: 's3://fleet/hexwatch/' }, secrets: { s3SecretKey: 'shh' } },
+    });
+    expect(refusalOf('invalid settings:\n  archive.s3Url: an s3://bucket/prefix/ URL').fields).toEqual({ s3ArchiveUrl: 'an s3://bucket/prefix/ URL' });
   });
 
   it('puts the engine’s refusal beside the fields it names', () => {

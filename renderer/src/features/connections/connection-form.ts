@@ -1,4 +1,4 @@
-import { DemandConnectionSchema, NatsConnectionSchema, Tile38ConnectionSchema } from '../../../../shared/rpc/connections';
+import { DemandConnectionSchema, NatsConnectionSchema, S3ConnectionSchema, Tile38ConnectionSchema } from '../../../../shared/rpc/connections';
 import type { ParamsOf, ResultOf } from '../../../../shared/rpc';
 
 /** The Connections screen's fields as typed (text), before they are read into the settings they mean. */
@@ -24,10 +24,15 @@ export interface ConnectionForm {
   demandStream: string;
   demandSubjects: string;
   demandConsumer: string;
+  s3Endpoint: string;
+  s3Region: string;
+  s3AccessKeyId: string;
+  s3ArchiveUrl: string;
   /** Secrets typed in: sent with a test or a save, never shown again, never kept here after a save. */
   natsPassword: string;
   natsToken: string;
   tile38Password: string;
+  s3SecretKey: string;
 }
 
 export type FieldName = keyof ConnectionForm;
@@ -60,6 +65,10 @@ export const FIELD_OF_KEY: Readonly<Record<string, FieldName>> = {
   'market.demandStream': 'demandStream',
   'market.demandSubjects': 'demandSubjects',
   'market.demandConsumer': 'demandConsumer',
+  'notebooks.s3Endpoint': 's3Endpoint',
+  'notebooks.s3Region': 's3Region',
+  'notebooks.s3AccessKeyId': 's3AccessKeyId',
+  'archive.s3Url': 's3ArchiveUrl',
 };
 
 /** A list typed one per line or comma separated. */
@@ -71,7 +80,7 @@ export const listOf = (text: string): string[] =>
 
 /** The form as the engine runs now (secrets blank: they are never sent back). */
 export function formOf(current: Current): ConnectionForm {
-  const { nats, tile38, demand } = current;
+  const { nats, tile38, demand, s3 } = current;
   return {
     source: current.source,
     servers: nats.servers.join('\n'),
@@ -94,9 +103,14 @@ export function formOf(current: Current): ConnectionForm {
     demandStream: demand.stream,
     demandSubjects: demand.subjects.join(', '),
     demandConsumer: demand.consumer,
+    s3Endpoint: s3.endpoint,
+    s3Region: s3.region,
+    s3AccessKeyId: s3.accessKeyId,
+    s3ArchiveUrl: s3.archiveUrl,
     natsPassword: '',
     natsToken: '',
     tile38Password: '',
+    s3SecretKey: '',
   };
 }
 
@@ -175,20 +189,44 @@ export function readDemand(form: ConnectionForm): Read<SaveParams['demand']> {
   return parsed.success && Object.keys(errors).length === 0 ? { ok: true, value: parsed.data, errors } : { ok: false, errors };
 }
 
+/** Object storage read into its settings. */
+export function readS3(form: ConnectionForm): Read<NonNullable<SaveParams['s3']>> {
+  const parsed = S3ConnectionSchema.safeParse({
+    endpoint: form.s3Endpoint.trim(),
+    region: form.s3Region.trim(),
+    accessKeyId: form.s3AccessKeyId.trim(),
+    archiveUrl: form.s3ArchiveUrl.trim(),
+  });
+  const errors = parsed.success
+    ? {}
+    : issuesOf(parsed.error.issues, { endpoint: 's3Endpoint', region: 's3Region', accessKeyId: 's3AccessKeyId', archiveUrl: 's3ArchiveUrl' });
+  if (form.s3SecretKey && !form.s3AccessKeyId.trim()) errors.s3AccessKeyId = 'the access key id the secret key belongs with';
+  return parsed.success && Object.keys(errors).length === 0 ? { ok: true, value: parsed.data, errors } : { ok: false, errors };
+}
+
 /** What Save and connect sends, or every field's problem. Secrets go only when typed: a blank one keeps what the engine has. */
 export function readForm(form: ConnectionForm): { ok: true; params: SaveParams } | { ok: false; errors: FieldErrors } {
   const nats = readNats(form);
   const tile38 = readTile38(form);
   const demand = readDemand(form);
-  if (!nats.ok || !tile38.ok || !demand.ok) return { ok: false, errors: { ...nats.errors, ...tile38.errors, ...demand.errors } };
+  const s3 = readS3(form);
+  if (!nats.ok || !tile38.ok || !demand.ok || !s3.ok) return { ok: false, errors: { ...nats.errors, ...tile38.errors, ...demand.errors, ...s3.errors } };
   const secrets = {
     ...(form.natsPassword ? { natsPassword: form.natsPassword } : {}),
     ...(form.natsToken ? { natsToken: form.natsToken } : {}),
     ...(form.tile38Password ? { tile38Password: form.tile38Password } : {}),
+    ...(form.s3SecretKey ? { s3SecretKey: form.s3SecretKey } : {}),
   };
   return {
     ok: true,
-    params: { source: form.source, nats: nats.value, tile38: tile38.value, demand: demand.value, ...(Object.keys(secrets).length ? { secrets } : {}) },
+    params: {
+      source: form.source,
+      nats: nats.value,
+      tile38: tile38.value,
+      demand: demand.value,
+      s3: s3.value,
+      ...(Object.keys(secrets).length ? { secrets } : {}),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Status } from '../../../../shared/rpc';
 import { useChannelValue, useConnection, useRpc } from '../../engine';
 import { setUi } from '../../app/ui-store';
 import { countsOf, useQueueFigures } from '../deliveries';
@@ -81,8 +82,24 @@ export function StatusBar() {
           market · {fmt(s.market.surging)} surging
         </button>
       )}
+      {s?.archiveCopy && <ArchiveCopyPill copy={s.archiveCopy} />}
       <span className={`link link-${connection.state}`}>engine {link}</span>
     </footer>
+  );
+}
+
+/** The archive's copies to a bucket: how many, how many wait, and the store's refusal while it lasts (its settings a click away). */
+function ArchiveCopyPill({ copy }: { copy: NonNullable<Status['archiveCopy']> }) {
+  const words = copy.error ? 'copies failing' : copy.pending > 0 ? `${fmt(copy.pending)} to copy` : `${fmt(copy.copied)} parts copied`;
+  return (
+    <button
+      className={`pill archive-${copy.error ? 'failing' : 'ok'}`}
+      data-testid="archive-copy-status"
+      title={`${copy.error ?? `archive parts copied to ${copy.target}`} — open Connections`}
+      onClick={() => openConnections()}
+    >
+      S3 · {words}
+    </button>
   );
 }
 
