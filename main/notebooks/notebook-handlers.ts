@@ -2,7 +2,7 @@ import { RpcError, type ResultColumn } from '../../shared/rpc';
 import type { JobsClient } from '../jobs';
 import type { Handlers } from '../rpc';
 import type { NotebookService } from './notebook-service';
-import { NotebookQueryError } from './notebook-thread';
+import { NotebookQueryError } from './notebook-process';
 import { SourceError } from './sources';
 
 type NotebookMethods =
@@ -23,7 +23,7 @@ function refused(err: unknown): never {
   throw new RpcError({ code: 'invalid_params', message, issues: [{ path: at ? `sql.${at.line}.${at.column}` : 'sql', message }] });
 }
 
-/** The notebook methods; `service` starts the notebook thread on first use, or rejects with an `unavailable` RpcError saying why it could not. */
+/** The notebook methods; `service` starts the notebook process on first use, or rejects with an `unavailable` RpcError saying why it could not. */
 export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
   const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
   return {

@@ -7,7 +7,10 @@ import type { ExtensionState } from './extensions';
 import type { SandboxOptions } from './sandbox';
 import type { NotebookSources } from './views';
 
-/** What the engine hands the notebook thread when it starts. */
+/** The environment variable that carries NotebookWorkerData (JSON) to the notebook process. */
+export const WORKER_DATA_ENV = 'HEXWATCH_NOTEBOOK_WORKER';
+
+/** What the engine hands the notebook process when it starts. */
 export interface NotebookWorkerData {
   threads: number;
   memoryLimitMb: number;
