@@ -27,9 +27,9 @@ function refused(err: unknown): never {
 export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
   const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
   return {
-    'notebooks.open': async ({ path }) => {
+    'notebooks.open': async ({ path, layer }) => {
       try {
-        return await (await service()).open(path);
+        return await (await service()).open(path, layer);
       } catch (err) {
         if (err instanceof NotebookQueryError)
           throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path: 'path', message: err.message }] });

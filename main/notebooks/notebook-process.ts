@@ -36,6 +36,7 @@ function doing(body: NotebookRequest): string {
     case 'open':
       return `opening ${body.view}`;
     case 'gis':
+    case 'gisSource':
       return `reading ${basename(body.path)}`;
     case 'frame':
       return 'building a playback frame';

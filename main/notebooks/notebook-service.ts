@@ -1,11 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { GisPreview } from '../../shared/rpc';
 import type { PlaybackFrameRequest } from '../playback';
-import { appendPiece, gisMainFile } from './gis-files';
+import { appendPiece, gisMainFile, scratchName } from './gis-files';
+import { spatialRefusal } from './gis-view';
 import type { ExtensionState } from './extensions';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
-import { resolveSource, type OpenedSource } from './sources';
+import { gisKindOf, resolveSource, SourceError, viewNameOf, type OpenedSource } from './sources';
 import type { Completion } from './sql-completion';
 import { takeSnapshot, type SnapshotInputs } from './snapshot';
 import { NotebookProcess, NotebookQueryError, type Answer, type NotebookRequest } from './notebook-process';
@@ -52,6 +53,8 @@ export class NotebookService {
   private snapshotCount = 0;
   private exports = 0;
   private frames = 0;
+  /** Archives unpacked for a view, each into a folder of its own. */
+  private unpacked = 0;
   /** Snapshots a running query reads: not deleted until it ends. */
   private readonly reading = new Map<number, number>();
   private readonly opened: KeptView[] = [];
@@ -179,17 +182,51 @@ export class NotebookService {
     }
   }
 
-  /** Opens a file, folder or glob inside the roots as a view (its name from the file's); DuckDB's message when it cannot read it. */
-  async open(path: string): Promise<OpenedView> {
+  /**
+   * Opens a file, folder or glob inside the roots as a view (its name from the file's); DuckDB's message when
+   * it cannot read it. A GIS file's `layer` (the first when not given) becomes the view, its geometry as `geom`
+   * in WGS84; another layer of the same file is a view of its own (`<file>_<layer>`).
+   */
+  async open(path: string, layer?: string): Promise<OpenedView> {
     const taken = new Set([...ENGINE_VIEWS, ...this.opened.filter((o) => o.path !== path).map((o) => o.view)]);
-    const again = this.opened.find((o) => o.path === path);
     const source = resolveSource(path, this.settings.roots, taken);
+    if (source.file) Object.assign(source, await this.gisSource(source, taken, layer));
+    const again = this.opened.find((o) => o.path === path && o.layer === source.layer);
     if (again) source.view = again.view;
-    const m = await this.ask('opened', { t: 'open', view: source.view, sql: source.sql });
+    let m = await this.ask('opened', { t: 'open', view: source.view, sql: source.sql });
+    // A Parquet file with a geometry column is GeoParquet: its geometry too comes as `geom` in WGS84.
+    if (source.kind === 'parquet' && !/[*?[]/.test(path) && m.columns.some((c) => /^GEOMETRY\b/i.test(c.type)) && !statSync(path).isDirectory()) {
+      Object.assign(source, { file: path }, await this.gisSource({ ...source, file: path }, taken));
+      m = await this.ask('opened', { t: 'open', view: source.view, sql: source.sql });
+    }
     const view: KeptView = { ...source, columns: m.columns };
-    this.opened.splice(0, this.opened.length, ...this.opened.filter((o) => o.path !== path), view);
-    const { sql: _sql, ...shown } = view;
+    this.opened.splice(0, this.opened.length, ...this.opened.filter((o) => o.path !== path || o.layer !== view.layer), view);
+    const { sql: _sql, file: _file, ...shown } = view;
     return shown;
+  }
+
+  /** A GIS file's view: its layer and CRS read in the notebook process (a zip or KMZ unpacked first, since the sandbox refuses /vsizip/). */
+  private async gisSource(source: OpenedSource, taken: ReadonlySet<string>, layer?: string): Promise<Partial<OpenedSource>> {
+    const refusal = spatialRefusal((await this.process()).extensions, source.path);
+    if (refusal) throw new SourceError(refusal);
+    let file = source.file!;
+    if (/\.(zip|kmz)$/i.test(file)) {
+      const into = join(this.dir, 'opened', `${source.view}-${++this.unpacked}`);
+      mkdirSync(into, { recursive: true });
+      copyFileSync(file, join(into, scratchName(basename(file))));
+      file = gisMainFile(into);
+    }
+    const g = (await this.ask('gisSource', { t: 'gisSource', path: file, ...(layer ? { layer } : {}) })).source;
+    const first = g.layers[0]?.name;
+    return {
+      sql: g.sql,
+      kind: gisKindOf(file) ?? (/\.(geo)?json$/i.test(file) ? 'geojson' : /\.parquet$/i.test(file) ? 'geoparquet' : source.kind),
+      layer: g.layer,
+      layers: g.layers,
+      crs: g.crs,
+      ...(g.layer !== first ? { view: viewNameOf(`${basename(source.path).replace(/\.[^.]*$/, '')}_${g.layer}`, taken) } : {}),
+      ...(g.crs ? {} : { note: `${basename(source.path)} says no CRS: geom is in the file's own coordinates, not reprojected to WGS84` }),
+    };
   }
 
   /** A piece of a file for a GIS import, into `<dataDir>/notebooks/imports/<upload>` (inside the sandbox's reads); its size so far. */
@@ -215,7 +252,7 @@ export class NotebookService {
 
   /** The files opened so far, oldest first. */
   sources(): OpenedView[] {
-    return this.opened.map(({ sql: _sql, ...shown }) => shown);
+    return this.opened.map(({ sql: _sql, file: _file, ...shown }) => shown);
   }
 
   /** The archive at time t as a heatmap frame (playback-frame.ts); `job.signal` interrupts it (it then fails as cancelled). */

@@ -6,6 +6,7 @@
  */
 import { fromParent, lastToParent, toParent } from '../child-port';
 import { readGisFile } from './gis-reader';
+import { gisViewSource } from './gis-view';
 import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
@@ -75,6 +76,14 @@ fromParent((message) => {
           const c = await instance.connect();
           try {
             return send({ t: 'gis', id: m.id, preview: await readGisFile(c, m.path, m.options) });
+          } finally {
+            c.closeSync();
+          }
+        }
+        case 'gisSource': {
+          const c = await instance.connect();
+          try {
+            return send({ t: 'gisSource', id: m.id, source: await gisViewSource(c, m.path, m.layer) });
           } finally {
             c.closeSync();
           }
