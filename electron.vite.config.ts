@@ -17,7 +17,7 @@ export default defineConfig({
         input: {
           index: resolve('electron/main.ts'),
           cli: resolve('main/cli.ts'),
-          // Loaded by path as worker threads (main/worker-entry.ts), so each is its own entry.
+          // Loaded by path (a worker thread, the notebooks' child process: main/worker-entry.ts), so each is its own entry.
           'ingest-worker': resolve('main/ingest/nats-worker.ts'),
           'notebook-worker': resolve('main/notebooks/notebook-worker.ts'),
         },

@@ -1,10 +1,10 @@
 /**
  * `npm run bench -- notebook`: a 10M-row archive (the simulator's walkers over two days, written once
- * and cached under bench/.cache), queried through the notebook thread and, in the same run, as the same
+ * and cached under bench/.cache), queried through the notebook process and, in the same run, as the same
  * SQL on a bare DuckDB connection over the same files:
  *   (a) hex aggregation at res 8 over one day, (b) a per-device distance/time window query,
  *   (c) a 1M-row result to its first painted grid row in Chromium (web mode),
- *   (d) NATS ingest throughput with (a) running in a loop on the engine's notebook thread, against ingest
+ *   (d) NATS ingest throughput with (a) running in a loop in the engine's notebook process, against ingest
  *       alone, in turns (two rounds each, each on its own stream and a fresh data dir),
  *   (e) a playback frame of a one-hour window.
  * Medians of 7 runs of each, in turns. Writes bench/results/notebook.json.
@@ -153,7 +153,7 @@ async function firstPaint(): Promise<number[]> {
 
 const INGEST = 400_000;
 
-/** (d): positions/s from the first commit to the last, with or without the aggregation looping on the notebook thread. */
+/** (d): positions/s from the first commit to the last, with or without the aggregation looping in the notebook process. */
 async function ingestRounds(): Promise<{ alone: number[]; under: number[]; queries: number }> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url });
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
       ingest_under_query_per_s: Math.round(median(ingest.under)),
       queries_during_ingest: ingest.queries,
       notes:
-        'medians of 7 runs of each, in turns (frames: 20); the notebook thread and the bare connection both use 2 DuckDB threads and 512 MB; (c) median of 5 runs after a warm one; (d) 400k positions per round, two rounds of each in turns, notebooks.threads at its default (half the cores: here 1 of 2)',
+        'medians of 7 runs of each, in turns (frames: 20); the notebook process and the bare connection both use 2 DuckDB threads and 512 MB; (c) median of 5 runs after a warm one; (d) 400k positions per round, two rounds of each in turns, notebooks.threads at its default (half the cores: here 1 of 2)',
     };
     writeResult('notebook', result);
     console.log('wrote bench/results/notebook.json');

@@ -19,7 +19,7 @@ const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { author?: { name: string; email: string }; homepage?: string };
 const unpacked = (path: string) => config.asarUnpack.some((pattern) => minimatch(path, pattern, { dot: true }));
 
-/** The built worker threads, as main/ names them to workerEntry(url, source, built). */
+/** The built workers (threads and child processes), as main/ names them to workerEntry or childEntry(url, source, built). */
 function workerBundles(): string[] {
   const names = new Set<string>();
   const walk = (dir: string) => {
@@ -27,7 +27,7 @@ function workerBundles(): string[] {
       const path = join(dir, e.name);
       if (e.isDirectory()) walk(path);
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/workerEntry\([^,]+,\s*'[^']+',\s*'([^']+)'\)/g)) names.add(m[1]!);
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:workerEntry|childEntry)\([^,]+,\s*'[^']+',\s*'([^']+)'\)/g)) names.add(m[1]!);
       }
     }
   };
@@ -75,7 +75,7 @@ describe('electron-builder.yml', () => {
     expect(readFileSync(join(root, 'scripts', 'dist.mjs'), 'utf8')).toContain("join(root, 'build', 'duckdb-extensions')");
   });
 
-  it('unpacks every worker thread, with each built file and package it loads (an unpacked module resolves its imports beside itself)', async () => {
+  it('unpacks every worker (thread or child process), with each built file and package it loads (an unpacked module resolves its imports beside itself)', async () => {
     const workers = workerBundles();
     expect(workers).toEqual(['ingest-worker.js', 'notebook-worker.js']);
     const viteConfig = (await import('../electron.vite.config')).default as { main: { build: { rollupOptions: { input: Record<string, string> } } } };

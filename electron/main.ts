@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, crashReporter, dialog, safeStorage, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { ConfigError, FLAG_ALIASES, RotatingLog, loadConfig, startEngineHost, type Engine } from '../main';
+import { ConfigError, FLAG_ALIASES, RotatingLog, loadConfig, startEngineHost, useChildLauncher, type Engine } from '../main';
 import { connectionSecretStore } from './connection-secrets';
 import { MENU_COMMAND_CHANNEL, type MenuCommand, type OpenFileRequest } from '../shared/bridge';
 import type { About, ResultOf } from '../shared/rpc';
@@ -16,6 +16,7 @@ import { guardNavigation } from './navigation';
 import { OpenFilesInbox, openActions, openRequests, splitLaunchArgs, type OpenAction } from './open-files';
 import { hardenSession } from './permissions';
 import { quitAfter } from './quit';
+import { utilityChild } from './utility-child';
 import { loadSecret, saveSecret } from './secrets';
 import { APP_ORIGIN } from './trusted-sender';
 import { openMainWindow } from './window-options';
@@ -96,6 +97,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   setMenu([]);
+  // The notebooks' DuckDB runs in a child (a crash there spares the engine): here an Electron utility process.
+  useChildLauncher(utilityChild);
   try {
     const keychain = {
       available: () => safeStorage.isEncryptionAvailable(),

@@ -9,7 +9,7 @@ import { PositionIngest, PositionSinks } from './ingest';
 import { ClientJobs, jobsHandlers } from './jobs';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames } from './heatmap';
 import { marketFrameLayer, marketHandlers, openMarketRoom } from './market';
-import { LazyNotebooks, dropClientQueries, notebookHandlers, type NotebookService } from './notebooks';
+import { LazyNotebooks, dropClientQueries, notebookHandlers } from './notebooks';
 import { playbackHandlers } from './playback';
 import { PreferencesFile, preferencesHandlers } from './preferences';
 import { quarantineHandlers } from './quarantine';
@@ -160,13 +160,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     archiveCopy: () => storage.archiveCopy?.status(),
   });
 
-  // The notebook thread starts when a notebook first runs a query; a client that goes drops its queries there.
-  let notebookRoom: NotebookService | undefined;
+  // The notebook process starts when a notebook first runs a query; a client that goes drops its queries there.
   const notebooks = new LazyNotebooks(
     dataDir,
     { ...config.notebooks, buckets: storage.buckets, s3: storage.access },
     () => ({ dataDir, history, events: delivery.room?.queue.log, fences: fences.room && (() => fences.room!.registry.exportCollection().features) }),
-    (room) => (notebookRoom = room),
+    log,
   );
   let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
@@ -224,7 +223,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         close() {
           // A client that goes stops what it started.
           state.jobs.cancelAll();
-          dropClientQueries(notebookRoom, state);
+          dropClientQueries(notebooks.running, state);
           state.listeners.clear();
           clients.delete(state);
         },

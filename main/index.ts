@@ -5,3 +5,4 @@ export { sessionSecrets, type SecretName, type SecretStore } from './connections
 export { ConfigError, FLAG_ALIASES, loadConfig, defaultDataDir, type Config } from './config';
 export { rendererCsp, resolveStaticFile, startWebBridge, type WebBridge, type WebBridgeOptions } from './server';
 export { RotatingLog, type RotatingLogOptions } from './logs';
+export { useChildLauncher, type ChildLauncher, type ChildLink } from './child-link';

@@ -99,7 +99,7 @@ export const ConfigSchema = strict({
     memoryLimitMb: z.number().int().min(64).max(65_536).default(128),
   }).prefault({}),
   notebooks: strict({
-    // The notebook thread's own DuckDB: a heavy query there leaves the history's DuckDB and ingest alone.
+    // The notebook process's own DuckDB: a heavy query there leaves the history's DuckDB and ingest alone.
     // 0: half the machine's cores (at least one), so ingest keeps the other half.
     threads: z.number().int().min(0).max(256).default(0),
     memoryLimitMb: z.number().int().min(64).max(1_048_576).default(512),

@@ -25,7 +25,7 @@ export interface GisUploads {
   readUpload(upload: string, options: { layer?: string; crs?: string }): Promise<GisPreview>;
 }
 
-/** A file that cannot be read as the analyst's refusal (the reader's own errors, DuckDB's on the notebook thread), at `path`. */
+/** A file that cannot be read as the analyst's refusal (the reader's own errors, DuckDB's in the notebook process), at `path`. */
 function unreadable(err: unknown, path: string): never {
   if (err instanceof Error && ['SourceError', 'NotebookQueryError', 'ZipError'].includes(err.name))
     throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path, message: err.message }] });

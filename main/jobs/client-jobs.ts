@@ -11,7 +11,7 @@ export type FiguresOf<M extends MethodName> =
 export interface Job<M extends MethodName> {
   /** The id the client chose (undefined: it named none, so it cannot follow or cancel it by id). */
   readonly id?: string;
-  /** Unique across clients and runs: the name to use where every client's work shares one namespace (the notebook thread). */
+  /** Unique across clients and runs: the name to use where every client's work shares one namespace (the notebook process). */
   readonly uid: string;
   /** Aborted when the client cancels the job, starts another under its id, or goes. */
   readonly signal: AbortSignal;

@@ -31,7 +31,7 @@ function plain(v: unknown): string | number | boolean | null {
 }
 
 /** The table function that reads `path`, and its layers: GDAL's (ST_Read_Meta) or a GeoParquet file's one. */
-async function layersOf(c: DuckDBConnection, path: string, layer?: string): Promise<{ from: string; layers: GisPreview['layers']; layer: string }> {
+export async function layersOf(c: DuckDBConnection, path: string, layer?: string): Promise<{ from: string; layers: GisPreview['layers']; layer: string }> {
   const p = sqlString(path);
   if (isParquet(path)) {
     const name = basename(path, extname(path));

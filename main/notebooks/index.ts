@@ -1,7 +1,7 @@
-/** Notebooks: SQL over the history and opened files on a DuckDB of their own, in a worker thread. */
+/** Notebooks: SQL over the history and opened files on a DuckDB of their own, in a child process of their own (a crash there spares the engine). */
 export { NotebookService, type NotebookSettings } from './notebook-service';
 export { LazyNotebooks, notebookRoots, notebookSettingsOf } from './lazy-notebooks';
-export { NotebookQueryError } from './notebook-thread';
+export { NotebookQueryError } from './notebook-process';
 export { notebookHandlers, dropClientQueries, type NotebookClient } from './notebook-handlers';
 export { takeSnapshot, parquetFiles, type SnapshotInputs } from './snapshot';
 export { viewStatements, type NotebookSources } from './views';

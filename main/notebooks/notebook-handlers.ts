@@ -2,7 +2,7 @@ import { RpcError, type ResultColumn } from '../../shared/rpc';
 import type { JobsClient } from '../jobs';
 import type { Handlers } from '../rpc';
 import type { NotebookService } from './notebook-service';
-import { NotebookQueryError } from './notebook-thread';
+import { NotebookQueryError } from './notebook-process';
 import { SourceError } from './sources';
 
 type NotebookMethods =
@@ -23,13 +23,13 @@ function refused(err: unknown): never {
   throw new RpcError({ code: 'invalid_params', message, issues: [{ path: at ? `sql.${at.line}.${at.column}` : 'sql', message }] });
 }
 
-/** The notebook methods; `service` starts the notebook thread on first use, or rejects with an `unavailable` RpcError saying why it could not. */
+/** The notebook methods; `service` starts the notebook process on first use, or rejects with an `unavailable` RpcError saying why it could not. */
 export function notebookHandlers<C extends NotebookClient>(service: () => Promise<NotebookService>): Pick<Handlers<C>, NotebookMethods> {
   const own = (client: C, queryId: string) => `${client.id}-${queryId}`;
   return {
-    'notebooks.open': async ({ path }) => {
+    'notebooks.open': async ({ path, layer }) => {
       try {
-        return await (await service()).open(path);
+        return await (await service()).open(path, layer);
       } catch (err) {
         if (err instanceof NotebookQueryError)
           throw new RpcError({ code: 'invalid_params', message: err.message, issues: [{ path: 'path', message: err.message }] });

@@ -8,7 +8,7 @@ import { cellKey, hexToCell } from '../../shared/h3-cell';
 import { surgeMultiplier } from '../../shared/surge';
 import { HistoryStore } from '../history';
 import { NotebookService } from './notebook-service';
-import { NotebookQueryError } from './notebook-thread';
+import { NotebookQueryError } from './notebook-process';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 5, 1, 8);
@@ -39,7 +39,7 @@ afterAll(async () => {
   await cleanup();
 });
 
-describe('the notebook thread', () => {
+describe('the notebook process', () => {
   it('sees archive and hot rows as one positions view: no gap, no duplicate at the seam', async () => {
     const counts = await store.counts();
     expect(counts.archived).toBeGreaterThan(0);

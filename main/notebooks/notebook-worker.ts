@@ -1,10 +1,12 @@
 /**
- * The notebook's own thread: a DuckDB of its own (its threads and memory limit, apart from the
- * history's), the H3 functions, the views over the latest snapshot, and the queries running on it.
- * A heavy query here never holds the engine's event loop or the history's DuckDB.
+ * The notebooks' own process (a child of the engine): a DuckDB of its own (its threads and memory limit,
+ * apart from the history's), the H3 functions, the views over the latest snapshot, and the queries running
+ * on it. A heavy query here never holds the engine's event loop or the history's DuckDB, and a crash of
+ * DuckDB or GDAL on a bad file ends only this process.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { fromParent, lastToParent, toParent } from '../child-port';
 import { readGisFile } from './gis-reader';
+import { gisViewSource } from './gis-view';
 import { registerH3 } from './h3-functions';
 import { FrameCancelledError, PlaybackFrames, playbackRange } from '../playback';
 import { QueryError, QueryRunner } from './query-runner';
@@ -12,11 +14,11 @@ import { openSandbox } from './sandbox';
 import { readableStoreError } from './s3-secret';
 import { completeSql } from './sql-completion';
 import { viewStatements } from './views';
-import type { FromNotebookWorker, NotebookWorkerData, ToNotebookWorker } from './worker-protocol';
+import { WORKER_DATA_ENV, type FromNotebookWorker, type NotebookWorkerData, type ToNotebookWorker } from './worker-protocol';
 
-const port = parentPort!;
-const send = (m: FromNotebookWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
-const { threads, memoryLimitMb, maxRows, sandbox } = workerData as NotebookWorkerData;
+const send = (m: FromNotebookWorker) => toParent(m);
+// The engine hands its settings in the environment (notebook-process.ts).
+const { threads, memoryLimitMb, maxRows, sandbox } = JSON.parse(process.env[WORKER_DATA_ENV] ?? '{}') as NotebookWorkerData;
 
 // Reads only inside the roots, the archive and the snapshots; writes nowhere (sandbox.ts, sql-guard.ts).
 const { instance, admin, extensions } = await openSandbox({ ...sandbox, threads, memoryLimitMb });
@@ -33,7 +35,8 @@ const failure = (err: unknown) =>
     ? { message: readableStoreError(err.message), at: err.at, cancelled: err.cancelled }
     : { message: readableStoreError((err as Error).message), ...(err instanceof FrameCancelledError ? { cancelled: true } : {}) };
 
-port.on('message', (m: ToNotebookWorker) => {
+fromParent((message) => {
+  const m = message as ToNotebookWorker;
   void (async () => {
     try {
       switch (m.t) {
@@ -47,7 +50,7 @@ port.on('message', (m: ToNotebookWorker) => {
         case 'page': {
           const bytes = await runner.page(m.queryId, m.offset, m.limit);
           const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-          return send({ t: 'page', id: m.id, buffer }, [buffer]);
+          return send({ t: 'page', id: m.id, buffer });
         }
         case 'cancel':
           return send({ t: 'cancelled', id: m.id, cancelled: runner.cancel(m.queryId) });
@@ -65,7 +68,7 @@ port.on('message', (m: ToNotebookWorker) => {
         }
         case 'frame': {
           const buffer = await frames.build(m.frameId, m.request);
-          return send({ t: 'frame', id: m.id, buffer }, [buffer]);
+          return send({ t: 'frame', id: m.id, buffer });
         }
         case 'cancelFrame':
           return send({ t: 'cancelled', id: m.id, cancelled: frames.cancel(m.frameId) });
@@ -76,6 +79,14 @@ port.on('message', (m: ToNotebookWorker) => {
           const c = await instance.connect();
           try {
             return send({ t: 'gis', id: m.id, preview: await readGisFile(c, m.path, m.options) });
+          } finally {
+            c.closeSync();
+          }
+        }
+        case 'gisSource': {
+          const c = await instance.connect();
+          try {
+            return send({ t: 'gisSource', id: m.id, source: await gisViewSource(c, m.path, m.layer) });
           } finally {
             c.closeSync();
           }
@@ -92,8 +103,8 @@ port.on('message', (m: ToNotebookWorker) => {
           playback.closeSync();
           admin.closeSync();
           instance.closeSync();
-          send({ t: 'ok', id: m.id });
-          return port.close();
+          // Exits once the answer is out (the engine waits for the exit).
+          return lastToParent({ t: 'ok', id: m.id } satisfies FromNotebookWorker);
       }
     } catch (err) {
       send({ t: 'failed', id: m.id, error: failure(err) });

@@ -10,7 +10,7 @@ import { tempDir } from '../../tests/helpers/history-fixtures';
 import { BASHRC, filesUnder, refusedCases, sandboxTree, type SandboxTree } from '../../tests/helpers/sandbox-cases';
 import { extensionFile, extensionFolders } from './extensions';
 import { NotebookService } from './notebook-service';
-import type { NotebookQueryError } from './notebook-thread';
+import type { NotebookQueryError } from './notebook-process';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -6,7 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/helpers/history-fixtures';
 import { NotebookService } from './notebook-service';
-import { NotebookQueryError } from './notebook-thread';
+import { NotebookQueryError } from './notebook-process';
 import { resolveSource, SourceError, viewNameOf } from './sources';
 
 let dir: string;

@@ -2,14 +2,41 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { sqlString } from '../archive';
 
-export type SourceKind = 'parquet' | 'csv' | 'tsv' | 'ndjson' | 'json' | 'geojson';
+/** GIS files, read through DuckDB spatial's ST_Read (GDAL) or read_parquet, their geometry as `geom` in WGS84. */
+export type GisKind = 'geopackage' | 'shapefile' | 'kml' | 'flatgeobuf' | 'geoparquet';
+export type SourceKind = 'parquet' | 'csv' | 'tsv' | 'ndjson' | 'json' | 'geojson' | GisKind;
 
 /** A file, folder or glob opened in a notebook: the view it becomes and how DuckDB reads it. */
 export interface OpenedSource {
   view: string;
   path: string;
   kind: SourceKind;
+  /** Empty for a GIS file: its layers and CRS are read by the notebook process first (gis-view.ts). */
   sql: string;
+  /** A GIS file's real path (a .zip or .kmz to unpack first). */
+  file?: string;
+  /** A GIS file's layer, the layers it has, the CRS its geometry came from (null: not reprojected). */
+  layer?: string;
+  layers?: { name: string; features: number; crs: string | null }[];
+  crs?: string | null;
+  /** What the analyst should know about the view (a geometry left in its own coordinates). */
+  note?: string;
+}
+
+/** A GIS file's kind by its extension (an archive by what it usually holds; what it does hold decides, gisKindOfFile). */
+export function gisKindOf(path: string): GisKind | undefined {
+  const ext = extname(path).toLowerCase();
+  return (
+    {
+      '.gpkg': 'geopackage',
+      '.shp': 'shapefile',
+      '.zip': 'shapefile',
+      '.kml': 'kml',
+      '.kmz': 'kml',
+      '.fgb': 'flatgeobuf',
+      '.geoparquet': 'geoparquet',
+    } as const
+  )[ext as '.gpkg'];
 }
 
 /** Why a path cannot be opened: said to the analyst as it is. */
@@ -19,7 +46,7 @@ export class SourceError extends Error {
 
 const isGlob = (p: string) => /[*?[]/.test(p);
 
-function kindOf(path: string): SourceKind | undefined {
+function kindOf(path: string): Exclude<SourceKind, GisKind> | undefined {
   const ext = extname(path.replace(/\*+$/, '')).toLowerCase();
   return ({ '.parquet': 'parquet', '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json', '.geojson': 'geojson' } as const)[
     ext as '.parquet'
@@ -52,7 +79,7 @@ export function viewNameOf(path: string, taken: ReadonlySet<string>): string {
  * its geometry as GeoJSON text, its properties as columns; the whole collection is one JSON object, so
  * DuckDB is told how big it may be: `bytes`, the file's size).
  */
-export function sourceSql(path: string, kind: SourceKind, folder: boolean, bytes = 0): string {
+export function sourceSql(path: string, kind: Exclude<SourceKind, GisKind>, folder: boolean, bytes = 0): string {
   const p = sqlString(folder ? join(path, '**', '*.parquet') : path);
   switch (kind) {
     case 'parquet':
@@ -87,8 +114,13 @@ export function resolveSource(path: string, roots: readonly string[], taken: Rea
   if (!inside) throw new SourceError(`${path} is outside the folders notebooks may open (notebooks.roots: ${roots.join(', ')})`);
   const stat = isGlob(path) ? undefined : statSync(real);
   const folder = stat?.isDirectory() ?? false;
+  const gis = folder || isGlob(path) ? undefined : gisKindOf(path);
+  if (gis) return { view: viewNameOf(path, taken), path, kind: gis, sql: '', file: real };
   const kind = folder ? 'parquet' : kindOf(path);
-  if (!kind) throw new SourceError(`${basename(path)}: open Parquet, CSV, TSV, NDJSON, JSON or GeoJSON (by its extension), or a folder of Parquet`);
+  if (!kind)
+    throw new SourceError(
+      `${basename(path)}: open Parquet, CSV, TSV, NDJSON, JSON or GeoJSON, a GeoPackage, Shapefile (.shp or .zip), KML/KMZ, FlatGeobuf or GeoParquet (by its extension), or a folder of Parquet`,
+    );
   const target = isGlob(path) ? resolve(real, path.slice(base.length)) : real;
   return { view: viewNameOf(path, taken), path, kind, sql: sourceSql(target, kind, folder, stat?.size) };
 }

@@ -1,13 +1,17 @@
 import type { GisPreview } from '../../shared/rpc';
 import type { PlaybackFrameRequest } from '../playback';
 import type { GisReadOptions } from './gis-reader';
+import type { GisViewSource } from './gis-view';
 import type { ExportFormat, QueryProgress, QuerySummary } from './query-runner';
 import type { Completion } from './sql-completion';
 import type { ExtensionState } from './extensions';
 import type { SandboxOptions } from './sandbox';
 import type { NotebookSources } from './views';
 
-/** What the engine hands the notebook thread when it starts. */
+/** The environment variable that carries NotebookWorkerData (JSON) to the notebook process. */
+export const WORKER_DATA_ENV = 'HEXWATCH_NOTEBOOK_WORKER';
+
+/** What the engine hands the notebook process when it starts. */
 export interface NotebookWorkerData {
   threads: number;
   memoryLimitMb: number;
@@ -31,7 +35,8 @@ export type ToNotebookWorker =
   | { t: 'cancelFrame'; id: number; frameId: string }
   | { t: 'range'; id: number }
   | { t: 'complete'; id: number; before: string }
-  | { t: 'gis'; id: number; path: string; options: GisReadOptions };
+  | { t: 'gis'; id: number; path: string; options: GisReadOptions }
+  | { t: 'gisSource'; id: number; path: string; layer?: string };
 
 export interface WorkerFailure {
   message: string;
@@ -52,4 +57,5 @@ export type FromNotebookWorker =
   | { t: 'range'; id: number; range: { from: number; to: number; positions: number } | null }
   | { t: 'completed'; id: number; from: number; options: Completion[] }
   | { t: 'gis'; id: number; preview: GisPreview }
+  | { t: 'gisSource'; id: number; source: GisViewSource }
   | { t: 'failed'; id: number; error: WorkerFailure };

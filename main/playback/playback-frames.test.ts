@@ -12,7 +12,7 @@ afterAll(() => instance.closeSync());
 
 const request = { t: 0, windowMs: 60_000, cumulative: false, resolution: 8, bounds: { west: -1, south: -1, east: 1, north: 1 } };
 
-describe('playback frames on the notebook thread', () => {
+describe('playback frames in the notebook process', () => {
   it('stops a frame cancelled while its connection opens, before its query runs', async () => {
     const building = frames.build('c1-1', request);
     expect(frames.cancel('c1-1')).toBe(true);

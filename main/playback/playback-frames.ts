@@ -17,7 +17,7 @@ interface Building {
 }
 
 /**
- * Playback's frames on the notebook thread, each on a connection of its own: a cancel interrupts that
+ * Playback's frames in the notebook process, each on a connection of its own: a cancel interrupts that
  * frame's GROUP BY and nothing else (another client's frame, a notebook query).
  */
 export class PlaybackFrames {

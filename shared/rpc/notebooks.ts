@@ -30,17 +30,29 @@ export const QueryFiguresSchema = z.object({
 const OpenedViewSchema = z.object({
   view: z.string(),
   path: z.string(),
-  kind: z.enum(['parquet', 'csv', 'tsv', 'ndjson', 'json', 'geojson']),
+  kind: z.enum(['parquet', 'csv', 'tsv', 'ndjson', 'json', 'geojson', 'geopackage', 'shapefile', 'kml', 'flatgeobuf', 'geoparquet']),
   columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  /** A GIS file: the layer read, every layer it has (features, CRS), the CRS `geom` was reprojected from (null: left as it is). */
+  layer: z.string().optional(),
+  layers: z.array(z.object({ name: z.string(), features: z.number(), crs: z.string().nullable() })).optional(),
+  crs: z.string().nullable().optional(),
+  /** What the analyst should know about the view, in a sentence. */
+  note: z.string().optional(),
 });
 export type OpenedView = z.infer<typeof OpenedViewSchema>;
 
 export const notebooksMethods = {
   /**
    * Opens a file, a folder of Parquet (hive partitions too) or a glob as a view named after it: Parquet,
-   * CSV, TSV, NDJSON, JSON or GeoJSON (a row per feature). Only inside `notebooks.roots`.
+   * CSV, TSV, NDJSON, JSON or GeoJSON (a row per feature); a GeoPackage (its `layer`, the first by default),
+   * Shapefile (.shp beside its side files, or zipped), KML/KMZ, FlatGeobuf or GeoParquet with its geometry as
+   * `geom` in WGS84. Only inside `notebooks.roots`.
    */
-  'notebooks.open': { params: z.object({ path: z.string().min(1).max(4096) }).strict(), result: OpenedViewSchema, invalidates: ['notebooks.sources'] },
+  'notebooks.open': {
+    params: z.object({ path: z.string().min(1).max(4096), layer: z.string().min(1).max(256).optional() }).strict(),
+    result: OpenedViewSchema,
+    invalidates: ['notebooks.sources'],
+  },
   /** The files opened so far. */
   'notebooks.sources': { params: z.object({}).strict(), result: z.array(OpenedViewSchema) },
   /**

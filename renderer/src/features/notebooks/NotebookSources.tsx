@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { invalidatesOf, type RpcClient } from '../../../../shared/rpc';
+import { invalidatesOf, type OpenedView, type RpcClient } from '../../../../shared/rpc';
 import { invalidate, useEngine, useMutation, useRpc } from '../../engine';
 import { addCell, runCell } from './notebook-state';
 
@@ -10,6 +10,43 @@ export async function openPaths(client: RpcClient, paths: readonly string[]): Pr
   // Once after them all: a refresh asked while one is in flight would be dropped.
   if (paths.length) invalidate(client, invalidatesOf('notebooks.open'));
   return failed;
+}
+
+/** A GIS file's other layers (a GeoPackage holds several): each opens as a view of its own. */
+function OtherLayers({ source }: { source: OpenedView }) {
+  const others = source.layers!.filter((l) => l.name !== source.layer);
+  const [layer, setLayer] = useState(others[0]?.name ?? '');
+  const open = useMutation('notebooks.open');
+  if (!others.length) return null;
+  return (
+    <form
+      className="nb-layers"
+      aria-label={`Other layers of ${source.view}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void open.run({ path: source.path, layer }).catch(() => undefined);
+      }}
+    >
+      <label>
+        {others.length === 1 ? 'Also in the file' : `${others.length} more layers in the file`}
+        <select value={layer} onChange={(e) => setLayer(e.target.value)} aria-label="Layer">
+          {others.map((l) => (
+            <option key={l.name} value={l.name}>
+              {l.name} ({l.features} {l.features === 1 ? 'feature' : 'features'})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={!layer || open.pending}>
+        {open.pending ? 'Opening…' : 'Open layer'}
+      </button>
+      {open.error && (
+        <p className="nb-error" role="alert">
+          {open.error.message}
+        </p>
+      )}
+    </form>
+  );
 }
 
 /**
@@ -40,7 +77,7 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
           }}
         >
           <label className="stack">
-            Path of a Parquet file or folder, a glob, CSV, TSV, NDJSON, JSON or GeoJSON
+            Path of a Parquet file or folder, a glob, CSV, TSV, NDJSON, JSON, GeoJSON, or a GIS file (GeoPackage, Shapefile, KML/KMZ, FlatGeobuf)
             <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/trips/**/*.parquet" autoFocus spellCheck={false} />
           </label>
           <div className="nb-actions">
@@ -82,7 +119,9 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
               <summary>
                 <code>{s.view}</code>{' '}
                 <span className="muted">
-                  {s.kind} · {s.path}
+                  {s.kind}
+                  {s.layer && ` · layer ${s.layer}`}
+                  {s.crs && s.crs !== 'EPSG:4326' && ` · ${s.crs} → WGS84`} · {s.path}
                 </span>
                 <button
                   title={`Adds a cell selecting the first 100 rows of ${s.view}, and runs it`}
@@ -94,6 +133,12 @@ export function NotebookSources({ opening, onClose }: { opening: boolean; onClos
                   Query {s.view}
                 </button>
               </summary>
+              {s.note && (
+                <p className="nb-source-note" role="note">
+                  {s.note}
+                </p>
+              )}
+              {(s.layers?.length ?? 0) > 1 && <OtherLayers source={s} />}
               <ul className="nb-schema" aria-label={`Columns of ${s.view}`}>
                 {s.columns.map((c) => (
                   <li key={c.name}>

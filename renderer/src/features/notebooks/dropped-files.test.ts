@@ -17,3 +17,9 @@ it('in a browser, says which data files have no known path', () => {
   expect(plan.paths).toEqual([]);
   expect(plan.unplaced).toEqual(['trips.parquet']);
 });
+
+it('opens a Shapefile dropped with its side files once, by its .shp (GDAL reads the others beside it)', () => {
+  const names = ['zones.shp', 'zones.shx', 'zones.dbf', 'zones.prj', 'other.dbf'];
+  const plan = planDrop(names.map(file), (f) => `/home/me/${f.name}`);
+  expect(plan.paths).toEqual(['/home/me/zones.shp', '/home/me/other.dbf']);
+});

@@ -119,7 +119,7 @@ export function notebooksCommands(): Command[] {
     },
     {
       id: 'notebook.openFile',
-      title: 'Open file as a view: Parquet, CSV, NDJSON or GeoJSON',
+      title: 'Open file as a view: Parquet, CSV, NDJSON, GeoJSON, or a GeoPackage, Shapefile, KML/KMZ, FlatGeobuf',
       group: 'Notebooks',
       enabled: panelOpen,
       when: PANEL,
