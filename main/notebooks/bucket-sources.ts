@@ -1,7 +1,15 @@
 import { SourceError, sourceSql, viewNameOf, type GisKind, type OpenedSource, type SourceKind } from './sources';
 
 // A bucket's files are read by DuckDB's own readers (httpfs); GDAL's formats are opened from local files only.
-const KINDS: Record<string, Exclude<SourceKind, GisKind>> = { parquet: 'parquet', csv: 'csv', tsv: 'tsv', ndjson: 'ndjson', jsonl: 'ndjson', json: 'json', geojson: 'geojson' };
+const KINDS: Record<string, Exclude<SourceKind, GisKind>> = {
+  parquet: 'parquet',
+  csv: 'csv',
+  tsv: 'tsv',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+  json: 'json',
+  geojson: 'geojson',
+};
 
 /** Whether a path an analyst typed is a bucket URL (s3://…, https://…) rather than a file on this machine. */
 export const isBucketUrl = (path: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
