@@ -34,9 +34,14 @@ export function fileStem(file: string): string {
   return slug(file.replace(/^.*[/\\]/, '').replace(/\.[^.]*$/, '')) || 'import';
 }
 
-/** The column offered as names: one called name, else title (any case), else none. */
+/** The column offered as names: one called name, else title (any case), else the first whose name says name (zone_name, NAME_1), else none. */
 export function defaultNameColumn(columns: readonly string[]): string | null {
-  return columns.find((c) => c.toLowerCase() === 'name') ?? columns.find((c) => c.toLowerCase() === 'title') ?? null;
+  return (
+    columns.find((c) => c.toLowerCase() === 'name') ??
+    columns.find((c) => c.toLowerCase() === 'title') ??
+    columns.find((c) => /(^|_)name($|_|\d)/i.test(c) || /name$/i.test(c)) ??
+    null
+  );
 }
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
@@ -58,7 +63,8 @@ export function gisFences(preview: GisPreview, nameColumn: string | null): { fen
     if (!f.type || !f.geometry) return refuse('no geometry');
     if (f.empty) return refuse('empty geometry');
     if (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon') return refuse(`not a polygon: a ${f.geometry.type}`);
-    const parsed = FenceGeometrySchema.safeParse(f.geometry);
+    // Reprojection leaves digits no one drew (40.820000000000014): 7 decimals are a centimetre, and what the map's editor takes.
+    const parsed = FenceGeometrySchema.safeParse({ ...f.geometry, coordinates: roundCoordinates(f.geometry.coordinates) });
     if (!parsed.success) return refuse(parsed.error.issues.map((i) => i.message).join('; '));
     const base = `${stem}.${slug(name) || String(index + 1)}`.slice(0, 120);
     let id = base;
@@ -67,6 +73,11 @@ export function gisFences(preview: GisPreview, nameColumn: string | null): { fen
     fences.push({ index, fence: { id, name, geometry: parsed.data, detect: ['enter', 'exit'], targets: [], enabled: true } });
   });
   return { fences, refused };
+}
+
+/** Nested coordinate arrays with every number rounded to 7 decimals. */
+function roundCoordinates(c: unknown): unknown {
+  return Array.isArray(c) ? c.map(roundCoordinates) : typeof c === 'number' ? Number(c.toFixed(7)) : c;
 }
 
 /** The fences as the FeatureCollection `fences.import` takes (its id and name in the properties). */

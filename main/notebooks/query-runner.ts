@@ -124,13 +124,14 @@ export class QueryRunner {
         prepared = (await runChecked(connection, last.text, this.guard, true))!;
       }
       // Geometries in another CRS are shown in lon/lat: the query is wrapped, DuckDB transforms them.
-      const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(...namesAndTypes(prepared), ran) : undefined;
+      const [names, before] = namesAndTypes(prepared);
+      const wrapped = prepared.statementType === StatementType.SELECT ? inLonLat(names, before, ran) : undefined;
       if (wrapped) {
         prepared.destroySync();
         prepared = await connection.prepare(wrapped);
       }
       const stream = await prepared.stream();
-      r.columns = resultColumns(stream.columnNames(), stream.columnTypes());
+      r.columns = resultColumns(stream.columnNames(), stream.columnTypes(), wrapped ? before : undefined);
       r.data = r.columns.map(() => []);
       r.nulls = r.columns.map(() => 0);
       onProgress({ queryId, rows: 0, columns: r.columns });

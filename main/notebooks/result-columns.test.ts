@@ -50,11 +50,15 @@ it.skipIf(!spatial)('shows a geometry of another CRS in lon/lat: the query wrapp
     await c.run(`LOAD '${spatial}'`);
     const sql = `SELECT 'Charing Cross' AS name, ST_SetCRS(ST_Point(530000, 180000), 'EPSG:27700') AS g, ST_Point(1, 2) AS here`;
     const prepared = await c.prepare(sql);
-    const wrapped = inLonLat(...namesAndTypes(prepared), sql)!;
+    const [names, before] = namesAndTypes(prepared);
+    const wrapped = inLonLat(names, before, sql)!;
     prepared.destroySync();
     const reader = await c.runAndReadAll(wrapped);
     expect(reader.columnNames()).toEqual(['name', 'g', 'here']);
-    const columns = resultColumns(reader.columnNames(), reader.columnTypes());
+    const columns = resultColumns(reader.columnNames(), reader.columnTypes(), before);
+    // The grid says what SQL sees: the file's CRS, shown in lon/lat.
+    expect(columns[1]!.type).toBe("GEOMETRY('EPSG:27700') shown in lon/lat");
+    expect(columns[2]!.type).toBe('GEOMETRY');
     const [, g, here] = convertColumns(columns, reader.getColumns());
     const [lon, lat] = (JSON.parse(String(g![0])) as { coordinates: number[] }).coordinates;
     expect([lon!.toFixed(4), lat!.toFixed(4)]).toEqual(['-0.1284', '51.5040']);

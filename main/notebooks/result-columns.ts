@@ -86,8 +86,16 @@ export function inLonLat(names: readonly string[], types: readonly DuckDBType[],
   return `SELECT * REPLACE (${foreign.map((n) => `TRY(ST_Transform(${quote(n)}, 'EPSG:4326', always_xy := true)) AS ${quote(n)}`).join(', ')}) FROM (\n${sql}\n)`;
 }
 
-export function resultColumns(names: readonly string[], types: readonly DuckDBType[]): ResultColumn[] {
-  return names.map((name, i) => ({ name, type: types[i]!.toString(), kind: kindOf(types[i]!, name) }));
+/**
+ * The result's columns; `before` are the types the query gave before inLonLat wrapped it, so a geometry
+ * shown in lon/lat says the CRS its values have in SQL (`GEOMETRY('EPSG:2263') shown in lon/lat`).
+ */
+export function resultColumns(names: readonly string[], types: readonly DuckDBType[], before?: readonly DuckDBType[]): ResultColumn[] {
+  return names.map((name, i) => {
+    const was = before?.[i];
+    const moved = was && was.typeId === DuckDBTypeId.GEOMETRY && !LON_LAT.test(was.toString());
+    return { name, type: moved ? `${was.toString()} shown in lon/lat` : types[i]!.toString(), kind: kindOf(types[i]!, name) };
+  });
 }
 
 /** One DuckDB value as its column's kind holds it (null stays null). */

@@ -70,6 +70,16 @@ describe('the notebook sandbox', () => {
     expect(await rows("SET VARIABLE k = 2; SELECT getvariable('k') AS k")).toEqual([{ k: 2 }]);
   });
 
+  it('says how to open what it refused to read: the folder to add to notebooks.roots, the bucket to notebooks.buckets', async () => {
+    const folder = (await notebooks.run('o', `SELECT * FROM read_text('${join(tree.outside, 'secret.txt')}')`).catch((e: unknown) => e)) as NotebookQueryError;
+    expect(folder.failure.message).toMatch(
+      /^Permission Error: .*\n.*secret\.txt is outside the folders notebooks may read: add its folder to notebooks\.roots/,
+    );
+    expect(folder.failure.at).toEqual({ line: 1, column: expect.any(Number) });
+    const bucket = (await notebooks.run('b', `SELECT * FROM read_parquet('s3://fleet/trips/x.parquet')`).catch((e: unknown) => e)) as NotebookQueryError;
+    expect(bucket.failure.message).toContain('add its prefix (e.g. s3://fleet/) to notebooks.buckets');
+  });
+
   it('still exports through the app’s own Export, and the engine’s views still read', async () => {
     const out = await notebooks.export(`SELECT id, km FROM read_csv('${join(tree.data, 'trips.csv')}') ORDER BY id`, 'csv');
     expect(out.rows).toBe(2);

@@ -298,9 +298,26 @@ function allowedByText(sql: string, type: StatementType): boolean {
   return false;
 }
 
-/** DuckDB's "exists in the spatial extension" with how to get it, when that extension is missing here. */
+/** DuckDB's message with what to do: how to get a missing extension ("exists in the spatial extension"), or how to open a file or bucket the sandbox kept it from. */
 export function explainMissing(message: string, ctx: GuardContext): string {
   const name = /exists in the (\w+) extension/.exec(message)?.[1];
   const state = ctx.extensions.find((e) => e.name === name);
-  return state && !state.loaded ? `${message}\n${state.missing ?? howToGet(state.name)}` : message;
+  if (state && !state.loaded) return `${message}\n${state.missing ?? howToGet(state.name)}`;
+  const hint = placeHint(message);
+  if (!hint) return message;
+  // The hint goes under DuckDB's first line, before its LINE/caret context.
+  const cut = message.indexOf('\n');
+  return cut < 0 ? `${message}\n${hint}` : `${message.slice(0, cut)}\n${hint}${message.slice(cut)}`;
+}
+
+/** What to do when the sandbox kept DuckDB (or GDAL inside it) from a file or a bucket. */
+function placeHint(message: string): string | undefined {
+  const denied = /Cannot access (?:file|directory) "([^"]+)" - file system operations are disabled by configuration/.exec(message)?.[1];
+  if (denied && /^[a-z0-9]+:\/\//i.test(denied))
+    return `${denied} is not in a bucket notebooks may read: add its prefix (e.g. ${/^[a-z0-9]+:\/\/[^/]+\//i.exec(denied)?.[0] ?? denied}) to notebooks.buckets in the settings and restart the engine`;
+  if (denied)
+    return `${denied} is outside the folders notebooks may read: add its folder to notebooks.roots in the settings and restart the engine, or move the file into one`;
+  if (/Could not open GDAL dataset/.test(message))
+    return 'GDAL could not open it: the file is missing, is not a format GDAL reads, or is outside the folders notebooks may read (notebooks.roots)';
+  return undefined;
 }

@@ -204,8 +204,8 @@ describe('fences on the map', () => {
     await expect.poll(() => report.textContent()).toContain('3 imported, 2 refused');
     const refused = await report.getByRole('listitem').allTextContents();
     expect(refused).toHaveLength(2);
-    expect(refused[0]).toMatch(/^Feature 1 \(imp-bow\): .*ring intersects itself/);
-    expect(refused[1]).toMatch(/^Feature 3 \(imp-line\): .*geometry type/);
+    expect(refused[0]).toMatch(/^Feature 2 \(imp-bow\): .*ring intersects itself/);
+    expect(refused[1]).toMatch(/^Feature 4 \(imp-line\): .*geometry type/);
     await fp.page.getByRole('listitem', { name: 'Imported C' }).waitFor({ timeout: 10_000 });
 
     const download = fp.page.waitForEvent('download');

@@ -41,14 +41,15 @@ describe('the workbench', () => {
   });
 
   it('opens a panel from the rail, one at a time, and closes it from its button', async () => {
-    await page.getByRole('button', { name: 'Fences' }).click();
+    const rail = page.getByRole('navigation', { name: 'Panels' });
+    await rail.getByRole('button', { name: 'Fences' }).click();
     await page.getByRole('region', { name: 'Fences' }).waitFor();
     await expect(page.getByRole('region', { name: 'Heatmap' }).count()).resolves.toBe(0);
     // An engine with no fences says so, and what will come.
     await page.getByRole('region', { name: 'Fences' }).getByText('No fences yet').waitFor();
-    await page.getByRole('button', { name: 'Fences' }).click();
+    await rail.getByRole('button', { name: 'Fences' }).click();
     await expect(page.getByRole('region', { name: 'Fences' }).count()).resolves.toBe(0);
-    await page.getByRole('button', { name: 'Notebooks' }).click();
+    await rail.getByRole('button', { name: 'Notebooks' }).click();
     // A first notebook is ready to run: one SQL cell.
     await page.getByRole('region', { name: 'Notebooks' }).getByRole('textbox', { name: 'SQL' }).waitFor();
   });

@@ -94,7 +94,7 @@ export function FenceList({ fences }: { fences: readonly Fence[] }) {
             <span className="muted">
               {f.geometry.type} · {f.detect.join(', ')} · v{f.version} · {deployOf(f)}
               {counts.lastHour(f.id) !== undefined &&
-                ` · ${counts.lastHour(f.id)!.toLocaleString()} events in the last hour${f.version > 1 ? ' (all versions)' : ''}`}
+                ` · ${counts.lastHour(f.id)!.toLocaleString()} event${counts.lastHour(f.id) === 1 ? '' : 's'} in the last hour${f.version > 1 ? ' (all versions)' : ''}`}
             </span>
             <div className="row-actions">
               <label className="check">

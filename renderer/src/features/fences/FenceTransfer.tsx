@@ -45,7 +45,7 @@ export function FenceTransfer() {
             <ul>
               {report.errors.map((e) => (
                 <li key={e.index}>
-                  Feature {e.index}
+                  Feature {e.index + 1}
                   {e.id ? ` (${e.id})` : ''}: {e.message}
                 </li>
               ))}

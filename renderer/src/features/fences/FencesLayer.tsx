@@ -51,7 +51,12 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
     composer.set(BACKTEST_LAYERS, 'fences', backtestLayers(events, track, BACKTEST_LAYERS, changes), {
       name: difference ? 'Backtest difference' : 'Backtest',
       kind: 'backtest',
-      legend: backtestLegend(events, (track?.length ?? 0) > 1, difference && { gained: difference.gained.events, lost: difference.lost.events }),
+      legend: backtestLegend(
+        events,
+        draft ? (backtest?.events ?? 0) : 0,
+        (track?.length ?? 0) > 1,
+        difference && { gained: difference.gained.events, lost: difference.lost.events },
+      ),
     });
   }, [composer, draft, backtest, backtestTrack]);
 

@@ -23,7 +23,7 @@ export function fencesCommands(): Command[] {
   return [
     {
       id: 'fences.import',
-      title: 'Import fences from file… (GeoJSON, GeoPackage, Shapefile, KML/KMZ, FlatGeobuf, GeoParquet)',
+      title: 'Import file… (fences from GeoJSON, GeoPackage, Shapefile, KML/KMZ, FlatGeobuf, GeoParquet)',
       group: 'Fences',
       shortcut: 'Shift+I',
       run: ({ client }) => {
@@ -47,7 +47,7 @@ export function fencesCommands(): Command[] {
       enabled: () => getGisImport() !== null,
       run: cancelGisImport,
     },
-    { id: 'fences.export', title: 'Export GeoJSON: every fence', group: 'Fences', run: ({ client }) => void exportFences(client) },
+    { id: 'fences.export', title: 'Export fences as GeoJSON', group: 'Fences', run: ({ client }) => void exportFences(client) },
     {
       id: 'fences.exportSelected',
       title: 'Export selected fence as GeoJSON',
@@ -62,7 +62,7 @@ export function fencesCommands(): Command[] {
     ...GIS_FORMATS.flatMap((format): Command[] => [
       {
         id: `fences.export.${format}`,
-        title: `Export every fence as ${EXPORT_FORMATS[format].label}`,
+        title: `Export fences as ${EXPORT_FORMATS[format].label}`,
         group: 'Fences',
         run: ({ client }) => void exportFenceFile(client, format).catch(() => undefined),
       },

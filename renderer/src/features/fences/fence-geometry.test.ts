@@ -50,6 +50,9 @@ describe('fence geometry from a drawing', () => {
     // terra-draw takes no holes: only the outer ring goes in.
     const holed = { type: 'Polygon' as const, coordinates: [square, square.map(([x, y]) => [x + 0.01, y + 0.01] as [number, number])] };
     expect(drawnFeatureOf(holed)[0]!.geometry.coordinates).toEqual([square]);
+    // A reprojected file's digits (40.820000000000014) are more than terra-draw takes: a centimetre's are kept.
+    const noisy = { type: 'Polygon' as const, coordinates: [square.map(([x, y]) => [x + 1e-14, y - 1e-14] as [number, number])] };
+    expect(drawnFeatureOf(noisy)[0]!.geometry.coordinates).toEqual([square]);
     expect(fencePolygons({ type: 'Rectangle', bbox: [0, 0, 1, 1] })[0]![0]).toHaveLength(5);
     expect(fenceBounds({ type: 'Polygon', coordinates: [square] })).toEqual([-74, 40.7, -73.9, 40.8]);
   });

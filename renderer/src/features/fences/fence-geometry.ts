@@ -63,8 +63,10 @@ export function drawnFeatureOf(g: FenceGeometry): DrawnFeature[] {
   if (g.type === 'Circle')
     return [{ geometry: { type: 'Polygon', coordinates: fencePolygons(g)[0]! }, properties: { mode: 'circle', radiusKilometers: g.radius_m / 1000 } }];
   const mode = g.type === 'Rectangle' ? 'rectangle' : 'polygon';
-  // Outer rings only: terra-draw refuses polygons with holes (the draft keeps them, the map draws them).
-  return fencePolygons(g).map((rings) => ({ geometry: { type: 'Polygon', coordinates: rings.slice(0, 1) }, properties: { mode } }));
+  // Outer rings only: terra-draw refuses polygons with holes (the draft keeps them, the map draws them), and
+  // coordinates with more than its 9 decimals (a reprojected file's 40.820000000000014): 7 are a centimetre.
+  const round = (ring: Ring): Ring => ring.map(([x, y]) => [Number(x.toFixed(7)), Number(y.toFixed(7))]);
+  return fencePolygons(g).map((rings) => ({ geometry: { type: 'Polygon', coordinates: [round(rings[0]!)] }, properties: { mode } }));
 }
 
 /** [west, south, east, north] of a fence. */

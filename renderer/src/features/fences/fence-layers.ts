@@ -200,7 +200,8 @@ function eventSwatches(types?: ReadonlySet<string>): LegendSpec['swatches'] {
     .map(([type, rgb]) => ({ label: type, colour: [...rgb, 255] as const, mark: 'dot' as const }));
 }
 
-export function backtestLegend(events: readonly FenceEvent[], track: boolean, difference?: { gained: number; lost: number }): LegendSpec {
+/** The backtest's legend; `fired` is how many events it found, of which `events` (the first ones) are drawn. */
+export function backtestLegend(events: readonly FenceEvent[], fired: number, track: boolean, difference?: { gained: number; lost: number }): LegendSpec {
   const line = track ? [{ label: 'device track', colour: TRACK_COLOUR, mark: 'line' as const }] : [];
   if (difference)
     return {
@@ -212,7 +213,10 @@ export function backtestLegend(events: readonly FenceEvent[], track: boolean, di
       ],
     };
   return {
-    subtitle: `${events.length.toLocaleString()} event${events.length === 1 ? '' : 's'} the draft would have fired`,
+    subtitle:
+      fired > events.length
+        ? `the first ${events.length.toLocaleString()} of ${fired.toLocaleString()} events the draft would have fired`
+        : `${fired.toLocaleString()} event${fired === 1 ? '' : 's'} the draft would have fired`,
     swatches: [
       ...(eventSwatches(new Set(events.map((e) => e.event_type))) ?? []),
       ...(track ? [{ label: 'device track', colour: TRACK_COLOUR, mark: 'line' as const }] : []),
