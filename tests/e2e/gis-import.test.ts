@@ -91,5 +91,11 @@ describe('GIS files in', () => {
     expect(ids).toContain('fences-areas');
     expect(ids).not.toContain('gis-preview');
     await fp.page.screenshot({ path: join(shots, 'imported-1440-light.png') });
+    // A reprojected fence opens for editing like a drawn one: its outline in the drawing, corners to drag.
+    await saved.getByRole('listitem', { name: 'Hole zone' }).getByRole('button', { name: 'Edit' }).click();
+    await waitFor(async () => (await hook(fp.page, 'drawing')).mode === 'select' && (await hook(fp.page, 'drawing')).features === 1, {
+      timeoutMs: 10_000,
+      what: 'the imported fence open for editing',
+    });
   });
 });
