@@ -10,7 +10,12 @@ type Answer = ResultOf<'connections.testS3'>;
  */
 export async function probeS3(s3: S3Connection, buckets: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<Answer> {
   const url = s3.archiveUrl || buckets.find((b) => b.startsWith('s3://'));
-  if (!url) return { ok: false, error: 'nothing to list: give the bucket the archive is copied to (s3://bucket/prefix/)' };
+  if (!url)
+    return {
+      ok: false,
+      error:
+        'nothing to list: give the bucket the archive is copied to (s3://bucket/prefix/), or add the buckets notebooks read to notebooks.buckets in the settings',
+    };
   const access = s3AccessOf({ endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId }, env);
   try {
     const { bucket, prefix } = parseS3Url(url);
