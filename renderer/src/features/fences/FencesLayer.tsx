@@ -45,7 +45,9 @@ export function FencesLayer({ fences, theme }: { fences: readonly Fence[]; theme
   useEffect(() => {
     const events = draft ? (backtest?.first ?? []) : [];
     const track = draft ? backtestTrack?.points.map((p) => [p.lon, p.lat] as [number, number]) : undefined;
-    const difference = draft ? backtest?.difference : undefined;
+    // An edit that changes nothing fires the same events: they are drawn as a backtest's, not as an empty difference.
+    const changed = backtest?.difference && backtest.difference.gained.events + backtest.difference.lost.events > 0;
+    const difference = draft && changed ? backtest.difference : undefined;
     const changes = difference ? { gained: difference.gained.first, lost: difference.lost.first } : undefined;
     if (events.length === 0 && (track?.length ?? 0) < 2 && !changes?.gained.length && !changes?.lost.length) return composer.remove(BACKTEST_LAYERS);
     composer.set(BACKTEST_LAYERS, 'fences', backtestLayers(events, track, BACKTEST_LAYERS, changes), {
