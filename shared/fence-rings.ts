@@ -6,6 +6,9 @@
 /** The Earth's radius in metres as Tile38 measures with it (geojson's geo package). */
 export const EARTH_RADIUS_M = 6371e3;
 
+/** A coordinate to 7 decimals (about a centimetre): what a fence keeps, and no more than terra-draw's editor takes. */
+export const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
+
 /** The trigonometry a ring is built with: the engine passes Go's (bit for bit what Tile38 computes), the map JavaScript's. */
 export interface Trig {
   sin(x: number): number;

@@ -6,6 +6,7 @@
  */
 import { FenceGeometrySchema, type FenceGeometry, type FenceInput } from './fence';
 import type { GisPreview } from './rpc/fences';
+import { round7 } from './fence-rings';
 
 /** A feature that becomes a fence, by its index in the preview. */
 export interface GisFence {
@@ -77,7 +78,7 @@ export function gisFences(preview: GisPreview, nameColumn: string | null): { fen
 
 /** Nested coordinate arrays with every number rounded to 7 decimals. */
 function roundCoordinates(c: unknown): unknown {
-  return Array.isArray(c) ? c.map(roundCoordinates) : typeof c === 'number' ? Number(c.toFixed(7)) : c;
+  return Array.isArray(c) ? c.map(roundCoordinates) : typeof c === 'number' ? round7(c) : c;
 }
 
 /** The fences as the FeatureCollection `fences.import` takes (its id and name in the properties). */

@@ -1,4 +1,5 @@
 /** Pure geometry checks behind fence validation (shared: the renderer checks a drawing before sending it). */
+import { round7 } from './fence-rings';
 
 export type LonLat = readonly [number, number];
 
@@ -27,8 +28,7 @@ function meetingPoint(p1: LonLat, q1: LonLat, p2: LonLat, q2: LonLat): LonLat {
   const d = (q1[0] - p1[0]) * (q2[1] - p2[1]) - (q1[1] - p1[1]) * (q2[0] - p2[0]);
   if (d === 0) return [p2, q2, p1, q1].find((p, i) => (i < 2 ? onSegment(p1, p, q1) : onSegment(p2, p, q2))) ?? p2;
   const t = ((p2[0] - p1[0]) * (q2[1] - p2[1]) - (p2[1] - p1[1]) * (q2[0] - p2[0])) / d;
-  const round = (x: number) => Math.round(x * 1e7) / 1e7;
-  return [round(p1[0] + t * (q1[0] - p1[0])), round(p1[1] + t * (q1[1] - p1[1]))];
+  return [round7(p1[0] + t * (q1[0] - p1[0])), round7(p1[1] + t * (q1[1] - p1[1]))];
 }
 
 /**

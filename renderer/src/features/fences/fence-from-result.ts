@@ -1,5 +1,6 @@
 import { cellsToMultiPolygon, getResolution, isValidCell, uncompactCells } from 'h3-js';
 import { PolygonSchema } from '../../../../shared/fence';
+import { round7 } from '../../../../shared/fence-rings';
 
 type Ring = [number, number][];
 type Polygon = { type: 'Polygon'; coordinates: Ring[] };
@@ -12,7 +13,6 @@ export const MAX_FENCE_VERTICES = 10_000;
 /** H3 cells one fence may be made of (their outline is computed in the page). */
 export const MAX_FENCE_CELLS = 50_000;
 
-const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 const isPosition = (p: unknown): p is number[] => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]);
 
 /** A ring as a fence keeps it: [lon, lat] to 7 decimals (as drawn ones), no repeated neighbours, closed. */

@@ -1,5 +1,5 @@
 import type { FenceGeometry } from '../../../../shared/fence';
-import { circleRing, rectangleRing } from '../../../../shared/fence-rings';
+import { circleRing, rectangleRing, round7 } from '../../../../shared/fence-rings';
 import { ringSelfIntersection } from '../../../../shared/ring-check';
 
 type Ring = [number, number][];
@@ -8,8 +8,6 @@ export interface DrawnFeature {
   geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: string; coordinates: unknown };
   properties: { mode?: unknown; radiusKilometers?: unknown };
 }
-
-const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
 /**
  * A drawing as the fence it means: a rectangle as its box, a circle as centre and radius (what the
@@ -65,8 +63,10 @@ export function drawnFeatureOf(g: FenceGeometry): DrawnFeature[] {
   const mode = g.type === 'Rectangle' ? 'rectangle' : 'polygon';
   // Outer rings only: terra-draw refuses polygons with holes (the draft keeps them, the map draws them), and
   // coordinates with more than its 9 decimals (a reprojected file's 40.820000000000014): 7 are a centimetre.
-  const round = (ring: Ring): Ring => ring.map(([x, y]) => [Number(x.toFixed(7)), Number(y.toFixed(7))]);
-  return fencePolygons(g).map((rings) => ({ geometry: { type: 'Polygon', coordinates: [round(rings[0]!)] }, properties: { mode } }));
+  return fencePolygons(g).map((rings) => ({
+    geometry: { type: 'Polygon', coordinates: [rings[0]!.map(([x, y]) => [round7(x), round7(y)])] },
+    properties: { mode },
+  }));
 }
 
 /** [west, south, east, north] of a fence. */
