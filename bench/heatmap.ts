@@ -3,16 +3,20 @@
  * The live heatmap path with 100k devices: aggregation rate (against h3-js indexing alone as the
  * baseline), the time to build a 100k-cell frame, its size on the wire, and in Chromium the time from
  * frame receipt to the deck.gl layer updated; then frames of 100k and 250k cells through our layer and
- * through a bare deck.gl H3HexagonLayer fed the same cells, to the next paint, in the same run (`runs`).
+ * through a bare deck.gl H3HexagonLayer fed the same cells, to the next paint, in the same run (`runs`;
+ * 1,000,000 cells too, fewer rounds). Delta frames: a 100k-cell view where a tenth of the cells change
+ * each frame (most recounted, some vanishing, as many new), sent by the engine's frame streams — bytes
+ * against full frames, whole frames every FULL_FRAME_EVERY_MS included — and in Chromium the apply of
+ * each delta against the apply of the same frame whole.
  * Writes bench/results/heatmap.json.
  */
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
-import { decodeFrame } from '../shared/heatmap-frame';
+import { allocateFrame, decodeFrame, sealFrame, type HeatmapFrame } from '../shared/heatmap-frame';
 import { startEngine, startWebBridge } from '../main';
-import { LiveAggregator, indexPosition } from '../main/heatmap';
+import { FrameStreams, FULL_FRAME_EVERY_MS, LiveAggregator, frameDelta, indexPosition } from '../main/heatmap';
 import { createFleet, seededRandom, stepWalker } from '../main/simulator';
 import { hasHook, launchChromium, openPage, waitFor } from '../tests/helpers';
 import { writeResult } from './results';
@@ -21,7 +25,13 @@ import { median, percentile, round } from './stats';
 const DEVICES = 100_000;
 const ROUNDS = 10; // fixes per device in the aggregation run
 const CELLS = 100_000;
-const SIZES = [100_000, 250_000];
+const SIZES = [100_000, 250_000, 1_000_000];
+/** Rounds to the next paint per size (ours, bare): a million cells take seconds a paint here. */
+const ROUNDS_AT = (cells: number) => (cells >= 1_000_000 ? { ours: 5, bare: 3 } : { ours: 20, bare: 8 });
+/** Delta frames: the share of cells that change each frame, and how many frames (at 500 ms, the default interval). */
+const CHANGING = 0.1;
+const DELTA_FRAMES = 40;
+const FRAME_INTERVAL_MS = 500;
 const RES = 9;
 const WORLD = { west: -180, south: -90, east: 180, north: 90 };
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -124,7 +134,8 @@ function measureSmoothing(agg: LiveAggregator, now: number) {
   };
 }
 
-async function measureApply(frames: ArrayBuffer[]) {
+/** Runs `script` (plain JavaScript over `window.__hexwatch`) in Chromium against a real engine in web mode, with `frames` as its argument (base64). */
+async function inBrowser<T>(frames: ArrayBuffer[], script: string): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hexwatch-bench-'));
   // No live frames during the measurement: only the benchmark's frames reach the layer.
   const engine = await startEngine({ argv: ['--data-dir', dataDir, '--simulator.devices', '100', '--live.frameIntervalMs', '60000'], env: {}, log: () => {} });
@@ -137,8 +148,21 @@ async function measureApply(frames: ArrayBuffer[]) {
     await page.goto(bridge.url);
     await waitFor(() => hasHook(page, 'applyFrame'), { timeoutMs: 60_000, what: 'the heatmap ready' });
     const b64 = frames.map((f) => Buffer.from(f).toString('base64'));
-    // Plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
-    const script = `(async (encoded) => {
+    return (await page.evaluate(`(${script})(${JSON.stringify(b64)})`)) as T;
+  } finally {
+    await browser.close();
+    await bridge.close();
+    await engine.stop();
+  }
+}
+
+type ApplyFigures = { cold: number; warm: number[]; painted: number[]; baseline: number[]; cells: number };
+
+async function measureApply(frames: ArrayBuffer[], rounds = { ours: 20, bare: 8 }): Promise<ApplyFigures> {
+  // Plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
+  return inBrowser<ApplyFigures>(
+    frames,
+    `async (encoded) => {
       const hook = window.__hexwatch;
       const bufs = encoded.map((s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer);
       const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
@@ -146,7 +170,7 @@ async function measureApply(frames: ArrayBuffer[]) {
       await nextFrame();
       const warm = [];
       const painted = [];
-      for (let i = 1; i <= 20; i++) {
+      for (let i = 1; i <= ${rounds.ours}; i++) {
         const t0 = performance.now();
         warm.push(hook.applyFrame(bufs[i % bufs.length].slice(0)));
         await nextFrame();
@@ -155,20 +179,120 @@ async function measureApply(frames: ArrayBuffer[]) {
       const cells = hook.layer().cells;
       // Baseline: the same frames through a bare H3HexagonLayer, to the next paint.
       const baseline = [];
-      for (let i = 1; i <= 8; i++) {
+      for (let i = 1; i <= ${rounds.bare}; i++) {
         const t0 = performance.now();
         hook.applyBaseline(bufs[i % bufs.length].slice(0));
         await nextFrame();
         baseline.push(performance.now() - t0);
       }
       return { cold, warm, painted, baseline, cells };
-    })(${JSON.stringify(b64)})`;
-    return (await page.evaluate(script)) as { cold: number; warm: number[]; painted: number[]; baseline: number[]; cells: number };
-  } finally {
-    await browser.close();
-    await bridge.close();
-    await engine.stop();
+    }`,
+  );
+}
+
+/**
+ * Applies each frame i (1..n) after frame i - 1 twice: whole, and as its delta (deltas[i - 1], which
+ * follows frame i - 1). A pair where a frame of the page's own engine came in between (the delta then
+ * refused: 0 ms) is tried again.
+ */
+async function measureDeltaApply(full: ArrayBuffer[], deltas: ArrayBuffer[]) {
+  return inBrowser<{ full: number[]; delta: number[]; fullPainted: number[]; deltaPainted: number[]; cells: number; deltasApplied: number }>(
+    [...full, ...deltas],
+    `async (encoded) => {
+      const hook = window.__hexwatch;
+      const bufs = encoded.map((s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer);
+      const n = ${deltas.length};
+      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+      const timed = async (buffer) => {
+        const t0 = performance.now();
+        const applied = hook.applyFrame(buffer.slice(0));
+        await nextFrame();
+        return { applied, painted: performance.now() - t0 };
+      };
+      const out = { full: [], delta: [], fullPainted: [], deltaPainted: [] };
+      const before = hook.layer().deltas;
+      for (let i = 1; i <= n; i++) {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          hook.applyFrame(bufs[i - 1].slice(0));
+          await nextFrame();
+          const whole = await timed(bufs[i]);
+          hook.applyFrame(bufs[i - 1].slice(0));
+          await nextFrame();
+          const delta = await timed(bufs[n + i]);
+          if (delta.applied === 0 || whole.applied === 0) continue;
+          out.full.push(whole.applied);
+          out.fullPainted.push(whole.painted);
+          out.delta.push(delta.applied);
+          out.deltaPainted.push(delta.painted);
+          break;
+        }
+      }
+      const layer = hook.layer();
+      return { ...out, cells: layer.cells, deltasApplied: layer.deltas - before };
+    }`,
+  );
+}
+
+/**
+ * Frames of one view where `share` of the cells change each frame: most recounted, a tenth of them
+ * vanishing and as many new ones appearing (from `spare`), so the view keeps its size.
+ */
+function changingFrames(first: HeatmapFrame, spare: HeatmapFrame, frames: number, share: number): ArrayBuffer[] {
+  const random = seededRandom(28);
+  const n = first.count;
+  const hi = Uint32Array.from(first.cellHi);
+  const lo = Uint32Array.from(first.cellLo);
+  const positions = Uint32Array.from(first.positions);
+  const devices = Uint32Array.from(first.devices);
+  let nextSpare = 0;
+  const out: ArrayBuffer[] = [];
+  for (let f = 0; f < frames; f++) {
+    for (let k = 0; k < n * share; k++) {
+      const i = Math.floor(random() * n);
+      if (k % 10 === 0 && nextSpare < spare.count) {
+        // One leaves, another comes in its row.
+        hi[i] = spare.cellHi[nextSpare];
+        lo[i] = spare.cellLo[nextSpare++];
+      }
+      positions[i] = 1 + Math.floor(random() * 40);
+      devices[i] = 1 + Math.floor(random() * 7);
+    }
+    const { buffer, frame } = allocateFrame(n);
+    frame.cellHi.set(hi);
+    frame.cellLo.set(lo);
+    frame.positions.set(positions);
+    frame.devices.set(devices);
+    Object.assign(frame, {
+      resolution: first.resolution,
+      windowEnd: first.windowEnd + f * FRAME_INTERVAL_MS,
+      windowMs: first.windowMs,
+      maxPositions: 40,
+      maxDevices: 7,
+    });
+    out.push(sealFrame(buffer, frame));
   }
+  return out;
+}
+
+/** The engine's frame streams over `frames`: bytes one client is sent (deltas, and whole frames when due) against whole frames every time. */
+function measureDeltaBytes(frames: ArrayBuffer[]) {
+  const streams = new FrameStreams();
+  let held: ReturnType<FrameStreams['choose']>['held'] | undefined;
+  let sent = 0;
+  let whole = 0;
+  let deltas = 0;
+  const encodeMs: number[] = [];
+  frames.forEach((frame, f) => {
+    const t = performance.now();
+    const tick = streams.next('view', frame.slice(0));
+    if (f > 0) encodeMs.push(performance.now() - t);
+    const chosen = streams.choose(tick, held, f * FRAME_INTERVAL_MS);
+    held = chosen.held;
+    sent += chosen.buffer.byteLength;
+    whole += frame.byteLength;
+    if (chosen.buffer !== tick.full) deltas++;
+  });
+  return { sent, whole, deltas, encodeMs };
 }
 
 async function main() {
@@ -218,14 +342,14 @@ async function main() {
     let f = new ArrayBuffer(0);
     for (let i = 0; i < 7; i++) {
       const t = performance.now();
-      f = agg.buildFrame({ resolution: RES, bounds: WORLD, now, maxCells: 500_000 });
+      f = agg.buildFrame({ resolution: RES, bounds: WORLD, now, maxCells: Math.max(500_000, size) });
       times.push(performance.now() - t);
     }
     const second = f.slice(0);
     const d = decodeFrame(second);
     for (let i = 0; i < d.count; i++) d.devices[i] = 1 + (i % 7);
     try {
-      const m = await measureApply([f, second]);
+      const m = await measureApply([f, second], ROUNDS_AT(size));
       const run = {
         cells: decodeFrame(f).count,
         build_ms_p50: round(median(times)),
@@ -240,6 +364,48 @@ async function main() {
     } catch (err) {
       log(`${size} cells: not measured (${(err as Error).message.split('\n')[0]})`);
     }
+  }
+
+  // Delta frames: 100k cells, a tenth changing each frame.
+  const pool = decodeFrame(cellsAggregator(now, CELLS + CELLS / 10).buildFrame({ resolution: RES, bounds: WORLD, now, maxCells: 500_000 }));
+  const firstView = {
+    ...pool,
+    count: CELLS,
+    cellHi: pool.cellHi.subarray(0, CELLS),
+    cellLo: pool.cellLo.subarray(0, CELLS),
+    positions: pool.positions.subarray(0, CELLS),
+    devices: pool.devices.subarray(0, CELLS),
+  };
+  const spare = {
+    ...pool,
+    count: pool.count - CELLS,
+    cellHi: pool.cellHi.subarray(CELLS),
+    cellLo: pool.cellLo.subarray(CELLS),
+    positions: pool.positions.subarray(CELLS),
+    devices: pool.devices.subarray(CELLS),
+  };
+  const sequence = changingFrames(firstView, spare, DELTA_FRAMES, CHANGING);
+  const bytes = measureDeltaBytes(sequence);
+  const oneDelta = frameDelta(decodeFrame(sequence[0]), decodeFrame(sequence[1]))!;
+  log(
+    `delta frames: ${CELLS} cells, ${CHANGING * 100} % changing a frame: ${bytes.sent} bytes sent over ${DELTA_FRAMES} frames (${bytes.deltas} deltas, a whole frame every ${FULL_FRAME_EVERY_MS / 1000} s) against ${bytes.whole} whole (ratio ${round(bytes.sent / bytes.whole, 3)}); one delta ${oneDelta.byteLength} bytes (${round(oneDelta.byteLength / sequence[1].byteLength, 3)} of its frame), encoded in p50 ${round(median(bytes.encodeMs))} ms`,
+  );
+  // In the page: frames 1..10 each whole and as its delta, after the frame before it (ids far from the page's own engine's).
+  const APPLIED = 10;
+  const numbered = sequence.slice(0, APPLIED + 1).map((b, i) => {
+    const f = decodeFrame(b.slice(0));
+    f.id = 1_000_000 + i;
+    return sealFrame(f.cellHi.buffer as ArrayBuffer, f);
+  });
+  const deltas = numbered.slice(1).map((b, i) => frameDelta(decodeFrame(numbered[i]), decodeFrame(b))!);
+  let deltaApply: Awaited<ReturnType<typeof measureDeltaApply>> | undefined;
+  try {
+    deltaApply = await measureDeltaApply(numbered, deltas);
+    log(
+      `delta apply (${deltaApply.cells} cells, ${deltaApply.deltasApplied} deltas drawn): p50 ${round(median(deltaApply.delta))} ms against the whole frame's ${round(median(deltaApply.full))} ms (ratio ${round(median(deltaApply.delta) / median(deltaApply.full), 3)}); to the next paint ${round(median(deltaApply.deltaPainted))} ms against ${round(median(deltaApply.fullPainted))} ms`,
+    );
+  } catch (err) {
+    log(`delta apply: not measured (${(err as Error).message.split('\n')[0]})`);
   }
 
   const result = {
@@ -264,13 +430,33 @@ async function main() {
     to_next_paint_ratio_vs_baseline: apply ? round(median(apply.painted) / median(apply.baseline), 3) : null,
     build_plus_apply_ms_p50: apply ? round(median(builds) + median(apply.warm)) : null,
     runs,
+    delta_changing_share: CHANGING,
+    delta_bytes_sent: bytes.sent,
+    delta_bytes_full: bytes.whole,
+    delta_bytes_ratio: round(bytes.sent / bytes.whole, 3),
+    delta_frames: { total: DELTA_FRAMES, deltas: bytes.deltas, full_every_ms: FULL_FRAME_EVERY_MS },
+    delta_one_frame_bytes: oneDelta.byteLength,
+    delta_encode_ms_p50: round(median(bytes.encodeMs)),
+    delta_apply_ms_p50: deltaApply ? round(median(deltaApply.delta)) : null,
+    delta_full_apply_ms_p50: deltaApply ? round(median(deltaApply.full)) : null,
+    delta_apply_ratio: deltaApply ? round(median(deltaApply.delta) / median(deltaApply.full), 3) : null,
+    delta_to_next_paint_ms_p50: deltaApply ? round(median(deltaApply.deltaPainted)) : null,
+    delta_full_to_next_paint_ms_p50: deltaApply ? round(median(deltaApply.fullPainted)) : null,
     smoothing_k2_ms_p50: dense.warm,
     smoothing_k2_first_frame_ms: dense.first,
     smoothing_k2_cells: { in: dense.cells, out: dense.out },
     smoothing_k2_scattered_ms_p50: scattered.warm,
     smoothing_k2_scattered_first_frame_ms: scattered.first,
     smoothing_k2_scattered_cells: { in: scattered.cells, out: scattered.out },
-    targets: { aggregate_positions_per_s: 200_000, build_plus_apply_ms_p50: 50, frame_bytes_per_cell: 16, ours_vs_bare_ratio: 1.2, smoothing_k2_ms_p50: 30 },
+    targets: {
+      aggregate_positions_per_s: 200_000,
+      build_plus_apply_ms_p50: 50,
+      frame_bytes_per_cell: 16,
+      ours_vs_bare_ratio: 1.2,
+      smoothing_k2_ms_p50: 30,
+      delta_bytes_ratio: 0.25,
+      delta_apply_ratio: 0.3,
+    },
   };
   writeResult('heatmap', result);
   log('wrote bench/results/heatmap.json');

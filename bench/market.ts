@@ -10,6 +10,9 @@
  *   tick        a tick's work over 100k cells with supply and demand (decay, the snapshot in
  *               market.sqlite, the crossings of the surge threshold), median of 10
  *   memory      heap per active cell (100k cells, each with a device and a kind), after a full GC
+ *   cpu_s       each ingest and demand run's CPU seconds: the engine's main thread, its other threads
+ *               (largest first) and nats-server's (bench/thread-cpu.ts, from /proc); from them the
+ *               on/off ratio in CPU (engine + nats-server, off ÷ on) and the CPU seconds per million
  * Writes bench/results/market.json.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -25,6 +28,7 @@ import { DemandSimulator, Simulator } from '../main/simulator';
 import { ConfigSchema } from '../main/config';
 import { engineRpc, makeTempDir, startNats, startWebMode, waitFor, type RunningServer } from '../tests/helpers';
 import { writeResult } from './results';
+import { cpuBetween, threadCpu } from './thread-cpu';
 import { median, round } from './stats';
 
 const numArg = (name: string, fallback: number) => {
@@ -64,8 +68,31 @@ async function fill(nc: NatsConnection): Promise<void> {
   log(`published ${POSITIONS} positions and ${REQUESTS} requests in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
+/** CPU seconds the engine's threads and nats-server spent over a run. */
+interface RunCpu {
+  engine_main: number;
+  /** The engine's other threads above 0.05 s, largest first (readers, SQLite, DuckDB, V8). */
+  engine_others: number[];
+  engine_total: number;
+  nats_server: number;
+}
+
+function cpuMeter(engine: number | undefined, nats: RunningServer): () => RunCpu {
+  const e0 = threadCpu(engine);
+  const n0 = threadCpu(nats.proc.pid);
+  return () => {
+    const e = cpuBetween(engine, e0, threadCpu(engine));
+    return { engine_main: e.main, engine_others: e.others, engine_total: e.total, nats_server: cpuBetween(nats.proc.pid, n0, threadCpu(nats.proc.pid)).total };
+  };
+}
+
+const cpuTotal = (c: RunCpu) => c.engine_total + c.nats_server;
+
+const cpuLine = (c: RunCpu) =>
+  `CPU s: engine main ${c.engine_main}, other threads ${c.engine_others.join(' ')}, engine ${c.engine_total}, nats-server ${c.nats_server}`;
+
 /** Positions/s through an engine with the market off, on, or on with no requests to read: from its ready line to every position committed. */
-async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run: number): Promise<number> {
+async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run: number): Promise<{ rate: number; cpu: RunCpu }> {
   const dir = await makeTempDir('hexwatch-bench-market-');
   const web = await startWebMode({
     dataDir: dir.path,
@@ -79,13 +106,14 @@ async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run:
   const rpc = await engineRpc(web);
   try {
     const t = performance.now();
+    const cpu = cpuMeter(web.proc.pid, nats);
     await waitFor(async () => ((await rpc.call('status.get')).ingest?.committed ?? 0) >= POSITIONS, {
       timeoutMs: 600_000,
       intervalMs: 25,
       what: 'all positions committed',
       detail: () => web.proc.tail(),
     });
-    return POSITIONS / ((performance.now() - t) / 1000);
+    return { rate: POSITIONS / ((performance.now() - t) / 1000), cpu: cpu() };
   } finally {
     await rpc.close();
     await web.stop();
@@ -94,7 +122,7 @@ async function ingest(nats: RunningServer, market: 'off' | 'on' | 'supply', run:
 }
 
 /** Requests/s counted by an engine that reads no positions (its positions stream is empty). */
-async function demand(nats: RunningServer, run: number): Promise<number> {
+async function demand(nats: RunningServer, run: number): Promise<{ rate: number; cpu: RunCpu }> {
   const dir = await makeTempDir('hexwatch-bench-demand-');
   const web = await startWebMode({
     dataDir: dir.path,
@@ -107,6 +135,7 @@ async function demand(nats: RunningServer, run: number): Promise<number> {
   const rpc = await engineRpc(web);
   try {
     const t = performance.now();
+    const cpu = cpuMeter(web.proc.pid, nats);
     await waitFor(async () => (await rpc.call('market.metrics')).events_processed >= REQUESTS, {
       timeoutMs: 600_000,
       intervalMs: 25,
@@ -114,9 +143,10 @@ async function demand(nats: RunningServer, run: number): Promise<number> {
       detail: () => web.proc.tail(),
     });
     const s = (performance.now() - t) / 1000;
+    const used = cpu();
     const counted = (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
     if (counted !== REQUESTS) throw new Error(`counted ${counted} of ${REQUESTS} requests`);
-    return REQUESTS / s;
+    return { rate: REQUESTS / s, cpu: used };
   } finally {
     await rpc.close();
     await web.stop();
@@ -186,18 +216,31 @@ async function main(): Promise<void> {
     const on: number[] = [];
     const off: number[] = [];
     const supply: number[] = [];
+    const cpu: Record<'ingest_off' | 'ingest_on' | 'ingest_supply_only' | 'demand', RunCpu[]> = {
+      ingest_off: [],
+      ingest_on: [],
+      ingest_supply_only: [],
+      demand: [],
+    };
     for (let run = 0; run < ROUNDS; run++) {
-      off.push(await ingest(nats, 'off', run));
-      on.push(await ingest(nats, 'on', run));
-      supply.push(await ingest(nats, 'supply', run));
-      log(
-        `round ${run + 1}: ingest ${Math.round(off.at(-1)!)}/s with the market off, ${Math.round(on.at(-1)!)}/s on with requests to read, ${Math.round(supply.at(-1)!)}/s on without`,
-      );
+      for (const [mode, rates, key] of [
+        ['off', off, 'ingest_off'],
+        ['on', on, 'ingest_on'],
+        ['supply', supply, 'ingest_supply_only'],
+      ] as const) {
+        const r = await ingest(nats, mode, run);
+        rates.push(r.rate);
+        cpu[key].push(r.cpu);
+        log(`round ${run + 1}, market ${mode}: ${Math.round(r.rate)} positions/s; ${cpuLine(r.cpu)}`);
+      }
+      log(`round ${run + 1}: ratio on/off ${round(on.at(-1)! / off.at(-1)!, 3)}, supply only/off ${round(supply.at(-1)! / off.at(-1)!, 3)}`);
     }
     const demandRuns: number[] = [];
     for (let run = 0; run < ROUNDS; run++) {
-      demandRuns.push(await demand(nats, run));
-      log(`demand: ${Math.round(demandRuns.at(-1)!)} requests/s counted`);
+      const r = await demand(nats, run);
+      demandRuns.push(r.rate);
+      cpu.demand.push(r.cpu);
+      log(`demand: ${Math.round(r.rate)} requests/s counted; ${cpuLine(r.cpu)}`);
     }
     await nc.close();
     const keys = cellKeys(CELLS);
@@ -215,6 +258,14 @@ async function main(): Promise<void> {
       ingest_off_per_s: Math.round(median(off)),
       ingest_ratio_on_off: round(median(on) / median(off), 3),
       ingest_supply_only_per_s: Math.round(median(supply)),
+      // The same ratio in CPU (engine and nats-server, off ÷ on): on a shared machine the rate follows the load of others, the CPU a run takes much less.
+      ingest_cpu_ratio_off_on: round(median(cpu.ingest_off.map(cpuTotal)) / median(cpu.ingest_on.map(cpuTotal)), 3),
+      ingest_cpu_s_per_million: {
+        off: round((median(cpu.ingest_off.map(cpuTotal)) * 1e6) / POSITIONS),
+        on: round((median(cpu.ingest_on.map(cpuTotal)) * 1e6) / POSITIONS),
+        supply_only: round((median(cpu.ingest_supply_only.map(cpuTotal)) * 1e6) / POSITIONS),
+      },
+      demand_cpu_s_per_million: round((median(cpu.demand.map(cpuTotal)) * 1e6) / REQUESTS),
       ingest_ratio_supply_only_off: round(median(supply) / median(off), 3),
       demand_per_s: Math.round(median(demandRuns)),
       snapshot_ms: round(tickMs),
@@ -225,9 +276,11 @@ async function main(): Promise<void> {
         ingest_off_per_s: off.map(Math.round),
         ingest_supply_only_per_s: supply.map(Math.round),
         demand_per_s: demandRuns.map(Math.round),
+        ingest_ratio_on_off: on.map((x, i) => round(x / off[i], 3)),
       },
+      cpu_s: cpu,
       notes:
-        'ingest_on reads the 500k requests on the same two cores (and the same nats-server) while it commits the positions; ingest_supply_only is the market with no requests to read. snapshot_ms is a tick over 100k cells: the decay, the snapshot written to market.sqlite and the surge crossings; bytes_per_cell is heap per cell holding supply and demand with a kind each and one device seen this tick',
+        'ingest_on reads the 500k requests on the same two cores (and the same nats-server) while it commits the positions; ingest_supply_only is the market with no requests to read. snapshot_ms is a tick over 100k cells: the decay, the snapshot written to market.sqlite and the surge crossings; bytes_per_cell is heap per cell holding supply and demand with a kind each and one device seen this tick. cpu_s: CPU seconds per run from the ready line to the last position (or request) counted, per thread of the engine (main; the others largest first, unnamed) and of nats-server, from /proc',
       targets: { ingest_ratio_on_off: 0.9, demand_per_s: 100_000, snapshot_ms: 50 },
     };
     writeResult('market', result);

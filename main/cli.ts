@@ -9,10 +9,12 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, readsNats, type Config } from './config';
+import { FENCES_BUCKET, fenceRegistryKind } from './fences';
 import { redactUrl } from './nats';
 import { fenceImportCommand, notebookRoots, sqlCommand, type SqlFormat } from './notebooks';
 import { objectStorageOf } from './s3';
+import { fleetReaderOf } from './shared-archive';
 import { sessionSecrets } from './connections';
 import { startEngineHost } from './engine-host';
 import { startWebBridge } from './server';
@@ -112,7 +114,7 @@ async function publish(config: Config, count: number, demand: boolean): Promise<
   process.once('SIGTERM', () => abort.abort());
   const where = config.nats.servers.map(redactUrl).join(', ');
   process.stderr.write(
-    `hexwatch: publishing ${config.simulator.devices} walkers to pos.${config.simulator.fleet} on ${where} at ${config.simulator.ratePerSec}/s` +
+    `hexwatch: publishing ${config.simulator.devices} walkers to pos.<walker id> (pos.${config.simulator.fleet}-0 …) on ${where} at ${config.simulator.ratePerSec}/s` +
       (demand ? `, and ${config.simulator.demandPerSec} requests/s to demand.${config.simulator.fleet}` : '') +
       '\n',
   );
@@ -147,11 +149,14 @@ async function sql(argv: string[]): Promise<void> {
     throw new ConfigError('invalid settings:\n  --format: table, csv, json, parquet, geojson, geoparquet, gpkg, shp or fgb');
   const { dataDir, config } = loadConfig({ argv: rest });
   const storage = objectStorageOf(config, process.env);
+  const fleet = fleetReaderOf(config, { dataDir, access: storage.access });
   const rows = await sqlCommand({
     dataDir,
     roots: notebookRoots(config.notebooks, dataDir),
     buckets: storage.buckets,
     s3: storage.access,
+    ...(fleet ? { fleet } : {}),
+    archiveRoots: config.archive.sharedDir ? [config.archive.sharedDir] : [],
     extensionsOnline: config.notebooks.extensionsOnline,
     sql: query,
     format,
@@ -181,6 +186,11 @@ async function fences(argv: string[]): Promise<void> {
   if (!files.length) throw new ConfigError('invalid settings:\n  fences import: name the file, e.g. hexwatch fences import zones.gpkg');
   if (crs !== undefined && !/^[A-Za-z]+:[A-Za-z0-9]+$/.test(crs)) throw new ConfigError('invalid settings:\n  --crs: an authority and code, e.g. EPSG:27700');
   const { dataDir, config } = loadConfig({ argv: rest });
+  // It writes fences.sqlite, which in a fleet is a cache the next start replaces with the fleet's registry.
+  if (fenceRegistryKind(config, readsNats(config)) === 'nats')
+    throw new ConfigError(
+      `invalid settings:\n  fences.registry: the fleet's fences live in NATS (${FENCES_BUCKET}), which this command does not write: import from an engine's Fences panel`,
+    );
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const r = await fenceImportCommand({ dataDir, files, layer, nameColumn, crs, extensionsOnline: config.notebooks.extensionsOnline, write });
   for (const f of r.saved) write(`imported ${f.id}: ${f.name}`);
@@ -191,8 +201,11 @@ async function fences(argv: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const [command, ...argv] = process.argv.slice(2);
+  // `hexwatch simulate --help` is help, not a setting named help without its value.
+  const help = argv.includes('--help') || argv.includes('-h');
   try {
-    if (command === 'serve') await serve(argv);
+    if (help) process.stdout.write(`${HELP}\n`);
+    else if (command === 'serve') await serve(argv);
     else if (command === 'simulate') await simulate(argv);
     else if (command === 'sql') await sql(argv);
     else if (command === 'fences') await fences(argv);

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import type { ChannelName, PayloadOf, Status, Viewport } from '../shared/rpc';
+import type { Status } from '../shared/rpc';
 import { configHandlers, loadConfig, readsNats, type Config, type LoadOptions } from './config';
 import { basemapHandlers } from './basemap';
 import { connectionsHandlers, type ConnectionsHost } from './connections';
-import { FenceService, catchUpFences, fenceHandlers, tile38Settings } from './fences';
+import { FenceService, catchUpFences, fenceHandlers, fleetFences, tile38Settings } from './fences';
+import { fleetHandlers, openFleetRoom, pullsFromNats } from './fleet';
 import { PositionBatch, RollSchedule, historyHandlers, historyOptionsOf, openHistoryRoom } from './history';
-import { PositionIngest, PositionSinks } from './ingest';
-import { ClientJobs, jobsHandlers } from './jobs';
+import { PositionIngest, PositionSinks, ingestSettingsOf } from './ingest';
+import { jobsHandlers } from './jobs';
 import { LiveAggregator, RateMeter, heatmapHandlers, heatmapSink, startFrames } from './heatmap';
 import { marketFrameLayer, marketHandlers, openMarketRoom } from './market';
 import { LazyNotebooks, dropClientQueries, notebookHandlers } from './notebooks';
@@ -14,23 +15,15 @@ import { playbackHandlers } from './playback';
 import { PreferencesFile, preferencesHandlers } from './preferences';
 import { quarantineHandlers } from './quarantine';
 import { DeliveryService, deliveryHandlers, fenceEventSink, queueSettingsOf, type Secrets } from './deliveries';
-import { dispatch, optionalRoom, roomOff, type Handlers } from './rpc';
+import { optionalRoom, roomOff, type Handlers } from './rpc';
 import { SimulatedSource } from './simulator';
 import { DemoService, demoHandlers } from './demo';
 import { isNewDataDir } from './data-dir';
-import { openObjectStorage } from './s3';
+import { openArchiveStorage } from './shared-archive';
 import { engineStatus, startStatusChannel, statusHandlers } from './status';
+import { EngineClients, type ClientState, type EngineClient } from './engine-clients';
 
-export type EventListener = (channel: ChannelName, payload: PayloadOf<ChannelName>) => void;
-
-/** One renderer connected to the engine, over whichever transport. */
-export interface EngineClient {
-  /** Calls an RPC method; rejects with RpcError (invalid params name their fields). */
-  call(method: string, params: unknown): Promise<unknown>;
-  /** This client's events: its heatmap frames and the shared status. */
-  onEvent(listener: EventListener): () => void;
-  close(): void;
-}
+export type { EngineClient, EventListener } from './engine-clients';
 
 export interface Engine {
   readonly config: Config;
@@ -54,19 +47,6 @@ export interface EngineOptions extends LoadOptions {
   connections?: ConnectionsHost;
 }
 
-interface ClientState {
-  viewport?: Viewport;
-  listeners: Set<EventListener>;
-  send(frame: ArrayBuffer): void;
-  /** A channel payload for this client only (its jobs' progress). */
-  emit<Ch extends ChannelName>(channel: Ch, payload: PayloadOf<Ch>): void;
-  /** The long calls this client started: cancelled when it goes. */
-  jobs: ClientJobs;
-  /** Names this client's notebook queries apart from another's. */
-  id: string;
-  queries: Set<string>;
-}
-
 /**
  * Loads the configuration (refusing an invalid one before anything starts), then wires the rooms: a source (NATS ingest or the
  * simulator, each committing into history), one fan-out of accepted positions to the sinks the rooms register (heatmap and rate,
@@ -87,10 +67,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   // One fan-out for every accepted position, from whichever source: each room registers its sink.
   const positions = new PositionSinks();
   positions.add(heatmapSink(live, meter, clock));
-  const clients = new Set<ClientState>();
-  const broadcast = (channel: ChannelName, payload: PayloadOf<ChannelName>) => {
-    for (const state of clients) for (const listener of state.listeners) listener(channel, payload);
-  };
+  const clients = new EngineClients(log);
+  const { broadcast } = clients;
   const preferences = new PreferencesFile(dataDir, log);
   const { secrets, saveSecret } = options;
   const delivery = optionalRoom(
@@ -100,26 +78,28 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   );
   // Fence events have one path: the delivery queue, or the live feed when it is closed.
   const fenceEvents = fenceEventSink(delivery.room, (event, id) => broadcast('fences.event', { id, event }), log);
-  const fences = optionalRoom('fences', () => new FenceService({ dataDir, sink: fenceEvents, tile38, nats: config.nats, env, clock, log }), log);
+  const fenceOptions = { dataDir, sink: fenceEvents, tile38, config, env, clock, log, ...fleetFences(config, useNats, dataDir) };
+  const fences = optionalRoom('fences', () => new FenceService(fenceOptions), log);
   if (fences.room) positions.add(fences.room.acceptPositions);
 
   // Positions are committed to history first, then accepted (and, from NATS, acked); with the simulator the engine runs on without it.
   const historyRoom = await openHistoryRoom({ dataDir, ...historyOptionsOf(config.history), log }, useNats);
   const history = historyRoom.room;
-  const nats = useNats
+  const nats = pullsFromNats(config)
     ? new PositionIngest({
-        nats: config.nats,
-        maxMessageBytes: config.ingest.maxMessageBytes,
+        ...ingestSettingsOf(config),
         env,
         sink: historyRoom.need(),
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
         warnShared: !tile38,
+        beforeTakeover: fences.room?.handover.beforeTakeover,
+        onOwnership: fences.room?.handover.onOwnership,
         onCommitted: (rows, highWater) => positions.accept(rows, { stream: config.nats.stream, seq: highWater }),
         log,
       })
     : undefined;
   // The market: supply from accepted positions, demand from its stream (NATS) or from the simulator.
-  const market = openMarketRoom(config, useNats, {
+  const market = openMarketRoom(config, pullsFromNats(config), {
     dataDir,
     env,
     maxMessageBytes: config.ingest.maxMessageBytes,
@@ -143,8 +123,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   simulator?.start();
   const roll = history && new RollSchedule(history, config.history.rollIntervalS * 1000, clock, log);
   roll?.start();
-  // Buckets: the archive's parts copied there as they are written (archive.s3Url), read by notebooks with the same keys.
-  const storage = openObjectStorage(config, { env, dataDir, clock, log });
+  // Buckets and the fleet's one archive (archive.s3Url, archive.sharedDir): parts put there as written, read by notebooks.
+  const storage = openArchiveStorage(config, { env, dataDir, clock, log, owns: (p) => nats?.owns(p) ?? false });
 
   const status = engineStatus({
     version: options.version ?? '0.1.0',
@@ -159,15 +139,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     demo: () => demo?.status(),
     archiveCopy: () => storage.archiveCopy?.status(),
   });
-
+  const fleet = openFleetRoom(config, { dataDir, env, status, positions, ingest: nats, onChanged: (f) => broadcast('fleet.changed', f), clock, log });
   // The notebook process starts when a notebook first runs a query; a client that goes drops its queries there.
   const notebooks = new LazyNotebooks(
     dataDir,
-    { ...config.notebooks, buckets: storage.buckets, s3: storage.access },
+    { ...config.notebooks, buckets: storage.buckets, s3: storage.access, archiveRoots: storage.readRoots, fleet: storage.fleet },
     () => ({ dataDir, history, events: delivery.room?.queue.log, fences: fences.room && (() => fences.room!.registry.exportCollection().features) }),
     log,
   );
-  let clientCount = 0;
   // Views that colour by supply, demand, ratio or surge get the market's frames.
   const marketFrames = marketFrameLayer(() => market.room, config);
 
@@ -186,12 +165,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...connectionsHandlers<ClientState>({ config, dataDir, settingsPath, origins }, options.connections, env),
     ...preferencesHandlers<ClientState>(preferences, (key, value) => broadcast('preferences.changed', { key, value })),
     ...jobsHandlers<ClientState>(),
+    ...fleetHandlers<ClientState>(fleet),
     ...demoHandlers<ClientState>(demo ? () => demo : roomOff<DemoService>('the demo is made on a new data dir with the simulator').need),
   };
-
-  const stopFrames = startFrames(live, config.live, clock, () => [...clients].filter((c) => c.listeners.size > 0), marketFrames);
+  const stopFrames = startFrames(live, config.live, clock, () => clients.listening(), marketFrames);
   const stopStatus = startStatusChannel(() => clients.size > 0 && broadcast('status.changed', status()));
-
   fences.room?.registry.onChange((list) => broadcast('fences.changed', { fences: list.length }));
   delivery.room?.onChanged((change) => broadcast('deliveries.changed', change));
   delivery.room?.start();
@@ -203,37 +181,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     dataDir,
     settingsPath,
     status,
-    connect(): EngineClient {
-      const id = `c${++clientCount}`;
-      const state: ClientState = {
-        listeners: new Set(),
-        send: (frame) => state.emit('heatmap.frame', frame),
-        emit: (channel, payload) => state.listeners.forEach((listener) => listener(channel, payload)),
-        jobs: new ClientJobs(id, (progress) => state.emit('jobs.progress', progress)),
-        id,
-        queries: new Set(),
-      };
-      clients.add(state);
-      return {
-        call: (method, params) => dispatch(handlers, method, params, state, log),
-        onEvent(listener) {
-          state.listeners.add(listener);
-          return () => state.listeners.delete(listener);
-        },
-        close() {
-          // A client that goes stops what it started.
-          state.jobs.cancelAll();
-          dropClientQueries(notebooks.running, state);
-          state.listeners.clear();
-          clients.delete(state);
-        },
-      };
-    },
+    connect: () => clients.connect(handlers, (state) => dropClientQueries(notebooks.running, state)),
     async stop() {
+      await fleet.stop();
       await demo?.stop();
       await simulator?.stop();
       roll?.stop();
-      await storage.archiveCopy?.stop();
+      await storage.stop();
       await nats?.stop();
       await fences.room?.stop();
       await market.room?.stop();

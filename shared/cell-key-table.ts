@@ -44,6 +44,42 @@ export class CellKeyTable {
     }
   }
 
+  /** Stores `value` (≥ 0) for `key`, new or not. */
+  set(key: number, value: number): void {
+    if (this.size * 2 >= this.values.length) this.grow();
+    const { keys, values, mask } = this;
+    for (let i = slot(key) & mask; ; i = (i + 1) & mask) {
+      if (values[i] === EMPTY) {
+        keys[i] = key;
+        this.size++;
+      } else if (keys[i] !== key) continue;
+      values[i] = value;
+      return;
+    }
+  }
+
+  /** Removes `key`; false when it was not there. Later keys of its run move back, so lookups still stop at the first gap. */
+  delete(key: number): boolean {
+    const { keys, values, mask } = this;
+    let i = slot(key) & mask;
+    for (; ; i = (i + 1) & mask) {
+      if (values[i] === EMPTY) return false;
+      if (keys[i] === key) break;
+    }
+    values[i] = EMPTY;
+    this.size--;
+    for (let j = (i + 1) & mask; values[j] !== EMPTY; j = (j + 1) & mask) {
+      const home = slot(keys[j]) & mask;
+      // Entry j stays when its home lies cyclically in (i, j]: the gap at i is not on its probe path.
+      if (i <= j ? i < home && home <= j : i < home || home <= j) continue;
+      keys[i] = keys[j];
+      values[i] = values[j];
+      values[j] = EMPTY;
+      i = j;
+    }
+    return true;
+  }
+
   clear(): void {
     this.values.fill(EMPTY);
     this.size = 0;

@@ -1,10 +1,16 @@
 /**
- * The live heatmap frame on the wire: a 32-byte header, then four Uint32 columns of `count` entries
+ * The live heatmap frame on the wire: a 48-byte header, then four Uint32 columns of `count` entries
  * (cell high half, cell low half, positions, unique devices) — 16 bytes per cell, no JSON, no strings.
+ *
+ * A delta (flag bit 0) holds only the cells that changed or appeared since the frame `baseId`, and the
+ * cells that vanished (positions = VANISHED); applied to that frame it gives frame `id`, `cells` long.
  */
 
-export const FRAME_MAGIC = 0x31465848; // "HXF1" little-endian
-export const FRAME_HEADER_BYTES = 32;
+export const FRAME_MAGIC = 0x32465848; // "HXF2" little-endian
+export const FRAME_HEADER_BYTES = 48;
+/** In a delta's positions column: this cell is no longer in the frame. */
+export const VANISHED = 0xffffffff;
+const DELTA_FLAG = 1;
 
 export interface HeatmapFrame {
   resolution: number;
@@ -13,9 +19,17 @@ export interface HeatmapFrame {
   /** End of the sliding window, epoch ms. */
   windowEnd: number;
   windowMs: number;
+  /** Entries in the columns: every cell of a full frame, the changes of a delta. */
   count: number;
   maxPositions: number;
   maxDevices: number;
+  /** This frame's number in the engine's frames (0: not one of them, e.g. playback). */
+  id: number;
+  /** Whether the columns hold changes to the frame `baseId` rather than every cell. */
+  delta: boolean;
+  baseId: number;
+  /** Cells in the whole frame (a delta applied to its base). */
+  cells: number;
   cellHi: Uint32Array;
   cellLo: Uint32Array;
   positions: Uint32Array;
@@ -42,6 +56,10 @@ function viewFrame(buffer: ArrayBuffer, count: number, byteOffset = 0): HeatmapF
     count,
     maxPositions: 0,
     maxDevices: 0,
+    id: 0,
+    delta: false,
+    baseId: 0,
+    cells: count,
     cellHi: at(0),
     cellLo: at(1),
     positions: at(2),
@@ -56,11 +74,22 @@ export function sealFrame(buffer: ArrayBuffer, frame: HeatmapFrame): ArrayBuffer
   v.setUint32(4, frame.count, true);
   v.setUint8(8, frame.resolution);
   v.setUint8(9, frame.layer);
-  v.setUint16(10, 0, true);
+  v.setUint8(10, frame.delta ? DELTA_FLAG : 0);
+  v.setUint8(11, 0);
   v.setUint32(12, frame.windowMs, true);
   v.setFloat64(16, frame.windowEnd, true);
   v.setUint32(24, frame.maxPositions, true);
   v.setUint32(28, frame.maxDevices, true);
+  v.setUint32(32, frame.id, true);
+  v.setUint32(36, frame.delta ? frame.baseId : 0, true);
+  v.setUint32(40, frame.delta ? frame.cells : frame.count, true);
+  v.setUint32(44, 0, true);
+  return buffer;
+}
+
+/** Numbers a sealed full frame as the engine's frame `id` (its columns untouched). */
+export function stampFrame(buffer: ArrayBuffer, id: number): ArrayBuffer {
+  new DataView(buffer).setUint32(32, id, true);
   return buffer;
 }
 
@@ -78,11 +107,16 @@ export function decodeFrame(buffer: ArrayBuffer, byteOffset = 0, byteLength = bu
   }
   const frame = viewFrame(buffer, count, byteOffset);
   frame.resolution = v.getUint8(8);
+  frame.layer = v.getUint8(9);
+  frame.delta = (v.getUint8(10) & DELTA_FLAG) !== 0;
   frame.windowMs = v.getUint32(12, true);
   frame.windowEnd = v.getFloat64(16, true);
   frame.maxPositions = v.getUint32(24, true);
   frame.maxDevices = v.getUint32(28, true);
-  frame.layer = v.getUint8(9);
+  frame.id = v.getUint32(32, true);
+  frame.baseId = v.getUint32(36, true);
+  frame.cells = v.getUint32(40, true);
+  if (!frame.delta && frame.cells !== count) throw new Error(`heatmap frame says ${frame.cells} cells but holds ${count}`);
   return frame;
 }
 

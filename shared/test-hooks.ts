@@ -1,3 +1,5 @@
+import type { Viewport } from './rpc';
+
 /**
  * What the workstation lets the end-to-end tests and the benchmarks read and drive, as `window.__hexwatch`,
  * and only when the harness asks for it before the page loads (`window.__hexwatchTestHooks = true`): a
@@ -18,6 +20,8 @@ export interface HeatmapLayerStats {
   cells: number;
   resolution: number;
   frames: number;
+  /** Of those frames, how many came as deltas (changed, new and vanished cells only). */
+  deltas: number;
   lastApplyMs: number;
   max: number;
   windowMs: number;
@@ -38,8 +42,10 @@ export interface TestHooks {
   applyFrame(buffer: ArrayBuffer): number;
   /** The same frame into a bare deck.gl layer, for the benchmark's baseline; returns ms spent. */
   applyBaseline(buffer: ArrayBuffer): number;
-  /** The map's zoom, centre and pitch; `requested`: the resolution the engine frames the last view at, and that view's zoom. */
-  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number } };
+  /** The map's zoom, centre and pitch; `requested`: the resolution the engine frames the last view at, that view's zoom, and the view as sent. */
+  view(): { zoom: number; lat: number; lon: number; pitch: number; moving: boolean; requested?: { resolution: number; zoom: number; viewport: Viewport } };
+  /** Every cell the heatmap draws now as [hex, positions, devices], by hex; the end of the window they count; the deltas drawn since the last full frame. */
+  drawnCells(): { windowEnd: number; deltasSinceFull: number; cells: [string, number, number][] };
   /** How wide (px, corner to corner) up to `n` cells of the last frame are on screen now. */
   hexWidthsPx(n: number): number[];
   /** Where on the map (px from its top left) the centre of a cell of the last frame is, the busiest on screen. */

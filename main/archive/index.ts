@@ -10,4 +10,5 @@ export { archiveFenceEvents, archivePastFenceEvents, type EventSource, type Logg
 export { archivedEvents, countArchivedEvents, type ArchivedEventFilter } from './fence-events-reader';
 export { readArchivedPositions, type ArchivedPositionChunk } from './positions-reader';
 export { removeTaggedParts } from './tagged-parts';
+export { listFinishedParts, type PartStamp } from './finished-parts';
 export { archiveMarketSnapshots, MARKET_TABLE, type MarketSnapshot } from './market-writer';

@@ -112,3 +112,20 @@ describe('secrets', () => {
     expect(msg).not.toContain('hunter2');
   });
 });
+
+describe('cluster settings', () => {
+  it('refuses partitions over subjects whose device id is not one last token, naming the setting and why', () => {
+    const settings = JSON.stringify({ nats: { subjects: ['pos.>', 'gps.>'] }, cluster: { partitions: 8 } });
+    expect(refusal(() => loadConfig({ argv: [], env: {}, defaultDataDir: dataDirWith(settings) }))).toBe(
+      'invalid settings:\n  nats.subjects: cluster.partitions needs nats.subjects to be one subject whose last token is the device id, such as ["pos.>"] or ["pos.*"] (got ["pos.>","gps.>"])',
+    );
+    // The same subjects are fine with partitions off.
+    expect(loadConfig({ argv: ['--cluster.partitions', '0'], env: {}, defaultDataDir: dataDirWith(settings) }).config.cluster.partitions).toBe(0);
+  });
+
+  it('takes the cluster section from flags and the environment, and refuses a group the server would', () => {
+    const { config } = loadConfig({ argv: ['--cluster.partitions', '8'], env: { HEXWATCH_CLUSTER_PIN_TIMEOUT_S: '4' }, defaultDataDir: dataDirWith() });
+    expect(config.cluster).toEqual({ partitions: 8, pinTimeoutS: 4, group: 'hexwatch', engineName: '' });
+    expect(refusal(() => loadConfig({ argv: ['--cluster.group', 'a.b'], env: {}, defaultDataDir: dataDirWith() }))).toContain('cluster.group');
+  });
+});

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema';
+import { partitionSubjectsProblem } from './partition-layout';
 
 /** An invalid setting: the message names each key, the problem and where the value came from. */
 export class ConfigError extends Error {
@@ -84,6 +85,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   // Settings that only make sense together are refused before anything opens.
   if (result.data.source === 'nats' && result.data.nats.servers.length === 0)
     throw new ConfigError('invalid settings:\n  nats.servers: source is nats but no server is set');
+  const unpartitionable = result.data.cluster.partitions > 0 && partitionSubjectsProblem(result.data.nats.subjects);
+  if (unpartitionable) throw new ConfigError(`invalid settings:\n  nats.subjects: ${unpartitionable}`);
   return { config: result.data, dataDir, settingsPath, origins: Object.fromEntries(origin) };
 }
 

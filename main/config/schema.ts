@@ -83,6 +83,21 @@ export const ConfigSchema = strict({
   })
     .refine((n) => n.maxBatchDelayMs * 2 <= n.ackWaitS * 1000, { message: 'must be at most half of nats.ackWaitS', path: ['maxBatchDelayMs'] })
     .prefault({}),
+  cluster: strict({
+    // Positions split by device into this many partitions, each pinned to one engine by JetStream (nats-server 2.11+); 0: one consumer reads everything.
+    partitions: z.number().int().min(0).max(64).default(0),
+    // A pinned engine silent this long loses its partitions to the others (the consumers' priority_timeout).
+    pinTimeoutS: z.number().int().min(1).max(3600).default(10),
+    group: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,16}$/, 'letters, digits, _ and - only, at most 16')
+      .default('hexwatch'),
+    // This engine's name to the fleet; empty: the data dir's engine id.
+    engineName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{0,64}$/, 'letters, digits, _ . - only')
+      .default(''),
+  }).prefault({}),
   ingest: strict({
     maxMessageBytes: z
       .number()
@@ -97,6 +112,8 @@ export const ConfigSchema = strict({
     graceS: z.number().int().min(0).max(86_400).default(300),
     // DuckDB's buffer limit; larger sorts spill to disk. 192 MB keeps the engine under 600 MB RSS at 1M positions.
     memoryLimitMb: z.number().int().min(64).max(65_536).default(128),
+    // A DuckDB checkpoint between ingest's commits once this many rows are committed since the last; 0: DuckDB's own, inside a commit.
+    checkpointRows: z.number().int().min(0).max(10_000_000).default(100_000),
   }).prefault({}),
   notebooks: strict({
     // The notebook process's own DuckDB: a heavy query there leaves the history's DuckDB and ingest alone.
@@ -139,6 +156,8 @@ export const ConfigSchema = strict({
       .string()
       .regex(/^[A-Za-z0-9_-]{0,64}$/, 'letters, digits, _ and - only')
       .default(''),
+    // A folder every engine of a fleet mounts (NFS, SMB…): the fleet's one archive, parts named by engine and partition; empty: none.
+    sharedDir: z.string().default(''),
   }).prefault({}),
   tile38: strict({
     // Empty: the embedded engine decides fence events; set, the company's Tile38 does.
@@ -168,6 +187,16 @@ export const ConfigSchema = strict({
       .string()
       .regex(/^(nats:\/\/[^\s/?]+)?$/, 'a nats://host:port address')
       .default(''),
+    // Read-only followers (host:port) that serve reads which change nothing; the leader (host) gets writes and fires the hooks.
+    followers: z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'a host:port address')).default([]),
+  }).prefault({}),
+  fences: strict({
+    // local: fences.sqlite is the registry; nats: the JetStream key-value bucket hexwatch-fences, shared by a fleet (fences.sqlite its cache).
+    registry: z.enum(['local', 'nats']).default('local'),
+    // With the nats registry and Tile38: an engine that deploys fences and has not renewed its lease for this long is replaced by another.
+    deployLeaseS: z.number().int().min(3).max(300).default(15),
+    // With partitions, how often the owner checkpoints each changed partition's fence state (and at once when it stops or loses one).
+    checkpointS: z.number().int().min(1).max(3600).default(5),
   }).prefault({}),
   queue: strict({
     dedupWindowS: z
@@ -211,6 +240,12 @@ export const ConfigSchema = strict({
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('hexwatch-demand'),
+  }).prefault({}),
+  fleet: strict({
+    // How often this engine puts its heartbeat in the hexwatch-fleet bucket; an engine unheard for 3 heartbeats is shown as gone.
+    heartbeatS: z.number().int().min(1).max(60).default(2),
+    // Only watch the fleet (a desktop looking at headless engines): no positions or demand pulled, no heartbeat of its own.
+    watchOnly: z.boolean().default(false),
   }).prefault({}),
   map: strict({
     // Off: the page fetches nothing from any host but the engine. On: a basemap style URL may be opened, and the page may fetch its tiles from the internet.

@@ -39,7 +39,7 @@ export class DeadLetters {
   constructor(
     private readonly db: Database.Database,
     private readonly clock: () => number,
-    /** Prefixes every delivery id: random per database file. */
+    /** Prefixes the ids of items named before ids were derived, and of replays: random per database file. */
     private readonly instance: string,
     /** Tries a requeue grants: another round of the queue's `maxAttempts`. */
     private readonly maxAttempts: number,
@@ -174,8 +174,10 @@ export class DeadLetters {
     return itemConditions(filter, 'dlq', (id) => this.seqOf(id));
   }
 
-  /** The seq inside a delivery id of this file (undefined for another file's id). */
+  /** The item a delivery id names: derived ids are looked up, older ones carry their seq (undefined for another file's id). */
   private seqOf(id: string): number | undefined {
+    const derived = this.db.prepare(`SELECT seq FROM delivery_queue WHERE delivery_id = ?`).get(id) as { seq: number } | undefined;
+    if (derived) return derived.seq;
     const prefix = `msg_${this.instance}`;
     if (!id.startsWith(prefix) || !/^[0-9a-z]+$/.test(id.slice(prefix.length))) return undefined;
     return parseInt(id.slice(prefix.length), 36);

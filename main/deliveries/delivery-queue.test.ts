@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryQueue, eventOfPayload, type QueueSettings } from './delivery-queue';
+import { deliveryIdOf } from './delivery-id';
 import { QUEUE_MIGRATIONS } from './schema';
 import { DatabaseFileError } from '../sqlite';
 import { DELIVERED, FAILED_500, fenceEventOf } from '../../tests/helpers/queue-fixtures';
@@ -43,13 +44,15 @@ describe('enqueue', () => {
     q.close();
   });
 
-  it('counts a repeat inside the dedup window instead of delivering it twice, and delivers it after', () => {
+  it('counts a repeat inside the dedup window instead of delivering it twice, and after it by its delivery id', () => {
     const q = withHook(open({ dedupWindowMs: 60_000 }));
     expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
     expect(q.enqueue([ev('f1', 'd1', 1)])).toEqual({ recorded: 0, duplicates: 1, items: 0 });
     expect((q.db.prepare('SELECT repeats FROM fence_events').get() as { repeats: number }).repeats).toBe(1);
     now += 61_000;
-    expect(q.enqueue([ev('f1', 'd1', 1)]).items).toBe(1);
+    expect(q.enqueue([ev('f1', 'd1', 1)])).toEqual({ recorded: 0, duplicates: 1, items: 0 });
+    expect(q.repeatsById).toBe(1);
+    expect((q.db.prepare('SELECT COUNT(*) AS n FROM fence_events').get() as { n: number }).n).toBe(1);
     q.close();
   });
 
@@ -87,14 +90,32 @@ describe('claiming', () => {
     q.close();
   });
 
-  it('names each delivery with a stable id that finds it again', () => {
+  it('names each delivery by its event and target, an id that finds it again', () => {
     const q = withHook(open());
     q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
     const items = q.claim('w', 10);
-    expect(new Set(items.map((i) => i.id)).size).toBe(2);
-    for (const i of items) expect(i.id).toMatch(/^msg_[0-9a-f]{10}[0-9a-z]+$/);
+    expect(items.map((i) => i.id)).toEqual([deliveryIdOf(ev('A', 'd', 1), 'hook'), deliveryIdOf(ev('B', 'd', 2), 'hook')]);
     expect(q.deadLetters.get(items[1].id)!.item.seq).toBe(items[1].seq);
     expect(q.deadLetters.get('msg_00000000001')).toBeUndefined();
+    q.close();
+  });
+
+  it('refuses a second item under an id already queued, past the dedup window too, and counts it', () => {
+    const lines: string[] = [];
+    const q = withHook(DeliveryQueue.open(join(dir, 'queue.sqlite'), { clock, settings: { feed: false, dedupWindowMs: 1000 }, logLine: (l) => lines.push(l) }));
+    expect(q.enqueue([ev('A', 'd', 1)])).toEqual({ recorded: 1, duplicates: 0, items: 1 });
+    now += 60_000;
+    // Another engine's copy of the same event, or Tile38 redelivering it a minute on.
+    expect(q.enqueue([ev('A', 'd', 1), ev('A', 'd', 1)])).toEqual({ recorded: 0, duplicates: 2, items: 0 });
+    expect(q.repeatsById).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(deliveryIdOf(ev('A', 'd', 1), 'hook'));
+    expect((q.db.prepare('SELECT COUNT(*) AS n FROM fence_events').get() as { n: number }).n).toBe(1);
+    expect(q.metrics().pending_count).toBe(1);
+    // A target added since gets its item: only what is queued already is refused.
+    q.targets.upsert({ id: 'hook2', kind: 'webhook', url: 'http://127.0.0.1:9/y', timeoutMs: 1000, concurrency: 4 });
+    expect(q.enqueue([ev('A', 'd', 1)])).toMatchObject({ recorded: 1, items: 1 });
+    expect(q.metrics().pending_count).toBe(2);
     q.close();
   });
 
@@ -270,6 +291,33 @@ describe('the database file', () => {
     expect(q.deadLetters.undoDiscard(batch)).toBe(1);
     expect(q.metrics()).toMatchObject({ completed_count: 2, pending_count: 0, processing_count: 0, dlq_count: 1 });
     expect(q.enqueue([ev('A', 'd', 1)])).toMatchObject({ duplicates: 1 });
+    q.close();
+  });
+
+  it('keeps the ids of items queued before ids were derived, and names new ones by their event', () => {
+    const file = join(dir, 'queue.sqlite');
+    const old = new Database(file);
+    for (const [v, sql] of QUEUE_MIGRATIONS.slice(0, 3).entries()) old.exec(`${sql}; PRAGMA user_version = ${v + 1}`);
+    old.exec(`
+      INSERT INTO targets (id, kind, url, created_at, updated_at) VALUES ('hook', 'webhook', 'http://127.0.0.1:9/x', 0, 0);
+      INSERT INTO fence_events (id, event_type, fence_id, device_id, ts, lat, lon, source, recorded_at) VALUES (1, 'enter', 'A', 'd', 1, 40.7, -74, 'embedded', 0);
+      INSERT INTO delivery_queue (seq, event_id, target_id, partition_key, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
+        VALUES (7, 1, 'hook', 'A', 'dlq', 5, 5, 0, 0, 0);
+    `);
+    const { value: instance } = old.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string };
+    old.close();
+    const q = open();
+    const [dead] = q.deadLetters.list().items;
+    expect(dead.id).toBe(`msg_${instance}7`);
+    expect(q.deadLetters.get(dead.id)!.item.seq).toBe(7);
+    q.enqueue([ev('B', 'd', 2)]);
+    const [fresh] = q.claim('w', 10);
+    expect(fresh.id).toBe(deliveryIdOf(ev('B', 'd', 2), 'hook'));
+    // A discard and its undo keep the derived id.
+    q.record([{ item: { ...fresh, attempts: 4 }, outcome: fail }], 'w');
+    const { batch } = q.deadLetters.discard({ ids: [fresh.id] });
+    expect(q.deadLetters.undoDiscard(batch)).toBe(1);
+    expect(q.deadLetters.get(fresh.id)!.item.seq).toBe(fresh.seq);
     q.close();
   });
 

@@ -22,6 +22,8 @@ import {
   type RoutedEvent,
 } from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
+import { CommitGroup, UndurableItems, UnsyncedWrites, type Committed } from './group-commit';
+import { putEvents, type EnqueueCall, type EventWriter } from './queue-enqueue';
 
 export * from './queue-types';
 
@@ -35,6 +37,8 @@ export interface DeliveryQueueOptions {
   random?: () => number;
   /** How long to wait for another process's lock on the file before refusing it. */
   busyTimeoutMs?: number;
+  /** Where the queue says what it dropped (a repeat by delivery id, once). */
+  logLine?: (line: string) => void;
 }
 
 /**
@@ -61,8 +65,12 @@ export class DeliveryQueue {
   private readonly listeners = new Set<() => void>();
   private readonly changeListeners = new Set<() => void>();
   private readonly st: QueueStatements;
-  /** Prefixes every delivery id: random per database file. */
+  private readonly writer: EventWriter;
+  /** Prefixes the ids of items named before ids were derived, and of replays: random per database file. */
   private readonly instance: string;
+  /** Events refused because their delivery ids were queued already (logged once, then counted). */
+  private repeatedIds = 0;
+  private readonly logLine: (line: string) => void;
   /**
    * Items out with a worker, by seq → the worker. Only the engine's memory knows: one engine works a data
    * dir, so what was out when it stopped is simply waiting again when the file opens next — and a claim
@@ -78,6 +86,10 @@ export class DeliveryQueue {
    */
   private readonly ready = new Set<string>();
   private walkedAt = -Infinity;
+  /** Group commits and attempt records, written without their fsync (run on libuv's thread pool). */
+  private readonly unsynced: UnsyncedWrites;
+  private readonly group: CommitGroup<EnqueueCall, EnqueueResult>;
+  private readonly undurable = new UndurableItems();
 
   private constructor(
     readonly db: Database.Database,
@@ -87,6 +99,7 @@ export class DeliveryQueue {
     this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...options.settings };
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.logLine = options.logLine ?? (() => {});
     this.instance = (db.prepare(`SELECT value FROM meta WHERE key = 'instance'`).get() as { value: string }).value;
     this.targets = new QueueTargets(db, this.clock, () => {
       this.walkedAt = -Infinity;
@@ -102,6 +115,9 @@ export class DeliveryQueue {
     this.log = new EventLog(db);
     this.recent.seed(db, this.clock());
     this.st = queueStatements(db);
+    this.writer = { st: this.st, settings: this.settings, recent: this.recent, repeatedId: (id) => this.repeatedId(id) };
+    this.unsynced = new UnsyncedWrites(db, file, this.settings.synchronous);
+    this.group = new CommitGroup((calls) => this.commitGroup(calls), this.unsynced.wal);
   }
 
   static open(file: string, options: DeliveryQueueOptions = {}): DeliveryQueue {
@@ -113,6 +129,8 @@ export class DeliveryQueue {
     this.listeners.clear();
     this.changeListeners.clear();
     this.db.close();
+    // Closing the file checkpointed and synced it; the handle waits for an fsync still under way.
+    void this.unsynced.wal.close().catch(() => {});
   }
 
   /** Called whenever items become pending (enqueue, requeue, replay): the worker wakes on it. */
@@ -138,45 +156,72 @@ export class DeliveryQueue {
 
   /**
    * Records events and queues one item per (event, target), in one transaction — with the ingest
-   * high-water mark when given, so an event is never queued twice nor lost across a crash.
+   * high-water mark when given, so an event is never queued twice nor lost across a crash. Durable when it
+   * returns (the fsync on this thread); `enqueueDurably` keeps the fsync off it.
    */
   enqueue(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
     const now = this.clock();
-    const { dedupWindowMs, maxAttempts, feed } = this.settings;
-    const windowStart = now - dedupWindowMs;
-    const enabled = new Set(this.st.enabledTargets.all().map((t) => t.id));
-    const result: EnqueueResult = { recorded: 0, duplicates: 0, items: 0 };
-    this.db
-      .transaction(() => {
-        for (const e of events) {
-          const seen = this.st.seen.get(e.fence_id, e.timestamp, e.device_id, e.event_type);
-          if (seen && seen.recorded_at > windowStart) {
-            this.st.repeat.run(seen.id);
-            result.duplicates++;
-            continue;
-          }
-          const eventId = Number(
-            this.st.eventPut.run(e.event_type, e.fence_id, e.device_id, e.timestamp, e.position.lat, e.position.lon, e.group ?? null, e.source, now)
-              .lastInsertRowid,
-          );
-          result.recorded++;
-          // By the event's time, never past now: a device's clock ahead would hold a minute of the hour to come.
-          this.recent.recorded(e.fence_id, Math.min(e.timestamp, now));
-          const named = e.targets ?? [...enabled].filter((t) => t !== FEED_TARGET);
-          for (const target of new Set(feed ? [FEED_TARGET, ...named] : named)) {
-            if (!enabled.has(target)) continue;
-            this.st.itemPut.run(eventId, target, e.fence_id, null, maxAttempts, now, now, now);
-            this.ready.add(`${e.fence_id}\u0000${target}`);
-            result.items++;
-          }
-        }
-        if (options.highWater) this.st.markPut.run(options.highWater.stream, options.highWater.seq);
-      })
-      .immediate();
+    const enabled = this.enabledTargetIds();
+    const result = this.db.transaction(() => this.put({ events, ...options }, now, enabled, this.ready)).immediate();
     this.tally.recorded(result.recorded);
     if (result.recorded > 0) this.recent.changed();
     if (result.items > 0) this.notify();
     return result;
+  }
+
+  /**
+   * `enqueue`, group-committed: the calls made meanwhile share one transaction and one fsync, run on
+   * libuv's thread pool while this thread goes on (group-commit.ts). Resolves once the event is on disk — a
+   * crash after that cannot lose it — and only then are its items delivered. Calls keep their order.
+   */
+  enqueueDurably(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): Promise<EnqueueResult> {
+    return this.group.add({ events, ...options });
+  }
+
+  /** Every call of `enqueueDurably` so far answered: before the file closes. */
+  settle(): Promise<void> {
+    return this.group.idle();
+  }
+
+  /** One group of `enqueueDurably` calls in one transaction, without its fsync (WalSync does it). */
+  private commitGroup(calls: EnqueueCall[]): Committed<EnqueueResult> {
+    const now = this.clock();
+    const enabled = this.enabledTargetIds();
+    const touched = new Set<string>();
+    const last = this.st.lastSeq.get()?.seq ?? 0;
+    const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => this.put(c, now, enabled, touched))).immediate());
+    // Until the fsync returns, a claim passes over these items: nothing is delivered that a crash could unsay.
+    this.undurable.committedAfter(last);
+    this.tally.recorded(outputs.reduce((n, r) => n + r.recorded, 0));
+    if (outputs.some((r) => r.recorded > 0)) this.recent.changed();
+    return {
+      outputs,
+      durable: () => {
+        for (const key of this.undurable.synced()) touched.add(key);
+        for (const key of touched) this.ready.add(key);
+        if (touched.size > 0) this.notify();
+      },
+    };
+  }
+
+  private put(call: EnqueueCall, now: number, enabled: Set<string>, ready: Set<string>): EnqueueResult {
+    return putEvents(this.writer, call, now, enabled, ready);
+  }
+
+  private enabledTargetIds(): Set<string> {
+    return new Set(this.st.enabledTargets.all().map((t) => t.id));
+  }
+
+  /** Events refused since the file opened because their delivery ids were queued already. */
+  get repeatsById(): number {
+    return this.repeatedIds;
+  }
+
+  private repeatedId(id: string): void {
+    if (this.repeatedIds++ === 0)
+      this.logLine(
+        `queue: an event came again under a delivery id already queued (${id}), from another engine or a redelivery: dropped; later repeats are dropped and counted without a line each`,
+      );
   }
 
   /** The ingest high-water mark committed with events (0 when none). */
@@ -197,9 +242,10 @@ export class DeliveryQueue {
       const rows = this.st.run.all(head.partition_key, head.target_id, head.seq, Math.min(runMax, limit - claimed.length));
       claimed.push(rows[0]);
       // Behind the head, the items waiting their first attempt (a retried item is only ever a head).
-      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now; i++) claimed.push(rows[i]);
+      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now && durable(rows[i].seq); i++) claimed.push(rows[i]);
     };
-    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now;
+    const durable = (seq: number) => this.undurable.durable(seq);
+    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now && durable(head.seq);
     if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
       // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
       for (const key of this.ready) {
@@ -208,6 +254,7 @@ export class DeliveryQueue {
         const [partition_key, target_id] = key.split('\u0000') as [string, string];
         const head = this.st.headOf.get(partition_key, target_id);
         if (head && free(head)) takeRun({ seq: head.seq, partition_key, target_id });
+        else if (head && !durable(head.seq)) this.undurable.hold(key);
       }
     } else if (this.settings.fifoPerFence) {
       this.walkedAt = now;
@@ -228,13 +275,14 @@ export class DeliveryQueue {
         this.ready.delete(key);
         [pk, tg] = [head.partition_key, head.target_id];
         if (free(head)) takeRun(head);
+        else if (!durable(head.seq)) this.undurable.hold(key);
       }
       this.cursor = [pk, tg];
     } else {
       claimed.push(
         ...this.st.due
           .all(now, limit + this.claimed.size)
-          .filter((r) => !this.claimed.has(r.seq))
+          .filter((r) => !this.claimed.has(r.seq) && durable(r.seq))
           .slice(0, limit),
       );
     }
@@ -250,46 +298,53 @@ export class DeliveryQueue {
     }
   }
 
-  /** Records attempts (one transaction): the audit row, then the item's next state. */
+  /**
+   * Records attempts (one transaction): the audit row, then the item's next state. Fsynced off this thread
+   * and waited for by no one: an attempt a power cut unsays is sent again under its id, as one cut short
+   * between its answer and this record always was.
+   */
   record(results: readonly { item: QueueItem; outcome: AttemptOutcome }[], owner: string): void {
     if (results.length === 0) return;
     const now = this.clock();
     let dead = false;
-    this.db
-      .transaction(() => {
-        for (const { item, outcome } of results) {
-          const attempt = item.attempts + 1;
-          this.st.log.run(
-            item.seq,
-            attempt,
-            item.targetId,
-            outcome.status,
-            outcome.httpStatus ?? null,
-            outcome.latencyMs,
-            outcome.error ?? null,
-            now,
-            outcome.response ?? null,
-          );
-          if (outcome.status === 'success') {
-            this.st.complete.run(now, now, item.seq);
-            continue;
+    this.unsynced.run(() =>
+      this.db
+        .transaction(() => {
+          for (const { item, outcome } of results) {
+            const attempt = item.attempts + 1;
+            this.st.log.run(
+              item.seq,
+              attempt,
+              item.targetId,
+              outcome.status,
+              outcome.httpStatus ?? null,
+              outcome.latencyMs,
+              outcome.error ?? null,
+              now,
+              outcome.response ?? null,
+            );
+            if (outcome.status === 'success') {
+              this.st.complete.run(now, now, item.seq);
+              continue;
+            }
+            const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
+            if (outcome.gone || attempt >= item.maxAttempts) dead = true;
+            // A requeued item starts another round: its backoff starts again too, while its attempts count on.
+            const round = attempt - Math.max(0, item.maxAttempts - this.settings.maxAttempts);
+            if (outcome.gone) {
+              this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
+              this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
+            } else if (attempt >= item.maxAttempts) {
+              this.st.fail.run('dlq', attempt, now, error, now, item.seq);
+            } else {
+              const wait = outcome.retryAfterMs ?? backoffDelayMs(Math.max(1, round), this.settings.backoff, this.random());
+              this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
+            }
           }
-          const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
-          if (outcome.gone || attempt >= item.maxAttempts) dead = true;
-          // A requeued item starts another round: its backoff starts again too, while its attempts count on.
-          const round = attempt - Math.max(0, item.maxAttempts - this.settings.maxAttempts);
-          if (outcome.gone) {
-            this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
-            this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
-          } else if (attempt >= item.maxAttempts) {
-            this.st.fail.run('dlq', attempt, now, error, now, item.seq);
-          } else {
-            const wait = outcome.retryAfterMs ?? backoffDelayMs(Math.max(1, round), this.settings.backoff, this.random());
-            this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
-          }
-        }
-      })
-      .immediate();
+        })
+        .immediate(),
+    );
+    this.unsynced.wal.sync().catch((err: Error) => this.logLine(`queue: syncing recorded attempts failed: ${err.message}`));
     for (const { item, outcome } of results) {
       if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
       this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
@@ -316,7 +371,8 @@ export class DeliveryQueue {
    * few waiting are all out (their worker wakes when they are done: no need to look past them all).
    */
   nextDueAt(): number | undefined {
-    return this.st.nextDue.all(8).find((r) => !this.claimed.has(r.seq))?.at;
+    // Items not yet fsynced are left out: their group's fsync wakes the worker when it returns.
+    return this.st.nextDue.all(8).find((r) => !this.claimed.has(r.seq) && this.undurable.durable(r.seq))?.at;
   }
 
   /**

@@ -85,7 +85,7 @@ export class DeliveryService {
     this.dataDir = options.dataDir;
     this.log = options.worker?.log ?? (() => {});
     mkdirSync(options.dataDir, { recursive: true });
-    this.queue = DeliveryQueue.open(join(options.dataDir, 'queue.sqlite'), options);
+    this.queue = DeliveryQueue.open(join(options.dataDir, 'queue.sqlite'), { logLine: this.log, ...options });
     const secrets = (this.secrets = secretsFrom(options.env, options.secrets));
     this.saveSecret = options.saveSecret;
     const clock = (this.clock = options.clock ?? Date.now);
@@ -166,6 +166,8 @@ export class DeliveryService {
     clearInterval(this.historyTimer);
     clearInterval(this.figuresTimer);
     await this.archiving;
+    // Durable enqueues under way are answered and handed to the worker before it stops.
+    await this.queue.settle();
     await this.worker.stop();
     await this.checkpointer?.stop();
     await this.publisher?.close();

@@ -19,3 +19,4 @@ export { fenceEventSink, type FenceEventFeed, type FenceEventSink } from './fenc
 export { queueSettingsOf } from './queue-settings';
 
 export { classifyHealth, type Health, type HealthFigures } from './health';
+export { deliveryIdOf } from './delivery-id';

@@ -31,6 +31,7 @@ export interface Row {
   updated_at: number;
   completed_at: number | null;
   replayed: number;
+  delivery_id: string | null;
   // The event's columns (null for a replayed archive event, which carries its payload).
   e_type: FenceEvent['event_type'] | null;
   e_fence: string | null;
@@ -68,9 +69,12 @@ function rendered(r: Row): Pick<QueueItem, 'payload' | 'renderError'> {
   }
 }
 
+/** The id an item is delivered under: derived from its event and target, or (queued before, or a replay) from the file and its seq. */
+export const itemIdOf = (r: Pick<Row, 'seq' | 'delivery_id'>, instance: string): string => r.delivery_id ?? `msg_${instance}${r.seq.toString(36)}`;
+
 export const toItem = (r: Row, instance: string): QueueItem => ({
   seq: r.seq,
-  id: `msg_${instance}${r.seq.toString(36)}`,
+  id: itemIdOf(r, instance),
   eventId: r.event_id,
   targetId: r.target_id,
   partitionKey: r.partition_key,

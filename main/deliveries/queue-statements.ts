@@ -13,9 +13,11 @@ export function queueStatements(db: Database.Database) {
       `INSERT INTO fence_events (event_type, fence_id, device_id, ts, lat, lon, grp, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     itemPut: db.prepare(
-      `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at, delivery_id)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
     ),
+    // An event all of whose items were refused as repeats (their ids queued already): it was never new.
+    eventDrop: db.prepare(`DELETE FROM fence_events WHERE id = ?`),
     replayPut: db.prepare(
       `INSERT INTO delivery_queue (event_id, target_id, partition_key, payload, status, max_attempts, next_attempt_at, created_at, updated_at, replayed)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, 1)`,
@@ -23,6 +25,8 @@ export function queueStatements(db: Database.Database) {
     markPut: db.prepare(
       `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
     ),
+    // The newest item (INTEGER PRIMARY KEY: the next insert takes the seq after it).
+    lastSeq: db.prepare<[], { seq: number | null }>(`SELECT max(seq) AS seq FROM delivery_queue`),
     markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
     enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
     // A skip-scan: the first open item of the next partition after (partition, target).

@@ -129,4 +129,12 @@ export const QUEUE_MIGRATIONS: readonly string[] = [
   ALTER TABLE delivery_queue DROP COLUMN fingerprint;
   ALTER TABLE discarded DROP COLUMN fingerprint;
   `,
+  `
+  -- Each item's delivery id, derived from its event and target (delivery-id.ts), so every engine of a fleet names an
+  -- event alike and a receiver dedupes it; a second item under an id already queued is refused. NULL for the items
+  -- queued before and for replays (a replay is a new delivery): those are still named msg_<instance><seq>.
+  ALTER TABLE delivery_queue ADD COLUMN delivery_id TEXT;
+  ALTER TABLE discarded ADD COLUMN delivery_id TEXT;
+  CREATE UNIQUE INDEX delivery_queue_delivery_id ON delivery_queue (delivery_id) WHERE delivery_id IS NOT NULL;
+  `,
 ];

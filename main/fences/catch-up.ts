@@ -6,7 +6,7 @@ import type { FenceService } from './fence-service';
  * leaves the queue's ingest mark behind the history's. Before ingest resumes, the positions in between
  * go through the fences again and their events are recorded with the history's mark. Either way each
  * device starts from its last position the fences saw. A queue that never saw the stream (mark 0) gets
- * no replay: old history is not news.
+ * no replay: old history is not news. With partitions there is none: the partition's owner has those positions redelivered.
  */
 export async function catchUpFences(
   history: HistoryStore,
@@ -15,6 +15,8 @@ export async function catchUpFences(
   queueMark: number,
   log: (line: string) => void = () => {},
 ): Promise<number> {
+  // With partitions, what this engine committed without its events was not acked either: its partition's owner gets it again.
+  if (fences.handover.partitioned) return 0;
   const ranges = await history.committedRanges(stream);
   const committed = ranges.length ? ranges[ranges.length - 1][1] : 0;
   if (queueMark === 0) return 0;

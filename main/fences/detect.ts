@@ -15,7 +15,8 @@ export function detectEvents(was: boolean | undefined, now: boolean, crossed: ()
   if (was && now) d = 'inside';
   else if (was) d = 'exit';
   else if (now) d = 'enter';
-  else d = was === false && crossed() ? 'cross' : 'outside';
+  // Without `cross` detected a crossing falls back to `outside` anyway: the segment test is skipped.
+  else d = was === false && detect.has('cross') && crossed() ? 'cross' : 'outside';
   // What the fence does not detect falls back: enter → inside, exit and cross → outside.
   while (!detect.has(d)) {
     if (d === 'enter') d = 'inside';
@@ -26,4 +27,17 @@ export function detectEvents(was: boolean | undefined, now: boolean, crossed: ()
   if (d === 'enter' && detect.has('inside')) events.push('inside');
   if ((d === 'exit' || d === 'cross') && detect.has('outside')) events.push('outside');
   return events;
+}
+
+/** Every answer detectEvents can give a fence, computed once; null where it depends on `crossed`. */
+export function detectTable(detect: ReadonlySet<Detect>): (readonly Tile38Detect[] | null)[] {
+  const out: (readonly Tile38Detect[] | null)[] = [];
+  for (const was of [undefined, false, true]) {
+    for (const now of [false, true]) {
+      const no = detectEvents(was, now, () => false, detect);
+      const yes = detectEvents(was, now, () => true, detect);
+      out.push(no.join() === yes.join() ? no : null);
+    }
+  }
+  return out;
 }

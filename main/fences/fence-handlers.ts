@@ -60,19 +60,30 @@ export function fenceHandlers<C extends JobsClient>(
       if (!fence) throw notFound(id);
       return { fence, history: registry().history(id) };
     },
-    'fences.save': ({ fence, expectedVersion }) => {
+    // Changes go through `writes`: the file, or in a fleet the shared registry, whose change comes back into the file.
+    'fences.save': async ({ fence, expectedVersion }) => {
       try {
-        return registry().save(fence, expectedVersion);
+        return await service().writes.save(fence, expectedVersion);
       } catch (err) {
         return refused(err);
       }
     },
-    'fences.enable': ({ id, enabled }) => {
+    'fences.enable': async ({ id, enabled }) => {
       if (!registry().get(id)) throw notFound(id);
-      return registry().setEnabled(id, enabled);
+      try {
+        return await service().writes.setEnabled(id, enabled);
+      } catch (err) {
+        return refused(err);
+      }
     },
-    'fences.remove': ({ id }) => ({ removed: registry().remove(id) }),
-    'fences.import': ({ collection }) => registry().importCollection(collection),
+    'fences.remove': async ({ id }) => ({ removed: await service().writes.remove(id) }),
+    'fences.import': async ({ collection }) => {
+      try {
+        return await service().writes.importCollection(collection);
+      } catch (err) {
+        return refused(err);
+      }
+    },
     'fences.export': () => registry().exportCollection(),
     'fences.backtest': ({ fence, from, to, limit, compareWith, jobId }, client) => {
       let draft;

@@ -35,6 +35,10 @@ export class FenceValidationError extends Error {
   }
 }
 
+/** An edit of a version that is no longer the fence's: someone saved it meanwhile (here, or on another engine of the fleet). */
+export const editedMeanwhile = (id: string, current: number, expected: number) =>
+  new FenceValidationError(id, [{ path: 'version', message: `was edited meanwhile: it is at version ${current}, not ${expected}` }]);
+
 const describe = (error: z.ZodError) => error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
 /** Validates a fence as the user wrote it; throws FenceValidationError naming every problem. */
@@ -43,6 +47,14 @@ export function parseFence(input: unknown): z.output<typeof FenceInputSchema> {
   if (!r.success)
     throw new FenceValidationError(typeof (input as { id?: unknown })?.id === 'string' ? (input as { id: string }).id : undefined, describe(r.error));
   return r.data;
+}
+
+/** One version of a fence as the fleet's registry holds it: `fence` null where the version is its deletion. */
+export interface FenceRecord {
+  id: string;
+  version: number;
+  at: number;
+  fence: Fence | null;
 }
 
 export interface GeoJsonFeature {
@@ -97,11 +109,8 @@ export class FenceRegistry {
     const fence = this.db
       .transaction(() => {
         const current = this.get(parsed.id);
-        if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) {
-          throw new FenceValidationError(parsed.id, [
-            { path: 'version', message: `was edited meanwhile: it is at version ${current?.version ?? 0}, not ${expectedVersion}` },
-          ]);
-        }
+        if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion)
+          throw editedMeanwhile(parsed.id, current?.version ?? 0, expectedVersion);
         return this.write({ ...parsed, version: (current?.version ?? 0) + 1 }, current === undefined);
       })
       .immediate();
@@ -136,6 +145,55 @@ export class FenceRegistry {
     return removed;
   }
 
+  /**
+   * As a cache of the fleet's registry: takes every version the registry holds, in order, in place of what the file
+   * had (the registry is the truth; versions it no longer keeps are gone from the list too).
+   */
+  replaceAll(records: readonly FenceRecord[]): void {
+    this.db
+      .transaction(() => {
+        this.db.exec('DELETE FROM fences; DELETE FROM fence_versions');
+        for (const r of records) this.applyOne(r);
+      })
+      .immediate();
+    this.changed();
+  }
+
+  /** As a cache: versions from the fleet's registry; one the file has already (its own save coming back) changes nothing. */
+  applyRecords(records: readonly FenceRecord[]): void {
+    const changed = this.db.transaction(() => records.filter((r) => this.applyOne(r)).length > 0).immediate();
+    if (changed) this.changed();
+  }
+
+  /** Every version this file holds, oldest first per fence: what a first engine seeds the fleet's registry with. */
+  allVersions(): FenceRecord[] {
+    return (
+      this.db.prepare('SELECT id, version, body, at FROM fence_versions ORDER BY id, version').all() as {
+        id: string;
+        version: number;
+        body: string | null;
+        at: number;
+      }[]
+    ).map((r) => ({ id: r.id, version: r.version, at: r.at, fence: r.body ? (JSON.parse(r.body) as Fence) : null }));
+  }
+
+  /** Records one version; when it is the newest the file has seen, it becomes the fence's state. True when anything changed. */
+  private applyOne(r: FenceRecord): boolean {
+    const latest = (this.db.prepare('SELECT MAX(version) AS v FROM fence_versions WHERE id = ?').get(r.id) as { v: number | null }).v;
+    const body = r.fence ? JSON.stringify(r.fence) : null;
+    const added =
+      this.db.prepare('INSERT OR IGNORE INTO fence_versions (id, version, body, at) VALUES (?, ?, ?, ?)').run(r.id, r.version, body, r.at).changes > 0;
+    if (latest !== null && r.version <= latest) return added;
+    if (!r.fence) return this.db.prepare('DELETE FROM fences WHERE id = ?').run(r.id).changes > 0 || added;
+    this.db
+      .prepare(
+        `INSERT INTO fences (id, body, enabled, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, enabled = excluded.enabled, version = excluded.version, updated_at = excluded.updated_at`,
+      )
+      .run(r.id, body, r.fence.enabled ? 1 : 0, r.version, r.at, r.at);
+    return true;
+  }
+
   /** Versions of a fence, oldest first (`fence` undefined where it was deleted). */
   history(id: string): { version: number; at: number; fence?: Fence }[] {
     return (
@@ -156,9 +214,7 @@ export class FenceRegistry {
    * invalid one is reported with its index and problems, and the valid ones are kept all the same.
    */
   importCollection(collection: unknown): { saved: string[]; errors: { index: number; id?: string; message: string }[] } {
-    const features =
-      (collection as { type?: string; features?: unknown[] })?.type === 'FeatureCollection' ? (collection as { features: unknown[] }).features : undefined;
-    if (!Array.isArray(features)) throw new FenceValidationError(undefined, [{ path: '', message: 'expected a GeoJSON FeatureCollection' }]);
+    const features = featuresOf(collection);
     const saved: string[] = [];
     const errors: { index: number; id?: string; message: string }[] = [];
     features.forEach((feature, index) => {
@@ -198,7 +254,16 @@ export class FenceRegistry {
   }
 }
 
-function fenceOfFeature(f: GeoJsonFeature, index: number): FenceInput {
+/** The features of a GeoJSON FeatureCollection; anything else is refused. */
+export function featuresOf(collection: unknown): unknown[] {
+  const features =
+    (collection as { type?: string; features?: unknown[] })?.type === 'FeatureCollection' ? (collection as { features: unknown[] }).features : undefined;
+  if (!Array.isArray(features)) throw new FenceValidationError(undefined, [{ path: '', message: 'expected a GeoJSON FeatureCollection' }]);
+  return features;
+}
+
+/** A GeoJSON feature as a fence to save (an id made from its place when it has none). */
+export function fenceOfFeature(f: GeoJsonFeature, index: number): FenceInput {
   const p = f?.properties ?? {};
   const id = String(p.id ?? f?.id ?? `fence-${index + 1}`);
   let geometry: unknown = f?.geometry;

@@ -5,6 +5,8 @@
  * (a circle's 64-step polygon). Same float operations in the same order, so the same answers.
  */
 import { goAsin, goAtan2, goCos, goSin } from './go-math';
+import { ringAnswerOver, ringAnswersOver, type SubAnswers } from './cell-answer';
+import { bandOf, ringBands, type RingBands } from './ring-bands';
 import type { FenceGeometry } from '../../shared/fence';
 import { circleRing, EARTH_RADIUS_M, rectangleRing, type Trig } from '../../shared/fence-rings';
 
@@ -20,11 +22,17 @@ export interface Shape extends Box {
   contains(x: number, y: number): boolean;
   /** Whether the segment between two positions touches the shape (Tile38's `cross` test). */
   crossedBy(ax: number, ay: number, bx: number, by: number): boolean;
+  /** `contains`' one answer for every point of a closed box, or undefined when it may differ there. */
+  answerOver(box: Box): boolean | undefined;
+  /** answerOver for each of n × n sub-boxes of `cell` (ringAnswersOver's order): 1 inside, 0 outside, -1 open. */
+  answersOver(cell: Box, n: number): SubAnswers;
 }
 
 /** A ring as flat coordinates: x0, y0, x1, y1, …; closed (the last position repeats the first). */
 interface Ring extends Box {
   xy: Float64Array;
+  /** For rings of many edges: the edges by horizontal band of the ring's box (ring-bands.ts). */
+  bands?: RingBands;
 }
 
 const ON = 2;
@@ -82,6 +90,18 @@ function ringContains(r: Ring, px: number, py: number, allowOnEdge: boolean): bo
   if (px < r.minX || px > r.maxX || py < r.minY || py > r.maxY) return false;
   const xy = r.xy;
   let inside = false;
+  const bands = r.bands;
+  if (bands && py === py) {
+    // Only edges whose y range holds py can be ON or IN (raycast's first tests): those of py's band.
+    const b = bandOf(bands, py);
+    for (let k = bands.start[b], end = bands.start[b + 1]; k < end; k++) {
+      const i = bands.edges[k];
+      const res = raycast(px, py, xy[i], xy[i + 1], xy[i + 2], xy[i + 3]);
+      if (res === ON) return allowOnEdge;
+      if (res === IN) inside = !inside;
+    }
+    return inside;
+  }
   for (let i = 0; i + 3 < xy.length; i += 2) {
     const res = raycast(px, py, xy[i], xy[i + 1], xy[i + 2], xy[i + 3]);
     if (res === ON) return allowOnEdge;
@@ -173,7 +193,7 @@ function ringOf(positions: readonly (readonly number[])[]): Ring {
     maxX = Math.max(maxX, p[0]);
     maxY = Math.max(maxY, p[1]);
   });
-  return { xy, minX, minY, maxX, maxY };
+  return { xy, minX, minY, maxX, maxY, bands: ringBands(xy, minY, maxY) };
 }
 
 interface Polygon {
@@ -199,8 +219,49 @@ function polygonsShape(polygons: Polygon[]): Shape {
   );
   return {
     ...box,
-    contains: (x, y) => polygons.some((p) => polygonContains(p, x, y)),
+    contains:
+      // One ring, the common fence: no closure per test.
+      polygons.length === 1 && polygons[0].holes.length === 0
+        ? (x, y) => ringContains(polygons[0].exterior, x, y, true)
+        : (x, y) => {
+            for (const p of polygons) if (polygonContains(p, x, y)) return true;
+            return false;
+          },
     crossedBy: (ax, ay, bx, by) => polygons.some((p) => polygonMeetsSegment(p, ax, ay, bx, by)),
+    answerOver: (cell) => {
+      let any = false;
+      for (const p of polygons) {
+        const outer = ringAnswerOver(p.exterior.xy, p.exterior, cell, (x, y) => ringContains(p.exterior, x, y, true));
+        if (outer === undefined) return undefined;
+        if (!outer) continue;
+        let inHole = false;
+        for (const h of p.holes) {
+          const hole = ringAnswerOver(h.xy, h, cell, (x, y) => ringContains(h, x, y, false));
+          if (hole === undefined) return undefined;
+          inHole ||= hole;
+        }
+        any ||= !inHole;
+      }
+      return any;
+    },
+    answersOver: (cell, n) => {
+      const any = new Int8Array(n * n);
+      for (const p of polygons) {
+        const outer = ringAnswersOver(p.exterior.xy, p.exterior, cell, n, (x, y) => ringContains(p.exterior, x, y, true));
+        const holes = p.holes.map((h) => ringAnswersOver(h.xy, h, cell, n, (x, y) => ringContains(h, x, y, false)));
+        for (let k = 0; k < n * n; k++) {
+          if (any[k] === -1) continue;
+          if (outer[k] === -1) any[k] = -1;
+          else if (outer[k] === 1) {
+            // answerOver's rule per sub-box: open if any hole is; inside unless some hole holds it.
+            let inHole = 0;
+            for (const h of holes) inHole = h[k] === -1 || inHole === -1 ? -1 : h[k] === 1 ? 1 : inHole;
+            any[k] = inHole === -1 ? -1 : inHole === 1 ? any[k] : 1;
+          }
+        }
+      }
+      return any;
+    },
   };
 }
 
@@ -236,6 +297,9 @@ function circleShape(cx: number, cy: number, radiusM: number): Shape {
     maxY: poly.exterior.maxY,
     contains: (x, y) => haversine(y, x, cy, cx) <= limit,
     crossedBy: (ax, ay, bx, by) => polygonMeetsSegment(poly, ax, ay, bx, by),
+    // Haversine answers are not decided per box here: a circle is tested at every fix.
+    answerOver: () => undefined,
+    answersOver: (_cell, n) => new Int8Array(n * n).fill(-1),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Geofences: the embedded engine (Tile38's semantics, plus dwell and synthetic exits). */
-export { FenceEngine, type Fix } from './fence-engine';
+export { FenceEngine, type DeviceCheckpoint, type Fix } from './fence-engine';
 export { detectEvents, type Tile38Detect } from './detect';
 export { circlePolygon, compileShape, type Shape } from './geometry';
 export { Tile38Adapter, type FenceDeployState, type Tile38Settings, type Tile38State } from './tile38-adapter';
@@ -12,3 +12,9 @@ export { fenceHandlers } from './fence-handlers';
 export { tile38Settings } from './tile38-settings';
 export { EVENTS_STREAM, Tile38EventIntake } from './tile38-event-intake';
 export { catchUpFences } from './catch-up';
+export { openFenceHandover, type FenceHandover, type FenceHandoverOptions, type HandoverFences } from './fence-handover';
+export { checkpointKey, decodeCheckpoint, encodeCheckpoint, type FenceCheckpoint } from './fence-checkpoint';
+export { CheckpointBucket, FENCE_STATE_BUCKET } from './checkpoint-bucket';
+export { fenceRegistryKind, fleetFences } from './fleet-fences';
+export { FENCES_BUCKET, FenceBucket, keyOfFence } from './fence-bucket';
+export { DEPLOYER_KEY, DeployLease } from './deploy-lease';

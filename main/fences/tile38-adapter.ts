@@ -19,6 +19,8 @@ export interface Tile38Settings {
   natsEndpoint?: string;
   /** Marks our hooks in a Tile38 that others use too. */
   prefix: string;
+  /** Read-only followers: reads that change nothing go to the first (the leader keeps writes and fires the hooks). */
+  followers?: { host: string; port: number }[];
 }
 
 export type FenceDeployState = { state: 'deployed' | 'pending' | 'error'; message?: string; version: number };
@@ -27,7 +29,15 @@ export type Tile38State = 'connecting' | 'connected' | 'reconnecting' | 'error';
 export interface Tile38AdapterOptions {
   onEvent: (e: FenceEvent) => void;
   log?: (line: string) => void;
+  /**
+   * Whether this engine deploys (writes hooks or channels, deletes strangers, subscribes to channels); false in a fleet
+   * until it holds the deploy lease (deploy-lease.ts). Default true: one engine, its own Tile38 fences.
+   */
+  deployer?: boolean;
 }
+
+/** While another engine deploys, how often this one looks at what Tile38 holds (its fences' deploy state). */
+const OBSERVE_MS = 2000;
 
 /**
  * Keeps Tile38's hooks equal to the enabled fences (on every connect, so a restarted Tile38 gets them
@@ -36,6 +46,10 @@ export interface Tile38AdapterOptions {
 export class Tile38Adapter {
   private readonly cmd: IORedis.Redis;
   private readonly sub?: IORedis.Redis;
+  /** Reads that change nothing: a follower's connection when one is configured, else the leader's. */
+  private readonly read: IORedis.Redis;
+  private deployer: boolean;
+  private observer?: NodeJS.Timeout;
   private desired = new Map<string, Fence>();
   private readonly deploy = new Map<string, FenceDeployState>();
   private connection: Tile38State = 'connecting';
@@ -49,6 +63,7 @@ export class Tile38Adapter {
     private readonly options: Tile38AdapterOptions,
   ) {
     this.log = options.log ?? (() => {});
+    this.deployer = options.deployer ?? true;
     const base = {
       host: settings.host,
       port: settings.port,
@@ -62,6 +77,9 @@ export class Tile38Adapter {
     // ioredis is loaded in Tile38 mode only: 30–45 ms of start-up for everyone else.
     const { Redis } = createRequire(import.meta.url)('ioredis') as typeof IORedis;
     this.cmd = new Redis(base);
+    const follower = settings.followers?.[0];
+    this.read = follower ? new Redis({ ...base, host: follower.host, port: follower.port }) : this.cmd;
+    if (follower) this.read.on('error', (err: Error) => this.log(`tile38: follower ${follower.host}:${follower.port}: ${err.message}`));
     this.cmd.on('ready', () => {
       this.connection = 'connected';
       this.reconciling = this.reconcile();
@@ -86,7 +104,10 @@ export class Tile38Adapter {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.cmd.connect(), this.sub?.connect()].filter(Boolean)).catch((err: Error) => {
+    this.observer = setInterval(() => {
+      if (!this.deployer && this.connection === 'connected') this.reconciling = this.reconcile();
+    }, OBSERVE_MS);
+    await Promise.all([this.cmd.connect(), this.sub?.connect(), this.read !== this.cmd && this.read.connect()].filter(Boolean)).catch((err: Error) => {
       this.lastError = err.message;
       this.log(`tile38: ${this.where()} unreachable (${err.message}); retrying`);
     });
@@ -94,8 +115,32 @@ export class Tile38Adapter {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.observer);
     this.cmd.disconnect();
     this.sub?.disconnect();
+    if (this.read !== this.cmd) this.read.disconnect();
+  }
+
+  /** Where reads that change nothing go. */
+  get readsFrom(): string {
+    const f = this.settings.followers?.[0];
+    return f ? `${f.host}:${f.port}` : this.where();
+  }
+
+  get isDeployer(): boolean {
+    return this.deployer;
+  }
+
+  /**
+   * Becomes the fleet's deployer (deploys every fence, deletes strangers, subscribes to the channels) or stops being one
+   * (unsubscribes at once, so each channel event enters one engine's queue). Resolves once done, when connected.
+   */
+  async setDeployer(on: boolean): Promise<void> {
+    if (on === this.deployer) return;
+    this.deployer = on;
+    this.log(`tile38: this engine ${on ? 'now deploys the fleet’s fences' : 'no longer deploys fences (another engine does)'}`);
+    if (!on) await this.sub?.unsubscribe().catch((err: Error) => this.log(`tile38: unsubscribing: ${err.message}`));
+    if (this.connection === 'connected') await (this.reconciling = this.reconcile());
   }
 
   get state(): { connection: Tile38State; error?: string; fences: Record<string, FenceDeployState>; serverVersion?: string } {
@@ -110,7 +155,7 @@ export class Tile38Adapter {
   /** Tile38's SERVER answers its statistics as key, value, key, value… over RESP; `version` is its release. */
   private async readServerVersion(): Promise<void> {
     try {
-      const reply = (await this.cmd.call('SERVER')) as unknown;
+      const reply = (await this.read.call('SERVER')) as unknown;
       const pairs = Array.isArray(reply) ? (reply as unknown[]) : [];
       const at = pairs.indexOf('version');
       if (at >= 0 && typeof pairs[at + 1] === 'string') this.serverVersion = pairs[at + 1] as string;
@@ -149,11 +194,12 @@ export class Tile38Adapter {
     if (failed) throw new Error(`tile38: SET failed: ${(failed[0] as Error).message}`);
   }
 
-  /** Makes Tile38's hooks with our prefix exactly the desired ones. */
+  /** Makes Tile38's hooks with our prefix exactly the desired ones; an engine that does not deploy only looks at them. */
   private async reconcile(): Promise<void> {
     const { prefix, mode } = this.settings;
     const list = mode === 'channel' ? 'CHANS' : 'HOOKS';
     const del = mode === 'channel' ? 'DELCHAN' : 'DELHOOK';
+    if (!this.deployer) return this.observe(list);
     try {
       const existing = ((await this.cmd.call(list, `${prefix}*`)) as unknown[][]).map((h) => String(h[0]));
       for (const name of existing) if (!this.desired.has(name.slice(prefix.length))) await this.cmd.call(del, name);
@@ -177,6 +223,22 @@ export class Tile38Adapter {
     } catch (err) {
       this.lastError = (err as Error).message;
       this.log(`tile38: reconciling fences failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Another engine deploys: each fence is deployed when Tile38 holds its hook (read from a follower when there is one). */
+  private async observe(list: string): Promise<void> {
+    try {
+      const existing = new Set(((await this.read.call(list, `${this.settings.prefix}*`)) as unknown[][]).map((h) => String(h[0])));
+      for (const f of this.desired.values())
+        this.deploy.set(
+          f.id,
+          existing.has(hookName(this.settings.prefix, f.id))
+            ? { state: 'deployed', version: f.version }
+            : { state: 'pending', message: 'waiting for the engine that deploys the fleet’s fences', version: f.version },
+        );
+    } catch (err) {
+      this.lastError = (err as Error).message;
     }
   }
 

@@ -31,5 +31,12 @@ export function tile38Settings(c: Config['tile38'], nats: Config['nats'], env: R
     mode: c.mode,
     ...(natsEndpoint ? { natsEndpoint } : {}),
     prefix: c.prefix,
+    ...(c.followers.length ? { followers: c.followers.map(hostPort) } : {}),
   };
+}
+
+/** A follower's `host:port` (the schema has checked its shape). */
+function hostPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }

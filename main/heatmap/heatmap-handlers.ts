@@ -4,11 +4,13 @@ import { resolutionForZoom } from '../../shared/zoom';
 import type { Config } from '../config';
 import type { Handlers } from '../rpc';
 import type { LiveAggregator } from './aggregator';
+import { FrameStreams, type HeldFrame, type ViewTick } from './frame-streams';
 
-/** A client of the heatmap: the view it looks at, where its frames go. */
+/** A client of the heatmap: the view it looks at, where its frames go, the frame it was sent last. */
 export interface HeatmapClient {
   viewport?: Viewport;
   send(frame: ArrayBuffer): void;
+  held?: HeldFrame;
 }
 
 /** The resolution a view gets: the one its client asked for (sized for its screen), else the zoom table (shared/zoom.ts); never finer than what is kept. */
@@ -42,9 +44,15 @@ export function heatmapHandlers<C extends HeatmapClient>(
   return {
     'heatmap.viewport': (viewport, client) => {
       client.viewport = viewport;
+      // A new view, a reconnect, or a client that lost track (it sends its view again): the next frame is whole.
+      client.held = undefined;
       return { resolution: resolutionOf(viewport, settings), frameIntervalMs: settings.frameIntervalMs };
     },
-    'heatmap.snapshot': (viewport) => frameFor(live, settings, viewport, clock(), layer),
+    'heatmap.snapshot': (viewport, client) => {
+      // The client may draw this instead of the frame a delta would follow: the next one it gets is whole.
+      client.held = undefined;
+      return frameFor(live, settings, viewport, clock(), layer);
+    },
     'heatmap.cell': ({ hex }) => {
       const cell = [0, 0];
       hexToCell(hex.toLowerCase(), cell);
@@ -62,25 +70,32 @@ export function heatmapHandlers<C extends HeatmapClient>(
   };
 }
 
-/** Every `live.frameIntervalMs`: old buckets evicted, and each client its view's frame (clients looking at the same view share one). */
+/**
+ * Every `live.frameIntervalMs`: old buckets evicted, and each client its view's frame (clients looking at
+ * the same view share one) — as a delta from the frame it holds when it holds the view's last (frame-streams.ts).
+ */
 export function startFrames(
   live: LiveAggregator,
   settings: Config['live'],
   clock: () => number,
   clients: () => Iterable<HeatmapClient>,
   layer?: FrameLayer,
+  streams = new FrameStreams(),
 ): () => void {
   const timer = setInterval(() => {
     const now = clock();
     live.evict(now);
-    const built = new Map<string, ArrayBuffer>();
+    const built = new Map<string, ViewTick>();
     for (const client of clients()) {
       if (!client.viewport) continue;
       const key = JSON.stringify(client.viewport);
-      let frame = built.get(key);
-      if (!frame) built.set(key, (frame = frameFor(live, settings, client.viewport, now, layer)));
-      client.send(frame);
+      let tick = built.get(key);
+      if (!tick) built.set(key, (tick = streams.next(key, frameFor(live, settings, client.viewport, now, layer))));
+      const { buffer, held } = streams.choose(tick, client.held, now);
+      client.held = held;
+      client.send(buffer);
     }
+    streams.keepOnly(new Set(built.keys()));
   }, settings.frameIntervalMs);
   return () => clearInterval(timer);
 }

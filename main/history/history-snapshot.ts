@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sqlString } from '../archive';
+import { HOUR_MS, sqlString } from '../archive';
 import type { Session } from './session';
 import { ARCHIVE_SELECT } from './tables';
 
@@ -10,6 +10,8 @@ export interface HistorySnapshot {
   hot: string;
   /** The quarantined messages, as Parquet. */
   quarantine: string;
+  /** The hours (epoch ms of their start) the hot rows fall in: where a fleet's reader must not count a row twice. */
+  hotHours: number[];
 }
 
 /**
@@ -21,12 +23,14 @@ export async function writeHistorySnapshot(session: Pick<Session, 'rows' | 'run'
   const hot = join(dir, 'positions-hot.parquet');
   const quarantine = join(dir, 'quarantine.parquet');
   let parts: string[] = [];
+  let hotHours: number[] = [];
   await session.transaction(async () => {
     parts = (await session.rows(`SELECT path FROM archive_parts WHERE tbl = 'positions' ORDER BY path`)).map((r) => join(archiveDir, String(r.path)));
+    hotHours = (await session.rows(`SELECT DISTINCT (epoch_ms(ts) // ${HOUR_MS}) * ${HOUR_MS} AS h FROM positions_hot`)).map((r) => Number(r.h));
     await session.run(`COPY (SELECT ${ARCHIVE_SELECT} FROM positions_hot) TO ${sqlString(hot)} (FORMAT parquet)`);
     await session.run(
       `COPY (SELECT seq, stream, subject, reason, detail, received::TIMESTAMPTZ AS received, octet_length(raw) AS bytes, raw FROM quarantine) TO ${sqlString(quarantine)} (FORMAT parquet)`,
     );
   });
-  return { parts, hot, quarantine };
+  return { parts, hot, quarantine, hotHours };
 }

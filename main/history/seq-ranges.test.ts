@@ -41,4 +41,21 @@ describe('SeqRanges', () => {
     r.addAll(Array.from({ length: 100 }, (_, i) => 101 + i));
     expect(r.toArray()).toEqual([[1, 300]]);
   });
+
+  it('folds in a floor below which everything counts as committed, and merges a partitioned engine’s interleaved sequences in one pass', () => {
+    // An engine owning half the partitions commits every other sequence: a range each.
+    const mine = Array.from({ length: 20_000 }, (_, i) => 2 * i + 1);
+    const r = new SeqRanges().with(mine);
+    expect(r.toArray().length).toBe(20_000);
+    expect(r.has(3)).toBe(true);
+    expect(r.has(4)).toBe(false);
+    // The fleet acked everything up to 30,000: those gaps are no one's to fill any more.
+    const folded = r.with([40_001], 30_000);
+    expect(folded.toArray().slice(0, 2)).toEqual([
+      [1, 30_001],
+      [30_003, 30_003],
+    ]);
+    expect(folded.toArray().length).toBe(1 + 4_999 + 1);
+    expect(r.toArray().length).toBe(20_000);
+  });
 });

@@ -10,8 +10,7 @@ export class SeqRanges {
   private ranges: Range[];
 
   constructor(ranges: readonly Range[] = []) {
-    this.ranges = [];
-    for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) this.addRange(a, b);
+    this.ranges = merged([...ranges].sort((x, y) => x[0] - y[0]));
   }
 
   has(seq: number): boolean {
@@ -29,20 +28,29 @@ export class SeqRanges {
 
   /** Adds sequences (any order, duplicates allowed). */
   addAll(seqs: readonly number[]): void {
-    const sorted = [...seqs].sort((a, b) => a - b);
-    let i = 0;
-    while (i < sorted.length) {
+    // A batch's sequences nearly always come in order: sorting a copy of thousands of them was most of a commit's bookkeeping.
+    const sorted = ascending(seqs) ? seqs : [...seqs].sort((a, b) => a - b);
+    const runs: Range[] = [];
+    for (let i = 0; i < sorted.length;) {
       let j = i;
       while (j + 1 < sorted.length && sorted[j + 1] <= sorted[j] + 1) j++;
-      this.addRange(sorted[i], sorted[j]);
+      runs.push([sorted[i], sorted[j]]);
       i = j + 1;
     }
+    this.addRanges(runs);
+  }
+
+  /** Adds every sequence up to `last` (those below a fleet's ack floor: never delivered again). */
+  addThrough(last: number): void {
+    if (last >= 1) this.addRanges([[1, last]]);
   }
 
   /** The ranges after adding `seqs`, without changing this set (for a commit that may still fail). */
-  with(seqs: readonly number[]): SeqRanges {
-    const next = new SeqRanges(this.ranges);
+  with(seqs: readonly number[], through = 0): SeqRanges {
+    const next = new SeqRanges();
+    next.ranges = this.ranges;
     next.addAll(seqs);
+    next.addThrough(through);
     return next;
   }
 
@@ -59,21 +67,32 @@ export class SeqRanges {
     return this.ranges.reduce((n, [a, b]) => n + (b - a + 1), 0);
   }
 
-  private addRange(a: number, b: number): void {
-    const out: Range[] = [];
-    let placed = false;
-    for (const r of this.ranges) {
-      if (r[1] < a - 1) out.push(r);
-      else if (r[0] > b + 1) {
-        if (!placed) out.push([a, b]);
-        placed = true;
-        out.push(r);
-      } else {
-        a = Math.min(a, r[0]);
-        b = Math.max(b, r[1]);
-      }
+  /** Merges sorted ranges in, in one pass over both (a partitioned engine's set has many: a quadratic merge stalled ingest). */
+  private addRanges(sorted: readonly Range[]): void {
+    if (sorted.length === 0) return;
+    const all: Range[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.ranges.length || j < sorted.length) {
+      if (j >= sorted.length || (i < this.ranges.length && this.ranges[i][0] <= sorted[j][0])) all.push(this.ranges[i++]);
+      else all.push(sorted[j++]);
     }
-    if (!placed) out.push([a, b]);
-    this.ranges = out;
+    this.ranges = merged(all);
   }
+}
+
+function ascending(seqs: readonly number[]): boolean {
+  for (let i = 1; i < seqs.length; i++) if (seqs[i] < seqs[i - 1]) return false;
+  return true;
+}
+
+/** Sorted ranges with overlapping and adjacent ones joined (new arrays: the input is left alone). */
+function merged(sorted: readonly Range[]): Range[] {
+  const out: Range[] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }

@@ -12,8 +12,8 @@ export interface RawBatch {
   pending: number;
 }
 
-const ACK_HEAD = Buffer.from('PUB ');
-const ACK_TAIL = Buffer.from(' 0\r\n\r\n');
+const ACK_HEAD = [...Buffer.from('PUB ')];
+const ACK_TAIL = [...Buffer.from(' 0\r\n\r\n')];
 
 /**
  * Messages gathered for the next batch: bodies packed into one buffer, and beside them the protocol
@@ -52,9 +52,9 @@ export class BatchBuilder {
     const ackSize = ACK_HEAD.length + replyEnd - replyStart + ACK_TAIL.length;
     if (this.acksLength + ackSize > this.acks.length) this.acks = grownBuffer(this.acks, this.acksLength, this.acksLength + ackSize);
     let at = this.acksLength;
-    at += ACK_HEAD.copy(this.acks, at);
+    at = putBytes(this.acks, at, ACK_HEAD);
     at += buf.copy(this.acks, at, replyStart, replyEnd);
-    at += ACK_TAIL.copy(this.acks, at);
+    at = putBytes(this.acks, at, ACK_TAIL);
     this.acksLength = at;
     this.count = n + 1;
   }
@@ -106,6 +106,12 @@ export class BatchBuilder {
     this.lastSubjectIndex = index;
     return index;
   }
+}
+
+/** A few constant bytes stored one by one: Buffer.copy's checks cost more than the copy below ~32 bytes (twice per message here). */
+function putBytes(to: Buffer, at: number, bytes: readonly number[]): number {
+  for (let k = 0; k < bytes.length; k++) to[at++] = bytes[k];
+  return at;
 }
 
 function grown<T extends Float64Array | Uint32Array>(array: T, used: number): T {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config';
+import type { Config, PartitionLayout } from '../config';
 import {
   ackDeliverySequence,
   ackPending,
@@ -7,17 +7,23 @@ import {
   natsAuth,
   NatsServerError,
   NatsSocket,
-  pubCommand,
   readStatus,
   redactUrl,
   repliesWith,
   ServerPool,
   type MessageRanges,
+  type PoolServer,
   type ServerInfo,
 } from '../nats';
-import { BatchBuilder, type RawBatch } from './batch-builder';
-import { Electing, ensureStreamAndConsumer } from './jetstream-setup';
+import type { RawBatch } from './batch-builder';
+import { BatchPipeline } from './batch-pipeline';
+import { ensureStreamAndConsumer, type AckPolicy } from './jetstream-setup';
+import { RangeAcks } from './range-acks';
 import { SharedConsumerWatch } from './shared-consumer';
+import { PartitionPins } from './partition-pins';
+import { PullWindow } from './pull-window';
+import { LameDuck, retryAfter } from './reconnect-policy';
+import type { Lane, PartitionState } from './pull-lanes';
 
 export type IngestState = 'starting' | 'running' | 'reconnecting' | 'error' | 'stopped';
 
@@ -41,31 +47,27 @@ export interface NatsReaderOptions {
    * engine each engine would see only part of a device's track (Tile38 holds every device's state).
    */
   warnShared?: boolean;
+  /** Partitions: a pinned consumer each, all pulled over this connection. */
+  partitions?: PartitionLayout;
+  /** A partition's pin was gained (its deliveries are held until `release(partition, epoch)`) or lost. */
+  onOwnership?: (partition: number, owned: boolean, epoch: number) => void;
+  /** Every partition's consumer has acked every sequence up to this one (partitions on; from the surveys). With ack policy "all", the consumer's on each connection. */
+  onAckFloor?: (seq: number) => void;
+  /** "all": a committed batch is acked in one line covering every sequence up to the `upTo` its settle says (no partitions). */
+  ackPolicy?: AckPolicy;
 }
 
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+/** Pulls expire after this long (a pinned consumer's sooner: see PartitionPins). */
 const PULL_EXPIRES_MS = 10_000;
 /** The server says it is alive this often while a pull waits; two missed, and a PING asks why. */
 const HEARTBEAT_MS = 1_000;
-/** A connection that ran this long was good: when it is lost, the other servers are tried at once. */
-const GOOD_CONNECTION_MS = 5_000;
-const NAK_LATER = '-NAK {"delay": 5000000000}';
-const IN_PROGRESS = '+WPI';
-
-/** The server is shutting down gracefully: another is taken at once. */
-class LameDuck extends Error {}
-
-/** A batch handed on and not settled yet. */
-interface InFlight {
-  acks: Buffer;
-  seqs: Float64Array;
-  /** When the server last heard that its messages are still being worked on (or first delivered them). */
-  progressAt: number;
-}
+/** A stopping reader waits this long for its batches' commits before it lets go of its partitions. */
+const DRAIN_MS = 5_000;
 
 /**
  * The NATS side of ingest over a NatsSocket: the stream and durable pull consumer (created when
- * missing), then messages pulled and packed into batches. A batch is handed on when full or when its
+ * missing; with partitions, a pinned consumer per partition, each pulled on a lane of this one
+ * connection), then messages pulled and packed into batches (batch-pipeline.ts). A batch is handed on when full or when its
  * oldest message has waited `nats.maxBatchDelayMs`, so a steady stream is committed fresh. Its
  * messages are acked only when `settle(id, true)` says its effects are committed; `settle(id, false)`
  * naks them for redelivery. A sequence is held at most once: a redelivery of one still pending or
@@ -77,31 +79,25 @@ export class NatsReader {
   private socket: NatsSocket | undefined;
   private stopped = false;
   private running: Promise<void> | undefined;
-  private nextId = 1;
-  private readonly inFlight = new Map<number, InFlight>();
-  /** Every sequence pending or in flight. */
-  private readonly held = new Set<number>();
   /** Acks and naks settled while no connection was up: they go out on the next one. */
   private unsent: Buffer[] = [];
-  private readonly pending = new BatchBuilder();
-  /** When the oldest pending message arrived, and when the server last heard it is in progress. */
-  private pendingSince = 0;
-  private pendingProgressAt = 0;
-  private ageTimer: NodeJS.Timeout | undefined;
-  /** Messages asked for on this connection and not yet delivered. */
-  private outstanding = 0;
+  private readonly batches: BatchPipeline;
+  /** Ack policy "all": committed batches waiting for one ack to cover them. */
+  private readonly rangeAcks: RangeAcks | undefined;
+  /** The consumers pulled from: one, or one per partition (pinned to one engine at a time). */
+  private readonly pins: PartitionPins;
+  private readonly lanes: Lane[];
+  private readonly window: PullWindow;
+  /** Stopping: no more pulls or batches; what comes is handed back. */
+  private draining = false;
+  private drained: (() => void) | undefined;
   /** Pulls answer "no responders": the consumer has no leader yet. Pulled again every heartbeat. */
   private electing = false;
   private lastPull = 0;
   /** Ends the current consume(): with an error, a lost connection; without, a stop. */
   private interrupt: ((err?: Error) => void) | undefined;
   private readonly pool: ServerPool;
-  private readonly batchSize: number;
-  private readonly maxInFlight: number;
-  private readonly maxDelayMs: number;
-  private readonly progressEveryMs: number;
-  private readonly next: string;
-  /** Where this connection's pulls deliver; empty while not consuming. */
+  /** Where this connection's pulls deliver (lane i's at `<inbox>.<i>`); empty while not consuming. */
   private inbox = '';
   private state: { state: IngestState; detail: string } | undefined;
   private readonly sharing = new SharedConsumerWatch();
@@ -109,34 +105,81 @@ export class NatsReader {
 
   constructor(private readonly options: NatsReaderOptions) {
     const { nats } = options;
-    this.batchSize = nats.batch;
-    this.maxInFlight = options.maxInFlight ?? 4;
-    this.maxDelayMs = nats.maxBatchDelayMs;
-    // Three notes per ack wait: a held message is never redelivered for taking long.
-    this.progressEveryMs = Math.max(1000, (nats.ackWaitS * 1000) / 3);
-    this.next = `$JS.API.CONSUMER.MSG.NEXT.${nats.stream}.${nats.consumer}`;
+    const handBack = (naks: Buffer, seqs: number[]) => (this.send(naks), this.batches.forget(seqs));
+    this.pins = new PartitionPins(nats.stream, nats.consumer, options.partitions, handBack, options.onOwnership, PULL_EXPIRES_MS, options.onAckFloor);
+    this.lanes = this.pins.lanes;
+    this.window = new PullWindow(this.pins, nats.batch, HEARTBEAT_MS);
+    this.batches = new BatchPipeline({
+      batchSize: nats.batch,
+      maxInFlight: options.maxInFlight ?? 4,
+      maxDelayMs: nats.maxBatchDelayMs,
+      // Three notes per ack wait: a held message is never redelivered for taking long.
+      progressEveryMs: Math.max(1000, (nats.ackWaitS * 1000) / 3),
+      lanes: this.lanes,
+      onBatch: (batch) => options.onBatch(batch),
+    });
     this.pool = new ServerPool(nats.servers, nats.noRandomize);
+    if (options.ackPolicy === 'all') this.rangeAcks = new RangeAcks();
   }
 
   start(): void {
     this.running ??= this.run();
   }
 
+  /**
+   * Stops pulling, hands back what is not being committed, waits (a while) for the batches being
+   * committed to be settled and their acks sent, lets go of this engine's partitions at once (so the
+   * others need not wait out the pin timeout), then closes.
+   */
   async stop(): Promise<void> {
+    if (!this.stopped && !this.draining && this.socket) {
+      this.draining = true;
+      const naks = this.batches.close();
+      if (naks) this.send(naks);
+      for (const lane of this.lanes) if (lane.held) this.pins.lose(lane, false);
+      if (this.batches.inFlightCount > 0) await new Promise<void>((resolve) => ((this.drained = resolve), setTimeout(resolve, DRAIN_MS)));
+      if (this.socket) await this.pins.unpinAll(this.socket);
+    }
     this.stopped = true;
-    clearTimeout(this.ageTimer);
+    this.batches.close();
     this.interrupt?.();
     this.socket?.close();
     await this.running;
   }
 
-  settle(id: number, committed: boolean): void {
-    const batch = this.inFlight.get(id);
-    if (!batch) return;
-    this.inFlight.delete(id);
-    for (const seq of batch.seqs) this.held.delete(seq);
-    this.send(committed ? batch.acks : repliesWith(batch.acks, NAK_LATER));
-    this.flushIfDue(Date.now());
+  /** A batch's effects committed (or not); with ack policy "all", `upTo`: how far its ack may reach (every sequence up to it committed). */
+  settle(id: number, committed: boolean, upTo = 0): void {
+    if (this.rangeAcks && committed) {
+      const batch = this.batches.release(id);
+      if (!batch) return;
+      const line = this.rangeAcks.committed(batch.acks, batch.seqs, upTo);
+      if (line) this.send(line);
+    } else {
+      const lines = this.batches.settle(id, committed, this.draining);
+      if (!lines) return;
+      this.send(lines);
+    }
+    if (this.draining && this.batches.inFlightCount === 0) this.drained?.();
+    this.topUp();
+  }
+
+  /** Each partition's state as this reader sees it (partitions on). */
+  partitions(): PartitionState[] {
+    return this.pins.states();
+  }
+
+  /** How many engines the fleet's heartbeats count: partitions over this engine's share of them are given away. */
+  setFleetSize(engines: number): void {
+    this.pins.fleetSize = engines;
+  }
+
+  /** The engine has taken over a partition gained (its `epoch`-th gain): its held deliveries go on to be committed. */
+  release(partition: number, epoch: number): void {
+    const lane = this.lanes[partition];
+    if (!lane?.held || lane.epoch !== epoch || !lane.owned) return;
+    const held = lane.held;
+    lane.held = undefined;
+    this.batches.gather(lane, held, Date.now());
     this.topUp();
   }
 
@@ -166,7 +209,11 @@ export class NatsReader {
         socket = this.socket = await this.connect();
         if (this.stopped) break;
         this.options.onServer?.({ url: socket.server, version: socket.info.version ?? 'unknown' });
-        await ensureStreamAndConsumer(socket, nats);
+        const ackFloor = await ensureStreamAndConsumer(socket, nats, this.options.partitions, this.options.ackPolicy);
+        if (this.rangeAcks && ackFloor) {
+          this.rangeAcks.floor(ackFloor.stream, ackFloor.delivery);
+          this.options.onAckFloor?.(ackFloor.stream);
+        }
         this.setState('running', this.runningDetail());
         ran = true;
         failures = 0;
@@ -174,29 +221,16 @@ export class NatsReader {
         await this.consume(socket);
       } catch (err) {
         if (this.stopped) break;
-        const server = socket?.server;
-        let wait: number;
-        if (err instanceof Electing) {
-          wait = 1000;
-          this.setState('reconnecting', `${server}: the cluster is electing a JetStream leader (${err.message}); retrying in 1 s`);
-        } else if (err instanceof LameDuck || (since > 0 && Date.now() - since >= GOOD_CONNECTION_MS && !(err instanceof NatsServerError))) {
-          // A good connection lost: the other servers first, at once (this one went to the back of the pool).
-          wait = 0;
-          this.setState(
-            'reconnecting',
-            `lost the connection to ${server}: ${describe(err)}; trying ${this.pool.order().length > 1 ? 'the other servers' : 'again'}`,
-          );
-        } else {
-          wait = BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)];
-          const retry = `retrying in ${Math.round(wait / 1000)} s`;
-          if (since > 0 && !(err instanceof NatsServerError)) this.setState('reconnecting', `lost the connection to ${server}: ${describe(err)} (${retry})`);
-          else this.setState('error', `${server && !describe(err).startsWith(server) ? `${server}: ` : ''}${describe(err)} (${retry})`);
-        }
+        const retry = retryAfter(err, { server: socket?.server, since, failures, now: Date.now(), others: this.pool.order().length > 1 });
+        failures = retry.failures;
+        this.setState(retry.state, retry.detail);
         if (socket && since > 0) this.pool.demote(socket.url);
-        if (wait > 0) await this.pause(wait);
+        if (retry.wait > 0) await this.pause(retry.wait);
       } finally {
         // What was received goes on to be committed; its acks go out on the next connection.
-        if (this.pending.count > 0 && !this.stopped) this.flush();
+        if (!this.stopped && !this.draining) this.batches.flush();
+        // Pins are kept to show on the next connection, but ownership is not claimed until deliveries say so.
+        for (const lane of this.lanes) this.pins.lose(lane, false);
         socket?.close();
         this.socket = undefined;
       }
@@ -214,32 +248,26 @@ export class NatsReader {
     });
   }
 
-  /** The first server of the pool that takes the connection; the ones that fail go to its back. */
-  private async connect(): Promise<NatsSocket> {
+  /** The first server of the pool that takes the connection (one refusing the credentials says more than one not reached). */
+  private connect(): Promise<NatsSocket> {
     const { nats, env } = this.options;
     const auth = natsAuth(nats, env);
-    let refused: Error | undefined;
-    let last: Error | undefined;
-    for (const server of [...this.pool.order()]) {
-      if (this.stopped) break;
-      try {
-        const socket = await NatsSocket.open(server, {
-          auth,
-          onMessage: this.onMessage,
-          onInfo: this.onInfo,
-          pingIntervalMs: nats.pingIntervalS * 1000,
-          maxPingsOut: nats.maxPingsOut,
-        });
-        this.pool.learn(socket.info.connect_urls);
-        return socket;
-      } catch (err) {
-        this.pool.demote(server.url);
-        if (err instanceof NatsServerError) refused ??= err;
-        last = err as Error;
-      }
-    }
-    // A server that refused the credentials says more than one that could not be reached.
-    throw refused ?? last ?? new Error('stopped');
+    const open = async (server: PoolServer) => {
+      const socket = await NatsSocket.open(server, {
+        auth,
+        onMessage: this.onMessage,
+        onInfo: this.onInfo,
+        pingIntervalMs: nats.pingIntervalS * 1000,
+        maxPingsOut: nats.maxPingsOut,
+      });
+      this.pool.learn(socket.info.connect_urls);
+      return socket;
+    };
+    return this.pool.firstTaking(
+      open,
+      (err) => err instanceof NatsServerError,
+      () => this.stopped,
+    );
   }
 
   private readonly onInfo = (info: ServerInfo): void => {
@@ -255,11 +283,11 @@ export class NatsReader {
    */
   private consume(socket: NatsSocket): Promise<void> {
     this.inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
-    this.outstanding = 0;
+    this.window.forgetAll();
     this.electing = false;
     // Pulls of a lost connection may still take deliveries until they expire.
     this.sharing.reset(Date.now(), PULL_EXPIRES_MS + 2000);
-    socket.subscribe(this.inbox);
+    socket.subscribe(`${this.inbox}.*`);
     for (const lines of this.unsent.splice(0)) socket.write(lines);
     let pinged = 0;
     return new Promise<void>((resolve, reject) => {
@@ -274,12 +302,14 @@ export class NatsReader {
       void socket.closed.then((err) => finish(this.stopped ? undefined : err));
       const timer = setInterval(() => {
         const now = Date.now();
-        this.flushIfDue(now);
-        this.noteProgress(socket, now);
+        this.batches.flushIfDue(now);
+        this.batches.noteProgress((lines) => socket.write(lines), now);
         this.noteShared(now);
+        this.pins.survey(socket, now);
+        this.pins.unpinYielded(socket);
         if (now - socket.lastHeard >= 2 * HEARTBEAT_MS && now - pinged >= HEARTBEAT_MS) {
           pinged = now;
-          this.outstanding = 0;
+          this.window.forgetAll();
           if (!socket.ping()) return; // the server is hung: the socket ends, and finish() with it
         }
         this.topUp();
@@ -289,33 +319,43 @@ export class NatsReader {
   }
 
   private readonly onMessage: MessageRanges = (buf, subjectStart, subjectEnd, replyStart, replyEnd, headerStart, dataStart, dataEnd) => {
-    if (replyStart === replyEnd) return this.onStatus(buf, headerStart, dataStart);
+    const lane = this.pins.laneOf(buf, subjectStart, subjectEnd, replyStart !== replyEnd);
+    if (replyStart === replyEnd) return this.onStatus(lane, buf, headerStart, dataStart);
     const seq = ackSequence(buf, replyStart, replyEnd);
     if (seq < 0) return; // not a JetStream delivery
-    if (this.outstanding > 0) this.outstanding--;
+    this.window.delivered(lane);
     if (this.electing) this.leaderFound();
-    if (this.options.warnShared) this.sharing.note(ackDeliverySequence(buf, replyStart, replyEnd), this.socket?.lastHeard ?? 0);
-    if (this.held.has(seq)) return; // a redelivery of a message pending or being committed: that copy's ack covers it
-    this.held.add(seq);
+    if (this.draining) return void this.send(repliesWith(pubAck(buf, replyStart, replyEnd), '-NAK'));
+    this.pins.noteDelivery(lane, buf, headerStart, dataStart);
+    if ((lane.deliveries++ & 63) === 0) lane.pending = ackPending(buf, replyStart, replyEnd);
+    if (this.options.warnShared && !lane.group) this.sharing.note(ackDeliverySequence(buf, replyStart, replyEnd), this.socket?.lastHeard ?? 0);
+    if (!this.batches.hold(seq)) return;
+    if (lane.held) return lane.held.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
     const now = this.socket?.lastHeard ?? Date.now();
-    if (this.pending.count === 0) this.startPending(now);
-    this.pending.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
-    // The consumer's backlog, for a figure to show: read off every 512th ack subject, not each (it is a scan of the subject).
-    if ((this.pending.count & 511) === 1) this.pending.pendingAfter = ackPending(buf, replyStart, replyEnd);
-    this.flushIfDue(now);
+    this.batches.add(lane, buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq, now);
     this.topUp();
   };
 
-  /** A status instead of a message: 100 heartbeat; 404/408 the request ended (with what it still owed); 409 a conflict; 503 no consumer leader. */
-  private onStatus(buf: Buffer, start: number, end: number): void {
+  /**
+   * A status instead of a message: 100 heartbeat; 404/408 the request ended (with what it still owed); 409 a conflict;
+   * 423 another engine holds the partition's pin; 400 a pull the consumer refuses; 503 no consumer leader.
+   */
+  private onStatus(lane: Lane, buf: Buffer, start: number, end: number): void {
     if (end <= start) return;
     const { code, description, pending } = readStatus(buf, start, end);
-    if (code === 409 && /consumer deleted|consumer is push based/i.test(description)) {
-      this.interrupt?.(new Error(`consumer ${this.options.nats.consumer}: ${description}`));
+    if ((code === 409 && /consumer deleted|consumer is push based/i.test(description)) || code === 400) {
+      this.interrupt?.(new NatsServerError(`consumer ${lane.consumer}: ${description}`));
+      return;
+    }
+    if (code === 423) {
+      // Pinned elsewhere: pull again without the stale pin, and wait in line.
+      this.window.ended(lane, 0);
+      this.pins.lose(lane, true);
+      this.topUp();
       return;
     }
     if (code === 503) {
-      this.outstanding = 0;
+      this.window.forgetAll();
       if (!this.electing) {
         this.electing = true;
         this.setState(
@@ -327,7 +367,7 @@ export class NatsReader {
     }
     if (this.electing && code === 100) this.leaderFound();
     if (code === 404 || code === 408 || code === 409) {
-      this.outstanding = pending > 0 ? Math.max(0, this.outstanding - pending) : 0;
+      this.window.ended(lane, pending);
       this.topUp();
     }
   }
@@ -339,7 +379,9 @@ export class NatsReader {
 
   private runningDetail(): string {
     const { nats } = this.options;
-    const where = `${this.socket?.server} · stream ${nats.stream} · consumer ${nats.consumer}`;
+    const { partitions } = this.options;
+    const consumers = partitions ? `${partitions.count} partitions (consumers ${partitions.consumer(0)}…${partitions.count - 1})` : `consumer ${nats.consumer}`;
+    const where = `${this.socket?.server} · stream ${nats.stream} · ${consumers}`;
     if (!this.shared) return where;
     return `${where} · another client pulls from consumer ${nats.consumer} too: with the embedded fence engine each engine sees only part of a device's track (share a consumer only with Tile38 deciding fences)`;
   }
@@ -353,57 +395,20 @@ export class NatsReader {
     if (this.state?.state === 'running') this.setState('running', this.runningDetail());
   }
 
+  /** The pulls due (pull-window.ts); while the consumer has no leader, once a heartbeat. */
   private topUp(): void {
     const socket = this.socket;
-    if (!socket || !this.inbox || this.stopped || this.inFlight.size >= this.maxInFlight || this.outstanding > this.batchSize) return;
+    if (!socket || !this.inbox || this.stopped || this.draining) return;
+    const now = Date.now();
     if (this.electing) {
-      const now = Date.now();
       if (now - this.lastPull < HEARTBEAT_MS) return;
       this.lastPull = now;
     }
-    const n = 2 * this.batchSize - this.outstanding;
-    this.outstanding += n;
-    socket.write(
-      pubCommand(this.next, JSON.stringify({ batch: n, expires: PULL_EXPIRES_MS * 1_000_000, idle_heartbeat: HEARTBEAT_MS * 1_000_000 }), this.inbox),
-    );
-  }
-
-  private startPending(now: number): void {
-    this.pendingSince = this.pendingProgressAt = now;
-    clearTimeout(this.ageTimer);
-    this.ageTimer = setTimeout(() => this.flushIfDue(Date.now()), this.maxDelayMs);
-  }
-
-  /** Hands the pending messages on when they fill a batch or the oldest has waited long enough, and there is room. */
-  private flushIfDue(now: number): void {
-    if (this.pending.count === 0 || this.inFlight.size >= this.maxInFlight || this.stopped) return;
-    if (this.pending.count >= this.batchSize || now - this.pendingSince >= this.maxDelayMs) this.flush();
-  }
-
-  private flush(): void {
-    clearTimeout(this.ageTimer);
-    const id = this.nextId++;
-    const { batch, acks } = this.pending.take(id);
-    this.inFlight.set(id, { acks, seqs: batch.seqs.slice(), progressAt: this.pendingProgressAt });
-    this.options.onBatch(batch);
-  }
-
-  /** Tells the server that messages held for a while (a slow commit, a full pipeline) are still being worked on. */
-  private noteProgress(socket: NatsSocket, now: number): void {
-    for (const batch of this.inFlight.values()) {
-      if (now - batch.progressAt < this.progressEveryMs) continue;
-      socket.write(repliesWith(batch.acks, IN_PROGRESS));
-      batch.progressAt = now;
-    }
-    if (this.pending.count > 0 && now - this.pendingProgressAt >= this.progressEveryMs) {
-      socket.write(repliesWith(this.pending.acksSoFar(), IN_PROGRESS));
-      this.pendingProgressAt = now;
-    }
+    for (const pull of this.window.pulls(this.inbox, now, this.batches.full)) socket.write(pull);
   }
 }
 
-function describe(err: unknown): string {
-  const e = err as Error & { code?: string };
-  const msg = e?.message ?? String(err);
-  return e?.code && !msg.includes(e.code) ? `${msg} (${e.code})` : msg;
+/** The ack line of one delivery (an empty PUB to its reply subject). */
+function pubAck(buf: Buffer, replyStart: number, replyEnd: number): Buffer {
+  return Buffer.concat([Buffer.from('PUB '), buf.subarray(replyStart, replyEnd), Buffer.from(' 0\r\n\r\n')]);
 }

@@ -1,9 +1,10 @@
-import type { Config } from '../config';
+import { partitionLayout, type Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { MessageDecoder } from './message-decoder';
 import type { RawBatch } from './batch-builder';
 import type { IngestState, NatsServer } from './nats-reader';
 import { ReaderThread } from './reader-thread';
+import { partitionOfSubject, type PartitionState } from './pull-lanes';
 
 /** Where a batch's effects are committed, atomically with the sequences it covers. */
 export interface IngestSink {
@@ -11,16 +12,28 @@ export interface IngestSink {
   commit(batch: { stream: string; rows: PositionBatch; quarantined: QuarantineRow[]; committed: Range[] }): Promise<void>;
 }
 
+/** The ingest settings of the configuration: the stream and consumer, partitions, the size a message may have. */
+export function ingestSettingsOf(config: Pick<Config, 'nats' | 'cluster' | 'ingest'>): Pick<IngestOptions, 'nats' | 'cluster' | 'maxMessageBytes'> {
+  return { nats: config.nats, cluster: config.cluster, maxMessageBytes: config.ingest.maxMessageBytes };
+}
+
 export interface IngestOptions {
   nats: Config['nats'];
+  /** `cluster.partitions` > 0: positions split by device, each partition pinned to one engine of the fleet. */
+  cluster?: Config['cluster'];
   maxMessageBytes: number;
   env: Readonly<Record<string, string | undefined>>;
   sink: IngestSink;
   /**
    * After a commit, before its acks: the positions committed (with their resolution-15 cells) and the
-   * highest stream sequence the commit covers. What it produces downstream must be committed when it returns.
+   * highest stream sequence the commit covers (with partitions, also each partition's highest). What it
+   * produces downstream must be committed when it returns.
    */
-  onCommitted: (rows: PositionBatch, highWater: number) => void;
+  onCommitted: (rows: PositionBatch, highWater: number, partitions?: ReadonlyMap<number, number>) => void;
+  /** A partition's pin gained (true) or lost (false) by this engine. */
+  onOwnership?: (partition: number, owned: boolean) => void;
+  /** Awaited when a partition is gained, before any of its positions is committed here (the fence state handed over). */
+  beforeTakeover?: (partition: number) => Promise<void>;
   /** Warn in the state when another client pulls from the consumer (the embedded fence engine needs every fix of a device). */
   warnShared?: boolean;
   log?: (line: string) => void;
@@ -47,10 +60,41 @@ export class PositionIngest {
   private queue: Decoded[] = [];
   private stopped = false;
   private readonly log: (line: string) => void;
+  private readonly partitioned: boolean;
+  /** The token of a stored subject that holds its partition (partitions on). */
+  private readonly partitionToken: number;
+  private partitionStates: PartitionState[];
+  /**
+   * With partitions, every sequence up to here is acked by the fleet (the lowest of the consumers' ack floors):
+   * committed as a whole, so the sequences of other engines' partitions do not leave a gap each in the stored ranges.
+   */
+  private fleetFloor = 0;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.log ?? (() => {});
     this.decoder = new MessageDecoder(options.maxMessageBytes);
+    const layout = options.cluster && partitionLayout({ nats: options.nats, cluster: options.cluster });
+    this.partitioned = Boolean(layout);
+    this.partitionToken = layout?.token ?? -1;
+    this.partitionStates = Array.from({ length: layout?.count ?? 0 }, (_, partition) => ({ partition, owned: false, pending: -1 }));
+  }
+
+  /** Each partition, whether this engine owns it, and its backlog; empty with partitions off. */
+  partitions(): PartitionState[] {
+    return this.partitionStates;
+  }
+
+  /** Losses of partitions not told yet: they wait for the commits before them. */
+  private losses: Promise<void> = Promise.resolve();
+
+  /** How many engines pull from the fleet, as their heartbeats tell: the share of partitions each should hold. */
+  setFleetSize(engines: number): void {
+    this.reader?.setFleetSize(engines);
+  }
+
+  /** Whether this engine holds partition `p`'s pin now (the shared archive's compaction is the owner's). */
+  owns(p: number): boolean {
+    return this.partitionStates[p]?.owned ?? false;
   }
 
   async start(): Promise<void> {
@@ -58,10 +102,27 @@ export class PositionIngest {
     this.ranges = new SeqRanges(await sink.committedRanges(nats.stream));
     this.reader = new ReaderThread({
       nats,
+      cluster: this.options.cluster,
       env,
-      warnShared: this.options.warnShared,
+      warnShared: this.options.warnShared && !this.partitioned,
       onState: (state, detail) => this.setState(state, detail),
       onServer: (server) => (this.server = server),
+      onPartitions: (list) => (this.partitionStates = list),
+      onAckFloor: (seq) => (this.fleetFloor = Math.max(this.fleetFloor, seq)),
+      onOwnership: (partition, owned, epoch) => {
+        this.log(`nats: partition ${partition} ${owned ? 'gained' : 'lost'}`);
+        const tell = () => {
+          try {
+            this.options.onOwnership?.(partition, owned);
+          } catch (err) {
+            this.log(`ingest: a listener of partition ${partition}'s ownership failed: ${(err as Error).message}`);
+          }
+        };
+        // A loss is told once the batches delivered before it are committed (their effects belong to the state the
+        // rooms hand on), and a gain after any loss still waiting, so the rooms see them in the order they happened.
+        if (!owned) this.losses = this.chain.then(tell);
+        else void this.losses.then(() => (tell(), this.takeOver(partition, epoch)));
+      },
       onBatch: (batch) => {
         // Decoding and indexing run as batches arrive; commits run one at a time behind them, and
         // batches that arrive while one commits are committed together (group commit).
@@ -69,6 +130,16 @@ export class PositionIngest {
         if (this.queue.length === 1) this.chain = this.chain.then(() => this.commitGuarded(this.queue.splice(0)));
       },
     });
+  }
+
+  /** A partition gained: its positions wait until the rooms have taken it over (a failure is logged, and they go on). */
+  private async takeOver(partition: number, epoch: number): Promise<void> {
+    try {
+      await this.options.beforeTakeover?.(partition);
+    } catch (err) {
+      this.log(`ingest: taking over partition ${partition} failed: ${(err as Error).message}; its positions go on`);
+    }
+    this.reader?.release(partition, epoch);
   }
 
   async stop(): Promise<void> {
@@ -99,15 +170,19 @@ export class PositionIngest {
     // A second copy of a sequence in one batch: the reader drops repeats, and this is the guard behind
     // it (checked through a set only when the batch is not in order, which it nearly always is).
     const seen = increasing(batch.seqs) ? undefined : new Set<number>();
+    // With partitions, each sequence's partition (a token of its stored subject) for the handover's high-water marks.
+    const partitionOf = this.partitioned ? new Map<number, number>() : undefined;
+    const subjectPartitions = partitionOf && batch.subjects.map((s) => partitionOfSubject(s, this.partitionToken));
     for (let i = 0; i < batch.seqs.length; i++) {
       const seq = batch.seqs[i];
       if (this.ranges.has(seq) || seen?.has(seq)) continue;
       seen?.add(seq);
       fresh.push(seq);
+      partitionOf?.set(seq, subjectPartitions![batch.subjectOf[i]]);
       const refused = this.decoder.decodeInto(rows, seq, bytes, batch.offsets[i], batch.offsets[i + 1]);
       if (refused) quarantined.push(badMessage(batch, i, seq, refused.reason, refused.detail, received));
     }
-    return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh };
+    return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh, partitionOf };
   }
 
   /**
@@ -128,7 +203,8 @@ export class PositionIngest {
     const quarantined = group.flatMap((b) => b.quarantined).filter((q) => keep(Number(q.seq)));
     this.skipped += group.reduce((n, b) => n + b.total, 0) - fresh.length;
     if (fresh.length === 0) return settle(true);
-    settle(await this.commitSplitting({ rows, quarantined, seqs: fresh }));
+    const partitionOf = this.partitioned ? new Map(group.flatMap((b) => [...(b.partitionOf ?? [])])) : undefined;
+    settle(await this.commitSplitting({ rows, quarantined, seqs: fresh, partitionOf }));
   }
 
   /** A group's commit; anything unforeseen naks the group rather than stop the chain of commits behind it. */
@@ -161,7 +237,7 @@ export class PositionIngest {
         const q = part.quarantined[0] ?? quarantineRow(part.rows, 0);
         this.log(`ingest: stream sequence ${part.seqs[0]} cannot be committed (${why}); quarantined`);
         try {
-          await this.commitPart({ rows: new PositionBatch(0), quarantined: [{ ...q, reason: 'uncommittable', detail: why }], seqs: part.seqs });
+          await this.commitPart({ ...part, rows: new PositionBatch(0), quarantined: [{ ...q, reason: 'uncommittable', detail: why }] });
           return true;
         } catch (err) {
           this.setState('error', `cannot commit or quarantine stream sequence ${part.seqs[0]}: ${(err as Error).message}; it will be redelivered`);
@@ -173,6 +249,7 @@ export class PositionIngest {
         rows: part.rows.filter((seq) => half.has(seq) === inFirst),
         quarantined: part.quarantined.filter((q) => half.has(Number(q.seq)) === inFirst),
         seqs: part.seqs.filter((seq) => half.has(seq) === inFirst),
+        partitionOf: part.partitionOf,
       });
       return (await this.commitSplitting(side(true))) && (await this.commitSplitting(side(false)));
     }
@@ -181,7 +258,7 @@ export class PositionIngest {
   /** A part's rows, bad messages and sequences in one transaction; then what follows from the rows (fences). */
   private async commitPart(part: Part): Promise<void> {
     const { sink, nats, onCommitted } = this.options;
-    const next = this.ranges.with(part.seqs);
+    const next = this.ranges.with(part.seqs, this.fleetFloor);
     await sink.commit({ stream: nats.stream, rows: part.rows, quarantined: part.quarantined, committed: next.toArray() });
     this.ranges = next;
     for (const q of part.quarantined) this.quarantineCounts[q.reason] = (this.quarantineCounts[q.reason] ?? 0) + 1;
@@ -191,6 +268,7 @@ export class PositionIngest {
       onCommitted(
         part.rows,
         part.seqs.reduce((a, b) => (b > a ? b : a), 0),
+        part.partitionOf && highWaters(part.seqs, part.partitionOf),
       );
     } catch (err) {
       // The positions are stored; their fence events are decided again from them at the next start (catch-up).
@@ -226,6 +304,18 @@ interface Part {
   rows: PositionBatch;
   quarantined: QuarantineRow[];
   seqs: number[];
+  /** Each sequence's partition (partitions on). */
+  partitionOf?: Map<number, number>;
+}
+
+/** The highest of `seqs` in each partition. */
+function highWaters(seqs: number[], partitionOf: Map<number, number>): Map<number, number> {
+  const high = new Map<number, number>();
+  for (const seq of seqs) {
+    const p = partitionOf.get(seq) ?? -1;
+    if (p >= 0 && seq > (high.get(p) ?? 0)) high.set(p, seq);
+  }
+  return high;
 }
 
 /** True when every sequence is above the one before (no repeats possible). */
@@ -240,4 +330,5 @@ interface Decoded {
   rows: PositionBatch;
   quarantined: QuarantineRow[];
   fresh: number[];
+  partitionOf?: Map<number, number>;
 }

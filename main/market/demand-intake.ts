@@ -24,7 +24,9 @@ export interface DemandIntakeOptions {
 /**
  * Requests from the DEMAND stream's durable consumer, each counted exactly once: a batch's counts are
  * journalled with its sequences (market.sqlite) before it is acked, and a redelivered sequence already
- * journalled is acked and skipped. A bad request is quarantined with why, and the rest count.
+ * journalled is acked and skipped. A bad request is quarantined with why, and the rest count. The
+ * consumer acks ranges (ack policy "all"): one ack per batch, reaching up to where every sequence
+ * from the stream's start is counted.
  */
 export class DemandIntake {
   state: IngestState = 'starting';
@@ -59,6 +61,14 @@ export class DemandIntake {
       onBatch: (batch) => {
         this.chain = this.chain.then(() => this.take(batch));
       },
+      // One ack per batch covers every request up to the end of the counted run (see take).
+      ackPolicy: 'all',
+      onAckFloor: (seq) => {
+        // Below the consumer's ack floor nothing comes again: counted, as far as acks go.
+        this.chain = this.chain.then(() => {
+          this.ranges = this.ranges.with([], seq);
+        });
+      },
     });
   }
 
@@ -72,7 +82,9 @@ export class DemandIntake {
   private async take(batch: RawBatch): Promise<void> {
     if (batch.pending >= 0) this.backlog = batch.pending;
     const { maxMessageBytes, cellOf, journal, nats } = this.options;
-    const counts = new Map<string, DemandCount>();
+    // Requests with no kind (most) are counted by cell key alone: no string made per request.
+    const plain = new Map<number, DemandCount>();
+    const kinded = new Map<string, DemandCount>();
     const bad: QuarantineRow[] = [];
     const fresh: number[] = [];
     const seen = new Set<number>();
@@ -98,17 +110,19 @@ export class DemandIntake {
       const { event } = d;
       const key = cellOf(event.lat, event.lon);
       const kind = event.kind ?? '';
-      const id = `${key}\u0000${kind}`;
-      const c = counts.get(id);
+      const id = kind === '' ? '' : `${key}\u0000${kind}`;
+      const c = kind === '' ? plain.get(key) : kinded.get(id);
       if (c) c.n++;
-      else counts.set(id, { key, kind, n: 1 });
+      else if (kind === '') plain.set(key, { key, kind, n: 1 });
+      else kinded.set(id, { key, kind, n: 1 });
       requests++;
       lagMs += received - event.ts;
     }
+    const counts = [...plain.values(), ...kinded.values()];
     const next = this.ranges.with(fresh);
     try {
       if (bad.length > 0 && this.options.quarantine) await this.options.quarantine(nats.stream, bad, next.toArray());
-      journal.recordDemand([...counts.values()], nats.stream, next.toArray());
+      journal.recordDemand(counts, nats.stream, next.toArray());
     } catch (err) {
       this.log(`demand: cannot count ${fresh.length} requests: ${(err as Error).message}; they will be redelivered`);
       this.reader?.settle(batch.id, false);
@@ -117,7 +131,9 @@ export class DemandIntake {
     this.ranges = next;
     this.counted += requests;
     this.quarantined += bad.length;
-    this.options.onCounted([...counts.values()], requests, lagMs);
-    this.reader?.settle(batch.id, true);
+    this.options.onCounted(counts, requests, lagMs);
+    // The ack reaches the end of the counted run from the stream's start only: a request delivered and
+    // not yet counted (a batch that failed, or one a killed engine had) lies past it and comes again.
+    this.reader?.settle(batch.id, true, next.has(1) ? next.highWater : 0);
   }
 }

@@ -44,4 +44,25 @@ describe('ServerPool', () => {
     pool.demote('nats://u:p@b:2');
     expect(urls(pool)).toEqual(['nats://c:3', 'nats://a:1', 'nats://b:2']);
   });
+
+  it('connects to the first server that takes it, sending those that fail last; a refusal is reported over a server not reached', async () => {
+    const pool = new ServerPool(['nats://a:4222', 'nats://b:4222', 'nats://c:4222'], true);
+    const open = (server: { url: string }) => (server.url.includes('c') ? Promise.resolve(server.url) : Promise.reject(new Error(`${server.url} refused`)));
+    await expect(
+      pool.firstTaking(
+        open,
+        () => false,
+        () => false,
+      ),
+    ).resolves.toBe('nats://c:4222');
+    expect(urls(pool)).toEqual(['nats://c:4222', 'nats://a:4222', 'nats://b:4222']);
+    const none = (server: { url: string }) => Promise.reject(new Error(server.url.includes('a') ? 'authorization violation' : 'ECONNREFUSED'));
+    await expect(
+      pool.firstTaking(
+        none,
+        (err) => /authorization/.test((err as Error).message),
+        () => false,
+      ),
+    ).rejects.toThrow('authorization violation');
+  });
 });

@@ -57,6 +57,23 @@ export class ServerPool {
     if (i >= 0) this.servers.push(...this.servers.splice(i, 1));
   }
 
+  /** The first server, in the order to try them, that `open` reaches; those that fail go last. A refusal (`refused`) is thrown over a server not reached. */
+  async firstTaking<T>(open: (server: PoolServer) => Promise<T>, refused: (err: unknown) => boolean, stopped: () => boolean): Promise<T> {
+    let refusal: unknown;
+    let last: unknown;
+    for (const server of [...this.servers]) {
+      if (stopped()) break;
+      try {
+        return await open(server);
+      } catch (err) {
+        this.demote(server.url);
+        if (refused(err)) refusal ??= err;
+        last = err;
+      }
+    }
+    throw refusal ?? last ?? new Error('stopped');
+  }
+
   /** A discovered server inherits the seed's scheme and credentials (the official clients do the same). */
   private discoveredUrl(hostPort: string): string | undefined {
     if (!/^[^\s/@]+:\d+$|^\[[0-9a-fA-F:.]+\]:\d+$/.test(hostPort)) return undefined;

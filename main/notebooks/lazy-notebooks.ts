@@ -6,7 +6,7 @@ import { NotebookService, type NotebookSettings } from './notebook-service';
 import type { SnapshotInputs } from './snapshot';
 
 /** The `notebooks` section, with how `s3://` is reached and every bucket SQL may read (the archive's too). */
-export type NotebookSection = Config['notebooks'] & { s3?: S3Access };
+export type NotebookSection = Config['notebooks'] & { s3?: S3Access; archiveRoots?: string[]; fleet?: SnapshotInputs['fleet'] };
 
 /** The `notebooks` section as the notebook process takes it: 0 threads is half the cores (ingest keeps the rest), no roots is the data dir and home. */
 export function notebookSettingsOf(settings: NotebookSection, dataDir: string): NotebookSettings {

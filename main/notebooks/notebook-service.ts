@@ -24,6 +24,10 @@ export interface NotebookSettings extends Omit<NotebookWorkerData, 'sandbox'> {
   buckets?: string[];
   /** How `s3://` is reached (keys, region, endpoint). */
   s3?: S3Access;
+  /** The fleet's shared archive folder (archive.sharedDir), read as the engine's own archive is. */
+  archiveRoots?: string[];
+  /** The fleet's one archive, which the views read with this engine's share not yet in it. */
+  fleet?: SnapshotInputs['fleet'];
   /** Let DuckDB fetch a missing approved extension from its official repository (notebooks.extensionsOnline). */
   extensionsOnline?: boolean;
 }
@@ -93,7 +97,7 @@ export class NotebookService {
     const { threads, memoryLimitMb, maxRows } = settings;
     const sandbox = {
       // The snapshots and exports live in `dir`: read there, and written only by the engine's own Export.
-      read: [...settings.roots, join(dataDir, 'archive'), dir],
+      read: [...settings.roots, join(dataDir, 'archive'), ...(settings.archiveRoots ?? []), dir],
       buckets: settings.buckets ?? [],
       ...(settings.s3 ? { s3: settings.s3 } : {}),
       tempDir: join(dir, 'spill'),
@@ -198,7 +202,9 @@ export class NotebookService {
     if (source.file) Object.assign(source, await this.gisSource(source, taken, layer));
     const again = this.opened.find((o) => o.path === path && o.layer === source.layer);
     if (again) source.view = again.view;
-    let m = await this.ask('opened', { t: 'open', view: source.view, sql: source.sql });
+    const opening = () => this.ask('opened', { t: 'open', view: source.view, sql: source.sql });
+    // A bucket folder listed while the archive copier replaced a part names an object already deleted: list again.
+    let m = await opening().catch((err: Error) => (isBucketUrl(path) && /\b404\b/.test(err.message) ? opening() : Promise.reject(err)));
     // A Parquet file with a geometry column is GeoParquet: its geometry too comes as `geom` in WGS84.
     if (source.kind === 'parquet' && !/[*?[]/.test(path) && m.columns.some((c) => /^GEOMETRY\b/i.test(c.type)) && !statSync(path).isDirectory()) {
       Object.assign(source, { file: path }, await this.gisSource({ ...source, file: path }, taken));
@@ -314,7 +320,8 @@ export class NotebookService {
       const last = await current?.catch(() => undefined);
       if (last && Date.now() - last.at <= maxAgeMs) return last;
       const n = ++this.snapshotCount;
-      const sources = await takeSnapshot(this.inputs(), join(this.dir, `snapshot-${n}`));
+      const fleet = this.settings.fleet ? { fleet: this.settings.fleet, log: this.log } : {};
+      const sources = await takeSnapshot({ ...this.inputs(), ...fleet }, join(this.dir, `snapshot-${n}`));
       await this.ask('ok', { t: 'views', sources });
       this.views = sources;
       return { n, at: sources.takenAt };

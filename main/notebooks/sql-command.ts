@@ -30,6 +30,9 @@ export interface SqlCommandOptions {
   buckets?: string[];
   /** How `s3://` is reached (keys, region, endpoint). */
   s3?: S3Access;
+  /** The fleet's one archive (archive.sharedDir or archive.s3Url), and the shared folder SQL may read. */
+  fleet?: SnapshotInputs['fleet'];
+  archiveRoots?: string[];
   /** notebooks.extensionsOnline */
   extensionsOnline?: boolean;
   sql: string;
@@ -55,7 +58,7 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       admin: c,
       extensions,
     } = await openSandbox({
-      read: [...o.roots, join(o.dataDir, 'archive'), scratch],
+      read: [...o.roots, join(o.dataDir, 'archive'), ...(o.archiveRoots ?? []), scratch],
       buckets: o.buckets ?? [],
       ...(o.s3 ? { s3: o.s3 } : {}),
       tempDir: join(scratch, 'spill'),
@@ -66,7 +69,7 @@ export async function sqlCommand(o: SqlCommandOptions): Promise<number> {
       instance.closeSync();
     });
     await registerH3(c);
-    const inputs: SnapshotInputs = { dataDir: o.dataDir };
+    const inputs: SnapshotInputs = { dataDir: o.dataDir, ...(o.fleet ? { fleet: o.fleet } : {}), log: o.warn };
     const history = await openHistory(join(o.dataDir, 'history.duckdb'), o.warn);
     if (history) {
       closers.push(() => history.close());

@@ -6,11 +6,14 @@ import { sqlString } from '../archive';
  */
 export interface NotebookSources {
   takenAt: number;
-  /** Archived position parts (absolute paths) and the hot rows that are in none of them. */
-  positions: { parts: string[]; hot?: string };
+  /**
+   * Archived position parts (absolute paths or bucket URLs) and the hot rows that are in none of them;
+   * over a fleet's archive, `dedupe` holds the parts read with each stream sequence once, together with the hot rows.
+   */
+  positions: { parts: string[]; hot?: string; dedupe?: string[] };
   quarantine?: string;
-  /** Archived fence-event parts, whose events up to `mark` count; the log's events after it (NDJSON). */
-  fenceEvents: { parts: string[]; mark: number; log?: string };
+  /** Archived fence-event parts, whose events up to `mark` count; the log's events after it (NDJSON); other engines' parts (`fleet`), read whole. */
+  fenceEvents: { parts: string[]; mark: number; log?: string; fleet?: string[] };
   /** The fences now (NDJSON, geometry as GeoJSON text). */
   fences?: string;
   /** The market's minute snapshots (Parquet parts). */
@@ -67,15 +70,25 @@ const withFenceShape = (sql: string) =>
  * circle's `centre`; without it they are as they were, and ST_ functions say what is missing.
  */
 export function viewStatements(s: NotebookSources, spatial = false): string[] {
-  const { parts, hot } = s.positions;
+  const { parts, hot, dedupe } = s.positions;
+  // Hive columns off: a fleet's parts (…/partition=P/engine=…/) and this engine's (…/hour=HH/) are read as one.
+  const parquet = (files: readonly string[]) => `SELECT ${POSITION_COLUMNS} FROM read_parquet(${list(files)}, union_by_name = true, hive_partitioning = false)`;
+  const hotRows = hot ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${sqlString(hot)})`] : [];
+  const once = [...(dedupe?.length ? [parquet(dedupe)] : []), ...hotRows];
   const positions = [
-    ...(parts.length ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${list(parts)}, union_by_name = true)`] : []),
-    ...(hot ? [`SELECT ${POSITION_COLUMNS} FROM read_parquet(${sqlString(hot)})`] : []),
+    ...(parts.length ? [parquet(parts)] : []),
+    ...(!dedupe
+      ? hotRows
+      : once.length
+        ? // A position two engines committed (one died before its ack) is the same stream sequence: counted once.
+          [`SELECT * FROM (${once.join(' UNION ALL ')}) QUALIFY seq = 0 OR row_number() OVER (PARTITION BY seq) = 1`]
+        : []),
   ];
   const events = [
     ...(s.fenceEvents.parts.length
       ? [`SELECT ${EVENT_COLUMNS} FROM read_parquet(${list(s.fenceEvents.parts)}) WHERE id <= ${Math.trunc(s.fenceEvents.mark)}`]
       : []),
+    ...(s.fenceEvents.fleet?.length ? [`SELECT ${EVENT_COLUMNS} FROM read_parquet(${list(s.fenceEvents.fleet)}, hive_partitioning = false)`] : []),
     ...(s.fenceEvents.log
       ? [
           `SELECT id, event_type, fence_id, device_id, make_timestamptz(ts * 1000) AS ts, lat, lon, "group", source FROM read_json(${sqlString(s.fenceEvents.log)}, format = 'newline_delimited', columns = ${EVENT_JSON})`,
@@ -92,6 +105,6 @@ export function viewStatements(s: NotebookSources, spatial = false): string[] {
     `CREATE OR REPLACE VIEW fence_events AS ${point(events.length ? events.join(' UNION ALL ') : EMPTY_EVENTS)}`,
     `CREATE OR REPLACE VIEW quarantine AS ${s.quarantine ? `SELECT * FROM read_parquet(${sqlString(s.quarantine)})` : EMPTY_QUARANTINE}`,
     `CREATE OR REPLACE VIEW fences AS ${spatial ? withFenceShape(fences) : fences}`,
-    `CREATE OR REPLACE VIEW market AS ${s.market?.length ? `SELECT ${MARKET_COLUMNS} FROM read_parquet(${list(s.market)})` : EMPTY_MARKET}`,
+    `CREATE OR REPLACE VIEW market AS ${s.market?.length ? `SELECT ${MARKET_COLUMNS} FROM read_parquet(${list(s.market)}, hive_partitioning = false)` : EMPTY_MARKET}`,
   ];
 }

@@ -1,6 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { retentionBound } from '../archive';
+import { listFinishedParts, retentionBound } from '../archive';
 import { objectStorageOf, parseS3Url, type S3Access } from './s3-access';
 import { deleteObject, listObjects, putFile } from './s3-client';
 import { engineIdOf } from './engine-id';
@@ -94,6 +93,11 @@ export class ArchiveUploader {
     };
   }
 
+  /** Whether a local part (relative to the archive) has its copy in the bucket as it is now. */
+  copied(rel: string): boolean {
+    return this.journal.get(rel) !== undefined;
+  }
+
   /** One pass now (the timer's, or a test's), after any pass under way. */
   async syncNow(): Promise<void> {
     await this.running;
@@ -124,27 +128,8 @@ export class ArchiveUploader {
 
   private async sync(): Promise<void> {
     const root = join(this.o.dataDir, 'archive');
-    const local = new Map<string, { size: number; mtimeMs: number }>();
-    let names: string[] = [];
-    try {
-      names = (await readdir(root, { recursive: true })).map(String);
-    } catch {
-      // no archive yet
-    }
-    for (const rel of names) {
-      const base = rel.slice(rel.lastIndexOf('/') + 1);
-      if (base.startsWith('.') || !base.endsWith('.parquet')) continue;
-      try {
-        const s = await stat(join(root, rel));
-        if (s.isFile()) local.set(rel, { size: s.size, mtimeMs: s.mtimeMs });
-      } catch {
-        // removed since the listing
-      }
-    }
-    const todo = [...local].filter(([rel, now]) => {
-      const was = this.journal.get(rel);
-      return !was || was.size !== now.size || was.mtimeMs !== now.mtimeMs;
-    });
+    const local = await listFinishedParts(this.o.dataDir);
+    const todo = this.journal.outdated(local);
     const expiredBefore = retentionBound(this.o.clock(), this.o.retentionDays);
     const gone = this.journal.paths().filter((rel) => !local.has(rel));
     this.pending = todo.length;

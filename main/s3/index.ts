@@ -3,7 +3,8 @@
  * secret: notebooks/s3-secret.ts), the few signed calls the engine makes itself, and the copies of the archive to a bucket.
  */
 export { objectStorageOf, objectUrl, parseS3Url, resolveS3Access, s3AccessOf, S3_SECRET_ENV, type KeysFrom, type S3Access, type S3Settings } from './s3-access';
-export { deleteObject, listObjects, putFile, S3Error, type Listing } from './s3-client';
+export { deleteObject, getFile, listAllObjects, listObjects, putFile, S3Error, type Listing } from './s3-client';
+export { UploadJournal, type UploadedPart } from './upload-journal';
 export {
   ArchiveUploader,
   copyOutlives,

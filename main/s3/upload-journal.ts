@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import type { PartStamp } from '../archive';
 
 /** One archive part as it was when it was copied: a part rewritten since (same name, new bytes) is copied again. */
-export interface UploadedPart {
-  size: number;
-  mtimeMs: number;
-}
+export type UploadedPart = PartStamp;
 
 interface JournalFile {
   /** The bucket and prefix copied to: another target starts a new journal. */
@@ -35,6 +33,14 @@ export class UploadJournal {
 
   get(path: string): UploadedPart | undefined {
     return this.parts.get(path);
+  }
+
+  /** The parts of a listing whose copy is missing or was made of other bytes: what to copy now. */
+  outdated(parts: ReadonlyMap<string, UploadedPart>): [string, UploadedPart][] {
+    return [...parts].filter(([path, now]) => {
+      const was = this.parts.get(path);
+      return !was || was.size !== now.size || was.mtimeMs !== now.mtimeMs;
+    });
   }
 
   paths(): string[] {

@@ -1,5 +1,5 @@
 import type { PubAck } from '@nats-io/jetstream';
-import type { Config } from '../config';
+import { partitionLayout, type Config } from '../config';
 import { natsConnectionOptions } from '../nats';
 import { DemandSimulator } from './demand-simulator';
 import { Simulator } from './simulator';
@@ -43,7 +43,14 @@ export async function publishSimulation(options: {
     try {
       await jsm.streams.info(config.nats.stream);
     } catch {
-      await jsm.streams.add({ name: config.nats.stream, subjects: config.nats.subjects });
+      // Made as the engine makes it, so a fleet's engines started after the simulator accept it.
+      const layout = partitionLayout(config);
+      await jsm.streams.add({
+        name: config.nats.stream,
+        subjects: config.nats.subjects,
+        num_replicas: config.nats.streamReplicas,
+        ...(layout ? { subject_transform: layout.transform } : {}),
+      });
     }
     if (options.demand) {
       try {
@@ -53,7 +60,6 @@ export async function publishSimulation(options: {
       }
     }
     const js = jetstream(nc);
-    const subject = `pos.${config.simulator.fleet}`;
     const sim = new Simulator(config.simulator);
     const { center, radiusKm, hotspots, seed, demandPerSec, fleet } = config.simulator;
     const requests = options.demand ? new DemandSimulator({ center, radiusKm }, hotspots, seed, `req-${fleet}`) : undefined;
@@ -85,7 +91,8 @@ export async function publishSimulation(options: {
       const batch = sim.take(Math.min(options.unpaced ? 1000 : perTick, count - summary.published), Date.now());
       for (const p of batch) {
         summary.published++;
-        await publish(subject, JSON.stringify(p));
+        // Each walker on its own subject: a fleet's partitions hash the device token of pos.<id>.
+        await publish(`pos.${p.id}`, JSON.stringify(p));
       }
       if (requests) {
         owed += (demandPerSec * tickMs) / 1000;

@@ -1,5 +1,5 @@
 import type { DemoStatus, Status } from '../../shared/rpc';
-import type { Config } from '../config';
+import { readsNats, type Config } from '../config';
 import type { PositionIngest } from '../ingest';
 import type { LiveAggregator, RateMeter } from '../heatmap';
 import type { MarketService } from '../market';
@@ -55,9 +55,13 @@ export function engineStatus(s: StatusSources): () => Status {
             committed: nats.committed,
             skipped: nats.skipped,
             quarantined: Object.values(nats.quarantineCounts).reduce((a, b) => a + (b ?? 0), 0),
+            ...partitionsOf(nats),
           },
         }
-      : { source: 'simulator', sourceState: 'running', sourceDetail: `${s.config.simulator.devices} walkers` };
+      : readsNats(s.config)
+        ? // fleet.watchOnly: NATS is read for the fleet's heartbeats only.
+          { source: 'nats', sourceState: 'running', sourceDetail: 'watch only: the fleet’s heartbeats, no positions pulled' }
+        : { source: 'simulator', sourceState: 'running', sourceDetail: `${s.config.simulator.devices} walkers` };
     const market = s.market?.();
     const m = market?.metrics();
     const demo = s.demo?.();
@@ -88,4 +92,11 @@ export function engineStatus(s: StatusSources): () => Status {
       uptimeS: Math.round((now - s.startedAt) / 1000),
     };
   };
+}
+
+/** The partitions this engine owns, when positions are partitioned. */
+function partitionsOf(nats: PositionIngest): { partitions?: { owned: number[]; total: number } } {
+  const list = nats.partitions();
+  if (list.length === 0) return {};
+  return { partitions: { owned: list.filter((p) => p.owned).map((p) => p.partition), total: list.length } };
 }

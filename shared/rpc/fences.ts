@@ -171,6 +171,19 @@ export const fencesMethods = {
       waiting: z.number().optional(),
       /** The Tile38 server's release, once connected (the About box names it). */
       serverVersion: z.string().optional(),
+      /** Where fences live: this engine's file, or the fleet's NATS bucket (its state, and which engine deploys to Tile38). */
+      registry: z
+        .object({
+          kind: z.enum(['local', 'nats']),
+          state: z.enum(['connecting', 'watching', 'error']).optional(),
+          error: z.string().optional(),
+          /** The engine holding the Tile38 deploy lease, as last seen; `deploying` when it is this one. */
+          deployer: z.string().optional(),
+          deploying: z.boolean().optional(),
+        })
+        .optional(),
+      /** The Tile38 that reads go to: a follower when one is configured. */
+      readsFrom: z.string().optional(),
     }),
   },
 } as const;

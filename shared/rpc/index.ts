@@ -12,6 +12,7 @@ import { connectionsMethods } from './connections';
 import { deliveriesChannels, deliveriesMethods } from './deliveries';
 import { demoMethods } from './demo';
 import { fencesChannels, fencesMethods } from './fences';
+import { fleetChannels, fleetMethods } from './fleet';
 import { heatmapChannels, heatmapMethods } from './heatmap';
 import { historyMethods } from './history';
 import { jobsChannels, jobsMethods } from './jobs';
@@ -34,6 +35,7 @@ export type { GisPreview } from './fences';
 export type { JobProgress } from './jobs';
 export type { MarketCell, MarketMetrics } from './market';
 export type { DemoStatus } from './demo';
+export { FleetListSchema, HeartbeatSchema, type FleetEngine, type FleetList, type FleetPartition, type Heartbeat, type PartitionState } from './fleet';
 
 export const methods = {
   ...statusMethods,
@@ -51,6 +53,7 @@ export const methods = {
   ...jobsMethods,
   ...preferencesMethods,
   ...demoMethods,
+  ...fleetMethods,
 } as const;
 
 export const channels = {
@@ -61,6 +64,7 @@ export const channels = {
   ...marketChannels,
   ...jobsChannels,
   ...preferencesChannels,
+  ...fleetChannels,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -15,8 +15,15 @@ export const StatusSchema = z.object({
   windowS: z.number(),
   maxResolution: z.number(),
   uptimeS: z.number(),
-  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined. */
-  ingest: z.object({ committed: z.number(), skipped: z.number(), quarantined: z.number() }).optional(),
+  /** NATS ingest only: committed positions, redeliveries skipped, messages quarantined; with partitions, those this engine owns of how many. */
+  ingest: z
+    .object({
+      committed: z.number(),
+      skipped: z.number(),
+      quarantined: z.number(),
+      partitions: z.object({ owned: z.array(z.number()), total: z.number() }).optional(),
+    })
+    .optional(),
   /** The delivery queue: its health, what waits and what is dead-lettered (why, when it cannot open). */
   queue: z
     .object({ health: z.enum(['Healthy', 'Degraded', 'Unhealthy', 'Unavailable']), pending: z.number(), dlq: z.number(), detail: z.string().optional() })

@@ -207,6 +207,7 @@ describe('the workbench', () => {
     const entries = await contents.allTextContents();
     for (const heading of [
       'The workstation at a glance',
+      'Several engines: the Fleet view',
       'Reading the heatmap',
       'Playing back the archive',
       'Fences',

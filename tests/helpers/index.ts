@@ -21,3 +21,4 @@ export * from './fences-page';
 export * from './nats-tls';
 export * from './gis-fixtures';
 export * from './s3-store';
+export * from './fleet-engines';

@@ -18,6 +18,8 @@ export interface SteadyPublisherOptions {
   ts?: (i: number, now: number) => number;
   /** Publish no more than this many. */
   limit?: number;
+  /** Each position's subject from its device id (as fleets publish, `pos.<id>`), instead of `subject`. */
+  subjectOf?: (id: string) => string;
 }
 
 /**
@@ -74,7 +76,7 @@ export class SteadyPublisher {
     if (n <= 0) return;
     for (const p of this.sim.take(n, now)) {
       if (ts) p.ts = ts(this.sentAt.length, now);
-      this.options.nc.publish(this.options.subject, JSON.stringify(p));
+      this.options.nc.publish(this.options.subjectOf?.(p.id) ?? this.options.subject, JSON.stringify(p));
       this.sentAt.push(now);
     }
   }

@@ -145,6 +145,11 @@ describe('hexwatch fences import', () => {
     expect(noPrj.code).toBe(1);
     expect(noPrj.stdout).toContain('unknown CRS');
 
+    // In a fleet the file is a cache of the registry in NATS: the command refuses rather than write what the next start replaces.
+    const fleet = await cli([fixtures.gpkg, '--data-dir', data, '--nats', 'nats://127.0.0.1:4222', '--fences.registry', 'nats']);
+    expect(fleet.code).not.toBe(0);
+    expect(fleet.stderr).toContain("fences.registry: the fleet's fences live in NATS (hexwatch-fences)");
+
     // What the CLI wrote is what an engine then serves.
     const later = await startEngine({ argv: ['--data-dir', data, '--welcome', 'false'], env: {}, log: () => {} });
     try {

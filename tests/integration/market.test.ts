@@ -1,7 +1,9 @@
 // The market through a real nats-server and the engine in web mode: supply from positions and demand from
 // the DEMAND stream per cell, against a reference the test computes on its own; bad requests quarantined;
-// kill -9 while requests stream in, and after the restarts every request counted exactly once.
-import { jetstreamManager } from '@nats-io/jetstream';
+// kill -9 while requests stream in, and after the restarts every request counted exactly once and acked (in
+// ranges); the worst requests refused while the rest count; a consumer that acked one by one recreated; requests
+// aged out of the stream while the engine was away leave no hole its range acks wait behind.
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,7 +131,8 @@ describe('the market from NATS', () => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.purge('DEMAND');
     const TOTAL = 30_000;
-    const args = ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'kill-test', '--nats.batch', '500'];
+    // A short ack wait: what a killed engine had taken and not counted comes again within seconds.
+    const args = ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'kill-test', '--nats.batch', '500', '--nats.ackWaitS', '5'];
     let published = 0;
     const publishing = (async () => {
       const random = seededRandom(5);
@@ -155,14 +158,164 @@ describe('the market from NATS', () => {
       const total = async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
       await waitFor(async () => (await total()) >= TOTAL, { timeoutMs: 60_000, what: `${TOTAL} requests counted`, detail: () => web.proc.tail() });
       // Nothing left behind to come in later and count a second time.
-      await waitFor(async () => (await rpc.call('market.metrics')).queue_depth === 0, {
-        timeoutMs: 10_000,
-        what: 'the consumer drained',
-      });
+      let depth = '';
+      await waitFor(
+        async () => {
+          const m = await rpc.call('market.metrics');
+          const c = await jsm.consumers.info('DEMAND', 'kill-test');
+          depth = `${JSON.stringify(m)} ${JSON.stringify(c)}`;
+          return m.queue_depth === 0;
+        },
+        {
+          timeoutMs: 10_000,
+          what: 'the consumer drained',
+          detail: () => depth,
+        },
+      );
+      expect(await total()).toBe(TOTAL);
+      // Acked in ranges, and the acks reach the last request; what comes again is skipped, not counted twice.
+      const last = (await jsm.streams.info('DEMAND')).state.last_seq;
+      let seen = '';
+      await waitFor(
+        async () => {
+          const c = await jsm.consumers.info('DEMAND', 'kill-test');
+          seen = `ack policy ${c.config.ack_policy}, ack floor ${c.ack_floor.stream_seq}, ${c.num_ack_pending} unacked`;
+          // (Not num_ack_pending: nats-server can keep a redelivery it sent as an ack passed it pending below the floor.)
+          return c.config.ack_policy === 'all' && c.ack_floor.stream_seq === last;
+        },
+        { timeoutMs: 60_000, what: `every request acked through ${last}`, detail: () => seen },
+      );
       expect(await total()).toBe(TOTAL);
     } finally {
       await rpc.close();
       await web.stop();
+      await dir.remove();
+    }
+  });
+
+  it('refuses the worst requests to quarantine while the rest count, and its acks pass over them', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.purge('DEMAND');
+    const web = await startWebMode({ args: ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'worst-test', '--nats.batch', '200'] });
+    const rpc = await engineRpc(web);
+    try {
+      const worst: [string, string | Uint8Array][] = [
+        ['invalid_json', '{"id":"req-1","lat":40.7,'],
+        ['oversize', JSON.stringify({ id: 'req-huge', lat: 40.7, lon: -74, ts: Date.now(), note: 'x'.repeat(200_000) })],
+        ['invalid_id', '{"id":5,"lat":40.7,"lon":-74,"ts":1}'],
+        ['invalid_lat', '{"id":"req-2","lat":"40.7","lon":-74,"ts":1}'],
+        ['too_deep', `{"id":"req-3","lat":40.7,"lon":-74,"ts":1,"x":${'['.repeat(50)}${']'.repeat(50)}}`],
+        ['empty', ''],
+        ['not_object', '[1,2,3]'],
+        ['invalid_json', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],
+      ];
+      const GOOD = 3000;
+      const random = seededRandom(9);
+      for (let i = 0; i < GOOD; i++) {
+        nc.publish('demand.w', JSON.stringify({ id: `w-${i}`, lat: 40.7 + random() * 0.05, lon: -74 + random() * 0.05, ts: Date.now() }));
+        // The worst among them, spread through the stream.
+        if (i % 300 === 7) for (const [, body] of worst) nc.publish('demand.w', body);
+      }
+      await nc.flush();
+      const total = async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+      await waitFor(async () => (await total()) >= GOOD, { timeoutMs: 60_000, what: `${GOOD} requests counted`, detail: () => web.proc.tail() });
+      const rounds = 10;
+      const expected: Record<string, number> = {};
+      for (const [reason] of worst) expected[reason] = (expected[reason] ?? 0) + rounds;
+      expect(await rpc.call('quarantine.counts')).toMatchObject(expected);
+      const last = (await jsm.streams.info('DEMAND')).state.last_seq;
+      await waitFor(
+        async () => {
+          const c = await jsm.consumers.info('DEMAND', 'worst-test');
+          return c.num_ack_pending === 0 && c.ack_floor.stream_seq === last;
+        },
+        { timeoutMs: 30_000, what: `every request acked through ${last}` },
+      );
+      expect(await total()).toBe(GOOD);
+      expect((await rpc.call('market.metrics')).demand_state).toBe('running');
+    } finally {
+      await rpc.close();
+      await web.stop();
+    }
+  });
+
+  it('keeps an install whose demand consumer acks one by one: recreated to ack ranges, it starts after what the old one acked', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.purge('DEMAND');
+    const first = (await jsm.streams.info('DEMAND')).state.last_seq + 1;
+    for (let i = 0; i < 300; i++) nc.publish('demand.m', JSON.stringify({ id: `m-${i}`, lat: 40.72, lon: -73.99, ts: Date.now() }));
+    await nc.flush();
+    // The consumer as an earlier release made it, with the first 100 requests counted and acked.
+    await jsm.consumers.add('DEMAND', { durable_name: 'migrate-test', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    const consumer = await jetstream(nc).consumers.get('DEMAND', 'migrate-test');
+    const batch = await consumer.fetch({ max_messages: 100, expires: 5000 });
+    for await (const m of batch) m.ack();
+    await waitFor(async () => (await jsm.consumers.info('DEMAND', 'migrate-test')).ack_floor.stream_seq === first + 99, {
+      timeoutMs: 10_000,
+      what: 'the first 100 acked',
+    });
+
+    const web = await startWebMode({ args: ['--nats', nats.url, '--market.tickS', '3600', '--market.demandConsumer', 'migrate-test'] });
+    const rpc = await engineRpc(web);
+    try {
+      const total = async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+      await waitFor(async () => (await total()) >= 200, { timeoutMs: 30_000, what: 'the 200 requests not acked counted', detail: () => web.proc.tail() });
+      await waitFor(
+        async () => {
+          const c = await jsm.consumers.info('DEMAND', 'migrate-test');
+          return c.config.ack_policy === 'all' && c.num_ack_pending === 0 && c.ack_floor.stream_seq === first + 299;
+        },
+        { timeoutMs: 30_000, what: 'the recreated consumer acking all of them' },
+      );
+      expect(await total()).toBe(200);
+    } finally {
+      await rpc.close();
+      await web.stop();
+    }
+  });
+  it('goes on acking after requests aged out of the stream while the engine was away', async () => {
+    const jsm = await jetstreamManager(nc);
+    // Requests kept 3 s: the ones published while the engine is stopped are gone when it comes back.
+    await jsm.streams.add({ name: 'AGED', subjects: ['aged.>'], max_age: 3_000_000_000 });
+    const dir = await makeTempDir('hexwatch-market-aged-');
+    const args = [
+      '--nats',
+      nats.url,
+      '--market.tickS',
+      '3600',
+      '--market.demandStream',
+      'AGED',
+      '--market.demandSubjects',
+      'aged.>',
+      '--market.demandConsumer',
+      'aged-test',
+    ];
+    const publish = async (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) nc.publish('aged.r', JSON.stringify({ id: `a-${i}`, lat: 40.72, lon: -73.99, ts: Date.now() }));
+      await nc.flush();
+    };
+    const acked = async () => (await jsm.consumers.info('AGED', 'aged-test')).ack_floor.stream_seq;
+    try {
+      let web = await startWebMode({ dataDir: dir.path, args });
+      await publish(0, 50);
+      await waitFor(async () => (await acked()) === 50, { timeoutMs: 30_000, what: 'the first 50 acked', detail: () => web.proc.tail() });
+      await web.stop();
+      await publish(50, 100);
+      await waitFor(async () => (await jsm.streams.info('AGED')).state.messages === 0, { timeoutMs: 30_000, what: 'requests 51–150 aged out' });
+
+      web = await startWebMode({ dataDir: dir.path, args });
+      const rpc = await engineRpc(web);
+      try {
+        await publish(150, 100);
+        // Counted and acked through the last: the 100 that aged out leave no hole the acks wait behind.
+        await waitFor(async () => (await acked()) === 250, { timeoutMs: 30_000, what: 'requests 151–250 acked', detail: () => web.proc.tail() });
+        const c = await jsm.consumers.info('AGED', 'aged-test');
+        expect(c.num_ack_pending).toBe(0);
+      } finally {
+        await rpc.close();
+        await web.stop();
+      }
+    } finally {
       await dir.remove();
     }
   });

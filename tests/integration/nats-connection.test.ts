@@ -68,7 +68,11 @@ describe('NATS connection problems', () => {
       expect(run.stdout).toMatch(/published 5000, acknowledged 5000, failed 0/);
       expect(run.stdout + run.stderr).not.toContain('s3cret-Pa55');
       const nc = await connect({ servers: nats.url, user: 'fleet', pass: 's3cret-Pa55' });
-      expect((await (await jetstreamManager(nc)).streams.info('POSITIONS')).state.messages).toBe(5000);
+      const stored = await (await jetstreamManager(nc)).streams.info('POSITIONS', { subjects_filter: 'pos.>' });
+      expect(stored.state.messages).toBe(5000);
+      // Each walker on its own subject, as a fleet's partitions need (the default 1,000 walkers).
+      expect(Object.keys(stored.state.subjects ?? {})).toHaveLength(1000);
+      expect(Object.keys(stored.state.subjects ?? {})).toContain('pos.walkers-0');
       await nc.close();
 
       const engine = await startEngine({

@@ -6,6 +6,7 @@ export const PANELS: { id: PanelId; title: string; icon: string; shortcut: strin
   { id: 'fences', title: 'Fences', icon: '◇', shortcut: 'f' },
   { id: 'deliveries', title: 'Deliveries', icon: '⇶', shortcut: 'd' },
   { id: 'notebooks', title: 'Notebooks', icon: '▤', shortcut: 'n' },
+  { id: 'fleet', title: 'Fleet', icon: '⊞', shortcut: 'Shift+F' },
 ];
 
 /** Opens a panel, or closes it when it is the one open. */

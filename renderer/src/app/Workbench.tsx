@@ -5,6 +5,7 @@ import { Connections, connectionsCommands, Welcome } from '../features/connectio
 import { deliveriesCommands, DeliveriesPanel } from '../features/deliveries';
 import { demoCommands } from '../features/demo';
 import { fencesCommands, FencesMap, FencesPanel } from '../features/fences';
+import { FleetPanel } from '../features/fleet';
 import { heatmapCommands, HeatmapMap, HeatmapPanel } from '../features/heatmap';
 import { notebooksCommands, NotebooksPanel } from '../features/notebooks';
 import { playbackCommands } from '../features/playback';
@@ -23,6 +24,7 @@ const PANEL_VIEWS: Record<PanelId, () => React.JSX.Element> = {
   fences: FencesPanel,
   deliveries: DeliveriesPanel,
   notebooks: NotebooksPanel,
+  fleet: FleetPanel,
 };
 
 /**

@@ -18,7 +18,7 @@ const RAIL_PX = 64;
 export const sideLayout = createStore<SideLayout>({ widths: {}, notebooksWhole: false });
 
 persistFields(sideLayout, 'sidePanel', {
-  widths: z.partialRecord(z.enum(['heatmap', 'fences', 'deliveries', 'notebooks']), z.number().int().min(SIDE_MIN_PX).max(10_000)),
+  widths: z.partialRecord(z.enum(['heatmap', 'fences', 'deliveries', 'notebooks', 'fleet']), z.number().int().min(SIDE_MIN_PX).max(10_000)),
   notebooksWhole: z.boolean(),
 });
 

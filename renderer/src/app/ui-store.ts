@@ -6,7 +6,7 @@ import type { Basemap } from '../map';
 import { persistFields } from './preferences';
 import { createStore } from './store';
 
-export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks';
+export type PanelId = 'heatmap' | 'fences' | 'deliveries' | 'notebooks' | 'fleet';
 export type Theme = 'dark' | 'light';
 
 /** Time playback of the archive: where t is, how fast it runs, what the heatmap shows around it. */
@@ -68,7 +68,7 @@ const store = createStore<UiState>({
 // What the analyst chose for the map and its heat comes back on reload and at the next start.
 persistFields(store, 'workbench', {
   // The panel open when the analyst left comes back open (none: the map alone).
-  panel: z.enum(['heatmap', 'fences', 'deliveries', 'notebooks']).nullable(),
+  panel: z.enum(['heatmap', 'fences', 'deliveries', 'notebooks', 'fleet']).nullable(),
   theme: z.enum(['dark', 'light']),
   metric: HeatmapMetricSchema,
   scale: z.enum(Object.keys(COLOR_SCALES) as [ColorScaleName, ...ColorScaleName[]]),

@@ -1,3 +1,4 @@
+import type { ResultOf } from '../../../../shared/rpc';
 import { setUi, useUi } from '../../app/ui-store';
 import { useRpc } from '../../engine';
 import { EmptyState, Panel } from '../../ui';
@@ -13,6 +14,15 @@ const TOOLS = [
   { mode: 'circle', label: 'Draw circle', key: 'o' },
   { mode: 'freehand', label: 'Draw freehand', key: 'l' },
 ] as const;
+
+/** Where a fleet's fences live and who deploys them to Tile38, in one line; or why they cannot be changed now. */
+function fleetRegistryLine(status: ResultOf<'fences.status'>): string {
+  const r = status.registry!;
+  if (r.state === 'error') return `The fleet’s fence registry in NATS is unreachable${r.error ? ` — ${r.error}` : ''}. Fences can be read, not changed.`;
+  if (r.state !== 'watching') return 'Connecting to the fleet’s fence registry in NATS…';
+  if (status.engine !== 'tile38') return 'Shared with the fleet through NATS';
+  return `Shared with the fleet through NATS · deployed to Tile38 by ${r.deploying ? 'this engine' : (r.deployer ?? 'another engine')}`;
+}
 
 /** Fences: draw one on the map and fill in its form, the saved fences, and their live events. */
 export function FencesPanel() {
@@ -45,6 +55,11 @@ export function FencesPanel() {
           Decided by{' '}
           {status.engine === 'tile38' ? `Tile38 (${status.connection ?? 'connecting'}${status.error ? `: ${status.error}` : ''})` : 'the embedded engine'} ·{' '}
           {status.fences} enabled
+        </p>
+      )}
+      {status?.registry?.kind === 'nats' && (
+        <p className={status.registry.state === 'error' ? 'fleet-registry fleet-registry-error' : 'fleet-registry muted'} aria-label="Fleet registry">
+          {fleetRegistryLine(status)}
         </p>
       )}
       {fences && fences.length > 0 ? (

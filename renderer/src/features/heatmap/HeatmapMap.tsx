@@ -6,7 +6,7 @@ import { decodeFrame } from '../../../../shared/heatmap-frame';
 import { resolutionForScreen } from '../../../../shared/zoom';
 import { exposeForTests } from '../../app/test-hooks';
 import { getUi, setUi, useUi } from '../../app/ui-store';
-import { useConnection, useEngine } from '../../engine';
+import { useChannel, useConnection, useEngine } from '../../engine';
 import { BASEMAP_COLOURS, useMapHandle } from '../../map';
 import { HEATMAP_LAYERS, HeatmapController } from './heatmap-controller';
 import { CellFigures } from './CellFigures';
@@ -59,6 +59,7 @@ export function HeatmapMap() {
     exposeForTests({
       layer: () => ({ ...c.stats, extruded: c.extruded }),
       applyFrame: (b) => c.apply(b),
+      drawnCells: () => c.drawnCells(),
       applyBaseline: (b) => c.applyBaseline(b),
       view: () => ({ zoom: map.getZoom(), lat: map.getCenter().lat, lon: map.getCenter().lng, pitch: map.getPitch(), moving: map.isMoving(), requested }),
       cellPoint: () => {
@@ -94,7 +95,7 @@ export function HeatmapMap() {
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     /** The resolution the engine said it frames the last view at (tests wait for frames of it). */
-    let requested: { resolution: number; zoom: number } | undefined;
+    let requested: { resolution: number; zoom: number; viewport: Viewport } | undefined;
     let asked = 0;
     const sendViewport = () => {
       clearTimeout(timer);
@@ -118,7 +119,7 @@ export function HeatmapMap() {
             if (mine !== asked) return;
             // Frames from here on are of this view (the reply comes before them on the one connection).
             c.viewChanged(viewport.smoothing ?? 0);
-            requested = { resolution: reply.resolution, zoom };
+            requested = { resolution: reply.resolution, zoom, viewport };
             setError(undefined);
             // The new view's frame at once, rather than at the frame timer's next tick: no heat clipped to the old view meanwhile.
             client.call('heatmap.snapshot', viewport).then(
@@ -134,7 +135,8 @@ export function HeatmapMap() {
     map.on('load', sendViewport);
     map.on('moveend', sendViewport);
     // While the archive plays back, its frames are drawn instead of the live ones.
-    const offs = [client.subscribe('heatmap.frame', (buffer) => getUi().playback || c.apply(buffer)), onReopen(sendViewport)];
+    // A delta that does not follow the frame drawn (one lost on the way, or the view changed meanwhile): the view sent again brings a full frame.
+    const offs = [client.subscribe('heatmap.frame', (buffer) => getUi().playback || c.apply(buffer)), onReopen(sendViewport), c.onLostTrack(sendViewport)];
     return () => {
       clearTimeout(timer);
       offStats();
@@ -151,6 +153,13 @@ export function HeatmapMap() {
   }, [metric, scale, scaleMode, extruded]);
 
   useEffect(() => controller.current?.setPlayback(playing), [playing]);
+
+  // In a fleet this engine's map holds its partitions' devices only: the legend says so.
+  // A listener, not state: status comes every second and the controller ignores a share that did not change.
+  useChannel('status.changed', (s) => {
+    const p = s.ingest?.partitions;
+    controller.current?.setShare(p?.total ? { owned: p.owned.length, total: p.total } : undefined);
+  });
 
   // While a fence is drawn or edited the heat steps back, so the drawing under it shows.
   useEffect(() => controller.current?.setDimmed(drawing !== null), [drawing]);

@@ -12,13 +12,14 @@ import {
   type ColorScaleName,
   type ScaleMode,
 } from '../../../../shared/color-scale';
-import { cellKey, cellToHex, hexToCell } from '../../../../shared/h3-cell';
-import { decodeFrame, MARKET_LAYER, type HeatmapFrame } from '../../../../shared/heatmap-frame';
+import { cellToHex, hexToCell } from '../../../../shared/h3-cell';
+import { decodeFrame, MARKET_LAYER } from '../../../../shared/heatmap-frame';
 import { MARKET_METRICS, type HeatmapMetric } from '../../../../shared/rpc';
 import type { HeatmapLayerStats } from '../../../../shared/test-hooks';
 import type { LayerInfo, MapSlot } from '../../map';
 import { ColourEase } from './colour-ease';
-import { CenterCache, fixedScaleOf, frameAttributes, metricValues, type FrameAttributes } from './frame-attributes';
+import { CenterCache, fixedScaleOf, HeatAttributes, metricValues } from './frame-attributes';
+import { HeatCells, type SlotChanges } from './heat-cells';
 import { heatLegend } from './heatmap-legend';
 import { HexHeatLayer } from './hex-heat-layer';
 
@@ -49,26 +50,35 @@ const stopsOf = (metric: HeatmapMetric, scale: ColorScaleName) => (metric === 's
 /** The heatmap's layers in the composer (in its 'heat' slot, below everything else a feature draws). */
 export const HEATMAP_LAYERS = 'heatmap';
 
-/** Frames in, deck.gl layer out; outside React so a 100k-cell frame costs no re-render. */
+/**
+ * Frames in, deck.gl layer out; outside React so a 100k-cell frame costs no re-render. A full frame
+ * replaces the cells drawn; a delta changes them in place (heat-cells.ts) when it follows the frame
+ * drawn — otherwise the controller has lost track and says so (`onLostTrack`) until a full frame comes.
+ */
 export class HeatmapController {
   private readonly cache = new CenterCache();
   private lut: Uint8Array;
-  private frame: HeatmapFrame | undefined;
-  private attrs: FrameAttributes | undefined;
+  /** The cells drawn, slot for slot with their attributes; `drawn` once a frame of the right kind is in them. */
+  private readonly cells = new HeatCells();
+  private readonly attrs = new HeatAttributes();
+  private drawn = false;
+  private lost = false;
+  /** Deltas applied since the last full frame. */
+  private deltasSinceFull = 0;
   private listeners = new Set<(s: LayerStats) => void>();
+  private lostListeners = new Set<() => void>();
   // Colour changes ease over 400 ms, unless the system asks for reduced motion.
   private readonly ease = new ColourEase(globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   private easing = 0;
-  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, lastApplyMs: 0, max: 0, windowMs: 0, windowEnd: 0, ticks: [], layer: 'live' };
+  stats: LayerStats = { cells: 0, resolution: 0, frames: 0, deltas: 0, lastApplyMs: 0, max: 0, windowMs: 0, windowEnd: 0, ticks: [], layer: 'live' };
   mode: ScaleMode = 'log';
   extruded = false;
   private dimmed = false;
+  private share: { owned: number; total: number } | undefined;
   private playback = false;
   /** The k-ring smoothing of the view the engine frames now, and of the frame drawn. */
   private viewSmoothing = 0;
   private frameSmoothing = 0;
-  /** The last frame's cells by key, made when a cell is first looked up in it. */
-  private index: Map<number, number> | undefined;
   private info: LayerInfo;
 
   constructor(
@@ -88,7 +98,7 @@ export class HeatmapController {
 
   /** The end of the drawn frame's window (epoch ms; 0 before the first): an older frame is not drawn over it. */
   get windowEnd(): number {
-    return this.frame?.windowEnd ?? 0;
+    return this.drawn ? this.cells.windowEnd : 0;
   }
 
   /** The k-ring smoothing the drawn frame was built with. */
@@ -106,7 +116,7 @@ export class HeatmapController {
     if (playback === this.playback) return;
     this.playback = playback;
     this.info = this.describe();
-    this.layers.set(HEATMAP_LAYERS, 'heat', this.frame ? this.heatLayers() : [], this.info);
+    this.layers.set(HEATMAP_LAYERS, 'heat', this.drawn ? this.heatLayers() : [], this.info);
   }
 
   onStats(listener: (s: LayerStats) => void): () => void {
@@ -114,20 +124,45 @@ export class HeatmapController {
     return () => this.listeners.delete(listener);
   }
 
-  /** Applies a binary frame; returns the milliseconds from receipt to the layer's props set. */
+  /** Called once when a delta does not follow the frame drawn: the engine should send a full frame (the view again). */
+  onLostTrack(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Applies a binary frame, full or delta; returns the milliseconds from receipt to the layer's props set. */
   apply(buffer: ArrayBuffer): number {
     const t0 = performance.now();
     const frame = decodeFrame(buffer);
     // Just after a switch between the live window and the market, a frame of the other kind may still come: it is not drawn in the wrong colours.
     if ((frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(this.metric)) return 0;
-    this.frame = frame;
-    this.index = undefined;
+    let changes: SlotChanges | undefined;
+    if (!frame.delta) changes = this.cells.setFull(frame);
+    else if (this.drawn && this.cells.follows(frame)) changes = this.cells.applyDelta(frame);
+    if (!changes) {
+      if (!this.lost) {
+        this.lost = true;
+        for (const l of this.lostListeners) l();
+      }
+      return 0;
+    }
+    this.lost = false;
+    this.drawn = true;
+    this.deltasSinceFull = frame.delta ? this.deltasSinceFull + 1 : 0;
     this.frameSmoothing = this.viewSmoothing;
-    this.render();
+    this.render(changes);
     const ms = performance.now() - t0;
-    this.stats = { ...this.stats, frames: this.stats.frames + 1, lastApplyMs: ms };
+    this.stats = { ...this.stats, frames: this.stats.frames + 1, deltas: this.stats.deltas + (frame.delta ? 1 : 0), lastApplyMs: ms };
     for (const l of this.listeners) l(this.stats);
     return ms;
+  }
+
+  /** Every cell drawn now with its counts, by hex (tests compare them with a full frame of the engine's). */
+  drawnCells(): { windowEnd: number; deltasSinceFull: number; cells: [string, number, number][] } {
+    const c = this.cells;
+    const cells: [string, number, number][] = [];
+    if (this.drawn) for (let s = 0; s < c.count; s++) cells.push([cellToHex(c.cellHi[s]!, c.cellLo[s]!), c.positions[s]!, c.devices[s]!]);
+    return { windowEnd: this.windowEnd, deltasSinceFull: this.deltasSinceFull, cells: cells.sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
   }
 
   /**
@@ -162,13 +197,12 @@ export class HeatmapController {
     this.mode = mode;
     this.extruded = extruded;
     this.lut = colorLut(stopsOf(metric, scale));
-    if (this.frame && (this.frame.layer === MARKET_LAYER) !== MARKET_METRICS.includes(metric)) {
+    if (this.drawn && (this.cells.layer === MARKET_LAYER) !== MARKET_METRICS.includes(metric)) {
       // The frame on screen counts something else: nothing is drawn until one of the right kind comes.
-      this.frame = undefined;
-      this.attrs = undefined;
-      this.index = undefined;
+      this.drawn = false;
+      this.cells.clear();
     }
-    if (this.frame) this.render();
+    if (this.drawn) this.render(this.cells.everySlot());
     else {
       this.info = this.describe();
       this.layers.set(HEATMAP_LAYERS, 'heat', [], this.info);
@@ -176,87 +210,90 @@ export class HeatmapController {
     for (const l of this.listeners) l(this.stats);
   }
 
+  /** In a fleet, the partitions this engine holds: the legend says the map shows their devices only. */
+  setShare(share: { owned: number; total: number } | undefined): void {
+    if (share?.owned === this.share?.owned && share?.total === this.share?.total) return;
+    this.share = share;
+    this.info = this.describe();
+    if (this.drawn) this.draw();
+  }
+
   /** Fades the heat (a fence is being drawn over it). */
   setDimmed(dimmed: boolean): void {
     if (dimmed === this.dimmed) return;
     this.dimmed = dimmed;
-    if (this.frame) this.draw();
+    if (this.drawn) this.draw();
   }
 
   /** Up to `n` cells of the last frame, evenly picked (tests measure their size on screen). */
   sampleHexes(n: number): string[] {
-    const f = this.frame;
-    if (!f || f.count === 0) return [];
-    const step = Math.max(1, Math.floor(f.count / n));
+    const c = this.cells;
+    if (!this.drawn || c.count === 0) return [];
+    const step = Math.max(1, Math.floor(c.count / n));
     const out: string[] = [];
-    for (let i = 0; i < f.count && out.length < n; i += step) out.push(cellToHex(f.cellHi[i], f.cellLo[i]));
+    for (let i = 0; i < c.count && out.length < n; i += step) out.push(cellToHex(c.cellHi[i]!, c.cellLo[i]!));
     return out;
   }
 
   /** The cells of the last frame with a value above 0, quietest first (tests look at how they are drawn). */
   quietestHexes(): { hex: string; value: number }[] {
-    const f = this.frame;
+    const c = this.cells;
     const a = this.attrs;
-    if (!f || !a) return [];
-    const order = Array.from({ length: f.count }, (_, i) => i).filter((i) => a.values[i]! > 0);
+    if (!this.drawn) return [];
+    const order = Array.from({ length: c.count }, (_, i) => i).filter((i) => a.values[i]! > 0);
     order.sort((i, j) => a.values[i]! - a.values[j]!);
-    return order.map((i) => ({ hex: cellToHex(f.cellHi[i], f.cellLo[i]), value: a.values[i]! }));
+    return order.map((i) => ({ hex: cellToHex(c.cellHi[i]!, c.cellLo[i]!), value: a.values[i]! }));
   }
 
   /** The colour a cell of the last frame is drawn in now, the colour it is easing to, and its value (tests). */
   colourOf(hex: string): { shown: number[]; target: number[]; value: number } | undefined {
-    const f = this.frame;
     const a = this.attrs;
-    if (!f || !a) return undefined;
-    for (let i = 0; i < f.count; i++)
-      if (cellToHex(f.cellHi[i], f.cellLo[i]) === hex)
-        return { shown: [...this.ease.shown.subarray(4 * i, 4 * i + 4)], target: [...a.colors.subarray(4 * i, 4 * i + 4)], value: a.values[i]! };
-    return undefined;
+    const i = this.slotOfHex(hex);
+    if (i < 0) return undefined;
+    return { shown: [...this.ease.shown.subarray(4 * i, 4 * i + 4)], target: [...a.colors.subarray(4 * i, 4 * i + 4)], value: a.values[i]! };
   }
 
   cellAt(index: number): CellInfo | undefined {
-    const f = this.frame;
-    if (!f || index < 0 || index >= f.count) return undefined;
-    return { hex: cellToHex(f.cellHi[index], f.cellLo[index]), resolution: f.resolution, positions: f.positions[index], devices: f.devices[index] };
+    const c = this.cells;
+    if (!this.drawn || index < 0 || index >= c.count) return undefined;
+    return { hex: cellToHex(c.cellHi[index]!, c.cellLo[index]!), resolution: c.resolution, positions: c.positions[index]!, devices: c.devices[index]! };
   }
 
   /** A cell's figures in the frame drawn now (what its tooltip and its card show), or undefined when the frame does not hold it. */
   cellOf(hex: string): CellInfo | undefined {
-    const f = this.frame;
-    if (!f || !/^[0-9a-f]{15,16}$/i.test(hex)) return undefined;
-    if (!this.index) {
-      this.index = new Map();
-      for (let i = 0; i < f.count; i++) this.index.set(cellKey(f.cellHi[i], f.cellLo[i]), i);
-    }
-    const cell = [0, 0];
-    hexToCell(hex.toLowerCase(), cell);
-    const i = this.index.get(cellKey(cell[0]!, cell[1]!));
-    // A key is exact within one resolution only.
-    return i === undefined || f.cellHi[i] !== cell[0] ? undefined : this.cellAt(i);
+    const i = this.slotOfHex(hex);
+    return i < 0 ? undefined : this.cellAt(i);
   }
 
-  private render(): void {
-    const frame = this.frame!;
-    const attrs = (this.attrs = frameAttributes(frame, this.metric, this.lut, this.cache, this.mode));
-    const keys = new Float64Array(frame.count);
-    for (let i = 0; i < frame.count; i++) keys[i] = cellKey(frame.cellHi[i], frame.cellLo[i]);
+  private slotOfHex(hex: string): number {
+    if (!this.drawn || !/^[0-9a-f]{15,16}$/i.test(hex)) return -1;
+    const cell = [0, 0];
+    hexToCell(hex.toLowerCase(), cell);
+    return this.cells.slotOf(cell[0]!, cell[1]!);
+  }
+
+  private render(changes: SlotChanges): void {
+    const cells = this.cells;
+    const attrs = this.attrs;
+    attrs.update(cells, changes, this.metric, this.lut, this.cache, this.mode);
     const animated = attrs.count <= EASE_MAX_CELLS;
-    this.ease.retarget(keys, attrs.colors, attrs.count, performance.now(), animated);
+    this.ease.retarget(changes.origin, attrs.colors, attrs.count, performance.now(), animated);
     if (animated && !this.easing) this.easing = requestAnimationFrame(this.tick);
     const fixed = fixedScaleOf(this.metric);
-    const ticks = fixed ? fixedScaleTicks(fixed) : legendStops(this.mode, attrs.values, attrs.max);
+    const values = attrs.values.subarray(0, attrs.count);
+    const ticks = fixed ? fixedScaleTicks(fixed) : legendStops(this.mode, values, attrs.max);
     let top = -1;
-    for (let i = 0; i < attrs.count; i++) if (top < 0 || attrs.values[i]! > attrs.values[top]!) top = i;
+    for (let i = 0; i < attrs.count; i++) if (top < 0 || values[i]! > values[top]!) top = i;
     this.stats = {
       ...this.stats,
       cells: attrs.count,
-      resolution: frame.resolution,
+      resolution: cells.resolution,
       max: attrs.max,
-      windowMs: frame.windowMs,
-      windowEnd: frame.windowEnd,
+      windowMs: cells.windowMs,
+      windowEnd: cells.windowEnd,
       ticks,
-      layer: frame.layer === MARKET_LAYER ? 'market' : 'live',
-      busiest: top < 0 ? undefined : cellToHex(frame.cellHi[top], frame.cellLo[top]),
+      layer: cells.layer === MARKET_LAYER ? 'market' : 'live',
+      busiest: top < 0 ? undefined : cellToHex(cells.cellHi[top]!, cells.cellLo[top]!),
     };
     this.info = this.describe();
     this.draw();
@@ -264,7 +301,7 @@ export class HeatmapController {
 
   /** The row and legend of what is drawn: the name, the measure's words, the frame's ticks and the colours, all of one frame and one style. */
   private describe(): LayerInfo {
-    const f = this.frame;
+    const f = this.drawn ? this.cells : undefined;
     return {
       name: this.name,
       kind: 'heat',
@@ -279,12 +316,13 @@ export class HeatmapController {
           smoothing: this.frameSmoothing,
           market: f.layer === MARKET_LAYER,
         },
+        share: this.share,
       }),
     };
   }
 
   private readonly tick = (now: number): void => {
-    if (!this.frame) {
+    if (!this.drawn) {
       this.easing = 0;
       return;
     }
@@ -299,14 +337,14 @@ export class HeatmapController {
   }
 
   private heatLayers(): Layer[] {
-    const frame = this.frame!;
+    const c = this.cells;
     return [
       new HexHeatLayer({
         id: HEATMAP_LAYERS,
-        attrs: this.attrs!,
+        attrs: this.attrs,
         colors: this.ease.shown,
-        resolution: frame.resolution,
-        hexIds: () => Array.from({ length: frame.count }, (_, i) => cellToHex(frame.cellHi[i], frame.cellLo[i])),
+        resolution: c.resolution,
+        hexIds: () => Array.from({ length: c.count }, (_, i) => cellToHex(c.cellHi[i]!, c.cellLo[i]!)),
         extruded: this.extruded,
         opacity: this.dimmed ? 0.3 : 1,
       }),

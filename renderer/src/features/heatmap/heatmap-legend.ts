@@ -25,6 +25,8 @@ export interface DrawnHeat {
   mode: ScaleMode;
   /** Undefined while no frame of this measure's kind is drawn (just after a switch to or from the market). */
   frame?: { ticks: readonly (readonly [number, number])[]; resolution: number; windowMs: number; smoothing: number; market: boolean };
+  /** In a fleet, the partitions this engine holds of all: its map shows only their devices. */
+  share?: { owned: number; total: number };
 }
 
 /** The heat's legend, from what is drawn: its words, ticks and colours come from one frame and one style, so they change together. */
@@ -42,6 +44,7 @@ export function heatLegend(heat: DrawnHeat): LegendSpec {
     notes: [
       ...(fixed ? [CENTRE_NOTE[heat.metric]!] : []),
       `${heat.metric === 'surge' ? 'log scale from 1 to 5' : fixed ? 'log scale centred on 1' : `${heat.mode} scale`} · H3 res ${f.resolution} · ${span}`,
+      ...(heat.share && !f.market ? [`this engine's ${heat.share.owned} of ${heat.share.total} partitions: its share of the fleet's devices`] : []),
     ],
   };
 }

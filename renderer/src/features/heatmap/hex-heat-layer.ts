@@ -3,10 +3,11 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { ColumnLayer } from '@deck.gl/layers';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import { hexWidthPx } from '../../../../shared/zoom';
-import type { FrameAttributes } from './frame-attributes';
+import type { HeatAttributes } from './frame-attributes';
 
 export interface HexHeatLayerProps {
-  attrs: FrameAttributes;
+  /** The cells' attributes, updated in place from frame to frame (frame-attributes.ts). */
+  attrs: HeatAttributes;
   /** RGBA per cell: the frame's colours as far as the ease has got (a new array whenever they change). */
   colors: Uint8Array;
   resolution: number;
@@ -14,6 +15,13 @@ export interface HexHeatLayerProps {
   hexIds: () => string[];
   /** Columns whose height follows the value (3D). */
   extruded: boolean;
+}
+
+/** The columns' data: binary colours and heights, and which rows' centres changed since the last data (undefined: all). */
+interface ColumnData {
+  length: number;
+  attributes: { getFillColor: { value: Uint8Array; size: 4; normalized: true }; getElevation: { value: Float32Array; size: 1 } };
+  rows: { startRow: number; endRow: number }[] | undefined;
 }
 
 /**
@@ -34,7 +42,8 @@ const TALLEST = 5;
  * The live heatmap: exact hexagons (H3HexagonLayer) for screen-sized frames; H3HexagonLayer's own
  * low-precision technique (one hexagon shape, drawn as a six-sided ColumnLayer at every cell centre)
  * fed with binary attributes for the large ones. Heights follow the value when extruded; colours come
- * eased (colour-ease.ts), so each tick of an ease is a new colour array.
+ * eased (colour-ease.ts), so each tick of an ease is a new colour array. Centres are uploaded for the
+ * slots a frame placed only (deck.gl's partial update: `_dataDiff` rows), not for every cell each frame.
  */
 export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   static override layerName = 'HexHeatLayer';
@@ -43,9 +52,11 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
     shapeRes?: number;
     shapeAt?: [number, number];
     indices?: number[];
-    /** The frame's binary attributes, one object each per frame: deck.gl re-uploads an attribute whose object changed. */
-    positions?: { value: Float64Array; size: 2 };
-    heights?: { value: Float32Array; size: 1 };
+    /** The attributes' versions drawn last: what changed since. */
+    placedVersion?: number;
+    heightsVersion?: number;
+    /** The columns' data, a new object whenever anything in it changed (deck.gl updates a layer whose data changed), with the rows whose centres changed (undefined: all). */
+    data?: ColumnData;
   };
 
   override shouldUpdateState({ changeFlags }: UpdateParameters<this>): boolean {
@@ -55,14 +66,30 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
   override updateState({ props, oldProps }: UpdateParameters<this>): void {
     if (!this.exact(props)) this.updateShape(this.context.viewport as WebMercatorViewport, props.resolution);
     // What changes with the frame only: an eased colour must not rebuild polygons or re-upload positions.
-    if (props.attrs !== oldProps.attrs || !this.state.indices) {
-      const { attrs } = props;
-      this.setState({
-        indices: Array.from({ length: attrs.count }, (_, i) => i),
-        positions: { value: attrs.positions, size: 2 },
-        heights: { value: attrs.heights, size: 1 },
-      });
+    const { attrs, colors } = props;
+    const { state } = this;
+    const same = attrs === oldProps.attrs && state.data !== undefined;
+    const placed = !same || attrs.placedVersion !== state.placedVersion || attrs.count !== state.data!.length;
+    const heights = !same || attrs.heightsVersion !== state.heightsVersion;
+    if (!placed && !heights && colors === oldProps.colors) return;
+    let rows: ColumnData['rows'] = [];
+    if (placed) {
+      const ranges = attrs.takePlaced();
+      rows = same && ranges ? ranges.map(([startRow, endRow]) => ({ startRow, endRow })) : undefined;
     }
+    this.setState({
+      indices: placed ? Array.from({ length: attrs.count }, (_, i) => i) : state.indices,
+      placedVersion: attrs.placedVersion,
+      heightsVersion: attrs.heightsVersion,
+      data: {
+        length: attrs.count,
+        attributes: {
+          getFillColor: { value: colors, size: 4, normalized: true },
+          getElevation: heights || !state.data ? { value: attrs.heights.subarray(0, attrs.count), size: 1 } : state.data.attributes.getElevation,
+        },
+        rows,
+      },
+    });
   }
 
   private exact(props: HexHeatLayerProps): boolean {
@@ -111,21 +138,22 @@ export class HexHeatLayer extends CompositeLayer<HexHeatLayerProps> {
           lineWidthUnits: 'pixels',
           getLineWidth: 1,
           pickable: true,
-          updateTriggers: { getHexagon: attrs, getFillColor: colors, getElevation: attrs },
+          updateTriggers: { getHexagon: this.state.indices, getFillColor: colors, getElevation: this.state.heightsVersion },
         }),
       );
     }
-    return new ColumnLayer(
+    const positions = attrs.positions;
+    return new ColumnLayer<unknown>(
       this.getSubLayerProps({
         id: 'cells',
-        data: {
-          length: attrs.count,
-          attributes: {
-            getPosition: this.state.positions,
-            getFillColor: { value: colors, size: 4, normalized: true },
-            getElevation: this.state.heights,
-          },
+        data: this.state.data,
+        // Centres are read per row, so a frame that placed a few cells uploads those rows only.
+        getPosition: (_: unknown, { index, target }: { index: number; target: number[] }) => {
+          target[0] = positions[2 * index]!;
+          target[1] = positions[2 * index + 1]!;
+          return target as [number, number];
         },
+        _dataDiff: (data: ColumnData) => data.rows,
         diskResolution: 6,
         radius: 1,
         vertices: this.state.vertices,

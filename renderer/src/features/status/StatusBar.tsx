@@ -4,6 +4,7 @@ import { setUi } from '../../app/ui-store';
 import { countsOf, useQueueFigures } from '../deliveries';
 import { openConnections } from '../connections';
 import { DemoPill } from '../demo';
+import { FleetPill } from '../fleet';
 import { useHeatmapStats } from '../heatmap';
 
 const fmt = (n: number) => n.toLocaleString(undefined, { maximumFractionDigits: 0 });
@@ -36,9 +37,10 @@ export function StatusBar() {
       >
         {s ? (s.source === 'nats' ? 'NATS' : 'simulator') : '…'} · {lost ? 'engine disconnected' : (s?.sourceState ?? 'starting')}
       </button>
+      {s?.ingest?.partitions && <PartitionsPill {...s.ingest.partitions} />}
       {s?.sourceDetail && (
         <span className={`detail${dropped ? ' reason' : ''}`} title={s.sourceDetail}>
-          {s.sourceDetail}
+          {dropped ? s.sourceDetail : clipped(s.sourceDetail)}
         </span>
       )}
       {dropped && <ReconnectButton what="NATS" />}
@@ -56,12 +58,21 @@ export function StatusBar() {
         </>
       )}
       <DemoPill demo={s?.demo} />
-      <span>{fmt(s?.positionsPerSec ?? 0)} positions/s</span>
-      <span>{fmt(s?.devices ?? 0)} devices</span>
-      <span>
-        {fmt(cells)} cells (res {resolution})
+      <span className="figure" title={`${fmt(s?.positionsPerSec ?? 0)} positions/s`}>
+        {fmt(s?.positionsPerSec ?? 0)} positions/s
       </span>
-      {s?.ingest && <span title="redeliveries skipped / messages quarantined">{fmt(s.ingest.quarantined)} quarantined</span>}
+      <span className="figure" title={`${fmt(s?.devices ?? 0)} devices`}>
+        {fmt(s?.devices ?? 0)} devices
+      </span>
+      <span className="figure" title={`${fmt(cells)} cells at H3 resolution ${resolution}`}>
+        {fmt(cells)} cells
+      </span>
+      {/* Said only when there is something to look at: the Quarantine view holds each one. */}
+      {s?.ingest && s.ingest.quarantined > 0 && (
+        <span className="figure" title="redeliveries skipped / messages quarantined">
+          {fmt(s.ingest.quarantined)} quarantined
+        </span>
+      )}
       {queue && (
         <button
           className={`pill queue-${queue.health.toLowerCase()}`}
@@ -83,6 +94,7 @@ export function StatusBar() {
         </button>
       )}
       {s?.archiveCopy && <ArchiveCopyPill copy={s.archiveCopy} />}
+      <FleetPill />
       <span className={`link link-${connection.state}`}>engine {link}</span>
     </footer>
   );
@@ -110,4 +122,26 @@ function ReconnectButton({ what }: { what: string }) {
       Connections…
     </button>
   );
+}
+
+/** With partitions, how many this engine owns (the server pins each to one engine of the fleet); the list in its tooltip. */
+function PartitionsPill({ owned, total }: { owned: number[]; total: number }) {
+  const others = total - owned.length;
+  const title =
+    owned.length === 0
+      ? `none of the ${total} partitions is pinned to this engine yet`
+      : `partition${owned.length > 1 ? 's' : ''} ${owned.join(', ')} pinned to this engine${others > 0 ? `; the other ${others} to other engines of the fleet` : ''}`;
+  return (
+    <span className={`pill partitions${owned.length > 0 ? ' owning' : ''}`} data-testid="partitions" title={title}>
+      this engine {owned.length} of {total} partitions
+    </span>
+  );
+}
+
+/**
+ * A detail cut to what its 40ch can show: a flex item whose text is longer than its max-width is held at that
+ * width while the figures beside it give way, whatever its flex-shrink says. The tooltip keeps it whole.
+ */
+function clipped(text: string, max = 36): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,0 +1,194 @@
+import type Database from 'better-sqlite3';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Makes a SQLite file's committed WAL frames durable off the main thread: a commit written with
+ * synchronous = NORMAL reaches the OS but is not fsynced; `sync()` runs an fdatasync of the -wal file on
+ * libuv's thread pool and resolves once every frame committed before the call is on disk. Calls made while
+ * one runs share the next one (a sync that started before a commit does not cover it).
+ */
+export class WalSync {
+  private wal?: FileHandle;
+  private running?: Promise<void>;
+  private waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private closed = false;
+
+  constructor(private readonly file: string) {}
+
+  sync(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.file} is closed`));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.running ??= this.run();
+    });
+  }
+
+  /** Waits for the sync under way (its callers hear of it), then lets the file go. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running;
+    await this.wal?.close();
+    this.wal = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const callers = this.waiting;
+      this.waiting = [];
+      try {
+        if (!this.wal) {
+          this.wal = await open(`${this.file}-wal`, 'r');
+          // As SQLite does on a WAL's first sync: the file's name must survive a power cut with its frames.
+          const dir = await open(dirname(this.file), 'r');
+          await dir.sync().finally(() => dir.close());
+        }
+        await this.wal.datasync();
+        for (const c of callers) c.resolve();
+      } catch (err) {
+        for (const c of callers) c.reject(err as Error);
+      }
+    }
+    this.running = undefined;
+  }
+}
+
+/** One transaction's outcome: each call's answer, and what to do once the transaction is durable. */
+export interface Committed<Out> {
+  outputs: Out[];
+  durable: () => void;
+}
+
+/**
+ * Group commit: the calls made while the previous group's fsync runs are written together in one
+ * transaction, then fsynced (off the main thread) while the next group gathers; each call's promise
+ * resolves only once the transaction holding it is on disk. A group that fails is written again a call per
+ * transaction, so one bad input fails its own call only.
+ */
+export class CommitGroup<In, Out> {
+  private gathering: { input: In; resolve: (out: Out) => void; reject: (err: Error) => void }[] = [];
+  private syncing = false;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly commit: (inputs: In[]) => Committed<Out>,
+    private readonly wal: WalSync,
+  ) {}
+
+  add(input: In): Promise<Out> {
+    return new Promise((resolve, reject) => {
+      this.gathering.push({ input, resolve, reject });
+      if (!this.syncing && !this.scheduled) {
+        // The rest of this turn's calls join the same transaction.
+        this.scheduled = true;
+        setImmediate(() => this.write());
+      }
+    });
+  }
+
+  /** Resolves once every call made so far is answered (a queue closing waits on it). */
+  idle(): Promise<void> {
+    if (this.gathering.length === 0 && !this.syncing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private write(): void {
+    this.scheduled = false;
+    const calls = this.gathering;
+    this.gathering = [];
+    if (calls.length === 0) return this.wentIdle();
+    const written: { calls: typeof calls; committed: Committed<Out> }[] = [];
+    try {
+      written.push({ calls, committed: this.commit(calls.map((c) => c.input)) });
+    } catch {
+      for (const call of calls)
+        try {
+          written.push({ calls: [call], committed: this.commit([call.input]) });
+        } catch (err) {
+          call.reject(err as Error);
+        }
+    }
+    if (written.length === 0) return this.wentIdle();
+    this.syncing = true;
+    this.wal
+      .sync()
+      .then(
+        () => {
+          for (const w of written) {
+            w.committed.durable();
+            w.calls.forEach((call, i) => call.resolve(w.committed.outputs[i]));
+          }
+        },
+        (err: Error) => {
+          // Committed all the same: delivered like any item; a caller that sends again is counted a repeat.
+          for (const w of written) {
+            w.committed.durable();
+            for (const call of w.calls) call.reject(new Error(`written but not known to be on disk: ${err.message}`));
+          }
+        },
+      )
+      .finally(() => {
+        this.syncing = false;
+        this.write();
+      });
+  }
+
+  private wentIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** Writes committed with synchronous = NORMAL (to the OS only), their fsync left to `wal` on libuv's thread pool. */
+export class UnsyncedWrites {
+  readonly wal: WalSync;
+  private readonly off: Database.Statement;
+  private readonly on: Database.Statement;
+
+  constructor(db: Database.Database, file: string, synchronous: 'full' | 'normal') {
+    this.wal = new WalSync(file);
+    this.off = db.prepare('PRAGMA synchronous = NORMAL');
+    // Back to the file's own setting for every other write.
+    this.on = db.prepare(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  }
+
+  run<T>(write: () => T): T {
+    this.off.run();
+    try {
+      return write();
+    } finally {
+      this.on.run();
+    }
+  }
+}
+
+/** Which items are committed but not fsynced yet (no claim takes them), and the partitions a claim passed over for that. */
+export class UndurableItems {
+  /** Items past this seq are not durable yet (undefined: all are). */
+  private after: number | undefined;
+  private readonly held = new Set<string>();
+
+  /** A group committed after item `lastSeq`: what it wrote waits for its fsync. */
+  committedAfter(lastSeq: number): void {
+    this.after ??= lastSeq;
+  }
+
+  durable(seq: number): boolean {
+    return this.after === undefined || seq <= this.after;
+  }
+
+  /** A partition whose head was passed over: ready again once the fsync returns. */
+  hold(key: string): void {
+    this.held.add(key);
+  }
+
+  /** The fsync returned: every item is durable; the partitions held, to be made ready. */
+  synced(): string[] {
+    this.after = undefined;
+    const keys = [...this.held];
+    this.held.clear();
+    return keys;
+  }
+}
