@@ -36,3 +36,21 @@ describe('a cancelled notebook query', () => {
     expect(err).toMatchObject({ message: 'query cancelled', cancelled: true });
   });
 });
+
+describe('a cancel at any moment of a cell of several statements', () => {
+  it('stops the cell, wherever between its statements the cancel falls', async () => {
+    const sql = 'CREATE OR REPLACE TEMP TABLE t AS SELECT 1 AS x;\nSELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range + b.range = -1';
+    // Cancels spread over the cell's first 6 ms: one between two statements used to be lost, and the cell ran on.
+    for (let us = 0; us < 6000; us += 100) {
+      const running = runner.run(`at-${us}`, sql, () => {});
+      const t0 = performance.now();
+      while (performance.now() - t0 < us / 1000) await new Promise((resolve) => setImmediate(resolve));
+      runner.cancel(`at-${us}`);
+      const ended = await running.then(
+        () => 'ended with a result',
+        (e: QueryError) => (e.cancelled ? 'cancelled' : e.message),
+      );
+      expect(ended, `cancelled ${us} µs after it started`).toBe('cancelled');
+    }
+  });
+});

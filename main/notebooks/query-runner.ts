@@ -94,6 +94,8 @@ export class QueryRunner {
       stopIfCancelled();
       // The sandbox's lock keeps DuckDB's progress bar off: rows read are what progress shows.
       timer = setInterval(() => {
+        // DuckDB forgets an interrupt when its next statement starts: one that fell between two is asked again.
+        if (r.cancelled) connection.interrupt();
         const { percentage } = connection.progress;
         onProgress({ queryId, rows: r.rows, ...(percentage >= 0 ? { percent: Math.min(100, percentage) } : {}) });
       }, PROGRESS_MS);
@@ -156,6 +158,8 @@ export class QueryRunner {
           break;
         }
       }
+      // An interrupt may end a stream as if it were done: a cancelled query is never a short result.
+      stopIfCancelled();
       return { columns: r.columns, rows: r.rows, nulls: r.nulls, truncated, ms: Math.round(performance.now() - started) };
     } catch (err) {
       if (err instanceof QueryError) throw err;
