@@ -1,5 +1,5 @@
 /**
- * npm run bench -- queue [--events N] [--only enqueue|e2e|drain]
+ * npm run bench -- queue [--events N] [--only enqueue|e2e|e2e-slowed|e2e-slowed-tick|drain]
  * The durable delivery queue on a real SQLite file (synchronous = FULL) and a loopback HTTP receiver
  * on its own thread, each figure beside a baseline measured in the same run:
  *   enqueue      events/s recorded + queued durably, batches of 500 (baseline: plain INSERTs of the
@@ -298,6 +298,10 @@ async function main(): Promise<void> {
       if (ONLY === 'enqueue') log(JSON.stringify(await benchEnqueue(dir.path)));
       if (ONLY === 'e2e') log(JSON.stringify(await benchE2e(dir.path, receiver, 10_000_000)));
       if (ONLY === 'drain') log(JSON.stringify(await benchDrain(dir.path, receiver)));
+      if (ONLY === 'e2e-slowed' || ONLY === 'e2e-slowed-tick') {
+        const stopBurning = burnCpu();
+        log(JSON.stringify(await benchE2e(dir.path, receiver, 20_000_000, ONLY === 'e2e-slowed' ? 'per-event' : 'per-tick').finally(stopBurning)));
+      }
       return;
     }
     log(`enqueue: ${ENQUEUE_EVENTS} events × 3 runs, batches of ${ENQUEUE_BATCH}…`);

@@ -22,7 +22,7 @@ import {
   type RoutedEvent,
 } from './queue-types';
 import { QUEUE_MIGRATIONS } from './schema';
-import { CommitGroup, UndurableItems, UnsyncedWrites, type Committed } from './group-commit';
+import { CommitGroup, UnsyncedWrites } from './group-commit';
 import { putEvents, type EnqueueCall, type EventWriter } from './queue-enqueue';
 
 export * from './queue-types';
@@ -77,6 +77,8 @@ export class DeliveryQueue {
    * writes nothing (it used to mark every item, touching each fence's page of the open index twice).
    */
   private readonly claimed = new Map<number, string>();
+  /** Partitions a claim passed over because their head is out with a worker: recording that attempt frees the rest. */
+  private readonly behindOut = new Set<string>();
   /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
   private cursor: [string, string] = ['', ''];
   /**
@@ -89,7 +91,6 @@ export class DeliveryQueue {
   /** Group commits and attempt records, written without their fsync (run on libuv's thread pool). */
   private readonly unsynced: UnsyncedWrites;
   private readonly group: CommitGroup<EnqueueCall, EnqueueResult>;
-  private readonly undurable = new UndurableItems();
 
   private constructor(
     readonly db: Database.Database,
@@ -172,7 +173,9 @@ export class DeliveryQueue {
   /**
    * `enqueue`, group-committed: the calls made meanwhile share one transaction and one fsync, run on
    * libuv's thread pool while this thread goes on (group-commit.ts). Resolves once the event is on disk — a
-   * crash after that cannot lose it — and only then are its items delivered. Calls keep their order.
+   * crash after that cannot lose it. Its items are delivered meanwhile: only a power cut before the fsync
+   * could unsay one, and its caller, never answered, sends it again under the same delivery id. Calls keep
+   * their order.
    */
   enqueueDurably(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): Promise<EnqueueResult> {
     return this.group.add({ events, ...options });
@@ -184,24 +187,14 @@ export class DeliveryQueue {
   }
 
   /** One group of `enqueueDurably` calls in one transaction, without its fsync (WalSync does it). */
-  private commitGroup(calls: EnqueueCall[]): Committed<EnqueueResult> {
+  private commitGroup(calls: EnqueueCall[]): EnqueueResult[] {
     const now = this.clock();
     const enabled = this.enabledTargetIds();
-    const touched = new Set<string>();
-    const last = this.st.lastSeq.get()?.seq ?? 0;
-    const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => this.put(c, now, enabled, touched))).immediate());
-    // Until the fsync returns, a claim passes over these items: nothing is delivered that a crash could unsay.
-    this.undurable.committedAfter(last);
+    const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => this.put(c, now, enabled, this.ready))).immediate());
     this.tally.recorded(outputs.reduce((n, r) => n + r.recorded, 0));
     if (outputs.some((r) => r.recorded > 0)) this.recent.changed();
-    return {
-      outputs,
-      durable: () => {
-        for (const key of this.undurable.synced()) touched.add(key);
-        for (const key of touched) this.ready.add(key);
-        if (touched.size > 0) this.notify();
-      },
-    };
+    if (outputs.some((r) => r.items > 0)) this.notify();
+    return outputs;
   }
 
   private put(call: EnqueueCall, now: number, enabled: Set<string>, ready: Set<string>): EnqueueResult {
@@ -239,13 +232,14 @@ export class DeliveryQueue {
     if (this.settings.fifoPerFence && this.ready.size === 0 && now - this.walkedAt < WALK_MS) return [];
     const claimed: Row[] = [];
     const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
-      const rows = this.st.run.all(head.partition_key, head.target_id, head.seq, Math.min(runMax, limit - claimed.length));
+      const rows: Row[] = [];
+      const room = Math.min(runMax, limit - claimed.length);
+      for (const row of this.st.run.iterate(head.partition_key, head.target_id, head.seq)) if (rows.push(row) >= room) break;
       claimed.push(rows[0]);
       // Behind the head, the items waiting their first attempt (a retried item is only ever a head).
-      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now && durable(rows[i].seq); i++) claimed.push(rows[i]);
+      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now; i++) claimed.push(rows[i]);
     };
-    const durable = (seq: number) => this.undurable.durable(seq);
-    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now && durable(head.seq);
+    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now;
     if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
       // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
       for (const key of this.ready) {
@@ -254,7 +248,7 @@ export class DeliveryQueue {
         const [partition_key, target_id] = key.split('\u0000') as [string, string];
         const head = this.st.headOf.get(partition_key, target_id);
         if (head && free(head)) takeRun({ seq: head.seq, partition_key, target_id });
-        else if (head && !durable(head.seq)) this.undurable.hold(key);
+        else if (head && this.claimed.has(head.seq)) this.behindOut.add(key);
       }
     } else if (this.settings.fifoPerFence) {
       this.walkedAt = now;
@@ -275,14 +269,14 @@ export class DeliveryQueue {
         this.ready.delete(key);
         [pk, tg] = [head.partition_key, head.target_id];
         if (free(head)) takeRun(head);
-        else if (!durable(head.seq)) this.undurable.hold(key);
+        else if (this.claimed.has(head.seq)) this.behindOut.add(key);
       }
       this.cursor = [pk, tg];
     } else {
       claimed.push(
         ...this.st.due
           .all(now, limit + this.claimed.size)
-          .filter((r) => !this.claimed.has(r.seq) && durable(r.seq))
+          .filter((r) => !this.claimed.has(r.seq))
           .slice(0, limit),
       );
     }
@@ -290,11 +284,17 @@ export class DeliveryQueue {
     return claimed.map((r) => ({ ...toItem(r, this.instance), status: 'processing' as const }));
   }
 
+  /** Whether items wait behind an attempt not yet recorded (a claim passed over their partition for its head). */
+  get waitingOnHeads(): boolean {
+    return this.behindOut.size > 0;
+  }
+
   /** Returns claimed, unattempted items to the pool (a run cut short by a failure ahead of them, or a worker stopping). */
   release(items: readonly QueueItem[], owner: string): void {
     for (const item of items) {
       if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
       this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+      this.behindOut.delete(`${item.partitionKey}\u0000${item.targetId}`);
     }
   }
 
@@ -348,6 +348,7 @@ export class DeliveryQueue {
     for (const { item, outcome } of results) {
       if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
       this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
+      this.behindOut.delete(`${item.partitionKey}\u0000${item.targetId}`);
       if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
       const error = outcome.status === 'success' ? null : (outcome.error ?? `HTTP ${outcome.httpStatus}`);
       this.recent.attempted(item.targetId, { at: now, status: outcome.status, http_status: outcome.httpStatus ?? null, error }, outcome.latencyMs);
@@ -371,8 +372,12 @@ export class DeliveryQueue {
    * few waiting are all out (their worker wakes when they are done: no need to look past them all).
    */
   nextDueAt(): number | undefined {
-    // Items not yet fsynced are left out: their group's fsync wakes the worker when it returns.
-    return this.st.nextDue.all(8).find((r) => !this.claimed.has(r.seq) && this.undurable.durable(r.seq))?.at;
+    let looked = 0;
+    for (const r of this.st.nextDue.iterate()) {
+      if (!this.claimed.has(r.seq)) return r.at;
+      if (++looked === 8) return undefined;
+    }
+    return undefined;
   }
 
   /**

@@ -17,8 +17,8 @@ export interface WorkerOptions {
 
 /**
  * Attempts are recorded together, at most this long after the first or at this many: a commit costs about
- * a page per fence it touches, so one of 500 results costs a quarter of five of 100. Sooner when the
- * worker has nothing else to do (the results are what stands between a fence and its next item).
+ * a page per fence it touches, so one of 500 results costs a quarter of five of 100. Sooner when a fence's
+ * next item waits behind an attempt done and not yet recorded.
  */
 const FLUSH_MS = 50;
 const FLUSH_MAX = 500;
@@ -98,8 +98,9 @@ export class DeliveryWorker {
       let claimed: QueueItem[] = [];
       if (room >= this.batch / 2) {
         claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
-        if (claimed.length === 0 && this.results.length > 0) {
-          // Nothing to start: record what is done now, which may free a fence's next item, and look again.
+        if (claimed.length === 0 && this.results.length > 0 && this.queue.waitingOnHeads) {
+          // Nothing to start while a fence's next item waits on an attempt done: record now, and look again.
+          // Otherwise attempts wait for the next flush (a transaction per attempt cost the most at low rates).
           this.flush();
           claimed = this.safely(() => this.queue.claim(this.owner, room, this.runMax)) ?? [];
         }

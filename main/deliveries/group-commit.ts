@@ -53,12 +53,6 @@ export class WalSync {
   }
 }
 
-/** One transaction's outcome: each call's answer, and what to do once the transaction is durable. */
-export interface Committed<Out> {
-  outputs: Out[];
-  durable: () => void;
-}
-
 /**
  * Group commit: the calls made while the previous group's fsync runs are written together in one
  * transaction, then fsynced (off the main thread) while the next group gathers; each call's promise
@@ -72,7 +66,7 @@ export class CommitGroup<In, Out> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly commit: (inputs: In[]) => Committed<Out>,
+    private readonly commit: (inputs: In[]) => Out[],
     private readonly wal: WalSync,
   ) {}
 
@@ -98,13 +92,13 @@ export class CommitGroup<In, Out> {
     const calls = this.gathering;
     this.gathering = [];
     if (calls.length === 0) return this.wentIdle();
-    const written: { calls: typeof calls; committed: Committed<Out> }[] = [];
+    const written: { calls: typeof calls; outputs: Out[] }[] = [];
     try {
-      written.push({ calls, committed: this.commit(calls.map((c) => c.input)) });
+      written.push({ calls, outputs: this.commit(calls.map((c) => c.input)) });
     } catch {
       for (const call of calls)
         try {
-          written.push({ calls: [call], committed: this.commit([call.input]) });
+          written.push({ calls: [call], outputs: this.commit([call.input]) });
         } catch (err) {
           call.reject(err as Error);
         }
@@ -115,17 +109,11 @@ export class CommitGroup<In, Out> {
       .sync()
       .then(
         () => {
-          for (const w of written) {
-            w.committed.durable();
-            w.calls.forEach((call, i) => call.resolve(w.committed.outputs[i]));
-          }
+          for (const w of written) w.calls.forEach((call, i) => call.resolve(w.outputs[i]));
         },
         (err: Error) => {
           // Committed all the same: delivered like any item; a caller that sends again is counted a repeat.
-          for (const w of written) {
-            w.committed.durable();
-            for (const call of w.calls) call.reject(new Error(`written but not known to be on disk: ${err.message}`));
-          }
+          for (const w of written) for (const call of w.calls) call.reject(new Error(`written but not known to be on disk: ${err.message}`));
         },
       )
       .finally(() => {
@@ -161,34 +149,5 @@ export class UnsyncedWrites {
     } finally {
       this.on.run();
     }
-  }
-}
-
-/** Which items are committed but not fsynced yet (no claim takes them), and the partitions a claim passed over for that. */
-export class UndurableItems {
-  /** Items past this seq are not durable yet (undefined: all are). */
-  private after: number | undefined;
-  private readonly held = new Set<string>();
-
-  /** A group committed after item `lastSeq`: what it wrote waits for its fsync. */
-  committedAfter(lastSeq: number): void {
-    this.after ??= lastSeq;
-  }
-
-  durable(seq: number): boolean {
-    return this.after === undefined || seq <= this.after;
-  }
-
-  /** A partition whose head was passed over: ready again once the fsync returns. */
-  hold(key: string): void {
-    this.held.add(key);
-  }
-
-  /** The fsync returned: every item is durable; the partitions held, to be made ready. */
-  synced(): string[] {
-    this.after = undefined;
-    const keys = [...this.held];
-    this.held.clear();
-    return keys;
   }
 }
