@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
 import { openDatabase } from '../sqlite';
-import { backoffDelayMs } from './backoff';
+import { nextStateOf } from './attempt-outcome';
 import { DeadLetters } from './dead-letters';
 import { EventLog } from './event-log';
 import type { QueueFigures } from '../../shared/rpc';
@@ -291,11 +291,15 @@ export class DeliveryQueue {
 
   /** Returns claimed, unattempted items to the pool (a run cut short by a failure ahead of them, or a worker stopping). */
   release(items: readonly QueueItem[], owner: string): void {
-    for (const item of items) {
-      if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
-      this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
-      this.behindOut.delete(`${item.partitionKey}\u0000${item.targetId}`);
-    }
+    for (const item of items) this.returned(item, owner);
+  }
+
+  /** An item back from `owner` (attempted or not): no longer out, and its partition looked at again. */
+  private returned(item: QueueItem, owner: string): void {
+    if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
+    const key = `${item.partitionKey}\u0000${item.targetId}`;
+    this.ready.add(key);
+    this.behindOut.delete(key);
   }
 
   /**
@@ -323,32 +327,21 @@ export class DeliveryQueue {
               now,
               outcome.response ?? null,
             );
-            if (outcome.status === 'success') {
+            const next = nextStateOf(item, outcome, now, this.settings, this.random);
+            if (next.status === 'completed') {
               this.st.complete.run(now, now, item.seq);
               continue;
             }
-            const error = outcome.error ?? `HTTP ${outcome.httpStatus}`;
-            if (outcome.gone || attempt >= item.maxAttempts) dead = true;
-            // A requeued item starts another round: its backoff starts again too, while its attempts count on.
-            const round = attempt - Math.max(0, item.maxAttempts - this.settings.maxAttempts);
-            if (outcome.gone) {
-              this.st.disable.run(`the receiver answered 410 Gone at ${new Date(now).toISOString()}`, now, item.targetId);
-              this.st.fail.run('dlq', attempt, now, `${error} (target disabled)`, now, item.seq);
-            } else if (attempt >= item.maxAttempts) {
-              this.st.fail.run('dlq', attempt, now, error, now, item.seq);
-            } else {
-              const wait = outcome.retryAfterMs ?? backoffDelayMs(Math.max(1, round), this.settings.backoff, this.random());
-              this.st.fail.run('failed', attempt, now + wait, error, now, item.seq);
-            }
+            if (next.status === 'dlq') dead = true;
+            if (next.disableTarget) this.st.disable.run(next.disableTarget, now, item.targetId);
+            this.st.fail.run(next.status, attempt, next.nextAt, next.error, now, item.seq);
           }
         })
         .immediate(),
     );
     this.unsynced.wal.sync().catch((err: Error) => this.logLine(`queue: syncing recorded attempts failed: ${err.message}`));
     for (const { item, outcome } of results) {
-      if (this.claimed.get(item.seq) === owner) this.claimed.delete(item.seq);
-      this.ready.add(`${item.partitionKey}\u0000${item.targetId}`);
-      this.behindOut.delete(`${item.partitionKey}\u0000${item.targetId}`);
+      this.returned(item, owner);
       if (item.targetId !== FEED_TARGET) this.tally.attempted(outcome.status === 'success', outcome.latencyMs);
       const error = outcome.status === 'success' ? null : (outcome.error ?? `HTTP ${outcome.httpStatus}`);
       this.recent.attempted(item.targetId, { at: now, status: outcome.status, http_status: outcome.httpStatus ?? null, error }, outcome.latencyMs);
