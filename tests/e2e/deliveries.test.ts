@@ -117,7 +117,7 @@ describe('the Deliveries panel', () => {
     expect(failing.requests.filter((r) => r.verified)).toHaveLength(2 * DEVICES);
 
     const firstRow = grid.getByRole('row').nth(1);
-    expect(await firstRow.getByRole('gridcell').nth(2).textContent()).toBe('hook');
+    await expect.poll(() => firstRow.getByRole('gridcell').nth(2).textContent()).toBe('hook');
     await firstRow.getByRole('button', { name: /^Open msg_/ }).click();
     const detail = panel().getByRole('region', { name: /^Delivery msg_/ });
     const attempts = detail.getByRole('table', { name: 'Attempts' }).getByRole('row');

@@ -429,7 +429,7 @@ describe('notebooks', () => {
     const kept = again.getByRole('status', { name: `Last result of ${label}` });
     await kept.waitFor({ timeout: 15_000 });
     expect(await kept.textContent()).toMatch(/^Last run \S.*: 1 row in [\d,]+ ms · data as of /);
-    expect(await again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents()).toEqual(['2000']);
+    await expect.poll(() => again.getByRole('grid', { name: 'Result' }).getByRole('gridcell').allTextContents()).toEqual(['2000']);
     await expect.poll(() => kept.textContent(), { timeout: 10_000 }).toContain('The data has moved on since: 2,000 rows in the history then, 2,040 now.');
 
     const modest = page.getByRole('region', { name: labels[0] });
