@@ -3,6 +3,7 @@ import { listFinishedParts, retentionBound } from '../archive';
 import { objectStorageOf, parseS3Url, type S3Access } from './s3-access';
 import { deleteObject, listObjects, putFile } from './s3-client';
 import { engineIdOf } from './engine-id';
+import { PeriodicPass } from './periodic-pass';
 import { UploadJournal } from './upload-journal';
 
 export interface ArchiveUploadOptions {
@@ -28,7 +29,6 @@ export interface ArchiveUploadStatus {
   error?: string;
 }
 
-const MAX_BACKOFF_MS = 5 * 60_000;
 const HOUR = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
 
 /** Where a local part goes: its own path under the prefix, in a folder of this engine inside its hour (`…/hour=HH/engine=<id>/part-….parquet`). */
@@ -58,29 +58,29 @@ export class ArchiveUploader {
   private readonly journal: UploadJournal;
   private readonly bucket: string;
   private readonly prefix: string;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private failures = 0;
+  private readonly passes: PeriodicPass;
   private pending = 0;
   private lastCopyAt?: number;
-  private error?: string;
   /** Whether the store has taken these keys since the start: checked once with a listing when there is nothing to copy. */
   private verified = false;
 
   constructor(private readonly o: ArchiveUploadOptions) {
     ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(o.url));
     this.journal = new UploadJournal(join(o.dataDir, 's3-uploads.json'), `${o.url} ${o.engineId}`);
+    this.passes = new PeriodicPass({
+      intervalMs: o.intervalMs,
+      pass: () => this.sync(),
+      describe: (err) => `copying the archive to ${o.url}: ${err.message}`,
+      log: (line) => o.log(`archive: ${line}`),
+    });
   }
 
   start(): void {
-    this.schedule(0);
+    this.passes.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   status(): ArchiveUploadStatus {
@@ -89,7 +89,7 @@ export class ArchiveUploader {
       copied: this.journal.size,
       pending: this.pending,
       ...(this.lastCopyAt ? { lastCopyAt: this.lastCopyAt } : {}),
-      ...(this.error ? { error: this.error } : {}),
+      ...(this.passes.error ? { error: this.passes.error } : {}),
     };
   }
 
@@ -99,31 +99,8 @@ export class ArchiveUploader {
   }
 
   /** One pass now (the timer's, or a test's), after any pass under way. */
-  async syncNow(): Promise<void> {
-    await this.running;
-    this.running = this.sync().finally(() => (this.running = undefined));
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => (this.running = undefined));
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  private async pass(): Promise<void> {
-    try {
-      await this.sync();
-      this.failures = 0;
-    } catch (err) {
-      const message = `copying the archive to ${this.o.url}: ${(err as Error).message}`;
-      if (message !== this.error) this.o.log(`archive: ${message}`);
-      this.error = message;
-      this.failures++;
-    }
-    this.schedule(this.failures ? Math.min(MAX_BACKOFF_MS, this.o.intervalMs * 2 ** this.failures) : this.o.intervalMs);
+  syncNow(): Promise<void> {
+    return this.passes.now(() => this.sync());
   }
 
   private async sync(): Promise<void> {
@@ -137,7 +114,7 @@ export class ArchiveUploader {
     if (!todo.length && !this.verified) await listObjects(this.o.access, this.bucket, this.prefix, 1);
     this.verified = true;
     for (const [rel, part] of todo) {
-      if (this.stopped) return;
+      if (this.passes.isStopped) return;
       try {
         await putFile(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel), join(root, rel));
       } catch (err) {
@@ -150,12 +127,11 @@ export class ArchiveUploader {
       this.lastCopyAt = this.o.clock();
     }
     for (const rel of gone) {
-      if (this.stopped) return;
+      if (this.passes.isStopped) return;
       if (!copyOutlives(rel, expiredBefore)) await deleteObject(this.o.access, this.bucket, remoteKey(this.prefix, this.o.engineId, rel));
       await this.journal.forget(rel);
     }
     if (todo.length) this.o.log(`archive: copied ${todo.length} part${todo.length === 1 ? '' : 's'} to ${this.o.url}`);
-    this.error = undefined;
   }
 }
 

@@ -5,6 +5,7 @@
 export { objectStorageOf, objectUrl, parseS3Url, resolveS3Access, s3AccessOf, S3_SECRET_ENV, type KeysFrom, type S3Access, type S3Settings } from './s3-access';
 export { deleteObject, getFile, listAllObjects, listObjects, putFile, S3Error, type Listing } from './s3-client';
 export { UploadJournal, type UploadedPart } from './upload-journal';
+export { PeriodicPass } from './periodic-pass';
 export {
   ArchiveUploader,
   copyOutlives,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFinishedParts, retentionBound, rollCutoff } from '../archive';
-import { copyOutlives, UploadJournal, type ArchiveUploadStatus } from '../s3';
+import { copyOutlives, PeriodicPass, UploadJournal, type ArchiveUploadStatus } from '../s3';
 import type { ArchivePlace } from './archive-place';
 import { compactParts, splitByPartition } from './part-split';
 import { compactedName, groupOf, parseLocalPart, parseSharedKey, sharedKeyOf, type SharedKey } from './shared-layout';
@@ -40,7 +40,6 @@ export interface CompactionResult {
   duplicates: number;
 }
 
-const MAX_BACKOFF_MS = 5 * 60_000;
 const TABLES = ['positions', 'fence_events', 'market'];
 
 /**
@@ -53,13 +52,9 @@ const TABLES = ['positions', 'fence_events', 'market'];
  */
 export class SharedArchive {
   private readonly journal: UploadJournal;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private failures = 0;
+  private readonly passes: PeriodicPass;
   private pending = 0;
   private lastCopyAt?: number;
-  private error?: string;
   /** Inputs of the last pass's compactions: removed at the next pass, so a query that listed them a moment ago still reads them. */
   private retiring: string[] = [];
   /** Copies of local parts replaced or expired, and when that was seen: removed once a query that listed them has read them. */
@@ -68,16 +63,23 @@ export class SharedArchive {
   constructor(private readonly o: SharedArchiveOptions) {
     // Not keyed by the partition count: after a change, parts already there stay as they were split, never put twice.
     this.journal = new UploadJournal(join(o.dataDir, 'shared-archive.json'), `${o.place.url} ${o.engineId}`);
+    this.passes = new PeriodicPass({
+      intervalMs: o.intervalMs,
+      pass: async () => {
+        await this.publish();
+        await this.compact();
+      },
+      describe: (err) => `the shared archive ${o.place.url}: ${err.message}`,
+      log: (line) => o.log(`archive: ${line}`),
+    });
   }
 
   start(): void {
-    this.schedule(0);
+    this.passes.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Whether a local part (relative to `<dataDir>/archive`) is in the place as it is now. */
@@ -91,43 +93,16 @@ export class SharedArchive {
       copied: this.journal.size,
       pending: this.pending,
       ...(this.lastCopyAt ? { lastCopyAt: this.lastCopyAt } : {}),
-      ...(this.error ? { error: this.error } : {}),
+      ...(this.passes.error ? { error: this.passes.error } : {}),
     };
   }
 
   /** One pass now (publish, then compact what this engine owns), after any pass under way. */
-  async syncNow(): Promise<CompactionResult> {
-    await this.running;
-    let result: CompactionResult = { groups: 0, partsRemoved: 0, duplicates: 0 };
-    this.running = (async () => {
+  syncNow(): Promise<CompactionResult> {
+    return this.passes.now(async () => {
       await this.publish();
-      result = await this.compact();
-    })().finally(() => (this.running = undefined));
-    await this.running;
-    return result;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => (this.running = undefined));
-    }, ms);
-    this.timer.unref?.();
-  }
-
-  private async pass(): Promise<void> {
-    try {
-      await this.publish();
-      await this.compact();
-      this.failures = 0;
-      this.error = undefined;
-    } catch (err) {
-      const message = `the shared archive ${this.o.place.url}: ${(err as Error).message}`;
-      if (message !== this.error) this.o.log(`archive: ${message}`);
-      this.error = message;
-      this.failures++;
-    }
-    this.schedule(this.failures ? Math.min(MAX_BACKOFF_MS, this.o.intervalMs * 2 ** this.failures) : this.o.intervalMs);
+      return this.compact();
+    });
   }
 
   /** Puts every local part not in the place yet; forgets (and, unsplit, removes) the copies of parts gone locally. */
@@ -142,7 +117,7 @@ export class SharedArchive {
     const todo = this.journal.outdated(local);
     this.pending = todo.length;
     for (const [rel, part] of todo) {
-      if (this.stopped) return;
+      if (this.passes.isStopped) return;
       try {
         await this.put(rel, join(root, rel));
       } catch (err) {
@@ -156,7 +131,7 @@ export class SharedArchive {
     }
     const expiredBefore = retentionBound(this.o.clock(), this.o.retentionDays);
     for (const rel of this.journal.paths().filter((r) => !local.has(r))) {
-      if (this.stopped) return;
+      if (this.passes.isStopped) return;
       // A split part's copies may already be in an owner's compacted part: they stay, and the owner's dedupe drops the repeat.
       const split = this.o.partitions > 0 && rel.startsWith('positions/');
       if (!split && !copyOutlives(rel, expiredBefore)) this.retiringCopies.push({ key: this.keyOf(rel), at: this.o.clock() });
@@ -212,7 +187,7 @@ export class SharedArchive {
       groups.set(groupOf(k), g);
     }
     for (const { key, keys } of groups.values()) {
-      if (keys.length < 2 || this.stopped) continue;
+      if (keys.length < 2 || this.passes.isStopped) continue;
       const scratch = await this.scratch();
       try {
         const inputs: string[] = [];
