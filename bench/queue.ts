@@ -9,7 +9,8 @@
  *                (`enqueueDurably`, group-committed; p50/p95/p99 after 3 s of warm-up, whose own p99 is
  *                reported too; baseline: the same events POSTed straight from the same loop) — once as is,
  *                then with the CPU slowed (a CPU-burning process per core), per event and with one
- *                `enqueue` transaction per 1 ms tick (as the engine enqueues a batch)
+ *                `enqueue` transaction per 1 ms tick (as the engine enqueues a batch); with the process's CPU
+ *                per event over each phase (of it, the kernel's: writes and fsyncs)
  *   drain        100k pending items delivered (baseline: the same POSTs with no queue, at the same
  *                concurrency, from node:http — the historical figure — and from undici, the queue's client)
  * Writes bench/results/queue.json.
@@ -185,6 +186,15 @@ async function latencies(sent: Map<number, number>, receiver: Awaited<ReturnType
   return { p50_ms: round(percentile(l, 50)), p95_ms: round(percentile(l, 95)), p99_ms: round(percentile(l, 99)) };
 }
 
+/** A paced phase's latencies, with the process's CPU per event over it (every thread's: the receiver's too, as in its baseline). */
+async function measured(base: number, send: Parameters<typeof paced>[2], receiver: Awaited<ReturnType<typeof startReceiver>>) {
+  const cpu = process.cpuUsage();
+  const latency = await latencies(await paced(base, E2E_SECONDS, send), receiver);
+  const used = process.cpuUsage(cpu);
+  const perEvent = (us: number) => round(us / (E2E_RATE * E2E_SECONDS));
+  return { ...latency, cpu_us_per_event: perEvent(used.user + used.system), of_it_kernel_us: perEvent(used.system) };
+}
+
 /**
  * Enqueue → receiver at E2E_RATE, one transaction per event (or per tick); beside it, the same events
  * POSTed with no queue.
@@ -203,7 +213,7 @@ async function benchE2e(dir: string, receiver: Awaited<ReturnType<typeof startRe
   // How long the main thread was held at a time (an fsync on it holds everything else: claims, POSTs, answers).
   const blocked = monitorEventLoopDelay({ resolution: 1 });
   blocked.enable();
-  const queue = await latencies(await paced(base + 1_000_000, E2E_SECONDS, enqueue), receiver);
+  const queue = await measured(base + 1_000_000, enqueue, receiver);
   blocked.disable();
   await service.stop();
   const main_thread_blocked_p99_ms = round(blocked.percentile(99) / 1e6);
@@ -215,7 +225,7 @@ async function benchE2e(dir: string, receiver: Awaited<ReturnType<typeof startRe
     void agent
       .request({ origin: url.origin, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: payloadOf(event(i)) })
       .then((r) => r.body.dump());
-  const bare = await latencies(await paced(base + 2_000_000, E2E_SECONDS, { one: post }), receiver);
+  const bare = await measured(base + 2_000_000, { one: post }, receiver);
   await agent.close();
   return { queue, bare, cold, main_thread_blocked_p99_ms };
 }

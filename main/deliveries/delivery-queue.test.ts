@@ -157,7 +157,7 @@ describe('claiming', () => {
     q.close();
   });
 
-  it('counts an item out with a worker as processing, and waits for the next one not out', () => {
+  it('counts an item out with a worker as processing', () => {
     const q = withHook(open({ fifoPerFence: false }));
     q.enqueue([ev('A', 'd', 1)]);
     now += 1000;
@@ -165,12 +165,35 @@ describe('claiming', () => {
     const [a] = q.claim('w', 1);
     expect(q.openCounts()).toEqual({ pending: 1, processing: 1, dlq: 0 });
     expect(q.metrics()).toMatchObject({ pending_count: 1, processing_count: 1 });
-    expect(q.nextDueAt()).toBe(now);
     q.release([a], 'w');
     expect(q.openCounts()).toEqual({ pending: 2, processing: 0, dlq: 0 });
-    expect(q.nextDueAt()).toBe(now - 1000);
     q.close();
   });
+
+  for (const fifoPerFence of [true, false])
+    it(`wakes its worker at each retry's time, and has it claim the retry then${fifoPerFence ? '' : ' (not FIFO)'}`, () => {
+      const q = withHook(open({ fifoPerFence }));
+      // Items due now are claimed as they come: no time to wait for.
+      q.enqueue([ev('A', 'd', 1), ev('B', 'd', 2)]);
+      expect(q.nextDueAt()).toBeUndefined();
+      const [a, b] = q.claim('w', 10, 1);
+      // Retries sooner than the claims' periodic walk of every fence.
+      const retryA = now + 100;
+      q.record([{ item: a, outcome: { ...fail, retryAfterMs: 100 } }], 'w');
+      expect(q.nextDueAt()).toBe(retryA);
+      now += 10;
+      const retryB = now + 200;
+      q.record([{ item: b, outcome: { ...fail, retryAfterMs: 200 } }], 'w');
+      expect(q.nextDueAt()).toBe(retryA);
+      expect(q.claim('w', 10)).toEqual([]);
+      now = retryA;
+      expect(q.claim('w', 10).map((i) => i.id)).toEqual([a.id]);
+      expect(q.nextDueAt()).toBe(retryB);
+      now = retryB;
+      expect(q.claim('w', 10).map((i) => i.id)).toEqual([b.id]);
+      expect(q.nextDueAt()).toBeUndefined();
+      q.close();
+    });
 });
 
 describe('attempts', () => {

@@ -79,12 +79,17 @@ export class DeliveryQueue {
   private readonly claimed = new Map<number, string>();
   /** Partitions a claim passed over because their head is out with a worker: recording that attempt frees the rest. */
   private readonly behindOut = new Set<string>();
+  /**
+   * The earliest retry time not yet walked past: only a failed attempt's record sets a time ahead (every
+   * other write queues an item due at once, into `ready`). Null when none waits; undefined: ask the file.
+   */
+  private retryAt?: number | null;
   /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
   private cursor: [string, string] = ['', ''];
   /**
    * (fence, target) partitions that may have a claimable head since the last claim: an item enqueued, an
-   * attempt recorded, a run released. A claim visits only these; every WALK_MS it walks them all
-   * (retries come due), so nothing waits on this set for longer than that.
+   * attempt recorded, a run released. A claim visits only these; it walks them all when a retry falls due
+   * and every WALK_MS besides.
    */
   private readonly ready = new Set<string>();
   private walkedAt = -Infinity;
@@ -162,7 +167,7 @@ export class DeliveryQueue {
    */
   enqueue(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
     const now = this.clock();
-    const enabled = this.enabledTargetIds();
+    const enabled = this.targets.enabledIds();
     const result = this.db.transaction(() => this.put({ events, ...options }, now, enabled, this.ready)).immediate();
     this.tally.recorded(result.recorded);
     if (result.recorded > 0) this.recent.changed();
@@ -189,7 +194,7 @@ export class DeliveryQueue {
   /** One group of `enqueueDurably` calls in one transaction, without its fsync (WalSync does it). */
   private commitGroup(calls: EnqueueCall[]): EnqueueResult[] {
     const now = this.clock();
-    const enabled = this.enabledTargetIds();
+    const enabled = this.targets.enabledIds();
     const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => this.put(c, now, enabled, this.ready))).immediate());
     this.tally.recorded(outputs.reduce((n, r) => n + r.recorded, 0));
     if (outputs.some((r) => r.recorded > 0)) this.recent.changed();
@@ -197,12 +202,8 @@ export class DeliveryQueue {
     return outputs;
   }
 
-  private put(call: EnqueueCall, now: number, enabled: Set<string>, ready: Set<string>): EnqueueResult {
+  private put(call: EnqueueCall, now: number, enabled: ReadonlySet<string>, ready: Set<string>): EnqueueResult {
     return putEvents(this.writer, call, now, enabled, ready);
-  }
-
-  private enabledTargetIds(): Set<string> {
-    return new Set(this.st.enabledTargets.all().map((t) => t.id));
   }
 
   /** Events refused since the file opened because their delivery ids were queued already. */
@@ -229,7 +230,8 @@ export class DeliveryQueue {
   claim(owner: string, limit: number, runMax = 50): QueueItem[] {
     const now = this.clock();
     // Nothing changed since the last claim and no walk is due: not even a read (a worker wakes often).
-    if (this.settings.fifoPerFence && this.ready.size === 0 && now - this.walkedAt < WALK_MS) return [];
+    const walkDue = now - this.walkedAt >= WALK_MS || this.retryFellDue(now);
+    if (this.settings.fifoPerFence && this.ready.size === 0 && !walkDue) return [];
     const claimed: Row[] = [];
     const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
       const rows: Row[] = [];
@@ -240,7 +242,7 @@ export class DeliveryQueue {
       for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now; i++) claimed.push(rows[i]);
     };
     const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now;
-    if (this.settings.fifoPerFence && now - this.walkedAt < WALK_MS) {
+    if (this.settings.fifoPerFence && !walkDue) {
       // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
       for (const key of this.ready) {
         if (claimed.length >= limit) break;
@@ -273,6 +275,7 @@ export class DeliveryQueue {
       }
       this.cursor = [pk, tg];
     } else {
+      this.walkedAt = now;
       claimed.push(
         ...this.st.due
           .all(now, limit + this.claimed.size)
@@ -333,7 +336,8 @@ export class DeliveryQueue {
               continue;
             }
             if (next.status === 'dlq') dead = true;
-            if (next.disableTarget) this.st.disable.run(next.disableTarget, now, item.targetId);
+            else if (this.retryAt !== undefined) this.retryAt = Math.min(this.retryAt ?? Infinity, next.nextAt);
+            if (next.disableTarget) this.targets.disable(item.targetId, next.disableTarget, now);
             this.st.fail.run(next.status, attempt, next.nextAt, next.error, now, item.seq);
           }
         })
@@ -361,16 +365,19 @@ export class DeliveryQueue {
   }
 
   /**
-   * When the next item not out with a worker becomes due; undefined when nothing waits, or when the first
-   * few waiting are all out (their worker wakes when they are done: no need to look past them all).
+   * When a worker with nothing to claim must look again: the next retry's time; undefined when none waits.
+   * Everything else wakes it: an enqueue, a requeue, an attempt done.
    */
   nextDueAt(): number | undefined {
-    let looked = 0;
-    for (const r of this.st.nextDue.iterate()) {
-      if (!this.claimed.has(r.seq)) return r.at;
-      if (++looked === 8) return undefined;
-    }
-    return undefined;
+    const now = this.clock();
+    // Once a walk has passed a retry's time, it was claimed there: the next one is read from the file (an index seek).
+    if (this.retryAt === undefined || (this.retryAt !== null && this.retryAt <= this.walkedAt)) this.retryAt = this.st.retryAfter.get(now) ?? null;
+    return this.retryAt ?? undefined;
+  }
+
+  /** Whether a retry fell due since the last walk: the next claim walks every partition. */
+  private retryFellDue(now: number): boolean {
+    return this.retryAt != null && this.retryAt <= now && this.retryAt > this.walkedAt;
   }
 
   /**

@@ -26,7 +26,6 @@ export function queueStatements(db: Database.Database) {
       `INSERT INTO ingest_mark (stream, high_water) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET high_water = MAX(high_water, excluded.high_water)`,
     ),
     markGet: db.prepare<[string], { high_water: number }>(`SELECT high_water FROM ingest_mark WHERE stream = ?`),
-    enabledTargets: db.prepare<[], { id: string }>(`SELECT id FROM targets WHERE enabled = 1`),
     // A skip-scan: the first open item of the next partition after (partition, target).
     nextHead: db.prepare<[string, string], { seq: number; partition_key: string; target_id: string; status: ItemStatus; next_attempt_at: number }>(
       `SELECT seq, partition_key, target_id, status, next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_open
@@ -53,11 +52,14 @@ export function queueStatements(db: Database.Database) {
     fail: db.prepare(
       `UPDATE delivery_queue SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ? AND status IN ${OPEN}`,
     ),
-    disable: db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`),
     // Iterated as far as needed (see run).
-    nextDue: db.prepare<[], { seq: number; at: number }>(
-      `SELECT seq, next_attempt_at AS at FROM delivery_queue INDEXED BY delivery_queue_waiting WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at`,
-    ),
+    // The first retry after a time (waiting items are claimed at their due time, never before it).
+    retryAfter: db
+      .prepare<[number], number>(
+        `SELECT next_attempt_at FROM delivery_queue INDEXED BY delivery_queue_waiting
+       WHERE status IN ('pending', 'failed') AND next_attempt_at > ? ORDER BY next_attempt_at LIMIT 1`,
+      )
+      .pluck(),
   };
 }
 

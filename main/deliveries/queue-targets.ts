@@ -28,24 +28,39 @@ const toTarget = (r: TargetRow): Target => ({
 
 /** Where events are delivered: webhooks, NATS subjects and the built-in feed, in the queue's file. */
 export class QueueTargets {
-  private readonly byId;
+  /** Every target, read again after a change only: the worker looks one up per run, each enqueue asks which are enabled. */
+  private known?: { byId: Map<string, Target>; enabled: Set<string> };
 
   constructor(
     private readonly db: Database.Database,
     private readonly clock: () => number,
     /** Called when a target is added, edited or removed. */
     private readonly changed: () => void = () => {},
-  ) {
-    this.byId = db.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE id = ?`);
-  }
+  ) {}
 
   get(id: string): Target | undefined {
-    const r = this.byId.get(id);
-    return r ? toTarget(r) : undefined;
+    return this.snapshot().byId.get(id);
   }
 
   list(): Target[] {
-    return (this.db.prepare(`SELECT * FROM targets ORDER BY id`).all() as TargetRow[]).map(toTarget);
+    return [...this.snapshot().byId.values()];
+  }
+
+  /** The ids of the enabled targets: the ones an enqueue queues items for. */
+  enabledIds(): ReadonlySet<string> {
+    return this.snapshot().enabled;
+  }
+
+  /** Turns a target off with why (a receiver answered 410 Gone), inside the caller's transaction. */
+  disable(id: string, reason: string, now: number): void {
+    this.known = undefined;
+    this.db.prepare(`UPDATE targets SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`).run(reason, now, id);
+  }
+
+  private snapshot(): { byId: Map<string, Target>; enabled: Set<string> } {
+    if (this.known) return this.known;
+    const all = (this.db.prepare(`SELECT * FROM targets ORDER BY id`).all() as TargetRow[]).map(toTarget);
+    return (this.known = { byId: new Map(all.map((t) => [t.id, t])), enabled: new Set(all.filter((t) => t.enabled).map((t) => t.id)) });
   }
 
   upsert(t: Omit<Target, 'enabled' | 'disabledReason'> & { enabled?: boolean }): Target {
@@ -54,6 +69,7 @@ export class QueueTargets {
     if (t.kind === 'nats' && !t.subject) throw new Error(`target ${t.id}: a NATS target needs a subject`);
     const now = this.clock();
     const enabled = t.enabled ?? true;
+    this.known = undefined;
     this.db
       .prepare(
         `INSERT INTO targets (id, kind, url, subject, secret_ref, timeout_ms, concurrency, enabled, disabled_reason, created_at, updated_at)
@@ -80,6 +96,7 @@ export class QueueTargets {
   remove(id: string): { dlq: number } {
     if (id === FEED_TARGET) throw new Error('the built-in feed target cannot be removed');
     const now = this.clock();
+    this.known = undefined;
     const removed = this.db.transaction(() => {
       const moved = this.db
         .prepare(`UPDATE delivery_queue SET status = 'dlq', last_error = 'target removed', updated_at = ? WHERE target_id = ? AND status IN ${OPEN}`)
