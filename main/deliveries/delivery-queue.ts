@@ -168,7 +168,7 @@ export class DeliveryQueue {
   enqueue(events: readonly RoutedEvent[], options: { highWater?: { stream: string; seq: number } } = {}): EnqueueResult {
     const now = this.clock();
     const enabled = this.targets.enabledIds();
-    const result = this.db.transaction(() => this.put({ events, ...options }, now, enabled, this.ready)).immediate();
+    const result = this.db.transaction(() => putEvents(this.writer, { events, ...options }, now, enabled, this.ready)).immediate();
     this.tally.recorded(result.recorded);
     if (result.recorded > 0) this.recent.changed();
     if (result.items > 0) this.notify();
@@ -195,15 +195,11 @@ export class DeliveryQueue {
   private commitGroup(calls: EnqueueCall[]): EnqueueResult[] {
     const now = this.clock();
     const enabled = this.targets.enabledIds();
-    const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => this.put(c, now, enabled, this.ready))).immediate());
+    const outputs = this.unsynced.run(() => this.db.transaction(() => calls.map((c) => putEvents(this.writer, c, now, enabled, this.ready))).immediate());
     this.tally.recorded(outputs.reduce((n, r) => n + r.recorded, 0));
     if (outputs.some((r) => r.recorded > 0)) this.recent.changed();
     if (outputs.some((r) => r.items > 0)) this.notify();
     return outputs;
-  }
-
-  private put(call: EnqueueCall, now: number, enabled: ReadonlySet<string>, ready: Set<string>): EnqueueResult {
-    return putEvents(this.writer, call, now, enabled, ready);
   }
 
   /** Events refused since the file opened because their delivery ids were queued already. */

@@ -52,7 +52,6 @@ export function queueStatements(db: Database.Database) {
     fail: db.prepare(
       `UPDATE delivery_queue SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE seq = ? AND status IN ${OPEN}`,
     ),
-    // Iterated as far as needed (see run).
     // The first retry after a time (waiting items are claimed at their due time, never before it).
     retryAfter: db
       .prepare<[number], number>(
