@@ -58,4 +58,23 @@ describe('SeqRanges', () => {
     expect(folded.toArray().length).toBe(1 + 4_999 + 1);
     expect(r.toArray().length).toBe(20_000);
   });
+
+  it('counts what it holds between two sequences, and forgets what lies at or below a floor', () => {
+    const r = new SeqRanges([
+      [1, 39],
+      [42, 199],
+      [201, 300],
+    ]);
+    expect(r.countIn(39, 300)).toBe(258);
+    expect(r.countIn(0, 300)).toBe(297);
+    expect(r.countIn(100, 150)).toBe(50);
+    expect(r.countIn(300, 400)).toBe(0);
+    expect(r.above(100).toArray()).toEqual([
+      [101, 199],
+      [201, 300],
+    ]);
+    expect(r.above(200).toArray()).toEqual([[201, 300]]);
+    expect(r.above(300).toArray()).toEqual([]);
+    expect(r.toArray().length).toBe(3);
+  });
 });

@@ -67,6 +67,20 @@ export class SeqRanges {
     return this.ranges.reduce((n, [a, b]) => n + (b - a + 1), 0);
   }
 
+  /** How many sequences it holds after `after`, up to `through`. */
+  countIn(after: number, through: number): number {
+    let n = 0;
+    for (const [a, b] of this.ranges) n += Math.max(0, Math.min(b, through) - Math.max(a, after + 1) + 1);
+    return n;
+  }
+
+  /** The sequences after `floor` only. */
+  above(floor: number): SeqRanges {
+    const next = new SeqRanges();
+    next.ranges = this.ranges.filter(([, b]) => b > floor).map(([a, b]) => [Math.max(a, floor + 1), b]);
+    return next;
+  }
+
   /** Merges sorted ranges in, in one pass over both (a partitioned engine's set has many: a quadratic merge stalled ingest). */
   private addRanges(sorted: readonly Range[]): void {
     if (sorted.length === 0) return;

@@ -18,7 +18,7 @@ import {
 import type { RawBatch } from './batch-builder';
 import { BatchPipeline } from './batch-pipeline';
 import { ensureStreamAndConsumer, type AckPolicy } from './jetstream-setup';
-import { RangeAcks } from './range-acks';
+import { RangeAcks, whereAcksStand, type AckStall } from './range-acks';
 import { SharedConsumerWatch } from './shared-consumer';
 import { PartitionPins } from './partition-pins';
 import { PullWindow } from './pull-window';
@@ -55,6 +55,8 @@ export interface NatsReaderOptions {
   onAckFloor?: (seq: number) => void;
   /** "all": a committed batch is acked in one line covering every sequence up to the `upTo` its settle says (no partitions). */
   ackPolicy?: AckPolicy;
+  /** Ack policy "all": acks have waited behind a hole for a while, and this is where the consumer says they stand (see `reach`). */
+  onAckStall?: (stall: AckStall) => void;
 }
 
 /** Pulls expire after this long (a pinned consumer's sooner: see PartitionPins). */
@@ -63,6 +65,8 @@ const PULL_EXPIRES_MS = 10_000;
 const HEARTBEAT_MS = 1_000;
 /** A stopping reader waits this long for its batches' commits before it lets go of its partitions. */
 const DRAIN_MS = 5_000;
+/** Acks kept behind a hole this long: the consumer is asked where it stands (a deleted message leaves a hole no delivery fills). */
+const ACK_STALL_MS = 500;
 
 /**
  * The NATS side of ingest over a NatsSocket: the stream and durable pull consumer (created when
@@ -161,6 +165,12 @@ export class NatsReader {
     }
     if (this.draining && this.batches.inFlightCount === 0) this.drained?.();
     this.topUp();
+  }
+
+  /** Ack policy "all": every sequence up to `upTo` is committed or was never there to deliver, so an ack may reach that far. */
+  reach(upTo: number): void {
+    const line = this.rangeAcks?.committed(Buffer.alloc(0), new Float64Array(0), upTo);
+    if (line) this.send(line);
   }
 
   /** Each partition's state as this reader sees it (partitions on). */
@@ -307,6 +317,7 @@ export class NatsReader {
         this.noteShared(now);
         this.pins.survey(socket, now);
         this.pins.unpinYielded(socket);
+        if (this.rangeAcks?.dueToAsk(now, ACK_STALL_MS)) this.askWhereAcksStand(socket);
         if (now - socket.lastHeard >= 2 * HEARTBEAT_MS && now - pinged >= HEARTBEAT_MS) {
           pinged = now;
           this.window.forgetAll();
@@ -315,6 +326,15 @@ export class NatsReader {
         this.topUp();
       }, 50);
       this.topUp();
+    });
+  }
+
+  /** The consumer's ack floor, last delivered sequence and pending acks, for the engine to tell a hole of deleted messages from one still to come. */
+  private askWhereAcksStand(socket: NatsSocket): void {
+    void whereAcksStand(socket, this.options.nats, ACK_STALL_MS).then((stall) => {
+      if (!stall) return;
+      this.options.onAckFloor?.(stall.floor);
+      this.options.onAckStall?.(stall);
     });
   }
 

@@ -1,7 +1,7 @@
 // Worker thread entry: the NATS reader, talking to the engine's ingest over messages.
-//   engine → worker: {t: 'settle', id, committed, upTo?} | {t: 'release', partition, epoch} | {t: 'fleet', engines} | {t: 'stop'}
+//   engine → worker: {t: 'settle', id, committed, upTo?} | {t: 'reach', upTo} | {t: 'release', partition, epoch} | {t: 'fleet', engines} | {t: 'stop'}
 //   worker → engine: {t: 'state', state, detail} | {t: 'server', server} | {t: 'batch', batch}
-//                    | {t: 'ownership', partition, owned, epoch} | {t: 'partitions', list} | {t: 'ackFloor', seq} | {t: 'stopped'}
+//                    | {t: 'ownership', partition, owned, epoch} | {t: 'partitions', list} | {t: 'ackFloor', seq} | {t: 'ackStall', stall} | {t: 'stopped'}
 import { parentPort, workerData } from 'node:worker_threads';
 import { partitionLayout, type Config } from '../config';
 import { NatsReader, type NatsReaderOptions } from './nats-reader';
@@ -27,6 +27,7 @@ const reader = new NatsReader({
     port.postMessage({ t: 'partitions', list: reader.partitions() });
   },
   onAckFloor: (seq) => port.postMessage({ t: 'ackFloor', seq }),
+  onAckStall: (stall) => port.postMessage({ t: 'ackStall', stall }),
   onBatch: (batch) =>
     port.postMessage({ t: 'batch', batch }, [
       batch.data,
@@ -38,11 +39,13 @@ const reader = new NatsReader({
 const timer = partitions && setInterval(() => port.postMessage({ t: 'partitions', list: reader.partitions() }), PARTITIONS_EVERY_MS);
 type ToWorker =
   | { t: 'settle'; id: number; committed: boolean; upTo?: number }
+  | { t: 'reach'; upTo: number }
   | { t: 'release'; partition: number; epoch: number }
   | { t: 'fleet'; engines: number }
   | { t: 'stop' };
 port.on('message', (m: ToWorker) => {
   if (m.t === 'settle') reader.settle(m.id, m.committed, m.upTo);
+  else if (m.t === 'reach') reader.reach(m.upTo);
   else if (m.t === 'release') reader.release(m.partition, m.epoch);
   else if (m.t === 'fleet') reader.setFleetSize(m.engines);
   else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RangeAcks } from './range-acks';
+import { ackStallOf, RangeAcks } from './range-acks';
 
 /** A batch's ack lines as the batch builder writes them, one per sequence (the reply subject names it). */
 function batch(...seqs: number[]): [Buffer, Float64Array] {
@@ -49,5 +49,31 @@ describe('acks in ranges (ack policy "all")', () => {
     expect(acks.committed(...batch(99, 100), 100)).toBeUndefined();
     expect(subjectOf(acks.committed(...batch(101, 102), 101))).toBe('$JS.ACK.DEMAND.d.1.101.101.0.0');
     expect(acks.keptCount).toBe(1);
+  });
+
+  it('asks where the consumer stands only once acks have waited behind a hole, and again only as long as they wait', () => {
+    const acks = new RangeAcks();
+    expect(acks.dueToAsk(0, 500)).toBe(false); // nothing kept
+    acks.committed(...batch(1, 2, 3), 3);
+    acks.committed(...batch(7, 8, 9), 3); // 4–6 missing: 7–9 kept
+    expect(acks.dueToAsk(1000, 500)).toBe(false); // starts waiting
+    expect(acks.dueToAsk(1400, 500)).toBe(false);
+    expect(acks.dueToAsk(1500, 500)).toBe(true);
+    expect(acks.dueToAsk(1600, 500)).toBe(false); // asked 100 ms ago
+    expect(acks.dueToAsk(2000, 500)).toBe(true);
+    // The hole proved empty: the ack reaches 9 and nothing is kept, so nothing is asked.
+    expect(subjectOf(acks.committed(Buffer.alloc(0), new Float64Array(0), 9))).toBe('$JS.ACK.DEMAND.d.1.9.9.0.0');
+    expect(acks.dueToAsk(3000, 500)).toBe(false);
+    // A new wait starts its own clock.
+    acks.committed(...batch(12), 9);
+    expect(acks.dueToAsk(3100, 500)).toBe(false);
+    expect(acks.dueToAsk(3500, 500)).toBe(false);
+    expect(acks.dueToAsk(3600, 500)).toBe(true);
+  });
+
+  it('reads the floor, the last delivered sequence and the pending acks from a consumer’s info, and nothing from an error', () => {
+    const info = { ack_floor: { stream_seq: 39, consumer_seq: 39 }, delivered: { stream_seq: 300, consumer_seq: 297 }, num_ack_pending: 258 };
+    expect(ackStallOf(Buffer.from(JSON.stringify(info)))).toEqual({ floor: 39, delivered: 300, ackPending: 258 });
+    expect(ackStallOf(Buffer.from('{"error":{"code":404,"description":"consumer not found"}}'))).toBeUndefined();
   });
 });

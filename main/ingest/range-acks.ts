@@ -1,4 +1,27 @@
-import { ackDeliverySequence } from '../nats';
+import type { Config } from '../config';
+import { ackDeliverySequence, type NatsSocket } from '../nats';
+
+/** Where a consumer's acks stand, as the server says: its ack floor, the last stream sequence it delivered, and how many since the floor await an ack. */
+export interface AckStall {
+  floor: number;
+  delivered: number;
+  ackPending: number;
+}
+
+/** A `CONSUMER.INFO` reply's ack floor, delivered sequence and pending acks; undefined when it lacks one (an error). */
+export function ackStallOf(reply: Buffer): AckStall | undefined {
+  const info = JSON.parse(reply.toString('utf8')) as { ack_floor?: { stream_seq?: unknown }; delivered?: { stream_seq?: unknown }; num_ack_pending?: unknown };
+  const [floor, delivered, ackPending] = [info.ack_floor?.stream_seq, info.delivered?.stream_seq, info.num_ack_pending];
+  return typeof floor === 'number' && typeof delivered === 'number' && typeof ackPending === 'number' ? { floor, delivered, ackPending } : undefined;
+}
+
+/** Where the consumer's acks stand, asked over the reader's connection; undefined when it does not say in time. */
+export function whereAcksStand(socket: NatsSocket, nats: Pick<Config['nats'], 'stream' | 'consumer'>, timeoutMs: number): Promise<AckStall | undefined> {
+  return socket
+    .request(`$JS.API.CONSUMER.INFO.${nats.stream}.${nats.consumer}`, '', timeoutMs)
+    .then(ackStallOf)
+    .catch(() => undefined);
+}
 
 /** A committed batch's ack lines (`PUB <reply> 0\r\n\r\n`, one per sequence, in the same order). */
 interface Kept {
@@ -22,10 +45,30 @@ export class RangeAcks {
   private acked = 0;
   private ackedDelivery = 0;
   private kept: Kept[] = [];
+  /** Since when batches have been kept with no ack going further (0: none kept), and how far acks had gone then. */
+  private waitingSince = 0;
+  private waitingAt = 0;
 
   /** Batches kept for a later ack (their sequences are not covered yet). */
   get keptCount(): number {
     return this.kept.length;
+  }
+
+  /**
+   * Whether to ask the consumer where its acks stand: batches have been kept for `ms` with no ack going
+   * further (a hole before them: a message not committed yet, or one deleted before it was delivered),
+   * and no one asked in the last `ms`. Called every few ms with the time.
+   */
+  dueToAsk(now: number, ms: number): boolean {
+    if (this.kept.length === 0) return ((this.waitingSince = 0), false);
+    if (this.waitingSince === 0 || this.waitingAt !== this.acked) {
+      this.waitingSince = now;
+      this.waitingAt = this.acked;
+      return false;
+    }
+    if (now - this.waitingSince < ms) return false;
+    this.waitingSince = now;
+    return true;
   }
 
   /** The consumer's ack floor as the server says it: nothing up to it needs an ack. */

@@ -4,6 +4,7 @@ import { workerEntry } from '../worker-entry';
 import type { RawBatch } from './batch-builder';
 import type { IngestState, NatsServer } from './nats-reader';
 import type { AckPolicy } from './jetstream-setup';
+import type { AckStall } from './range-acks';
 import type { PartitionState } from './pull-lanes';
 
 type FromWorker =
@@ -13,6 +14,7 @@ type FromWorker =
   | { t: 'ownership'; partition: number; owned: boolean; epoch: number }
   | { t: 'partitions'; list: PartitionState[] }
   | { t: 'ackFloor'; seq: number }
+  | { t: 'ackStall'; stall: AckStall }
   | { t: 'stopped' };
 
 /** The reader drains (its batches' commits, 5 s at most), unpins (2 s at most), then ends. */
@@ -38,6 +40,8 @@ export interface ReaderThreadOptions {
   onAckFloor?: (seq: number) => void;
   /** "all": each settle acks, in one line, every sequence up to its `upTo` (see NatsReader). */
   ackPolicy?: AckPolicy;
+  /** Ack policy "all": acks wait behind a hole, and this is where the consumer says they stand (see `reach`). */
+  onAckStall?: (stall: AckStall) => void;
 }
 
 /**
@@ -64,6 +68,7 @@ export class ReaderThread {
       else if (m.t === 'ownership') options.onOwnership?.(m.partition, m.owned, m.epoch);
       else if (m.t === 'partitions') options.onPartitions?.(m.list);
       else if (m.t === 'ackFloor') options.onAckFloor?.(m.seq);
+      else if (m.t === 'ackStall') options.onAckStall?.(m.stall);
     });
     worker.on('error', (err) => setState('error', `the NATS reader failed: ${err.message}`));
     worker.on('exit', (code) => {
@@ -75,6 +80,11 @@ export class ReaderThread {
   /** `upTo` (ack policy "all"): every sequence up to it is committed, so the ack may cover them all. */
   settle(id: number, committed: boolean, upTo?: number): void {
     this.worker.postMessage({ t: 'settle', id, committed, upTo });
+  }
+
+  /** Ack policy "all": every sequence up to `upTo` is committed or was never there to deliver (a hole proved empty). */
+  reach(upTo: number): void {
+    this.worker.postMessage({ t: 'reach', upTo });
   }
 
   /** A partition gained has been taken over: its deliveries go on. */

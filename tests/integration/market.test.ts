@@ -319,6 +319,53 @@ describe('the market from NATS', () => {
       await dir.remove();
     }
   });
+
+  it('goes on acking past requests deleted from the middle of the stream before it read them', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'HOLED', subjects: ['holed.>'] });
+    for (let i = 0; i < 300; i++) nc.publish('holed.r', JSON.stringify({ id: `h-${i}`, lat: 40.72, lon: -73.99, ts: Date.now() }));
+    await nc.flush();
+    // An operator's `nats stream rmm`, or a per-subject limit: sequences 40, 41 and 200 are gone.
+    for (const seq of [40, 41, 200]) await jsm.streams.deleteMessage('HOLED', seq, false);
+    const args = [
+      '--nats',
+      nats.url,
+      '--market.tickS',
+      '3600',
+      '--market.demandStream',
+      'HOLED',
+      '--market.demandSubjects',
+      'holed.>',
+      '--market.demandConsumer',
+      'holed-test',
+    ];
+    const web = await startWebMode({ args });
+    const rpc = await engineRpc(web);
+    try {
+      const total = async () => (await rpc.call('market.cells', { limit: 10_000 })).cells.reduce((n, c) => n + c.demand, 0);
+      await waitFor(async () => (await total()) === 297, { timeoutMs: 30_000, what: 'the 297 requests left counted', detail: () => web.proc.tail() });
+      let seen = '';
+      await waitFor(
+        async () => {
+          const c = await jsm.consumers.info('HOLED', 'holed-test');
+          seen = `ack floor ${c.ack_floor.stream_seq}, ${c.num_ack_pending} unacked`;
+          return c.ack_floor.stream_seq === 300 && c.num_ack_pending === 0;
+        },
+        { timeoutMs: 30_000, what: 'every request acked, past the holes', detail: () => seen },
+      );
+      // More requests after the holes are acked too, and none is counted twice.
+      for (let i = 300; i < 400; i++) nc.publish('holed.r', JSON.stringify({ id: `h-${i}`, lat: 40.72, lon: -73.99, ts: Date.now() }));
+      await nc.flush();
+      await waitFor(async () => (await jsm.consumers.info('HOLED', 'holed-test')).ack_floor.stream_seq === 400, {
+        timeoutMs: 30_000,
+        what: 'requests 301–400 acked',
+      });
+      expect(await total()).toBe(397);
+    } finally {
+      await rpc.close();
+      await web.stop();
+    }
+  });
 });
 
 describe('hexwatch simulate --demand', () => {
