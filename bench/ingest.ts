@@ -1,7 +1,8 @@
 /**
  * npm run bench -- ingest [--positions N] [--rounds R] [--profile DIR] [--engine-args "…"] [--node-args "…"]
  * 1M simulated positions in JetStream, then in the same run, R rounds (default 3) of: (a) the baseline,
- * a raw consume + ack of that stream with no processing, and (b) the full pipeline (decode, validate,
+ * a raw consume + ack of that stream with no processing (an ack a message; and beside it, an ack per 1,000 on
+ * an ack-policy-"all" consumer, as the engine acks one of its own), and (b) the full pipeline (decode, validate,
  * H3, live aggregation, DuckDB commit, Parquet archive) through the engine in its own process (peak RSS
  * from /proc/<pid>/status), each on a fresh consumer. Both are timed from the server's first delivery;
  * the engine's start-up before it is reported beside (engine_start_s, pipeline_from_spawn_per_s and
@@ -61,8 +62,11 @@ function parquetBytes(dir: string): number {
   return total;
 }
 
-/** Pull + ack over the JetStream protocol with nothing else: the floor any ingest pays. */
-async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, n: number): Promise<void> {
+/**
+ * Pull + ack over the JetStream protocol with nothing else: the floor any ingest pays. `ackEvery` 1: each
+ * message acked (ack policy "explicit"); N: every Nth and the last (ack policy "all": one covers all before it).
+ */
+async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, n: number, ackEvery = 1): Promise<void> {
   const inbox = createInbox();
   const empty = new Uint8Array(0);
   let received = 0;
@@ -75,9 +79,9 @@ async function rawPullAck(nc: NatsConnection, stream: string, consumer: string, 
     const sub = nc.subscribe(inbox, {
       callback: (_err, m) => {
         if (!m.reply) return;
-        nc.publish(m.reply, empty);
         outstanding--;
-        if (++received >= n) {
+        if (++received % ackEvery === 0 || received >= n) nc.publish(m.reply, empty);
+        if (received >= n) {
           sub.unsubscribe();
           resolve();
         } else if (outstanding < 10_000) pull();
@@ -123,6 +127,8 @@ function threadCpu(pid: number): Record<string, number> {
 
 interface Round {
   baselinePerS: number;
+  /** The baseline with ack policy "all" and an ack per 1,000 messages (as the engine acks a consumer of its own). */
+  baselineRangePerS: number;
   /** Seconds from the engine's spawn to the server's first delivery to it (start-up: imports, DuckDB, the worker, the connection). */
   firstDeliveryS: number;
   /** Positions/s from the engine's spawn to every position archived: start-up included. */
@@ -161,7 +167,8 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
   // The consumer the engine would create (prepare() in nats-reader.ts), made first so its deliveries can be watched.
   await jsm.consumers.add('POSITIONS', {
     durable_name: consumer,
-    ack_policy: AckPolicy.Explicit,
+    // A consumer of its own (the embedded fence engine's) is acked in ranges.
+    ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,
     ack_wait: 30e9,
     max_ack_pending: 40_000,
@@ -198,6 +205,7 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
     const wallS = (tEnd - tPipe) / 1000;
     const round: Round = {
       baselinePerS: 0,
+      baselineRangePerS: 0,
       baselineCpu: { nats: 0, client: 0 },
       firstDeliveryS: (tFirst - tPipe) / 1000,
       fromSpawnPerS: POSITIONS / wallS,
@@ -325,15 +333,20 @@ async function main() {
         nats: (cpuSeconds(nats.proc.pid!) - natsBefore) * (1e6 / POSITIONS),
         client: ((self.user + self.system) / 1e6) * (1e6 / POSITIONS),
       };
+      await jsm.consumers.add('POSITIONS', { durable_name: `baseline-all-${r}`, ack_policy: AckPolicy.All, max_ack_pending: 20_000 });
+      const tRange = performance.now();
+      await rawPullAck(nc, 'POSITIONS', `baseline-all-${r}`, POSITIONS, 1000);
+      const baselineRangePerS = POSITIONS / ((performance.now() - tRange) / 1000);
       const dataDir = await makeTempDir('hexwatch-bench-ingest-');
       try {
         const one = await runPipeline(nats, jsm, dataDir.path, `hexwatch-${r}`, r === 1 ? PROFILE_DIR : undefined);
         one.baselinePerS = baselinePerS;
+        one.baselineRangePerS = baselineRangePerS;
         one.baselineCpu = baselineCpu;
         one.archiveBytes = parquetBytes(join(dataDir.path, 'archive'));
         rounds.push(one);
         log(
-          `round ${r}: baseline ${Math.round(baselinePerS)}/s (raw pull + ack), pipeline ${Math.round(one.pipelinePerS)}/s end to end (${Math.round(one.toCommitPerS)}/s to committed; ` +
+          `round ${r}: baseline ${Math.round(baselinePerS)}/s (raw pull + ack; ${Math.round(baselineRangePerS)}/s acking ranges), pipeline ${Math.round(one.pipelinePerS)}/s end to end (${Math.round(one.toCommitPerS)}/s to committed; ` +
             `${Math.round(one.fromSpawnPerS)}/s counting the ${round(one.firstDeliveryS, 2)} s start-up), ratio ${round(one.pipelinePerS / baselinePerS, 3)}`,
         );
       } finally {
@@ -361,6 +374,9 @@ async function main() {
       ratio_from_spawn: round(med((r) => r.fromSpawnPerS) / med((r) => r.baselinePerS), 3),
       ratio: round(med((r) => r.pipelinePerS) / med((r) => r.baselinePerS), 3),
       ratio_per_round: rounds.map((r) => round(r.pipelinePerS / r.baselinePerS, 3)),
+      // The same pipeline against a raw pull that also acks ranges: what the engine adds to the wire's floor.
+      baseline_range_acks_per_s: Math.round(med((r) => r.baselineRangePerS)),
+      ratio_to_range_acks_baseline: round(med((r) => r.pipelinePerS) / med((r) => r.baselineRangePerS), 3),
       ndjson_bytes_per_position: round(ndjsonBytes / POSITIONS, 1),
       archive_bytes_per_position: round(last.archiveBytes / POSITIONS, 2),
       archive_compression_ratio: round(ndjsonBytes / last.archiveBytes, 2),

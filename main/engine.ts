@@ -91,7 +91,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         env,
         sink: historyRoom.need(),
         // Tile38 holds every device's state; the embedded engine needs all of a device's fixes.
-        warnShared: !tile38,
+        ownConsumer: !tile38,
         beforeTakeover: fences.room?.handover.beforeTakeover,
         onOwnership: fences.room?.handover.onOwnership,
         onCommitted: (rows, highWater) => positions.accept(rows, { stream: config.nats.stream, seq: highWater }),

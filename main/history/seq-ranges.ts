@@ -27,9 +27,9 @@ export class SeqRanges {
   }
 
   /** Adds sequences (any order, duplicates allowed). */
-  addAll(seqs: readonly number[]): void {
+  addAll(seqs: ArrayLike<number>): void {
     // A batch's sequences nearly always come in order: sorting a copy of thousands of them was most of a commit's bookkeeping.
-    const sorted = ascending(seqs) ? seqs : [...seqs].sort((a, b) => a - b);
+    const sorted = ascending(seqs) ? seqs : Array.from(seqs).sort((a, b) => a - b);
     const runs: Range[] = [];
     for (let i = 0; i < sorted.length;) {
       let j = i;
@@ -95,7 +95,7 @@ export class SeqRanges {
   }
 }
 
-function ascending(seqs: readonly number[]): boolean {
+function ascending(seqs: ArrayLike<number>): boolean {
   for (let i = 1; i < seqs.length; i++) if (seqs[i] < seqs[i - 1]) return false;
   return true;
 }

@@ -6,5 +6,6 @@ export { NatsReader, type IngestState, type NatsServer } from './nats-reader';
 export { newScannedPosition, scanPosition, type ScannedPosition } from './position-scan';
 export { ReaderThread, type ReaderThreadOptions } from './reader-thread';
 export type { AckStall } from './range-acks';
+export { AckReach } from './ack-reach';
 export { PositionSinks, type PositionSink } from './position-sinks';
 export { partitionOfSubject, type PartitionState } from './pull-lanes';

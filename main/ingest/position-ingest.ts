@@ -3,6 +3,8 @@ import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../his
 import { MessageDecoder } from './message-decoder';
 import type { RawBatch } from './batch-builder';
 import type { IngestState, NatsServer } from './nats-reader';
+import { AckReach } from './ack-reach';
+import type { AckStall } from './range-acks';
 import { ReaderThread } from './reader-thread';
 import { partitionOfSubject, type PartitionState } from './pull-lanes';
 
@@ -34,8 +36,12 @@ export interface IngestOptions {
   onOwnership?: (partition: number, owned: boolean) => void;
   /** Awaited when a partition is gained, before any of its positions is committed here (the fence state handed over). */
   beforeTakeover?: (partition: number) => Promise<void>;
-  /** Warn in the state when another client pulls from the consumer (the embedded fence engine needs every fix of a device). */
-  warnShared?: boolean;
+  /**
+   * This engine alone pulls from its consumer (the embedded fence engine needs every fix of a device): without
+   * partitions it acks ranges (ack policy "all": an ack a batch, not a message), and its status warns when
+   * another client pulls from the consumer too.
+   */
+  ownConsumer?: boolean;
   log?: (line: string) => void;
 }
 
@@ -69,6 +75,8 @@ export class PositionIngest {
    * committed as a whole, so the sequences of other engines' partitions do not leave a gap each in the stored ranges.
    */
   private fleetFloor = 0;
+  /** With ack policy "all": how far an ack may reach. */
+  private readonly reach: AckReach | undefined;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.log ?? (() => {});
@@ -76,6 +84,7 @@ export class PositionIngest {
     const layout = options.cluster && partitionLayout({ nats: options.nats, cluster: options.cluster });
     this.partitioned = Boolean(layout);
     this.partitionToken = layout?.token ?? -1;
+    this.reach = options.ownConsumer && !layout ? new AckReach() : undefined;
     this.partitionStates = Array.from({ length: layout?.count ?? 0 }, (_, partition) => ({ partition, owned: false, pending: -1 }));
   }
 
@@ -104,7 +113,11 @@ export class PositionIngest {
       nats,
       cluster: this.options.cluster,
       env,
-      warnShared: this.options.warnShared && !this.partitioned,
+      warnShared: this.options.ownConsumer && !this.partitioned,
+      ackPolicy: this.reach ? 'all' : 'explicit',
+      onAckStall: (stall) => {
+        this.chain = this.chain.then(() => this.proveHoles(stall));
+      },
       onState: (state, detail) => this.setState(state, detail),
       onServer: (server) => (this.server = server),
       onPartitions: (list) => (this.partitionStates = list),
@@ -157,7 +170,15 @@ export class PositionIngest {
   }
 
   private settle(id: number, committed: boolean): void {
-    this.reader?.settle(id, committed);
+    this.reader?.settle(id, committed, this.reach?.upTo(this.ranges));
+  }
+
+  /** Ack policy "all": holes the acks wait behind, filled when they hold only messages deleted before they were read. */
+  private proveHoles(stall: AckStall): void {
+    const filled = this.reach?.prove(stall, this.ranges);
+    if (!filled) return;
+    this.ranges = filled;
+    this.reader?.reach(this.reach!.upTo(filled));
   }
 
   /** Decodes and indexes one batch; sequences already committed are left out (they are only acked). */
@@ -182,7 +203,7 @@ export class PositionIngest {
       const refused = this.decoder.decodeInto(rows, seq, bytes, batch.offsets[i], batch.offsets[i + 1]);
       if (refused) quarantined.push(badMessage(batch, i, seq, refused.reason, refused.detail, received));
     }
-    return { id: batch.id, total: batch.seqs.length, rows, quarantined, fresh, partitionOf };
+    return { id: batch.id, seqs: batch.seqs, total: batch.seqs.length, rows, quarantined, fresh, partitionOf };
   }
 
   /**
@@ -190,7 +211,10 @@ export class PositionIngest {
    * store refuses), then lets the reader ack them; when the store itself fails they are naked and come back.
    */
   private async commit(group: Decoded[]): Promise<void> {
-    const settle = (ok: boolean) => group.forEach((b) => this.settle(b.id, ok));
+    const settle = (ok: boolean) => {
+      if (ok && this.reach) for (const b of group) this.reach.delivered(b.seqs);
+      for (const b of group) this.settle(b.id, ok);
+    };
     // Ranges may have grown since decoding (a redelivery committed by an earlier batch), and two
     // batches of a group may carry the same sequence: each is kept once, and only if not committed.
     const decoded = group.flatMap((b) => b.fresh);
@@ -326,6 +350,8 @@ function increasing(seqs: ArrayLike<number>): boolean {
 
 interface Decoded {
   id: number;
+  /** Every sequence the batch delivered (committed before or not). */
+  seqs: Float64Array;
   total: number;
   rows: PositionBatch;
   quarantined: QuarantineRow[];

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { SeqRanges, type QuarantineRow, type Range } from '../history';
-import { ReaderThread, type AckStall, type IngestState, type RawBatch } from '../ingest';
+import { AckReach, ReaderThread, type AckStall, type IngestState, type RawBatch } from '../ingest';
 import { DemandReader } from './demand-decode';
 import type { DemandCount, MarketJournal } from './market-journal';
 
@@ -38,8 +38,7 @@ export class DemandIntake {
   /** The consumer's messages not yet delivered, as the last batch said (-1: not yet known). */
   backlog = -1;
   private ranges: SeqRanges;
-  /** Sequences delivered and counted (not ones filled in below a floor or over a hole), after the consumer's ack floor. */
-  private received = new SeqRanges();
+  private readonly reach = new AckReach();
   private reader: ReaderThread | undefined;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -135,25 +134,20 @@ export class DemandIntake {
       return;
     }
     this.ranges = next;
-    this.received.addAll(Array.from(batch.seqs));
+    this.reach.delivered(batch.seqs);
     this.counted += requests;
     this.quarantined += bad.length;
     this.options.onCounted(counts, requests, lagMs);
     // The ack reaches the end of the counted run from the stream's start only: a request delivered and
     // not yet counted (a batch that failed, or one a killed engine had) lies past it and comes again.
-    this.reader?.settle(batch.id, true, next.has(1) ? next.highWater : 0);
+    this.reader?.settle(batch.id, true, this.reach.upTo(next));
   }
 
-  /**
-   * Holes the acks wait behind, proved empty. Every message the consumer delivered after its floor
-   * (up to `delivered`) and not acked is one of its `ackPending`; each this engine has counted is one
-   * of them. So when it has counted as many, it has counted them all, and the sequences between were
-   * deleted before they were read: nothing will fill them, and the acks may pass.
-   */
-  private proveHoles({ floor, delivered, ackPending }: AckStall): void {
-    this.received = this.received.above(floor);
-    if (delivered <= floor || this.received.countIn(floor, delivered) !== ackPending) return;
-    this.ranges = this.ranges.with([], delivered);
-    this.reader?.reach(this.ranges.highWater);
+  /** Holes the acks wait behind, filled when they hold only requests deleted before they were read. */
+  private proveHoles(stall: AckStall): void {
+    const filled = this.reach.prove(stall, this.ranges);
+    if (!filled) return;
+    this.ranges = filled;
+    this.reader?.reach(this.reach.upTo(filled));
   }
 }

@@ -137,6 +137,39 @@ describe('NATS ingest into DuckDB and the Parquet archive', () => {
     await dir.remove();
   });
 
+  it('acks past positions the stream dropped before they were read (a per-device limit), committing each kept one once', async () => {
+    const dir = await makeTempDir('hexwatch-ingest-holes-');
+    const jsm = await jetstreamManager(nc);
+    // The stream keeps a device's last 2 fixes: of 20 each, 18 are gone before the engine reads any, leaving holes everywhere.
+    await jsm.streams.add({ name: 'LATEST', subjects: ['latest.>'], max_msgs_per_subject: 2 });
+    const fixes = walkers(4000, 200, Date.now() - 60_000, 50_000, 4);
+    for (const p of fixes) nc.publish(`latest.${p.id}`, JSON.stringify(p));
+    await nc.flush();
+    await waitFor(async () => (await jsm.streams.info('LATEST')).state.last_seq === fixes.length, { timeoutMs: 30_000, what: 'the fixes stored' });
+    const engine = await startIngestEngine(dir.path, nats.url, ['--nats.stream', 'LATEST', '--nats.subjects', 'latest.>', '--nats.consumer', 'latest']);
+    try {
+      await waitFor(() => engine.status().ingest?.committed === 400, {
+        timeoutMs: 30_000,
+        what: 'the 400 kept fixes committed',
+        detail: () => JSON.stringify(engine.status()),
+      });
+      let seen = '';
+      await waitFor(
+        async () => {
+          const c = await jsm.consumers.info('LATEST', 'latest');
+          seen = `ack policy ${c.config.ack_policy}, ack floor ${c.ack_floor.stream_seq}, ${c.num_ack_pending} unacked`;
+          return c.ack_floor.stream_seq === fixes.length && c.num_ack_pending === 0;
+        },
+        { timeoutMs: 30_000, what: 'every kept fix acked, past the holes', detail: () => seen },
+      );
+      expect(seen).toMatch(/^ack policy all/);
+      expect(engine.status().ingest?.committed).toBe(400);
+    } finally {
+      await engine.stop();
+      await dir.remove();
+    }
+  });
+
   it('quarantines each bad message of the corpus with its reason and lands every valid one in between', async () => {
     const corpus = { cases: badInputCorpus() };
     const bytes = corpusBytes;
