@@ -40,6 +40,23 @@ afterAll(async () => {
   await nats?.stop();
 });
 
+/** The engine's flags for requests from the stream `NAME` (subjects `name.>`), read by the consumer `name-test`. */
+function demandArgs(stream: string): string[] {
+  const name = stream.toLowerCase();
+  return [
+    '--nats',
+    nats.url,
+    '--market.tickS',
+    '3600',
+    '--market.demandStream',
+    stream,
+    '--market.demandSubjects',
+    `${name}.>`,
+    '--market.demandConsumer',
+    `${name}-test`,
+  ];
+}
+
 /** A point's market cell as hexwatch files every fix: the resolution-8 parent of its resolution-15 cell (the archive's `h3_parent(h3, 8)`). */
 const cellOf = (lat: number, lon: number) => cellToParent(latLngToCell(lat, lon, 15), 8);
 
@@ -278,18 +295,7 @@ describe('the market from NATS', () => {
     // Requests kept 3 s: the ones published while the engine is stopped are gone when it comes back.
     await jsm.streams.add({ name: 'AGED', subjects: ['aged.>'], max_age: 3_000_000_000 });
     const dir = await makeTempDir('hexwatch-market-aged-');
-    const args = [
-      '--nats',
-      nats.url,
-      '--market.tickS',
-      '3600',
-      '--market.demandStream',
-      'AGED',
-      '--market.demandSubjects',
-      'aged.>',
-      '--market.demandConsumer',
-      'aged-test',
-    ];
+    const args = demandArgs('AGED');
     const publish = async (from: number, n: number) => {
       for (let i = from; i < from + n; i++) nc.publish('aged.r', JSON.stringify({ id: `a-${i}`, lat: 40.72, lon: -73.99, ts: Date.now() }));
       await nc.flush();
@@ -327,18 +333,7 @@ describe('the market from NATS', () => {
     await nc.flush();
     // An operator's `nats stream rmm`, or a per-subject limit: sequences 40, 41 and 200 are gone.
     for (const seq of [40, 41, 200]) await jsm.streams.deleteMessage('HOLED', seq, false);
-    const args = [
-      '--nats',
-      nats.url,
-      '--market.tickS',
-      '3600',
-      '--market.demandStream',
-      'HOLED',
-      '--market.demandSubjects',
-      'holed.>',
-      '--market.demandConsumer',
-      'holed-test',
-    ];
+    const args = demandArgs('HOLED');
     const web = await startWebMode({ args });
     const rpc = await engineRpc(web);
     try {
