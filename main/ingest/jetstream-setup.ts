@@ -12,7 +12,8 @@ interface StreamInfo {
   error?: ApiError;
   config?: { subjects?: string[]; subject_transform?: { src?: string; dest?: string } };
 }
-interface ConsumerInfo {
+/** What `CONSUMER.INFO` and consumer creation answer, as far as set-up and range acks read it. */
+export interface ConsumerInfo {
   error?: ApiError;
   config?: { filter_subject?: string; priority_groups?: string[]; priority_policy?: string; ack_policy?: string };
   ack_floor?: { stream_seq?: number; consumer_seq?: number };

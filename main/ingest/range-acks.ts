@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { ackDeliverySequence, type NatsSocket } from '../nats';
+import type { ConsumerInfo } from './jetstream-setup';
 
 /** Where a consumer's acks stand, as the server says: its ack floor, the last stream sequence it delivered, and how many since the floor await an ack. */
 export interface AckStall {
@@ -10,7 +11,7 @@ export interface AckStall {
 
 /** A `CONSUMER.INFO` reply's ack floor, delivered sequence and pending acks; undefined when it lacks one (an error). */
 export function ackStallOf(reply: Buffer): AckStall | undefined {
-  const info = JSON.parse(reply.toString('utf8')) as { ack_floor?: { stream_seq?: unknown }; delivered?: { stream_seq?: unknown }; num_ack_pending?: unknown };
+  const info = JSON.parse(reply.toString('utf8')) as ConsumerInfo;
   const [floor, delivered, ackPending] = [info.ack_floor?.stream_seq, info.delivered?.stream_seq, info.num_ack_pending];
   return typeof floor === 'number' && typeof delivered === 'number' && typeof ackPending === 'number' ? { floor, delivered, ackPending } : undefined;
 }
