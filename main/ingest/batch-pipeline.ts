@@ -1,5 +1,6 @@
 import { ackPending, repliesWith } from '../nats';
 import { BatchBuilder, type RawBatch } from './batch-builder';
+import { SeqSet } from './seq-set';
 import type { HeldMessages, Lane } from './pull-lanes';
 
 const NAK_LATER = '-NAK {"delay": 5000000000}';
@@ -36,7 +37,7 @@ export class BatchPipeline {
   private nextId = 1;
   private readonly inFlight = new Map<number, InFlight>();
   /** Every sequence pending or in flight. */
-  private readonly held = new Set<number>();
+  private readonly held = new SeqSet();
   private readonly pending = new BatchBuilder();
   private perLane: Int32Array;
   /** When the oldest pending message arrived, and when the server last heard it is in progress. */
@@ -58,9 +59,7 @@ export class BatchPipeline {
 
   /** Holds a sequence; false when it is held already (a redelivery of one pending or being committed: that copy's ack covers it). */
   hold(seq: number): boolean {
-    if (this.held.has(seq)) return false;
-    this.held.add(seq);
-    return true;
+    return this.held.add(seq);
   }
 
   /** Sequences handed back unacked (naked): a redelivery of them is taken again. */

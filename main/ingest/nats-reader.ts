@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config, PartitionLayout } from '../config';
 import {
-  ackDeliverySequence,
-  ackPending,
-  ackSequence,
   natsAuth,
   NatsServerError,
   NatsSocket,
+  readAckSubject,
   readStatus,
   redactUrl,
   repliesWith,
@@ -105,6 +103,8 @@ export class NatsReader {
   private inbox = '';
   private state: { state: IngestState; detail: string } | undefined;
   private readonly sharing = new SharedConsumerWatch();
+  /** The numbers of the delivery being read: stream sequence, consumer sequence, backlog. */
+  private readonly ack = new Float64Array(3);
   private shared = false;
 
   constructor(private readonly options: NatsReaderOptions) {
@@ -341,14 +341,15 @@ export class NatsReader {
   private readonly onMessage: MessageRanges = (buf, subjectStart, subjectEnd, replyStart, replyEnd, headerStart, dataStart, dataEnd) => {
     const lane = this.pins.laneOf(buf, subjectStart, subjectEnd, replyStart !== replyEnd);
     if (replyStart === replyEnd) return this.onStatus(lane, buf, headerStart, dataStart);
-    const seq = ackSequence(buf, replyStart, replyEnd);
-    if (seq < 0) return; // not a JetStream delivery
+    const ack = this.ack;
+    if (!readAckSubject(buf, replyStart, replyEnd, ack)) return; // not a JetStream delivery
+    const seq = ack[0];
     this.window.delivered(lane);
     if (this.electing) this.leaderFound();
     if (this.draining) return void this.send(repliesWith(pubAck(buf, replyStart, replyEnd), '-NAK'));
     this.pins.noteDelivery(lane, buf, headerStart, dataStart);
-    if ((lane.deliveries++ & 63) === 0) lane.pending = ackPending(buf, replyStart, replyEnd);
-    if (this.options.warnShared && !lane.group) this.sharing.note(ackDeliverySequence(buf, replyStart, replyEnd), this.socket?.lastHeard ?? 0);
+    lane.pending = ack[2];
+    if (this.options.warnShared && !lane.group) this.sharing.note(ack[1], this.socket?.lastHeard ?? 0);
     if (!this.batches.hold(seq)) return;
     if (lane.held) return lane.held.add(buf, subjectStart, subjectEnd, replyStart, replyEnd, dataStart, dataEnd, seq);
     const now = this.socket?.lastHeard ?? Date.now();

@@ -22,7 +22,6 @@ export class Lane {
   pending = -1;
   /** Its consumer's ack floor (stream sequence) as last surveyed; -1: not known yet. */
   ackFloor = -1;
-  deliveries = 0;
   /** Counts gains: a go-ahead for an earlier gain releases nothing. */
   epoch = 0;
   /** Deliveries of a partition just gained, held until the engine has taken it over (fence state loaded). */

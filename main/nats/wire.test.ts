@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WireParser, WireProtocolError, ackDeliverySequence, ackPending, ackSequence, pubCommand, readStatus, repliesWith } from './wire';
+import { WireParser, WireProtocolError, ackDeliverySequence, ackPending, ackSequence, pubCommand, readAckSubject, readStatus, repliesWith } from './wire';
 
 type Seen = { op: string; subject?: string; reply?: string; headers?: string; data?: string; arg?: string };
 
@@ -104,6 +104,16 @@ describe('ackSequence', () => {
     expect(d('$JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12')).toBe(4001);
     expect(d('$JS.ACK.hub.ACCHASH.POSITIONS.hexwatch.2.77.70.1704067200000000000.0.xyz')).toBe(70);
     expect(d('_INBOX.abc')).toBe(-1);
+  });
+  it('reads all three in one pass, and says -1 for a field that is not a number', () => {
+    const out = new Float64Array(3);
+    const read = (s: string) => (readAckSubject(Buffer.from(s), 0, s.length, out) ? [...out] : undefined);
+    expect(read('$JS.ACK.POSITIONS.hexwatch.1.4096.4001.1704067200000000000.12')).toEqual([4096, 4001, 12]);
+    expect(read('$JS.ACK.hub.ACCHASH.POSITIONS.hexwatch.2.77.70.1704067200000000000.0.xyz')).toEqual([77, 70, 0]);
+    expect(read('$JS.ACK.hub.ACCHASH.POSITIONS.hexwatch.2.77.70.1704067200000000000.5')).toEqual([77, 70, 5]);
+    expect(read('$JS.ACK.POSITIONS.hexwatch.1.4096.x.1.')).toEqual([4096, -1, -1]);
+    expect(read('$JS.ACK.POSITIONS.hexwatch.1.x.4001.1.12')).toBeUndefined();
+    expect(read('a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s')).toBeUndefined();
   });
 });
 

@@ -112,7 +112,7 @@ export class WireParser {
 }
 
 /** The decimal number in buf[s, e), or -1. */
-function digits(buf: Buffer, s: number, e: number): number {
+function digits(buf: Uint8Array, s: number, e: number): number {
   if (s >= e || e - s > 15) return -1;
   let v = 0;
   for (let i = s; i < e; i++) {
@@ -128,42 +128,45 @@ function quote(buf: Buffer, s: number, e: number): string {
 }
 
 /**
- * The stream sequence from a JetStream ack subject in buf[s, e):
+ * The numbers of a JetStream ack subject in buf[s, e), read in one pass (the reader reads them for every delivery):
  * $JS.ACK[.<domain>.<account hash>].<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<ts>.<pending>[.<token>].
- * -1 when it is not one.
+ * Into `out`: [0] the stream sequence, [1] the consumer sequence (one per delivery, to any client of the consumer),
+ * [2] the consumer's messages not yet delivered (its backlog); -1 for a field that is not a number. False when the
+ * subject is not an ack subject or has no stream sequence.
  */
+export function readAckSubject(buf: Uint8Array, s: number, e: number, out: Float64Array): boolean {
+  const dots = DOTS;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    if (buf[i] !== 0x2e) continue;
+    if (n === dots.length) return false;
+    dots[n++] = i;
+  }
+  // 9 tokens is the old form, 11 or more the form with domain and account: the stream sequence is token 5 or 7.
+  const first = n >= 10 ? 6 : n === 8 ? 4 : -1;
+  if (first < 0) return false;
+  out[0] = digits(buf, dots[first] + 1, dots[first + 1]);
+  out[1] = digits(buf, dots[first + 1] + 1, dots[first + 2]);
+  out[2] = digits(buf, dots[first + 3] + 1, first + 4 < n ? dots[first + 4] : e);
+  return out[0] >= 0;
+}
+
+const DOTS = new Int32Array(16);
+const ACK = new Float64Array(3);
+
+/** The stream sequence from a JetStream ack subject in buf[s, e), or -1 when it is not one. */
 export function ackSequence(buf: Uint8Array, s: number, e: number): number {
-  return ackField(buf, s, e, 0);
+  return readAckSubject(buf, s, e, ACK) ? ACK[0] : -1;
 }
 
 /** The consumer sequence (one per delivery, to any client of the consumer) from an ack subject, or -1. */
 export function ackDeliverySequence(buf: Uint8Array, s: number, e: number): number {
-  return ackField(buf, s, e, 1);
+  return readAckSubject(buf, s, e, ACK) ? ACK[1] : -1;
 }
 
 /** Messages of the consumer not yet delivered, as of this delivery (its backlog), from an ack subject, or -1. */
 export function ackPending(buf: Uint8Array, s: number, e: number): number {
-  return ackField(buf, s, e, 3);
-}
-
-/** The number `after` fields past the stream sequence of an ack subject, or -1. */
-function ackField(buf: Uint8Array, s: number, e: number, after: number): number {
-  let dots = 0;
-  for (let i = s; i < e; i++) if (buf[i] === 0x2e) dots++;
-  // 9 tokens is the old form, 11 or more the form with domain and account.
-  const field = dots >= 10 ? 7 : dots === 8 ? 5 : -1;
-  if (field < 0) return -1;
-  let seen = 0;
-  let i = s;
-  while (seen < field + after) if (buf[i++] === 0x2e) seen++;
-  let v = 0;
-  let len = 0;
-  for (; i < e && buf[i] !== 0x2e; i++, len++) {
-    const d = buf[i] - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return len > 0 && len <= 15 ? v : -1;
+  return readAckSubject(buf, s, e, ACK) ? ACK[2] : -1;
 }
 
 /** A JetStream status message (HMSG without reply): its code, description and pending-messages header. */
