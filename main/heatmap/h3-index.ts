@@ -21,6 +21,11 @@ export function indexPosition(lat: number, lon: number, out: Uint32Array | numbe
   }
 }
 
+/** Builds the face table now (tens of milliseconds), so the first positions indexed do not wait for it. */
+export function prepareIndex(): void {
+  faces ??= buildFaces();
+}
+
 /** How many positions each path indexed (tests hold the fast path to being the one used). */
 export const counters = { fast: 0, h3js: 0 };
 

@@ -1,5 +1,5 @@
 export { LiveAggregator, viewTest, type AggregatorOptions, type FrameRequest } from './aggregator';
-export { indexPosition } from './h3-index';
+export { indexPosition, prepareIndex } from './h3-index';
 export { RateMeter } from './rate-meter';
 export { heatmapSink } from './heatmap-sink';
 export { heatmapHandlers, startFrames, type FrameLayer, type HeatmapClient } from './heatmap-handlers';

@@ -1,5 +1,5 @@
 import type { PositionBatch } from '../history';
-import { indexPosition } from '../heatmap';
+import { indexPosition, prepareIndex } from '../heatmap';
 import { decodePosition, type QuarantineReason } from './decode';
 import { newScannedPosition, scanPosition } from './position-scan';
 
@@ -18,7 +18,10 @@ export class MessageDecoder {
   private readonly scanned = newScannedPosition();
   private readonly cell = new Uint32Array(2);
 
-  constructor(private readonly maxMessageBytes: number) {}
+  constructor(private readonly maxMessageBytes: number) {
+    // At start-up, not inside the first batch: a stream already flowing would wait for it.
+    prepareIndex();
+  }
 
   /** Adds the message `bytes[start, end)` to `rows` as stream sequence `seq`, or says why it cannot. */
   decodeInto(rows: PositionBatch, seq: number, bytes: Uint8Array, start: number, end: number): Refusal | undefined {
