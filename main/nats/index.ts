@@ -3,7 +3,6 @@ export { NatsServerError, NatsSocket, type NatsSocketOptions, type ServerInfo } 
 export {
   ackDeliverySequence,
   ackPending,
-  ackSequence,
   readAckSubject,
   pubCommand,
   readStatus,

@@ -154,11 +154,6 @@ export function readAckSubject(buf: Uint8Array, s: number, e: number, out: Float
 const DOTS = new Int32Array(16);
 const ACK = new Float64Array(3);
 
-/** The stream sequence from a JetStream ack subject in buf[s, e), or -1 when it is not one. */
-export function ackSequence(buf: Uint8Array, s: number, e: number): number {
-  return readAckSubject(buf, s, e, ACK) ? ACK[0] : -1;
-}
-
 /** The consumer sequence (one per delivery, to any client of the consumer) from an ack subject, or -1. */
 export function ackDeliverySequence(buf: Uint8Array, s: number, e: number): number {
   return readAckSubject(buf, s, e, ACK) ? ACK[1] : -1;
