@@ -264,7 +264,8 @@ async function freshness(nats: RunningServer, nc: NatsConnection, rate: number):
     await watch.stop();
     const { delays } = watch.delays(publisher.sentAt);
     // A fresh engine's first moments (code still unoptimised, tables first touched) are a catch-up, not the steady state.
-    const warm = publisher.sentAt.findIndex((t) => t - publisher.sentAt[0] >= FRESHNESS_WARMUP_S * 1000);
+    const after = publisher.sentAt.findIndex((t) => t - publisher.sentAt[0] >= FRESHNESS_WARMUP_S * 1000);
+    const warm = after < 0 ? delays.length : after; // a run no longer than the warm-up has no steady part
     const steady = delays.slice(warm);
     return {
       rate,
