@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutedEvent } from './delivery-queue';
 import { DeliveryQueue } from './delivery-queue';
 import { fenceEventOf } from '../../tests/helpers/queue-fixtures';
+import { CommitGroup, WalSync } from './group-commit';
 
 let dir: string;
 let queue: DeliveryQueue;
@@ -67,5 +68,36 @@ describe('enqueueDurably', () => {
     const calls = Array.from({ length: 50 }, (_, i) => queue.enqueueDurably([fenceEventOf('f2', `d${i}`, i)]));
     await queue.settle();
     expect((await Promise.all(calls)).every((r) => r.items === 1)).toBe(true);
+  });
+});
+
+/** A WalSync whose fsyncs return when the test says: what the group does while one is under way. */
+class HeldSync extends WalSync {
+  readonly held: (() => void)[] = [];
+  override sync(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
+  }
+}
+
+describe('CommitGroup', () => {
+  it('writes the calls made while an fsync runs at once (their items go out), and answers them after an fsync of their own', async () => {
+    const wal = new HeldSync('unused.sqlite');
+    const written: number[][] = [];
+    const group = new CommitGroup((inputs: number[]) => (written.push(inputs), inputs.map((n) => n * 10)), wal);
+    const first = group.add(1);
+    await nextTurn();
+    const second = [group.add(2), group.add(3)];
+    await nextTurn();
+    // The first fsync has not returned: the second turn's calls are written all the same, in one transaction.
+    expect(written).toEqual([[1], [2, 3]]);
+    let answered = 0;
+    void first.then(() => answered++);
+    for (const p of second) void p.then(() => answered++);
+    wal.held[0]();
+    expect(await first).toBe(10);
+    expect(answered).toBe(1);
+    wal.held[1]();
+    expect(await Promise.all(second)).toEqual([20, 30]);
+    await group.idle();
   });
 });

@@ -54,15 +54,15 @@ export class WalSync {
 }
 
 /**
- * Group commit: the calls made while the previous group's fsync runs are written together in one
- * transaction, then fsynced (off the main thread) while the next group gathers; each call's promise
- * resolves only once the transaction holding it is on disk. A group that fails is written again a call per
- * transaction, so one bad input fails its own call only.
+ * Group commit: the calls made in one turn are written together in one transaction (their items can be
+ * handed out at once), and every transaction written while an fsync runs shares the next one (off the
+ * main thread); each call's promise resolves only once the transaction holding it is on disk. A group
+ * that fails is written again a call per transaction, so one bad input fails its own call only.
  */
 export class CommitGroup<In, Out> {
   private gathering: { input: In; resolve: (out: Out) => void; reject: (err: Error) => void }[] = [];
-  private syncing = false;
   private scheduled = false;
+  private unsynced = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -73,7 +73,7 @@ export class CommitGroup<In, Out> {
   add(input: In): Promise<Out> {
     return new Promise((resolve, reject) => {
       this.gathering.push({ input, resolve, reject });
-      if (!this.syncing && !this.scheduled) {
+      if (!this.scheduled) {
         // The rest of this turn's calls join the same transaction.
         this.scheduled = true;
         setImmediate(() => this.write());
@@ -83,7 +83,7 @@ export class CommitGroup<In, Out> {
 
   /** Resolves once every call made so far is answered (a queue closing waits on it). */
   idle(): Promise<void> {
-    if (this.gathering.length === 0 && !this.syncing) return Promise.resolve();
+    if (this.gathering.length === 0 && this.unsynced === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -91,7 +91,6 @@ export class CommitGroup<In, Out> {
     this.scheduled = false;
     const calls = this.gathering;
     this.gathering = [];
-    if (calls.length === 0) return this.wentIdle();
     const written: { calls: typeof calls; outputs: Out[] }[] = [];
     try {
       written.push({ calls, outputs: this.commit(calls.map((c) => c.input)) });
@@ -103,8 +102,8 @@ export class CommitGroup<In, Out> {
           call.reject(err as Error);
         }
     }
-    if (written.length === 0) return this.wentIdle();
-    this.syncing = true;
+    if (written.length === 0) return this.settled();
+    this.unsynced++;
     this.wal
       .sync()
       .then(
@@ -117,12 +116,13 @@ export class CommitGroup<In, Out> {
         },
       )
       .finally(() => {
-        this.syncing = false;
-        this.write();
+        this.unsynced--;
+        this.settled();
       });
   }
 
-  private wentIdle(): void {
+  private settled(): void {
+    if (this.gathering.length > 0 || this.unsynced > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
