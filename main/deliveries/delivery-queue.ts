@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
 import { openDatabase } from '../sqlite';
-import { nextStateOf } from './attempt-outcome';
 import { DeadLetters } from './dead-letters';
 import { EventLog } from './event-log';
 import type { QueueFigures } from '../../shared/rpc';
 import type { Health } from './health';
-import { payloadOf, toItem, type Row } from './queue-items';
+import { deleteCompletedBefore, payloadOf, toItem } from './queue-items';
 import { queueStatements, type QueueStatements } from './queue-statements';
 import { DeliveryTally } from './queue-history';
 import { completedCount, openCounts, queueFigures } from './queue-figures';
@@ -24,6 +23,8 @@ import {
 import { QUEUE_MIGRATIONS } from './schema';
 import { CommitGroup, UnsyncedWrites } from './group-commit';
 import { putEvents, type EnqueueCall, type EventWriter } from './queue-enqueue';
+import { putAttempts } from './queue-attempts';
+import { claimDue, claimRuns, type ClaimState } from './queue-claims';
 
 export * from './queue-types';
 
@@ -84,14 +85,14 @@ export class DeliveryQueue {
    * other write queues an item due at once, into `ready`). Null when none waits; undefined: ask the file.
    */
   private retryAt?: number | null;
-  /** Where the last FIFO claim stopped: the next starts after it, so every partition gets its turn. */
-  private cursor: [string, string] = ['', ''];
   /**
    * (fence, target) partitions that may have a claimable head since the last claim: an item enqueued, an
    * attempt recorded, a run released. A claim visits only these; it walks them all when a retry falls due
    * and every WALK_MS besides.
    */
   private readonly ready = new Set<string>();
+  /** The above, for claims (queue-claims.ts), with where the last walk stopped. */
+  private readonly claims: ClaimState;
   private walkedAt = -Infinity;
   /** Group commits and attempt records, written without their fsync (run on libuv's thread pool). */
   private readonly unsynced: UnsyncedWrites;
@@ -121,6 +122,7 @@ export class DeliveryQueue {
     this.log = new EventLog(db);
     this.recent.seed(db, this.clock());
     this.st = queueStatements(db);
+    this.claims = { st: this.st, claimed: this.claimed, ready: this.ready, behindOut: this.behindOut, cursor: ['', ''] };
     this.writer = { st: this.st, settings: this.settings, recent: this.recent, repeatedId: (id) => this.repeatedId(id) };
     this.unsynced = new UnsyncedWrites(db, file, this.settings.synchronous);
     this.group = new CommitGroup((calls) => this.commitGroup(calls), this.unsynced.wal);
@@ -228,57 +230,8 @@ export class DeliveryQueue {
     // Nothing changed since the last claim and no walk is due: not even a read (a worker wakes often).
     const walkDue = now - this.walkedAt >= WALK_MS || this.retryFellDue(now);
     if (this.settings.fifoPerFence && this.ready.size === 0 && !walkDue) return [];
-    const claimed: Row[] = [];
-    const takeRun = (head: { seq: number; partition_key: string; target_id: string }) => {
-      const rows: Row[] = [];
-      const room = Math.min(runMax, limit - claimed.length);
-      for (const row of this.st.run.iterate(head.partition_key, head.target_id, head.seq)) if (rows.push(row) >= room) break;
-      claimed.push(rows[0]);
-      // Behind the head, the items waiting their first attempt (a retried item is only ever a head).
-      for (let i = 1; i < rows.length && rows[i].status === 'pending' && rows[i].next_attempt_at <= now; i++) claimed.push(rows[i]);
-    };
-    const free = (head: { seq: number; next_attempt_at: number }) => !this.claimed.has(head.seq) && head.next_attempt_at <= now;
-    if (this.settings.fifoPerFence && !walkDue) {
-      // Only the partitions that changed: walking every fence's queue at each wake saturated the thread.
-      for (const key of this.ready) {
-        if (claimed.length >= limit) break;
-        this.ready.delete(key);
-        const [partition_key, target_id] = key.split('\u0000') as [string, string];
-        const head = this.st.headOf.get(partition_key, target_id);
-        if (head && free(head)) takeRun({ seq: head.seq, partition_key, target_id });
-        else if (head && this.claimed.has(head.seq)) this.behindOut.add(key);
-      }
-    } else if (this.settings.fifoPerFence) {
-      this.walkedAt = now;
-      // Round the partitions from where the last claim stopped, each visited once.
-      const visited = new Set<string>();
-      let [pk, tg] = this.cursor;
-      while (claimed.length < limit) {
-        let head = this.st.nextHead.get(pk, tg);
-        if (!head) {
-          if (pk === '' && tg === '') break;
-          [pk, tg] = ['', ''];
-          head = this.st.nextHead.get('', '');
-          if (!head) break;
-        }
-        const key = `${head.partition_key}\u0000${head.target_id}`;
-        if (visited.has(key)) break;
-        visited.add(key);
-        this.ready.delete(key);
-        [pk, tg] = [head.partition_key, head.target_id];
-        if (free(head)) takeRun(head);
-        else if (this.claimed.has(head.seq)) this.behindOut.add(key);
-      }
-      this.cursor = [pk, tg];
-    } else {
-      this.walkedAt = now;
-      claimed.push(
-        ...this.st.due
-          .all(now, limit + this.claimed.size)
-          .filter((r) => !this.claimed.has(r.seq))
-          .slice(0, limit),
-      );
-    }
+    if (!this.settings.fifoPerFence || walkDue) this.walkedAt = now;
+    const claimed = this.settings.fifoPerFence ? claimRuns(this.claims, now, limit, runMax, walkDue) : claimDue(this.claims, now, limit);
     for (const r of claimed) this.claimed.set(r.seq, owner);
     return claimed.map((r) => ({ ...toItem(r, this.instance), status: 'processing' as const }));
   }
@@ -309,36 +262,11 @@ export class DeliveryQueue {
   record(results: readonly { item: QueueItem; outcome: AttemptOutcome }[], owner: string): void {
     if (results.length === 0) return;
     const now = this.clock();
-    let dead = false;
-    this.unsynced.run(() =>
-      this.db
-        .transaction(() => {
-          for (const { item, outcome } of results) {
-            const attempt = item.attempts + 1;
-            this.st.log.run(
-              item.seq,
-              attempt,
-              item.targetId,
-              outcome.status,
-              outcome.httpStatus ?? null,
-              outcome.latencyMs,
-              outcome.error ?? null,
-              now,
-              outcome.response ?? null,
-            );
-            const next = nextStateOf(item, outcome, now, this.settings, this.random);
-            if (next.status === 'completed') {
-              this.st.complete.run(now, now, item.seq);
-              continue;
-            }
-            if (next.status === 'dlq') dead = true;
-            else if (this.retryAt !== undefined) this.retryAt = Math.min(this.retryAt ?? Infinity, next.nextAt);
-            if (next.disableTarget) this.targets.disable(item.targetId, next.disableTarget, now);
-            this.st.fail.run(next.status, attempt, next.nextAt, next.error, now, item.seq);
-          }
-        })
-        .immediate(),
+    const { dead, earliestRetry } = this.unsynced.run(() =>
+      this.db.transaction(() => putAttempts(this.st, results, now, this.settings, this.random, (id, why) => this.targets.disable(id, why, now))).immediate(),
     );
+    // Left to the file when unknown (nextDueAt reads it there); otherwise the earliest is kept.
+    if (earliestRetry < Infinity && this.retryAt !== undefined) this.retryAt = Math.min(this.retryAt ?? Infinity, earliestRetry);
     this.unsynced.wal.sync().catch((err: Error) => this.logLine(`queue: syncing recorded attempts failed: ${err.message}`));
     for (const { item, outcome } of results) {
       this.returned(item, owner);
@@ -434,14 +362,6 @@ export class DeliveryQueue {
   applyRetention(): { items: number } {
     const now = this.clock();
     const cutoff = now - this.settings.retentionDays * 86_400_000;
-    return this.db
-      .transaction(() => {
-        this.db
-          .prepare(`DELETE FROM delivery_log WHERE item_seq IN (SELECT seq FROM delivery_queue WHERE status = 'completed' AND completed_at < ?)`)
-          .run(cutoff);
-        const items = this.db.prepare(`DELETE FROM delivery_queue WHERE status = 'completed' AND completed_at < ?`).run(cutoff).changes;
-        return { items };
-      })
-      .immediate();
+    return { items: deleteCompletedBefore(this.db, cutoff) };
   }
 }

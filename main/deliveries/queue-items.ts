@@ -1,4 +1,5 @@
-/** Queue rows as items: the SQL that joins an item to its event, the webhook body, and filter conditions. */
+/** Queue rows as items: the SQL that joins an item to its event, the webhook body, filter conditions, and the retention that removes delivered ones. */
+import type Database from 'better-sqlite3';
 import type { FenceEvent } from '../../shared/fence-event';
 import { isFixTime } from '../../shared/position';
 import type { ItemFilter, ItemStatus, QueueItem } from './queue-types';
@@ -117,4 +118,14 @@ export function itemConditions(
 export function conditions(parts: readonly [sql: string | false | undefined | 0 | '', ...args: unknown[]][]): { sql: string; args: unknown[] } {
   const used = parts.filter((p): p is [string, ...unknown[]] => Boolean(p[0]));
   return { sql: used.length ? used.map((p) => p[0]).join(' AND ') : '1', args: used.flatMap((p) => p.slice(1)) };
+}
+
+/** Removes the items delivered before `cutoff`, with their attempts, in one transaction; returns how many items went. */
+export function deleteCompletedBefore(db: Database.Database, cutoff: number): number {
+  return db
+    .transaction(() => {
+      db.prepare(`DELETE FROM delivery_log WHERE item_seq IN (SELECT seq FROM delivery_queue WHERE status = 'completed' AND completed_at < ?)`).run(cutoff);
+      return db.prepare(`DELETE FROM delivery_queue WHERE status = 'completed' AND completed_at < ?`).run(cutoff).changes;
+    })
+    .immediate();
 }
