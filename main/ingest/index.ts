@@ -2,7 +2,8 @@ export { decodePosition, nestingDepth, type Decoded, type QuarantineReason } fro
 export { MessageDecoder, type Refusal } from './message-decoder';
 export { PositionIngest, ingestSettingsOf, type IngestOptions, type IngestSink } from './position-ingest';
 export type { RawBatch } from './batch-builder';
-export { NatsReader, type IngestState, type NatsServer } from './nats-reader';
+export { NatsReader } from './nats-reader';
+export type { IngestState, NatsServer } from './reader-options';
 export { newScannedPosition, scanPosition, type ScannedPosition } from './position-scan';
 export { ReaderThread, type ReaderThreadOptions } from './reader-thread';
 export type { AckStall } from './range-acks';

@@ -4,7 +4,8 @@
 //                    | {t: 'ownership', partition, owned, epoch} | {t: 'partitions', list} | {t: 'ackFloor', seq} | {t: 'ackStall', stall} | {t: 'stopped'}
 import { parentPort, workerData } from 'node:worker_threads';
 import { partitionLayout, type Config } from '../config';
-import { NatsReader, type NatsReaderOptions } from './nats-reader';
+import { NatsReader } from './nats-reader';
+import type { NatsReaderOptions } from './reader-options';
 
 /** Partition states go to the engine this often (their backlogs change without a gain or loss). */
 const PARTITIONS_EVERY_MS = 1000;

@@ -2,7 +2,7 @@ import { partitionLayout, type Config } from '../config';
 import { PositionBatch, SeqRanges, type QuarantineRow, type Range } from '../history';
 import { MessageDecoder } from './message-decoder';
 import type { RawBatch } from './batch-builder';
-import type { IngestState, NatsServer } from './nats-reader';
+import type { IngestState, NatsServer } from './reader-options';
 import { AckReach } from './ack-reach';
 import type { AckStall } from './range-acks';
 import { ReaderThread } from './reader-thread';

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { workerEntry } from '../worker-entry';
 import type { RawBatch } from './batch-builder';
-import type { IngestState, NatsServer } from './nats-reader';
+import type { IngestState, NatsServer } from './reader-options';
 import type { AckPolicy } from './jetstream-setup';
 import type { AckStall } from './range-acks';
 import type { PartitionState } from './pull-lanes';
