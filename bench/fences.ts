@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     positions: POSITIONS,
     tile38_positions: TILE38_POSITIONS,
     runs,
-    targets: { embedded_per_s_1000: 200_000, embedded_per_s_10000: 50_000 },
+    targets: { embedded_per_s_1000: 200_000, embedded_per_s_10000: 50_000, ratio_embedded_to_tile38_1000: 3.5, ratio_embedded_to_tile38_10000: 3 },
   };
   writeResult('fences', result);
   log(JSON.stringify(result, null, 2));
