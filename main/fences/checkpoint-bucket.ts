@@ -14,6 +14,22 @@ export type StoredCheckpoint =
   | { kind: 'none'; revision?: number }
   | { kind: 'refused'; reason: string; revision: number };
 
+/** A stored checkpoint in a few words, for the log. */
+export function describeStored(stored: StoredCheckpoint): string {
+  if (stored.kind === 'checkpoint')
+    return `checkpoint of seq ${stored.checkpoint.seq} by ${stored.checkpoint.engine}, ${stored.checkpoint.devices.length} devices`;
+  return stored.kind === 'none' ? 'no checkpoint yet' : 'an unusable checkpoint';
+}
+
+/** The checkpoint a key holds when an engine of `partitions` partitions of `stream` can use it; else why not (undefined: the key holds none). */
+export function usableCheckpoint(stored: StoredCheckpoint, partitions: number, stream: string): { checkpoint: FenceCheckpoint } | { why?: string } {
+  if (stored.kind === 'refused') return { why: stored.reason };
+  if (stored.kind !== 'checkpoint') return {};
+  const c = stored.checkpoint;
+  if (c.partitions === partitions && c.stream === stream) return { checkpoint: c };
+  return { why: `it is of ${c.partitions} partitions of ${c.stream}, not ${partitions} of ${stream}` };
+}
+
 /** Another engine wrote the key since this one read or wrote it: it owns the partition now. */
 export class CheckpointTaken extends Error {}
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { PositionBatch } from '../history';
 import { partitionOf } from '../../shared/partition';
-import { CheckpointBucket, CheckpointTaken, FENCE_STATE_BUCKET, type StoredCheckpoint } from './checkpoint-bucket';
+import { CheckpointBucket, CheckpointTaken, describeStored, FENCE_STATE_BUCKET, usableCheckpoint, type StoredCheckpoint } from './checkpoint-bucket';
 import type { FenceCheckpoint } from './fence-checkpoint';
 import type { DeviceCheckpoint, Fix } from './fence-engine';
 import type { IngestMark } from './fence-service';
@@ -231,7 +231,7 @@ class PartitionHandover implements FenceHandover {
             this.log(`fence state: partition ${partition} taken over but not claimed in the bucket: ${err.message}`);
           });
           this.log(
-            `fence state: partition ${partition} taken over${taken ? ' again' : ''} (${describe(stored)}, ${applied.replayed} positions replayed up to seq ${Math.min(floor, Math.max(from, read.last))}, ${applied.tail} unacknowledged applied up to seq ${applied.seq}${again ? `, ${applied.newer} applied here meanwhile` : ''}) in ${Math.round(performance.now() - started)} ms`,
+            `fence state: partition ${partition} taken over${taken ? ' again' : ''} (${describeStored(stored)}, ${applied.replayed} positions replayed up to seq ${Math.min(floor, Math.max(from, read.last))}, ${applied.tail} unacknowledged applied up to seq ${applied.seq}${again ? `, ${applied.newer} applied here meanwhile` : ''}) in ${Math.round(performance.now() - started)} ms`,
           );
           return;
         } catch (err) {
@@ -252,13 +252,9 @@ class PartitionHandover implements FenceHandover {
 
   /** The checkpoint a partition's key holds when this engine can use it (else why not, logged: its devices start fresh). */
   private usable(partition: number, stored: StoredCheckpoint): FenceCheckpoint | undefined {
-    if (stored.kind === 'refused') this.log(`fence state: partition ${partition}'s checkpoint cannot be used (${stored.reason}); its devices start fresh`);
-    if (stored.kind !== 'checkpoint') return undefined;
-    const c = stored.checkpoint;
-    if (c.partitions === this.n && c.stream === this.stream) return c;
-    this.log(
-      `fence state: partition ${partition}'s checkpoint is of ${c.partitions} partitions of ${c.stream}, not ${this.n} of ${this.stream}; its devices start fresh`,
-    );
+    const usable = usableCheckpoint(stored, this.n, this.stream);
+    if ('checkpoint' in usable) return usable.checkpoint;
+    if (usable.why) this.log(`fence state: partition ${partition}'s checkpoint cannot be used (${usable.why}); its devices start fresh`);
     return undefined;
   }
 
@@ -397,10 +393,4 @@ class PartitionHandover implements FenceHandover {
     if (p === undefined) this.partitionOfDevice.set(deviceId, (p = partitionOf(deviceId, this.n)));
     return p;
   }
-}
-
-function describe(stored: StoredCheckpoint): string {
-  if (stored.kind === 'checkpoint')
-    return `checkpoint of seq ${stored.checkpoint.seq} by ${stored.checkpoint.engine}, ${stored.checkpoint.devices.length} devices`;
-  return stored.kind === 'none' ? 'no checkpoint yet' : 'an unusable checkpoint';
 }
