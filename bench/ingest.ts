@@ -7,10 +7,10 @@
  * from /proc/<pid>/status), each on a fresh consumer. Both are timed from the server's first delivery;
  * the engine's start-up before it is reported beside (engine_start_s, pipeline_from_spawn_per_s and
  * ratio_from_spawn). Figures are medians over the rounds. Then freshness: a steady stream at 1,000, 10,000
- * and 50,000 positions/s (FRESHNESS_S seconds each, its own stream) into a fresh engine, and each
+ * and 50,000 positions/s (ten seconds each, its own stream; bench/ingest-freshness.ts) into a fresh engine, and each
  * position's publish → committed delay (p50, p99) read off the engine's committed count, sampled every
  * 10 ms, against the publisher's clock; steady_p50_ms/steady_p99_ms leave out the positions of the first
- * FRESHNESS_WARMUP_S (the fresh engine's code warming up while the stream already flows, warmup_max_ms).
+ * two seconds (the fresh engine's code warming up while the stream already flows, warmup_max_ms).
  * --freshness-only skips the throughput rounds. Needs the
  * build (npm run bench builds). Writes bench/results/ingest.json. --profile DIR writes V8 CPU profiles
  * of the first round's engine into DIR.
@@ -21,20 +21,10 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { Simulator } from '../main/simulator';
-import {
-  callOf,
-  CommitWatch,
-  connectRpc,
-  engineRpc,
-  makeTempDir,
-  percentile,
-  type RunningServer,
-  startNats,
-  startWebMode,
-  SteadyPublisher,
-  waitFor,
-} from '../tests/helpers';
+import { callOf, connectRpc, makeTempDir, type RunningServer, startNats, startWebMode, waitFor } from '../tests/helpers';
+import { freshnessRuns } from './ingest-freshness';
 import { writeResult } from './results';
+import { threadCpu } from './thread-cpu';
 import { median, round } from './stats';
 
 const arg = process.argv.indexOf('--positions');
@@ -51,9 +41,6 @@ const listArg = (name: string): string[] => {
 };
 const ENGINE_ARGS = listArg('--engine-args');
 const FRESHNESS_ONLY = process.argv.includes('--freshness-only');
-const FRESHNESS_RATES = [1_000, 10_000, 50_000];
-const FRESHNESS_S = 10;
-const FRESHNESS_WARMUP_S = 2;
 const NODE_ARGS = listArg('--node-args');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -115,17 +102,9 @@ function peakRss(pid: number): number {
 }
 
 /** CPU seconds of each thread that used more than 0.05 s, busiest first (main, the NATS reader worker, DuckDB's pool…), by thread id. */
-function threadCpu(pid: number): Record<string, number> {
-  const threads: [string, number][] = [];
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const s = cpuSeconds(pid, `/proc/${pid}/task/${tid}/stat`);
-      if (s > 0.05) threads.push([Number(tid) === pid ? 'main' : tid, round(s, 2)]);
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return Object.fromEntries(threads.sort((a, b) => b[1] - a[1]));
+function busiestThreads(pid: number): Record<string, number> {
+  const threads = [...threadCpu(pid)].filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(threads.map(([tid, s]) => [tid === pid ? 'main' : String(tid), round(s, 2)]));
 }
 
 interface Round {
@@ -220,7 +199,7 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
       engineCores: cpuSeconds(web.proc.pid!) / wallS,
       natsCores: (cpuSeconds(nats.proc.pid!) - natsCpuBefore) / wallS,
       machineCores: (machineCpu().busy - machineBefore.busy) / wallS,
-      threads: threadCpu(web.proc.pid!),
+      threads: busiestThreads(web.proc.pid!),
       archiveBytes: 0,
     };
     await rpc.client.close();
@@ -231,79 +210,13 @@ async function runPipeline(nats: RunningServer, jsm: JetStreamManager, dataDir: 
   }
 }
 
-interface Freshness {
-  rate: number;
-  published: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  steady_p50_ms: number;
-  steady_p99_ms: number;
-  warmup_max_ms: number;
-}
-
-/** A steady stream at `rate`/s into a fresh engine on its own stream: each position's publish → committed delay. */
-async function freshness(nats: RunningServer, nc: NatsConnection, rate: number): Promise<Freshness> {
-  const stream = `FRESH_${rate}`;
-  const subject = `fresh${rate}`;
-  const dataDir = await makeTempDir('hexwatch-bench-fresh-');
-  const web = await startWebMode({
-    dataDir: dataDir.path,
-    args: [...ENGINE_ARGS, '--nats', nats.url, '--nats.stream', stream, '--nats.subjects', `${subject}.>`],
-    timeoutMs: 60_000,
-    nodeArgs: NODE_ARGS,
-  });
-  const rpc = await engineRpc(web);
-  try {
-    const committed = async () => (await rpc.call('status.get')).ingest?.committed ?? 0;
-    await waitFor(async () => (await rpc.call('status.get')).sourceState === 'running', { timeoutMs: 30_000, what: 'ingest running' });
-    const watch = new CommitWatch(committed, 10);
-    const publisher = new SteadyPublisher({ nc, subject: `${subject}.x`, ratePerSec: rate, devices: 10_000 });
-    await publisher.runFor(FRESHNESS_S * 1000);
-    await waitFor(() => watch.last >= publisher.published, { timeoutMs: 60_000, what: `${publisher.published} committed`, detail: () => web.proc.tail() });
-    await watch.stop();
-    const { delays } = watch.delays(publisher.sentAt);
-    // A fresh engine's first moments (code still unoptimised, tables first touched) are a catch-up, not the steady state.
-    const after = publisher.sentAt.findIndex((t) => t - publisher.sentAt[0] >= FRESHNESS_WARMUP_S * 1000);
-    const warm = after < 0 ? delays.length : after; // a run no longer than the warm-up has no steady part
-    const steady = delays.slice(warm);
-    return {
-      rate,
-      published: publisher.published,
-      p50_ms: percentile(delays, 50),
-      p99_ms: percentile(delays, 99),
-      max_ms: percentile(delays, 100),
-      steady_p50_ms: percentile(steady, 50),
-      steady_p99_ms: percentile(steady, 99),
-      warmup_max_ms: percentile(delays.slice(0, warm), 100),
-    };
-  } finally {
-    await rpc.close();
-    await web.stop();
-    await dataDir.remove();
-  }
-}
-
-async function freshnessRuns(nats: RunningServer, nc: NatsConnection): Promise<Freshness[]> {
-  const out: Freshness[] = [];
-  for (const rate of FRESHNESS_RATES) {
-    const f = await freshness(nats, nc, rate);
-    out.push(f);
-    log(
-      `freshness at ${rate}/s: ${f.published} positions, publish → committed p50 ${f.p50_ms} ms, p99 ${f.p99_ms} ms (max ${f.max_ms} ms); ` +
-        `after the first ${FRESHNESS_WARMUP_S} s p50 ${f.steady_p50_ms} ms, p99 ${f.steady_p99_ms} ms (the first ${FRESHNESS_WARMUP_S} s at most ${f.warmup_max_ms} ms)`,
-    );
-  }
-  return out;
-}
-
 async function main() {
   log(`hexwatch bench ingest: ${POSITIONS} positions, ${cpus().length} cores, node ${process.version}`);
   const nats = await startNats({ args: ['-m', '0'] });
   try {
     const nc = await connect({ servers: nats.url });
     if (FRESHNESS_ONLY) {
-      log(JSON.stringify({ freshness: await freshnessRuns(nats, nc) }, null, 2));
+      log(JSON.stringify({ freshness: await freshnessRuns(nats, nc, { engine: ENGINE_ARGS, node: NODE_ARGS }) }, null, 2));
       await nc.close();
       return;
     }
@@ -376,7 +289,7 @@ async function main() {
         await dataDir.remove();
       }
     }
-    const fresh = await freshnessRuns(nats, nc);
+    const fresh = await freshnessRuns(nats, nc, { engine: ENGINE_ARGS, node: NODE_ARGS });
     await nc.close();
 
     const med = (f: (r: Round) => number) => median(rounds.map(f));
