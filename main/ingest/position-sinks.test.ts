@@ -15,4 +15,16 @@ describe('the fan-out of accepted positions', () => {
     accept(new PositionBatch(0));
     expect(seen).toEqual(['heatmap 1 7', 'fences 1 7', 'heatmap 0 -', 'fences 0 -']);
   });
+
+  it('still hands the batch to the sinks after one that throws, then throws its error', () => {
+    const sinks = new PositionSinks();
+    const seen: string[] = [];
+    sinks.add(() => seen.push('heatmap'));
+    sinks.add(() => {
+      throw new Error('fences refused');
+    });
+    sinks.add(() => seen.push('market'));
+    expect(() => sinks.accept(new PositionBatch(0))).toThrow('fences refused');
+    expect(seen).toEqual(['heatmap', 'market']);
+  });
 });

@@ -7,7 +7,8 @@ export type PositionSink = (rows: PositionBatch, mark?: IngestMark) => void;
 /**
  * The one fan-out of accepted positions, whichever the source (the simulator, or NATS after the commit
  * and before the ack): each room that wants them registers its sink, and each batch visits them in the
- * order they were added.
+ * order they were added. One sink that throws does not keep the batch from the others: the first error
+ * is thrown once every sink has had the batch (the source decides what a failed batch means).
  */
 export class PositionSinks {
   private readonly sinks: PositionSink[] = [];
@@ -18,6 +19,13 @@ export class PositionSinks {
 
   /** Bound, so a source can be handed `accept` itself. */
   readonly accept: PositionSink = (rows, mark) => {
-    for (const sink of this.sinks) sink(rows, mark);
+    let failed: { error: unknown } | undefined;
+    for (const sink of this.sinks)
+      try {
+        sink(rows, mark);
+      } catch (error) {
+        failed ??= { error };
+      }
+    if (failed) throw failed.error;
   };
 }

@@ -114,8 +114,10 @@ describe('the market from NATS', () => {
       const shown = await waitFor(
         async () => {
           const { cells } = await rpc.call('market.cells', { limit: 10_000 });
-          const total = cells.reduce((n, c) => n + c.demand, 0);
-          return total === 400 && (await rpc.call('history.counts')).hot === positions ? cells : undefined;
+          const demanded = cells.reduce((n, c) => n + c.demand, 0);
+          // Supply follows each batch's commit: history.counts can see the rows a moment before the market has them.
+          const supplied = cells.reduce((n, c) => n + c.supply, 0);
+          return demanded === 400 && supplied === supply.size && (await rpc.call('history.counts')).hot === positions ? cells : undefined;
         },
         { timeoutMs: 30_000, what: 'every position and request counted', detail: () => web.proc.tail() },
       );
