@@ -12,7 +12,7 @@ import { changedPixels, decodePng, hasHook, launchChromium, openPage, waitFor } 
 /** A page of the workstation against a real engine in web mode, the heatmap ready, with `frames` in the page as `window.__benchFrames`. */
 async function inBrowser<T>(frames: ArrayBuffer[], use: (page: Page) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hexwatch-bench-'));
-  // Few live frames; none reach the page once the benchmark's frames are in (below).
+  // No live frames reach the page (below): the map holds the benchmark's frames only.
   const engine = await startEngine({ argv: ['--data-dir', dataDir, '--simulator.devices', '100', '--live.frameIntervalMs', '60000'], env: {}, log: () => {} });
   const staticDir = join(process.cwd(), 'out', 'renderer');
   const bridge = await startWebBridge({ engine, host: '127.0.0.1', port: 0, staticDir });
@@ -20,13 +20,12 @@ async function inBrowser<T>(frames: ArrayBuffer[], use: (page: Page) => Promise<
 
   try {
     const page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
-    // Once the benchmark's frames are in, the live frames of the page's own engine (binary messages) stop
-    // there: only the benchmark's reach the layer, however long a million cells take to paint.
-    let holdFrames = false;
+    // The live frames of the page's own engine (its binary messages) stop at the page's door: the map before
+    // the benchmark's frames is bare, and a frame arriving while a million cells paint cannot replace them.
     await page.routeWebSocket(/./, (ws) => {
       const server = ws.connectToServer();
       ws.onMessage((m) => server.send(m));
-      server.onMessage((m) => (holdFrames && typeof m !== 'string' ? undefined : ws.send(m)));
+      server.onMessage((m) => typeof m === 'string' && ws.send(m));
     });
     await page.goto(bridge.url);
     await waitFor(() => hasHook(page, 'applyFrame'), { timeoutMs: 60_000, what: 'the heatmap ready' });
@@ -34,7 +33,6 @@ async function inBrowser<T>(frames: ArrayBuffer[], use: (page: Page) => Promise<
     // The first-run welcome would cover the map in its shots.
     const welcome = page.getByRole('dialog').getByRole('button', { name: 'Close' });
     if (await welcome.isVisible()) await welcome.click();
-    holdFrames = true;
     await page.evaluate(`window.__benchFrames = ${JSON.stringify(b64)}.map((s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer)`);
     return await use(page);
   } finally {
@@ -123,11 +121,7 @@ export async function measureApply(frames: ArrayBuffer[], rounds = { ours: 20, b
   });
 }
 
-/**
- * Applies each frame i (1..n) after frame i - 1 twice: whole, and as its delta (deltas[i - 1], which
- * follows frame i - 1). A pair where a frame of the page's own engine came in between (the delta then
- * refused: 0 ms) is tried again.
- */
+/** Applies each frame i (1..n) after frame i - 1 twice: whole, and as its delta (deltas[i - 1], which follows frame i - 1). */
 export async function measureDeltaApply(full: ArrayBuffer[], deltas: ArrayBuffer[]) {
   type Figures = { full: number[]; delta: number[]; fullPainted: number[]; deltaPainted: number[]; cells: number; deltasApplied: number };
   return inBrowser([...full, ...deltas], (page) =>
@@ -145,20 +139,18 @@ export async function measureDeltaApply(full: ArrayBuffer[], deltas: ArrayBuffer
       const out = { full: [], delta: [], fullPainted: [], deltaPainted: [] };
       const before = hook.layer().deltas;
       for (let i = 1; i <= n; i++) {
-        for (let attempt = 0; attempt < 3; attempt++) {
-          hook.applyFrame(bufs[i - 1].slice(0));
-          await nextFrame();
-          const whole = await timed(bufs[i]);
-          hook.applyFrame(bufs[i - 1].slice(0));
-          await nextFrame();
-          const delta = await timed(bufs[n + i]);
-          if (delta.applied === 0 || whole.applied === 0) continue;
-          out.full.push(whole.applied);
-          out.fullPainted.push(whole.painted);
-          out.delta.push(delta.applied);
-          out.deltaPainted.push(delta.painted);
-          break;
-        }
+        hook.applyFrame(bufs[i - 1].slice(0));
+        await nextFrame();
+        const whole = await timed(bufs[i]);
+        hook.applyFrame(bufs[i - 1].slice(0));
+        await nextFrame();
+        const delta = await timed(bufs[n + i]);
+        // A frame or delta refused (0 ms) says nothing about its cost.
+        if (delta.applied === 0 || whole.applied === 0) throw new Error('frame ' + i + ' refused: ' + (whole.applied === 0 ? 'whole' : 'as a delta'));
+        out.full.push(whole.applied);
+        out.fullPainted.push(whole.painted);
+        out.delta.push(delta.applied);
+        out.deltaPainted.push(delta.painted);
       }
       const layer = hook.layer();
       return { ...out, cells: layer.cells, deltasApplied: layer.deltas - before };
