@@ -1,6 +1,6 @@
 // The status bar of an engine of a fleet (cluster.partitions): it says how many partitions the server has
 // pinned to this engine, and which in its tooltip — the same as status.get — in both themes, at the
-// workstation's two usual sizes.
+// workstation's two usual sizes, with nothing on the bar cut short.
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Browser } from 'playwright-core';
@@ -63,6 +63,21 @@ it('the status bar says how many partitions this engine owns, and which, as stat
       const pill = page.getByRole('status').getByText('4 of 4 partitions');
       await pill.waitFor({ timeout: 15_000 });
       expect(await pill.getAttribute('title')).toBe('partitions 0, 1, 2, 3 pinned to this engine');
+      // With the figures in (the stream's rate and devices), every figure, pill and the engine link read whole, none cut to an ellipsis, at either size (the source's
+      // detail may be: its pill's tooltip holds it).
+      await page
+        .getByRole('status')
+        .getByText(/^[1-9][\d,]* positions\/s$/)
+        .waitFor({ timeout: 15_000 });
+      await page
+        .getByRole('status')
+        .getByText(/^[1-9][\d,]* devices$/)
+        .waitFor({ timeout: 15_000 });
+      const cut = await page
+        .getByRole('status')
+        .locator(':scope > :not(.detail)')
+        .evaluateAll((els) => els.filter((el) => el.checkVisibility() && el.scrollWidth > el.clientWidth).map((el) => el.textContent));
+      expect(cut, `${width}×${height}`).toEqual([]);
       await page.screenshot({ path: join(resultsDir, `partitions-status-${colorScheme}-${width}.png`) });
       await page.context().close();
     }

@@ -33,8 +33,9 @@ export function MarketSection() {
         </p>
       )}
       <dl className="figures">
-        <dt>Demand</dt>
-        <dd title={metrics.demand_detail}>{metrics.demand_state === 'simulated' ? 'simulated' : `${metrics.demand_state} (DEMAND stream)`}</dd>
+        {/* The source in the label, so the values' column stays as narrow as a figure and the labels do not wrap. */}
+        <dt>{metrics.demand_state === 'simulated' ? 'Demand' : 'Demand stream'}</dt>
+        <dd title={metrics.demand_detail}>{metrics.demand_state}</dd>
         <dt>Cells with supply or demand</dt>
         <dd>{metrics.cells.toLocaleString()}</dd>
         <dt>Surging (≥ ×{threshold})</dt>
@@ -49,10 +50,10 @@ export function MarketSection() {
         <dd>{(metrics.error_rate * 100).toFixed(2)} %</dd>
         <dt>Consumer backlog</dt>
         <dd>{metrics.queue_depth.toLocaleString()}</dd>
-        <dt>Memory · CPU</dt>
-        <dd>
-          {metrics.memory_usage_mb.toLocaleString()} MB · {metrics.cpu_usage_percent} %
-        </dd>
+        <dt>Memory</dt>
+        <dd>{metrics.memory_usage_mb.toLocaleString()} MB</dd>
+        <dt>CPU</dt>
+        <dd>{metrics.cpu_usage_percent} %</dd>
       </dl>
       {top.cells.length === 0 ? (
         <p className="muted">No supply or demand yet: requests come from the DEMAND stream (or the simulator), supply from positions.</p>
