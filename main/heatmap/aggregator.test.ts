@@ -126,6 +126,23 @@ describe('LiveAggregator', () => {
     expect(pacific).toEqual([latLngToCell(-17.7134, 178.065, 7), latLngToCell(-13.759, -172.1046, 7)].sort());
   });
 
+  it("counts a cell evicted under a late fix's visit nowhere once a new cell takes its place", () => {
+    const agg = new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: 9 });
+    const paris = { lat: 48.8566, lon: 2.3522 };
+    const tokyo = { lat: 35.6762, lon: 139.6503 };
+    // a's late fix in Paris (inside the window) follows its newer one in New York in its track.
+    feed(agg, [
+      { id: 'a', ts: T0 + 50_000, lat: 40.7589, lon: -73.9851 },
+      { id: 'a', ts: T0 + 1_000, ...paris },
+    ]);
+    agg.evict(T0 + 61_500); // Paris's only fix is out of the window: the cell goes
+    feed(agg, [{ id: 'b', ts: T0 + 60_500, ...tokyo }]);
+    // A frame at a moment when a's Paris visit is still inside the window: Tokyo is b's alone.
+    const got = frameMap(agg.buildFrame({ resolution: 9, bounds: WORLD, now: T0 + 61_000, maxCells: 1e6 }));
+    expect(got.get(latLngToCell(tokyo.lat, tokyo.lon, 9))).toEqual({ positions: 1, devices: 1 });
+    expect(got.has(latLngToCell(paris.lat, paris.lon, 9))).toBe(false);
+  });
+
   it('keeps the busiest cells when a frame would exceed its cap', () => {
     const agg = new LiveAggregator({ windowMs: 60_000, bucketMs: 5_000, resolution: 9 });
     const fixes: Fix[] = [];

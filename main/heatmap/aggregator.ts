@@ -1,6 +1,7 @@
 import type { Bounds } from '../../shared/rpc';
 import { allocateFrame, sealFrame } from '../../shared/heatmap-frame';
 import { EDGE_KM, MAX_RESOLUTION, cellKey, cellResolution, keyToCell } from '../../shared/h3-cell';
+import { CellColumns } from './cell-columns';
 import { RingCache, smoothCells } from './smoothing';
 
 export interface AggregatorOptions {
@@ -10,22 +11,9 @@ export interface AggregatorOptions {
   resolution: number;
 }
 
-/** One cell of the kept resolution seen inside the window. */
-interface CellState {
-  key: number;
-  lat: number; // a fix inside the cell: enough to place it against a viewport
-  lon: number;
-  seen: number;
-  /** Fixes per time bucket, indexed like the aggregator's slots. */
-  counts: Uint32Array;
-  /** The frame being built, and this cell's row in it (-1: outside the view). */
-  frameId: number;
-  row: number;
-}
-
-/** Cells one device visited inside the window; most recent last. */
+/** Cells one device visited inside the window (their slots in the columns); most recent last. */
 interface Track {
-  cells: CellState[];
+  cells: number[];
   seen: number[];
   /** Its latest fix. */
   lat: number;
@@ -45,13 +33,13 @@ export interface FrameRequest {
 /**
  * Live H3 aggregation over a sliding window: positions per cell (in time buckets, so old counts fall
  * out whole) and unique devices per cell (each device's recent cells). Cells are kept at one fine
- * resolution as numeric keys; a frame at any coarser resolution is a parent bit-trick away. Each cell
- * holds its own bucket counters and tracks point at cells directly, so building a frame costs one map
- * lookup per kept cell at most — none at the kept resolution itself.
+ * resolution as numeric keys; a frame at any coarser resolution is a parent bit-trick away. Cells are
+ * slots of columns (cell-columns.ts) holding their bucket counters, and tracks point at slots, so
+ * building a frame costs one map lookup per kept cell at most — none at the kept resolution itself.
  */
 export class LiveAggregator {
   private readonly epochs: number[];
-  private readonly cells = new Map<number, CellState>();
+  private readonly cells: CellColumns;
   private readonly tracks = new Map<string, Track>();
   /** The digit bits finer than the kept resolution, in the high and low halves: set to 1 in its cells' keys. */
   private readonly fineHi: number;
@@ -65,6 +53,7 @@ export class LiveAggregator {
 
   constructor(readonly options: AggregatorOptions) {
     this.epochs = new Array(Math.ceil(options.windowMs / options.bucketMs) + 1).fill(-1);
+    this.cells = new CellColumns(this.epochs.length);
     const fine = (MAX_RESOLUTION - options.resolution) * 3;
     this.fineLo = fine >= 32 ? 0xffffffff : (2 ** fine - 1) >>> 0;
     this.fineHi = fine > 32 ? 2 ** (fine - 32) - 1 : 0;
@@ -82,18 +71,17 @@ export class LiveAggregator {
     }
     if (this.epochs[slot] !== epoch) {
       this.epochs[slot] = epoch; // the bucket starts over: its old counts are out of the window
-      for (const c of this.cells.values()) c.counts[slot] = 0;
+      this.cells.clearBucket(slot);
     }
     const key = cellKey(hi | this.fineHi, (lo | this.fineLo) >>> 0);
     const track = this.tracks.get(id);
+    const cells = this.cells;
     // Most fixes stay in the device's last cell: no lookup then (a track's cells are always kept, see evict).
-    const recent = track === undefined ? undefined : track.cells[track.cells.length - 1];
-    let cell = recent !== undefined && recent.key === key ? recent : this.cells.get(key);
-    if (cell === undefined) {
-      cell = { key, lat, lon, seen: ts, counts: new Uint32Array(this.epochs.length), frameId: -1, row: -1 };
-      this.cells.set(key, cell);
-    } else if (ts > cell.seen) cell.seen = ts;
-    cell.counts[slot]++;
+    const recent = track === undefined ? -1 : track.cells[track.cells.length - 1];
+    let cell = recent >= 0 && cells.keys[recent] === key ? recent : cells.slotOf(key);
+    if (cell === undefined) cell = cells.open(key, lat, lon, ts);
+    else if (ts > cells.seen[cell]) cells.seen[cell] = ts;
+    cells.counts[cell * cells.buckets + slot]++;
 
     if (track === undefined) {
       this.tracks.set(id, { cells: [cell], seen: [ts], lat, lon, ts });
@@ -126,10 +114,11 @@ export class LiveAggregator {
     this.lastEvictEpoch = epoch;
     const cutoff = now - this.options.windowMs;
     for (const [id, track] of this.tracks) {
-      pruneTrack(track, cutoff, Infinity);
+      dropBefore(track, cutoff);
       if (track.cells.length === 0) this.tracks.delete(id);
     }
-    for (const [key, cell] of this.cells) if (cell.seen < cutoff) this.cells.delete(key);
+    const cells = this.cells;
+    for (let c = 0; c < cells.end; c++) if (cells.used(c) && cells.seen[c] < cutoff) cells.close(c);
   }
 
   /**
@@ -139,12 +128,13 @@ export class LiveAggregator {
   extent(now: number): [number, number, number, number] | undefined {
     const cutoff = now - this.options.windowMs;
     let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const cell of this.cells.values()) {
-      if (cell.seen < cutoff || cell.seen > now) continue;
-      if (cell.lon < w) w = cell.lon;
-      if (cell.lon > e) e = cell.lon;
-      if (cell.lat < s) s = cell.lat;
-      if (cell.lat > n) n = cell.lat;
+    const { lat, lon, seen } = this.cells;
+    for (let c = 0; c < this.cells.end; c++) {
+      if (!this.cells.used(c) || seen[c] < cutoff || seen[c] > now) continue;
+      if (lon[c] < w) w = lon[c];
+      if (lon[c] > e) e = lon[c];
+      if (lat[c] < s) s = lat[c];
+      if (lat[c] > n) n = lat[c];
     }
     if (w > e) return undefined;
     const padLat = (EDGE_KM[this.options.resolution] * 2) / 111;
@@ -165,11 +155,12 @@ export class LiveAggregator {
     const first = Math.floor(cutoff / bucketMs) + 1;
     const last = Math.floor(now / bucketMs);
     const positions = new Array<number>(Math.max(0, last - first + 1)).fill(0);
-    const inTarget = (cell: CellState) => cell.key - (cell.key % mask) + (mask - 1) === target;
-    for (const cell of this.cells.values()) {
-      if (!inTarget(cell)) continue;
+    const { keys, counts, buckets } = this.cells;
+    const inTarget = (cell: number) => keys[cell] - (keys[cell] % mask) + (mask - 1) === target;
+    for (let cell = 0; cell < this.cells.end; cell++) {
+      if (!this.cells.used(cell) || !inTarget(cell)) continue;
       this.epochs.forEach((epoch, slot) => {
-        if (epoch >= first && epoch <= last) positions[epoch - first] += cell.counts[slot];
+        if (epoch >= first && epoch <= last) positions[epoch - first] += counts[cell * buckets + slot];
       });
     }
     let devices = 0;
@@ -184,7 +175,8 @@ export class LiveAggregator {
     const track = this.tracks.get(id);
     if (!track) return undefined;
     const cutoff = now - this.options.windowMs;
-    const points = track.cells.map((cell, i) => ({ ts: track.seen[i], lat: cell.lat, lon: cell.lon })).filter((p) => p.ts >= cutoff);
+    const { lat, lon } = this.cells;
+    const points = track.cells.map((cell, i) => ({ ts: track.seen[i], lat: lat[cell], lon: lon[cell] })).filter((p) => p.ts >= cutoff);
     points.push({ ts: track.ts, lat: track.lat, lon: track.lon });
     return points;
   }
@@ -217,25 +209,28 @@ export class LiveAggregator {
 
     const acc = new Accumulator();
     const parents = res === this.options.resolution ? undefined : new Map<number, number>();
-    for (const cell of this.cells.values()) {
-      cell.frameId = frameId;
+    const { keys, lat, lon, counts, buckets, frameIds, rows: cellRows } = this.cells;
+    for (let cell = 0; cell < this.cells.end; cell++) {
+      if (!this.cells.used(cell)) continue;
+      frameIds[cell] = frameId;
       let n = 0;
-      for (const i of live) n += cell.counts[i];
+      for (const i of live) n += counts[cell * buckets + i];
       if (n === 0) {
-        cell.row = -1; // nothing inside the window (not yet evicted)
+        cellRows[cell] = -1; // nothing inside the window (not yet evicted)
         continue;
       }
       let row: number | undefined;
-      if (parents === undefined) row = inView(cell.lat, cell.lon) ? acc.push(cell.key) : -1;
+      const key = keys[cell];
+      if (parents === undefined) row = inView(lat[cell], lon[cell]) ? acc.push(key) : -1;
       else {
-        const parent = cell.key - (cell.key % mask) + (mask - 1);
+        const parent = key - (key % mask) + (mask - 1);
         row = parents.get(parent);
         if (row === undefined) {
-          row = inView(cell.lat, cell.lon) ? acc.push(parent) : -1;
+          row = inView(lat[cell], lon[cell]) ? acc.push(parent) : -1;
           parents.set(parent, row);
         }
       }
-      cell.row = row;
+      cellRows[cell] = row;
       if (row >= 0) acc.positions[row] += n;
     }
     const rows: number[] = [];
@@ -243,15 +238,30 @@ export class LiveAggregator {
       rows.length = 0;
       for (let i = 0; i < track.cells.length; i++) {
         const cell = track.cells[i];
-        if (track.seen[i] < cutoff || track.seen[i] > now || cell.frameId !== frameId || cell.row < 0) continue;
-        if (rows.includes(cell.row)) continue; // a device counts once per cell of this resolution
-        rows.push(cell.row);
-        acc.devices[cell.row]++;
+        if (track.seen[i] < cutoff || track.seen[i] > now || frameIds[cell] !== frameId || cellRows[cell] < 0) continue;
+        if (rows.includes(cellRows[cell])) continue; // a device counts once per cell of this resolution
+        rows.push(cellRows[cell]);
+        acc.devices[cellRows[cell]]++;
       }
     }
     if (smoothing > 0) Object.assign(acc, smoothCells(acc, res, smoothing, this.rings));
     return acc.toFrame(res, now, windowMs, maxCells);
   }
+}
+
+/**
+ * Every visit before the cutoff, wherever it stands (a late fix's visit may follow newer ones): the cells
+ * evicted next are then in no track, so their slots are free to reuse.
+ */
+function dropBefore(track: Track, cutoff: number): void {
+  const { cells, seen } = track;
+  let kept = 0;
+  for (let i = 0; i < seen.length; i++) {
+    if (seen[i] < cutoff) continue;
+    cells[kept] = cells[i];
+    seen[kept++] = seen[i];
+  }
+  cells.length = seen.length = kept;
 }
 
 function pruneTrack(track: Track, cutoff: number, keep: number): void {
