@@ -1,7 +1,7 @@
 import type { Bounds } from '../../shared/rpc';
 import { allocateFrame, sealFrame } from '../../shared/heatmap-frame';
 import { EDGE_KM, MAX_RESOLUTION, cellKey, cellResolution, keyToCell } from '../../shared/h3-cell';
-import { CellColumns } from './cell-columns';
+import { CellColumns, grown } from './cell-columns';
 import { RingCache, smoothCells } from './smoothing';
 
 export interface AggregatorOptions {
@@ -283,14 +283,9 @@ class Accumulator {
 
   push(key: number): number {
     if (this.count === this.keys.length) {
-      const grow = <T extends Float64Array | Uint32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.keys = grow(this.keys);
-      this.positions = grow(this.positions);
-      this.devices = grow(this.devices);
+      this.keys = grown(this.keys, this.keys.length * 2);
+      this.positions = grown(this.positions, this.positions.length * 2);
+      this.devices = grown(this.devices, this.devices.length * 2);
     }
     this.keys[this.count] = key;
     return this.count++;

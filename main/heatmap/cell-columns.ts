@@ -78,11 +78,6 @@ export class CellColumns {
 
   private grow(): void {
     const n = this.keys.length * 2;
-    const grown = <T extends Float64Array | Uint32Array | Int32Array>(a: T, length: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(length);
-      b.set(a);
-      return b;
-    };
     this.keys = grown(this.keys, n);
     this.lat = grown(this.lat, n);
     this.lon = grown(this.lon, n);
@@ -91,4 +86,11 @@ export class CellColumns {
     this.frameIds = grown(this.frameIds, n);
     this.rows = grown(this.rows, n);
   }
+}
+
+/** A typed array `length` long holding `a`'s values first. */
+export function grown<T extends Float64Array | Uint32Array | Int32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }
